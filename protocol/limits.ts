@@ -1,0 +1,33 @@
+/**
+ * Size and count limits shared by every side of the wire.
+ *
+ * The AWS numbers are API Gateway WebSocket quotas; the rest are Sidetail's own choices,
+ * sized so that any message we build stays under the AWS ones with room for its envelope.
+ */
+
+/** API Gateway rejects a WebSocket message (all frames together) above 128 KB. */
+export const MAX_MESSAGE_BYTES = 128 * 1024;
+
+/** API Gateway rejects a single WebSocket frame above 32 KB: larger messages must be fragmented. */
+export const MAX_FRAME_BYTES = 32 * 1024;
+
+/**
+ * The agent closes a batch before its serialized JSON passes this size. Kept well under
+ * MAX_MESSAGE_BYTES because the cloud re-wraps the lines (adding agentId) to broadcast them.
+ */
+export const MAX_BATCH_BYTES = 96 * 1024;
+
+/** The agent never puts more lines than this in one batch, however short they are. */
+export const MAX_BATCH_LINES = 500;
+
+/**
+ * A single log line longer than this (UTF-8 bytes of its text) is cut and flagged `truncated`,
+ * so that one runaway line can never make a batch unsendable.
+ */
+export const MAX_LINE_BYTES = 16 * 1024;
+
+/** The cloud keeps this many newest lines per container unless configured otherwise. */
+export const DEFAULT_BUFFER_LINES = 1000;
+
+/** Ids are used inside DynamoDB keys, so they must never contain the key separator `#`. */
+export const MAX_ID_LENGTH = 128;

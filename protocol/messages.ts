@@ -1,0 +1,221 @@
+/**
+ * Every message on the wire: its schema (runtime validation) and its type, from one definition.
+ *
+ * All messages are JSON text frames with an `action` field, which is what API Gateway's route
+ * selection (`$request.body.action`) reads. Messages are grouped by direction:
+ *   agent → cloud, viewer (dashboard) → cloud, cloud → agent, cloud → viewer.
+ * docs/protocol.md describes each one with an example.
+ */
+import { z } from 'zod';
+import { MAX_ID_LENGTH } from './limits';
+import { TIMESTAMP_PATTERN } from './timestamp';
+
+// ── building blocks ─────────────────────────────────────────────────────────────────────────
+
+/** Ids end up inside DynamoDB keys joined by `#`, so they are restricted to a safe alphabet. */
+export const SafeId = z
+  .string()
+  .max(MAX_ID_LENGTH)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be letters, digits, ".", "_" or "-"');
+
+export const Timestamp = z.string().regex(TIMESTAMP_PATTERN, 'must be an RFC 3339 timestamp');
+
+/** A per-container sequence number: 1 for the first line ever buffered, +1 for each line after. */
+export const Seq = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+export const LogStream = z.enum(['stdout', 'stderr']);
+export type LogStream = z.infer<typeof LogStream>;
+
+export const LogLine = z.object({
+  seq: Seq,
+  /** Docker's own timestamp for the line, nanoseconds kept (see protocol/timestamp.ts). */
+  ts: Timestamp,
+  /** TTY containers have one merged stream, reported as stdout. */
+  stream: LogStream,
+  text: z.string(),
+  /** Set when the text was cut at MAX_LINE_BYTES. */
+  truncated: z.literal(true).optional(),
+});
+export type LogLine = z.infer<typeof LogLine>;
+
+export const ContainerInfo = z.object({
+  id: SafeId,
+  name: z.string().max(256),
+  image: z.string().max(512),
+  /** Docker's state word: running, exited, paused, restarting, created, dead. */
+  state: z.string().max(32),
+  /** Docker's human status, e.g. "Up 3 minutes". */
+  status: z.string().max(256),
+  /** Unix seconds. */
+  createdAt: z.number().int().nonnegative(),
+  tty: z.boolean(),
+});
+export type ContainerInfo = z.infer<typeof ContainerInfo>;
+
+export const HostInfo = z.object({
+  agentId: SafeId,
+  hostName: z.string().max(256),
+  online: z.boolean(),
+  /** ISO time of the last registration or inventory. */
+  updatedAt: z.string(),
+  containers: z.array(ContainerInfo),
+});
+export type HostInfo = z.infer<typeof HostInfo>;
+
+/** Where the cloud's buffer for a container ends, so a (re)starting stream continues from there. */
+export const ResumePoint = z.object({
+  /** The last buffered sequence number; the agent numbers the next line seq + 1. */
+  seq: Seq,
+  /** The timestamp of that line. Docker's `since` is inclusive, so lines at ts come back again. */
+  ts: Timestamp,
+  /** Texts of the buffered lines stamped exactly `ts`, which the agent drops when they reappear. */
+  textsAtTs: z.array(z.string()),
+});
+export type ResumePoint = z.infer<typeof ResumePoint>;
+
+// ── agent → cloud ───────────────────────────────────────────────────────────────────────────
+
+export const AgentRegister = z.object({
+  action: z.literal('agent.register'),
+  agentId: SafeId,
+  hostName: z.string().min(1).max(256),
+  agentVersion: z.string().max(64),
+  containers: z.array(ContainerInfo).max(1000),
+});
+
+export const AgentInventory = z.object({
+  action: z.literal('agent.inventory'),
+  containers: z.array(ContainerInfo).max(1000),
+});
+
+/** A batch of new lines of one container. The cloud knows the agent from the connection. */
+export const AgentLogBatch = z.object({
+  action: z.literal('log.batch'),
+  containerId: SafeId,
+  lines: z.array(LogLine).min(1),
+});
+
+// ── viewer → cloud ──────────────────────────────────────────────────────────────────────────
+
+export const LogSubscribe = z.object({
+  action: z.literal('log.subscribe'),
+  agentId: SafeId,
+  containerId: SafeId,
+  /** Only lines after this sequence number are wanted (a reconnecting viewer's last seen line). */
+  afterSeq: z.number().int().nonnegative().optional(),
+});
+
+export const LogUnsubscribe = z.object({
+  action: z.literal('log.unsubscribe'),
+  agentId: SafeId,
+  containerId: SafeId,
+});
+
+export const InventoryGet = z.object({
+  action: z.literal('inventory.get'),
+});
+
+// ── either client → cloud ───────────────────────────────────────────────────────────────────
+
+/** Keeps the connection inside API Gateway's 10-minute idle timeout. */
+export const Ping = z.object({ action: z.literal('ping') });
+
+// ── cloud → agent ───────────────────────────────────────────────────────────────────────────
+
+export const LogStreamStart = z.object({
+  action: z.literal('log.stream.start'),
+  containerId: SafeId,
+  /** How many past lines to read when there is nothing to resume from. */
+  tail: z.number().int().nonnegative(),
+  resume: ResumePoint.optional(),
+});
+
+export const LogStreamStop = z.object({
+  action: z.literal('log.stream.stop'),
+  containerId: SafeId,
+});
+
+// ── cloud → viewer ──────────────────────────────────────────────────────────────────────────
+
+export const Inventory = z.object({
+  action: z.literal('inventory'),
+  hosts: z.array(HostInfo),
+});
+
+/**
+ * The buffered lines of a container, sent after log.subscribe. Large histories arrive in
+ * several messages (each under MAX_MESSAGE_BYTES), oldest first; the last has done: true.
+ */
+export const LogHistory = z.object({
+  action: z.literal('log.history'),
+  agentId: SafeId,
+  containerId: SafeId,
+  lines: z.array(LogLine),
+  done: z.boolean(),
+});
+
+/** Live lines, broadcast to every viewer subscribed to the container. */
+export const ViewerLogBatch = z.object({
+  action: z.literal('log.batch'),
+  agentId: SafeId,
+  containerId: SafeId,
+  lines: z.array(LogLine).min(1),
+});
+
+// ── cloud → any client ──────────────────────────────────────────────────────────────────────
+
+export const Pong = z.object({ action: z.literal('pong') });
+
+export const ErrorCode = z.enum([
+  /** Not JSON, or JSON that does not match the action's schema. */
+  'malformed',
+  /** No route for this action. */
+  'unknown_action',
+  /** Above MAX_MESSAGE_BYTES (or a batch above MAX_BATCH_BYTES). */
+  'too_large',
+  /** The connection's role may not send this action. */
+  'forbidden',
+  /** An agent sent data before agent.register. */
+  'not_registered',
+  /** A subscription names an agent the cloud does not know. */
+  'unknown_target',
+  /** Our fault; safe to retry. */
+  'internal',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const ErrorMessage = z.object({
+  action: z.literal('error'),
+  code: ErrorCode,
+  /** Human-readable, for logs and the dashboard. */
+  message: z.string(),
+  /** The action of the rejected message, when it could be read. */
+  requestAction: z.string().optional(),
+});
+
+// ── unions per direction ────────────────────────────────────────────────────────────────────
+
+export const AgentToCloud = z.discriminatedUnion('action', [AgentRegister, AgentInventory, AgentLogBatch, Ping]);
+export const ViewerToCloud = z.discriminatedUnion('action', [LogSubscribe, LogUnsubscribe, InventoryGet, Ping]);
+export const CloudToAgent = z.discriminatedUnion('action', [LogStreamStart, LogStreamStop, Pong, ErrorMessage]);
+export const CloudToViewer = z.discriminatedUnion('action', [Inventory, LogHistory, ViewerLogBatch, Pong, ErrorMessage]);
+
+export type AgentRegister = z.infer<typeof AgentRegister>;
+export type AgentInventory = z.infer<typeof AgentInventory>;
+export type AgentLogBatch = z.infer<typeof AgentLogBatch>;
+export type LogSubscribe = z.infer<typeof LogSubscribe>;
+export type LogUnsubscribe = z.infer<typeof LogUnsubscribe>;
+export type InventoryGet = z.infer<typeof InventoryGet>;
+export type Ping = z.infer<typeof Ping>;
+export type LogStreamStart = z.infer<typeof LogStreamStart>;
+export type LogStreamStop = z.infer<typeof LogStreamStop>;
+export type Inventory = z.infer<typeof Inventory>;
+export type LogHistory = z.infer<typeof LogHistory>;
+export type ViewerLogBatch = z.infer<typeof ViewerLogBatch>;
+export type Pong = z.infer<typeof Pong>;
+export type ErrorMessage = z.infer<typeof ErrorMessage>;
+
+export type AgentToCloud = z.infer<typeof AgentToCloud>;
+export type ViewerToCloud = z.infer<typeof ViewerToCloud>;
+export type CloudToAgent = z.infer<typeof CloudToAgent>;
+export type CloudToViewer = z.infer<typeof CloudToViewer>;
