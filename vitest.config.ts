@@ -2,9 +2,31 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    // Tests are test/**/*.test.ts; integration tests on real engines are named *.int.test.ts.
+    // Each project sets its own include (Vitest concatenates arrays inherited with `extends`).
     // Integration tests start real engines (dockerd, dynalite, the local gateway); give them room.
     testTimeout: 30_000,
     hookTimeout: 180_000,
+    // Two projects so that the shared Docker engine starts only when integration tests run:
+    // Vitest runs a project's globalSetup only if that project has test files in the run.
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: ['**/node_modules/**', '**/*.int.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/**/*.int.test.ts'],
+          // One private dockerd for the whole run: tests read it with inject('dockerHost') and friends.
+          globalSetup: ['test/support/global-docker.ts'],
+        },
+      },
+    ],
   },
 });

@@ -32,7 +32,7 @@ export function byteLength(text: string): number {
   return typeof Buffer !== 'undefined' ? Buffer.byteLength(text, 'utf8') : encoder.encode(text).length;
 }
 
-export function encode(message: { action: string }): string {
+export function encode<M extends { action: string }>(message: M): string {
   return JSON.stringify(message);
 }
 

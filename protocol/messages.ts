@@ -135,6 +135,17 @@ export const LogStreamStop = z.object({
   containerId: SafeId,
 });
 
+/**
+ * The batch of `containerId` ending at `seq` is stored and broadcast. API Gateway runs a
+ * connection's messages through concurrent Lambda invocations, so an agent keeps one batch per
+ * container in flight and sends the next only after this ack: that is what keeps lines in order.
+ */
+export const LogAck = z.object({
+  action: z.literal('log.ack'),
+  containerId: SafeId,
+  seq: Seq,
+});
+
 // ── cloud → viewer ──────────────────────────────────────────────────────────────────────────
 
 export const Inventory = z.object({
@@ -197,7 +208,7 @@ export const ErrorMessage = z.object({
 
 export const AgentToCloud = z.discriminatedUnion('action', [AgentRegister, AgentInventory, AgentLogBatch, Ping]);
 export const ViewerToCloud = z.discriminatedUnion('action', [LogSubscribe, LogUnsubscribe, InventoryGet, Ping]);
-export const CloudToAgent = z.discriminatedUnion('action', [LogStreamStart, LogStreamStop, Pong, ErrorMessage]);
+export const CloudToAgent = z.discriminatedUnion('action', [LogStreamStart, LogStreamStop, LogAck, Pong, ErrorMessage]);
 export const CloudToViewer = z.discriminatedUnion('action', [Inventory, LogHistory, ViewerLogBatch, Pong, ErrorMessage]);
 
 export type AgentRegister = z.infer<typeof AgentRegister>;
@@ -209,6 +220,7 @@ export type InventoryGet = z.infer<typeof InventoryGet>;
 export type Ping = z.infer<typeof Ping>;
 export type LogStreamStart = z.infer<typeof LogStreamStart>;
 export type LogStreamStop = z.infer<typeof LogStreamStop>;
+export type LogAck = z.infer<typeof LogAck>;
 export type Inventory = z.infer<typeof Inventory>;
 export type LogHistory = z.infer<typeof LogHistory>;
 export type ViewerLogBatch = z.infer<typeof ViewerLogBatch>;

@@ -1,0 +1,205 @@
+/**
+ * The agent: ties the Docker engine (inventory, events, one follower per streamed container) to
+ * the cloud connection, and does what the cloud asks.
+ *
+ *   connect/reconnect      → agent.register with the inventory (the connection's handshake)
+ *   Docker (re)reachable   → agent.register again: the cloud starts streams only on register
+ *   Docker events          → agent.inventory; a restarted container's follower follows again
+ *   log.stream.start       → start a follower (ignored if one exists)
+ *   log.stream.stop        → stop and forget it
+ */
+import type Dockerode from 'dockerode';
+import {
+  DEFAULT_BUFFER_LINES,
+  type AgentInventory,
+  type AgentRegister,
+  type CloudToAgent,
+  type ContainerInfo,
+  type LogStreamStart,
+} from '../protocol';
+import { AGENT_VERSION } from './agent-version';
+import type { ContainerEvent, ContainerSource } from './docker/container-source';
+import { DockerContainerSource } from './docker/docker-container-source';
+import { DockerMonitor } from './docker/docker-monitor';
+import { LogFollower } from './docker/log-follower';
+import { fitInventory } from './inventory-fit';
+import { consoleLogger, type Logger } from './logger';
+import { CloudConnection } from './transport/cloud-connection';
+import type { BackoffOptions } from './transport/reconnect-backoff';
+
+export interface AgentOptions {
+  /** The cloud's WebSocket URL (ws:// or wss://), without query string. */
+  readonly url: string;
+  readonly token: string;
+  readonly agentId: string;
+  readonly hostName: string;
+  readonly docker: Dockerode;
+  /**
+   * The most history lines read when a stream starts fresh (log.stream.start's `tail` is capped
+   * at this). Default DEFAULT_BUFFER_LINES, the size of the cloud's buffer.
+   */
+  readonly defaultTail?: number;
+  readonly logger?: Logger;
+  /** Timings, for tests and unusual networks; the defaults suit production. */
+  readonly tuning?: AgentTuning;
+}
+
+export interface AgentTuning {
+  /** Between attempts to reach an unreachable Docker engine. Default 5000. */
+  readonly dockerRetryMs?: number;
+  readonly reconnect?: BackoffOptions;
+  readonly heartbeatMs?: number;
+  readonly batchDelayMs?: number;
+  /** After a container's log stream ends, when to check whether it runs again. Default 1000. */
+  readonly recheckDelayMs?: number;
+  /** How long stop() waits for the WebSocket to close cleanly. Default 2000. */
+  readonly shutdownGraceMs?: number;
+}
+
+export interface Agent {
+  start(): void;
+  /** Stops following, sends what is batched, closes the connection. Resolves within the shutdown grace. */
+  stop(): Promise<void>;
+}
+
+/** Everything AgentOptions holds, with the engine given as a ContainerSource instead of dockerode. */
+export interface AgentDependencies extends Omit<AgentOptions, 'docker'> {
+  readonly source: ContainerSource;
+}
+
+export function createAgent(options: AgentOptions): Agent {
+  const { docker, ...rest } = options;
+  return new SidetailAgent({ ...rest, source: new DockerContainerSource(docker) });
+}
+
+export class SidetailAgent implements Agent {
+  private inventory: ContainerInfo[] = [];
+  private reportedOmitted = 0;
+  private readonly followers = new Map<string, LogFollower>();
+  private readonly logger: Logger;
+  private readonly connection: CloudConnection;
+  private readonly monitor: DockerMonitor;
+  private stopping: Promise<void> | undefined;
+
+  constructor(private readonly deps: AgentDependencies) {
+    this.logger = deps.logger ?? consoleLogger;
+    const tuning = deps.tuning ?? {};
+    this.connection = new CloudConnection({
+      url: deps.url,
+      token: deps.token,
+      logger: this.logger,
+      handshake: () => this.registerMessage(),
+      onMessage: (message) => this.onCloudMessage(message),
+      ...(tuning.reconnect ? { backoff: tuning.reconnect } : {}),
+      ...(tuning.heartbeatMs !== undefined ? { heartbeatMs: tuning.heartbeatMs } : {}),
+    });
+    this.monitor = new DockerMonitor({
+      source: deps.source,
+      logger: this.logger,
+      ...(tuning.dockerRetryMs !== undefined ? { retryMs: tuning.dockerRetryMs } : {}),
+      onReachable: (containers) => this.onDockerReachable(containers),
+      onInventory: (containers) => this.onInventory(containers),
+      onContainerEvent: (event) => this.onContainerEvent(event),
+    });
+  }
+
+  start(): void {
+    this.logger.info(`Sidetail agent ${AGENT_VERSION} starting as "${this.deps.agentId}" on ${this.deps.hostName}.`);
+    this.monitor.start();
+    this.connection.start();
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.monitor.stop();
+      for (const follower of this.followers.values()) follower.stop();
+      this.followers.clear();
+      await this.connection.stop(this.deps.tuning?.shutdownGraceMs ?? 2000);
+      this.logger.info('Sidetail agent stopped.');
+    })();
+    return this.stopping;
+  }
+
+  private onDockerReachable(containers: ContainerInfo[]): void {
+    this.inventory = containers;
+    // Registering (not just an inventory) makes the cloud send log.stream.start for the
+    // containers viewers are waiting on, which it may have asked for while Docker was away.
+    this.connection.send(this.registerMessage());
+    for (const follower of this.followers.values()) follower.recheck();
+  }
+
+  private onInventory(containers: ContainerInfo[]): void {
+    this.inventory = containers;
+    this.connection.send(this.inventoryMessage());
+  }
+
+  private onContainerEvent(event: ContainerEvent): void {
+    const follower = this.followers.get(event.containerId);
+    if (!follower) return;
+    if (event.action === 'start') follower.containerStarted();
+    if (event.action === 'destroy') {
+      follower.stop();
+      this.followers.delete(event.containerId);
+    }
+  }
+
+  private onCloudMessage(message: CloudToAgent): void {
+    switch (message.action) {
+      case 'log.stream.start':
+        this.startFollowing(message);
+        return;
+      case 'log.stream.stop':
+        this.followers.get(message.containerId)?.stop();
+        this.followers.delete(message.containerId);
+        return;
+      case 'error':
+        this.logger.warn(
+          `The cloud rejected ${message.requestAction ?? 'a message'} (${message.code}): ${message.message}`,
+        );
+        return;
+      case 'pong':
+        return;
+    }
+  }
+
+  private startFollowing(message: LogStreamStart): void {
+    if (this.stopping || this.followers.has(message.containerId)) return;
+    const tuning = this.deps.tuning ?? {};
+    const tail = Math.min(message.tail, this.deps.defaultTail ?? DEFAULT_BUFFER_LINES);
+    const follower = new LogFollower({
+      containerId: message.containerId,
+      source: this.deps.source,
+      sink: this.connection,
+      logger: this.logger,
+      request: message.resume ? { tail, resume: message.resume } : { tail },
+      ...(tuning.batchDelayMs !== undefined ? { batchDelayMs: tuning.batchDelayMs } : {}),
+      ...(tuning.recheckDelayMs !== undefined ? { recheckDelayMs: tuning.recheckDelayMs } : {}),
+    });
+    this.followers.set(message.containerId, follower);
+    follower.start();
+  }
+
+  private registerMessage(): AgentRegister {
+    const envelope = {
+      action: 'agent.register' as const,
+      agentId: this.deps.agentId,
+      hostName: this.deps.hostName,
+      agentVersion: AGENT_VERSION,
+    };
+    return { ...envelope, containers: this.fitted(envelope) };
+  }
+
+  private inventoryMessage(): AgentInventory {
+    const envelope = { action: 'agent.inventory' as const };
+    return { ...envelope, containers: this.fitted(envelope) };
+  }
+
+  private fitted(envelope: { action: string }): ContainerInfo[] {
+    const { containers, omitted } = fitInventory(envelope, this.inventory);
+    if (omitted > 0 && omitted !== this.reportedOmitted) {
+      this.logger.warn(`${omitted} of ${this.inventory.length} containers are left out of the inventory: it would not fit in one message.`);
+    }
+    this.reportedOmitted = omitted;
+    return containers;
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * What the agent needs from a container engine — and all it may use of it. Docker implements it
+ * (docker-container-source.ts); tests implement it in memory with real Docker-format bytes.
+ */
+import type { Readable } from 'node:stream';
+import type { ContainerInfo } from '../../protocol';
+import type { StreamMode } from './frame-demuxer';
+
+/** Exactly one of `tail` (fresh follow) or `since` (resume; an RFC 3339 timestamp, inclusive). */
+export type FollowFrom = { readonly tail: number; readonly since?: never } | { readonly since: string; readonly tail?: never };
+
+export interface FollowOptions {
+  readonly from: FollowFrom;
+  /** Aborts the request while it is still being opened. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * A container's log stream, as Docker sends it with `timestamps=1&follow=1`: multiplexed frames,
+ * or raw bytes for a TTY container. Destroy `stream` to stop following.
+ */
+export interface LogFollow {
+  readonly stream: Readable;
+  readonly mode: StreamMode;
+}
+
+export interface ContainerState {
+  readonly running: boolean;
+  readonly tty: boolean;
+}
+
+/** A change to a container that may change the inventory. */
+export interface ContainerEvent {
+  /** Docker's action word: start, die, destroy, rename, … (health_status without its suffix). */
+  readonly action: string;
+  readonly containerId: string;
+}
+
+export interface ContainerSource {
+  /** Where the engine is, for messages (DOCKER_HOST syntax). */
+  readonly address: string;
+  /** All containers, running or not. */
+  list(): Promise<ContainerInfo[]>;
+  /**
+   * Container events from now on, as an object-mode stream of ContainerEvent. It ends (or errors)
+   * when the engine goes away. Destroy it to stop.
+   */
+  events(): Promise<Readable>;
+  /** Rejects with a ContainerNotFoundError when the container does not exist. */
+  inspect(containerId: string): Promise<ContainerState>;
+  follow(containerId: string, options: FollowOptions): Promise<LogFollow>;
+}
+
+export class ContainerNotFoundError extends Error {
+  override readonly name = 'ContainerNotFoundError';
+  constructor(readonly containerId: string) {
+    super(`no such container: ${containerId}`);
+  }
+}

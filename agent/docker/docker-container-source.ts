@@ -1,0 +1,113 @@
+/** ContainerSource over the Docker Engine API (dockerode). */
+import { pipeline, type Readable } from 'node:stream';
+import type Dockerode from 'dockerode';
+import { toDockerSince, type ContainerInfo } from '../../protocol';
+import {
+  ContainerNotFoundError,
+  type ContainerSource,
+  type ContainerState,
+  type FollowOptions,
+  type LogFollow,
+} from './container-source';
+import { DockerEventParser } from './docker-events';
+
+/** Inspects run in parallel when listing, but not a thousand at once on the engine's socket. */
+const INSPECT_CONCURRENCY = 8;
+
+export class DockerContainerSource implements ContainerSource {
+  readonly address: string;
+  /** A container's TTY setting never changes, so it is inspected once per container. */
+  private readonly ttyById = new Map<string, boolean>();
+
+  constructor(
+    private readonly docker: Dockerode,
+    address?: string,
+  ) {
+    this.address = address ?? describeModem(docker);
+  }
+
+  async list(): Promise<ContainerInfo[]> {
+    const containers = await this.docker.listContainers({ all: true });
+    const listed = new Set(containers.map((c) => c.Id));
+    for (const id of this.ttyById.keys()) if (!listed.has(id)) this.ttyById.delete(id);
+    const unknown = containers.filter((c) => !this.ttyById.has(c.Id));
+    await forEachLimited(unknown, INSPECT_CONCURRENCY, async (c) => {
+      try {
+        await this.inspect(c.Id);
+      } catch (err) {
+        // Removed between the list and the inspect: it is left out below.
+        if (!(err instanceof ContainerNotFoundError)) throw err;
+      }
+    });
+    return containers
+      .filter((c) => this.ttyById.has(c.Id))
+      .map((c) => ({
+        id: c.Id,
+        name: (c.Names[0] ?? c.Id.slice(0, 12)).replace(/^\//, '').slice(0, 256),
+        image: c.Image.slice(0, 512),
+        state: c.State.slice(0, 32),
+        status: c.Status.slice(0, 256),
+        createdAt: Math.max(0, Math.trunc(c.Created)),
+        tty: this.ttyById.get(c.Id)!,
+      }));
+  }
+
+  async events(): Promise<Readable> {
+    const raw = (await this.docker.getEvents({ filters: { type: ['container'] } })) as Readable;
+    const parser = new DockerEventParser();
+    // Destroying the parser destroys the HTTP response too, and an engine that goes away ends both.
+    pipeline(raw, parser, () => {});
+    return parser;
+  }
+
+  async inspect(containerId: string): Promise<ContainerState> {
+    try {
+      const info = await this.docker.getContainer(containerId).inspect();
+      const tty = Boolean(info.Config?.Tty);
+      this.ttyById.set(containerId, tty);
+      return { running: Boolean(info.State?.Running), tty };
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404) {
+        this.ttyById.delete(containerId);
+        throw new ContainerNotFoundError(containerId);
+      }
+      throw err;
+    }
+  }
+
+  async follow(containerId: string, options: FollowOptions): Promise<LogFollow> {
+    const { tty } = await this.inspect(containerId);
+    const from = options.from.since !== undefined ? { since: toDockerSince(options.from.since) } : { tail: options.from.tail };
+    try {
+      // No `timeout` here, ever: dockerode's timeout is an idle timeout, which would end the
+      // follow of any container that stays quiet for that long.
+      const stream = (await this.docker.getContainer(containerId).logs({
+        follow: true,
+        stdout: true,
+        stderr: true,
+        timestamps: true,
+        ...from,
+        ...(options.signal ? { abortSignal: options.signal } : {}),
+      })) as unknown as Readable;
+      return { stream, mode: tty ? 'raw' : 'multiplexed' };
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404) throw new ContainerNotFoundError(containerId);
+      throw err;
+    }
+  }
+}
+
+function describeModem(docker: Dockerode): string {
+  const modem = docker.modem as { socketPath?: unknown; host?: string; port?: string | number; protocol?: string };
+  if (typeof modem.socketPath === 'string') return `unix://${modem.socketPath}`;
+  if (modem.host) return `${modem.protocol === 'https' ? 'https' : 'tcp'}://${modem.host}:${modem.port ?? ''}`;
+  return 'the default Docker socket';
+}
+
+async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

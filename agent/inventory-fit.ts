@@ -1,0 +1,34 @@
+/**
+ * Keeps an inventory message within the protocol: at most 1000 containers and MAX_MESSAGE_BYTES
+ * encoded. A host with more than that keeps the containers a viewer most likely wants — running
+ * ones first, then the newest — and the caller is told how many were left out.
+ */
+import { MAX_MESSAGE_BYTES, byteLength, encode, type ContainerInfo } from '../protocol';
+
+export const MAX_INVENTORY_CONTAINERS = 1000;
+
+export interface FittedInventory {
+  readonly containers: ContainerInfo[];
+  readonly omitted: number;
+}
+
+/** `envelope` is the message without containers; the result makes `{...envelope, containers}` fit. */
+export function fitInventory(envelope: { action: string }, containers: readonly ContainerInfo[]): FittedInventory {
+  const ordered = [...containers].sort(
+    (a, b) => Number(b.state === 'running') - Number(a.state === 'running') || b.createdAt - a.createdAt,
+  );
+  // The envelope with an empty list, then each container's JSON plus a comma.
+  const empty: { action: string; containers: ContainerInfo[] } = { ...envelope, containers: [] };
+  let bytes = byteLength(encode(empty));
+  const kept: ContainerInfo[] = [];
+  for (const container of ordered) {
+    if (kept.length === MAX_INVENTORY_CONTAINERS) break;
+    const next = bytes + byteLength(JSON.stringify(container)) + (kept.length > 0 ? 1 : 0);
+    if (next > MAX_MESSAGE_BYTES) break;
+    kept.push(container);
+    bytes = next;
+  }
+  // Keep Docker's order for what fits: it is the order users know from `docker ps -a`.
+  const keptIds = new Set(kept.map((c) => c.id));
+  return { containers: containers.filter((c) => keptIds.has(c.id)), omitted: containers.length - kept.length };
+}

@@ -1,0 +1,186 @@
+/**
+ * Turns Docker log entries (demultiplexed bytes, `timestamps=1`) into log lines.
+ *
+ * Each entry Docker writes is `<RFC3339Nano timestamp> <text>` and ends with "\n" unless it is a
+ * *partial*: Docker's log copier cuts lines longer than its 16 KB buffer into pieces, and every
+ * piece carries its own timestamp. The pieces are joined into one line that keeps the FIRST
+ * piece's timestamp (that is what Docker's `since` matches on resume); later prefixes are dropped.
+ *
+ * Where an entry ends:
+ *  - multiplexed (non-TTY): one frame is one entry, so a frame whose text does not end in "\n" is
+ *    a partial and the next frame of the SAME stream continues it (stdout and stderr pieces may
+ *    interleave, so state is kept per stream). Docker writes the last piece of a split line with its
+ *    "\n", so an unterminated entry without continuation is rare (a stream cut off mid-line);
+ *    `end()` flushes it.
+ *  - raw (TTY): the stream carries no entry boundaries, so an entry ends only at "\n" (or the end
+ *    of the stream), and the next entry's timestamp is expected right after it. A continuation
+ *    prefix inside an unterminated entry is therefore indistinguishable from text and stays in it.
+ *    In practice this never shows: Docker only writes partials for lines of at least its 16 KB
+ *    buffer, and lines are cut at MAX_LINE_BYTES (16 KB), so those prefixes fall in the cut-off part.
+ *
+ * Text is decoded as UTF-8 only once the whole line's bytes are together, so a character split
+ * across chunks, frames or partial pieces comes out whole (a StringDecoder per stream would see
+ * the next piece's timestamp in the middle of the character). A line ending "\r\n" (TTY) loses
+ * the "\r". Text above MAX_LINE_BYTES is cut on a character boundary and flagged `truncated`; at
+ * most a few bytes past the cap are kept in memory, however long the line runs.
+ */
+import { MAX_LINE_BYTES, isTimestamp, type LogStream } from '../../protocol';
+import type { StreamMode } from '../docker/frame-demuxer';
+import { truncateUtf8 } from './utf8-truncate';
+
+export interface FramedLine {
+  readonly ts: string;
+  readonly stream: LogStream;
+  readonly text: string;
+  readonly truncated?: true;
+}
+
+export interface LineFramerOptions {
+  readonly mode: StreamMode;
+  readonly onLine: (line: FramedLine) => void;
+  readonly maxLineBytes?: number;
+  /** Stamps an entry that arrives without a timestamp prefix when no earlier one is known. */
+  readonly now?: () => Date;
+}
+
+/** "2024-01-02T03:04:05.123456789+01:00" is 35 bytes; anything longer before a space is text. */
+const MAX_PREFIX_BYTES = 40;
+const SPACE = 0x20;
+const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
+/** Bytes kept beyond the cap: enough to finish a 4-byte character that straddles it. */
+const CAP_SLACK = 4;
+
+interface PendingLine {
+  readonly ts: string;
+  readonly parts: Buffer[];
+  kept: number;
+  total: number;
+  endsWithCarriageReturn: boolean;
+}
+
+interface StreamState {
+  phase: 'prefix' | 'text';
+  prefix: number[];
+  entryTs: string | undefined;
+  line: PendingLine | undefined;
+}
+
+export class LineFramer {
+  private readonly maxLineBytes: number;
+  private readonly states = new Map<LogStream, StreamState>();
+  private lastTs: string | undefined;
+
+  constructor(private readonly options: LineFramerOptions) {
+    this.maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
+  }
+
+  /** Feeds a piece of entry bytes. In multiplexed mode `frameEnd` marks the end of an entry. */
+  push(stream: LogStream, payload: Buffer, frameEnd: boolean): void {
+    const state = this.stateOf(stream);
+    let offset = 0;
+    while (offset < payload.length) {
+      offset = state.phase === 'prefix' ? this.readPrefix(state, payload, offset) : this.readText(state, stream, payload, offset);
+    }
+    if (frameEnd && this.options.mode === 'multiplexed') {
+      // An entry shorter than a timestamp: keep what there is as text.
+      if (state.phase === 'prefix' && state.prefix.length > 0) this.prefixAsText(state, Buffer.from(state.prefix));
+      // A pending line now is a partial; the next frame of this stream starts with a fresh prefix.
+      state.phase = 'prefix';
+    }
+  }
+
+  /** The stream ended: flush every unterminated line. */
+  end(): void {
+    for (const [stream, state] of this.states) {
+      if (state.phase === 'prefix' && state.prefix.length > 0) this.prefixAsText(state, Buffer.from(state.prefix));
+      if (state.line) this.emit(state, stream, false);
+    }
+    this.states.clear();
+  }
+
+  private readPrefix(state: StreamState, payload: Buffer, start: number): number {
+    for (let i = start; i < payload.length; i++) {
+      const byte = payload[i]!;
+      if (byte === SPACE) {
+        const candidate = String.fromCharCode(...state.prefix);
+        state.prefix = [];
+        if (isTimestamp(candidate)) {
+          state.entryTs = candidate;
+          this.lastTs = candidate;
+          state.phase = 'text';
+        } else {
+          this.prefixAsText(state, Buffer.from(`${candidate} `, 'latin1'));
+        }
+        return i + 1;
+      }
+      if (byte === NEWLINE || state.prefix.length >= MAX_PREFIX_BYTES) {
+        // No timestamp here; the bytes so far are text and this byte is read as text too.
+        this.prefixAsText(state, Buffer.from(state.prefix));
+        return i;
+      }
+      state.prefix.push(byte);
+    }
+    return payload.length;
+  }
+
+  private readText(state: StreamState, stream: LogStream, payload: Buffer, start: number): number {
+    const newline = payload.indexOf(NEWLINE, start);
+    if (newline === -1) {
+      this.append(state, payload.subarray(start));
+      return payload.length;
+    }
+    this.append(state, payload.subarray(start, newline));
+    this.emit(state, stream, true);
+    // Raw mode: the next entry starts after the newline. Multiplexed: a frame is one entry, so
+    // text after a newline inside the frame is another line of the same entry (same timestamp).
+    if (this.options.mode === 'raw') state.phase = 'prefix';
+    return newline + 1;
+  }
+
+  private prefixAsText(state: StreamState, bytes: Buffer): void {
+    state.prefix = [];
+    state.entryTs = state.line?.ts ?? state.entryTs ?? this.lastTs ?? stamp(this.options.now?.() ?? new Date());
+    state.phase = 'text';
+    this.append(state, bytes);
+  }
+
+  private append(state: StreamState, bytes: Buffer): void {
+    const line = (state.line ??= { ts: state.entryTs!, parts: [], kept: 0, total: 0, endsWithCarriageReturn: false });
+    if (bytes.length === 0) return;
+    line.total += bytes.length;
+    line.endsWithCarriageReturn = bytes[bytes.length - 1] === CARRIAGE_RETURN;
+    const room = this.maxLineBytes + CAP_SLACK - line.kept;
+    if (room <= 0) return;
+    const kept = bytes.length <= room ? bytes : bytes.subarray(0, room);
+    line.parts.push(kept);
+    line.kept += kept.length;
+  }
+
+  private emit(state: StreamState, stream: LogStream, terminated: boolean): void {
+    const line = state.line ?? { ts: state.entryTs!, parts: [], kept: 0, total: 0, endsWithCarriageReturn: false };
+    state.line = undefined;
+    const contentBytes = line.total - (terminated && line.endsWithCarriageReturn ? 1 : 0);
+    const bytes = Buffer.concat(line.parts, line.kept);
+    let truncated = contentBytes > this.maxLineBytes;
+    const decoded = bytes.subarray(0, truncated ? this.maxLineBytes + CAP_SLACK - 1 : contentBytes).toString('utf8');
+    // Invalid bytes decode to U+FFFD (3 bytes each), so the cap is applied to the decoded text.
+    const text = truncateUtf8(decoded, this.maxLineBytes);
+    if (text !== decoded) truncated = true;
+    this.options.onLine(truncated ? { ts: line.ts, stream, text, truncated: true } : { ts: line.ts, stream, text });
+  }
+
+  private stateOf(stream: LogStream): StreamState {
+    let state = this.states.get(stream);
+    if (!state) {
+      state = { phase: 'prefix', prefix: [], entryTs: undefined, line: undefined };
+      this.states.set(stream, state);
+    }
+    return state;
+  }
+}
+
+/** A Date as Docker writes timestamps (nine fractional digits). */
+function stamp(date: Date): string {
+  return date.toISOString().replace('Z', '000000Z');
+}

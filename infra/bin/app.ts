@@ -1,0 +1,22 @@
+/**
+ * Composition root: the only code that reads CDK context and the process environment at synth time.
+ * Everything below it receives plain, validated props.
+ */
+import { App } from 'aws-cdk-lib';
+import { SidetailStack } from '../stacks/sidetail-stack';
+import { readAppSettings } from './app-settings';
+
+const app = new App();
+const settings = readAppSettings((key) => app.node.tryGetContext(key), process.env);
+
+new SidetailStack(app, settings.stackName, {
+  stackName: settings.stackName,
+  env: settings.env,
+  description: 'Sidetail: live Docker container logs over an API Gateway WebSocket API',
+  stageName: settings.stageName,
+  bufferLines: settings.bufferLines,
+  bufferTtlSeconds: settings.bufferTtlSeconds,
+  removalPolicy: settings.removalPolicy,
+});
+
+app.synth();

@@ -1,0 +1,151 @@
+/**
+ * The one way Sidetail builds a Lambda: Node.js 22 on ARM64, bundled by esbuild to an ES module
+ * with source maps, logs in a LogGroup with a retention, and table access that can only be granted
+ * together with the TABLE_NAME it refers to.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { InvalidPropsError } from './invalid-props-error';
+
+export type TableAccess = 'read' | 'readWrite';
+
+/** The environment variable a handler's config reads the table name from (lambdas/config.ts). */
+export const TABLE_NAME_ENV = 'TABLE_NAME';
+
+/** Lock file that marks the project root esbuild bundles from (the repository uses npm). */
+const LOCK_FILE = 'package-lock.json';
+
+/**
+ * esbuild's ESM output has no `require`; a bundled CommonJS dependency that requires a Node
+ * built-in would otherwise fail at cold start with "Dynamic require of … is not supported".
+ */
+const ESM_REQUIRE_SHIM =
+  "import { createRequire as __houseCreateRequire } from 'node:module';" +
+  'const require = __houseCreateRequire(import.meta.url);';
+
+export interface HouseFunctionProps {
+  /** Absolute path of the handler module. Relative paths are rejected: they would depend on the cwd of `cdk synth`. */
+  readonly entry: string;
+  /** Name of the exported handler function. @default 'handler' */
+  readonly handler?: string;
+  /** @default no description */
+  readonly description?: string;
+  /** @default 256 (MiB) — bundles are small and SDK-free; more memory mainly buys CPU for JSON work. */
+  readonly memorySize?: number;
+  /** @default Duration.seconds(10) — API Gateway gives up on an integration after 29 s anyway. */
+  readonly timeout?: Duration;
+  /** Extra environment. May not contain TABLE_NAME when `table` is set. @default {} */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** Table to grant access to; also sets TABLE_NAME. Same as calling `useTable` later. @default no table */
+  readonly table?: dynamodb.ITable;
+  /** Access granted on `table`. Only valid together with `table`. @default 'readWrite' */
+  readonly tableAccess?: TableAccess;
+  /** How long the function's logs are kept. @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+  /** What happens to the LogGroup when the stack is deleted. @default RemovalPolicy.DESTROY — operational logs, already bounded by `logRetention`. */
+  readonly logRemovalPolicy?: RemovalPolicy;
+  /**
+   * Directory holding package-lock.json and node_modules for bundling.
+   * @default the nearest ancestor of `entry` containing package-lock.json
+   */
+  readonly projectRoot?: string;
+}
+
+export class HouseFunction extends Construct {
+  public readonly function: nodejs.NodejsFunction;
+  public readonly logGroup: logs.LogGroup;
+  /** The table granted via `table` or `useTable`, if any. */
+  public get table(): dynamodb.ITable | undefined {
+    return this.grantedTable;
+  }
+
+  private grantedTable: dynamodb.ITable | undefined;
+
+  constructor(scope: Construct, id: string, props: HouseFunctionProps) {
+    super(scope, id);
+    validate(props);
+    const projectRoot = props.projectRoot ?? findProjectRoot(props.entry);
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.DESTROY,
+    });
+
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      entry: props.entry,
+      handler: props.handler ?? 'handler',
+      description: props.description,
+      // Explicit, never NODEJS_LATEST: the runtime must match the SDK we leave external below.
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeout ?? Duration.seconds(10),
+      logGroup: this.logGroup,
+      projectRoot,
+      depsLockFilePath: join(projectRoot, LOCK_FILE),
+      environment: {
+        // Stack traces point at the TypeScript sources instead of the minified bundle.
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        format: nodejs.OutputFormat.ESM,
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_SHIM,
+        // The Node 22 runtime ships AWS SDK v3 (and its @smithy internals); bundling our own copy
+        // would only grow cold starts. Trade-off: the runtime's SDK version moves under us.
+        externalModules: ['@aws-sdk/*', '@smithy/*'],
+        minify: true,
+        keepNames: true,
+        sourceMap: true,
+        sourceMapMode: nodejs.SourceMapMode.DEFAULT,
+        sourcesContent: false,
+      },
+    });
+
+    if (props.table) this.useTable(props.table, props.tableAccess ?? 'readWrite');
+  }
+
+  /**
+   * Grants the function `access` to `table` and sets TABLE_NAME to it, in one call so that the
+   * permission and the name the code uses can never point at different tables.
+   */
+  public useTable(table: dynamodb.ITable, access: TableAccess = 'readWrite'): void {
+    if (this.grantedTable && this.grantedTable !== table) {
+      throw new InvalidPropsError('HouseFunction', `${this.node.path} already uses another table; TABLE_NAME holds one name`);
+    }
+    this.grantedTable = table;
+    if (access === 'read') table.grantReadData(this.function);
+    else table.grantReadWriteData(this.function);
+    this.function.addEnvironment(TABLE_NAME_ENV, table.tableName);
+  }
+}
+
+function validate(props: HouseFunctionProps): void {
+  if (!isAbsolute(props.entry)) {
+    throw new InvalidPropsError('HouseFunction', `entry must be an absolute path, got "${props.entry}"`);
+  }
+  if (props.tableAccess !== undefined && props.table === undefined) {
+    throw new InvalidPropsError('HouseFunction', 'tableAccess is set but there is no table to grant it on');
+  }
+  if (props.table !== undefined && props.environment && TABLE_NAME_ENV in props.environment) {
+    throw new InvalidPropsError('HouseFunction', `environment.${TABLE_NAME_ENV} conflicts with table, which sets it`);
+  }
+}
+
+/** Walks up from the entry (not from the cwd) so synth works from any directory. */
+function findProjectRoot(entry: string): string {
+  for (let dir = dirname(entry); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, LOCK_FILE))) return dir;
+    if (dirname(dir) === dir) {
+      throw new InvalidPropsError('HouseFunction', `no ${LOCK_FILE} above ${entry}; pass projectRoot`);
+    }
+  }
+}

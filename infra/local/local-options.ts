@@ -1,0 +1,92 @@
+/**
+ * `npm start`'s settings, from flags and the environment, read once. Flags win over variables.
+ *
+ *   --port N          SIDETAIL_PORT          dashboard port (default 8080)
+ *   --gateway-port N  SIDETAIL_GATEWAY_PORT  WebSocket API port (default 4510)
+ *   --host H          SIDETAIL_HOST          address both bind to (default 127.0.0.1)
+ *                     SIDETAIL_AGENT_TOKEN   agent token (default: random per run)
+ *                     SIDETAIL_VIEWER_TOKEN  viewer token (default: random per run)
+ *                     SIDETAIL_AGENT_ID      the local agent's id (default: from the host name)
+ *                     DOCKER_HOST            the Docker engine (default /var/run/docker.sock)
+ */
+export interface LocalStartOptions {
+  readonly port: number;
+  readonly gatewayPort: number;
+  readonly host: string;
+  readonly agentToken?: string;
+  readonly viewerToken?: string;
+  readonly agentId?: string;
+  readonly dockerHost?: string;
+}
+
+export const DEFAULT_DASHBOARD_PORT = 8080;
+export const DEFAULT_GATEWAY_PORT = 4510;
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export const USAGE = `Usage: npm start -- [--port N] [--gateway-port N] [--host ADDRESS]
+
+  --port N          dashboard port (SIDETAIL_PORT, default ${DEFAULT_DASHBOARD_PORT})
+  --gateway-port N  WebSocket API port (SIDETAIL_GATEWAY_PORT, default ${DEFAULT_GATEWAY_PORT})
+  --host ADDRESS    address to listen on (SIDETAIL_HOST, default 127.0.0.1)
+
+Environment: SIDETAIL_AGENT_TOKEN, SIDETAIL_VIEWER_TOKEN (default: random per run),
+SIDETAIL_AGENT_ID, DOCKER_HOST (default unix:///var/run/docker.sock).`;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const FLAGS = { '--port': 'port', '--gateway-port': 'gatewayPort', '--host': 'host' } as const;
+
+/** 'help' when --help was asked for; throws UsageError on anything it cannot use. */
+export function parseLocalOptions(argv: readonly string[], env: Env): LocalStartOptions | 'help' {
+  const flags: Partial<Record<(typeof FLAGS)[keyof typeof FLAGS], string>> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--help' || arg === '-h') return 'help';
+    const [name, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const key = FLAGS[name as keyof typeof FLAGS];
+    if (!key) throw new UsageError(`unknown option ${JSON.stringify(arg)}`);
+    const value = inline ?? argv[++i];
+    if (value === undefined || value === '') throw new UsageError(`${name} needs a value`);
+    flags[key] = value;
+  }
+
+  const port = parsePort(flags.port ?? env.SIDETAIL_PORT, flags.port ? '--port' : 'SIDETAIL_PORT', DEFAULT_DASHBOARD_PORT);
+  const gatewayPort = parsePort(
+    flags.gatewayPort ?? env.SIDETAIL_GATEWAY_PORT,
+    flags.gatewayPort ? '--gateway-port' : 'SIDETAIL_GATEWAY_PORT',
+    DEFAULT_GATEWAY_PORT,
+  );
+  if (port !== 0 && port === gatewayPort) {
+    throw new UsageError(`the dashboard and the WebSocket API cannot share port ${port}; give --port and --gateway-port different values`);
+  }
+  return {
+    port,
+    gatewayPort,
+    host: flags.host ?? nonEmpty(env.SIDETAIL_HOST) ?? '127.0.0.1',
+    ...optional('agentToken', nonEmpty(env.SIDETAIL_AGENT_TOKEN)),
+    ...optional('viewerToken', nonEmpty(env.SIDETAIL_VIEWER_TOKEN)),
+    ...optional('agentId', nonEmpty(env.SIDETAIL_AGENT_ID)),
+    ...optional('dockerHost', nonEmpty(env.DOCKER_HOST)),
+  };
+}
+
+function parsePort(raw: string | undefined, source: string, fallback: number): number {
+  const value = raw?.trim();
+  if (!value) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) > 65_535) {
+    throw new UsageError(`${source}=${value} is not a port number (0-65535)`);
+  }
+  return Number(value);
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
+}

@@ -1,0 +1,110 @@
+/**
+ * Sidetail in the cloud, in the order data flows:
+ *
+ *   agent / browser ──wss──▶ WebSocket API (route = message `action`) ──▶ one Lambda per route
+ *                                                                          │
+ *                                     DynamoDB LogTable (TTL) ◀────────────┤
+ *                     @connections (PostToConnection) ◀─────────────────────┘
+ */
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { ROUTE_TABLE } from '../../lambdas/route-table';
+import { ConnectTokens } from '../constructs/connect-tokens';
+import { HouseFunction } from '../constructs/house-function';
+import { InvalidPropsError } from '../constructs/invalid-props-error';
+import { LogTable } from '../constructs/log-table';
+import { WebSocketApi } from '../constructs/web-socket-api';
+
+/** ROUTE_TABLE entries are relative to the repository root; resolve them from this file, not the cwd. */
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface SidetailStackProps extends StackProps {
+  /** Newest lines kept per container (BUFFER_LINES). @default 1000 */
+  readonly bufferLines?: number;
+  /** Lifetime of a stored batch in seconds (BUFFER_TTL_SECONDS). @default 86400 (24 h) */
+  readonly bufferTtlSeconds?: number;
+  /** WebSocket stage, the last path segment of the URL. @default 'live' */
+  readonly stageName?: string;
+  /** Applies to the table, the connect tokens and the function logs. @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+export class SidetailStack extends Stack {
+  public readonly logTable: LogTable;
+  public readonly connectTokens: ConnectTokens;
+  /** One function per ROUTE_TABLE entry, by route key. */
+  public readonly functions: ReadonlyMap<string, HouseFunction>;
+  public readonly webSocketApi: WebSocketApi;
+
+  constructor(scope: Construct, id: string, props: SidetailStackProps = {}) {
+    super(scope, id, props);
+    const bufferLines = positiveInteger('bufferLines', props.bufferLines ?? 1000);
+    const bufferTtlSeconds = positiveInteger('bufferTtlSeconds', props.bufferTtlSeconds ?? 86_400);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+
+    // 1. Storage: connections, subscriptions, agents and the per-container line buffer.
+    this.logTable = new LogTable(this, 'LogTable', { removalPolicy });
+
+    // 2. Secrets the $connect handler checks roles against (a later issue: a $connect authorizer).
+    this.connectTokens = new ConnectTokens(this, 'ConnectTokens', { removalPolicy });
+
+    // 3. One Lambda per route, all on the same table with the same buffer settings.
+    const environment = {
+      BUFFER_LINES: String(bufferLines),
+      BUFFER_TTL_SECONDS: String(bufferTtlSeconds),
+      // Only $connect compares tokens, but lambdas/config.ts requires them in every handler, so
+      // every function gets them; narrow this to $connect when the config stops requiring them.
+      ...this.connectTokens.environment(),
+    };
+    this.functions = new Map(
+      ROUTE_TABLE.map((route) => [
+        route.routeKey,
+        new HouseFunction(this, `${route.name}Handler`, {
+          entry: join(REPO_ROOT, route.entry),
+          description: `Sidetail WebSocket route ${route.routeKey}`,
+          table: this.logTable.table,
+          environment,
+          logRemovalPolicy: removalPolicy,
+        }),
+      ]),
+    );
+
+    // 4. The WebSocket API: route selection on `action`, auto-deployed stage, @connections grants.
+    this.webSocketApi = new WebSocketApi(this, 'WebSocketApi', {
+      apiName: `${this.stackName}-websocket`,
+      description: 'Sidetail: agents push container logs, viewers subscribe to them',
+      stageName: props.stageName,
+      routes: [...this.functions].map(([routeKey, fn]) => ({ routeKey, handler: fn.function })),
+    });
+
+    // 5. The dashboard (S3 + CloudFront + a config.json carrying `url` below) is a later issue:
+    //    it plugs in here as `new DashboardSite(this, 'Dashboard', { webSocketUrl: this.webSocketApi.url })`.
+
+    new CfnOutput(this, 'WebSocketUrl', {
+      description: 'Where agents and the dashboard connect (?role=agent|viewer&token=…)',
+      value: this.webSocketApi.url,
+    });
+    new CfnOutput(this, 'ConnectionsEndpoint', {
+      description: 'The @connections management endpoint the Lambdas post to',
+      value: this.webSocketApi.connectionsEndpoint,
+    });
+    new CfnOutput(this, 'TableName', { value: this.logTable.table.tableName });
+    new CfnOutput(this, 'AgentTokenSecretArn', {
+      description: 'aws secretsmanager get-secret-value --secret-id <this> --query SecretString --output text',
+      value: this.connectTokens.agentToken.secretArn,
+    });
+    new CfnOutput(this, 'ViewerTokenSecretArn', {
+      description: 'aws secretsmanager get-secret-value --secret-id <this> --query SecretString --output text',
+      value: this.connectTokens.viewerToken.secretArn,
+    });
+  }
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new InvalidPropsError('SidetailStack', `${name} must be a positive integer, got ${value}`);
+  }
+  return value;
+}

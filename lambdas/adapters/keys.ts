@@ -1,0 +1,82 @@
+/**
+ * Every key of the one table (docs/data-model.md). Ids cannot contain `#` (protocol SafeId), so
+ * the joined keys are unambiguous.
+ */
+import type { ContainerRef } from '../../protocol';
+
+/** A type alias, not an interface, so that it fits the SDK's Record-typed keys. */
+export type Key = {
+  readonly pk: string;
+  readonly sk: string;
+};
+
+export const CONNECTION_PREFIX = 'CONN#';
+export const SUBSCRIPTION_PREFIX = 'SUB#';
+export const AGENT_PREFIX = 'AGENT#';
+export const BATCH_PREFIX = 'B#';
+export const VIEWERS_PK = 'VIEWERS';
+export const AGENTS_PK = 'AGENTS';
+export const META_SK = 'META';
+
+/** Batch sort keys pad the first seq so that string order is seq order. */
+const SEQ_DIGITS = 16;
+
+/** CONN#<connId> / META: role, connectedAt, agentId? */
+export function connectionKey(connectionId: string): Key {
+  return { pk: connectionPk(connectionId), sk: META_SK };
+}
+
+/** CONN#<connId> — the partition holding a connection's record and its subscriptions. */
+export function connectionPk(connectionId: string): string {
+  return `${CONNECTION_PREFIX}${connectionId}`;
+}
+
+/** CONN#<connId> / SUB#<agentId>#<containerId>: what a viewer watches, for its clean-up. */
+export function connectionSubscriptionKey(connectionId: string, container: ContainerRef): Key {
+  return { pk: connectionPk(connectionId), sk: `${SUBSCRIPTION_PREFIX}${container.agentId}#${container.containerId}` };
+}
+
+/** SUBS#<agentId>#<containerId> — the partition of a container's subscribers. */
+export function subscribersPk(container: ContainerRef): string {
+  return `SUBS#${container.agentId}#${container.containerId}`;
+}
+
+/** SUBS#<agentId>#<containerId> / CONN#<connId>: one subscriber of a container. */
+export function subscriberKey(container: ContainerRef, connectionId: string): Key {
+  return { pk: subscribersPk(container), sk: `${CONNECTION_PREFIX}${connectionId}` };
+}
+
+/** VIEWERS / CONN#<connId>: a viewer, for inventory broadcasts. */
+export function viewerKey(connectionId: string): Key {
+  return { pk: VIEWERS_PK, sk: `${CONNECTION_PREFIX}${connectionId}` };
+}
+
+/** AGENTS / AGENT#<agentId>: a host. */
+export function agentKey(agentId: string): Key {
+  return { pk: AGENTS_PK, sk: `${AGENT_PREFIX}${agentId}` };
+}
+
+/** LOG#<agentId>#<containerId> — the partition of a container's buffer. */
+export function logPk(container: ContainerRef): string {
+  return `LOG#${container.agentId}#${container.containerId}`;
+}
+
+/** LOG#<agentId>#<containerId> / B#<firstSeq, 16 digits>: one stored batch. */
+export function batchKey(container: ContainerRef, firstSeq: number): Key {
+  return { pk: logPk(container), sk: batchSk(firstSeq) };
+}
+
+export function batchSk(firstSeq: number): string {
+  return `${BATCH_PREFIX}${String(firstSeq).padStart(SEQ_DIGITS, '0')}`;
+}
+
+/** The connection id in a `CONN#<connId>` sort key. */
+export function connectionIdOf(sk: string): string {
+  return sk.slice(CONNECTION_PREFIX.length);
+}
+
+/** The container in a `SUB#<agentId>#<containerId>` sort key. */
+export function containerOfSubscription(sk: string): ContainerRef {
+  const [agentId = '', containerId = ''] = sk.slice(SUBSCRIPTION_PREFIX.length).split('#');
+  return { agentId, containerId };
+}

@@ -1,0 +1,57 @@
+/**
+ * Forgets connections that are gone — at $disconnect, or when a send answered 'gone' — with
+ * everything hanging off them: the connection record, its viewer enrolment and its
+ * subscriptions. Then it tells whoever cares: agents whose containers nobody watches any more get
+ * `log.stream.stop`, and viewers get a new `inventory` when an agent went offline.
+ *
+ * Those notifications can find more gone connections; they are forgotten in the same run (a work
+ * list, each connection at most once), so one dead viewer never leaves dangling items behind.
+ */
+import type { ContainerRef } from '../../protocol';
+import { broadcastInventory } from './broadcast-inventory';
+import { forEachBounded } from './for-each-bounded';
+import type { Deps, GoneConnection } from './ports';
+import { sendToAgent } from './send-to-agent';
+
+/** Store operations in flight while cleaning up one connection. */
+const CLEANUP_CONCURRENCY = 8;
+
+export async function forgetConnections(deps: Deps, gone: Iterable<string | GoneConnection>): Promise<void> {
+  const queue: GoneConnection[] = [...gone].map((entry) => (typeof entry === 'string' ? { connectionId: entry } : entry));
+  const done = new Set<string>();
+  for (let next = queue.shift(); next; next = queue.shift()) {
+    if (done.has(next.connectionId)) continue;
+    done.add(next.connectionId);
+    queue.push(...(await forgetOne(deps, next)));
+  }
+}
+
+async function forgetOne(deps: Deps, gone: GoneConnection): Promise<GoneConnection[]> {
+  const { connectionId } = gone;
+  const [connection, containers] = await Promise.all([
+    deps.connections.get(connectionId),
+    deps.subscriptions.ofConnection(connectionId),
+  ]);
+  await forEachBounded(containers, CLEANUP_CONCURRENCY, (container) => deps.subscriptions.remove(connectionId, container));
+  await deps.connections.remove(connectionId);
+
+  const found: GoneConnection[] = [];
+  await forEachBounded(containers, CLEANUP_CONCURRENCY, async (container) => {
+    found.push(...(await stopIfUnwatched(deps, container)));
+  });
+
+  // The record may have expired already; then the sender's knowledge of the agent stands in.
+  const agentId = connection ? (connection.role === 'agent' ? connection.agentId : undefined) : gone.agentId;
+  if (agentId) {
+    const wentOffline = await deps.agents.markOffline(agentId, connectionId, new Date(deps.clock.now()).toISOString());
+    if (wentOffline) found.push(...(await broadcastInventory(deps)).map((id) => ({ connectionId: id })));
+  }
+  return found;
+}
+
+async function stopIfUnwatched(deps: Deps, container: ContainerRef): Promise<GoneConnection[]> {
+  if (await deps.subscriptions.hasSubscribers(container)) return [];
+  const agent = await deps.agents.get(container.agentId);
+  if (!agent) return [];
+  return sendToAgent(deps, agent, { action: 'log.stream.stop', containerId: container.containerId });
+}

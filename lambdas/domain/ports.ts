@@ -1,0 +1,127 @@
+/**
+ * What the domain needs from the outside world, as narrow interfaces. Adapters implement them
+ * over DynamoDB and the API Gateway management API; unit tests implement them in memory.
+ * Nothing here knows about the SDK, keys or TTLs.
+ */
+import type { CloudToAgent, CloudToViewer, ContainerInfo, ContainerRef, LogLine, Role } from '../../protocol';
+
+/** A connection as recorded at $connect (and, for agents, completed by agent.register). */
+export interface ConnectionRecord {
+  readonly connectionId: string;
+  readonly role: Role;
+  /** ISO time. */
+  readonly connectedAt: string;
+  /** Set once an agent connection has registered. */
+  readonly agentId?: string;
+}
+
+export interface Connections {
+  /** Records the connection and, for a viewer, enrols it for inventory broadcasts. */
+  add(connection: ConnectionRecord): Promise<void>;
+  get(connectionId: string): Promise<ConnectionRecord | undefined>;
+  setAgentId(connectionId: string, agentId: string): Promise<void>;
+  /** Viewer connections, for inventory broadcasts. */
+  viewerIds(): Promise<string[]>;
+  /** Forgets the connection record and its viewer enrolment (not its subscriptions). */
+  remove(connectionId: string): Promise<void>;
+}
+
+export interface Subscriptions {
+  add(connectionId: string, container: ContainerRef): Promise<void>;
+  remove(connectionId: string, container: ContainerRef): Promise<void>;
+  /** The connections subscribed to a container. */
+  subscriberIds(container: ContainerRef): Promise<string[]>;
+  /** Cheaper than subscriberIds when only "anyone?" matters. */
+  hasSubscribers(container: ContainerRef): Promise<boolean>;
+  /** What a connection is subscribed to (for its clean-up). */
+  ofConnection(connectionId: string): Promise<ContainerRef[]>;
+}
+
+/** A host as the cloud knows it. */
+export interface AgentRecord {
+  readonly agentId: string;
+  readonly hostName: string;
+  readonly agentVersion: string;
+  /** The connection of its latest registration. */
+  readonly connectionId: string;
+  readonly online: boolean;
+  /** ISO time of the last registration or inventory. */
+  readonly updatedAt: string;
+  readonly containers: readonly ContainerInfo[];
+}
+
+export interface Agents {
+  get(agentId: string): Promise<AgentRecord | undefined>;
+  list(): Promise<AgentRecord[]>;
+  put(agent: AgentRecord): Promise<void>;
+  /**
+   * Replaces the container list, only while `connectionId` is still the agent's connection (a
+   * stale connection of a re-registered agent must not overwrite the new one). True if it did.
+   */
+  updateContainers(agentId: string, connectionId: string, containers: readonly ContainerInfo[], updatedAt: string): Promise<boolean>;
+  /**
+   * Marks the agent offline, only if it is online on `connectionId` (its newer connection keeps
+   * it online). True if this call changed it.
+   */
+  markOffline(agentId: string, connectionId: string, updatedAt: string): Promise<boolean>;
+}
+
+export interface LogBuffer {
+  /** Stores one batch. Idempotent: the same first seq is the same stored batch. */
+  put(container: ContainerRef, lines: readonly LogLine[]): Promise<void>;
+  /** Deletes the stored batches whose last seq is at or below `lastSeq`. */
+  deleteThrough(container: ContainerRef, lastSeq: number): Promise<void>;
+  /**
+   * Unexpired stored batches, newest first, each batch's lines in seq order. Lazy: a consumer
+   * that stops early costs no further reads.
+   */
+  newestFirst(container: ContainerRef): AsyncIterable<readonly LogLine[]>;
+}
+
+export type Delivery = 'sent' | 'gone';
+
+/** A connection a send found gone; `agentId` when it was an agent's, to mark that agent offline. */
+export interface GoneConnection {
+  readonly connectionId: string;
+  readonly agentId?: string;
+}
+
+export interface Messenger {
+  /** 'gone' when the connection no longer exists; any other failure throws. */
+  send(connectionId: string, message: CloudToAgent | CloudToViewer): Promise<Delivery>;
+}
+
+export interface Clock {
+  /** Epoch milliseconds. */
+  now(): number;
+}
+
+export interface Logger {
+  warn(message: string, context?: Record<string, unknown>): void;
+  error(message: string, context?: Record<string, unknown>): void;
+}
+
+export interface Settings {
+  readonly bufferLines: number;
+  readonly agentToken: string;
+  readonly viewerToken: string;
+}
+
+/** Everything a domain function may use; built once per Lambda container. */
+export interface Deps {
+  readonly connections: Connections;
+  readonly subscriptions: Subscriptions;
+  readonly agents: Agents;
+  readonly buffer: LogBuffer;
+  readonly messenger: Messenger;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly settings: Settings;
+}
+
+/** The connection a message arrived on. */
+export interface Caller {
+  readonly connectionId: string;
+  readonly role: Role;
+  readonly agentId?: string;
+}

@@ -1,0 +1,21 @@
+/** `agent.inventory`: an agent's containers changed; record them and tell the viewers. */
+import { ProtocolError, type AgentInventory } from '../../protocol';
+import { broadcastInventory } from './broadcast-inventory';
+import { forgetConnections } from './forget-connections';
+import type { Caller, Deps } from './ports';
+
+export async function updateInventory(deps: Deps, caller: Caller, message: AgentInventory): Promise<void> {
+  if (!caller.agentId) throw new ProtocolError('not_registered', 'send agent.register before agent.inventory');
+  const updated = await deps.agents.updateContainers(
+    caller.agentId,
+    caller.connectionId,
+    message.containers,
+    new Date(deps.clock.now()).toISOString(),
+  );
+  if (!updated) {
+    // A newer connection of the same agent owns the host record; this one is on its way out.
+    deps.logger.warn('inventory from a superseded agent connection ignored', { agentId: caller.agentId, connectionId: caller.connectionId });
+    return;
+  }
+  await forgetConnections(deps, await broadcastInventory(deps));
+}

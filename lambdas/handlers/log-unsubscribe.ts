@@ -1,0 +1,5 @@
+/** The `log.unsubscribe` route. */
+import { messageHandler } from './message-handler';
+import { runtimeDeps } from './runtime';
+
+export const handler = messageHandler('log.unsubscribe', runtimeDeps);

@@ -1,0 +1,73 @@
+/**
+ * The one path every client message takes: decode the body for its route → load the connection
+ * → check its role may send the action → run the domain function. A rejected message is answered
+ * with `error` on the same connection and nothing else happens; an unexpected failure is logged
+ * with its context, answered with `error` internal, and returns 500.
+ */
+import {
+  decodeClientMessage,
+  errorMessage,
+  maySend,
+  ProtocolError,
+  type ClientAction,
+  type ClientMessage,
+  type ErrorCode,
+} from '../../protocol';
+import type { Caller, Deps } from '../domain/ports';
+import { ACTION_RUNNERS, type ActionRunner } from './action-runners';
+import { bodyText } from './event-body';
+import { describeError, requestContext } from './log-context';
+import type { DepsResolver } from './runtime';
+import type { WebSocketEvent, WebSocketHandler, WebSocketResult } from './websocket-event';
+
+export function messageHandler(action: ClientAction, resolveDeps: DepsResolver): WebSocketHandler {
+  return (event) => handleMessage(action, event, resolveDeps);
+}
+
+export async function handleMessage(action: ClientAction, event: WebSocketEvent, resolveDeps: DepsResolver): Promise<WebSocketResult> {
+  const context = { ...requestContext(event), action };
+  let deps: Deps;
+  try {
+    deps = resolveDeps(event);
+  } catch (error) {
+    // Without dependencies there is no way to answer; the log is the only trace.
+    console.error(JSON.stringify({ level: 'error', message: 'cannot build dependencies', ...context, ...describeError(error) }));
+    return { statusCode: 500 };
+  }
+
+  try {
+    const decoded = decodeClientMessage(action, bodyText(event));
+    if (!decoded.ok) throw decoded.error;
+    const caller = await loadCaller(deps, event.requestContext.connectionId, action);
+    const run = ACTION_RUNNERS[action] as ActionRunner<ClientAction>;
+    await run(deps, caller, decoded.value as ClientMessage<ClientAction>);
+    return { statusCode: 200 };
+  } catch (error) {
+    if (error instanceof ProtocolError) {
+      deps.logger.warn('message rejected', { ...context, code: error.code, reason: error.message });
+      await answerError(deps, event, error.code, error.message, error.requestAction ?? action);
+      return { statusCode: 200 };
+    }
+    deps.logger.error('message failed', { ...context, ...describeError(error) });
+    await answerError(deps, event, 'internal', 'the cloud failed to handle this message; it is safe to retry', action);
+    return { statusCode: 500 };
+  }
+}
+
+async function loadCaller(deps: Deps, connectionId: string, action: ClientAction): Promise<Caller> {
+  const connection = await deps.connections.get(connectionId);
+  if (!connection) throw new ProtocolError('forbidden', 'this connection is not known (expired?): reconnect');
+  if (!maySend(connection.role, action)) {
+    throw new ProtocolError('forbidden', `a ${connection.role} connection may not send ${action}`);
+  }
+  return connection;
+}
+
+/** Sends `error` to the caller. Best effort: a failure here is logged, never thrown over the original one. */
+export async function answerError(deps: Deps, event: WebSocketEvent, code: ErrorCode, message: string, requestAction?: string): Promise<void> {
+  try {
+    await deps.messenger.send(event.requestContext.connectionId, errorMessage(code, message, requestAction));
+  } catch (error) {
+    deps.logger.error('could not send error to caller', { ...requestContext(event), code, ...describeError(error) });
+  }
+}

@@ -1,0 +1,5 @@
+/** The `ping` route. */
+import { messageHandler } from './message-handler';
+import { runtimeDeps } from './runtime';
+
+export const handler = messageHandler('ping', runtimeDeps);

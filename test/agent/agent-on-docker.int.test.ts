@@ -1,0 +1,150 @@
+/**
+ * The agent's Docker side against a real engine (the run's private dockerd, see
+ * test/support/global-docker.ts): real multiplexed and TTY streams, Docker's own 16 KB pieces,
+ * its inclusive `since`, its events — and the whole agent talking to a real ws server.
+ */
+import type Docker from 'dockerode';
+import { afterEach, describe, expect, inject, it, vi } from 'vitest';
+import { createAgent, type Agent } from '../../agent/agent';
+import { DockerContainerSource } from '../../agent/docker/docker-container-source';
+import { dockerFromHost } from '../../agent/docker/docker-client';
+import { LogFollower } from '../../agent/docker/log-follower';
+import { MAX_LINE_BYTES } from '../../protocol';
+import { RecordingLogger } from './support/recording-logger';
+import { RecordingSink } from './support/recording-sink';
+import { TestCloud } from './support/test-cloud';
+
+describe('the agent on a real Docker engine', () => {
+  const docker = dockerFromHost(inject('dockerHost'));
+  const image = inject('busyboxImage');
+  const source = new DockerContainerSource(docker);
+  const containers: Docker.Container[] = [];
+  const followers: LogFollower[] = [];
+  let cloud: TestCloud | undefined;
+  let agent: Agent | undefined;
+
+  afterEach(async () => {
+    for (const follower of followers.splice(0)) follower.stop();
+    await agent?.stop();
+    await cloud?.close();
+    agent = undefined;
+    cloud = undefined;
+    await Promise.all(containers.splice(0).map((container) => container.remove({ force: true })));
+  });
+
+  async function run(script: string, options: { tty?: boolean; start?: boolean } = {}): Promise<Docker.Container> {
+    const container = await docker.createContainer({ Image: image, Cmd: ['sh', '-c', script], Tty: options.tty ?? false });
+    containers.push(container);
+    if (options.start ?? true) await container.start();
+    return container;
+  }
+
+  function follow(containerId: string, sink: RecordingSink, logger = new RecordingLogger()): LogFollower {
+    const follower = new LogFollower({ containerId, source, sink, logger, request: { tail: 1000 }, batchDelayMs: 5, recheckDelayMs: 60_000 });
+    followers.push(follower);
+    follower.start();
+    return follower;
+  }
+
+  it('lists containers with their names and TTY setting', async () => {
+    const plain = await run('true', { start: false });
+    const tty = await run('true', { tty: true, start: false });
+    await plain.rename({ name: `plain-${plain.id.slice(0, 6)}` });
+
+    const listed = await source.list();
+
+    expect(listed.find((c) => c.id === plain.id)).toMatchObject({ name: `plain-${plain.id.slice(0, 6)}`, tty: false, state: 'created' });
+    expect(listed.find((c) => c.id === tty.id)).toMatchObject({ tty: true });
+  });
+
+  it('reads stdout, stderr and a line Docker split into 16 KB pieces, cut at MAX_LINE_BYTES', async () => {
+    const container = await run(
+      'echo "one €"; echo two >&2; head -c 40000 /dev/zero | tr "\\0" x; echo; echo after',
+    );
+    await container.wait();
+    const sink = new RecordingSink();
+
+    follow(container.id, sink);
+
+    await vi.waitFor(() => expect(sink.lines).toHaveLength(4), { timeout: 10_000 });
+    const byText = sink.lines.map((l) => ({ seq: l.seq, stream: l.stream, text: l.text.length > 40 ? `${l.text[0]}×${l.text.length}` : l.text, truncated: l.truncated }));
+    const stdout = byText.filter((l) => l.stream === 'stdout');
+    expect(stdout.map((l) => [l.text, l.truncated])).toEqual([
+      ['one €', undefined],
+      [`x×${MAX_LINE_BYTES}`, true],
+      ['after', undefined],
+    ]);
+    expect(byText.filter((l) => l.stream === 'stderr').map((l) => l.text)).toEqual(['two']);
+    expect(sink.lines.map((l) => l.seq)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('reads a TTY container\'s raw stream without the \\r of \\r\\n', async () => {
+    const container = await run('echo hello; echo world', { tty: true });
+    await container.wait();
+    const sink = new RecordingSink();
+
+    follow(container.id, sink);
+
+    await vi.waitFor(() => expect(sink.lines.map((l) => [l.stream, l.text])).toEqual([
+      ['stdout', 'hello'],
+      ['stdout', 'world'],
+    ]), { timeout: 10_000 });
+  });
+
+  it('reads a TTY line longer than Docker\'s 16 KB buffer as one line, cut at MAX_LINE_BYTES', async () => {
+    const container = await run('head -c 40000 /dev/zero | tr "\\0" y; echo; echo after', { tty: true });
+    await container.wait();
+    const sink = new RecordingSink();
+
+    follow(container.id, sink);
+
+    await vi.waitFor(() => expect(sink.lines).toHaveLength(2), { timeout: 10_000 });
+    expect(sink.lines[0]).toMatchObject({ text: 'y'.repeat(MAX_LINE_BYTES), truncated: true });
+    expect(sink.lines[1]).toMatchObject({ text: 'after' });
+  });
+
+  it('after a restart, follows again from the last line with Docker\'s inclusive `since`, without repeating it', async () => {
+    const container = await run('echo boot; sleep 30');
+    const sink = new RecordingSink();
+    const follower = follow(container.id, sink);
+    await vi.waitFor(() => expect(sink.lines.map((l) => l.text)).toEqual(['boot']), { timeout: 10_000 });
+
+    await container.stop({ t: 0 });
+    await vi.waitFor(() => expect(follower.state).toBe('ended'), { timeout: 10_000 });
+    await container.start();
+    follower.containerStarted();
+
+    await vi.waitFor(() => expect(sink.lines.map((l) => [l.seq, l.text])).toEqual([
+      [1, 'boot'],
+      [2, 'boot'],
+    ]), { timeout: 10_000 });
+    const [first, second] = sink.lines;
+    expect(second!.ts > first!.ts).toBe(true);
+  });
+
+  it('registers its containers, streams on request, and reports inventory changes', async () => {
+    cloud = await TestCloud.start();
+    const container = await run('echo ready; sleep 30');
+    const logger = new RecordingLogger();
+    agent = createAgent({ url: cloud.url, token: 't', agentId: 'int-box', hostName: 'int-box', docker, logger, tuning: { batchDelayMs: 5 } });
+
+    agent.start();
+    await vi.waitFor(() => {
+      const registers = cloud!.connections[0]!.json.filter((m) => m.action === 'agent.register') as unknown as { containers: { id: string }[] }[];
+      expect(registers.at(-1)!.containers.map((c) => c.id)).toContain(container.id);
+    }, { timeout: 10_000 });
+    cloud.last.send(JSON.stringify({ action: 'log.stream.start', containerId: container.id, tail: 100 }));
+    await vi.waitFor(() => expect(cloud!.last.json.find((m) => m.action === 'log.batch')).toMatchObject({
+      containerId: container.id,
+      lines: [{ seq: 1, stream: 'stdout', text: 'ready' }],
+    }), { timeout: 10_000 });
+
+    const other = await run('true', { start: false });
+
+    await vi.waitFor(() => {
+      const inventories = cloud!.last.json.filter((m) => m.action === 'agent.inventory') as unknown as { containers: { id: string }[] }[];
+      expect(inventories.at(-1)?.containers.map((c) => c.id)).toContain(other.id);
+    }, { timeout: 10_000 });
+    expect(logger.matching(/Docker is reachable at unix:\/\//)).toHaveLength(1);
+  });
+});

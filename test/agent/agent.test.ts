@@ -1,0 +1,191 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { SidetailAgent, createAgent, type Agent } from '../../agent/agent';
+import { dockerFromHost } from '../../agent/docker/docker-client';
+import { entry, muxFrame, ts } from './support/docker-bytes';
+import { FakeContainerSource } from './support/fake-container-source';
+import { RecordingLogger } from './support/recording-logger';
+import { TestCloud } from './support/test-cloud';
+
+const FAST = { dockerRetryMs: 30, batchDelayMs: 1, recheckDelayMs: 5, reconnect: { initialDelayMs: 20, maxDelayMs: 50 } };
+
+function unreachable(code: string, path: string): Error {
+  return Object.assign(new Error(`connect ${code} ${path}`), { code });
+}
+
+describe('agent', () => {
+  let cloud: TestCloud | undefined;
+  let agent: Agent | undefined;
+  let logger: RecordingLogger;
+
+  afterEach(async () => {
+    await agent?.stop();
+    await cloud?.close();
+    agent = undefined;
+    cloud = undefined;
+  });
+
+  function withSource(source: FakeContainerSource): SidetailAgent {
+    logger = new RecordingLogger();
+    const created = new SidetailAgent({ url: cloud!.url, token: 't', agentId: 'box-1', hostName: 'box-1.local', source, logger, tuning: FAST });
+    agent = created;
+    created.start();
+    return created;
+  }
+
+  describe('with the Docker socket missing', () => {
+    it('says once that Docker is not reachable and how to fix it, keeps retrying, and still registers', async () => {
+      cloud = await TestCloud.start();
+      logger = new RecordingLogger();
+      const socket = `/tmp/sidetail-no-docker-${randomUUID()}.sock`;
+      agent = createAgent({
+        url: cloud.url,
+        token: 't',
+        agentId: 'box-1',
+        hostName: 'box-1.local',
+        docker: dockerFromHost(`unix://${socket}`),
+        logger,
+        tuning: FAST,
+      });
+
+      agent.start();
+      await vi.waitFor(() => expect(cloud!.connections[0]?.actions).toEqual(['agent.register']));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+
+      expect(logger.matching(/Docker is not reachable/)).toEqual([
+        `Docker is not reachable at unix://${socket} (connect ENOENT ${socket}). Set DOCKER_HOST to point at your engine; retrying every 30ms.`,
+      ]);
+      expect(cloud.last.json[0]).toMatchObject({ agentId: 'box-1', hostName: 'box-1.local', containers: [] });
+    });
+  });
+
+  it('when Docker becomes reachable, says so and registers again with the inventory', async () => {
+    cloud = await TestCloud.start();
+    const source = new FakeContainerSource();
+    source.addContainer('web1', { name: 'web' });
+    source.failure = unreachable('ECONNREFUSED', '/var/run/docker.sock');
+    withSource(source);
+    await vi.waitFor(() => expect(source.calls).toBeGreaterThanOrEqual(4));
+    await vi.waitFor(() => expect(cloud!.connections[0]?.actions).toEqual(['agent.register']));
+
+    source.failure = undefined;
+
+    await vi.waitFor(() => expect(cloud!.last.actions).toEqual(['agent.register', 'agent.register']));
+    expect(cloud.last.json[1]).toMatchObject({ containers: [{ id: 'web1', name: 'web' }] });
+    expect(logger.matching(/Docker is not reachable/)).toHaveLength(1);
+    expect(logger.matching(/^Docker is reachable again at unix:\/\/\/fake\/docker\.sock \(1 container\)\.$/)).toHaveLength(1);
+  });
+
+  it('says so again, once, when Docker goes away later', async () => {
+    cloud = await TestCloud.start();
+    const source = new FakeContainerSource();
+    withSource(source);
+    await vi.waitFor(() => expect(source.eventStreams).toHaveLength(1));
+
+    source.failure = unreachable('ECONNREFUSED', '/var/run/docker.sock');
+    source.eventStreams[0]!.end();
+    await vi.waitFor(() => expect(source.calls).toBeGreaterThanOrEqual(6));
+
+    expect(logger.matching(/Docker is not reachable/)).toHaveLength(1);
+  });
+
+  it('does not report a blip — an event stream that ends while the engine still answers — as an outage', async () => {
+    cloud = await TestCloud.start();
+    const source = new FakeContainerSource();
+    withSource(source);
+    await vi.waitFor(() => expect(source.eventStreams).toHaveLength(1));
+
+    source.eventStreams[0]!.end();
+
+    await vi.waitFor(() => expect(source.eventStreams).toHaveLength(2));
+    expect(logger.matching(/Docker is not reachable/)).toEqual([]);
+    expect(logger.matching(/Docker is reachable/)).toHaveLength(1);
+  });
+
+  it('follows a container on log.stream.start and sends its lines as log.batch', async () => {
+    cloud = await TestCloud.start();
+    const source = new FakeContainerSource();
+    source.addContainer('web1');
+    withSource(source);
+    await vi.waitFor(() => expect(cloud!.last.actions).toContain('agent.register'));
+
+    cloud.last.send(JSON.stringify({ action: 'log.stream.start', containerId: 'web1', tail: 50 }));
+    await vi.waitFor(() => expect(source.follows).toHaveLength(1));
+    source.lastFollow('web1').stream.write(muxFrame('stdout', entry(ts(1), 'hello from web1\n')));
+
+    await vi.waitFor(() => expect(cloud!.last.actions).toContain('log.batch'));
+    expect(source.follows[0]!.options.from).toEqual({ tail: 50 });
+    expect(cloud.last.json.find((m) => m.action === 'log.batch')).toEqual({
+      action: 'log.batch',
+      containerId: 'web1',
+      lines: [{ seq: 1, ts: ts(1), stream: 'stdout', text: 'hello from web1' }],
+    });
+  });
+
+  it('ignores a log.stream.start for a container it already follows, and destroys the stream on log.stream.stop', async () => {
+    cloud = await TestCloud.start();
+    const source = new FakeContainerSource();
+    source.addContainer('web1');
+    withSource(source);
+    await vi.waitFor(() => expect(cloud!.last.actions).toContain('agent.register'));
+    const start = JSON.stringify({ action: 'log.stream.start', containerId: 'web1', tail: 50 });
+
+    cloud.last.send(start);
+    cloud.last.send(start);
+    await vi.waitFor(() => expect(source.follows).toHaveLength(1));
+    cloud.last.send(JSON.stringify({ action: 'log.stream.stop', containerId: 'web1' }));
+
+    await vi.waitFor(() => expect(source.follows[0]!.stream.destroyed).toBe(true));
+    expect(source.follows).toHaveLength(1);
+  });
+
+  it('sends agent.inventory after container events, and follows a restarted container again', async () => {
+    cloud = await TestCloud.start();
+    const source = new FakeContainerSource();
+    source.addContainer('web1');
+    withSource(source);
+    await vi.waitFor(() => expect(source.eventStreams).toHaveLength(1));
+    await vi.waitFor(() => expect(cloud!.last.actions).toContain('agent.register'));
+    cloud.last.send(JSON.stringify({ action: 'log.stream.start', containerId: 'web1', tail: 50 }));
+    await vi.waitFor(() => expect(source.follows).toHaveLength(1));
+    source.containers.get('web1')!.running = false;
+    source.lastFollow('web1').stream.end(muxFrame('stdout', entry(ts(1), 'before restart\n')));
+    await vi.waitFor(() => expect(cloud!.last.actions).toContain('log.batch'));
+
+    source.addContainer('db1');
+    source.emit({ action: 'create', containerId: 'db1' });
+    source.containers.get('web1')!.running = true;
+    source.emit({ action: 'start', containerId: 'web1' });
+
+    await vi.waitFor(() => expect(source.follows).toHaveLength(2));
+    expect(source.follows[1]!.options.from).toEqual({ since: ts(1) });
+    await vi.waitFor(() => expect(cloud!.last.actions).toContain('agent.inventory'));
+    const inventory = cloud.last.json.find((m) => m.action === 'agent.inventory') as unknown as { containers: { id: string }[] };
+    expect(inventory.containers.map((c) => c.id)).toEqual(['web1', 'db1']);
+  });
+
+  it('logs an error the cloud sends back', async () => {
+    cloud = await TestCloud.start();
+    withSource(new FakeContainerSource());
+    await vi.waitFor(() => expect(cloud!.last.actions).toContain('agent.register'));
+
+    cloud.last.send(JSON.stringify({ action: 'error', code: 'not_registered', message: 'register first', requestAction: 'log.batch' }));
+
+    await vi.waitFor(() => expect(logger.matching(/^The cloud rejected log\.batch \(not_registered\): register first$/)).toHaveLength(1));
+  });
+
+  it('stop() destroys every follow stream and closes the connection', async () => {
+    cloud = await TestCloud.start();
+    const source = new FakeContainerSource();
+    source.addContainer('web1');
+    const running = withSource(source);
+    await vi.waitFor(() => expect(cloud!.last.actions).toContain('agent.register'));
+    cloud.last.send(JSON.stringify({ action: 'log.stream.start', containerId: 'web1', tail: 50 }));
+    await vi.waitFor(() => expect(source.follows).toHaveLength(1));
+
+    await running.stop();
+
+    expect(source.follows[0]!.stream.destroyed).toBe(true);
+    await vi.waitFor(() => expect(cloud!.last.closeCode).toBe(1000));
+  });
+});

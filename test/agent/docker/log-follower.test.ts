@@ -1,0 +1,182 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { LogFollower, type FollowRequest } from '../../../agent/docker/log-follower';
+import { entry, muxFrame, ts } from '../support/docker-bytes';
+import { FakeContainerSource } from '../support/fake-container-source';
+import { RecordingLogger } from '../support/recording-logger';
+import { RecordingSink } from '../support/recording-sink';
+
+const ID = 'web1';
+
+describe('LogFollower', () => {
+  let source: FakeContainerSource;
+  let sink: RecordingSink;
+  let logger: RecordingLogger;
+  let follower: LogFollower | undefined;
+
+  beforeEach(() => {
+    source = new FakeContainerSource();
+    sink = new RecordingSink();
+    logger = new RecordingLogger();
+    source.addContainer(ID);
+  });
+
+  afterEach(() => {
+    follower?.stop();
+  });
+
+  function follow(request: FollowRequest = { tail: 100 }, containerId = ID): LogFollower {
+    follower = new LogFollower({ containerId, source, sink, logger, request, batchDelayMs: 1, recheckDelayMs: 5 });
+    follower.start();
+    return follower;
+  }
+
+  async function followed(count: number): Promise<void> {
+    await vi.waitFor(() => expect(source.follows).toHaveLength(count));
+  }
+
+  it('follows with `tail`, and sends the lines numbered from 1 in log.batch messages', async () => {
+    follow({ tail: 100 });
+    await followed(1);
+
+    source.lastFollow(ID).stream.write(
+      Buffer.concat([muxFrame('stdout', entry(ts(1), 'hello\n')), muxFrame('stderr', entry(ts(2), 'oops\n'))]),
+    );
+
+    await vi.waitFor(() => expect(sink.lines).toHaveLength(2));
+    expect(source.follows[0]!.options.from).toEqual({ tail: 100 });
+    expect(sink.batches[0]).toEqual({
+      action: 'log.batch',
+      containerId: ID,
+      lines: [
+        { seq: 1, ts: ts(1), stream: 'stdout', text: 'hello' },
+        { seq: 2, ts: ts(2), stream: 'stderr', text: 'oops' },
+      ],
+    });
+  });
+
+  it('resumes with `since` = resume.ts, drops the repeats and numbers from resume.seq + 1', async () => {
+    follow({ tail: 100, resume: { seq: 41, ts: ts(5), textsAtTs: ['GET / 200'] } });
+    await followed(1);
+
+    source.lastFollow(ID).stream.write(
+      Buffer.concat([
+        muxFrame('stdout', entry(ts(5), 'GET / 200\n')),
+        muxFrame('stdout', entry(ts(5), 'GET /about 200\n')),
+        muxFrame('stdout', entry(ts(6), 'GET / 200\n')),
+      ]),
+    );
+
+    await vi.waitFor(() => expect(sink.lines).toHaveLength(2));
+    expect(source.follows[0]!.options.from).toEqual({ since: ts(5) });
+    expect(sink.lines).toEqual([
+      { seq: 42, ts: ts(5), stream: 'stdout', text: 'GET /about 200' },
+      { seq: 43, ts: ts(6), stream: 'stdout', text: 'GET / 200' },
+    ]);
+  });
+
+  it('reads a TTY container\'s raw stream, dropping the \\r of \\r\\n', async () => {
+    source.addContainer('tty1', { tty: true });
+    follow({ tail: 10 }, 'tty1');
+    await followed(1);
+
+    source.lastFollow('tty1').stream.write(Buffer.from(`${ts(1)} $ ls\r\n${ts(2)} a  b\r\n`));
+
+    await vi.waitFor(() => expect(sink.lines.map((l) => l.text)).toEqual(['$ ls', 'a  b']));
+  });
+
+  it('when the container stops and starts again, continues after the last line sent, without repeats', async () => {
+    follow({ tail: 100 });
+    await followed(1);
+    source.containers.get(ID)!.running = false;
+    const first = source.lastFollow(ID).stream;
+    first.end(Buffer.concat([muxFrame('stdout', entry(ts(1), 'one\n')), muxFrame('stdout', entry(ts(2), 'two\n')), muxFrame('stderr', entry(ts(2), 'bye\n'))]));
+    await vi.waitFor(() => expect(follower!.state).toBe('ended'));
+    await vi.waitFor(() => expect(sink.lines).toHaveLength(3));
+
+    source.containers.get(ID)!.running = true;
+    follower!.containerStarted();
+    await followed(2);
+    // `since` is inclusive: Docker sends the lines at ts(2) again before the new ones.
+    source.lastFollow(ID).stream.write(
+      Buffer.concat([
+        muxFrame('stdout', entry(ts(2), 'two\n')),
+        muxFrame('stderr', entry(ts(2), 'bye\n')),
+        muxFrame('stdout', entry(ts(9), 'started again\n')),
+      ]),
+    );
+
+    await vi.waitFor(() => expect(sink.lines).toHaveLength(4));
+    expect(source.follows[1]!.options.from).toEqual({ since: ts(2) });
+    expect(sink.lines.map((l) => [l.seq, l.text])).toEqual([
+      [1, 'one'],
+      [2, 'two'],
+      [3, 'bye'],
+      [4, 'started again'],
+    ]);
+  });
+
+  it('sends an unterminated line when the stream is cut off in the middle of it', async () => {
+    source.containers.get(ID)!.running = false;
+    follow({ tail: 100 });
+    await followed(1);
+
+    source.lastFollow(ID).stream.end(muxFrame('stdout', entry(ts(1), 'half a li')));
+
+    await vi.waitFor(() => expect(sink.lines).toEqual([{ seq: 1, ts: ts(1), stream: 'stdout', text: 'half a li' }]));
+  });
+
+  it('follows again by itself when the stream ends but the container still runs', async () => {
+    follow({ tail: 100 });
+    await followed(1);
+    source.lastFollow(ID).stream.end(muxFrame('stdout', entry(ts(1), 'one\n')));
+
+    await followed(2);
+
+    expect(source.follows[1]!.options.from).toEqual({ since: ts(1) });
+    expect(follower!.state).toBe('following');
+  });
+
+  it('stop() destroys the Docker stream and sends the lines already numbered', async () => {
+    follow({ tail: 100 });
+    await followed(1);
+    const stream = source.lastFollow(ID).stream;
+    stream.write(muxFrame('stdout', entry(ts(1), 'last words\n')));
+    await vi.waitFor(() => expect(follower!.lastSeq).toBe(1));
+
+    follower!.stop();
+
+    expect(stream.destroyed).toBe(true);
+    expect(sink.lines.map((l) => l.text)).toEqual(['last words']);
+    expect(follower!.state).toBe('stopped');
+  });
+
+  it('pauses the Docker stream while the sink is congested and resumes it once drained', async () => {
+    follow({ tail: 100 });
+    await followed(1);
+    const stream = source.lastFollow(ID).stream;
+    sink.congested = true;
+
+    stream.write(muxFrame('stdout', entry(ts(1), 'a\n')));
+    await vi.waitFor(() => expect(stream.isPaused()).toBe(true));
+    sink.drain();
+
+    expect(stream.isPaused()).toBe(false);
+  });
+
+  it('warns once and stays idle when the container does not exist', async () => {
+    follow({ tail: 100 }, 'ghost');
+
+    await vi.waitFor(() => expect(logger.matching(/ghost.*does not exist/)).toHaveLength(1));
+    expect(follower!.state).toBe('ended');
+  });
+
+  it('stops reading a stream that is not in Docker\'s format and says why', async () => {
+    follow({ tail: 100 });
+    await followed(1);
+
+    source.lastFollow(ID).stream.write(Buffer.from('\x07garbage that is no frame header'));
+
+    await vi.waitFor(() => expect(logger.matching(/Stopped following container web1: unknown Docker stream type 7/)).toHaveLength(1));
+    expect(follower!.state).toBe('ended');
+  });
+});

@@ -1,0 +1,180 @@
+import { describe, expect, it } from 'vitest';
+import { FrameDemuxer, type StreamMode } from '../../../agent/docker/frame-demuxer';
+import { LineFramer, type FramedLine } from '../../../agent/pipeline/line-framer';
+import { MAX_LINE_BYTES } from '../../../protocol';
+import { cutAt, entry, muxFrame, ts } from '../support/docker-bytes';
+
+/** Docker bytes → demuxer → framer, as the follower wires them. */
+function frame(chunks: Buffer[], mode: StreamMode, options: { maxLineBytes?: number; end?: boolean } = {}): FramedLine[] {
+  const lines: FramedLine[] = [];
+  const framer = new LineFramer({ mode, onLine: (line) => lines.push(line), ...(options.maxLineBytes ? { maxLineBytes: options.maxLineBytes } : {}) });
+  const demuxer = new FrameDemuxer(mode, { piece: (p) => framer.push(p.stream, p.payload, p.frameEnd) });
+  for (const chunk of chunks) demuxer.push(chunk);
+  if (options.end ?? true) {
+    demuxer.end();
+    framer.end();
+  }
+  return lines;
+}
+
+/** The same entries as Docker sends them for a non-TTY (frames) and a TTY (raw) container. */
+function asDocker(mode: StreamMode, entries: Buffer[]): Buffer {
+  return mode === 'multiplexed' ? Buffer.concat(entries.map((e) => muxFrame('stdout', e))) : Buffer.concat(entries);
+}
+
+describe('LineFramer', () => {
+  it.each<StreamMode>(['multiplexed', 'raw'])('reads the timestamp prefix of each entry (%s)', (mode) => {
+    const bytes = asDocker(mode, [entry(ts(1), 'first\n'), entry(ts(2), 'second\n')]);
+
+    expect(frame([bytes], mode)).toEqual([
+      { ts: ts(1), stream: 'stdout', text: 'first' },
+      { ts: ts(2), stream: 'stdout', text: 'second' },
+    ]);
+  });
+
+  it('keeps stdout and stderr apart', () => {
+    const bytes = Buffer.concat([muxFrame('stderr', entry(ts(1), 'bad\n')), muxFrame('stdout', entry(ts(2), 'good\n'))]);
+
+    expect(frame([bytes], 'multiplexed')).toEqual([
+      { ts: ts(1), stream: 'stderr', text: 'bad' },
+      { ts: ts(2), stream: 'stdout', text: 'good' },
+    ]);
+  });
+
+  it.each<StreamMode>(['multiplexed', 'raw'])('gives the same lines whatever byte the stream is cut at (%s)', (mode) => {
+    const bytes = asDocker(mode, [entry(ts(1), 'héllo €\n'), entry(ts(2), '\n'), entry(ts(3), 'x 𝄞 y\n')]);
+    const expected = JSON.stringify(frame([bytes], mode));
+
+    const mismatches: number[] = [];
+    for (let offset = 0; offset <= bytes.length; offset++) {
+      if (JSON.stringify(frame(cutAt(bytes, offset), mode)) !== expected) mismatches.push(offset);
+    }
+
+    expect(mismatches).toEqual([]);
+    expect(JSON.parse(expected)).toEqual([
+      { ts: ts(1), stream: 'stdout', text: 'héllo €' },
+      { ts: ts(2), stream: 'stdout', text: '' },
+      { ts: ts(3), stream: 'stdout', text: 'x 𝄞 y' },
+    ]);
+  });
+
+  it('joins partial entries into one line with the first piece\'s timestamp, dropping the later prefixes', () => {
+    const bytes = Buffer.concat([
+      muxFrame('stdout', entry(ts(1), 'aaa')),
+      muxFrame('stdout', entry(ts(2), 'bbb')),
+      muxFrame('stdout', entry(ts(3), 'ccc\n')),
+      muxFrame('stdout', entry(ts(4), 'next\n')),
+    ]);
+
+    expect(frame([bytes], 'multiplexed')).toEqual([
+      { ts: ts(1), stream: 'stdout', text: 'aaabbbccc' },
+      { ts: ts(4), stream: 'stdout', text: 'next' },
+    ]);
+  });
+
+  it('joins Docker\'s 16 KB pieces of a long line, whose pieces repeat the timestamp prefix', () => {
+    const first = 'a'.repeat(16 * 1024);
+    const bytes = Buffer.concat([
+      muxFrame('stdout', entry(ts(1), first)),
+      muxFrame('stdout', entry(ts(2), 'end of the long line\n')),
+    ]);
+
+    const [line] = frame([bytes], 'multiplexed', { maxLineBytes: 64 * 1024 });
+
+    expect(line).toEqual({ ts: ts(1), stream: 'stdout', text: `${first}end of the long line` });
+  });
+
+  it('does not let stderr lines between the pieces of a stdout line break it', () => {
+    const bytes = Buffer.concat([
+      muxFrame('stdout', entry(ts(1), 'out-1 ')),
+      muxFrame('stderr', entry(ts(2), 'err\n')),
+      muxFrame('stdout', entry(ts(3), 'out-2\n')),
+    ]);
+
+    expect(frame([bytes], 'multiplexed')).toEqual([
+      { ts: ts(2), stream: 'stderr', text: 'err' },
+      { ts: ts(1), stream: 'stdout', text: 'out-1 out-2' },
+    ]);
+  });
+
+  it('decodes a character split across two partial pieces', () => {
+    const euro = Buffer.from('€');
+    const bytes = Buffer.concat([
+      muxFrame('stdout', entry(ts(1), Buffer.concat([Buffer.from('price '), euro.subarray(0, 2)]))),
+      muxFrame('stdout', entry(ts(2), Buffer.concat([euro.subarray(2), Buffer.from('5\n')]))),
+    ]);
+
+    expect(frame([bytes], 'multiplexed')).toEqual([{ ts: ts(1), stream: 'stdout', text: 'price €5' }]);
+  });
+
+  it.each<StreamMode>(['multiplexed', 'raw'])('strips the \\r of a TTY\'s \\r\\n but keeps other carriage returns (%s)', (mode) => {
+    const bytes = asDocker(mode, [entry(ts(1), 'progress 10%\rprogress 20%\r\n')]);
+
+    expect(frame([bytes], mode)).toEqual([{ ts: ts(1), stream: 'stdout', text: 'progress 10%\rprogress 20%' }]);
+  });
+
+  it.each<StreamMode>(['multiplexed', 'raw'])('cuts text above MAX_LINE_BYTES and flags it truncated (%s)', (mode) => {
+    const bytes = asDocker(mode, [entry(ts(1), `${'x'.repeat(MAX_LINE_BYTES + 100)}\n`), entry(ts(2), 'after\n')]);
+
+    const lines = frame([bytes], mode);
+
+    expect(lines[0]).toEqual({ ts: ts(1), stream: 'stdout', text: 'x'.repeat(MAX_LINE_BYTES), truncated: true });
+    expect(lines[1]).toEqual({ ts: ts(2), stream: 'stdout', text: 'after' });
+  });
+
+  it('cuts a joined 16 KB-pieced line at MAX_LINE_BYTES', () => {
+    const bytes = Buffer.concat([
+      muxFrame('stdout', entry(ts(1), 'a'.repeat(16 * 1024))),
+      muxFrame('stdout', entry(ts(2), 'b'.repeat(16 * 1024))),
+      muxFrame('stdout', entry(ts(3), 'c\n')),
+    ]);
+
+    expect(frame([bytes], 'multiplexed')).toEqual([{ ts: ts(1), stream: 'stdout', text: 'a'.repeat(MAX_LINE_BYTES), truncated: true }]);
+  });
+
+  it('cuts on a character boundary, never inside a multibyte character', () => {
+    const text = `${'a'.repeat(MAX_LINE_BYTES - 1)}€tail`;
+
+    const [line] = frame([muxFrame('stdout', entry(ts(1), `${text}\n`))], 'multiplexed');
+
+    expect(line!.text).toBe('a'.repeat(MAX_LINE_BYTES - 1));
+    expect(line!.truncated).toBe(true);
+  });
+
+  it('does not flag a line of exactly MAX_LINE_BYTES, even with a \\r\\n ending', () => {
+    const text = 'y'.repeat(MAX_LINE_BYTES);
+
+    const [line] = frame([Buffer.from(`${ts(1)} ${text}\r\n`)], 'raw');
+
+    expect(line).toEqual({ ts: ts(1), stream: 'stdout', text });
+  });
+
+  it.each<StreamMode>(['multiplexed', 'raw'])('flushes a final unterminated line when the stream ends (%s)', (mode) => {
+    const bytes = asDocker(mode, [entry(ts(1), 'done\n'), entry(ts(2), 'Press any key')]);
+
+    expect(frame([bytes], mode, { end: false })).toEqual([{ ts: ts(1), stream: 'stdout', text: 'done' }]);
+    expect(frame([bytes], mode)).toEqual([
+      { ts: ts(1), stream: 'stdout', text: 'done' },
+      { ts: ts(2), stream: 'stdout', text: 'Press any key' },
+    ]);
+  });
+
+  it('takes an entry without a timestamp as text, stamped like the entry before it', () => {
+    const bytes = Buffer.concat([muxFrame('stdout', entry(ts(1), 'ok\n')), muxFrame('stdout', 'no timestamp here\n')]);
+
+    expect(frame([bytes], 'multiplexed')).toEqual([
+      { ts: ts(1), stream: 'stdout', text: 'ok' },
+      { ts: ts(1), stream: 'stdout', text: 'no timestamp here' },
+    ]);
+  });
+
+  it('keeps invalid UTF-8 as replacement characters, still within MAX_LINE_BYTES', () => {
+    const bytes = muxFrame('stdout', entry(ts(1), Buffer.concat([Buffer.alloc(MAX_LINE_BYTES, 0xff), Buffer.from('\n')])));
+
+    const [line] = frame([bytes], 'multiplexed');
+
+    expect(Buffer.byteLength(line!.text)).toBeLessThanOrEqual(MAX_LINE_BYTES);
+    expect(line!.text).toMatch(/^\uFFFD+$/);
+    expect(line!.truncated).toBe(true);
+  });
+});

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { ResumeFilter } from '../../../agent/pipeline/resume-filter';
+import { ts } from '../support/docker-bytes';
+
+function passing(filter: ResumeFilter, lines: { ts: string; text: string }[]): { ts: string; text: string }[] {
+  return lines.filter((line) => filter.accepts(line));
+}
+
+describe('ResumeFilter', () => {
+  it('drops the lines Docker\'s inclusive `since` repeats, matched by timestamp and text', () => {
+    const filter = new ResumeFilter({ ts: ts(5), textsAtTs: ['GET / 200'] });
+
+    const kept = passing(filter, [
+      { ts: ts(5), text: 'GET / 200' },
+      { ts: ts(6), text: 'GET /health 200' },
+    ]);
+
+    expect(kept).toEqual([{ ts: ts(6), text: 'GET /health 200' }]);
+  });
+
+  it('drops lines older than the resume point', () => {
+    const filter = new ResumeFilter({ ts: ts(5), textsAtTs: [] });
+
+    const kept = passing(filter, [
+      { ts: ts(4), text: 'old' },
+      { ts: '2024-01-02T03:03:59.999999999Z', text: 'older' },
+    ]);
+
+    expect(kept).toEqual([]);
+  });
+
+  it('keeps a line at the resume timestamp whose text the cloud does not have', () => {
+    const filter = new ResumeFilter({ ts: ts(5), textsAtTs: ['seen'] });
+
+    const kept = passing(filter, [
+      { ts: ts(5), text: 'seen' },
+      { ts: ts(5), text: 'new at the same instant' },
+    ]);
+
+    expect(kept).toEqual([{ ts: ts(5), text: 'new at the same instant' }]);
+  });
+
+  it('uses each text once: a repeated line beyond the copies the cloud holds is new', () => {
+    const filter = new ResumeFilter({ ts: ts(5), textsAtTs: ['tick', 'tick'] });
+
+    const kept = passing(filter, [
+      { ts: ts(5), text: 'tick' },
+      { ts: ts(5), text: 'tick' },
+      { ts: ts(5), text: 'tick' },
+    ]);
+
+    expect(kept).toEqual([{ ts: ts(5), text: 'tick' }]);
+  });
+
+  it('never drops by count: when Docker returns fewer repeats than the cloud holds, new lines still pass', () => {
+    // The cloud holds 3 lines at ts(5); Docker (rotated log) returns only one of them, then new lines.
+    const filter = new ResumeFilter({ ts: ts(5), textsAtTs: ['a', 'b', 'c'] });
+
+    const kept = passing(filter, [
+      { ts: ts(5), text: 'c' },
+      { ts: ts(6), text: 'd' },
+      { ts: ts(7), text: 'e' },
+    ]);
+
+    expect(kept).toEqual([
+      { ts: ts(6), text: 'd' },
+      { ts: ts(7), text: 'e' },
+    ]);
+  });
+
+  it('compares to the nanosecond, not the millisecond', () => {
+    const filter = new ResumeFilter({ ts: '2024-01-02T03:04:05.123456789Z', textsAtTs: ['x'] });
+
+    const kept = passing(filter, [
+      { ts: '2024-01-02T03:04:05.123456788Z', text: 'a nanosecond before' },
+      { ts: '2024-01-02T03:04:05.123456789Z', text: 'x' },
+      { ts: '2024-01-02T03:04:05.123456790Z', text: 'x' },
+    ]);
+
+    expect(kept).toEqual([{ ts: '2024-01-02T03:04:05.123456790Z', text: 'x' }]);
+  });
+});

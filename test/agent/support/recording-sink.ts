@@ -1,0 +1,33 @@
+import type { BatchSink } from '../../../agent/docker/log-follower';
+import type { AgentLogBatch, LogLine } from '../../../protocol';
+
+/** A BatchSink that keeps what it gets and can play a congested connection. */
+export class RecordingSink implements BatchSink {
+  readonly batches: AgentLogBatch[] = [];
+  congested = false;
+  private readonly listeners = new Set<() => void>();
+
+  send(batch: AgentLogBatch): void {
+    this.batches.push(batch);
+  }
+
+  isCongested(): boolean {
+    return this.congested;
+  }
+
+  onceDrained(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  drain(): void {
+    this.congested = false;
+    const listeners = [...this.listeners];
+    this.listeners.clear();
+    for (const listener of listeners) listener();
+  }
+
+  get lines(): LogLine[] {
+    return this.batches.flatMap((batch) => batch.lines);
+  }
+}

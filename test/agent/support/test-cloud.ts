@@ -1,0 +1,95 @@
+/**
+ * A real `ws` server on 127.0.0.1, port 0, standing in for the cloud in agent tests: it records
+ * each connection's query, messages and raw frames, and can send, refuse and drop.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketFrameRecorder } from './websocket-frame-recorder';
+
+export class TestConnection {
+  readonly messages: string[] = [];
+  readonly recorder = new WebSocketFrameRecorder();
+  closeCode: number | undefined;
+
+  constructor(
+    readonly socket: WebSocket,
+    readonly query: URLSearchParams,
+  ) {}
+
+  /** The messages parsed as JSON. */
+  get json(): { action: string; [key: string]: unknown }[] {
+    return this.messages.map((m) => JSON.parse(m));
+  }
+
+  get actions(): string[] {
+    return this.json.map((m) => m.action);
+  }
+
+  send(data: string | Buffer, binary = false): void {
+    this.socket.send(data, { binary });
+  }
+}
+
+export class TestCloud {
+  readonly connections: TestConnection[] = [];
+  /** Answer each `ping` with a `pong`, as the cloud's ping route does. */
+  connectionsAnswerPings = false;
+
+  private constructor(
+    private readonly server: WebSocketServer,
+    readonly port: number,
+  ) {
+    server.on('connection', (socket: WebSocket, request: IncomingMessage) => {
+      const connection = new TestConnection(socket, new URL(request.url ?? '/', 'ws://localhost').searchParams);
+      // Before ws's own listener: ws unmasks payloads in place, in the very Buffer it is given.
+      request.socket.prependListener('data', (chunk: Buffer) => connection.recorder.push(chunk));
+      socket.on('message', (data, isBinary) => {
+        if (isBinary) return;
+        connection.messages.push(data.toString());
+        if (this.connectionsAnswerPings && connection.actions.at(-1) === 'ping') socket.send(JSON.stringify({ action: 'pong' }));
+      });
+      socket.on('close', (code) => {
+        connection.closeCode = code;
+      });
+      this.connections.push(connection);
+    });
+  }
+
+  /** `refuseWith`: answer the upgrade with this HTTP status instead of accepting it. */
+  static async start(options: { port?: number; refuseWith?: number } = {}): Promise<TestCloud> {
+    const server = new WebSocketServer({
+      host: '127.0.0.1',
+      port: options.port ?? 0,
+      ...(options.refuseWith ? { verifyClient: (_info: unknown, done: (ok: boolean, code?: number) => void) => done(false, options.refuseWith) } : {}),
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+    });
+    return new TestCloud(server, (server.address() as AddressInfo).port);
+  }
+
+  get url(): string {
+    return `ws://127.0.0.1:${this.port}/local`;
+  }
+
+  get last(): TestConnection {
+    const connection = this.connections.at(-1);
+    if (!connection) throw new Error('no connection yet');
+    return connection;
+  }
+
+  async close(): Promise<void> {
+    for (const client of this.server.clients) client.terminate();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+/** A loopback port with nothing listening on it (just freed). */
+export async function freePort(): Promise<number> {
+  const cloud = await TestCloud.start();
+  const { port } = cloud;
+  await cloud.close();
+  return port;
+}

@@ -1,0 +1,162 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Duration, Stack, type App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HouseFunction, type HouseFunctionProps } from '../../../infra/constructs/house-function';
+import { InvalidPropsError } from '../../../infra/constructs/invalid-props-error';
+import { runBundle } from '../fixtures/bundle-runner';
+import { FIXTURE_HANDLER, testApp, unbundledStack } from '../fixtures/test-app';
+
+describe('HouseFunction', () => {
+  let app: App;
+  let stack: Stack;
+  let template: Template;
+  let plain: HouseFunction;
+  let tuned: HouseFunction;
+  let writer: HouseFunction;
+  let reader: HouseFunction;
+
+  beforeAll(() => {
+    app = testApp();
+    stack = new Stack(app, 'HouseFunctionTest');
+    const table = new dynamodb.Table(stack, 'Table', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+    });
+    plain = new HouseFunction(stack, 'Plain', { entry: FIXTURE_HANDLER });
+    tuned = new HouseFunction(stack, 'Tuned', {
+      entry: FIXTURE_HANDLER,
+      memorySize: 512,
+      timeout: Duration.seconds(20),
+      logRetention: logs.RetentionDays.ONE_WEEK,
+      environment: { GREETING: 'hello' },
+    });
+    writer = new HouseFunction(stack, 'Writer', { entry: FIXTURE_HANDLER, table });
+    reader = new HouseFunction(stack, 'Reader', { entry: FIXTURE_HANDLER, table, tableAccess: 'read' });
+    template = Template.fromStack(stack);
+  });
+
+  afterAll(() => rmSync(app.outdir, { recursive: true, force: true }));
+
+  const logicalId = (fn: HouseFunction) => stack.getLogicalId(fn.function.node.defaultChild as lambda.CfnFunction);
+  const policyActions = (fn: HouseFunction): string[] => {
+    const roleId = stack.getLogicalId(fn.function.role!.node.defaultChild as iam.CfnRole);
+    const policies = Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } }));
+    return policies.flatMap((policy) =>
+      (policy.Properties.PolicyDocument.Statement as { Action: string | string[] }[]).flatMap((s) => s.Action),
+    );
+  };
+  const bundleDir = (fn: HouseFunction): string => {
+    const code = template.toJSON().Resources[logicalId(fn)].Properties.Code as { S3Key: string };
+    return join(app.outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
+  };
+
+  it('runs every function on Node.js 22 on ARM64', () => {
+    template.allResourcesProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+    });
+  });
+
+  it('defaults to 256 MB, 10 s and the `handler` export of an ES module bundle', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: Match.absent(),
+      Handler: 'index.handler',
+      MemorySize: 256,
+      Timeout: 10,
+      Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps' } },
+    });
+    expect(template.toJSON().Resources[logicalId(plain)].Properties.MemorySize).toBe(256);
+  });
+
+  it('applies memory, timeout, retention and environment overrides', () => {
+    const props = template.toJSON().Resources[logicalId(tuned)].Properties;
+
+    expect(props).toMatchObject({
+      MemorySize: 512,
+      Timeout: 20,
+      Environment: { Variables: { GREETING: 'hello', NODE_OPTIONS: '--enable-source-maps' } },
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
+  });
+
+  it('logs to its own LogGroup with a one-month retention by default', () => {
+    const logGroupId = stack.getLogicalId(plain.logGroup.node.defaultChild as logs.CfnLogGroup);
+
+    template.hasResource('AWS::Logs::LogGroup', {
+      Properties: { RetentionInDays: 30 },
+      DeletionPolicy: 'Delete',
+    });
+    expect(template.toJSON().Resources[logicalId(plain)].Properties.LoggingConfig).toEqual({
+      LogGroup: { Ref: logGroupId },
+    });
+  });
+
+  it('bundles an ES module with a source map and leaves the AWS SDK to the runtime', () => {
+    const dir = bundleDir(plain);
+    const bundle = readFileSync(join(dir, 'index.mjs'), 'utf8');
+
+    expect(existsSync(join(dir, 'index.mjs.map'))).toBe(true);
+    expect(bundle).toMatch(/from\s*"@aws-sdk\/client-dynamodb"/);
+    expect(bundle).toContain('//# sourceMappingURL=index.mjs.map');
+  });
+
+  it('produces a bundle that Node.js loads and runs as an ES module', async () => {
+    const report = await runBundle(bundleDir(plain), { body: JSON.stringify({ action: 'ping' }) });
+
+    expect(report).toEqual({
+      handlerType: 'function',
+      result: { statusCode: 200, body: JSON.stringify({ action: 'ping', sdk: 'function' }) },
+    });
+  });
+
+  it('sets TABLE_NAME to the table it grants read-write access to', () => {
+    const tableId = stack.getLogicalId(writer.table!.node.defaultChild as dynamodb.CfnTable);
+
+    expect(template.toJSON().Resources[logicalId(writer)].Properties.Environment.Variables.TABLE_NAME).toEqual({
+      Ref: tableId,
+    });
+    expect(policyActions(writer)).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query']));
+  });
+
+  it('grants only reads when tableAccess is "read"', () => {
+    const actions = policyActions(reader);
+
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
+    expect(actions).not.toContain('dynamodb:PutItem');
+    expect(actions).not.toContain('dynamodb:DeleteItem');
+  });
+
+  it('grants nothing on a table when given none', () => {
+    expect(template.toJSON().Resources[logicalId(plain)].Properties.Environment.Variables.TABLE_NAME).toBeUndefined();
+    expect(policyActions(plain).filter((action) => action.startsWith('dynamodb:'))).toEqual([]);
+  });
+
+  describe('rejects contradictory props', () => {
+    const importedTable = (scope: Stack, name: string) => dynamodb.Table.fromTableName(scope, name, name);
+
+    it.each<[string, (scope: Stack) => Partial<HouseFunctionProps>]>([
+      ['a relative entry (it would depend on the cwd)', () => ({ entry: 'lambdas/handlers/connect.ts' })],
+      ['tableAccess without a table', () => ({ tableAccess: 'read' })],
+      [
+        'environment.TABLE_NAME next to a table',
+        (scope) => ({ table: importedTable(scope, 'logs'), environment: { TABLE_NAME: 'other' } }),
+      ],
+    ])('throws InvalidPropsError for %s', (_case, props) => {
+      const scope = unbundledStack();
+
+      expect(() => new HouseFunction(scope, 'Fn', { entry: FIXTURE_HANDLER, ...props(scope) })).toThrow(InvalidPropsError);
+    });
+
+    it('throws InvalidPropsError when useTable is given a second, different table', () => {
+      const scope = unbundledStack();
+      const fn = new HouseFunction(scope, 'Fn', { entry: FIXTURE_HANDLER, table: importedTable(scope, 'logs') });
+
+      expect(() => fn.useTable(importedTable(scope, 'other'))).toThrow(InvalidPropsError);
+    });
+  });
+});

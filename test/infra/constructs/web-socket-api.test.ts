@@ -1,0 +1,150 @@
+import { rmSync } from 'node:fs';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InvalidPropsError } from '../../../infra/constructs/invalid-props-error';
+import { WebSocketApi, type WebSocketRouteTarget } from '../../../infra/constructs/web-socket-api';
+import { unbundledStack } from '../fixtures/test-app';
+
+// Inline functions: this construct is about routing and permissions, not about bundling.
+function inlineFunction(scope: Stack, id: string): lambda.Function {
+  return new lambda.Function(scope, id, {
+    runtime: lambda.Runtime.NODEJS_22_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 200 });'),
+  });
+}
+
+describe('WebSocketApi', () => {
+  const ROUTE_KEYS = ['$connect', '$disconnect', '$default', 'log.batch'];
+  let stack: Stack;
+  let template: Template;
+  let ws: WebSocketApi;
+  let functions: Map<string, lambda.Function>;
+
+  beforeAll(() => {
+    stack = unbundledStack();
+    functions = new Map(ROUTE_KEYS.map((key, i) => [key, inlineFunction(stack, `Fn${i}`)]));
+    ws = new WebSocketApi(stack, 'Ws', {
+      routes: [...functions].map(([routeKey, handler]) => ({ routeKey, handler })),
+    });
+    template = Template.fromStack(stack);
+  });
+
+  afterAll(() => rmSync(App.of(stack)!.outdir, { recursive: true, force: true }));
+
+  const id = (construct: { node: { defaultChild?: unknown } }) =>
+    stack.getLogicalId(construct.node.defaultChild as apigwv2.CfnApi);
+
+  it('selects routes on the `action` field of a WEBSOCKET API', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      ProtocolType: 'WEBSOCKET',
+      RouteSelectionExpression: '$request.body.action',
+    });
+  });
+
+  it.each(ROUTE_KEYS)('routes %s to its own function through a Lambda proxy integration', (routeKey) => {
+    const integrations = template.findResources('AWS::ApiGatewayV2::Integration', {
+      Properties: {
+        IntegrationType: 'AWS_PROXY',
+        IntegrationUri: { 'Fn::Join': ['', Match.arrayWith([{ 'Fn::GetAtt': [id(functions.get(routeKey)!), 'Arn'] }])] },
+      },
+    });
+    const integrationIds = Object.keys(integrations);
+
+    expect(integrationIds).toHaveLength(1);
+    template.resourcePropertiesCountIs('AWS::ApiGatewayV2::Route', { RouteKey: routeKey }, 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: routeKey,
+      ApiId: { Ref: id(ws.api) },
+      Target: { 'Fn::Join': ['', ['integrations/', { Ref: integrationIds[0] }]] },
+    });
+  });
+
+  it('lets API Gateway invoke every routed function', () => {
+    for (const fn of functions.values()) {
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        Principal: 'apigateway.amazonaws.com',
+        FunctionName: { 'Fn::GetAtt': [id(fn), 'Arn'] },
+      });
+    }
+  });
+
+  it('deploys a "live" stage automatically', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: 'live',
+      AutoDeploy: true,
+      ApiId: { Ref: id(ws.api) },
+    });
+  });
+
+  it("grants every function ManageConnections on its stage's @connections, and nothing wider", () => {
+    for (const fn of functions.values()) {
+      const roleId = stack.getLogicalId(fn.role!.node.defaultChild as iam.CfnRole);
+      const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } });
+      const statements = Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement);
+
+      expect(statements).toEqual([
+        {
+          Effect: 'Allow',
+          Action: 'execute-api:ManageConnections',
+          Resource: {
+            'Fn::Join': [
+              '',
+              [
+                'arn:',
+                { Ref: 'AWS::Partition' },
+                ':execute-api:',
+                { Ref: 'AWS::Region' },
+                ':',
+                { Ref: 'AWS::AccountId' },
+                ':',
+                { Ref: id(ws.api) },
+                '/live/*/@connections/*',
+              ],
+            ],
+          },
+        },
+      ]);
+    }
+  });
+
+  it('exposes the wss:// URL and the https:// @connections endpoint of the stage', () => {
+    const url = JSON.stringify(stack.resolve(ws.url));
+    const endpoint = JSON.stringify(stack.resolve(ws.connectionsEndpoint));
+
+    expect(url).toMatch(/^\{"Fn::Join":\["",\["wss:\/\/",/);
+    expect(url).toContain('/live');
+    expect(endpoint).toMatch(/^\{"Fn::Join":\["",\["https:\/\/",/);
+    expect(endpoint).toContain('/live');
+  });
+
+  it('exposes each route by its key', () => {
+    expect([...ws.routes.keys()]).toEqual(ROUTE_KEYS);
+  });
+
+  it('uses the stage name it is given', () => {
+    const scope = unbundledStack();
+    new WebSocketApi(scope, 'Ws', { stageName: 'dev', routes: [{ routeKey: '$default', handler: inlineFunction(scope, 'Fn') }] });
+
+    Template.fromStack(scope).hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: 'dev', AutoDeploy: true });
+  });
+
+  describe('rejects contradictory props', () => {
+    it.each<[string, (fn: lambda.IFunction) => WebSocketRouteTarget[]]>([
+      ['no routes', () => []],
+      ['a route key listed twice', (handler) => [{ routeKey: 'ping', handler }, { routeKey: 'ping', handler }]],
+      ['a $ key API Gateway does not know', (handler) => [{ routeKey: '$connected', handler }]],
+      ['an empty route key', (handler) => [{ routeKey: '', handler }]],
+    ])('throws InvalidPropsError for %s', (_case, routes) => {
+      const scope = unbundledStack();
+      const handler = inlineFunction(scope, 'Fn');
+
+      expect(() => new WebSocketApi(scope, 'Ws', { routes: routes(handler) })).toThrow(InvalidPropsError);
+    });
+  });
+});

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { parseLocalOptions, UsageError } from '../../../infra/local/local-options';
+
+describe('npm start options', () => {
+  it('defaults to the dashboard on 8080 and the WebSocket API on 4510, on 127.0.0.1', () => {
+    expect(parseLocalOptions([], {})).toEqual({ port: 8080, gatewayPort: 4510, host: '127.0.0.1' });
+  });
+
+  it('reads the environment', () => {
+    const env = {
+      SIDETAIL_PORT: '9000',
+      SIDETAIL_GATEWAY_PORT: '9001',
+      SIDETAIL_HOST: '0.0.0.0',
+      SIDETAIL_AGENT_TOKEN: 'a',
+      SIDETAIL_VIEWER_TOKEN: 'v',
+      SIDETAIL_AGENT_ID: 'my-host',
+      DOCKER_HOST: 'tcp://127.0.0.1:2375',
+    };
+
+    expect(parseLocalOptions([], env)).toEqual({
+      port: 9000,
+      gatewayPort: 9001,
+      host: '0.0.0.0',
+      agentToken: 'a',
+      viewerToken: 'v',
+      agentId: 'my-host',
+      dockerHost: 'tcp://127.0.0.1:2375',
+    });
+  });
+
+  it.each([
+    [['--port', '9100', '--gateway-port', '9101', '--host', '::1']],
+    [['--port=9100', '--gateway-port=9101', '--host=::1']],
+  ])('lets flags win over the environment: %j', (argv) => {
+    const env = { SIDETAIL_PORT: '9000', SIDETAIL_GATEWAY_PORT: '9001', SIDETAIL_HOST: '0.0.0.0' };
+
+    expect(parseLocalOptions(argv, env)).toMatchObject({ port: 9100, gatewayPort: 9101, host: '::1' });
+  });
+
+  it('ignores empty variables', () => {
+    expect(parseLocalOptions([], { SIDETAIL_PORT: ' ', SIDETAIL_AGENT_TOKEN: '' })).toEqual({ port: 8080, gatewayPort: 4510, host: '127.0.0.1' });
+  });
+
+  it.each([['--help'], ['-h']])('answers "help" for %s', (flag) => {
+    expect(parseLocalOptions([flag], {})).toBe('help');
+  });
+
+  it.each([
+    [['--port', 'abc'], {}, '--port=abc is not a port number'],
+    [['--port', '70000'], {}, 'not a port number'],
+    [[], { SIDETAIL_GATEWAY_PORT: '-1' }, 'SIDETAIL_GATEWAY_PORT=-1 is not a port number'],
+    [['--port'], {}, '--port needs a value'],
+    [['--verbose'], {}, 'unknown option "--verbose"'],
+    [['--port', '9000', '--gateway-port', '9000'], {}, 'cannot share port 9000'],
+  ])('refuses %j %j with a clear UsageError', (argv, env, message) => {
+    expect(() => parseLocalOptions(argv, env)).toThrow(UsageError);
+    expect(() => parseLocalOptions(argv, env)).toThrow(message);
+  });
+});

@@ -1,0 +1,146 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ContainerRef } from '../../../protocol';
+import { DynamoAgents } from '../../../lambdas/adapters/dynamo-agents';
+import { DynamoConnections } from '../../../lambdas/adapters/dynamo-connections';
+import { DynamoLogBuffer } from '../../../lambdas/adapters/dynamo-log-buffer';
+import { DynamoSubscriptions } from '../../../lambdas/adapters/dynamo-subscriptions';
+import { connectionPk, subscriberKey, subscribersPk, VIEWERS_PK } from '../../../lambdas/adapters/keys';
+import { disconnect } from '../../../lambdas/domain/disconnect';
+import type { CloudToAgent, CloudToViewer } from '../../../protocol';
+import type { Deps } from '../../../lambdas/domain/ports';
+import { openLocalTable, T0, type LocalTable } from './local-table';
+
+const HOUR = 3_600_000;
+const iso = new Date(T0).toISOString();
+
+let count = 0;
+const fresh = (prefix: string) => `${prefix}-${++count}`;
+const containerOf = (containerId: string, agentId = 'host-1'): ContainerRef => ({ agentId, containerId });
+
+describe('connections, subscriptions and agents on dynalite', () => {
+  let table: LocalTable;
+  let connections: DynamoConnections;
+  let subscriptions: DynamoSubscriptions;
+  let agents: DynamoAgents;
+  beforeAll(async () => {
+    table = await openLocalTable();
+    connections = new DynamoConnections(table);
+    subscriptions = new DynamoSubscriptions(table);
+    agents = new DynamoAgents(table);
+  });
+  afterEach(() => {
+    expect(table.commands).not.toContain('ScanCommand');
+    table.setNow(T0);
+  });
+  afterAll(async () => {
+    await table.close();
+  });
+
+  it('records a connection, completes it with its agent id, and enrols only viewers', async () => {
+    const agentConn = fresh('agent');
+    const viewerConn = fresh('viewer');
+
+    await connections.add({ connectionId: agentConn, role: 'agent', connectedAt: iso });
+    await connections.add({ connectionId: viewerConn, role: 'viewer', connectedAt: iso });
+    await connections.setAgentId(agentConn, 'host-1');
+
+    expect(await connections.get(agentConn)).toEqual({ connectionId: agentConn, role: 'agent', connectedAt: iso, agentId: 'host-1' });
+    expect(await connections.viewerIds()).toContain(viewerConn);
+    expect(await connections.viewerIds()).not.toContain(agentConn);
+  });
+
+  it('refuses to set the agent id of a connection it does not know, rather than inventing one', async () => {
+    await expect(connections.setAgentId(fresh('ghost'), 'host-1')).rejects.toThrow();
+  });
+
+  it('answers who watches a container with one query of that container alone', async () => {
+    const [c1, c2] = [containerOf(fresh('c')), containerOf(fresh('c'))];
+    await subscriptions.add('v1', c1);
+    await subscriptions.add('v2', c1);
+    await subscriptions.add('v2', c2);
+
+    expect((await subscriptions.subscriberIds(c1)).sort()).toEqual(['v1', 'v2']);
+    expect(await subscriptions.subscriberIds(c2)).toEqual(['v2']);
+    expect(await subscriptions.hasSubscribers(containerOf(fresh('c')))).toBe(false);
+  });
+
+  it('finds a live subscriber behind expired ones, paging past them', async () => {
+    const container = containerOf(fresh('c'));
+    for (const id of ['a-old', 'b-old', 'c-old']) {
+      await table.client.send(new PutCommand({ TableName: table.tableName, Item: { ...subscriberKey(container, id), expiresAt: T0 / 1000 - 10 } }));
+    }
+    await subscriptions.add('z-live', container);
+
+    expect(await subscriptions.hasSubscribers(container)).toBe(true);
+    expect(await subscriptions.subscriberIds(container)).toEqual(['z-live']);
+  });
+
+  it('ignores expired connections, viewers and subscriptions on read, but still lists them for clean-up', async () => {
+    const viewer = fresh('viewer');
+    const container = containerOf(fresh('c'));
+    await connections.add({ connectionId: viewer, role: 'viewer', connectedAt: iso });
+    await subscriptions.add(viewer, container);
+
+    table.setNow(T0 + 3 * HOUR + 1000);
+
+    expect(await connections.get(viewer)).toBeUndefined();
+    expect(await connections.viewerIds()).not.toContain(viewer);
+    expect(await subscriptions.hasSubscribers(container)).toBe(false);
+    expect(await subscriptions.ofConnection(viewer)).toEqual([container]);
+  });
+
+  it('leaves no item of a disconnected viewer behind, and stops the streams it alone watched', async () => {
+    const viewer = fresh('viewer');
+    const other = fresh('viewer');
+    const agentConn = fresh('agent');
+    const [alone, shared] = [containerOf(fresh('c')), containerOf(fresh('c'))];
+    await connections.add({ connectionId: viewer, role: 'viewer', connectedAt: iso });
+    await connections.add({ connectionId: other, role: 'viewer', connectedAt: iso });
+    await agents.put({ agentId: 'host-1', hostName: 'h', agentVersion: '1', connectionId: agentConn, online: true, updatedAt: iso, containers: [] });
+    await subscriptions.add(viewer, alone);
+    await subscriptions.add(viewer, shared);
+    await subscriptions.add(other, shared);
+    const sent: { connectionId: string; message: CloudToAgent | CloudToViewer }[] = [];
+    const deps: Deps = {
+      connections,
+      subscriptions,
+      agents,
+      buffer: new DynamoLogBuffer(table, 60),
+      messenger: { send: async (connectionId, message) => (sent.push({ connectionId, message }), 'sent') },
+      clock: table.clock,
+      logger: { warn: () => {}, error: () => {} },
+      settings: { bufferLines: 1000, agentToken: 'a', viewerToken: 'v' },
+    };
+
+    await disconnect(deps, viewer);
+
+    expect(await table.partition(connectionPk(viewer))).toEqual([]);
+    expect((await table.partition(VIEWERS_PK)).map((item) => item.sk)).not.toContain(`CONN#${viewer}`);
+    expect(await table.partition(subscribersPk(alone))).toEqual([]);
+    expect((await table.partition(subscribersPk(shared))).map((item) => item.sk)).toEqual([`CONN#${other}`]);
+    expect(sent).toEqual([{ connectionId: agentConn, message: { action: 'log.stream.stop', containerId: alone.containerId } }]);
+  });
+
+  it('marks an agent offline only from its current connection, and only once', async () => {
+    const agentId = fresh('host');
+    await agents.put({ agentId, hostName: 'h', agentVersion: '1', connectionId: 'new-conn', online: true, updatedAt: iso, containers: [] });
+
+    expect(await agents.markOffline(agentId, 'old-conn', iso)).toBe(false);
+    expect((await agents.get(agentId))?.online).toBe(true);
+    expect(await agents.markOffline(agentId, 'new-conn', iso)).toBe(true);
+    expect(await agents.markOffline(agentId, 'new-conn', iso)).toBe(false);
+    expect((await agents.get(agentId))?.online).toBe(false);
+  });
+
+  it('replaces an agent container list only from its current connection', async () => {
+    const agentId = fresh('host');
+    const info = { id: 'c1', name: 'api', image: 'i', state: 'running', status: 'Up', createdAt: 1, tty: false };
+    await agents.put({ agentId, hostName: 'h', agentVersion: '1', connectionId: 'conn', online: true, updatedAt: iso, containers: [] });
+
+    expect(await agents.updateContainers(agentId, 'stale', [info], iso)).toBe(false);
+    expect(await agents.updateContainers(agentId, 'conn', [info], iso)).toBe(true);
+
+    expect((await agents.list()).find((a) => a.agentId === agentId)?.containers).toEqual([info]);
+  });
+});

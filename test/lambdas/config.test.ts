@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../lambdas/config';
+
+const required = { TABLE_NAME: 'sidetail', AGENT_TOKEN: 'a', VIEWER_TOKEN: 'v' };
+
+describe('loadConfig', () => {
+  it('applies the defaults and leaves the local endpoints unset', () => {
+    expect(loadConfig(required)).toEqual({
+      tableName: 'sidetail',
+      agentToken: 'a',
+      viewerToken: 'v',
+      bufferLines: 1000,
+      bufferTtlSeconds: 86_400,
+      dynamodbEndpoint: undefined,
+      connectionsEndpoint: undefined,
+      awsRegion: undefined,
+    });
+  });
+
+  it('reads every optional setting', () => {
+    const config = loadConfig({
+      ...required,
+      BUFFER_LINES: '50',
+      BUFFER_TTL_SECONDS: '60',
+      DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000',
+      CONNECTIONS_ENDPOINT: 'http://127.0.0.1:4510/local',
+      AWS_REGION: 'eu-west-1',
+    });
+
+    expect(config).toMatchObject({
+      bufferLines: 50,
+      bufferTtlSeconds: 60,
+      dynamodbEndpoint: 'http://127.0.0.1:8000',
+      connectionsEndpoint: 'http://127.0.0.1:4510/local',
+      awsRegion: 'eu-west-1',
+    });
+  });
+
+  it.each([
+    ['TABLE_NAME is missing', { ...required, TABLE_NAME: undefined }, /TABLE_NAME is required/],
+    ['AGENT_TOKEN is blank', { ...required, AGENT_TOKEN: '  ' }, /AGENT_TOKEN is required/],
+    ['VIEWER_TOKEN is missing', { ...required, VIEWER_TOKEN: undefined }, /VIEWER_TOKEN is required/],
+    ['BUFFER_LINES is not a number', { ...required, BUFFER_LINES: 'lots' }, /BUFFER_LINES must be a positive integer/],
+    ['BUFFER_LINES is zero', { ...required, BUFFER_LINES: '0' }, /BUFFER_LINES must be a positive integer/],
+    ['BUFFER_TTL_SECONDS is fractional', { ...required, BUFFER_TTL_SECONDS: '1.5' }, /BUFFER_TTL_SECONDS must be a positive integer/],
+    ['DYNAMODB_ENDPOINT is not a URL', { ...required, DYNAMODB_ENDPOINT: 'localhost' }, /DYNAMODB_ENDPOINT must be a URL/],
+  ])('fails fast when %s', (_name, env, problem) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(problem);
+  });
+
+  it('names every problem at once', () => {
+    const attempt = () => loadConfig({});
+
+    expect(attempt).toThrow(/TABLE_NAME is required; AGENT_TOKEN is required; VIEWER_TOKEN is required/);
+  });
+});

@@ -1,0 +1,237 @@
+/**
+ * In-memory fakes of the domain's own ports (lambdas/domain/ports.ts), with a shared journal of
+ * what happened in which order, so specs can assert sequencing (e.g. subscription before history).
+ */
+import {
+  containerKey,
+  type CloudToAgent,
+  type CloudToViewer,
+  type ContainerInfo,
+  type ContainerRef,
+  type LogLine,
+} from '../../../protocol';
+import type {
+  AgentRecord,
+  Agents,
+  ConnectionRecord,
+  Connections,
+  Delivery,
+  Deps,
+  LogBuffer,
+  Logger,
+  Messenger,
+  Subscriptions,
+} from '../../../lambdas/domain/ports';
+
+export const NOW = Date.parse('2026-11-25T12:00:00.000Z');
+
+export class FakeConnections implements Connections {
+  readonly records = new Map<string, ConnectionRecord>();
+  readonly viewers = new Set<string>();
+  constructor(private readonly journal: string[]) {}
+
+  async add(connection: ConnectionRecord) {
+    this.records.set(connection.connectionId, connection);
+    if (connection.role === 'viewer') this.viewers.add(connection.connectionId);
+  }
+  async get(connectionId: string) {
+    return this.records.get(connectionId);
+  }
+  async setAgentId(connectionId: string, agentId: string) {
+    const record = this.records.get(connectionId);
+    if (!record) throw new Error(`no connection ${connectionId}`);
+    this.records.set(connectionId, { ...record, agentId });
+  }
+  async viewerIds() {
+    return [...this.viewers];
+  }
+  async remove(connectionId: string) {
+    this.journal.push(`connections.remove ${connectionId}`);
+    this.records.delete(connectionId);
+    this.viewers.delete(connectionId);
+  }
+}
+
+export class FakeSubscriptions implements Subscriptions {
+  /** containerKey → connection ids */
+  readonly byContainer = new Map<string, Set<string>>();
+  constructor(private readonly journal: string[]) {}
+
+  async add(connectionId: string, container: ContainerRef) {
+    this.journal.push(`subscriptions.add ${connectionId} ${containerKey(container)}`);
+    const set = this.byContainer.get(containerKey(container)) ?? new Set();
+    set.add(connectionId);
+    this.byContainer.set(containerKey(container), set);
+  }
+  async remove(connectionId: string, container: ContainerRef) {
+    this.byContainer.get(containerKey(container))?.delete(connectionId);
+  }
+  async subscriberIds(container: ContainerRef) {
+    return [...(this.byContainer.get(containerKey(container)) ?? [])];
+  }
+  async hasSubscribers(container: ContainerRef) {
+    return (this.byContainer.get(containerKey(container))?.size ?? 0) > 0;
+  }
+  async ofConnection(connectionId: string) {
+    return [...this.byContainer.entries()]
+      .filter(([, ids]) => ids.has(connectionId))
+      .map(([key]) => {
+        const [agentId = '', containerId = ''] = key.split('/');
+        return { agentId, containerId };
+      });
+  }
+  /** All (connection, container) pairs a connection still has. */
+  of(connectionId: string): string[] {
+    return [...this.byContainer.entries()].filter(([, ids]) => ids.has(connectionId)).map(([key]) => key);
+  }
+}
+
+export class FakeAgents implements Agents {
+  readonly records = new Map<string, AgentRecord>();
+
+  async get(agentId: string) {
+    return this.records.get(agentId);
+  }
+  async list() {
+    return [...this.records.values()].sort((a, b) => a.agentId.localeCompare(b.agentId));
+  }
+  async put(agent: AgentRecord) {
+    this.records.set(agent.agentId, agent);
+  }
+  async updateContainers(agentId: string, connectionId: string, containers: readonly ContainerInfo[], updatedAt: string) {
+    const record = this.records.get(agentId);
+    if (record?.connectionId !== connectionId) return false;
+    this.records.set(agentId, { ...record, containers, updatedAt });
+    return true;
+  }
+  async markOffline(agentId: string, connectionId: string, updatedAt: string) {
+    const record = this.records.get(agentId);
+    if (record?.connectionId !== connectionId || !record.online) return false;
+    this.records.set(agentId, { ...record, online: false, updatedAt });
+    return true;
+  }
+}
+
+export class FakeLogBuffer implements LogBuffer {
+  /** containerKey → firstSeq → lines */
+  readonly batches = new Map<string, Map<number, readonly LogLine[]>>();
+  constructor(private readonly journal: string[]) {}
+
+  async put(container: ContainerRef, lines: readonly LogLine[]) {
+    const batches = this.batches.get(containerKey(container)) ?? new Map<number, readonly LogLine[]>();
+    batches.set(lines[0]!.seq, lines);
+    this.batches.set(containerKey(container), batches);
+  }
+  async deleteThrough(container: ContainerRef, lastSeq: number) {
+    const batches = this.batches.get(containerKey(container));
+    for (const [firstSeq, lines] of batches ?? []) {
+      if (lines[lines.length - 1]!.seq <= lastSeq) batches!.delete(firstSeq);
+    }
+  }
+  async *newestFirst(container: ContainerRef) {
+    this.journal.push(`buffer.read ${containerKey(container)}`);
+    const batches = [...(this.batches.get(containerKey(container)) ?? new Map<number, readonly LogLine[]>()).entries()];
+    for (const [, lines] of batches.sort(([a], [b]) => b - a)) yield lines;
+  }
+  /** Every buffered line, in seq order. */
+  lines(container: ContainerRef): LogLine[] {
+    return [...(this.batches.get(containerKey(container))?.values() ?? [])].flat().sort((a, b) => a.seq - b.seq);
+  }
+}
+
+export interface Sent {
+  readonly connectionId: string;
+  readonly message: CloudToAgent | CloudToViewer;
+}
+
+export class FakeMessenger implements Messenger {
+  readonly sent: Sent[] = [];
+  /** Connections that answer 'gone'. */
+  readonly gone = new Set<string>();
+  /** Connections whose sends throw. */
+  readonly failing = new Set<string>();
+  constructor(private readonly journal: string[]) {}
+
+  async send(connectionId: string, message: CloudToAgent | CloudToViewer): Promise<Delivery> {
+    this.journal.push(`send ${connectionId} ${message.action}`);
+    if (this.failing.has(connectionId)) throw new Error(`connection ${connectionId} is broken`);
+    if (this.gone.has(connectionId)) return 'gone';
+    this.sent.push({ connectionId, message });
+    return 'sent';
+  }
+  to(connectionId: string): (CloudToAgent | CloudToViewer)[] {
+    return this.sent.filter((s) => s.connectionId === connectionId).map((s) => s.message);
+  }
+}
+
+export class RecordingLogger implements Logger {
+  readonly entries: { level: string; message: string; context?: Record<string, unknown> }[] = [];
+  warn(message: string, context?: Record<string, unknown>) {
+    this.entries.push({ level: 'warn', message, context });
+  }
+  error(message: string, context?: Record<string, unknown>) {
+    this.entries.push({ level: 'error', message, context });
+  }
+}
+
+export interface World extends Deps {
+  readonly connections: FakeConnections;
+  readonly subscriptions: FakeSubscriptions;
+  readonly agents: FakeAgents;
+  readonly buffer: FakeLogBuffer;
+  readonly messenger: FakeMessenger;
+  readonly logger: RecordingLogger;
+  readonly journal: string[];
+}
+
+export function createWorld(settings: Partial<Deps['settings']> = {}): World {
+  const journal: string[] = [];
+  return {
+    journal,
+    connections: new FakeConnections(journal),
+    subscriptions: new FakeSubscriptions(journal),
+    agents: new FakeAgents(),
+    buffer: new FakeLogBuffer(journal),
+    messenger: new FakeMessenger(journal),
+    clock: { now: () => NOW },
+    logger: new RecordingLogger(),
+    settings: { bufferLines: 1000, agentToken: 'agent-secret', viewerToken: 'viewer-secret', ...settings },
+  };
+}
+
+// ── scenario helpers ─────────────────────────────────────────────────────────────────────────
+
+export function container(id = 'c1', agentId = 'host-1'): ContainerRef {
+  return { agentId, containerId: id };
+}
+
+export function containerInfo(id: string): ContainerInfo {
+  return { id, name: id, image: 'img', state: 'running', status: 'Up', createdAt: 1, tty: false };
+}
+
+/** Lines seq first..last, one second apart unless they all share `ts`. */
+export function lines(first: number, last: number, text = (seq: number) => `line ${seq}`, ts?: string): LogLine[] {
+  return Array.from({ length: last - first + 1 }, (_, i) => {
+    const seq = first + i;
+    const at = ts ?? new Date(Date.parse('2026-11-25T11:00:00Z') + seq * 1000).toISOString();
+    return { seq, ts: at, stream: 'stdout', text: text(seq) } as LogLine;
+  });
+}
+
+export async function addViewer(world: World, connectionId: string): Promise<void> {
+  await world.connections.add({ connectionId, role: 'viewer', connectedAt: new Date(NOW).toISOString() });
+}
+
+/** An agent connection that has registered, online, owning `containers`. */
+export async function addAgent(world: World, agentId = 'host-1', connectionId = 'agent-conn', containers = ['c1']): Promise<void> {
+  await world.connections.add({ connectionId, role: 'agent', connectedAt: new Date(NOW).toISOString(), agentId });
+  await world.agents.put({
+    agentId,
+    hostName: `${agentId}.local`,
+    agentVersion: '0.1.0',
+    connectionId,
+    online: true,
+    updatedAt: new Date(NOW).toISOString(),
+    containers: containers.map(containerInfo),
+  });
+}

@@ -1,0 +1,109 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { MAX_BATCH_LINES, ProtocolError } from '../../../protocol';
+import { ingestBatch } from '../../../lambdas/domain/ingest-batch';
+import { addAgent, addViewer, container, createWorld, lines, type World } from './in-memory-deps';
+
+const agent = { connectionId: 'agent-conn', role: 'agent', agentId: 'host-1' } as const;
+const batch = (first: number, last: number) => ({ action: 'log.batch', containerId: 'c1', lines: lines(first, last) }) as const;
+
+describe('ingestBatch', () => {
+  let world: World;
+  beforeEach(async () => {
+    world = createWorld({ bufferLines: 10 });
+    await addAgent(world);
+    for (const id of ['viewer-1', 'viewer-2', 'viewer-3']) {
+      await addViewer(world, id);
+      await world.subscriptions.add(id, container());
+    }
+  });
+
+  it('stores the batch and broadcasts it, with the agent id, to every subscriber', async () => {
+    await ingestBatch(world, agent, batch(1, 3));
+
+    expect(world.buffer.lines(container())).toEqual(lines(1, 3));
+    for (const id of ['viewer-1', 'viewer-2', 'viewer-3']) {
+      expect(world.messenger.to(id)).toEqual([{ action: 'log.batch', agentId: 'host-1', containerId: 'c1', lines: lines(1, 3) }]);
+    }
+  });
+
+  it('removes a gone subscriber with all its items and still delivers to the others', async () => {
+    await world.subscriptions.add('viewer-2', container('c2'));
+    world.messenger.gone.add('viewer-2');
+
+    await ingestBatch(world, agent, batch(1, 3));
+
+    expect(world.messenger.to('viewer-1')).toHaveLength(1);
+    expect(world.messenger.to('viewer-3')).toHaveLength(1);
+    expect(world.subscriptions.of('viewer-2')).toEqual([]);
+    expect(await world.connections.get('viewer-2')).toBeUndefined();
+    expect(await world.connections.viewerIds()).not.toContain('viewer-2');
+  });
+
+  it('still delivers to the others when sending to one subscriber fails, and logs that one', async () => {
+    world.messenger.failing.add('viewer-1');
+
+    await ingestBatch(world, agent, batch(1, 3));
+
+    expect(world.messenger.to('viewer-2')).toHaveLength(1);
+    expect(world.messenger.to('viewer-3')).toHaveLength(1);
+    expect(world.logger.entries).toEqual([expect.objectContaining({ level: 'warn', context: expect.objectContaining({ connectionId: 'viewer-1' }) })]);
+  });
+
+  it('tells the agent to stop when its last subscriber turns out to be gone', async () => {
+    for (const id of ['viewer-1', 'viewer-2', 'viewer-3']) world.messenger.gone.add(id);
+
+    await ingestBatch(world, agent, batch(1, 3));
+
+    expect(world.messenger.to('agent-conn')).toEqual([
+      { action: 'log.stream.stop', containerId: 'c1' },
+      { action: 'log.ack', containerId: 'c1', seq: 3 },
+    ]);
+  });
+
+  it('acks the batch to the agent by its last seq, after storing and broadcasting it', async () => {
+    await ingestBatch(world, agent, batch(4, 9));
+
+    expect(world.buffer.lines(container())).toEqual(lines(4, 9));
+    expect(world.messenger.to('agent-conn')).toEqual([{ action: 'log.ack', containerId: 'c1', seq: 9 }]);
+  });
+
+  it('does not ack a batch it could not store', async () => {
+    world.buffer.put = () => Promise.reject(new Error('throttled'));
+
+    await expect(ingestBatch(world, agent, batch(1, 3))).rejects.toThrow('throttled');
+
+    expect(world.messenger.to('agent-conn')).toEqual([]);
+  });
+
+  it('trims the buffer to the newest bufferLines lines, dropping whole batches only', async () => {
+    for (let first = 1; first <= 25; first += 5) await ingestBatch(world, agent, batch(first, first + 4));
+
+    expect(world.buffer.lines(container()).map((l) => l.seq)).toEqual(Array.from({ length: 10 }, (_, i) => i + 16));
+  });
+
+  it('stores the same batch twice as one', async () => {
+    await ingestBatch(world, agent, batch(1, 3));
+    await ingestBatch(world, agent, batch(1, 3));
+
+    expect(world.buffer.lines(container())).toEqual(lines(1, 3));
+  });
+
+  it('rejects a batch from an agent connection that has not registered, storing nothing', async () => {
+    const attempt = ingestBatch(world, { connectionId: 'agent-conn', role: 'agent' }, batch(1, 3));
+
+    await expect(attempt).rejects.toBeInstanceOf(ProtocolError);
+    await expect(attempt).rejects.toMatchObject({ code: 'not_registered' });
+    expect(world.buffer.lines(container())).toEqual([]);
+    expect(world.messenger.sent).toEqual([]);
+  });
+
+  it.each([
+    ['more lines than a batch may hold', () => lines(1, MAX_BATCH_LINES + 1, () => 'x')],
+    ['more bytes than a batch may hold', () => lines(1, 7, () => 'x'.repeat(15_000))],
+  ])('rejects %s with too_large, storing nothing', async (_name, makeLines) => {
+    const attempt = ingestBatch(world, agent, { action: 'log.batch', containerId: 'c1', lines: makeLines() });
+
+    await expect(attempt).rejects.toMatchObject({ code: 'too_large' });
+    expect(world.buffer.lines(container())).toEqual([]);
+  });
+});

@@ -1,0 +1,151 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { byteLength, encode, MAX_MESSAGE_BYTES, ProtocolError, type LogHistory } from '../../../protocol';
+import { registerAgent } from '../../../lambdas/domain/register-agent';
+import { subscribe } from '../../../lambdas/domain/subscribe';
+import { addAgent, addViewer, container, containerInfo, createWorld, lines, type World } from './in-memory-deps';
+
+const viewer = { connectionId: 'viewer-1', role: 'viewer' } as const;
+const request = { action: 'log.subscribe', agentId: 'host-1', containerId: 'c1' } as const;
+
+describe('subscribe', () => {
+  let world: World;
+  beforeEach(async () => {
+    world = createWorld();
+    await addViewer(world, viewer.connectionId);
+    await addAgent(world);
+  });
+
+  it('writes the subscription first, then sends the history, then asks the agent to stream', async () => {
+    await world.buffer.put(container(), lines(1, 3));
+
+    await subscribe(world, viewer, request);
+
+    const order = world.journal.filter((entry) => !entry.startsWith('buffer.read'));
+    expect(order).toEqual([
+      'subscriptions.add viewer-1 host-1/c1',
+      'send viewer-1 log.history',
+      'send agent-conn log.stream.start',
+    ]);
+    expect(world.journal.indexOf('subscriptions.add viewer-1 host-1/c1')).toBeLessThan(world.journal.indexOf('buffer.read host-1/c1'));
+  });
+
+  it('sends the buffered lines oldest first and a start that resumes after the newest one', async () => {
+    await world.buffer.put(container(), lines(1, 2));
+    await world.buffer.put(container(), lines(3, 4));
+
+    await subscribe(world, viewer, request);
+
+    expect(world.messenger.to('viewer-1')).toEqual([
+      { action: 'log.history', agentId: 'host-1', containerId: 'c1', lines: lines(1, 4), done: true },
+    ]);
+    const newest = lines(4, 4)[0]!;
+    expect(world.messenger.to('agent-conn')).toEqual([
+      { action: 'log.stream.start', containerId: 'c1', tail: 1000, resume: { seq: 4, ts: newest.ts, textsAtTs: ['line 4'] } },
+    ]);
+  });
+
+  it('puts every buffered text stamped with the newest timestamp into the resume point, across batches', async () => {
+    const same = '2026-11-25T11:59:59.123456789Z';
+    await world.buffer.put(container(), [...lines(1, 1), ...lines(2, 3, (seq) => `same ${seq}`, same)]);
+    await world.buffer.put(container(), lines(4, 5, (seq) => `same ${seq}`, same));
+
+    await subscribe(world, viewer, request);
+
+    expect(world.messenger.to('agent-conn')[0]).toMatchObject({
+      resume: { seq: 5, ts: same, textsAtTs: ['same 2', 'same 3', 'same 4', 'same 5'] },
+    });
+  });
+
+  it('sends one empty history with done: true and a plain tail start when nothing is buffered', async () => {
+    await subscribe(world, viewer, request);
+
+    expect(world.messenger.to('viewer-1')).toEqual([
+      { action: 'log.history', agentId: 'host-1', containerId: 'c1', lines: [], done: true },
+    ]);
+    expect(world.messenger.to('agent-conn')).toEqual([{ action: 'log.stream.start', containerId: 'c1', tail: 1000 }]);
+  });
+
+  it('splits a long history into several messages, each under the 128 KB limit, oldest first, done on the last', async () => {
+    const kilobyte = (seq: number) => `${seq} ${'x'.repeat(1000)}`;
+    for (let first = 1; first <= 1000; first += 100) await world.buffer.put(container(), lines(first, first + 99, kilobyte));
+
+    await subscribe(world, viewer, request);
+
+    const histories = world.messenger.to('viewer-1') as LogHistory[];
+    expect(histories.length).toBeGreaterThan(1);
+    for (const message of histories) expect(byteLength(encode(message))).toBeLessThan(MAX_MESSAGE_BYTES);
+    expect(histories.map((m) => m.done)).toEqual([...Array(histories.length - 1).fill(false), true]);
+    expect(histories.flatMap((m) => m.lines).map((l) => l.seq)).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
+  });
+
+  it('sends only the lines after afterSeq, but still resumes the stream after the newest line', async () => {
+    await world.buffer.put(container(), lines(1, 5));
+    await world.buffer.put(container(), lines(6, 10));
+
+    await subscribe(world, viewer, { ...request, afterSeq: 7 });
+
+    expect((world.messenger.to('viewer-1')[0] as LogHistory).lines.map((l) => l.seq)).toEqual([8, 9, 10]);
+    expect(world.messenger.to('agent-conn')[0]).toMatchObject({ resume: { seq: 10 } });
+  });
+
+  it('sends an empty, done history when the viewer has already seen every buffered line', async () => {
+    await world.buffer.put(container(), lines(1, 5));
+
+    await subscribe(world, viewer, { ...request, afterSeq: 5 });
+
+    expect(world.messenger.to('viewer-1')).toEqual([expect.objectContaining({ lines: [], done: true })]);
+  });
+
+  it('sends at most bufferLines lines of history, the newest ones', async () => {
+    world = createWorld({ bufferLines: 3 });
+    await addViewer(world, viewer.connectionId);
+    await addAgent(world);
+    await world.buffer.put(container(), lines(1, 5));
+
+    await subscribe(world, viewer, request);
+
+    expect((world.messenger.to('viewer-1')[0] as LogHistory).lines.map((l) => l.seq)).toEqual([3, 4, 5]);
+  });
+
+  it('rejects an agent that never registered with unknown_target and records nothing', async () => {
+    const attempt = subscribe(world, viewer, { ...request, agentId: 'nobody' });
+
+    await expect(attempt).rejects.toBeInstanceOf(ProtocolError);
+    await expect(attempt).rejects.toMatchObject({ code: 'unknown_target' });
+    expect(world.subscriptions.of('viewer-1')).toEqual([]);
+    expect(world.messenger.sent).toEqual([]);
+  });
+
+  it('keeps the subscription while the agent is offline and starts the stream when the agent registers', async () => {
+    await world.agents.put({ ...(await world.agents.get('host-1'))!, online: false });
+    await world.buffer.put(container(), lines(1, 2));
+
+    await subscribe(world, viewer, request);
+
+    expect(world.messenger.to('agent-conn')).toEqual([]);
+    expect(world.subscriptions.of('viewer-1')).toEqual(['host-1/c1']);
+
+    await world.connections.add({ connectionId: 'agent-conn-2', role: 'agent', connectedAt: '2026-11-25T12:00:00.000Z' });
+    await registerAgent(world, { connectionId: 'agent-conn-2', role: 'agent' }, {
+      action: 'agent.register',
+      agentId: 'host-1',
+      hostName: 'host-1.local',
+      agentVersion: '0.1.0',
+      containers: [containerInfo('c1'), containerInfo('c2')],
+    });
+
+    expect(world.messenger.to('agent-conn-2')).toEqual([
+      { action: 'log.stream.start', containerId: 'c1', tail: 1000, resume: { seq: 2, ts: lines(2, 2)[0]!.ts, textsAtTs: ['line 2'] } },
+    ]);
+  });
+
+  it('forgets a viewer that left before its history arrived, and starts nothing for it', async () => {
+    world.messenger.gone.add('viewer-1');
+
+    await subscribe(world, viewer, request);
+
+    expect(world.subscriptions.of('viewer-1')).toEqual([]);
+    expect(await world.connections.get('viewer-1')).toBeUndefined();
+    expect(world.messenger.to('agent-conn').map((m) => m.action)).not.toContain('log.stream.start');
+  });
+});

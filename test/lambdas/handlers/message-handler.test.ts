@@ -1,0 +1,117 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { MAX_MESSAGE_BYTES } from '../../../protocol';
+import { messageHandler } from '../../../lambdas/handlers/message-handler';
+import { addAgent, addViewer, container, createWorld, lines, type World } from '../domain/in-memory-deps';
+import { messageEvent } from './events';
+
+const batchBody = (containerId = 'c1') => JSON.stringify({ action: 'log.batch', containerId, lines: lines(1, 2) });
+
+describe('message route wrapper', () => {
+  let world: World;
+  beforeEach(async () => {
+    world = createWorld();
+    await addAgent(world, 'host-1', 'agent-conn', ['c1']);
+    await addViewer(world, 'viewer-1');
+  });
+  const handle = (action: Parameters<typeof messageHandler>[0], connectionId: string, body: string | undefined, base64 = false) =>
+    messageHandler(action, () => world)(messageEvent(action, connectionId, body, base64));
+
+  it('runs the domain function for a valid message and answers 200', async () => {
+    const result = await handle('ping', 'viewer-1', JSON.stringify({ action: 'ping' }));
+
+    expect(result).toEqual({ statusCode: 200 });
+    expect(world.messenger.to('viewer-1')).toEqual([{ action: 'pong' }]);
+  });
+
+  it.each([
+    ['text that is not JSON', '{"action":"log.batch",', 'malformed'],
+    ['an empty body', '', 'malformed'],
+    ['JSON of the wrong shape', JSON.stringify({ action: 'log.batch', containerId: 'c1', lines: [{ seq: 'one' }] }), 'malformed'],
+    ['a body above 128 KB', JSON.stringify({ action: 'log.batch', containerId: 'c1', lines: [{ ...lines(1, 1)[0], text: 'x'.repeat(MAX_MESSAGE_BYTES) }] }), 'too_large'],
+  ])('answers %s with error %s to the sender, and stores nothing', async (_name, body, code) => {
+    const result = await handle('log.batch', 'agent-conn', body);
+
+    expect(result).toEqual({ statusCode: 200 });
+    expect(world.messenger.to('agent-conn')).toEqual([expect.objectContaining({ action: 'error', code, requestAction: 'log.batch' })]);
+    expect(world.buffer.lines(container())).toEqual([]);
+  });
+
+  it('answers a viewer sending log.batch with forbidden, and stores nothing', async () => {
+    const result = await handle('log.batch', 'viewer-1', batchBody());
+
+    expect(result).toEqual({ statusCode: 200 });
+    expect(world.messenger.to('viewer-1')).toEqual([
+      { action: 'error', code: 'forbidden', message: 'a viewer connection may not send log.batch', requestAction: 'log.batch' },
+    ]);
+    expect(world.buffer.lines(container())).toEqual([]);
+  });
+
+  it('answers an agent sending log.subscribe with forbidden', async () => {
+    await handle('log.subscribe', 'agent-conn', JSON.stringify({ action: 'log.subscribe', agentId: 'host-1', containerId: 'c1' }));
+
+    expect(world.messenger.to('agent-conn')).toEqual([expect.objectContaining({ code: 'forbidden' })]);
+    expect(world.subscriptions.of('agent-conn')).toEqual([]);
+  });
+
+  it('answers a connection it has no record of with forbidden', async () => {
+    await handle('ping', 'stranger', JSON.stringify({ action: 'ping' }));
+
+    expect(world.messenger.to('stranger')).toEqual([expect.objectContaining({ code: 'forbidden' })]);
+  });
+
+  it("sends a domain rejection back with the route's action", async () => {
+    await handle('log.subscribe', 'viewer-1', JSON.stringify({ action: 'log.subscribe', agentId: 'nobody', containerId: 'c1' }));
+
+    expect(world.messenger.to('viewer-1')).toEqual([expect.objectContaining({ code: 'unknown_target', requestAction: 'log.subscribe' })]);
+  });
+
+  it('logs an unexpected failure with its context, answers internal, and returns 500', async () => {
+    world.buffer.put = async () => {
+      throw new Error('table is on fire');
+    };
+
+    const result = await handle('log.batch', 'agent-conn', batchBody());
+
+    expect(result).toEqual({ statusCode: 500 });
+    expect(world.messenger.to('agent-conn')).toEqual([expect.objectContaining({ action: 'error', code: 'internal', requestAction: 'log.batch' })]);
+    expect(world.logger.entries).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        context: expect.objectContaining({ connectionId: 'agent-conn', action: 'log.batch', error: 'Error: table is on fire' }),
+      }),
+    );
+  });
+
+  it('still returns 500 and logs both failures when the error answer cannot be sent either', async () => {
+    world.buffer.put = async () => {
+      throw new Error('table is on fire');
+    };
+    world.messenger.failing.add('agent-conn');
+
+    const result = await handle('log.batch', 'agent-conn', batchBody());
+
+    expect(result).toEqual({ statusCode: 500 });
+    expect(world.logger.entries.map((e) => e.message)).toEqual(['message failed', 'could not send error to caller']);
+  });
+
+  it('reads a base64-encoded frame as its text', async () => {
+    await handle('ping', 'viewer-1', Buffer.from(JSON.stringify({ action: 'ping' })).toString('base64'), true);
+
+    expect(world.messenger.to('viewer-1')).toEqual([{ action: 'pong' }]);
+  });
+
+  it('returns 500 and logs when its dependencies cannot be built', async () => {
+    const failing = messageHandler('ping', () => {
+      throw new Error('TABLE_NAME is required');
+    });
+    const errors: string[] = [];
+    const original = console.error;
+    console.error = (line: string) => errors.push(line);
+    try {
+      expect(await failing(messageEvent('ping', 'viewer-1', JSON.stringify({ action: 'ping' })))).toEqual({ statusCode: 500 });
+    } finally {
+      console.error = original;
+    }
+    expect(errors.join('\n')).toMatch(/TABLE_NAME is required/);
+  });
+});

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { parseAnsi, stripAnsi } from '../../web/src/format/ansi';
+import { lineSegments } from '../../web/src/format/line-segments';
+
+describe('parseAnsi', () => {
+  it('returns plain text as one unstyled run', () => {
+    expect(parseAnsi('hello')).toEqual([{ text: 'hello', style: {} }]);
+  });
+
+  it('styles text after SGR codes and resets on 0', () => {
+    expect(parseAnsi('\x1b[1;31mERR\x1b[0m ok')).toEqual([
+      { text: 'ERR', style: { bold: true, fg: 1 } },
+      { text: ' ok', style: {} },
+    ]);
+  });
+
+  it.each([
+    ['bright foreground', '\x1b[92mx', { fg: 10 }],
+    ['background', '\x1b[44mx', { bg: 4 }],
+    ['256-colour palette entry', '\x1b[38;5;9mx', { fg: 9 }],
+    ['256-colour cube', '\x1b[38;5;196mx', { fg: 'rgb(255, 0, 0)' }],
+    ['256-colour grey', '\x1b[48;5;232mx', { bg: 'rgb(8, 8, 8)' }],
+    ['truecolour', '\x1b[38;2;10;20;30mx', { fg: 'rgb(10, 20, 30)' }],
+    ['default foreground after a colour', '\x1b[31;39mx', {}],
+    ['empty parameters as a reset', '\x1b[31m\x1b[mx', {}],
+  ])('reads %s', (_name, text, style) => {
+    expect(parseAnsi(text)).toEqual([{ text: 'x', style }]);
+  });
+
+  it('removes escapes that are not colours (cursor moves, erase, titles)', () => {
+    expect(parseAnsi('\x1b[2K\x1b[1Gdone\x1b]0;title\x07!')).toEqual([
+      { text: 'done', style: {} },
+      { text: '!', style: {} },
+    ]);
+  });
+});
+
+describe('stripAnsi', () => {
+  it('leaves only the visible text', () => {
+    expect(stripAnsi('\x1b[32mGET\x1b[0m /api \x1b[2K200')).toBe('GET /api 200');
+  });
+});
+
+describe('lineSegments', () => {
+  it('cuts styled runs where a match starts and ends', () => {
+    expect(lineSegments('\x1b[31mERROR\x1b[0m: disk error', 'error')).toEqual([
+      { text: 'ERROR', style: { fg: 1 }, match: true },
+      { text: ': disk ', style: {}, match: false },
+      { text: 'error', style: {}, match: true },
+    ]);
+  });
+
+  it('splits a match that spans two styled runs', () => {
+    expect(lineSegments('ab\x1b[1mcd', 'bc')).toEqual([
+      { text: 'a', style: {}, match: false },
+      { text: 'b', style: {}, match: true },
+      { text: 'c', style: { bold: true }, match: true },
+      { text: 'd', style: { bold: true }, match: false },
+    ]);
+  });
+
+  it('keeps markup-looking text as plain text', () => {
+    expect(lineSegments('<img src=x onerror=alert(1)>', '')).toEqual([
+      { text: '<img src=x onerror=alert(1)>', style: {}, match: false },
+    ]);
+  });
+});

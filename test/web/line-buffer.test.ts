@@ -1,0 +1,198 @@
+import { describe, expect, it } from 'vitest';
+import type { LogLine } from '../../protocol';
+import { LineBuffer, type LogRow } from '../../web/src/state/line-buffer';
+
+function lines(...seqs: number[]): LogLine[] {
+  return seqs.map((seq) => ({ seq, ts: `2024-05-06T07:08:${String(seq % 60).padStart(2, '0')}.000000001Z`, stream: 'stdout', text: `line ${seq}` }));
+}
+
+/** Rows as short strings: "3" for line seq 3, "gap 4-6" for a gap marker. */
+function shape(rows: readonly LogRow[]): string[] {
+  return rows.map((row) => (row.kind === 'line' ? String(row.seq) : `gap ${row.fromSeq}-${row.toSeq}`));
+}
+
+describe('LineBuffer', () => {
+  it('appends lines in seq order and remembers the last seq', () => {
+    const buffer = new LineBuffer();
+
+    buffer.addLive(lines(1, 2, 3));
+    buffer.addLive(lines(4));
+
+    expect(shape(buffer.rows)).toEqual(['1', '2', '3', '4']);
+    expect(buffer.lastSeq).toBe(4);
+  });
+
+  it('starts without a gap whatever the first seq is (the cloud keeps only the newest lines)', () => {
+    const buffer = new LineBuffer();
+
+    buffer.addHistory(lines(5001, 5002), true);
+
+    expect(shape(buffer.rows)).toEqual(['5001', '5002']);
+  });
+
+  it.each([
+    ['an exact repeat of a batch', [1, 2, 3], [1, 2, 3], ['1', '2', '3'], 3],
+    ['a batch overlapping the end', [1, 2, 3], [2, 3, 4], ['1', '2', '3', '4'], 2],
+    ['an older line after newer ones', [5, 6], [4, 7], ['5', '6', '7'], 1],
+    ['a repeated seq inside one batch', [], [1, 1, 2], ['1', '2'], 1],
+  ])('drops duplicates by seq: %s', (_name, first, second, expected, duplicates) => {
+    const buffer = new LineBuffer();
+    buffer.addLive(lines(...first));
+
+    const outcome = buffer.addLive(lines(...second));
+
+    expect(shape(buffer.rows)).toEqual(expected);
+    expect(outcome.duplicates).toBe(duplicates);
+  });
+
+  it('records a visible gap marker when seqs skip ahead', () => {
+    const buffer = new LineBuffer();
+    buffer.addLive(lines(1, 2, 3));
+
+    const outcome = buffer.addLive(lines(7, 8));
+
+    expect(shape(buffer.rows)).toEqual(['1', '2', '3', 'gap 4-6', '7', '8']);
+    expect(outcome).toEqual({ added: 2, duplicates: 0, gaps: 1, held: 0 });
+  });
+
+  it('detects a gap inside a single batch', () => {
+    const buffer = new LineBuffer();
+
+    buffer.addLive(lines(1, 3));
+
+    expect(shape(buffer.rows)).toEqual(['1', 'gap 2-2', '3']);
+  });
+
+  it('gives every row a key that is stable across later appends', () => {
+    const buffer = new LineBuffer();
+    buffer.addLive(lines(1, 4));
+    const keys = buffer.rows.map((row) => row.key);
+
+    buffer.addLive(lines(5));
+
+    expect(buffer.rows.slice(0, 3).map((row) => row.key)).toEqual(keys);
+    expect(new Set(buffer.rows.map((row) => row.key)).size).toBe(buffer.rows.length);
+  });
+
+  it('returns a new rows array after a change and the same one when nothing was added', () => {
+    const buffer = new LineBuffer();
+    buffer.addLive(lines(1));
+    const before = buffer.rows;
+
+    buffer.addLive(lines(1));
+    const afterDuplicate = buffer.rows;
+    buffer.addLive(lines(2));
+
+    expect(afterDuplicate).toBe(before);
+    expect(buffer.rows).not.toBe(before);
+  });
+
+  it('keeps at most capacity rows, dropping the oldest', () => {
+    const buffer = new LineBuffer({ capacity: 3 });
+    buffer.addLive(lines(1, 2));
+
+    buffer.addLive(lines(3, 4, 5));
+
+    expect(shape(buffer.rows)).toEqual(['3', '4', '5']);
+    expect(buffer.trimmed).toBe(2);
+    expect(buffer.lastSeq).toBe(5);
+  });
+
+  it('keeps only the newest lines of a single batch larger than the capacity', () => {
+    const buffer = new LineBuffer({ capacity: 2 });
+
+    buffer.addLive(lines(1, 2, 3, 4));
+
+    expect(shape(buffer.rows)).toEqual(['3', '4']);
+    expect(buffer.trimmed).toBe(2);
+  });
+
+  it('still drops lines at or below the last seq after they were trimmed away', () => {
+    const buffer = new LineBuffer({ capacity: 2 });
+    buffer.addLive(lines(1, 2, 3, 4));
+
+    buffer.addLive(lines(2, 5));
+
+    expect(shape(buffer.rows)).toEqual(['4', '5']);
+  });
+
+  it.each([0, -1, 1.5])('rejects a capacity of %s', (capacity) => {
+    expect(() => new LineBuffer({ capacity })).toThrow(RangeError);
+  });
+
+  it('strips ANSI escapes into the searchable text but keeps them in the text', () => {
+    const buffer = new LineBuffer();
+
+    buffer.addLive([{ seq: 1, ts: '2024-05-06T07:08:09Z', stream: 'stderr', text: '\x1b[31mERROR\x1b[0m boom', truncated: true }]);
+
+    expect(buffer.rows[0]).toMatchObject({ kind: 'line', text: '\x1b[31mERROR\x1b[0m boom', plain: 'ERROR boom', stream: 'stderr', truncated: true });
+  });
+
+  describe('merging history with live lines', () => {
+    it('holds live lines that arrive while history is loading and appends them after it', () => {
+      const buffer = new LineBuffer();
+      buffer.beginHistory();
+
+      const held = buffer.addLive(lines(6, 7));
+      buffer.addHistory(lines(1, 2, 3), false);
+      buffer.addHistory(lines(4, 5, 6), true);
+
+      expect(held.held).toBe(2);
+      expect(shape(buffer.rows)).toEqual(['1', '2', '3', '4', '5', '6', '7']);
+      expect(buffer.loadingHistory).toBe(false);
+    });
+
+    it('does not mistake a live batch that overtook history for a gap', () => {
+      const buffer = new LineBuffer();
+      buffer.beginHistory();
+      buffer.addHistory(lines(1, 2), false);
+
+      buffer.addLive(lines(5));
+      buffer.addHistory(lines(3, 4), true);
+
+      expect(shape(buffer.rows)).toEqual(['1', '2', '3', '4', '5']);
+    });
+
+    it('resumes after a reconnect: history after the last seq, then live, without repeats', () => {
+      const buffer = new LineBuffer();
+      buffer.addLive(lines(1, 2, 3));
+
+      buffer.beginHistory();
+      buffer.addLive(lines(6));
+      buffer.addHistory(lines(3, 4, 5), true);
+
+      expect(shape(buffer.rows)).toEqual(['1', '2', '3', '4', '5', '6']);
+    });
+
+    it('marks a gap when history after a reconnect starts beyond the last seq', () => {
+      const buffer = new LineBuffer();
+      buffer.addLive(lines(1, 2));
+
+      buffer.beginHistory();
+      buffer.addHistory(lines(10, 11), true);
+
+      expect(shape(buffer.rows)).toEqual(['1', '2', 'gap 3-9', '10', '11']);
+    });
+
+    it('releases held lines when history is abandoned (the subscription failed)', () => {
+      const buffer = new LineBuffer();
+      buffer.beginHistory();
+      buffer.addLive(lines(1, 2));
+
+      buffer.endHistory();
+
+      expect(shape(buffer.rows)).toEqual(['1', '2']);
+      expect(buffer.loadingHistory).toBe(false);
+    });
+
+    it('bounds the held lines by the capacity', () => {
+      const buffer = new LineBuffer({ capacity: 2 });
+      buffer.beginHistory();
+      buffer.addLive(lines(1, 2, 3));
+
+      buffer.addHistory([], true);
+
+      expect(shape(buffer.rows)).toEqual(['2', '3']);
+    });
+  });
+});

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import {
+  forgetViewerToken,
+  resolveViewerToken,
+  takeTokenFromHash,
+  TOKEN_STORAGE_KEY,
+  type TokenStorage,
+} from '../../web/src/config/viewer-token';
+
+function memoryStorage(initial: Record<string, string> = {}): TokenStorage & { data: Map<string, string> } {
+  const data = new Map(Object.entries(initial));
+  return {
+    data,
+    getItem: (key) => data.get(key) ?? null,
+    setItem: (key, value) => void data.set(key, value),
+    removeItem: (key) => void data.delete(key),
+  };
+}
+
+describe('takeTokenFromHash', () => {
+  it.each([
+    ['#token=abc', 'abc', ''],
+    ['#token=a%2Bb%3D', 'a+b=', ''],
+    ['#token=abc&view=x', 'abc', '#view=x'],
+    ['#view=x', undefined, '#view=x'],
+    ['', undefined, ''],
+    ['#token=', undefined, ''],
+  ])('reads %j as token %j leaving hash %j', (hash, token, rest) => {
+    expect(takeTokenFromHash(hash)).toEqual({ token, hash: rest });
+  });
+});
+
+describe('resolveViewerToken', () => {
+  it('takes the token from the hash and stores it', () => {
+    const storage = memoryStorage({ [TOKEN_STORAGE_KEY]: 'old' });
+
+    const result = resolveViewerToken('#token=new', storage);
+
+    expect(result).toEqual({ token: 'new', hash: '' });
+    expect(storage.data.get(TOKEN_STORAGE_KEY)).toBe('new');
+  });
+
+  it('falls back to the stored token when the hash has none', () => {
+    expect(resolveViewerToken('', memoryStorage({ [TOKEN_STORAGE_KEY]: 'kept' }))).toEqual({ token: 'kept', hash: '' });
+  });
+
+  it('has no token when neither the hash nor storage has one', () => {
+    expect(resolveViewerToken('#x=1', memoryStorage())).toEqual({ token: undefined, hash: '#x=1' });
+  });
+
+  it('forgets the stored token', () => {
+    const storage = memoryStorage({ [TOKEN_STORAGE_KEY]: 'kept' });
+
+    forgetViewerToken(storage);
+
+    expect(resolveViewerToken('', storage).token).toBeUndefined();
+  });
+});

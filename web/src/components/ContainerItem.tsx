@@ -1,0 +1,34 @@
+import type { ContainerInfo, HostInfo } from '../../../protocol';
+import { useSession } from '../session/session-context';
+import { displayName } from '../state/inventory-order';
+import { ContainerStateDot } from './ContainerStateDot';
+
+export interface ContainerItemProps {
+  host: HostInfo;
+  container: ContainerInfo;
+}
+
+export function ContainerItem(props: ContainerItemProps) {
+  const session = useSession();
+  const target = () => ({ agentId: props.host.agentId, containerId: props.container.id });
+
+  return (
+    <li>
+      <button
+        type="button"
+        class="container-item"
+        classList={{
+          'is-selected': session.selection.isSelected(target()),
+          'is-stopped': props.container.state !== 'running',
+        }}
+        aria-current={session.selection.isSelected(target()) ? 'true' : undefined}
+        title={`${displayName(props.container)} — ${props.container.image}\n${props.container.status}`}
+        onClick={() => session.select(target())}
+      >
+        <ContainerStateDot state={props.container.state} stale={!props.host.online} />
+        <span class="container-name">{displayName(props.container)}</span>
+        <span class="container-image">{props.container.image}</span>
+      </button>
+    </li>
+  );
+}

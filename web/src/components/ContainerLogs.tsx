@@ -1,0 +1,77 @@
+import { createMemo, Show } from 'solid-js';
+import type { ContainerRef } from '../../../protocol';
+import { useSession } from '../session/session-context';
+import { displayName } from '../state/inventory-order';
+import { filterRows } from '../state/line-filter';
+import { ContainerStateDot } from './ContainerStateDot';
+import { FilterBox } from './FilterBox';
+import { LogView } from './LogView';
+import './log-panel.css';
+
+export interface ContainerLogsProps {
+  target: ContainerRef;
+}
+
+const count = new Intl.NumberFormat();
+
+/** One container: its header, the filter, and the virtual list of its lines. */
+export function ContainerLogs(props: ContainerLogsProps) {
+  const session = useSession();
+  const logs = createMemo(() => session.logs.view(props.target));
+  const found = createMemo(() => session.inventory.find(props.target));
+  const name = () => {
+    const info = found();
+    return info ? displayName(info.container) : props.target.containerId.slice(0, 12);
+  };
+  const query = () => session.filter.query();
+  const visible = createMemo(() => filterRows(logs().rows, query()));
+  const lineCount = () => logs().lineCount;
+  const matchCount = createMemo(() =>
+    query() === '' ? lineCount() : visible().reduce((n, row) => (row.kind === 'line' ? n + 1 : n), 0),
+  );
+
+  const emptyText = () => {
+    if (logs().loadingHistory) return 'Loading recent lines…';
+    if (lineCount() === 0) return 'No log lines yet. New lines appear here as the container writes them.';
+    return `No loaded line contains “${query()}”.`;
+  };
+
+  return (
+    <section class="log-panel">
+      <header class="log-toolbar">
+        <div class="log-title">
+          <Show when={found()}>
+            {(info) => <ContainerStateDot state={info().container.state} stale={!info().host.online} />}
+          </Show>
+          <h2 class="log-name">{name()}</h2>
+          <Show when={found()}>
+            {(info) => (
+              <span class="log-meta">
+                <span class="log-image">{info().container.image}</span>
+                <span class="log-sep">·</span>
+                <span>{info().host.hostName}</span>
+                <span class="log-sep">·</span>
+                <span>{info().container.status}</span>
+              </span>
+            )}
+          </Show>
+        </div>
+        <div class="log-actions">
+          <span class="log-count">
+            <Show when={query() !== ''} fallback={<>{count.format(lineCount())} lines</>}>
+              {count.format(matchCount())} of {count.format(lineCount())} lines
+            </Show>
+            <Show when={logs().trimmed > 0}>
+              <span class="log-trimmed" title="The dashboard keeps the newest lines of each container; older ones were dropped from view.">
+                {' '}
+                (+{count.format(logs().trimmed)} older dropped)
+              </span>
+            </Show>
+          </span>
+          <FilterBox query={query()} onQueryChange={(q) => session.filter.setQuery(q)} />
+        </div>
+      </header>
+      <LogView rows={visible()} query={query()} emptyText={emptyText()} />
+    </section>
+  );
+}

@@ -1,0 +1,210 @@
+import { createVirtualizer, type VirtualItem } from '@tanstack/solid-virtual';
+import { createEffect, createMemo, createSignal, For, Match, on, onCleanup, onMount, Show, Switch } from 'solid-js';
+import { createLogTimeFormat } from '../format/log-time';
+import type { GapRow, LineRow, LogRow } from '../state/line-buffer';
+import { GapMarker } from './GapMarker';
+import { LogLine } from './LogLine';
+import './log-view.css';
+
+export interface LogViewProps {
+  /** Oldest first; keys stay stable as rows are appended and the oldest trimmed. */
+  rows: readonly LogRow[];
+  /** The active filter, for highlighting. */
+  query: string;
+  /** Shown instead of the list while there are no rows. */
+  emptyText: string;
+}
+
+/** A one-line row's height before it is measured; wrapped lines are measured as they render. */
+const ESTIMATED_ROW_PX = 20;
+/** "At the bottom" tolerates a few pixels of sub-pixel rounding. */
+const END_THRESHOLD_PX = 4;
+
+const asLine = (row: LogRow | undefined): LineRow | undefined => (row?.kind === 'line' ? row : undefined);
+const asGap = (row: LogRow | undefined): GapRow | undefined => (row?.kind === 'gap' ? row : undefined);
+
+/**
+ * The virtual list of log rows. It owns the scroll element and the virtualizer: only the rows
+ * on screen exist in the DOM, each measured (wrapped lines vary in height) and placed with
+ * translateY.
+ *
+ * Following: while the reader is at the bottom, new lines scroll into view. Scrolling up stops
+ * that; from then on the first visible row is the anchor, and when rows change (new lines,
+ * the oldest trimmed at the cap, a filter) the view is put back so that row stays where it was.
+ * Scrolling back to the bottom resumes following.
+ * "Jump to latest" resumes following. All scroll writes happen in effects, after Solid has
+ * committed the new rows and height to the DOM.
+ */
+export function LogView(props: LogViewProps) {
+  let scroller!: HTMLDivElement;
+  const time = createLogTimeFormat();
+  const [following, setFollowing] = createSignal(true);
+  let anchor: { key: VirtualItem['key']; offset: number } | undefined;
+  let pointerDown = false;
+
+  const virtualizer = createVirtualizer<HTMLDivElement, HTMLDivElement>({
+    get count() {
+      return props.rows.length;
+    },
+    // A getter, so the virtualizer sees new keys when rows shift at the cap without the count changing.
+    get getItemKey() {
+      const rows = props.rows;
+      return (index: number) => rows[index]?.key ?? index;
+    },
+    getScrollElement: () => scroller,
+    estimateSize: () => ESTIMATED_ROW_PX,
+    overscan: 12,
+    // Sizes come from the ResizeObserver, which reports every new row of a frame in one batch.
+    // Measuring synchronously instead (the default) forces a layout per row, and a re-render
+    // after each one: the difference between keeping up with a chatty container and not.
+    measureElement: (element, entry, instance) => {
+      const box = entry?.borderBoxSize?.[0];
+      if (box) return Math.round(box.blockSize);
+      if (entry) return element.getBoundingClientRect().height;
+      const key = instance.options.getItemKey(instance.indexFromElement(element));
+      return instance.itemSizeCache.get(key) ?? ESTIMATED_ROW_PX;
+    },
+  });
+
+  // Rows render keyed by row key: a row's element lives exactly as long as the row is on
+  // screen, so it is measured once, when the ResizeObserver first sees it.
+  const itemsByKey = createMemo(() => new Map(virtualizer.getVirtualItems().map((item) => [item.key, item])));
+  const visibleKeys = createMemo(() => virtualizer.getVirtualItems().map((item) => item.key));
+
+  const distanceFromEnd = () => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight;
+
+  const rememberAnchor = () => {
+    const item = virtualizer.getVirtualItemForOffset(scroller.scrollTop);
+    anchor = item && { key: item.key, offset: scroller.scrollTop - item.start };
+  };
+
+  const restoreAnchor = (rows: readonly LogRow[]) => {
+    if (!anchor) return;
+    const key = anchor.key;
+    const index = rows.findIndex((row) => row.key === key);
+    const item = index === -1 ? undefined : virtualizer.measurementsCache[index];
+    // The anchor row itself was trimmed or filtered out: nothing sensible to hold on to.
+    if (!item) return;
+    const target = Math.max(0, item.start + anchor.offset);
+    if (Math.abs(target - scroller.scrollTop) >= 1) virtualizer.scrollToOffset(target);
+  };
+
+  const leave = () => {
+    if (!following()) return;
+    setFollowing(false);
+    // A scroll-to-end still settling would otherwise pull the reader back down.
+    virtualizer.cancelScroll();
+    rememberAnchor();
+  };
+
+  // Only the reader stops following, so only their input counts (wheel, keys, touch, the
+  // scrollbar): the virtualizer also moves scrollTop when it corrects for measured rows.
+  const onWheel = (event: WheelEvent) => {
+    if (event.deltaY < 0) leave();
+  };
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === 'ArrowUp' || event.key === 'PageUp' || event.key === 'Home') leave();
+  };
+  const onPointerDown = () => {
+    pointerDown = true;
+  };
+  const onPointerUp = () => {
+    pointerDown = false;
+  };
+  const onScroll = () => {
+    const atEnd = distanceFromEnd() <= END_THRESHOLD_PX;
+    if (atEnd) setFollowing(true);
+    else if (pointerDown) leave();
+    else if (following()) virtualizer.scrollToEnd();
+    if (!following()) rememberAnchor();
+  };
+
+  onMount(() => {
+    const listeners: [string, EventListener][] = [
+      ['scroll', onScroll as EventListener],
+      ['wheel', onWheel as EventListener],
+      ['keydown', onKeyDown as EventListener],
+      ['pointerdown', onPointerDown as EventListener],
+      ['touchstart', onPointerDown as EventListener],
+    ];
+    for (const [type, listener] of listeners) scroller.addEventListener(type, listener, { passive: true });
+    window.addEventListener('pointerup', onPointerUp);
+    window.addEventListener('touchend', onPointerUp);
+    onCleanup(() => {
+      for (const [type, listener] of listeners) scroller.removeEventListener(type, listener);
+      window.removeEventListener('pointerup', onPointerUp);
+      window.removeEventListener('touchend', onPointerUp);
+    });
+    virtualizer.scrollToEnd();
+    (scroller as unknown as { __virt: unknown }).__virt = virtualizer; // DEBUG-REMOVE
+  });
+
+  // New rows (appended, trimmed, filtered): stay at the end, or keep the reader's row in place.
+  createEffect(
+    on(
+      () => props.rows,
+      (rows) => {
+        if (following()) virtualizer.scrollToEnd();
+        else restoreAnchor(rows);
+      },
+      { defer: true },
+    ),
+  );
+  // Rows measured taller than estimated grow the list after the fact: keep up while following.
+  createEffect(
+    on(
+      () => virtualizer.getTotalSize(),
+      () => {
+        if (following() && distanceFromEnd() > END_THRESHOLD_PX) virtualizer.scrollToEnd();
+      },
+      { defer: true },
+    ),
+  );
+
+  const jumpToLatest = () => {
+    setFollowing(true);
+    virtualizer.scrollToEnd();
+    scroller.focus({ preventScroll: true });
+  };
+
+  return (
+    <div class="log-view">
+      <div ref={scroller} class="log-scroll" tabindex="0" aria-label="Log lines">
+        <div class="log-canvas" style={{ height: `${virtualizer.getTotalSize()}px` }}>
+          <For each={visibleKeys()}>
+            {(key) => {
+              let element!: HTMLDivElement;
+              const item = () => itemsByKey().get(key);
+              const row = () => {
+                const current = item();
+                return current && props.rows[current.index];
+              };
+              onMount(() => virtualizer.measureElement(element));
+              return (
+                <div
+                  ref={element}
+                  class="log-row"
+                  data-index={item()?.index}
+                  style={{ transform: `translateY(${item()?.start ?? 0}px)` }}
+                >
+                  <Switch>
+                    <Match when={asLine(row())}>{(line) => <LogLine row={line()} query={props.query} time={time} />}</Match>
+                    <Match when={asGap(row())}>{(gap) => <GapMarker row={gap()} />}</Match>
+                  </Switch>
+                </div>
+              );
+            }}
+          </For>
+        </div>
+      </div>
+      <Show when={props.rows.length === 0}>
+        <div class="log-empty">{props.emptyText}</div>
+      </Show>
+      <Show when={!following() && props.rows.length > 0}>
+        <button class="jump-latest" type="button" onClick={jumpToLatest}>
+          Jump to latest <span aria-hidden="true">↓</span>
+        </button>
+      </Show>
+    </div>
+  );
+}

@@ -1,0 +1,46 @@
+import { createSignal, Show } from 'solid-js';
+
+export interface TokenPromptProps {
+  /** The last token never got a connection through: say so. */
+  rejected: boolean;
+  onSubmit(token: string): void;
+}
+
+export function TokenPrompt(props: TokenPromptProps) {
+  const [value, setValue] = createSignal('');
+  const submit = (event: SubmitEvent) => {
+    event.preventDefault();
+    const token = value().trim();
+    if (token !== '') props.onSubmit(token);
+  };
+
+  return (
+    <div class="splash">
+      <form class="splash-card token-form" onSubmit={submit}>
+        <h1 class="brand">Sidetail</h1>
+        <p class="splash-muted">Live container logs. Enter the viewer token to continue.</p>
+        <Show when={props.rejected}>
+          <p class="splash-error">Could not connect with the previous token. Check it and try again.</p>
+        </Show>
+        <label class="field-label" for="viewer-token">
+          Viewer token
+        </label>
+        <input
+          id="viewer-token"
+          class="text-input"
+          type="password"
+          autocomplete="current-password"
+          autofocus
+          value={value()}
+          onInput={(event) => setValue(event.currentTarget.value)}
+        />
+        <button class="button button-primary" type="submit" disabled={value().trim() === ''}>
+          Connect
+        </button>
+        <p class="splash-hint">
+          Tip: open the dashboard with <code>#token=…</code> in the address to skip this step.
+        </p>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,48 @@
+/**
+ * The viewer token: handed over once in the URL hash (`#token=…`, never sent to the server by
+ * the browser), then kept in localStorage and removed from the address bar.
+ */
+
+export const TOKEN_STORAGE_KEY = 'sidetail.viewerToken';
+
+/** The part of Web Storage we use, so node tests can pass a Map-backed fake. */
+export interface TokenStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+export interface HashToken {
+  /** The token from the hash, if it held a non-empty one. */
+  readonly token: string | undefined;
+  /** The hash with the token removed ("" when nothing else was in it). */
+  readonly hash: string;
+}
+
+export function takeTokenFromHash(hash: string): HashToken {
+  const params = new URLSearchParams(hash.startsWith('#') ? hash.slice(1) : hash);
+  const token = params.get('token')?.trim();
+  if (token === undefined) return { token: undefined, hash };
+  params.delete('token');
+  const rest = params.toString();
+  return { token: token === '' ? undefined : token, hash: rest === '' ? '' : `#${rest}` };
+}
+
+/** Picks the token from the hash if present (and stores it), else from storage. */
+export function resolveViewerToken(hash: string, storage: TokenStorage): HashToken {
+  const fromHash = takeTokenFromHash(hash);
+  if (fromHash.token !== undefined) {
+    storage.setItem(TOKEN_STORAGE_KEY, fromHash.token);
+    return fromHash;
+  }
+  const stored = storage.getItem(TOKEN_STORAGE_KEY)?.trim();
+  return { token: stored === undefined || stored === '' ? undefined : stored, hash: fromHash.hash };
+}
+
+export function saveViewerToken(storage: TokenStorage, token: string): void {
+  storage.setItem(TOKEN_STORAGE_KEY, token);
+}
+
+export function forgetViewerToken(storage: TokenStorage): void {
+  storage.removeItem(TOKEN_STORAGE_KEY);
+}

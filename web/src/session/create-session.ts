@@ -1,0 +1,109 @@
+/**
+ * One signed-in dashboard session: the connection to the cloud plus the stores it feeds.
+ * Messages flow connection → stores; user actions (select a container) flow here → connection.
+ */
+import type { CloudToViewer, ContainerRef } from '../../../protocol';
+import { containerKey } from '../../../protocol';
+import type { SocketFactory } from '../api/socket';
+import { ViewerConnection } from '../api/viewer-connection';
+import { createConnectionStore, type ConnectionStore } from '../state/connection-store';
+import { createErrorsStore, type ErrorsStore } from '../state/errors-store';
+import { createFilterStore, type FilterStore } from '../state/filter-store';
+import { createInventoryStore, type InventoryStore } from '../state/inventory-store';
+import { createLogsStore, type LogsStore } from '../state/logs-store';
+import { createSelectionStore, type SelectionStore } from '../state/selection-store';
+
+export interface Session {
+  readonly connection: ConnectionStore;
+  readonly inventory: InventoryStore;
+  readonly logs: LogsStore;
+  readonly selection: SelectionStore;
+  readonly filter: FilterStore;
+  readonly errors: ErrorsStore;
+  /** Shows a container's logs: unsubscribes the previous one, subscribes this one. */
+  select(ref: ContainerRef): void;
+  reconnectNow(): void;
+  close(): void;
+}
+
+export interface SessionOptions {
+  readonly url: string;
+  readonly openSocket: SocketFactory;
+  /** Remembers the selected container across reloads. */
+  readonly storage?: Pick<Storage, 'getItem' | 'setItem'>;
+}
+
+const SELECTED_KEY = 'sidetail.selectedContainer';
+
+export function createSession(options: SessionOptions): Session {
+  const connectionStore = createConnectionStore();
+  const inventory = createInventoryStore();
+  const logs = createLogsStore();
+  const selection = createSelectionStore();
+  const filter = createFilterStore();
+  const errors = createErrorsStore();
+
+  const onMessage = (message: CloudToViewer): void => {
+    switch (message.action) {
+      case 'inventory':
+        inventory.setHosts(message.hosts);
+        restoreSelection();
+        return;
+      case 'log.history':
+        logs.applyHistory(message);
+        return;
+      case 'log.batch':
+        logs.applyBatch(message);
+        return;
+      case 'error':
+        errors.report(message);
+        // The subscription's history will not come; stop holding live lines for it.
+        if (message.requestAction === 'log.subscribe') logs.endAllHistory();
+        return;
+      case 'pong':
+        return;
+    }
+  };
+
+  const connection = new ViewerConnection({
+    url: options.url,
+    openSocket: options.openSocket,
+    afterSeq: (ref) => logs.lastSeq(ref),
+    onSubscribing: (ref) => logs.beginHistory(ref),
+    onMessage,
+    onState: (state) => connectionStore.update(state),
+    logger: console,
+  });
+
+  const select = (ref: ContainerRef): void => {
+    const previous = selection.select(ref);
+    if (previous && containerKey(previous) === containerKey(ref)) return;
+    if (previous) connection.unsubscribe(previous);
+    connection.subscribe(ref);
+    options.storage?.setItem(SELECTED_KEY, containerKey(ref));
+  };
+
+  const restoreSelection = (): void => {
+    if (selection.selected()) return;
+    const remembered = options.storage?.getItem(SELECTED_KEY);
+    if (!remembered) return;
+    for (const host of inventory.hosts()) {
+      const container = host.containers.find((c) => containerKey({ agentId: host.agentId, containerId: c.id }) === remembered);
+      if (container) return select({ agentId: host.agentId, containerId: container.id });
+    }
+  };
+
+  connection.start();
+
+  return {
+    connection: connectionStore,
+    inventory,
+    logs,
+    selection,
+    filter,
+    errors,
+    select,
+    reconnectNow: () => connection.reconnectNow(),
+    close: () => connection.close(),
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * The loaded lines of every container the viewer has opened, one LineBuffer each. Buffers are
+ * plain objects (50 000 rows in a Solid store would be 50 000 proxies); a version signal per
+ * container tells Solid when its rows changed. Data lands in the buffer at once (so `lastSeq`
+ * is always current), but views are told at most once per animation frame: a burst of history
+ * messages or a chatty container costs one re-render per frame, not one per message.
+ */
+import { batch, createSignal, type Accessor, type Setter } from 'solid-js';
+import { containerKey, type ContainerRef, type LogHistory, type ViewerLogBatch } from '../../../protocol';
+import { LineBuffer, type LogRow } from './line-buffer';
+
+export interface ContainerLogs {
+  readonly rows: readonly LogRow[];
+  readonly lineCount: number;
+  readonly loadingHistory: boolean;
+  /** Rows dropped from the front by the client cap. */
+  readonly trimmed: number;
+}
+
+export interface LogsStore {
+  /** Reactive: re-runs when that container's lines change. */
+  view(ref: ContainerRef): ContainerLogs;
+  lastSeq(ref: ContainerRef): number | undefined;
+  beginHistory(ref: ContainerRef): void;
+  applyHistory(message: LogHistory): void;
+  applyBatch(message: ViewerLogBatch): void;
+  /** A subscription failed: stop holding live lines back for any container. */
+  endAllHistory(): void;
+}
+
+export interface LogsStoreOptions {
+  readonly capacity?: number;
+  /** Runs a callback before the next paint; injectable so the store works without a window. */
+  readonly scheduleFrame?: (callback: () => void) => void;
+}
+
+interface Entry {
+  readonly buffer: LineBuffer;
+  readonly version: Accessor<number>;
+  readonly bump: Setter<number>;
+}
+
+const EMPTY: ContainerLogs = { rows: [], lineCount: 0, loadingHistory: false, trimmed: 0 };
+
+const nextFrame = (callback: () => void): void => {
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(callback);
+  else setTimeout(callback, 16);
+};
+
+export function createLogsStore(options: LogsStoreOptions = {}): LogsStore {
+  const scheduleFrame = options.scheduleFrame ?? nextFrame;
+  const entries = new Map<string, Entry>();
+  // Creating an entry must notify views that read it before it existed.
+  const [created, setCreated] = createSignal(0);
+  const dirty = new Set<Entry>();
+  let flushScheduled = false;
+
+  const flush = () => {
+    flushScheduled = false;
+    const changed = [...dirty];
+    dirty.clear();
+    batch(() => {
+      for (const e of changed) e.bump((n) => n + 1);
+    });
+  };
+  const markChanged = (e: Entry) => {
+    dirty.add(e);
+    if (flushScheduled) return;
+    flushScheduled = true;
+    scheduleFrame(flush);
+  };
+
+  const entry = (ref: ContainerRef): Entry => {
+    const key = containerKey(ref);
+    let found = entries.get(key);
+    if (!found) {
+      const [version, bump] = createSignal(0);
+      found = { buffer: new LineBuffer({ capacity: options.capacity }), version, bump };
+      entries.set(key, found);
+      setCreated((n) => n + 1);
+    }
+    return found;
+  };
+
+  return {
+    view(ref) {
+      const found = entries.get(containerKey(ref));
+      if (!found) {
+        created();
+        return EMPTY;
+      }
+      found.version();
+      const { buffer } = found;
+      return { rows: buffer.rows, lineCount: buffer.lineCount, loadingHistory: buffer.loadingHistory, trimmed: buffer.trimmed };
+    },
+    lastSeq: (ref) => entries.get(containerKey(ref))?.buffer.lastSeq,
+    beginHistory(ref) {
+      const e = entry(ref);
+      e.buffer.beginHistory();
+      markChanged(e);
+    },
+    applyHistory(message) {
+      const e = entry(message);
+      e.buffer.addHistory(message.lines, message.done);
+      markChanged(e);
+    },
+    applyBatch(message) {
+      const e = entry(message);
+      if (e.buffer.addLive(message.lines).added > 0) markChanged(e);
+    },
+    endAllHistory() {
+      for (const e of entries.values()) {
+        if (!e.buffer.loadingHistory) continue;
+        e.buffer.endHistory();
+        markChanged(e);
+      }
+    },
+  };
+}
