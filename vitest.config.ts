@@ -6,6 +6,7 @@ export default defineConfig({
     // Each project sets its own include (Vitest concatenates arrays inherited with `extends`).
     // Integration tests start real engines (dockerd, dynalite, the local gateway); give them room.
     testTimeout: 30_000,
+    reporters: ['default', './test/support/summary-reporter.ts'],
     hookTimeout: 180_000,
     // Two projects so that the shared Docker engine starts only when integration tests run:
     // Vitest runs a project's globalSetup only if that project has test files in the run.

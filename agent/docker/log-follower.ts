@@ -64,8 +64,12 @@ export class LogFollower {
   private readonly batcher: LogBatcher;
   /** The newest timestamp sent and the texts sent at exactly that timestamp: our own resume point. */
   private lastSent: { ts: string; textsAtTs: string[] } | undefined;
-  /** Streams in a row that ended in an error before delivering a line. */
-  private failedStreams = 0;
+  /** Streams in a row that ended without delivering a line: each doubles the wait before the next. */
+  private unproductiveStreams = 0;
+  /** A failure was reported and no line has come since: the next failure is not reported again. */
+  private failureReported = false;
+  /** The current stream has delivered at least one line. */
+  private delivered = false;
 
   constructor(private readonly options: LogFollowerOptions) {
     this.sequencer = new Sequencer(options.request.resume?.seq ?? 0);
@@ -159,6 +163,7 @@ export class LogFollower {
   private attach(generation: number, follow: LogFollow, filter: ResumeFilter | undefined): void {
     const { stream } = follow;
     this.stream = stream;
+    this.delivered = false;
     this.abort = undefined;
     this.currentState = 'following';
     const framer = new LineFramer({ mode: follow.mode, onLine: (line) => this.accept(line, filter) });
@@ -184,11 +189,13 @@ export class LogFollower {
         this.options.logger.error(`Stopped following container ${this.label}: ${err.message}`);
         return;
       }
-      if (err) {
-        // A stream that keeps failing is retried less and less often, and reported once per streak.
-        if (this.failedStreams === 0) this.options.logger.warn(`The log stream of container ${this.label} failed (${describe(err)}); following it again.`);
-        this.failedStreams += 1;
+      // A stream that keeps failing (or ending at once) is retried less and less often, and its
+      // failures are reported once per streak.
+      if (err && !this.failureReported) {
+        this.options.logger.warn(`The log stream of container ${this.label} failed (${describe(err)}); following it again.`);
+        this.failureReported = true;
       }
+      if (!this.delivered) this.unproductiveStreams += 1;
       this.scheduleRecheck();
     };
 
@@ -209,7 +216,9 @@ export class LogFollower {
   }
 
   private accept(line: FramedLine, filter: ResumeFilter | undefined): void {
-    this.failedStreams = 0;
+    this.delivered = true;
+    this.unproductiveStreams = 0;
+    this.failureReported = false;
     if (filter && !filter.accepts(line)) return;
     const seq = this.sequencer.next();
     this.remember(line);
@@ -238,7 +247,7 @@ export class LogFollower {
   private scheduleRecheck(): void {
     clearTimeout(this.recheckTimer);
     const base = this.options.recheckDelayMs ?? DEFAULT_RECHECK_DELAY_MS;
-    this.recheckTimer = setTimeout(() => this.recheck(), base * 2 ** Math.min(this.failedStreams, MAX_BACKOFF_DOUBLINGS));
+    this.recheckTimer = setTimeout(() => this.recheck(), base * 2 ** Math.min(this.unproductiveStreams, MAX_BACKOFF_DOUBLINGS));
   }
 
   private get label(): string {

@@ -18,7 +18,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { WebSocketEvent, WebSocketHandler } from '../../lambdas/handlers/websocket-event';
 import { MAX_FRAME_BYTES, MAX_MESSAGE_BYTES } from '../../protocol';
-import { handleConnectionsRequest, parseConnectionsPath } from './connections-api';
+import { handleConnectionsRequest, parseConnectionsPath, type ConnectionsApiDeps } from './connections-api';
 import { FrameSizeGuard } from './frame-size-guard';
 import { GatewayConnection, type CloseCause } from './gateway-connection';
 import { gatewayErrorFrame, type GatewayErrorMessage } from './gateway-error-frames';
@@ -27,6 +27,7 @@ import { newApiId, newGatewayId } from './gateway-ids';
 import { invokeHandler, readProxyResult } from './invoke-handler';
 import { listen, urlHost } from './listen';
 import { quietConsoleLogger, type LocalLogger } from './logger';
+import { raceTimeout } from './race-timeout';
 import { selectRouteKey } from './route-selection';
 
 /** Route key → handler: "$connect", "$disconnect", "$default" and one key per action. */
@@ -133,6 +134,13 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
     handleProtocols: (_protocols, req) => admitted.get(req)?.protocol ?? false,
   });
 
+  const connectionsApi: ConnectionsApiDeps = {
+    stage,
+    maxMessageBytes: limits.maxMessageBytes,
+    find: (connectionId) => connections.get(connectionId),
+    disconnect: (connection) => closeConnection(connection, CLOSE.deleted),
+  };
+
   const server = createServer((req, res) => {
     const connectionId = parseConnectionsPath(req.url ?? '/', stage);
     if (connectionId === undefined) {
@@ -141,13 +149,11 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
       res.end('{"message":"Forbidden"}');
       return;
     }
-    handleConnectionsRequest({ stage, maxMessageBytes: limits.maxMessageBytes, find: (id) => connections.get(id), disconnect: (c) => closeConnection(c, CLOSE.deleted) }, connectionId, req, res).catch(
-      (err: unknown) => {
-        log.error('[gateway] @connections request failed', err);
-        if (!res.headersSent) res.writeHead(500);
-        res.end();
-      },
-    );
+    handleConnectionsRequest(connectionsApi, connectionId, req, res).catch((err: unknown) => {
+      log.error('[gateway] @connections request failed', err);
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
   });
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -169,7 +175,8 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
       return accept(true);
     }
     const requestId = newGatewayId();
-    const event = connectEvent(apiIdentity(), identity, { rawHeaders: req.rawHeaders, url: req.url ?? '/', localPort: req.socket.localPort ?? 0 }, requestId, connectedAt);
+    const handshake = { rawHeaders: req.rawHeaders, url: req.url ?? '/', localPort: req.socket.localPort ?? 0 };
+    const event = connectEvent(apiIdentity(), identity, handshake, requestId, connectedAt);
     const invocation = await track(invokeHandler(handler, event, integrationTimeoutMs));
 
     if (invocation.outcome === 'threw') {
@@ -390,14 +397,6 @@ function closed(ws: WebSocket): Promise<void> {
 }
 
 /** True if the work settled within `ms`. */
-async function settleWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([work.then(() => true), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+function settleWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  return raceTimeout(work.then(() => true), ms, false);
 }

@@ -4,6 +4,7 @@
  * stopped on timeout — a Lambda also keeps running after API Gateway gives up on it.
  */
 import type { WebSocketEvent, WebSocketHandler } from '../../lambdas/handlers/websocket-event';
+import { raceTimeout } from './race-timeout';
 
 export type Invocation =
   | { readonly outcome: 'returned'; readonly result: unknown }
@@ -11,10 +12,6 @@ export type Invocation =
   | { readonly outcome: 'timed-out' };
 
 export function invokeHandler(handler: WebSocketHandler, event: WebSocketEvent, timeoutMs: number): Promise<Invocation> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<Invocation>((resolve) => {
-    timer = setTimeout(() => resolve({ outcome: 'timed-out' }), timeoutMs);
-  });
   const run = (async (): Promise<Invocation> => {
     try {
       // Lambda hands each invocation its own deserialized copy of the event.
@@ -23,7 +20,7 @@ export function invokeHandler(handler: WebSocketHandler, event: WebSocketEvent, 
       return { outcome: 'threw', error };
     }
   })();
-  return Promise.race([run, timedOut]).finally(() => clearTimeout(timer));
+  return raceTimeout(run, timeoutMs, { outcome: 'timed-out' } as const);
 }
 
 /** A $connect result accepts the connection with a 2xx statusCode and refuses it with any other. */

@@ -1,4 +1,3 @@
-import { rmSync } from 'node:fs';
 import { RemovalPolicy, type App, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,7 +7,7 @@ import { InvalidPropsError } from '../../infra/constructs/invalid-props-error';
 import { SidetailStack, type SidetailStackProps } from '../../infra/stacks/sidetail-stack';
 import { loadConfig } from '../../lambdas/config';
 import { ROUTE_TABLE } from '../../lambdas/route-table';
-import { testApp } from './fixtures/test-app';
+import { disposeTestApps, testApp } from './fixtures/test-app';
 
 type Env = Record<string, unknown>;
 
@@ -34,7 +33,7 @@ describe('SidetailStack', () => {
     destroyable = templateOf(destroyableStack);
   });
 
-  afterAll(() => rmSync(app.outdir, { recursive: true, force: true }));
+  afterAll(disposeTestApps);
 
   const logicalId = (construct: IConstruct) => stack.getLogicalId(construct.node.defaultChild as CfnElement);
   const fnOf = (routeKey: string) => stack.functions.get(routeKey)!.function;

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, closeSync, constants, openSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, join } from 'node:path';
@@ -69,8 +69,10 @@ export async function startDockerEngine(options: DockerEngineOptions = {}): Prom
   const configPath = join(rootDir, 'daemon.json');
   // An empty config of our own keeps a host's /etc/docker/daemon.json from conflicting with our flags.
   await writeFile(configPath, '{}\n');
+  const tmpDir = join(rootDir, 'tmp');
+  await mkdir(tmpDir);
 
-  const dockerd = spawnDockerd(dockerdPath, logPath, [
+  const dockerd = spawnDockerd(dockerdPath, logPath, tmpDir, [
     `--config-file=${configPath}`,
     `--data-root=${join(rootDir, 'data')}`,
     `--exec-root=${join(rootDir, 'exec')}`,
@@ -176,14 +178,15 @@ function baseDirForSockets(): string {
   throw new DockerEngineUnavailableError('no temporary directory short enough for unix socket paths');
 }
 
-function spawnDockerd(dockerdPath: string, logPath: string, args: string[]): ChildProcess {
+function spawnDockerd(dockerdPath: string, logPath: string, tmpDir: string, args: string[]): ChildProcess {
   // dockerd writes to a file, not a pipe: a pipe nobody drains would eventually block the daemon.
   const logFd = openSync(logPath, 'a');
   try {
     const child = spawn(dockerdPath, args, {
       stdio: ['ignore', logFd, logFd],
       // A minimal environment: dockerd finds containerd and runc on PATH; proxies etc. stay out.
-      env: { PATH: searchPath() },
+      // TMPDIR keeps what they drop in temp (containerd's stack dumps) inside the engine directory.
+      env: { PATH: searchPath(), TMPDIR: tmpDir },
     });
     // The test process must be free to exit even if a caller forgets stop(); the exit hook cleans up.
     child.unref();

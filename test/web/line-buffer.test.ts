@@ -116,16 +116,36 @@ describe('LineBuffer', () => {
     expect(shape(buffer.rows)).toEqual(['4', '5']);
   });
 
+  it('counts line rows, not gap rows, and forgets trimmed ones', () => {
+    const buffer = new LineBuffer({ capacity: 4 });
+    buffer.addLive(lines(1, 2));
+
+    buffer.addLive(lines(5, 6));
+
+    expect(shape(buffer.rows)).toEqual(['2', 'gap 3-4', '5', '6']);
+    expect(buffer.lineCount).toBe(3);
+  });
+
+  it('compacts its storage without losing rows when trimming for a long time', () => {
+    const buffer = new LineBuffer({ capacity: 3 });
+
+    for (let seq = 1; seq <= 20; seq += 1) buffer.addLive(lines(seq));
+
+    expect(shape(buffer.rows)).toEqual(['18', '19', '20']);
+    expect(buffer.trimmed).toBe(17);
+    expect(buffer.lineCount).toBe(3);
+  });
+
   it.each([0, -1, 1.5])('rejects a capacity of %s', (capacity) => {
     expect(() => new LineBuffer({ capacity })).toThrow(RangeError);
   });
 
-  it('strips ANSI escapes into the searchable text but keeps them in the text', () => {
+  it('strips ANSI escapes and case into the searchable text but keeps them in the text', () => {
     const buffer = new LineBuffer();
 
     buffer.addLive([{ seq: 1, ts: '2024-05-06T07:08:09Z', stream: 'stderr', text: '\x1b[31mERROR\x1b[0m boom', truncated: true }]);
 
-    expect(buffer.rows[0]).toMatchObject({ kind: 'line', text: '\x1b[31mERROR\x1b[0m boom', plain: 'ERROR boom', stream: 'stderr', truncated: true });
+    expect(buffer.rows[0]).toMatchObject({ kind: 'line', text: '\x1b[31mERROR\x1b[0m boom', searchText: 'error boom', stream: 'stderr', truncated: true });
   });
 
   describe('merging history with live lines', () => {

@@ -1,50 +1,50 @@
 import { describe, expect, it } from 'vitest';
-import { filterRows, findMatches, matchesQuery } from '../../web/src/state/line-filter';
+import { filterRows, findMatches, isFiltering } from '../../web/src/state/line-filter';
 import type { LogRow } from '../../web/src/state/line-buffer';
 
-const line = (seq: number, text: string): LogRow => ({
+const line = (seq: number, text: string, stream: 'stdout' | 'stderr' = 'stdout'): LogRow => ({
   kind: 'line',
   key: `line:${seq}`,
   seq,
   ts: '2024-05-06T07:08:09Z',
-  stream: 'stdout',
+  stream,
   text,
-  plain: text.replace(/\x1b\[[0-9;]*m/g, ''),
+  searchText: text.replace(/\x1b\[[0-9;]*m/g, '').toLowerCase(),
   truncated: false,
-});
-
-describe('matchesQuery', () => {
-  it.each([
-    ['GET /health 200', 'get', true],
-    ['GET /health 200', 'HEALTH', true],
-    ['GET /health 200', ' 200', true],
-    ['GET /health 200', 'post', false],
-    ['anything', '', true],
-  ])('%j with query %j → %s', (text, query, expected) => {
-    expect(matchesQuery(text, query)).toBe(expected);
-  });
 });
 
 describe('filterRows', () => {
   const rows: LogRow[] = [
     line(1, 'Server started'),
-    line(2, 'error: disk full'),
+    line(2, 'error: disk full', 'stderr'),
     { kind: 'gap', key: 'gap:3', fromSeq: 3, toSeq: 4 },
     line(5, '\x1b[31mERROR\x1b[0m again'),
   ];
 
-  it('returns the same array for an empty query', () => {
-    expect(filterRows(rows, '')).toBe(rows);
+  const keys = (result: readonly LogRow[]) => result.map((row) => row.key);
+
+  it('returns the same array when nothing is filtered', () => {
+    expect(filterRows(rows, { query: '', stream: 'all' })).toBe(rows);
+    expect(isFiltering({ query: '', stream: 'all' })).toBe(false);
   });
 
   it('keeps matching lines case-insensitively and searches text without ANSI escapes', () => {
-    const result = filterRows(rows, 'error');
+    const result = filterRows(rows, { query: 'ERROR', stream: 'all' });
 
-    expect(result.map((row) => row.key)).toEqual(['line:2', 'gap:3', 'line:5']);
+    expect(keys(result)).toEqual(['line:2', 'gap:3', 'line:5']);
   });
 
   it('does not match the escape codes themselves', () => {
-    expect(filterRows(rows, '[31m').filter((row) => row.kind === 'line')).toEqual([]);
+    expect(filterRows(rows, { query: '[31m', stream: 'all' }).filter((row) => row.kind === 'line')).toEqual([]);
+  });
+
+  it.each([
+    ['stderr', '', ['line:2', 'gap:3']],
+    ['stdout', '', ['line:1', 'gap:3', 'line:5']],
+    ['stdout', 'error', ['gap:3', 'line:5']],
+  ] as const)('keeps only %s lines (query %j) and the gap markers', (stream, query, expected) => {
+    expect(keys(filterRows(rows, { query, stream }))).toEqual(expected);
+    expect(isFiltering({ query, stream })).toBe(true);
   });
 });
 

@@ -136,6 +136,19 @@ describe('LogFollower', () => {
     expect(follower!.state).toBe('following');
   });
 
+  it('follows again after a stream fails, saying so once for a streak of failures', async () => {
+    follow({ tail: 100 });
+    await followed(1);
+
+    source.lastFollow(ID).stream.destroy(new Error('unexpected EOF'));
+    await followed(2);
+    source.lastFollow(ID).stream.destroy(new Error('unexpected EOF'));
+    await followed(3);
+
+    expect(logger.matching(/The log stream of container web1 failed \(unexpected EOF\); following it again\./)).toHaveLength(1);
+    expect(follower!.state).toBe('following');
+  });
+
   it('stop() destroys the Docker stream and sends the lines already numbered', async () => {
     follow({ tail: 100 });
     await followed(1);

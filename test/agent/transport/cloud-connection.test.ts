@@ -113,20 +113,21 @@ describe('CloudConnection', () => {
 
   it('reconnects after the server drops the socket, registers again, then sends what was queued meanwhile', async () => {
     cloud = await TestCloud.start();
-    connect(cloud.url, { backoff: { initialDelayMs: 300, maxDelayMs: 300 } });
-    await connections(1);
+    connect(cloud.url);
     await vi.waitFor(() => expect(connection!.connected).toBe(true));
+    const { port } = cloud;
 
-    cloud.last.socket.terminate();
+    await cloud.close();
     await vi.waitFor(() => expect(connection!.connected).toBe(false));
     connection!.send(batch(1));
     connection!.send(batch(2));
     connection!.send({ action: 'agent.inventory', containers: [] });
+    cloud = await TestCloud.start({ port });
 
-    await connections(2);
+    await connections(1);
     await vi.waitFor(() => expect(cloud!.last.messages).toHaveLength(3));
     expect(cloud.last.json).toEqual([REGISTER, batch(1), batch(2)]);
-    expect(logger.matching(/Connection to the cloud closed \(code 1006\); reconnecting in/)).toHaveLength(1);
+    expect(logger.matching(/^Connection to the cloud closed \(code 1006\); reconnecting in/)).toHaveLength(1);
   });
 
   it('keeps retrying while the cloud is not there, saying so once, and connects when it comes', async () => {
@@ -174,9 +175,10 @@ describe('CloudConnection', () => {
   it('sends a ping heartbeat and stays connected while the cloud answers', async () => {
     cloud = await TestCloud.start();
     cloud.connectionsAnswerPings = true;
-    connect(cloud.url, { heartbeatMs: 40 });
+    // Long enough that a busy event loop cannot delay the pong past the next beat.
+    connect(cloud.url, { heartbeatMs: 250 });
 
-    await vi.waitFor(() => expect(cloud!.last.actions.filter((a) => a === 'ping').length).toBeGreaterThanOrEqual(3));
+    await vi.waitFor(() => expect(cloud!.last.actions.filter((a) => a === 'ping').length).toBeGreaterThanOrEqual(3), { timeout: 5000 });
 
     expect(cloud.connections).toHaveLength(1);
   });
@@ -192,9 +194,10 @@ describe('CloudConnection', () => {
 
   it('reports congestion while queued bytes pass the high-water mark, and drains after reconnecting', async () => {
     cloud = await TestCloud.start();
-    connect(cloud.url, { highWaterMarkBytes: 1000, backoff: { initialDelayMs: 300, maxDelayMs: 300 } });
+    connect(cloud.url, { highWaterMarkBytes: 1000 });
     await vi.waitFor(() => expect(connection!.connected).toBe(true));
-    cloud.last.socket.terminate();
+    const { port } = cloud;
+    await cloud.close();
     await vi.waitFor(() => expect(connection!.connected).toBe(false));
 
     for (let seq = 1; seq <= 20; seq++) connection!.send(batch(seq));
@@ -202,7 +205,9 @@ describe('CloudConnection', () => {
     connection!.onceDrained(drained);
 
     expect(connection!.isCongested()).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 50));
     expect(drained).not.toHaveBeenCalled();
+    cloud = await TestCloud.start({ port });
     await vi.waitFor(() => expect(drained).toHaveBeenCalledTimes(1));
     expect(connection!.isCongested()).toBe(false);
     await vi.waitFor(() => expect(cloud!.last.messages).toHaveLength(21));

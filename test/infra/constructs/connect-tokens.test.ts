@@ -1,11 +1,10 @@
-import { rmSync } from 'node:fs';
 import { RemovalPolicy, Stack, type App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectTokens } from '../../../infra/constructs/connect-tokens';
 import { InvalidPropsError } from '../../../infra/constructs/invalid-props-error';
-import { testApp } from '../fixtures/test-app';
+import { disposeTestApps, testApp } from '../fixtures/test-app';
 
 describe('ConnectTokens', () => {
   let app: App;
@@ -25,7 +24,7 @@ describe('ConnectTokens', () => {
     retainedLong = Template.fromJSON(assembly.getStackArtifact(tuned.artifactId).template);
   });
 
-  afterAll(() => rmSync(app.outdir, { recursive: true, force: true }));
+  afterAll(disposeTestApps);
 
   it('generates one URL-safe 48-character secret per role', () => {
     defaults.resourceCountIs('AWS::SecretsManager::Secret', 2);

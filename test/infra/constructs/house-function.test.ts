@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Duration, Stack, type App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HouseFunction, type HouseFunctionProps } from '../../../infra/constructs/house-function';
 import { InvalidPropsError } from '../../../infra/constructs/invalid-props-error';
 import { runBundle } from '../fixtures/bundle-runner';
-import { FIXTURE_HANDLER, testApp, unbundledStack } from '../fixtures/test-app';
+import { disposeTestApps, FIXTURE_HANDLER, testApp, unbundledStack } from '../fixtures/test-app';
 
 describe('HouseFunction', () => {
   let app: App;
@@ -40,7 +40,7 @@ describe('HouseFunction', () => {
     template = Template.fromStack(stack);
   });
 
-  afterAll(() => rmSync(app.outdir, { recursive: true, force: true }));
+  afterAll(disposeTestApps);
 
   const logicalId = (fn: HouseFunction) => stack.getLogicalId(fn.function.node.defaultChild as lambda.CfnFunction);
   const policyActions = (fn: HouseFunction): string[] => {

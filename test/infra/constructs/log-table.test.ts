@@ -1,11 +1,10 @@
-import { rmSync } from 'node:fs';
 import { RemovalPolicy, Stack, type App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidPropsError } from '../../../infra/constructs/invalid-props-error';
 import { LogTable, type LogTableProps } from '../../../infra/constructs/log-table';
 import { TABLE_DESIGN } from '../../../lambdas/table-design';
-import { testApp } from '../fixtures/test-app';
+import { disposeTestApps, testApp } from '../fixtures/test-app';
 
 const VARIANTS = {
   defaults: {},
@@ -31,7 +30,7 @@ describe('LogTable', () => {
     }
   });
 
-  afterAll(() => rmSync(app.outdir, { recursive: true, force: true }));
+  afterAll(disposeTestApps);
 
   it('keys items by string pk and sk as TABLE_DESIGN says', () => {
     templates.defaults.hasResourceProperties('AWS::DynamoDB::Table', {

@@ -1,5 +1,4 @@
-import { rmSync } from 'node:fs';
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,7 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidPropsError } from '../../../infra/constructs/invalid-props-error';
 import { WebSocketApi, type WebSocketRouteTarget } from '../../../infra/constructs/web-socket-api';
-import { unbundledStack } from '../fixtures/test-app';
+import { disposeTestApps, unbundledStack } from '../fixtures/test-app';
 
 // Inline functions: this construct is about routing and permissions, not about bundling.
 function inlineFunction(scope: Stack, id: string): lambda.Function {
@@ -34,7 +33,7 @@ describe('WebSocketApi', () => {
     template = Template.fromStack(stack);
   });
 
-  afterAll(() => rmSync(App.of(stack)!.outdir, { recursive: true, force: true }));
+  afterAll(disposeTestApps);
 
   const id = (construct: { node: { defaultChild?: unknown } }) =>
     stack.getLogicalId(construct.node.defaultChild as apigwv2.CfnApi);

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import type { WebSocketEvent } from '../../../lambdas/handlers/websocket-event';
 import { Cleanup, deferred, gateway, openClient, RecordingRoutes, refusedStatus } from './gateway-test-kit';
 
@@ -59,6 +60,28 @@ describe('local gateway: $connect', () => {
     const gw = await gateway(cleanup, { routes: { $connect: async () => ({}) as never } });
 
     expect(await refusedStatus(cleanup, gw.wsUrl)).toBe(502);
+  });
+
+  it('selects no subprotocol a client asks for unless $connect answers with one, like API Gateway', async () => {
+    const gw = await gateway(cleanup, { routes: {} });
+
+    const failure = await new Promise<Error>((resolve) => {
+      const ws = new WebSocket(gw.wsUrl, ['sidetail.v1']);
+      cleanup.add(() => ws.terminate());
+      ws.once('error', resolve);
+    });
+
+    expect(failure.message).toMatch(/no subprotocol/i);
+  });
+
+  it('selects the subprotocol $connect answers in its Sec-WebSocket-Protocol header', async () => {
+    const gw = await gateway(cleanup, {
+      routes: { $connect: async () => ({ statusCode: 200, headers: { 'Sec-WebSocket-Protocol': 'sidetail.v1' } }) as never },
+    });
+
+    const client = await openClient(cleanup, gw.wsUrl, {}, ['sidetail.v1']);
+
+    expect(client.ws.protocol).toBe('sidetail.v1');
   });
 
   it('refuses upgrades on a path other than the stage with 403', async () => {

@@ -91,8 +91,8 @@ export interface TestClient {
   readonly closed: Promise<{ code: number; reason: string }>;
 }
 
-export async function openClient(cleanup: Cleanup, url: string, options: ClientOptions = {}): Promise<TestClient> {
-  const ws = new WebSocket(url, options);
+export async function openClient(cleanup: Cleanup, url: string, options: ClientOptions = {}, protocols: string[] = []): Promise<TestClient> {
+  const ws = new WebSocket(url, protocols, options);
   cleanup.add(() => terminate(ws));
   const queue: string[] = [];
   const waiting: ((message: string) => void)[] = [];

@@ -1,11 +1,12 @@
-import { createMemo, Show } from 'solid-js';
+import { createEffect, createMemo, onCleanup, Show } from 'solid-js';
 import type { ContainerRef } from '../../../protocol';
 import { useSession } from '../session/session-context';
 import { displayName } from '../state/inventory-order';
-import { filterRows } from '../state/line-filter';
+import { filterRows, isFiltering } from '../state/line-filter';
 import { ContainerStateDot } from './ContainerStateDot';
 import { FilterBox } from './FilterBox';
 import { LogView } from './LogView';
+import { StreamToggle } from './StreamToggle';
 import './log-panel.css';
 
 export interface ContainerLogsProps {
@@ -24,16 +25,23 @@ export function ContainerLogs(props: ContainerLogsProps) {
     return info ? displayName(info.container) : props.target.containerId.slice(0, 12);
   };
   const query = () => session.filter.query();
-  const visible = createMemo(() => filterRows(logs().rows, query()));
+  createEffect(() => {
+    document.title = `${name()} · Sidetail`;
+  });
+  onCleanup(() => {
+    document.title = 'Sidetail';
+  });
+  const filtering = () => isFiltering(session.filter.filter());
+  const visible = createMemo(() => filterRows(logs().rows, session.filter.filter()));
   const lineCount = () => logs().lineCount;
   const matchCount = createMemo(() =>
-    query() === '' ? lineCount() : visible().reduce((n, row) => (row.kind === 'line' ? n + 1 : n), 0),
+    filtering() ? visible().reduce((n, row) => (row.kind === 'line' ? n + 1 : n), 0) : lineCount(),
   );
 
   const emptyText = () => {
     if (logs().loadingHistory) return 'Loading recent lines…';
     if (lineCount() === 0) return 'No log lines yet. New lines appear here as the container writes them.';
-    return `No loaded line contains “${query()}”.`;
+    return 'No loaded line matches the filter.';
   };
 
   return (
@@ -58,7 +66,7 @@ export function ContainerLogs(props: ContainerLogsProps) {
         </div>
         <div class="log-actions">
           <span class="log-count">
-            <Show when={query() !== ''} fallback={<>{count.format(lineCount())} lines</>}>
+            <Show when={filtering()} fallback={<>{count.format(lineCount())} lines</>}>
               {count.format(matchCount())} of {count.format(lineCount())} lines
             </Show>
             <Show when={logs().trimmed > 0}>
@@ -68,6 +76,7 @@ export function ContainerLogs(props: ContainerLogsProps) {
               </span>
             </Show>
           </span>
+          <StreamToggle stream={session.filter.stream()} onStreamChange={(s) => session.filter.setStream(s)} />
           <FilterBox query={query()} onQueryChange={(q) => session.filter.setQuery(q)} />
         </div>
       </header>

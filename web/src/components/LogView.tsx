@@ -31,9 +31,8 @@ const asGap = (row: LogRow | undefined): GapRow | undefined => (row?.kind === 'g
  * Following: while the reader is at the bottom, new lines scroll into view. Scrolling up stops
  * that; from then on the first visible row is the anchor, and when rows change (new lines,
  * the oldest trimmed at the cap, a filter) the view is put back so that row stays where it was.
- * Scrolling back to the bottom resumes following.
- * "Jump to latest" resumes following. All scroll writes happen in effects, after Solid has
- * committed the new rows and height to the DOM.
+ * Scrolling back to the bottom, or "Jump to latest", resumes following. Scroll writes happen in
+ * effects, after Solid has committed the new rows and height to the DOM.
  */
 export function LogView(props: LogViewProps) {
   let scroller!: HTMLDivElement;
@@ -41,6 +40,8 @@ export function LogView(props: LogViewProps) {
   const [following, setFollowing] = createSignal(true);
   let anchor: { key: VirtualItem['key']; offset: number } | undefined;
   let pointerDown = false;
+  /** Where our own last write put scrollTop: scroll events that report it are ours, not the reader's. */
+  let lastWritten: number | undefined;
 
   const virtualizer = createVirtualizer<HTMLDivElement, HTMLDivElement>({
     get count() {
@@ -73,6 +74,17 @@ export function LogView(props: LogViewProps) {
 
   const distanceFromEnd = () => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight;
 
+  // Scroll writes go straight to the element, followed by a scroll event right away: the
+  // virtualizer must compute the rows for the new offset in this frame. Waiting for the
+  // browser's own event (next frame) paints rows for the old offset, and after a jump of
+  // thousands of trimmed rows that is an empty viewport.
+  const scrollTo = (top: number) => {
+    scroller.scrollTop = top;
+    lastWritten = scroller.scrollTop;
+    scroller.dispatchEvent(new Event('scroll'));
+  };
+  const scrollToEnd = () => scrollTo(scroller.scrollHeight);
+
   const rememberAnchor = () => {
     const item = virtualizer.getVirtualItemForOffset(scroller.scrollTop);
     anchor = item && { key: item.key, offset: scroller.scrollTop - item.start };
@@ -86,24 +98,23 @@ export function LogView(props: LogViewProps) {
     // The anchor row itself was trimmed or filtered out: nothing sensible to hold on to.
     if (!item) return;
     const target = Math.max(0, item.start + anchor.offset);
-    if (Math.abs(target - scroller.scrollTop) >= 1) virtualizer.scrollToOffset(target);
+    if (Math.abs(target - scroller.scrollTop) >= 1) scrollTo(target);
   };
 
   const leave = () => {
     if (!following()) return;
     setFollowing(false);
-    // A scroll-to-end still settling would otherwise pull the reader back down.
-    virtualizer.cancelScroll();
     rememberAnchor();
   };
 
   // Only the reader stops following, so only their input counts (wheel, keys, touch, the
   // scrollbar): the virtualizer also moves scrollTop when it corrects for measured rows.
+  const scrollable = () => scroller.scrollHeight > scroller.clientHeight;
   const onWheel = (event: WheelEvent) => {
-    if (event.deltaY < 0) leave();
+    if (event.deltaY < 0 && scrollable()) leave();
   };
   const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key === 'ArrowUp' || event.key === 'PageUp' || event.key === 'Home') leave();
+    if ((event.key === 'ArrowUp' || event.key === 'PageUp' || event.key === 'Home') && scrollable()) leave();
   };
   const onPointerDown = () => {
     pointerDown = true;
@@ -112,10 +123,15 @@ export function LogView(props: LogViewProps) {
     pointerDown = false;
   };
   const onScroll = () => {
-    const atEnd = distanceFromEnd() <= END_THRESHOLD_PX;
-    if (atEnd) setFollowing(true);
-    else if (pointerDown) leave();
-    else if (following()) virtualizer.scrollToEnd();
+    const ours = lastWritten !== undefined && Math.abs(scroller.scrollTop - lastWritten) < 1;
+    if (!ours) {
+      lastWritten = undefined;
+      // The reader reached the bottom: follow again. Dragged away from it: stop. Anything else
+      // that moved the view while following (a correction, a clamp) is undone.
+      if (distanceFromEnd() <= END_THRESHOLD_PX) setFollowing(true);
+      else if (pointerDown) leave();
+      else if (following()) return scrollToEnd();
+    }
     if (!following()) rememberAnchor();
   };
 
@@ -135,8 +151,9 @@ export function LogView(props: LogViewProps) {
       window.removeEventListener('pointerup', onPointerUp);
       window.removeEventListener('touchend', onPointerUp);
     });
-    virtualizer.scrollToEnd();
-    (scroller as unknown as { __virt: unknown }).__virt = virtualizer; // DEBUG-REMOVE
+    scrollToEnd();
+    // Keys work at once (PageUp, Home, End) without clicking into the lines first.
+    scroller.focus({ preventScroll: true });
   });
 
   // New rows (appended, trimmed, filtered): stay at the end, or keep the reader's row in place.
@@ -144,7 +161,7 @@ export function LogView(props: LogViewProps) {
     on(
       () => props.rows,
       (rows) => {
-        if (following()) virtualizer.scrollToEnd();
+        if (following()) scrollToEnd();
         else restoreAnchor(rows);
       },
       { defer: true },
@@ -155,7 +172,7 @@ export function LogView(props: LogViewProps) {
     on(
       () => virtualizer.getTotalSize(),
       () => {
-        if (following() && distanceFromEnd() > END_THRESHOLD_PX) virtualizer.scrollToEnd();
+        if (following() && distanceFromEnd() > END_THRESHOLD_PX) scrollToEnd();
       },
       { defer: true },
     ),
@@ -163,7 +180,7 @@ export function LogView(props: LogViewProps) {
 
   const jumpToLatest = () => {
     setFollowing(true);
-    virtualizer.scrollToEnd();
+    scrollToEnd();
     scroller.focus({ preventScroll: true });
   };
 

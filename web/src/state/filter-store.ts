@@ -1,12 +1,24 @@
-/** The log filter's text (case-insensitive substring, applied to loaded lines). */
+/** The log filter: text (case-insensitive substring) and stream, applied to the loaded lines. */
 import { createSignal, type Accessor } from 'solid-js';
+import type { LineFilter, StreamChoice } from './line-filter';
 
 export interface FilterStore {
   readonly query: Accessor<string>;
+  readonly stream: Accessor<StreamChoice>;
+  /** Both together, for filterRows. */
+  readonly filter: Accessor<LineFilter>;
   setQuery(query: string): void;
+  setStream(stream: StreamChoice): void;
 }
 
 export function createFilterStore(): FilterStore {
   const [query, setQuery] = createSignal('');
-  return { query, setQuery: (q) => setQuery(q) };
+  const [stream, setStream] = createSignal<StreamChoice>('all');
+  return {
+    query,
+    stream,
+    filter: () => ({ query: query(), stream: stream() }),
+    setQuery: (q) => setQuery(q),
+    setStream: (s) => setStream(s),
+  };
 }

@@ -24,8 +24,8 @@ export interface LineRow {
   readonly stream: LogStream;
   /** As received, ANSI escapes included. */
   readonly text: string;
-  /** The text without ANSI escapes: what the filter searches. */
-  readonly plain: string;
+  /** The text without ANSI escapes, lowercased once here: what the filter searches. */
+  readonly searchText: string;
   readonly truncated: boolean;
 }
 
@@ -177,7 +177,7 @@ function toRow(line: LogLine): LineRow {
     ts: line.ts,
     stream: line.stream,
     text: line.text,
-    plain: stripAnsi(line.text),
+    searchText: stripAnsi(line.text).toLowerCase(),
     truncated: line.truncated === true,
   };
 }

@@ -1,25 +1,35 @@
 /**
  * The client-side filter: a case-insensitive substring over the loaded lines (ANSI escapes
- * removed). Pure, so it is tested in node and reused for highlighting.
+ * removed), optionally one stream only. Pure, so it is tested in node and reused for highlighting.
  */
+import type { LogStream } from '../../../protocol';
 import type { LogRow } from './line-buffer';
+
+export type StreamChoice = 'all' | LogStream;
+
+export interface LineFilter {
+  readonly query: string;
+  readonly stream: StreamChoice;
+}
 
 /** A half-open range [start, end) of a matched substring. */
 export type MatchRange = readonly [start: number, end: number];
 
-/** The empty query matches everything; otherwise a case-insensitive substring test. */
-export function matchesQuery(text: string, query: string): boolean {
-  return query === '' || text.toLowerCase().includes(query.toLowerCase());
-}
-
 /**
- * Lines matching the query. Gap rows stay in place while filtering: lines really are missing
+ * Lines matching the filter. Gap rows stay in place while filtering: lines really are missing
  * there, and a filtered view should not hide that.
  */
-export function filterRows(rows: readonly LogRow[], query: string): readonly LogRow[] {
-  if (query === '') return rows;
-  const needle = query.toLowerCase();
-  return rows.filter((row) => row.kind === 'gap' || row.plain.toLowerCase().includes(needle));
+export function filterRows(rows: readonly LogRow[], filter: LineFilter): readonly LogRow[] {
+  if (filter.query === '' && filter.stream === 'all') return rows;
+  const needle = filter.query.toLowerCase();
+  const stream = filter.stream;
+  return rows.filter(
+    (row) => row.kind === 'gap' || ((stream === 'all' || row.stream === stream) && row.searchText.includes(needle)),
+  );
+}
+
+export function isFiltering(filter: LineFilter): boolean {
+  return filter.query !== '' || filter.stream !== 'all';
 }
 
 /** Where the query occurs in the text, non-overlapping, left to right (for highlighting). */
