@@ -6,7 +6,8 @@
  *   Docker (re)reachable   → agent.register again: the cloud starts streams only on register
  *   Docker events          → agent.inventory; a restarted container's follower follows again
  *   log.stream.start       → start a follower (ignored if one exists)
- *   log.stream.stop        → stop and forget it
+ *   log.stream.stop        → stop and forget it, and its batches not yet sent
+ *   log.ack                → the container's next batch may go (one in flight per container)
  */
 import type Dockerode from 'dockerode';
 import {
@@ -24,6 +25,7 @@ import { DockerMonitor } from './docker/docker-monitor';
 import { LogFollower } from './docker/log-follower';
 import { fitInventory } from './inventory-fit';
 import { consoleLogger, type Logger } from './logger';
+import { BatchDelivery } from './transport/batch-delivery';
 import { CloudConnection } from './transport/cloud-connection';
 import type { BackoffOptions } from './transport/reconnect-backoff';
 
@@ -54,6 +56,8 @@ export interface AgentTuning {
   readonly recheckDelayMs?: number;
   /** How long stop() waits for the WebSocket to close cleanly. Default 2000. */
   readonly shutdownGraceMs?: number;
+  /** How long a batch may wait for its log.ack before it is sent again. Default 30000. */
+  readonly ackTimeoutMs?: number;
 }
 
 export interface Agent {
@@ -78,6 +82,7 @@ export class SidetailAgent implements Agent {
   private readonly followers = new Map<string, LogFollower>();
   private readonly logger: Logger;
   private readonly connection: CloudConnection;
+  private readonly delivery: BatchDelivery;
   private readonly monitor: DockerMonitor;
   private stopping: Promise<void> | undefined;
 
@@ -90,8 +95,15 @@ export class SidetailAgent implements Agent {
       logger: this.logger,
       handshake: () => this.registerMessage(),
       onMessage: (message) => this.onCloudMessage(message),
+      onOpen: () => this.delivery.resume(),
+      onClose: () => this.delivery.pause(),
       ...(tuning.reconnect ? { backoff: tuning.reconnect } : {}),
       ...(tuning.heartbeatMs !== undefined ? { heartbeatMs: tuning.heartbeatMs } : {}),
+    });
+    this.delivery = new BatchDelivery({
+      channel: this.connection,
+      logger: this.logger,
+      ...(tuning.ackTimeoutMs !== undefined ? { ackTimeoutMs: tuning.ackTimeoutMs } : {}),
     });
     this.monitor = new DockerMonitor({
       source: deps.source,
@@ -114,6 +126,7 @@ export class SidetailAgent implements Agent {
       this.monitor.stop();
       for (const follower of this.followers.values()) follower.stop();
       this.followers.clear();
+      this.delivery.stop();
       await this.connection.stop(this.deps.tuning?.shutdownGraceMs ?? 2000);
       this.logger.info('Sidetail agent stopped.');
     })();
@@ -137,10 +150,7 @@ export class SidetailAgent implements Agent {
     const follower = this.followers.get(event.containerId);
     if (!follower) return;
     if (event.action === 'start') follower.containerStarted();
-    if (event.action === 'destroy') {
-      follower.stop();
-      this.followers.delete(event.containerId);
-    }
+    if (event.action === 'destroy') this.stopFollowing(event.containerId);
   }
 
   private onCloudMessage(message: CloudToAgent): void {
@@ -149,8 +159,10 @@ export class SidetailAgent implements Agent {
         this.startFollowing(message);
         return;
       case 'log.stream.stop':
-        this.followers.get(message.containerId)?.stop();
-        this.followers.delete(message.containerId);
+        this.stopFollowing(message.containerId);
+        return;
+      case 'log.ack':
+        this.delivery.acknowledge(message);
         return;
       case 'error':
         this.logger.warn(
@@ -169,7 +181,7 @@ export class SidetailAgent implements Agent {
     const follower = new LogFollower({
       containerId: message.containerId,
       source: this.deps.source,
-      sink: this.connection,
+      sink: this.delivery.sinkFor(message.containerId),
       logger: this.logger,
       request: message.resume ? { tail, resume: message.resume } : { tail },
       ...(tuning.batchDelayMs !== undefined ? { batchDelayMs: tuning.batchDelayMs } : {}),
@@ -177,6 +189,12 @@ export class SidetailAgent implements Agent {
     });
     this.followers.set(message.containerId, follower);
     follower.start();
+  }
+
+  private stopFollowing(containerId: string): void {
+    this.followers.get(containerId)?.stop();
+    this.followers.delete(containerId);
+    this.delivery.discardQueued(containerId);
   }
 
   private registerMessage(): AgentRegister {

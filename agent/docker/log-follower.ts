@@ -20,7 +20,7 @@ import { Sequencer } from '../pipeline/sequencer';
 import { ContainerNotFoundError, type ContainerSource, type FollowFrom, type LogFollow } from './container-source';
 import { DockerStreamFormatError, FrameDemuxer } from './frame-demuxer';
 
-/** Where batches go. The cloud connection is one; tests use a recording fake. */
+/** Where a container's batches go: BatchDelivery's sink for it in the agent, a recording fake in tests. */
 export interface BatchSink {
   send(batch: AgentLogBatch): void;
   /** True while the sink holds more than it wants: followers pause their Docker streams. */

@@ -2,7 +2,7 @@
  * The agent's WebSocket to the cloud (API Gateway, or the local emulator).
  *
  * - Connects to `${url}?role=agent&token=…` and, on every open, sends the handshake message
- *   (agent.register) before anything else, then what was queued while disconnected.
+ *   (agent.register) before anything else, then tells `onOpen` (which resends unacked batches).
  * - Reconnects after a drop or a failed attempt with exponential backoff and jitter (capped), reset
  *   once a connection has stayed up for a while.
  * - Fragments any message above one frame: API Gateway closes the connection on a frame above
@@ -10,11 +10,11 @@
  * - Sends an application `ping` every few minutes (API Gateway drops connections idle for 10 min)
  *   and treats a ping left unanswered for a whole interval as a dead connection.
  * - Validates every incoming frame with the protocol; a bad frame is logged and ignored.
- * - Backpressure: `bufferedAmount` counts bytes handed to the socket but not yet written plus the
- *   queue; above the high-water mark `isCongested()` is true until it falls to half of it.
+ * - Backpressure: `bufferedAmount` counts bytes handed to the socket but not yet written; above
+ *   the high-water mark `isCongested()` is true until it falls to half of it.
  *
- * Batches sent while disconnected wait in a bounded in-memory queue. Batches on the wire when a
- * connection drops are lost; acknowledged delivery (a later issue) will resend them.
+ * It keeps nothing for later: while disconnected `send` returns false. Batches wait for their
+ * `log.ack` in BatchDelivery, which resends them after a reconnect.
  */
 import WebSocket from 'ws';
 import {
@@ -28,7 +28,6 @@ import {
 } from '../../protocol';
 import type { Logger } from '../logger';
 import { splitIntoFrames } from './frame-splitter';
-import { PendingQueue } from './pending-queue';
 import { ReconnectBackoff, type BackoffOptions } from './reconnect-backoff';
 
 /**
@@ -46,14 +45,16 @@ export interface CloudConnectionOptions {
   readonly handshake: () => AgentToCloud;
   /** Every valid message from the cloud except `pong`. */
   readonly onMessage: (message: CloudToAgentMessage) => void;
+  /** A connection opened and the handshake went out on it. */
+  readonly onOpen?: () => void;
+  /** The open connection closed (a reconnect is scheduled unless stopping). */
+  readonly onClose?: () => void;
   readonly backoff?: BackoffOptions;
   /** A connection that stays up this long resets the backoff. */
   readonly stableAfterMs?: number;
   readonly heartbeatMs?: number;
   readonly handshakeTimeoutMs?: number;
   readonly highWaterMarkBytes?: number;
-  /** The most that is queued while disconnected; beyond it the oldest batches are dropped. */
-  readonly maxQueuedBytes?: number;
 }
 
 export class MessageTooLargeError extends Error {
@@ -76,13 +77,11 @@ export class CloudConnection {
   private readonly drainListeners = new Set<() => void>();
   private readonly closeWaiters = new Set<() => void>();
   private readonly backoff: ReconnectBackoff;
-  private readonly queue: PendingQueue;
   private readonly highWaterMark: number;
 
   constructor(private readonly options: CloudConnectionOptions) {
     this.backoff = new ReconnectBackoff(options.backoff);
     this.highWaterMark = options.highWaterMarkBytes ?? 1024 * 1024;
-    this.queue = new PendingQueue(options.maxQueuedBytes ?? 8 * 1024 * 1024);
   }
 
   start(): void {
@@ -110,9 +109,9 @@ export class CloudConnection {
     return this.open;
   }
 
-  /** Bytes not yet written to the network: on the socket plus queued while disconnected. */
+  /** Bytes handed to the socket and not yet written to the network. */
   get bufferedAmount(): number {
-    return this.socketPendingBytes + this.queue.bytes;
+    return this.socketPendingBytes;
   }
 
   isCongested(): boolean {
@@ -127,9 +126,8 @@ export class CloudConnection {
   }
 
   /**
-   * Sends now, or — for a log batch while disconnected — queues it for the next connection.
-   * Registration and inventory are not queued: the handshake of the next connection carries the
-   * current inventory. Returns false when the message was not sent or queued.
+   * Sends on the open connection; returns false, sending nothing, while there is none (the
+   * next handshake carries the current inventory, and unacked batches are resent by their owner).
    */
   send(message: AgentToCloud): boolean {
     const data = Buffer.from(encode(message), 'utf8');
@@ -140,16 +138,8 @@ export class CloudConnection {
       this.options.logger.error(error.message);
       return false;
     }
-    if (this.ws && this.open) {
-      this.write(this.ws, data);
-      return true;
-    }
-    if (message.action !== 'log.batch') return false;
-    this.queue.push(data);
-    const dropped = this.queue.takeDroppedCount();
-    if (dropped > 0) {
-      this.options.logger.warn(`Dropped the ${dropped} oldest queued log batch(es): the queue for the cloud connection is full while disconnected.`);
-    }
+    if (!this.ws || !this.open) return false;
+    this.write(this.ws, data);
     return true;
   }
 
@@ -186,7 +176,7 @@ export class CloudConnection {
     this.options.logger.info(`Connected to ${this.displayUrl}.`);
     // The handshake first: the cloud refuses log batches from an agent that has not registered.
     this.write(ws, Buffer.from(encode(this.options.handshake()), 'utf8'));
-    for (let item = this.queue.shift(); item; item = this.queue.shift()) this.write(ws, item);
+    this.notify('onOpen');
     this.stableTimer = setTimeout(() => this.backoff.reset(), this.options.stableAfterMs ?? 30_000);
     this.heartbeatTimer = setInterval(() => this.heartbeat(ws), this.options.heartbeatMs ?? 4 * 60_000);
   }
@@ -224,10 +214,12 @@ export class CloudConnection {
   private onClose(ws: WebSocket, opened: boolean, code: number, reason: string, error: Error | undefined): void {
     if (ws !== this.ws) return;
     this.ws = undefined;
+    const wasOpen = this.open;
     this.open = false;
     this.generation += 1;
     this.socketPendingBytes = 0;
     this.stopTimers();
+    if (wasOpen) this.notify('onClose');
     for (const resolve of this.closeWaiters) resolve();
     this.closeWaiters.clear();
     if (this.stopping) return;
@@ -245,6 +237,14 @@ export class CloudConnection {
     }
     this.reconnectTimer = setTimeout(() => this.connect(), delay);
     this.checkDrained();
+  }
+
+  private notify(hook: 'onOpen' | 'onClose'): void {
+    try {
+      this.options[hook]?.();
+    } catch (err) {
+      this.options.logger.error(`Failed to handle the connection's ${hook === 'onOpen' ? 'opening' : 'closing'}: ${(err as Error).stack ?? String(err)}`);
+    }
   }
 
   private write(ws: WebSocket, data: Buffer): void {

@@ -122,6 +122,34 @@ describe('agent', () => {
     });
   });
 
+  it('sends a container\'s next batch only after the cloud acks the last, and resends an unacked batch after a reconnect', async () => {
+    cloud = await TestCloud.start();
+    const source = new FakeContainerSource();
+    source.addContainer('web1');
+    withSource(source);
+    await vi.waitFor(() => expect(cloud!.last.actions).toContain('agent.register'));
+    cloud.last.send(JSON.stringify({ action: 'log.stream.start', containerId: 'web1', tail: 50 }));
+    await vi.waitFor(() => expect(source.follows).toHaveLength(1));
+    const stream = source.lastFollow('web1').stream;
+    const batchSeqs = (): number[][] =>
+      cloud!.last.json.filter((m) => m.action === 'log.batch').map((m) => (m as unknown as { lines: { seq: number }[] }).lines.map((l) => l.seq));
+
+    stream.write(muxFrame('stdout', entry(ts(1), 'one\n')));
+    await vi.waitFor(() => expect(batchSeqs()).toEqual([[1]]));
+    stream.write(muxFrame('stdout', entry(ts(2), 'two\n')));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(batchSeqs()).toEqual([[1]]);
+    cloud.last.send(JSON.stringify({ action: 'log.ack', containerId: 'web1', seq: 1 }));
+    await vi.waitFor(() => expect(batchSeqs()).toEqual([[1], [2]]));
+
+    const { port } = cloud;
+    await cloud.close();
+    cloud = await TestCloud.start({ port });
+
+    await vi.waitFor(() => expect(cloud!.connections[0]?.actions).toEqual(['agent.register', 'log.batch']));
+    expect(batchSeqs()).toEqual([[2]]);
+  });
+
   it('ignores a log.stream.start for a container it already follows, and destroys the stream on log.stream.stop', async () => {
     cloud = await TestCloud.start();
     const source = new FakeContainerSource();

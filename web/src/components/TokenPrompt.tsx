@@ -1,4 +1,4 @@
-import { createSignal, Show } from 'solid-js';
+import { createSignal, onMount, Show } from 'solid-js';
 
 export interface TokenPromptProps {
   /** The last token never got a connection through: say so. */
@@ -7,7 +7,10 @@ export interface TokenPromptProps {
 }
 
 export function TokenPrompt(props: TokenPromptProps) {
+  let input!: HTMLInputElement;
   const [value, setValue] = createSignal('');
+  // The autofocus attribute only works on page load; this form can appear later.
+  onMount(() => input.focus());
   const submit = (event: SubmitEvent) => {
     event.preventDefault();
     const token = value().trim();
@@ -26,11 +29,11 @@ export function TokenPrompt(props: TokenPromptProps) {
           Viewer token
         </label>
         <input
+          ref={input}
           id="viewer-token"
           class="text-input"
           type="password"
           autocomplete="current-password"
-          autofocus
           value={value()}
           onInput={(event) => setValue(event.currentTarget.value)}
         />

@@ -1,0 +1,204 @@
+/**
+ * Acknowledged delivery of log batches, one outbox per container.
+ *
+ * API Gateway hands the messages of one connection to concurrent Lambda invocations, so two
+ * batches of a container in flight at once could be stored and broadcast in either order. Each
+ * container therefore has at most ONE batch in flight: the next is sent only after the cloud's
+ * `log.ack` for it. A batch still unacked when the connection drops is sent again after the
+ * reconnect and re-register (storage is idempotent by first seq; viewers drop repeated seqs).
+ * A batch left unacked for `ackTimeoutMs` is sent again, and after `maxAttempts` it is dropped
+ * with an error line, so that one batch the cloud keeps refusing cannot stall a container forever.
+ *
+ * Batches wait in memory; a container whose outbox passes the high-water mark reports congestion
+ * so its follower pauses the Docker stream (Docker keeps the lines in its log file meanwhile).
+ */
+import { byteLength, encode, type AgentLogBatch, type AgentToCloud, type LogAck } from '../../protocol';
+import type { BatchSink } from '../docker/log-follower';
+import type { Logger } from '../logger';
+
+/** What delivery needs of the connection (CloudConnection implements it). */
+export interface DeliveryChannel {
+  readonly connected: boolean;
+  /** False when the message could not be handed to an open connection. */
+  send(message: AgentToCloud): boolean;
+  isCongested(): boolean;
+  onceDrained(listener: () => void): () => void;
+}
+
+export interface BatchDeliveryOptions {
+  readonly channel: DeliveryChannel;
+  readonly logger: Logger;
+  readonly ackTimeoutMs?: number;
+  readonly maxAttempts?: number;
+  /** Per container: above this many bytes waiting, its follower pauses. */
+  readonly highWaterMarkBytes?: number;
+}
+
+interface Outbox {
+  readonly containerId: string;
+  readonly queue: { readonly batch: AgentLogBatch; readonly bytes: number }[];
+  bytes: number;
+  inFlight: boolean;
+  attempts: number;
+  ackTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly drainListeners: Set<() => void>;
+}
+
+export class BatchDelivery {
+  private readonly outboxes = new Map<string, Outbox>();
+  private readonly ackTimeoutMs: number;
+  private readonly maxAttempts: number;
+  private readonly highWaterMark: number;
+
+  constructor(private readonly options: BatchDeliveryOptions) {
+    this.ackTimeoutMs = options.ackTimeoutMs ?? 30_000;
+    this.maxAttempts = options.maxAttempts ?? 3;
+    this.highWaterMark = options.highWaterMarkBytes ?? 1024 * 1024;
+  }
+
+  /** The sink a container's follower sends its batches to. */
+  sinkFor(containerId: string): BatchSink {
+    const outbox = this.outbox(containerId);
+    return {
+      send: (batch) => this.submit(outbox, batch),
+      isCongested: () => outbox.bytes > this.highWaterMark || this.options.channel.isCongested(),
+      onceDrained: (listener) => this.onceDrained(outbox, listener),
+    };
+  }
+
+  acknowledge(ack: LogAck): void {
+    const outbox = this.outboxes.get(ack.containerId);
+    const head = outbox?.queue[0];
+    // An ack for anything but the batch in flight is stale (e.g. for a copy sent before a drop).
+    if (!outbox || !head || !outbox.inFlight || lastSeq(head.batch) !== ack.seq) return;
+    this.settleHead(outbox);
+    this.pump(outbox);
+  }
+
+  /** The connection is (again) open and registered: send each container's oldest unacked batch. */
+  resume(): void {
+    for (const outbox of this.outboxes.values()) this.pump(outbox);
+  }
+
+  /** The connection dropped: what was in flight will be sent again on the next one. */
+  pause(): void {
+    for (const outbox of this.outboxes.values()) {
+      clearTimeout(outbox.ackTimer);
+      outbox.inFlight = false;
+      // Not the cloud's refusal: a batch on a dropped connection does not use up an attempt.
+      outbox.attempts = 0;
+    }
+  }
+
+  /**
+   * The container's stream stopped: forget the batches not yet sent. The cloud's next
+   * log.stream.start resumes from what it stored, so Docker gives those lines again.
+   */
+  discardQueued(containerId: string): void {
+    const outbox = this.outboxes.get(containerId);
+    if (!outbox) return;
+    const keep = outbox.inFlight ? outbox.queue.slice(0, 1) : [];
+    outbox.queue.splice(0, outbox.queue.length, ...keep);
+    outbox.bytes = keep.reduce((sum, item) => sum + item.bytes, 0);
+    this.checkDrained(outbox);
+  }
+
+  /** Batches of the container not yet acknowledged, oldest first. */
+  unacknowledged(containerId: string): readonly AgentLogBatch[] {
+    return this.outboxes.get(containerId)?.queue.map((item) => item.batch) ?? [];
+  }
+
+  stop(): void {
+    for (const outbox of this.outboxes.values()) clearTimeout(outbox.ackTimer);
+  }
+
+  private submit(outbox: Outbox, batch: AgentLogBatch): void {
+    const bytes = byteLength(encode(batch));
+    outbox.queue.push({ batch, bytes });
+    outbox.bytes += bytes;
+    this.pump(outbox);
+  }
+
+  private pump(outbox: Outbox): void {
+    const head = outbox.queue[0];
+    if (outbox.inFlight || !head || !this.options.channel.connected) return;
+    if (!this.options.channel.send(head.batch)) return;
+    outbox.inFlight = true;
+    outbox.attempts += 1;
+    outbox.ackTimer = setTimeout(() => this.onAckTimeout(outbox), this.ackTimeoutMs);
+  }
+
+  private onAckTimeout(outbox: Outbox): void {
+    const head = outbox.queue[0];
+    if (!outbox.inFlight || !head) return;
+    outbox.inFlight = false;
+    const lines = describeLines(head.batch);
+    if (outbox.attempts >= this.maxAttempts) {
+      this.options.logger.error(
+        `Dropped ${lines} of container ${outbox.containerId.slice(0, 12)}: the cloud did not acknowledge them after ${outbox.attempts} attempts.`,
+      );
+      this.settleHead(outbox);
+    } else {
+      this.options.logger.warn(
+        `No log.ack for ${lines} of container ${outbox.containerId.slice(0, 12)} within ${this.ackTimeoutMs / 1000}s; sending them again.`,
+      );
+    }
+    this.pump(outbox);
+  }
+
+  private settleHead(outbox: Outbox): void {
+    clearTimeout(outbox.ackTimer);
+    const settled = outbox.queue.shift();
+    if (settled) outbox.bytes -= settled.bytes;
+    outbox.inFlight = false;
+    outbox.attempts = 0;
+    this.checkDrained(outbox);
+  }
+
+  private onceDrained(outbox: Outbox, listener: () => void): () => void {
+    let cancelled = false;
+    let cancelWait: (() => void) | undefined;
+    const step = (): void => {
+      if (cancelled) return;
+      if (outbox.bytes > this.highWaterMark / 2) {
+        outbox.drainListeners.add(step);
+        cancelWait = () => outbox.drainListeners.delete(step);
+      } else if (this.options.channel.isCongested()) {
+        cancelWait = this.options.channel.onceDrained(step);
+      } else {
+        listener();
+      }
+    };
+    queueMicrotask(step);
+    return () => {
+      cancelled = true;
+      cancelWait?.();
+    };
+  }
+
+  private checkDrained(outbox: Outbox): void {
+    if (outbox.drainListeners.size === 0 || outbox.bytes > this.highWaterMark / 2) return;
+    const listeners = [...outbox.drainListeners];
+    outbox.drainListeners.clear();
+    for (const listener of listeners) listener();
+  }
+
+  private outbox(containerId: string): Outbox {
+    let outbox = this.outboxes.get(containerId);
+    if (!outbox) {
+      outbox = { containerId, queue: [], bytes: 0, inFlight: false, attempts: 0, ackTimer: undefined, drainListeners: new Set() };
+      this.outboxes.set(containerId, outbox);
+    }
+    return outbox;
+  }
+}
+
+function lastSeq(batch: AgentLogBatch): number {
+  return batch.lines[batch.lines.length - 1]!.seq;
+}
+
+function describeLines(batch: AgentLogBatch): string {
+  const first = batch.lines[0]!.seq;
+  const last = lastSeq(batch);
+  return first === last ? `line ${first}` : `lines ${first}–${last}`;
+}

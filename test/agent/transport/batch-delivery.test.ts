@@ -1,0 +1,179 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { BatchDelivery, type DeliveryChannel } from '../../../agent/transport/batch-delivery';
+import type { AgentLogBatch, AgentToCloud } from '../../../protocol';
+import { ts } from '../support/docker-bytes';
+import { RecordingLogger } from '../support/recording-logger';
+
+/** A DeliveryChannel that records what is sent and can be disconnected. */
+class FakeChannel implements DeliveryChannel {
+  connected = true;
+  congested = false;
+  readonly sent: AgentToCloud[] = [];
+  private readonly drainListeners = new Set<() => void>();
+
+  send(message: AgentToCloud): boolean {
+    if (!this.connected) return false;
+    this.sent.push(message);
+    return true;
+  }
+
+  isCongested(): boolean {
+    return this.congested;
+  }
+
+  onceDrained(listener: () => void): () => void {
+    this.drainListeners.add(listener);
+    return () => this.drainListeners.delete(listener);
+  }
+
+  drain(): void {
+    this.congested = false;
+    for (const listener of [...this.drainListeners]) listener();
+    this.drainListeners.clear();
+  }
+
+  /** The last seq of each batch sent, as "container:seq". */
+  get sentSeqs(): string[] {
+    return this.sent.filter((m): m is AgentLogBatch => m.action === 'log.batch').map((b) => `${b.containerId}:${b.lines.at(-1)!.seq}`);
+  }
+}
+
+function batch(containerId: string, ...seqs: number[]): AgentLogBatch {
+  return { action: 'log.batch', containerId, lines: seqs.map((seq) => ({ seq, ts: ts(seq), stream: 'stdout', text: `line ${seq} ${'x'.repeat(100)}` })) };
+}
+
+describe('BatchDelivery', () => {
+  let channel: FakeChannel;
+  let logger: RecordingLogger;
+  let delivery: BatchDelivery;
+
+  beforeEach(() => {
+    vi.useFakeTimers();
+    channel = new FakeChannel();
+    logger = new RecordingLogger();
+    delivery = new BatchDelivery({ channel, logger, ackTimeoutMs: 1000, maxAttempts: 3, highWaterMarkBytes: 1000 });
+  });
+
+  afterEach(() => {
+    delivery.stop();
+    vi.useRealTimers();
+  });
+
+  it('keeps one batch per container in flight, and sends the next after its log.ack', () => {
+    const sink = delivery.sinkFor('c1');
+
+    sink.send(batch('c1', 1, 2));
+    sink.send(batch('c1', 3));
+    expect(channel.sentSeqs).toEqual(['c1:2']);
+
+    delivery.acknowledge({ action: 'log.ack', containerId: 'c1', seq: 2 });
+
+    expect(channel.sentSeqs).toEqual(['c1:2', 'c1:3']);
+  });
+
+  it('lets each container have its own batch in flight', () => {
+    delivery.sinkFor('c1').send(batch('c1', 1));
+    delivery.sinkFor('c2').send(batch('c2', 1));
+
+    expect(channel.sentSeqs).toEqual(['c1:1', 'c2:1']);
+  });
+
+  it('ignores an ack that is not for the batch in flight', () => {
+    const sink = delivery.sinkFor('c1');
+    sink.send(batch('c1', 1, 2));
+    sink.send(batch('c1', 3));
+
+    delivery.acknowledge({ action: 'log.ack', containerId: 'c1', seq: 1 });
+    delivery.acknowledge({ action: 'log.ack', containerId: 'other', seq: 2 });
+
+    expect(channel.sentSeqs).toEqual(['c1:2']);
+    expect(delivery.unacknowledged('c1')).toHaveLength(2);
+  });
+
+  it('sends nothing while disconnected, and the oldest unacked batch once the connection is back', () => {
+    channel.connected = false;
+    const sink = delivery.sinkFor('c1');
+
+    sink.send(batch('c1', 1));
+    sink.send(batch('c1', 2));
+    expect(channel.sentSeqs).toEqual([]);
+    channel.connected = true;
+    delivery.resume();
+
+    expect(channel.sentSeqs).toEqual(['c1:1']);
+  });
+
+  it('sends the batch in flight again after a reconnect, then carries on after its ack', () => {
+    const sink = delivery.sinkFor('c1');
+    sink.send(batch('c1', 1));
+    sink.send(batch('c1', 2));
+
+    channel.connected = false;
+    delivery.pause();
+    channel.connected = true;
+    delivery.resume();
+    delivery.acknowledge({ action: 'log.ack', containerId: 'c1', seq: 1 });
+
+    expect(channel.sentSeqs).toEqual(['c1:1', 'c1:1', 'c1:2']);
+  });
+
+  it('sends a batch again when its ack does not come, and drops it after the last attempt, saying so', () => {
+    const sink = delivery.sinkFor('c1');
+    sink.send(batch('c1', 1, 2));
+    sink.send(batch('c1', 3));
+
+    vi.advanceTimersByTime(1000);
+    vi.advanceTimersByTime(1000);
+    expect(channel.sentSeqs).toEqual(['c1:2', 'c1:2', 'c1:2']);
+    vi.advanceTimersByTime(1000);
+
+    expect(channel.sentSeqs).toEqual(['c1:2', 'c1:2', 'c1:2', 'c1:3']);
+    expect(logger.matching(/^No log\.ack for lines 1–2 of container c1 within 1s; sending them again\.$/)).toHaveLength(2);
+    expect(logger.matching(/^Dropped lines 1–2 of container c1: the cloud did not acknowledge them after 3 attempts\.$/)).toHaveLength(1);
+  });
+
+  it('reports congestion above the high-water mark and calls back when acks bring it under half', async () => {
+    const sink = delivery.sinkFor('c1');
+    // About 200 bytes each: 12 are well above the 1000-byte mark, 2 are under half of it.
+    for (let seq = 1; seq <= 12; seq++) sink.send(batch('c1', seq));
+    expect(sink.isCongested()).toBe(true);
+    const drained = vi.fn();
+    sink.onceDrained(drained);
+
+    for (let seq = 1; seq <= 6; seq++) delivery.acknowledge({ action: 'log.ack', containerId: 'c1', seq });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(drained).not.toHaveBeenCalled();
+    for (let seq = 7; seq <= 10; seq++) delivery.acknowledge({ action: 'log.ack', containerId: 'c1', seq });
+    await vi.advanceTimersByTimeAsync(0);
+
+    expect(drained).toHaveBeenCalledTimes(1);
+    expect(sink.isCongested()).toBe(false);
+  });
+
+  it('reports the connection\'s congestion too, and waits for it to drain', async () => {
+    const sink = delivery.sinkFor('c1');
+    channel.congested = true;
+    const drained = vi.fn();
+
+    expect(sink.isCongested()).toBe(true);
+    sink.onceDrained(drained);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(drained).not.toHaveBeenCalled();
+    channel.drain();
+
+    expect(drained).toHaveBeenCalledTimes(1);
+  });
+
+  it('forgets the unsent batches of a stopped stream but keeps the one in flight', () => {
+    const sink = delivery.sinkFor('c1');
+    sink.send(batch('c1', 1));
+    sink.send(batch('c1', 2));
+    sink.send(batch('c1', 3));
+
+    delivery.discardQueued('c1');
+    delivery.acknowledge({ action: 'log.ack', containerId: 'c1', seq: 1 });
+
+    expect(channel.sentSeqs).toEqual(['c1:1']);
+    expect(delivery.unacknowledged('c1')).toEqual([]);
+  });
+});
