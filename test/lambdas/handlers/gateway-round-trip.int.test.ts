@@ -140,7 +140,7 @@ describe('handlers behind the local gateway', () => {
     expect(await refusedStatus(`${gateway.wsUrl}?${query}`)).toBe(status);
   });
 
-  it('carries a line from the agent to a subscribed viewer: history, start, live batch', async () => {
+  it('carries a line from the agent to a subscribed viewer: history, start, live batch, ack', async () => {
     const viewer = await open('viewer', VIEWER_TOKEN);
     const agent = await registeredAgent();
     // The registration's broadcast: from here on the host is known.
@@ -154,6 +154,7 @@ describe('handlers behind the local gateway', () => {
 
     agent.send({ action: 'log.batch', containerId: 'c1', lines: [line(1), line(2)] });
     expect(await viewer.next()).toEqual({ action: 'log.batch', agentId: 'host-1', containerId: 'c1', lines: [line(1), line(2)] });
+    expect(await agent.next()).toEqual({ action: 'log.ack', containerId: 'c1', seq: 2 });
 
     viewer.send({ action: 'log.unsubscribe', agentId: 'host-1', containerId: 'c1' });
     expect(await agent.next()).toEqual({ action: 'log.stream.stop', containerId: 'c1' });
