@@ -3,11 +3,13 @@
  * the cloud connection, and does what the cloud asks.
  *
  *   connect/reconnect      → agent.register with the inventory (the connection's handshake)
+ *   agent.registered       → batches (held until now) and a changed inventory may go
  *   Docker (re)reachable   → agent.register again: the cloud starts streams only on register
  *   Docker events          → agent.inventory; a restarted container's follower follows again
  *   log.stream.start       → start a follower (ignored if one exists)
  *   log.stream.stop        → stop and forget it, and its batches not yet sent
  *   log.ack                → the container's next batch may go (one in flight per container)
+ *   error not_registered   → hold batches and register again
  */
 import type Dockerode from 'dockerode';
 import {
@@ -85,6 +87,14 @@ export class SidetailAgent implements Agent {
   private readonly delivery: BatchDelivery;
   private readonly monitor: DockerMonitor;
   private stopping: Promise<void> | undefined;
+  /**
+   * The cloud confirmed agent.register on the current connection. Until then batches and
+   * inventories wait: API Gateway runs a connection's messages concurrently, so one sent right
+   * behind the registration could be handled before it and refused.
+   */
+  private registered = false;
+  /** The inventory changed while unregistered; send it once the registration is confirmed. */
+  private inventoryPending = false;
 
   constructor(private readonly deps: AgentDependencies) {
     this.logger = deps.logger ?? consoleLogger;
@@ -95,13 +105,24 @@ export class SidetailAgent implements Agent {
       logger: this.logger,
       handshake: () => this.registerMessage(),
       onMessage: (message) => this.onCloudMessage(message),
-      onOpen: () => this.delivery.resume(),
-      onClose: () => this.delivery.pause(),
+      onClose: () => {
+        this.registered = false;
+        this.delivery.pause();
+      },
       ...(tuning.reconnect ? { backoff: tuning.reconnect } : {}),
       ...(tuning.heartbeatMs !== undefined ? { heartbeatMs: tuning.heartbeatMs } : {}),
     });
+    const connection = this.connection;
+    const isRegistered = () => this.registered;
     this.delivery = new BatchDelivery({
-      channel: this.connection,
+      channel: {
+        get connected() {
+          return connection.connected && isRegistered();
+        },
+        send: (message) => connection.send(message),
+        isCongested: () => connection.isCongested(),
+        onceDrained: (listener) => connection.onceDrained(listener),
+      },
       logger: this.logger,
       ...(tuning.ackTimeoutMs !== undefined ? { ackTimeoutMs: tuning.ackTimeoutMs } : {}),
     });
@@ -143,7 +164,24 @@ export class SidetailAgent implements Agent {
 
   private onInventory(containers: ContainerInfo[]): void {
     this.inventory = containers;
-    this.connection.send(this.inventoryMessage());
+    if (this.registered) this.connection.send(this.inventoryMessage());
+    else this.inventoryPending = true;
+  }
+
+  private onRegistered(): void {
+    this.registered = true;
+    if (this.inventoryPending) {
+      this.inventoryPending = false;
+      this.connection.send(this.inventoryMessage());
+    }
+    this.delivery.resume();
+  }
+
+  /** The cloud no longer knows this connection's registration: hold batches and register again. */
+  private reregister(): void {
+    this.registered = false;
+    this.delivery.pause();
+    this.connection.send(this.registerMessage());
   }
 
   private onContainerEvent(event: ContainerEvent): void {
@@ -155,6 +193,9 @@ export class SidetailAgent implements Agent {
 
   private onCloudMessage(message: CloudToAgent): void {
     switch (message.action) {
+      case 'agent.registered':
+        this.onRegistered();
+        return;
       case 'log.stream.start':
         this.startFollowing(message);
         return;
@@ -168,6 +209,7 @@ export class SidetailAgent implements Agent {
         this.logger.warn(
           `The cloud rejected ${message.requestAction ?? 'a message'} (${message.code}): ${message.message}`,
         );
+        if (message.code === 'not_registered') this.reregister();
         return;
       case 'pong':
         return;

@@ -122,6 +122,16 @@ export const Ping = z.object({ action: z.literal('ping') });
 
 // ── cloud → agent ───────────────────────────────────────────────────────────────────────────
 
+/**
+ * The registration is stored. API Gateway runs a connection's messages concurrently, so a batch
+ * sent right behind agent.register could be handled first and refused (not_registered): the agent
+ * sends batches and inventories only after this reply.
+ */
+export const AgentRegistered = z.object({
+  action: z.literal('agent.registered'),
+  agentId: SafeId,
+});
+
 export const LogStreamStart = z.object({
   action: z.literal('log.stream.start'),
   containerId: SafeId,
@@ -208,7 +218,7 @@ export const ErrorMessage = z.object({
 
 export const AgentToCloud = z.discriminatedUnion('action', [AgentRegister, AgentInventory, AgentLogBatch, Ping]);
 export const ViewerToCloud = z.discriminatedUnion('action', [LogSubscribe, LogUnsubscribe, InventoryGet, Ping]);
-export const CloudToAgent = z.discriminatedUnion('action', [LogStreamStart, LogStreamStop, LogAck, Pong, ErrorMessage]);
+export const CloudToAgent = z.discriminatedUnion('action', [AgentRegistered, LogStreamStart, LogStreamStop, LogAck, Pong, ErrorMessage]);
 export const CloudToViewer = z.discriminatedUnion('action', [Inventory, LogHistory, ViewerLogBatch, Pong, ErrorMessage]);
 
 export type AgentRegister = z.infer<typeof AgentRegister>;
@@ -218,6 +228,7 @@ export type LogSubscribe = z.infer<typeof LogSubscribe>;
 export type LogUnsubscribe = z.infer<typeof LogUnsubscribe>;
 export type InventoryGet = z.infer<typeof InventoryGet>;
 export type Ping = z.infer<typeof Ping>;
+export type AgentRegistered = z.infer<typeof AgentRegistered>;
 export type LogStreamStart = z.infer<typeof LogStreamStart>;
 export type LogStreamStop = z.infer<typeof LogStreamStop>;
 export type LogAck = z.infer<typeof LogAck>;

@@ -2,7 +2,7 @@
  * The agent's WebSocket to the cloud (API Gateway, or the local emulator).
  *
  * - Connects to `${url}?role=agent&token=…` and, on every open, sends the handshake message
- *   (agent.register) before anything else, then tells `onOpen` (which resends unacked batches).
+ *   (agent.register) before anything else, then tells `onOpen`.
  * - Reconnects after a drop or a failed attempt with exponential backoff and jitter (capped), reset
  *   once a connection has stayed up for a while.
  * - Fragments any message above one frame: API Gateway closes the connection on a frame above

@@ -8,6 +8,10 @@ import { PortInUseError } from './listen';
 import { parseLocalOptions, UsageError, USAGE, type LocalStartOptions } from './local-options';
 import { startLocalStack, type LocalStack } from './local-stack';
 
+// The handlers run on nodejs22.x in AWS; locally Node 20 is supported, so the SDK's notice that
+// it will drop Node 20 is only noise in the banner.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 /** Ctrl-C must not hang: past this, give up on a clean stop. */
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 

@@ -1,12 +1,14 @@
 /**
- * `agent.register`: an agent (re)connected. Record the host as online on this connection, tell
- * the viewers, and start the streams viewers are already waiting for — with resume points, so a
- * restarted agent continues the numbering instead of starting over.
+ * `agent.register`: an agent (re)connected. Record the host as online on this connection, confirm
+ * it to the agent (which holds its batches until then), tell the viewers, and start the streams
+ * viewers are already waiting for — with resume points, so a restarted agent continues the
+ * numbering instead of starting over.
  */
 import type { AgentRegister } from '../../protocol';
 import { broadcastInventory } from './broadcast-inventory';
 import { forEachBounded } from './for-each-bounded';
 import { forgetConnections } from './forget-connections';
+import { reply } from './reply';
 import type { AgentRecord, Caller, Deps, GoneConnection } from './ports';
 import { sendToAgent } from './send-to-agent';
 import { streamStartMessage } from './stream-start-message';
@@ -26,6 +28,7 @@ export async function registerAgent(deps: Deps, caller: Caller, message: AgentRe
   };
   await deps.connections.setAgentId(caller.connectionId, agent.agentId);
   await deps.agents.put(agent);
+  if ((await reply(deps, caller, { action: 'agent.registered', agentId: agent.agentId })) === 'gone') return;
 
   const gone: GoneConnection[] = (await broadcastInventory(deps)).map((connectionId) => ({ connectionId }));
   await forEachBounded(message.containers, START_CONCURRENCY, async (info) => {

@@ -197,9 +197,45 @@ describe('agent', () => {
     withSource(new FakeContainerSource());
     await vi.waitFor(() => expect(cloud!.last.actions).toContain('agent.register'));
 
+    cloud.last.send(JSON.stringify({ action: 'error', code: 'malformed', message: 'invalid message: lines', requestAction: 'log.batch' }));
+
+    await vi.waitFor(() => expect(logger.matching(/^The cloud rejected log\.batch \(malformed\): invalid message: lines$/)).toHaveLength(1));
+  });
+
+  it('holds batches until the cloud confirms the registration, since the cloud may handle a batch before the register', async () => {
+    cloud = await TestCloud.start();
+    cloud.confirmsRegistrations = false;
+    const source = new FakeContainerSource();
+    source.addContainer('web1');
+    withSource(source);
+    await vi.waitFor(() => expect(cloud!.last.actions).toEqual(['agent.register']));
+    cloud.last.send(JSON.stringify({ action: 'log.stream.start', containerId: 'web1', tail: 50 }));
+    await vi.waitFor(() => expect(source.follows).toHaveLength(1));
+    source.lastFollow('web1').stream.write(muxFrame('stdout', entry(ts(1), 'early\n')));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(cloud.last.actions).toEqual(['agent.register']);
+
+    cloud.last.send(JSON.stringify({ action: 'agent.registered', agentId: 'box-1' }));
+
+    await vi.waitFor(() => expect(cloud!.last.actions).toEqual(['agent.register', 'log.batch']));
+  });
+
+  it('registers again and resends the batch when the cloud answers not_registered', async () => {
+    cloud = await TestCloud.start();
+    const source = new FakeContainerSource();
+    source.addContainer('web1');
+    withSource(source);
+    await vi.waitFor(() => expect(cloud!.last.actions).toEqual(['agent.register']));
+    cloud.last.send(JSON.stringify({ action: 'log.stream.start', containerId: 'web1', tail: 50 }));
+    await vi.waitFor(() => expect(source.follows).toHaveLength(1));
+    source.lastFollow('web1').stream.write(muxFrame('stdout', entry(ts(1), 'refused once\n')));
+    await vi.waitFor(() => expect(cloud!.last.actions).toEqual(['agent.register', 'log.batch']));
+
     cloud.last.send(JSON.stringify({ action: 'error', code: 'not_registered', message: 'register first', requestAction: 'log.batch' }));
 
-    await vi.waitFor(() => expect(logger.matching(/^The cloud rejected log\.batch \(not_registered\): register first$/)).toHaveLength(1));
+    await vi.waitFor(() => expect(cloud!.last.actions).toEqual(['agent.register', 'log.batch', 'agent.register', 'log.batch']));
+    const batches = cloud.last.json.filter((m) => m.action === 'log.batch');
+    expect(batches[1]).toEqual(batches[0]);
   });
 
   it('stop() destroys every follow stream and closes the connection', async () => {

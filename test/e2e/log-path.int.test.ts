@@ -5,9 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type Dockerode from 'dockerode';
+import { ApiGatewayManagementApiClient, DeleteConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { createAgent, type Agent } from '../../agent/agent';
 import { dockerFromHost } from '../../agent/docker/docker-client';
 import { startLocalCloud, type LocalCloud } from '../../infra/local/cloud';
+import { DynamoAgents } from '../../lambdas/adapters/dynamo-agents';
+import { createDocumentClient } from '../../lambdas/adapters/document-client';
 import { MAX_LINE_BYTES, type LogLine } from '../../protocol';
 import { ViewerClient } from '../support/viewer-client';
 
@@ -26,6 +29,12 @@ echo "p2 done"
 while [ ! -e /tmp/go3 ]; do usleep 50000; done
 phase p3 20
 echo "p3 done"
+while [ ! -e /tmp/go4 ]; do usleep 50000; done
+phase p4 300
+echo "p4 done"
+while [ ! -e /tmp/go5 ]; do usleep 50000; done
+phase p5 50
+echo "p5 done"
 exec sleep 3600
 `;
 
@@ -52,6 +61,17 @@ function linesOf(viewer: ViewerClient, containerId: string): LogLine[] {
   return viewer.received.flatMap((m) =>
     (m.action === 'log.history' || m.action === 'log.batch') && m.containerId === containerId ? m.lines : [],
   );
+}
+
+/** Lines with each seq once; a repeat (a batch resent after a lost ack) must equal the first copy. */
+function uniqueBySeq(lines: LogLine[]): LogLine[] {
+  const bySeq = new Map<number, LogLine>();
+  for (const line of lines) {
+    const first = bySeq.get(line.seq);
+    if (first) expect(line).toEqual(first);
+    else bySeq.set(line.seq, line);
+  }
+  return [...bySeq.values()];
 }
 
 function textsOn(lines: LogLine[], stream: 'stdout' | 'stderr', prefix: string): string[] {
@@ -156,5 +176,48 @@ describe('a container\'s lines, from Docker to the dashboard', () => {
     expect(lines.map((l) => l.seq)).toEqual(Array.from({ length: lines.length }, (_, i) => i + 1));
     expect(textsOn(resumed, 'stdout', '')).toEqual([...expectedTexts('p3', 20, 'out'), 'p3 done']);
     expect(textsOn(resumed, 'stderr', '')).toEqual(expectedTexts('p3', 20, 'err'));
+  });
+
+  it('loses nothing when the agent\'s WebSocket is dropped mid-stream: it reconnects and resends what was not acked', async () => {
+    const viewer = viewers[1]!;
+    const before = linesOf(viewer, container.id).length;
+    const agents = new DynamoAgents({ client: createDocumentClient({ endpoint: cloud.store.endpoint, region: cloud.store.region }), tableName: cloud.store.tableName, clock: Date });
+    const management = new ApiGatewayManagementApiClient({ endpoint: cloud.connectionsEndpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+
+    await exec(container, ['touch', '/tmp/go4']);
+    await viewer.waitUntil(() => linesOf(viewer, container.id).some((l) => l.text === 'p4 out 50'), 'phase 4 starts');
+    const dropped = (await agents.get(AGENT_ID))!.connectionId;
+    // The gateway closes the agent's socket, as API Gateway does at its idle or 2-hour limit.
+    await management.send(new DeleteConnectionCommand({ ConnectionId: dropped }));
+    await viewer.waitUntil(() => linesOf(viewer, container.id).some((l) => l.text === 'p4 done'), 'phase 4 completes after the drop');
+
+    expect((await agents.get(AGENT_ID))!.connectionId).not.toBe(dropped);
+    const lines = uniqueBySeq(linesOf(viewer, container.id));
+    expect(lines.map((l) => l.seq)).toEqual(Array.from({ length: lines.length }, (_, i) => i + 1));
+    const phase4 = uniqueBySeq(linesOf(viewer, container.id).slice(before));
+    expect(textsOn(phase4, 'stdout', 'p4 out')).toEqual(expectedTexts('p4', 300, 'out'));
+    expect(textsOn(phase4, 'stderr', 'p4 err')).toEqual(expectedTexts('p4', 300, 'err'));
+    management.destroy();
+  });
+
+  it('gives a viewer that reconnects exactly the lines it missed, from its last seq', async () => {
+    const dropped = viewers[1]!;
+    const lastSeen = linesOf(dropped, container.id).at(-1)!.seq;
+    await dropped.close();
+
+    // Phase 5 is written while that viewer is away; the other one watches it arrive.
+    await exec(container, ['touch', '/tmp/go5']);
+    const watching = viewers[0]!;
+    await watching.waitUntil(() => linesOf(watching, container.id).some((l) => l.text === 'p5 done'), 'phase 5 is written');
+
+    const back = await ViewerClient.connect(cloud.wsUrl, cloud.viewerToken);
+    viewers.push(back);
+    back.send({ action: 'log.subscribe', agentId: AGENT_ID, containerId: container.id, afterSeq: lastSeen });
+    await back.waitFor((m) => m.action === 'log.history' && m.done);
+
+    const missed = linesOf(back, container.id);
+    expect(missed.map((l) => l.seq)).toEqual(Array.from({ length: missed.length }, (_, i) => lastSeen + 1 + i));
+    expect(textsOn(missed, 'stdout', '')).toEqual([...expectedTexts('p5', 50, 'out'), 'p5 done']);
+    expect(textsOn(missed, 'stderr', '')).toEqual(expectedTexts('p5', 50, 'err'));
   });
 });

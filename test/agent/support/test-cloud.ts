@@ -35,6 +35,8 @@ export class TestCloud {
   readonly connections: TestConnection[] = [];
   /** Answer each `ping` with a `pong`, as the cloud's ping route does. */
   connectionsAnswerPings = false;
+  /** Answer each `agent.register` with `agent.registered`, as the cloud does once it stored it. */
+  confirmsRegistrations = true;
 
   private constructor(
     private readonly server: WebSocketServer,
@@ -47,7 +49,11 @@ export class TestCloud {
       socket.on('message', (data, isBinary) => {
         if (isBinary) return;
         connection.messages.push(data.toString());
-        if (this.connectionsAnswerPings && connection.actions.at(-1) === 'ping') socket.send(JSON.stringify({ action: 'pong' }));
+        const last = connection.json.at(-1);
+        if (this.connectionsAnswerPings && last?.action === 'ping') socket.send(JSON.stringify({ action: 'pong' }));
+        if (this.confirmsRegistrations && last?.action === 'agent.register') {
+          socket.send(JSON.stringify({ action: 'agent.registered', agentId: last.agentId }));
+        }
       });
       socket.on('close', (code) => {
         connection.closeCode = code;

@@ -155,6 +155,7 @@ describe('CloudConnection', () => {
 
   it('logs and ignores malformed frames from the cloud, and keeps the connection', async () => {
     cloud = await TestCloud.start();
+    cloud.confirmsRegistrations = false;
     connect(cloud.url);
     await vi.waitFor(() => expect(connection!.connected).toBe(true));
     const start = { action: 'log.stream.start', containerId: 'c1', tail: 10 };

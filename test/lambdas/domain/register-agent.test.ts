@@ -24,6 +24,22 @@ describe('registerAgent', () => {
     ]);
   });
 
+  it('confirms the registration to the agent before anything else, so it may start sending batches', async () => {
+    await registerAgent(world, { connectionId: 'agent-conn', role: 'agent' }, register(['c1']));
+
+    expect(world.messenger.to('agent-conn')).toEqual([{ action: 'agent.registered', agentId: 'host-1' }]);
+  });
+
+  it('starts no stream for an agent whose connection is gone by the time it is confirmed', async () => {
+    await world.subscriptions.add('viewer-1', container('c1'));
+    world.messenger.gone.add('agent-conn');
+
+    await registerAgent(world, { connectionId: 'agent-conn', role: 'agent' }, register(['c1']));
+
+    expect(world.messenger.to('agent-conn')).toEqual([]);
+    expect(await world.agents.get('host-1')).toMatchObject({ online: false });
+  });
+
   it('starts streams only for containers that have subscribers, resuming after the buffer', async () => {
     await world.subscriptions.add('viewer-1', container('c2'));
     await world.buffer.put(container('c2'), lines(1, 7));
@@ -31,6 +47,7 @@ describe('registerAgent', () => {
     await registerAgent(world, { connectionId: 'agent-conn', role: 'agent' }, register(['c1', 'c2']));
 
     expect(world.messenger.to('agent-conn')).toEqual([
+      { action: 'agent.registered', agentId: 'host-1' },
       { action: 'log.stream.start', containerId: 'c2', tail: 1000, resume: { seq: 7, ts: lines(7, 7)[0]!.ts, textsAtTs: ['line 7'] } },
     ]);
   });

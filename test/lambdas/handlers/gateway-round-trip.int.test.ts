@@ -130,6 +130,7 @@ describe('handlers behind the local gateway', () => {
   const registeredAgent = async () => {
     const agent = await open('agent', AGENT_TOKEN);
     agent.send({ action: 'agent.register', agentId: 'host-1', hostName: 'host-1.local', agentVersion: '0.1.0', containers: [container] });
+    expect(await agent.next()).toEqual({ action: 'agent.registered', agentId: 'host-1' });
     return agent;
   };
 

@@ -1,0 +1,86 @@
+/**
+ * The Lambda domain's ports (lambdas/domain/ports.ts) in memory, lean enough to benchmark through:
+ * unlike the test fakes they keep no journal or sent-message history (which would grow with every
+ * batch and be measured too). The messenger encodes each message, as the real PostToConnection
+ * adapter does, and keeps only a byte count.
+ */
+import { containerKey, encode, type ContainerRef, type LogLine } from '../protocol';
+import type { AgentRecord, ConnectionRecord, Deps, LogBuffer } from '../lambdas/domain/ports';
+
+export const AGENT_CONNECTION_ID = 'agent-conn';
+export const AGENT_ID = 'bench-host';
+
+export interface BenchCloud {
+  readonly deps: Deps;
+  /** Characters handed to PostToConnection so far. */
+  sentChars(): number;
+  /** Warnings and errors the domain logged: a benchmark of rejected batches would be meaningless. */
+  readonly problems: string[];
+}
+
+export function benchCloud(viewerCount: number): BenchCloud {
+  const viewerIds = Array.from({ length: viewerCount }, (_, i) => `viewer-${i}`);
+  const connections = new Map<string, ConnectionRecord>([
+    [AGENT_CONNECTION_ID, { connectionId: AGENT_CONNECTION_ID, role: 'agent', connectedAt: '2026-11-25T12:00:00.000Z', agentId: AGENT_ID }],
+    ...viewerIds.map((id): [string, ConnectionRecord] => [id, { connectionId: id, role: 'viewer', connectedAt: '2026-11-25T12:00:00.000Z' }]),
+  ]);
+  const agents = new Map<string, AgentRecord>();
+  const problems: string[] = [];
+  let sentChars = 0;
+  const deps: Deps = {
+    connections: {
+      add: async (record) => void connections.set(record.connectionId, record),
+      get: async (id) => connections.get(id),
+      setAgentId: async () => {},
+      viewerIds: async () => viewerIds,
+      remove: async (id) => void connections.delete(id),
+    },
+    subscriptions: {
+      add: async () => {},
+      remove: async () => {},
+      subscriberIds: async () => viewerIds,
+      hasSubscribers: async () => viewerIds.length > 0,
+      ofConnection: async () => [],
+    },
+    agents: {
+      get: async (id) => agents.get(id),
+      list: async () => [...agents.values()],
+      put: async (agent) => void agents.set(agent.agentId, agent),
+      updateContainers: async () => true,
+      markOffline: async () => true,
+    },
+    buffer: new InMemoryLogBuffer(),
+    messenger: {
+      send: async (_connectionId, message) => {
+        sentChars += encode(message).length;
+        return 'sent';
+      },
+    },
+    clock: { now: () => Date.parse('2026-11-25T12:00:00.000Z') },
+    logger: { warn: (message) => problems.push(message), error: (message) => problems.push(message) },
+    settings: { bufferLines: 1000, agentToken: 'bench-agent', viewerToken: 'bench-viewer' },
+  };
+  return { deps, sentChars: () => sentChars, problems };
+}
+
+/** Stored batches by container and first seq; trimming keeps it as small as the real buffer. */
+class InMemoryLogBuffer implements LogBuffer {
+  private readonly batches = new Map<string, Map<number, readonly LogLine[]>>();
+
+  async put(container: ContainerRef, lines: readonly LogLine[]): Promise<void> {
+    const key = containerKey(container);
+    const batches = this.batches.get(key) ?? new Map<number, readonly LogLine[]>();
+    batches.set(lines[0]!.seq, lines);
+    this.batches.set(key, batches);
+  }
+
+  async deleteThrough(container: ContainerRef, lastSeq: number): Promise<void> {
+    const batches = this.batches.get(containerKey(container));
+    for (const [firstSeq, lines] of batches ?? []) if (lines[lines.length - 1]!.seq <= lastSeq) batches!.delete(firstSeq);
+  }
+
+  async *newestFirst(container: ContainerRef): AsyncIterable<readonly LogLine[]> {
+    const batches = [...(this.batches.get(containerKey(container)) ?? new Map<number, readonly LogLine[]>())];
+    for (const [, lines] of batches.sort(([a], [b]) => b - a)) yield lines;
+  }
+}

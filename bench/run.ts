@@ -1,0 +1,20 @@
+/**
+ * `npm run bench`: runs every benchmark and prints one table of figures and same-run ratios.
+ * Not part of `npm test` — speed is measured here, never asserted in tests.
+ */
+import os from 'node:os';
+import { benchAgentPipeline } from './agent-pipeline.bench';
+import { formatTable, type BenchRow } from './bench-table';
+import { benchIngestBatch } from './ingest-batch.bench';
+import { collectGarbage } from './interleaved-timing';
+
+const gcNote = typeof (globalThis as { gc?: unknown }).gc === 'function' ? '' : ' (no --expose-gc: noisier)';
+console.log(`Sidetail benchmarks — node ${process.version}, ${os.availableParallelism()} CPUs${gcNote}. ratio = subject / baseline.`);
+const started = performance.now();
+const rows: BenchRow[] = [];
+for (const bench of [benchAgentPipeline, benchIngestBatch]) {
+  rows.push(...(await bench()));
+  collectGarbage();
+}
+console.log(formatTable(rows));
+console.log(`(${((performance.now() - started) / 1000).toFixed(1)} s)`);
