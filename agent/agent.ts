@@ -29,6 +29,7 @@ import { fitInventory } from './inventory-fit';
 import { consoleLogger, type Logger } from './logger';
 import { BatchDelivery } from './transport/batch-delivery';
 import { CloudConnection } from './transport/cloud-connection';
+import { Registration } from './transport/registration';
 import type { BackoffOptions } from './transport/reconnect-backoff';
 
 export interface AgentOptions {
@@ -56,6 +57,8 @@ export interface AgentTuning {
   readonly batchDelayMs?: number;
   /** After a container's log stream ends, when to check whether it runs again. Default 1000. */
   readonly recheckDelayMs?: number;
+  /** How long to wait for agent.registered before registering again. Default 10000. */
+  readonly registrationTimeoutMs?: number;
   /** How long stop() waits for the WebSocket to close cleanly. Default 2000. */
   readonly shutdownGraceMs?: number;
   /** How long a batch may wait for its log.ack before it is sent again. Default 30000. */
@@ -87,12 +90,7 @@ export class SidetailAgent implements Agent {
   private readonly delivery: BatchDelivery;
   private readonly monitor: DockerMonitor;
   private stopping: Promise<void> | undefined;
-  /**
-   * The cloud confirmed agent.register on the current connection. Until then batches and
-   * inventories wait: API Gateway runs a connection's messages concurrently, so one sent right
-   * behind the registration could be handled before it and refused.
-   */
-  private registered = false;
+  private readonly registration: Registration;
   /** The inventory changed while unregistered; send it once the registration is confirmed. */
   private inventoryPending = false;
 
@@ -103,17 +101,26 @@ export class SidetailAgent implements Agent {
       url: deps.url,
       token: deps.token,
       logger: this.logger,
-      handshake: () => this.registerMessage(),
+      handshake: () => {
+        this.registration.sent();
+        return this.registerMessage();
+      },
       onMessage: (message) => this.onCloudMessage(message),
       onClose: () => {
-        this.registered = false;
+        this.registration.reset();
         this.delivery.pause();
       },
       ...(tuning.reconnect ? { backoff: tuning.reconnect } : {}),
       ...(tuning.heartbeatMs !== undefined ? { heartbeatMs: tuning.heartbeatMs } : {}),
     });
+    this.registration = new Registration({
+      register: () => this.connection.send(this.registerMessage()),
+      onConfirmed: () => this.onRegistered(),
+      logger: this.logger,
+      ...(tuning.registrationTimeoutMs !== undefined ? { timeoutMs: tuning.registrationTimeoutMs } : {}),
+    });
     const connection = this.connection;
-    const isRegistered = () => this.registered;
+    const isRegistered = () => this.registration.isConfirmed;
     this.delivery = new BatchDelivery({
       channel: {
         get connected() {
@@ -148,6 +155,7 @@ export class SidetailAgent implements Agent {
       for (const follower of this.followers.values()) follower.stop();
       this.followers.clear();
       this.delivery.stop();
+      this.registration.stop();
       await this.connection.stop(this.deps.tuning?.shutdownGraceMs ?? 2000);
       this.logger.info('Sidetail agent stopped.');
     })();
@@ -158,18 +166,17 @@ export class SidetailAgent implements Agent {
     this.inventory = containers;
     // Registering (not just an inventory) makes the cloud send log.stream.start for the
     // containers viewers are waiting on, which it may have asked for while Docker was away.
-    this.connection.send(this.registerMessage());
+    if (this.connection.send(this.registerMessage())) this.registration.sent();
     for (const follower of this.followers.values()) follower.recheck();
   }
 
   private onInventory(containers: ContainerInfo[]): void {
     this.inventory = containers;
-    if (this.registered) this.connection.send(this.inventoryMessage());
+    if (this.registration.isConfirmed) this.connection.send(this.inventoryMessage());
     else this.inventoryPending = true;
   }
 
   private onRegistered(): void {
-    this.registered = true;
     if (this.inventoryPending) {
       this.inventoryPending = false;
       this.connection.send(this.inventoryMessage());
@@ -177,11 +184,10 @@ export class SidetailAgent implements Agent {
     this.delivery.resume();
   }
 
-  /** The cloud no longer knows this connection's registration: hold batches and register again. */
+  /** The cloud refused the registration or no longer knows it: hold batches, register again. */
   private reregister(): void {
-    this.registered = false;
+    this.registration.refused();
     this.delivery.pause();
-    this.connection.send(this.registerMessage());
   }
 
   private onContainerEvent(event: ContainerEvent): void {
@@ -194,7 +200,7 @@ export class SidetailAgent implements Agent {
   private onCloudMessage(message: CloudToAgent): void {
     switch (message.action) {
       case 'agent.registered':
-        this.onRegistered();
+        this.registration.confirm();
         return;
       case 'log.stream.start':
         this.startFollowing(message);
@@ -209,7 +215,7 @@ export class SidetailAgent implements Agent {
         this.logger.warn(
           `The cloud rejected ${message.requestAction ?? 'a message'} (${message.code}): ${message.message}`,
         );
-        if (message.code === 'not_registered') this.reregister();
+        if (message.code === 'not_registered' || message.requestAction === 'agent.register') this.reregister();
         return;
       case 'pong':
         return;
@@ -246,16 +252,15 @@ export class SidetailAgent implements Agent {
       hostName: this.deps.hostName,
       agentVersion: AGENT_VERSION,
     };
-    return { ...envelope, containers: this.fitted(envelope) };
+    return { ...envelope, containers: this.fitted() };
   }
 
   private inventoryMessage(): AgentInventory {
-    const envelope = { action: 'agent.inventory' as const };
-    return { ...envelope, containers: this.fitted(envelope) };
+    return { action: 'agent.inventory', containers: this.fitted() };
   }
 
-  private fitted(envelope: { action: string }): ContainerInfo[] {
-    const { containers, omitted } = fitInventory(envelope, this.inventory);
+  private fitted(): ContainerInfo[] {
+    const { containers, omitted } = fitInventory(this.inventory);
     if (omitted > 0 && omitted !== this.reportedOmitted) {
       this.logger.warn(`${omitted} of ${this.inventory.length} containers are left out of the inventory: it would not fit in one message.`);
     }

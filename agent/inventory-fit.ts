@@ -1,9 +1,10 @@
 /**
- * Keeps an inventory message within the protocol: at most 1000 containers and MAX_MESSAGE_BYTES
- * encoded. A host with more than that keeps the containers a viewer most likely wants — running
- * ones first, then the newest — and the caller is told how many were left out.
+ * Keeps a container list within the protocol: at most 1000 containers and MAX_INVENTORY_BYTES
+ * serialized, so both the agent's message and the cloud's `host` message that wraps it fit
+ * API Gateway's 128 KB. A host with more keeps the containers a viewer most likely wants —
+ * running ones first, then the newest — and the caller is told how many were left out.
  */
-import { MAX_MESSAGE_BYTES, byteLength, encode, type ContainerInfo } from '../protocol';
+import { MAX_INVENTORY_BYTES, byteLength, type ContainerInfo } from '../protocol';
 
 export const MAX_INVENTORY_CONTAINERS = 1000;
 
@@ -12,19 +13,17 @@ export interface FittedInventory {
   readonly omitted: number;
 }
 
-/** `envelope` is the message without containers; the result makes `{...envelope, containers}` fit. */
-export function fitInventory(envelope: { action: string }, containers: readonly ContainerInfo[]): FittedInventory {
+export function fitInventory(containers: readonly ContainerInfo[]): FittedInventory {
   const ordered = [...containers].sort(
     (a, b) => Number(b.state === 'running') - Number(a.state === 'running') || b.createdAt - a.createdAt,
   );
-  // The envelope with an empty list, then each container's JSON plus a comma.
-  const empty: { action: string; containers: ContainerInfo[] } = { ...envelope, containers: [] };
-  let bytes = byteLength(encode(empty));
+  // "[]", then each container's JSON plus a comma.
+  let bytes = 2;
   const kept: ContainerInfo[] = [];
   for (const container of ordered) {
     if (kept.length === MAX_INVENTORY_CONTAINERS) break;
     const next = bytes + byteLength(JSON.stringify(container)) + (kept.length > 0 ? 1 : 0);
-    if (next > MAX_MESSAGE_BYTES) break;
+    if (next > MAX_INVENTORY_BYTES) break;
     kept.push(container);
     bytes = next;
   }

@@ -26,6 +26,12 @@ export const MAX_BATCH_LINES = 500;
  */
 export const MAX_LINE_BYTES = 16 * 1024;
 
+/**
+ * An agent's container list, serialized, stays under this (the agent leaves out the oldest stopped
+ * containers), so the cloud's `host` message, which wraps it, fits MAX_MESSAGE_BYTES.
+ */
+export const MAX_INVENTORY_BYTES = 120 * 1024;
+
 /** The cloud keeps this many newest lines per container unless configured otherwise. */
 export const DEFAULT_BUFFER_LINES = 1000;
 

@@ -158,9 +158,21 @@ export const LogAck = z.object({
 
 // ── cloud → viewer ──────────────────────────────────────────────────────────────────────────
 
+/**
+ * The answer to inventory.get: every host the cloud knows, in as many messages as it takes to stay
+ * under MAX_MESSAGE_BYTES (one host per message at most); the last has done: true.
+ * Hosts are never removed, only marked offline, so a client simply upserts each host by agentId.
+ */
 export const Inventory = z.object({
   action: z.literal('inventory'),
   hosts: z.array(HostInfo),
+  done: z.boolean(),
+});
+
+/** One host changed (registered, new container list, went offline): upsert it by agentId. */
+export const HostUpdate = z.object({
+  action: z.literal('host'),
+  host: HostInfo,
 });
 
 /**
@@ -219,7 +231,7 @@ export const ErrorMessage = z.object({
 export const AgentToCloud = z.discriminatedUnion('action', [AgentRegister, AgentInventory, AgentLogBatch, Ping]);
 export const ViewerToCloud = z.discriminatedUnion('action', [LogSubscribe, LogUnsubscribe, InventoryGet, Ping]);
 export const CloudToAgent = z.discriminatedUnion('action', [AgentRegistered, LogStreamStart, LogStreamStop, LogAck, Pong, ErrorMessage]);
-export const CloudToViewer = z.discriminatedUnion('action', [Inventory, LogHistory, ViewerLogBatch, Pong, ErrorMessage]);
+export const CloudToViewer = z.discriminatedUnion('action', [Inventory, HostUpdate, LogHistory, ViewerLogBatch, Pong, ErrorMessage]);
 
 export type AgentRegister = z.infer<typeof AgentRegister>;
 export type AgentInventory = z.infer<typeof AgentInventory>;
@@ -233,6 +245,7 @@ export type LogStreamStart = z.infer<typeof LogStreamStart>;
 export type LogStreamStop = z.infer<typeof LogStreamStop>;
 export type LogAck = z.infer<typeof LogAck>;
 export type Inventory = z.infer<typeof Inventory>;
+export type HostUpdate = z.infer<typeof HostUpdate>;
 export type LogHistory = z.infer<typeof LogHistory>;
 export type ViewerLogBatch = z.infer<typeof ViewerLogBatch>;
 export type Pong = z.infer<typeof Pong>;

@@ -77,10 +77,6 @@ export class DockerMonitor {
     this.events = undefined;
   }
 
-  get isReachable(): boolean {
-    return this.reachable;
-  }
-
   private async connect(): Promise<void> {
     if (this.stopped) return;
     let events: Readable | undefined;

@@ -220,6 +220,22 @@ describe('agent', () => {
     await vi.waitFor(() => expect(cloud!.last.actions).toEqual(['agent.register', 'log.batch']));
   });
 
+  it('registers again when the cloud leaves a registration unanswered (a failed Lambda answers nothing)', async () => {
+    cloud = await TestCloud.start();
+    cloud.confirmsRegistrations = false;
+    logger = new RecordingLogger();
+    agent = new SidetailAgent({
+      url: cloud.url, token: 't', agentId: 'box-1', hostName: 'box-1.local', source: new FakeContainerSource(), logger,
+      tuning: { ...FAST, registrationTimeoutMs: 100 },
+    });
+    agent.start();
+
+    await vi.waitFor(() => expect(cloud!.last.actions).toEqual(['agent.register', 'agent.register']));
+    cloud.confirmsRegistrations = true;
+    await vi.waitFor(() => expect(cloud!.last.actions.length).toBeGreaterThanOrEqual(3));
+    expect(logger.matching(/No agent\.registered within 0\.1s/).length).toBeGreaterThanOrEqual(2);
+  });
+
   it('registers again and resends the batch when the cloud answers not_registered', async () => {
     cloud = await TestCloud.start();
     const source = new FakeContainerSource();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_INVENTORY_CONTAINERS, fitInventory } from '../../agent/inventory-fit';
-import { AgentRegister, MAX_MESSAGE_BYTES, byteLength, decode, encode, type ContainerInfo } from '../../protocol';
+import { AgentRegister, MAX_INVENTORY_BYTES, MAX_MESSAGE_BYTES, byteLength, decode, encode, type ContainerInfo } from '../../protocol';
 
 const ENVELOPE = { action: 'agent.register' as const, agentId: 'box-1', hostName: 'box-1', agentVersion: '0.1.0' };
 
@@ -12,17 +12,18 @@ describe('fitInventory', () => {
   it('keeps every container when the message fits', () => {
     const containers = [container(1), container(2, 'exited')];
 
-    expect(fitInventory(ENVELOPE, containers)).toEqual({ containers, omitted: 0 });
+    expect(fitInventory(containers)).toEqual({ containers, omitted: 0 });
   });
 
-  it('leaves out what would take the message past 128 KB, keeping running and newest containers first', () => {
+  it('leaves out what would take the list past MAX_INVENTORY_BYTES, keeping running and newest containers first', () => {
     const containers = Array.from({ length: 900 }, (_, i) => container(i, i % 2 === 0 ? 'running' : 'exited'));
 
-    const { containers: kept, omitted } = fitInventory(ENVELOPE, containers);
+    const { containers: kept, omitted } = fitInventory(containers);
     const message = { ...ENVELOPE, containers: kept };
 
     expect(omitted).toBeGreaterThan(0);
     expect(kept.length + omitted).toBe(900);
+    expect(byteLength(JSON.stringify(kept))).toBeLessThanOrEqual(MAX_INVENTORY_BYTES);
     expect(byteLength(encode(message))).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
     expect(decode(AgentRegister, encode(message)).ok).toBe(true);
     expect(kept.every((c) => c.state === 'running')).toBe(true);
@@ -32,6 +33,6 @@ describe('fitInventory', () => {
   it(`keeps at most ${MAX_INVENTORY_CONTAINERS} containers`, () => {
     const tiny = Array.from({ length: 1200 }, (_, i): ContainerInfo => ({ id: `c${i}`, name: 'n', image: 'i', state: 'running', status: '', createdAt: i, tty: false }));
 
-    expect(fitInventory(ENVELOPE, tiny).containers).toHaveLength(MAX_INVENTORY_CONTAINERS);
+    expect(fitInventory(tiny).containers).toHaveLength(MAX_INVENTORY_CONTAINERS);
   });
 });
