@@ -76,7 +76,10 @@ function collectingSink(afterBatch?: (json: string) => void): { sink: BatchSink;
   return { sink, output: () => ({ lines, batches, jsonChars }) };
 }
 
-/** A container that is running and whose log is the given stream; the follower needs nothing else. */
+/**
+ * A container whose log is the given stream. It reports itself stopped, so that once the replay
+ * ends the follower waits instead of following again.
+ */
 function replaySource(open: () => Readable): ContainerSource {
   return {
     address: 'memory://bench',

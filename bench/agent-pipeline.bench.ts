@@ -5,7 +5,9 @@
  * Throughput: the median of interleaved runs over a quarter-million-line log (the rate does not
  * depend on length, and it keeps the whole bench well inside its time budget). Memory: one pass
  * over a million lines per subject, each in a fresh process (see agent-pipeline-memory-probe.ts),
- * reported relative to the input size.
+ * reported relative to the input size. Both subjects stream, so their peak growth stays about
+ * the same however long the log (mostly young-generation garbage awaiting a scavenge): the
+ * ratios to input size fall as the input grows, and only a rise at the same size means a leak.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';

@@ -38,6 +38,7 @@ export function benchCloud(viewerCount: number): BenchCloud {
     subscriptions: {
       add: async () => {},
       remove: async () => {},
+      removeUnlessResubscribed: async () => true,
       subscriberIds: async () => viewerIds,
       hasSubscribers: async () => viewerIds.length > 0,
       ofConnection: async () => [],

@@ -17,7 +17,7 @@ import { medianTimes } from './interleaved-timing';
 const SOURCE_LINES = 50_000;
 /** Passes over the batches per timed run, so a run lasts long enough to time well. */
 const PASSES = 3;
-const WARMUPS = 2;
+const WARMUPS = 3;
 const RUNS = 5;
 /** One dashboard watching, and a team of them: the handler serializes the broadcast per viewer. */
 const VIEWER_COUNTS = [1, 10];

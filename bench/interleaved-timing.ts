@@ -3,6 +3,8 @@
  * process, thermal throttling, a slow GC) hits each of them alike; the median of the runs is kept
  * because a single outlier (a major GC, a scheduler hiccup) would otherwise decide the ratio.
  */
+import { collectGarbage } from './collect-garbage';
+
 export interface Contender {
   readonly name: string;
   run(): unknown;
@@ -27,11 +29,6 @@ export async function medianTimes(contenders: readonly Contender[], plan: Timing
     }
   }
   return new Map([...samples].map(([name, ms]) => [name, median(ms)]));
-}
-
-/** A full GC when node runs with --expose-gc; without it figures are noisier but still valid. */
-export function collectGarbage(): void {
-  (globalThis as { gc?: () => void }).gc?.();
 }
 
 function median(values: number[]): number {

@@ -3,7 +3,7 @@
  * work chooses (after each batch, say): process.memoryUsage() costs microseconds, so sampling runs
  * are kept apart from timed runs.
  */
-import { collectGarbage } from './interleaved-timing';
+import { collectGarbage } from './collect-garbage';
 
 export interface MemoryGrowth {
   readonly heapBytes: number;

@@ -5,10 +5,10 @@
 import os from 'node:os';
 import { benchAgentPipeline } from './agent-pipeline.bench';
 import { formatTable, type BenchRow } from './bench-table';
+import { canCollectGarbage, collectGarbage } from './collect-garbage';
 import { benchIngestBatch } from './ingest-batch.bench';
-import { collectGarbage } from './interleaved-timing';
 
-const gcNote = typeof (globalThis as { gc?: unknown }).gc === 'function' ? '' : ' (no --expose-gc: noisier)';
+const gcNote = canCollectGarbage() ? '' : ' (no --expose-gc: noisier)';
 console.log(`Sidetail benchmarks — node ${process.version}, ${os.availableParallelism()} CPUs${gcNote}. ratio = subject / baseline.`);
 const started = performance.now();
 const rows: BenchRow[] = [];

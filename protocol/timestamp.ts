@@ -20,30 +20,13 @@ export interface PreciseTime {
   readonly nanos: number;
 }
 
-/** Length of Docker's form, `2024-01-02T03:04:05.123456789Z`. */
-const DOCKER_FORM_LENGTH = 30;
-/** Offsets of the separators in Docker's form; every other position up to the `Z` is a digit. */
-const DOCKER_FORM_SEPARATORS: ReadonlyMap<number, number> = new Map([
-  [4, 0x2d], // -
-  [7, 0x2d], // -
-  [10, 0x54], // T
-  [13, 0x3a], // :
-  [16, 0x3a], // :
-  [19, 0x2e], // .
-  [29, 0x5a], // Z
-]);
+/**
+ * Docker's form with every field in range for Date.UTC (years before 1000 are left to the parser:
+ * it maps 0–99 to 19xx). Days 29–31 are checked against the month separately.
+ */
+const DOCKER_FORM_IN_RANGE =
+  /^[1-9]\d{3}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{9}Z$/;
 const DIGIT_0 = 0x30;
-
-/** True when `value` has exactly Docker's shape (which TIMESTAMP_PATTERN also matches); fields are not range-checked. */
-function hasDockerForm(value: string): boolean {
-  if (value.length !== DOCKER_FORM_LENGTH) return false;
-  for (let i = 0; i < DOCKER_FORM_LENGTH; i++) {
-    const code = value.charCodeAt(i);
-    const separator = DOCKER_FORM_SEPARATORS.get(i);
-    if (separator === undefined ? code - DIGIT_0 >>> 0 > 9 : code !== separator) return false;
-  }
-  return true;
-}
 
 function twoDigits(value: string, at: number): number {
   return (value.charCodeAt(at) - DIGIT_0) * 10 + value.charCodeAt(at + 1) - DIGIT_0;
@@ -54,17 +37,11 @@ function daysInMonth(year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
-/**
- * True when `value` is in Docker's form with every field in range, so that its text orders like
- * the instant it denotes. Years before 1000 are left to the parser (Date.UTC maps 0–99 to 19xx).
- */
+/** True when `value` is in Docker's form with every field in range, so that its text orders like the instant it denotes. */
 function ordersAsText(value: string): boolean {
-  if (!hasDockerForm(value) || value.charCodeAt(0) === DIGIT_0) return false;
-  const month = twoDigits(value, 5);
+  if (!DOCKER_FORM_IN_RANGE.test(value)) return false;
   const day = twoDigits(value, 8);
-  if (month < 1 || month > 12 || day < 1) return false;
-  if (day > 28 && day > daysInMonth(twoDigits(value, 0) * 100 + twoDigits(value, 2), month)) return false;
-  return twoDigits(value, 11) <= 23 && twoDigits(value, 14) <= 59 && twoDigits(value, 17) <= 59;
+  return day <= 28 || day <= daysInMonth(twoDigits(value, 0) * 100 + twoDigits(value, 2), twoDigits(value, 5));
 }
 
 function compareText(a: string, b: string): number {
@@ -76,7 +53,7 @@ function compareParsed(pa: PreciseTime, pb: PreciseTime): number {
 }
 
 export function isTimestamp(value: string): boolean {
-  return hasDockerForm(value) || TIMESTAMP_PATTERN.test(value);
+  return TIMESTAMP_PATTERN.test(value);
 }
 
 export function parseTimestamp(value: string): PreciseTime {

@@ -60,11 +60,20 @@ export class FrameDemuxer {
     let offset = 0;
     while (offset < chunk.length) {
       if (!this.inPayload) {
+        if (this.headerFill === 0 && chunk.length - offset >= HEADER_BYTES) {
+          // The whole header is in this chunk (the usual case): read it in place.
+          this.startFrame(chunk, offset);
+          offset += HEADER_BYTES;
+          continue;
+        }
         const take = Math.min(HEADER_BYTES - this.headerFill, chunk.length - offset);
         chunk.copy(this.header, this.headerFill, offset, offset + take);
         this.headerFill += take;
         offset += take;
-        if (this.headerFill === HEADER_BYTES) this.startFrame();
+        if (this.headerFill === HEADER_BYTES) {
+          this.headerFill = 0;
+          this.startFrame(this.header, 0);
+        }
         continue;
       }
       const take = Math.min(this.remaining, chunk.length - offset);
@@ -91,16 +100,16 @@ export class FrameDemuxer {
     return clean;
   }
 
-  private startFrame(): void {
-    this.headerFill = 0;
-    const type = this.header[0]!;
+  /** Starts the frame whose 8-byte header is at `bytes[at]`. */
+  private startFrame(bytes: Buffer, at: number): void {
+    const type = bytes[at]!;
     if (type > SYSTEM_ERROR) {
       throw new DockerStreamFormatError(
-        `unknown Docker stream type ${type} in frame header ${this.header.toString('hex')}; is the container a TTY?`,
+        `unknown Docker stream type ${type} in frame header ${bytes.toString('hex', at, at + HEADER_BYTES)}; is the container a TTY?`,
       );
     }
     this.streamType = type;
-    this.remaining = this.header.readUInt32BE(4);
+    this.remaining = bytes.readUInt32BE(at + 4);
     if (this.remaining === 0) {
       this.emit(Buffer.alloc(0), true);
       return;

@@ -8,7 +8,7 @@
  * could not fit even alone is cut first (see fit-line.ts).
  */
 import { MAX_BATCH_BYTES, MAX_BATCH_LINES, byteLength, encode, type AgentLogBatch, type LogLine } from '../../protocol';
-import { fitLine, serializedLineBytes } from './fit-line';
+import { fitLine } from './fit-line';
 
 export interface BatcherTimers {
   setTimeout(callback: () => void, ms: number): unknown;
@@ -53,8 +53,7 @@ export class LogBatcher {
 
   /** Lines must arrive in seq order; they leave in the same order. */
   add(line: LogLine): void {
-    const fitted = fitLine(line, this.maxBatchBytes - this.envelopeBytes);
-    const lineBytes = serializedLineBytes(fitted);
+    const { line: fitted, bytes: lineBytes } = fitLine(line, this.maxBatchBytes - this.envelopeBytes);
     // The comma before a line that is not the first.
     if (this.lines.length > 0 && this.bytes + 1 + lineBytes > this.maxBatchBytes) this.flush();
     this.bytes += (this.lines.length > 0 ? 1 : 0) + lineBytes;
@@ -77,10 +76,6 @@ export class LogBatcher {
     this.lines = [];
     this.bytes = this.envelopeBytes;
     this.options.send(batch);
-  }
-
-  get pendingLines(): number {
-    return this.lines.length;
   }
 
   /** The serialized size of the batch being collected, as `encode` will produce it. */

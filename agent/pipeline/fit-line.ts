@@ -7,13 +7,31 @@
  */
 import { byteLength, type LogLine } from '../../protocol';
 
+/** Strings JSON writes as they are, one byte per character: printable ASCII but `"` and `\`. */
+const VERBATIM_IN_JSON = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+/** `{"seq":` `,"ts":"` `","stream":"` `","text":"` `"}` */
+const LINE_FRAME_BYTES = 7 + 7 + 12 + 10 + 2;
+/** `,"truncated":true` */
+const TRUNCATED_BYTES = 17;
+
+/** The UTF-8 size of `JSON.stringify(line)`, counted without building it when no string needs escaping (most lines). */
 export function serializedLineBytes(line: LogLine): number {
+  if (Number.isFinite(line.seq) && VERBATIM_IN_JSON.test(line.text) && VERBATIM_IN_JSON.test(line.ts) && VERBATIM_IN_JSON.test(line.stream)) {
+    return LINE_FRAME_BYTES + String(line.seq).length + line.ts.length + line.stream.length + line.text.length + (line.truncated ? TRUNCATED_BYTES : 0);
+  }
   return byteLength(JSON.stringify(line));
 }
 
+/** A line as it will travel, with its serialized size (measured once, here). */
+export interface FittedLine {
+  readonly line: LogLine;
+  readonly bytes: number;
+}
+
 /** The line itself when it serializes to at most `maxBytes`; otherwise the longest prefix of its text that does. */
-export function fitLine(line: LogLine, maxBytes: number): LogLine {
-  if (serializedLineBytes(line) <= maxBytes) return line;
+export function fitLine(line: LogLine, maxBytes: number): FittedLine {
+  const bytes = serializedLineBytes(line);
+  if (bytes <= maxBytes) return { line, bytes };
   const cut = (length: number): LogLine => ({ ...line, text: line.text.slice(0, length), truncated: true });
   // Serialized size grows with the prefix length, so the longest fitting prefix is found by bisection.
   let low = 0;
@@ -26,5 +44,6 @@ export function fitLine(line: LogLine, maxBytes: number): LogLine {
   // Never end on the first half of a surrogate pair: that would serialize as a lone `\udXXX`.
   const code = line.text.charCodeAt(low - 1);
   if (low > 0 && code >= 0xd800 && code <= 0xdbff) low -= 1;
-  return cut(low);
+  const fitted = cut(low);
+  return { line: fitted, bytes: serializedLineBytes(fitted) };
 }

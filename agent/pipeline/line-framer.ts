@@ -50,6 +50,7 @@ const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 /** Bytes kept beyond the cap: enough to finish a 4-byte character that straddles it. */
 const CAP_SLACK = 4;
+const NO_BYTES = Buffer.alloc(0);
 
 interface PendingLine {
   readonly ts: string;
@@ -61,7 +62,8 @@ interface PendingLine {
 
 interface StreamState {
   phase: 'prefix' | 'text';
-  prefix: number[];
+  /** Prefix bytes carried over from an earlier piece (rare: a piece that ends inside a timestamp). */
+  prefix: Buffer;
   entryTs: string | undefined;
   line: PendingLine | undefined;
 }
@@ -84,7 +86,7 @@ export class LineFramer {
     }
     if (frameEnd && this.options.mode === 'multiplexed') {
       // An entry shorter than a timestamp: keep what there is as text.
-      if (state.phase === 'prefix' && state.prefix.length > 0) this.prefixAsText(state, Buffer.from(state.prefix));
+      if (state.phase === 'prefix' && state.prefix.length > 0) this.prefixAsText(state, state.prefix);
       // A pending line now is a partial; the next frame of this stream starts with a fresh prefix.
       state.phase = 'prefix';
     }
@@ -93,35 +95,46 @@ export class LineFramer {
   /** The stream ended: flush every unterminated line. */
   end(): void {
     for (const [stream, state] of this.states) {
-      if (state.phase === 'prefix' && state.prefix.length > 0) this.prefixAsText(state, Buffer.from(state.prefix));
+      if (state.phase === 'prefix' && state.prefix.length > 0) this.prefixAsText(state, state.prefix);
       if (state.line) this.emit(state, stream, false);
     }
     this.states.clear();
   }
 
   private readPrefix(state: StreamState, payload: Buffer, start: number): number {
+    const carried = state.prefix;
+    // The index at which the prefix would exceed MAX_PREFIX_BYTES: that byte is text.
+    const full = start + MAX_PREFIX_BYTES - carried.length;
     for (let i = start; i < payload.length; i++) {
       const byte = payload[i]!;
       if (byte === SPACE) {
-        const candidate = String.fromCharCode(...state.prefix);
-        state.prefix = [];
+        // Latin-1 maps each byte to one character: a timestamp is ASCII, and any other prefix goes back as its own bytes.
+        const candidate =
+          carried.length === 0 ? payload.toString('latin1', start, i) : Buffer.concat([carried, payload.subarray(start, i)]).toString('latin1');
+        state.prefix = NO_BYTES;
         if (isTimestamp(candidate)) {
           state.entryTs = candidate;
           this.lastTs = candidate;
           state.phase = 'text';
         } else {
-          this.prefixAsText(state, Buffer.from(`${candidate} `, 'latin1'));
+          this.prefixAsText(state, this.prefixBytes(carried, payload, start, i + 1));
         }
         return i + 1;
       }
-      if (byte === NEWLINE || state.prefix.length >= MAX_PREFIX_BYTES) {
+      if (byte === NEWLINE || i >= full) {
         // No timestamp here; the bytes so far are text and this byte is read as text too.
-        this.prefixAsText(state, Buffer.from(state.prefix));
+        this.prefixAsText(state, this.prefixBytes(carried, payload, start, i));
         return i;
       }
-      state.prefix.push(byte);
     }
+    // The piece ends inside the prefix: keep a copy, the piece's buffer may be reused.
+    state.prefix = Buffer.concat([carried, payload.subarray(start)]);
     return payload.length;
+  }
+
+  /** The carried prefix bytes followed by payload[start, end). */
+  private prefixBytes(carried: Buffer, payload: Buffer, start: number, end: number): Buffer {
+    return carried.length === 0 ? payload.subarray(start, end) : Buffer.concat([carried, payload.subarray(start, end)]);
   }
 
   private readText(state: StreamState, stream: LogStream, payload: Buffer, start: number): number {
@@ -130,8 +143,14 @@ export class LineFramer {
       this.append(state, payload.subarray(start));
       return payload.length;
     }
-    this.append(state, payload.subarray(start, newline));
-    this.emit(state, stream, true);
+    if (state.line === undefined && newline - start <= this.maxLineBytes) {
+      // The common case, a whole line within one piece: decode it in place, nothing to join or cut.
+      const end = newline > start && payload[newline - 1] === CARRIAGE_RETURN ? newline - 1 : newline;
+      this.deliver(state.entryTs!, stream, payload.toString('utf8', start, end), false);
+    } else {
+      this.append(state, payload.subarray(start, newline));
+      this.emit(state, stream, true);
+    }
     // Raw mode: the next entry starts after the newline. Multiplexed: a frame is one entry, so
     // text after a newline inside the frame is another line of the same entry (same timestamp).
     if (this.options.mode === 'raw') state.phase = 'prefix';
@@ -139,7 +158,7 @@ export class LineFramer {
   }
 
   private prefixAsText(state: StreamState, bytes: Buffer): void {
-    state.prefix = [];
+    state.prefix = NO_BYTES;
     state.entryTs = state.line?.ts ?? state.entryTs ?? this.lastTs ?? stamp(this.options.now?.() ?? new Date());
     state.phase = 'text';
     this.append(state, bytes);
@@ -161,19 +180,24 @@ export class LineFramer {
     const line = state.line ?? { ts: state.entryTs!, parts: [], kept: 0, total: 0, endsWithCarriageReturn: false };
     state.line = undefined;
     const contentBytes = line.total - (terminated && line.endsWithCarriageReturn ? 1 : 0);
-    const bytes = Buffer.concat(line.parts, line.kept);
-    let truncated = contentBytes > this.maxLineBytes;
-    const decoded = bytes.subarray(0, truncated ? this.maxLineBytes + CAP_SLACK - 1 : contentBytes).toString('utf8');
+    // Most lines arrive in one piece: decode it in place rather than copy it.
+    const bytes = line.parts.length === 1 ? line.parts[0]! : Buffer.concat(line.parts, line.kept);
+    const truncated = contentBytes > this.maxLineBytes;
+    const decoded = bytes.toString('utf8', 0, truncated ? this.maxLineBytes + CAP_SLACK - 1 : contentBytes);
+    this.deliver(line.ts, stream, decoded, truncated);
+  }
+
+  private deliver(ts: string, stream: LogStream, decoded: string, cut: boolean): void {
     // Invalid bytes decode to U+FFFD (3 bytes each), so the cap is applied to the decoded text.
     const text = truncateUtf8(decoded, this.maxLineBytes);
-    if (text !== decoded) truncated = true;
-    this.options.onLine(truncated ? { ts: line.ts, stream, text, truncated: true } : { ts: line.ts, stream, text });
+    const truncated = cut || text !== decoded;
+    this.options.onLine(truncated ? { ts, stream, text, truncated: true } : { ts, stream, text });
   }
 
   private stateOf(stream: LogStream): StreamState {
     let state = this.states.get(stream);
     if (!state) {
-      state = { phase: 'prefix', prefix: [], entryTs: undefined, line: undefined };
+      state = { phase: 'prefix', prefix: NO_BYTES, entryTs: undefined, line: undefined };
       this.states.set(stream, state);
     }
     return state;

@@ -7,19 +7,22 @@
  *  - a line stamped exactly `resume.ts` is dropped if its text is one of `textsAtTs`, and that
  *    text is then used up (the texts are a multiset: two equal lines at one instant are two);
  *  - everything else passes.
- * Timestamps are compared to the nanosecond (`compareTimestamps`), never through Date.
+ * Timestamps are compared to the nanosecond (`compareToTimestamp`), never through Date.
  */
-import { compareTimestamps, type ResumePoint } from '../../protocol';
+import { compareToTimestamp, type ResumePoint } from '../../protocol';
 
 export class ResumeFilter {
   private readonly remainingAtTs = new Map<string, number>();
+  /** Every line is compared with the same resume.ts: it is checked and parsed once. */
+  private readonly compareToResume: (ts: string) => number;
 
-  constructor(private readonly resume: Pick<ResumePoint, 'ts' | 'textsAtTs'>) {
+  constructor(resume: Pick<ResumePoint, 'ts' | 'textsAtTs'>) {
+    this.compareToResume = compareToTimestamp(resume.ts);
     for (const text of resume.textsAtTs) this.remainingAtTs.set(text, (this.remainingAtTs.get(text) ?? 0) + 1);
   }
 
   accepts(line: { readonly ts: string; readonly text: string }): boolean {
-    const order = compareTimestamps(line.ts, this.resume.ts);
+    const order = this.compareToResume(line.ts);
     if (order < 0) return false;
     if (order > 0) return true;
     const remaining = this.remainingAtTs.get(line.text) ?? 0;

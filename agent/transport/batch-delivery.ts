@@ -19,8 +19,11 @@ import type { Logger } from '../logger';
 /** What delivery needs of the connection (CloudConnection implements it). */
 export interface DeliveryChannel {
   readonly connected: boolean;
-  /** False when the message could not be handed to an open connection. */
-  send(message: AgentToCloud): boolean;
+  /**
+   * False when the message could not be handed to an open connection. `encoded`, when given, is
+   * `encode(message)` already made (delivery encodes each batch once, to size it, and reuses that).
+   */
+  send(message: AgentToCloud, encoded?: string): boolean;
   isCongested(): boolean;
   onceDrained(listener: () => void): () => void;
 }
@@ -34,9 +37,16 @@ export interface BatchDeliveryOptions {
   readonly highWaterMarkBytes?: number;
 }
 
+/** A batch waiting for its ack, with its JSON: encoded once, both to size the outbox and to send (again). */
+interface QueuedBatch {
+  readonly batch: AgentLogBatch;
+  readonly json: string;
+  readonly bytes: number;
+}
+
 interface Outbox {
   readonly containerId: string;
-  readonly queue: { readonly batch: AgentLogBatch; readonly bytes: number }[];
+  readonly queue: QueuedBatch[];
   bytes: number;
   inFlight: boolean;
   attempts: number;
@@ -113,8 +123,9 @@ export class BatchDelivery {
   }
 
   private submit(outbox: Outbox, batch: AgentLogBatch): void {
-    const bytes = byteLength(encode(batch));
-    outbox.queue.push({ batch, bytes });
+    const json = encode(batch);
+    const bytes = byteLength(json);
+    outbox.queue.push({ batch, json, bytes });
     outbox.bytes += bytes;
     this.pump(outbox);
   }
@@ -122,7 +133,7 @@ export class BatchDelivery {
   private pump(outbox: Outbox): void {
     const head = outbox.queue[0];
     if (outbox.inFlight || !head || !this.options.channel.connected) return;
-    if (!this.options.channel.send(head.batch)) return;
+    if (!this.options.channel.send(head.batch, head.json)) return;
     outbox.inFlight = true;
     outbox.attempts += 1;
     outbox.ackTimer = setTimeout(() => this.onAckTimeout(outbox), this.ackTimeoutMs);

@@ -128,9 +128,10 @@ export class CloudConnection {
   /**
    * Sends on the open connection; returns false, sending nothing, while there is none (the
    * next handshake carries the current inventory, and unacked batches are resent by their owner).
+   * `encoded` must be `encode(message)` when given: a caller that already has it spares encoding it again.
    */
-  send(message: AgentToCloud): boolean {
-    const data = Buffer.from(encode(message), 'utf8');
+  send(message: AgentToCloud, encoded: string = encode(message)): boolean {
+    const data = Buffer.from(encoded, 'utf8');
     if (data.length > MAX_MESSAGE_BYTES) {
       const error = new MessageTooLargeError(
         `not sending ${message.action}: ${data.length} bytes is above the ${MAX_MESSAGE_BYTES}-byte message limit`,

@@ -50,14 +50,13 @@ export class SidetailStack extends Stack {
     // 2. Secrets the $connect handler checks roles against (a later issue: a $connect authorizer).
     this.connectTokens = new ConnectTokens(this, 'ConnectTokens', { removalPolicy });
 
-    // 3. One Lambda per route, all on the same table with the same buffer settings.
+    // 3. One Lambda per route, all on the same table with the same buffer settings. Only $connect
+    //    compares tokens, so only its function is given them (lambdas/config.ts has them optional).
     const environment = {
       BUFFER_LINES: String(bufferLines),
       BUFFER_TTL_SECONDS: String(bufferTtlSeconds),
-      // Only $connect compares tokens, but lambdas/config.ts requires them in every handler, so
-      // every function gets them; narrow this to $connect when the config stops requiring them.
-      ...this.connectTokens.environment(),
     };
+    const connectEnvironment = { ...environment, ...this.connectTokens.environment() };
     this.functions = new Map(
       ROUTE_TABLE.map((route) => [
         route.routeKey,
@@ -65,7 +64,7 @@ export class SidetailStack extends Stack {
           entry: join(REPO_ROOT, route.entry),
           description: `Sidetail WebSocket route ${route.routeKey}`,
           table: this.logTable.table,
-          environment,
+          environment: route.routeKey === '$connect' ? connectEnvironment : environment,
           logRemovalPolicy: removalPolicy,
         }),
       ]),

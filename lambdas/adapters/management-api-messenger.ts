@@ -1,14 +1,17 @@
 /** The Messenger over API Gateway's @connections API (PostToConnection). */
 import { GoneException, PostToConnectionCommand, type ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
-import { encode, type CloudToAgent, type CloudToViewer } from '../../protocol';
-import type { Delivery, Messenger } from '../domain/ports';
+import { encode } from '../../protocol';
+import { EncodedMessage } from '../domain/encoded-message';
+import type { Delivery, Messenger, Outgoing } from '../domain/ports';
 
 export class ManagementApiMessenger implements Messenger {
   constructor(private readonly client: ApiGatewayManagementApiClient) {}
 
-  async send(connectionId: string, message: CloudToAgent | CloudToViewer): Promise<Delivery> {
+  async send(connectionId: string, message: Outgoing): Promise<Delivery> {
+    // A broadcast arrives encoded already: post its text as is.
+    const data = message instanceof EncodedMessage ? message.text : encode(message);
     try {
-      await this.client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: encode(message) }));
+      await this.client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: data }));
       return 'sent';
     } catch (error) {
       if (isGone(error)) return 'gone';

@@ -22,11 +22,32 @@ export interface Credentials {
 }
 
 export interface Tokens {
-  readonly agentToken: string;
-  readonly viewerToken: string;
+  /** Optional in the configuration (only $connect has them), so checked here. */
+  readonly agentToken?: string;
+  readonly viewerToken?: string;
 }
 
-export function authorizeConnection(credentials: Credentials, tokens: Tokens): Role {
+/** A deployment fault, not the client's: $connect answers 500 and logs this. */
+export class TokensNotConfigured extends Error {
+  override readonly name = 'TokensNotConfigured';
+  constructor(readonly missing: readonly string[]) {
+    super(`cannot check connections: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not configured for the $connect function`);
+  }
+}
+
+/** Throws TokensNotConfigured unless both tokens are set, whatever the request. */
+export function requireTokens(tokens: Tokens): Required<Tokens> {
+  const missing = [
+    ...(tokens.agentToken ? [] : ['AGENT_TOKEN']),
+    ...(tokens.viewerToken ? [] : ['VIEWER_TOKEN']),
+  ];
+  if (missing.length > 0) throw new TokensNotConfigured(missing);
+  return tokens as Required<Tokens>;
+}
+
+export function authorizeConnection(credentials: Credentials, configured: Tokens): Role {
+  // Fails fast, before any request is judged: a refusal would hide the misconfiguration as 401s.
+  const tokens = requireTokens(configured);
   const { role, token } = credentials;
   if (!role) throw new ConnectionRefused(400, 'role is missing: connect with ?role=agent|viewer&token=…');
   if (!isRole(role)) throw new ConnectionRefused(400, `role ${JSON.stringify(role)} is not one of ${ROLES.join(', ')}`);

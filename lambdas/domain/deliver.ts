@@ -3,9 +3,9 @@
  * gone ones are returned for clean-up, failures are logged (the message is lost for that
  * connection only, and it will see a seq gap).
  */
-import type { CloudToAgent, CloudToViewer } from '../../protocol';
+import { EncodedMessage } from './encoded-message';
 import { forEachBounded } from './for-each-bounded';
-import type { Deps } from './ports';
+import type { Deps, Outgoing } from './ports';
 
 /** PostToConnection calls in flight per broadcast. */
 export const DELIVERY_CONCURRENCY = 16;
@@ -14,14 +14,16 @@ export const DELIVERY_CONCURRENCY = 16;
 export async function deliver(
   deps: Pick<Deps, 'messenger' | 'logger'>,
   connectionIds: readonly string[],
-  message: CloudToAgent | CloudToViewer,
+  message: Outgoing,
 ): Promise<string[]> {
+  // Encoded once here; every connection is posted the same text.
+  const payload = message instanceof EncodedMessage ? message : EncodedMessage.of(message);
   const gone: string[] = [];
   await forEachBounded(connectionIds, DELIVERY_CONCURRENCY, async (connectionId) => {
     try {
-      if ((await deps.messenger.send(connectionId, message)) === 'gone') gone.push(connectionId);
+      if ((await deps.messenger.send(connectionId, payload)) === 'gone') gone.push(connectionId);
     } catch (error) {
-      deps.logger.warn('delivery failed', { connectionId, action: message.action, error: describe(error) });
+      deps.logger.warn('delivery failed', { connectionId, action: payload.action, error: describe(error) });
     }
   });
   return gone;

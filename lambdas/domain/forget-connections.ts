@@ -2,16 +2,15 @@
  * Forgets connections that are gone — at $disconnect, or when a send answered 'gone' — with
  * everything hanging off them: the connection record, its viewer enrolment and its
  * subscriptions. Then it tells whoever cares: agents whose containers nobody watches any more get
- * `log.stream.stop`, and viewers get a new `inventory` when an agent went offline.
+ * `log.stream.stop` (see stop-if-unwatched), and viewers get the `host` when an agent went offline.
  *
  * Those notifications can find more gone connections; they are forgotten in the same run (a work
  * list, each connection at most once), so one dead viewer never leaves dangling items behind.
  */
-import type { ContainerRef } from '../../protocol';
-import { broadcastInventory } from './broadcast-inventory';
+import { broadcastHost } from './broadcast-host';
 import { forEachBounded } from './for-each-bounded';
 import type { Deps, GoneConnection } from './ports';
-import { sendToAgent } from './send-to-agent';
+import { stopIfUnwatched } from './stop-if-unwatched';
 
 /** Store operations in flight while cleaning up one connection. */
 const CLEANUP_CONCURRENCY = 8;
@@ -44,14 +43,8 @@ async function forgetOne(deps: Deps, gone: GoneConnection): Promise<GoneConnecti
   const agentId = connection ? (connection.role === 'agent' ? connection.agentId : undefined) : gone.agentId;
   if (agentId) {
     const wentOffline = await deps.agents.markOffline(agentId, connectionId, new Date(deps.clock.now()).toISOString());
-    if (wentOffline) found.push(...(await broadcastInventory(deps)).map((id) => ({ connectionId: id })));
+    const agent = wentOffline ? await deps.agents.get(agentId) : undefined;
+    if (agent) found.push(...(await broadcastHost(deps, agent)).map((id) => ({ connectionId: id })));
   }
   return found;
-}
-
-async function stopIfUnwatched(deps: Deps, container: ContainerRef): Promise<GoneConnection[]> {
-  if (await deps.subscriptions.hasSubscribers(container)) return [];
-  const agent = await deps.agents.get(container.agentId);
-  if (!agent) return [];
-  return sendToAgent(deps, agent, { action: 'log.stream.stop', containerId: container.containerId });
 }

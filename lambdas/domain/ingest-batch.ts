@@ -23,7 +23,8 @@ export async function ingestBatch(deps: Deps, caller: Caller, batch: AgentLogBat
   if (batch.lines.length > MAX_BATCH_LINES) {
     throw new ProtocolError('too_large', `batch has ${batch.lines.length} lines; the limit is ${MAX_BATCH_LINES}`);
   }
-  const bytes = byteLength(encode(batch));
+  // The raw body's size (decode has bounded it already); re-encoding only where it is unknown.
+  const bytes = caller.messageBytes ?? byteLength(encode(batch));
   if (bytes > MAX_BATCH_BYTES) throw new ProtocolError('too_large', `batch is ${bytes} bytes; the limit is ${MAX_BATCH_BYTES}`);
 
   const container = { agentId: caller.agentId, containerId: batch.containerId };

@@ -4,6 +4,7 @@
  * Nothing here knows about the SDK, keys or TTLs.
  */
 import type { CloudToAgent, CloudToViewer, ContainerInfo, ContainerRef, LogLine, Role } from '../../protocol';
+import type { EncodedMessage } from './encoded-message';
 
 /** A connection as recorded at $connect (and, for agents, completed by agent.register). */
 export interface ConnectionRecord {
@@ -27,8 +28,18 @@ export interface Connections {
 }
 
 export interface Subscriptions {
-  add(connectionId: string, container: ContainerRef): Promise<void>;
+  /**
+   * Records the subscription stamped `subscribedAt` (the subscribe's request time). A subscription
+   * already stamped later is left as it is: it belongs to a newer subscribe of the same viewer.
+   */
+  add(connectionId: string, container: ContainerRef, subscribedAt: number): Promise<void>;
+  /** Unconditional: the clean-up of a connection that is gone. */
   remove(connectionId: string, container: ContainerRef): Promise<void>;
+  /**
+   * `log.unsubscribe`: deletes the subscription only if it was made at or before `unsubscribeTime`.
+   * False (nothing deleted) when a later subscribe of the same viewer, handled first, owns it.
+   */
+  removeUnlessResubscribed(connectionId: string, container: ContainerRef, unsubscribeTime: number): Promise<boolean>;
   /** The connections subscribed to a container. */
   subscriberIds(container: ContainerRef): Promise<string[]>;
   /** Cheaper than subscriberIds when only "anyone?" matters. */
@@ -86,9 +97,12 @@ export interface GoneConnection {
   readonly agentId?: string;
 }
 
+/** What may be posted: a message, or one already encoded (once, for many connections). */
+export type Outgoing = CloudToAgent | CloudToViewer | EncodedMessage;
+
 export interface Messenger {
   /** 'gone' when the connection no longer exists; any other failure throws. */
-  send(connectionId: string, message: CloudToAgent | CloudToViewer): Promise<Delivery>;
+  send(connectionId: string, message: Outgoing): Promise<Delivery>;
 }
 
 export interface Clock {
@@ -103,8 +117,9 @@ export interface Logger {
 
 export interface Settings {
   readonly bufferLines: number;
-  readonly agentToken: string;
-  readonly viewerToken: string;
+  /** Only $connect needs the tokens; the other routes' functions are deployed without them. */
+  readonly agentToken?: string;
+  readonly viewerToken?: string;
 }
 
 /** Everything a domain function may use; built once per Lambda container. */
@@ -119,9 +134,16 @@ export interface Deps {
   readonly settings: Settings;
 }
 
-/** The connection a message arrived on. */
+/** The connection a message arrived on, and when and how big that message was. */
 export interface Caller {
   readonly connectionId: string;
   readonly role: Role;
   readonly agentId?: string;
+  /**
+   * When API Gateway received the message (epoch ms, `requestTimeEpoch`). A connection's messages
+   * run concurrently, so this — not the order of handling — says which of two came first.
+   */
+  readonly requestTime: number;
+  /** UTF-8 bytes of the message as received, when known (the handler measures the raw body). */
+  readonly messageBytes?: number;
 }

@@ -1,11 +1,12 @@
 /**
  * `agent.register`: an agent (re)connected. Record the host as online on this connection, confirm
- * it to the agent (which holds its batches until then), tell the viewers, and start the streams
+ * it to the agent (which holds its batches until then), tell the viewers (`host`), and start the streams
  * viewers are already waiting for — with resume points, so a restarted agent continues the
  * numbering instead of starting over.
  */
 import type { AgentRegister } from '../../protocol';
-import { broadcastInventory } from './broadcast-inventory';
+import { broadcastHost } from './broadcast-host';
+import { checkInventorySize } from './check-inventory-size';
 import { forEachBounded } from './for-each-bounded';
 import { forgetConnections } from './forget-connections';
 import { reply } from './reply';
@@ -17,6 +18,7 @@ import { streamStartMessage } from './stream-start-message';
 const START_CONCURRENCY = 8;
 
 export async function registerAgent(deps: Deps, caller: Caller, message: AgentRegister): Promise<void> {
+  checkInventorySize(message.containers);
   const agent: AgentRecord = {
     agentId: message.agentId,
     hostName: message.hostName,
@@ -30,7 +32,7 @@ export async function registerAgent(deps: Deps, caller: Caller, message: AgentRe
   await deps.agents.put(agent);
   if ((await reply(deps, caller, { action: 'agent.registered', agentId: agent.agentId })) === 'gone') return;
 
-  const gone: GoneConnection[] = (await broadcastInventory(deps)).map((connectionId) => ({ connectionId }));
+  const gone: GoneConnection[] = (await broadcastHost(deps, agent)).map((connectionId) => ({ connectionId }));
   await forEachBounded(message.containers, START_CONCURRENCY, async (info) => {
     const container = { agentId: agent.agentId, containerId: info.id };
     if (!(await deps.subscriptions.hasSubscribers(container))) return;

@@ -17,7 +17,7 @@ export async function subscribe(deps: Deps, caller: Caller, request: LogSubscrib
   const agent = await deps.agents.get(request.agentId);
   if (!agent) throw new ProtocolError('unknown_target', `no agent ${JSON.stringify(request.agentId)} has ever registered`);
 
-  await deps.subscriptions.add(caller.connectionId, container);
+  await deps.subscriptions.add(caller.connectionId, container, caller.requestTime);
 
   const lines = await readHistory(deps.buffer, container, { maxLines: deps.settings.bufferLines, afterSeq: request.afterSeq });
   for (const message of historyMessages(container, lines)) {

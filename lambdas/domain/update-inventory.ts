@@ -1,11 +1,13 @@
-/** `agent.inventory`: an agent's containers changed; record them and tell the viewers. */
+/** `agent.inventory`: an agent's containers changed; record them and tell the viewers (`host`). */
 import { ProtocolError, type AgentInventory } from '../../protocol';
-import { broadcastInventory } from './broadcast-inventory';
+import { broadcastHost } from './broadcast-host';
+import { checkInventorySize } from './check-inventory-size';
 import { forgetConnections } from './forget-connections';
 import type { Caller, Deps } from './ports';
 
 export async function updateInventory(deps: Deps, caller: Caller, message: AgentInventory): Promise<void> {
   if (!caller.agentId) throw new ProtocolError('not_registered', 'send agent.register before agent.inventory');
+  checkInventorySize(message.containers);
   const updated = await deps.agents.updateContainers(
     caller.agentId,
     caller.connectionId,
@@ -17,5 +19,6 @@ export async function updateInventory(deps: Deps, caller: Caller, message: Agent
     deps.logger.warn('inventory from a superseded agent connection ignored', { agentId: caller.agentId, connectionId: caller.connectionId });
     return;
   }
-  await forgetConnections(deps, await broadcastInventory(deps));
+  const agent = await deps.agents.get(caller.agentId);
+  if (agent) await forgetConnections(deps, await broadcastHost(deps, agent));
 }

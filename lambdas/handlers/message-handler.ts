@@ -5,6 +5,7 @@
  * with its context, answered with `error` internal, and returns 500.
  */
 import {
+  byteLength,
   decodeClientMessage,
   errorMessage,
   maySend,
@@ -36,9 +37,10 @@ export async function handleMessage(action: ClientAction, event: WebSocketEvent,
   }
 
   try {
-    const decoded = decodeClientMessage(action, bodyText(event));
+    const body = bodyText(event);
+    const decoded = decodeClientMessage(action, body);
     if (!decoded.ok) throw decoded.error;
-    const caller = await loadCaller(deps, event.requestContext.connectionId, action);
+    const caller = await loadCaller(deps, event, action, byteLength(body ?? ''));
     const run = ACTION_RUNNERS[action] as ActionRunner<ClientAction>;
     await run(deps, caller, decoded.value as ClientMessage<ClientAction>);
     return { statusCode: 200 };
@@ -54,13 +56,13 @@ export async function handleMessage(action: ClientAction, event: WebSocketEvent,
   }
 }
 
-async function loadCaller(deps: Deps, connectionId: string, action: ClientAction): Promise<Caller> {
-  const connection = await deps.connections.get(connectionId);
+async function loadCaller(deps: Deps, event: WebSocketEvent, action: ClientAction, messageBytes: number): Promise<Caller> {
+  const connection = await deps.connections.get(event.requestContext.connectionId);
   if (!connection) throw new ProtocolError('forbidden', 'this connection is not known (expired?): reconnect');
   if (!maySend(connection.role, action)) {
     throw new ProtocolError('forbidden', `a ${connection.role} connection may not send ${action}`);
   }
-  return connection;
+  return { ...connection, requestTime: event.requestContext.requestTimeEpoch, messageBytes };
 }
 
 /** Sends `error` to the caller. Best effort: a failure here is logged, never thrown over the original one. */

@@ -11,7 +11,7 @@ import { dockerFromHost } from '../../agent/docker/docker-client';
 import { startLocalCloud, type LocalCloud } from '../../infra/local/cloud';
 import { DynamoAgents } from '../../lambdas/adapters/dynamo-agents';
 import { createDocumentClient } from '../../lambdas/adapters/document-client';
-import { MAX_LINE_BYTES, type LogLine } from '../../protocol';
+import { MAX_LINE_BYTES, type CloudToViewer, type LogLine } from '../../protocol';
 import { ViewerClient } from '../support/viewer-client';
 
 const AGENT_ID = 'e2e-host';
@@ -121,9 +121,10 @@ describe('a container\'s lines, from Docker to the dashboard', () => {
     const first = await ViewerClient.connect(cloud.wsUrl, cloud.viewerToken);
     viewers.push(first);
     first.send({ action: 'inventory.get' });
+    // The answer may predate the agent's registration; the registration then arrives as `host`.
+    const hosts = (m: CloudToViewer) => (m.action === 'inventory' ? m.hosts : m.action === 'host' ? [m.host] : []);
     await first.waitFor((m) =>
-      m.action === 'inventory' &&
-      m.hosts.some((h) => h.agentId === AGENT_ID && h.online && h.containers.some((c) => c.id === container.id && c.state === 'running')),
+      hosts(m).some((h) => h.agentId === AGENT_ID && h.online && h.containers.some((c) => c.id === container.id && c.state === 'running')),
     );
 
     // The first viewer starts the stream: Docker's tail fills the empty buffer with phase 1.

@@ -109,6 +109,16 @@ describe('SidetailStack', () => {
       template.resourceCountIs('AWS::SecretsManager::Secret', 2);
     });
 
+    it.each(ROUTE_TABLE.filter((route) => route.routeKey !== '$connect').map((route) => route.routeKey))(
+      'keeps the connect tokens away from %s, which never checks them',
+      (routeKey) => {
+        const environment = environmentOf(routeKey);
+
+        expect(environment).not.toHaveProperty('AGENT_TOKEN');
+        expect(environment).not.toHaveProperty('VIEWER_TOKEN');
+      },
+    );
+
     it('defaults the buffer to 1000 lines for 24 hours', () => {
       defaults.allResourcesProperties('AWS::Lambda::Function', {
         Environment: { Variables: Match.objectLike({ BUFFER_LINES: '1000', BUFFER_TTL_SECONDS: '86400' }) },

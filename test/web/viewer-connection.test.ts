@@ -27,7 +27,7 @@ class FakeSocket {
 
 const web = { agentId: 'agent-1', containerId: 'web' };
 const db = { agentId: 'agent-1', containerId: 'db' };
-const inventory = JSON.stringify({ action: 'inventory', hosts: [] });
+const inventory = JSON.stringify({ action: 'inventory', hosts: [], done: true });
 
 describe('ViewerConnection', () => {
   let sockets: FakeSocket[];
@@ -118,7 +118,7 @@ describe('ViewerConnection', () => {
     latest().receive(new Uint8Array([1, 2]));
     latest().receive(inventory);
 
-    expect(messages).toEqual([{ action: 'inventory', hosts: [] }]);
+    expect(messages).toEqual([{ action: 'inventory', hosts: [], done: true }]);
     expect(warnings).toHaveLength(3);
     expect(warnings[0]).toMatch(/not JSON/);
     expect(connection.state.status).toBe('open');

@@ -118,6 +118,17 @@ describe('FrameDemuxer (multiplexed)', () => {
     expect(() => demuxer.push(Buffer.from('2024-01-02T03:04:05Z tty output'))).toThrow(DockerStreamFormatError);
   });
 
+  it.each([
+    ['whole', [Buffer.from('2024-01-02T03:04:05Z tty output')]],
+    ['split across chunks', [Buffer.from('2024-'), Buffer.from('01-02T03:04:05Z tty output')]],
+  ])('names the offending header bytes when the header arrives %s', (_case, chunks) => {
+    const demuxer = new FrameDemuxer('multiplexed', { piece: () => {} });
+
+    expect(() => chunks.forEach((chunk) => demuxer.push(chunk))).toThrow(
+      `unknown Docker stream type 50 in frame header ${Buffer.from('2024-01-').toString('hex')}`,
+    );
+  });
+
   it('ends a frame cut short by the end of the stream, and says the end was not clean', () => {
     const frame = muxFrame('stdout', 'abcdef');
 

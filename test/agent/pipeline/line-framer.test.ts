@@ -168,6 +168,66 @@ describe('LineFramer', () => {
     ]);
   });
 
+  it.each<StreamMode>(['multiplexed', 'raw'])(
+    'takes words that only look like a timestamp prefix as text, whatever byte the stream is cut at (%s)',
+    (mode) => {
+      const forty = 'x'.repeat(40);
+      const bytes = asDocker(mode, [
+        entry(ts(1), 'ok\n'),
+        Buffer.from('2024-01-02T03:04:05.000000001z lower-case zone\n'),
+        Buffer.from(`${forty} a word of forty bytes\n`),
+        Buffer.from(`${forty}y a word of forty-one bytes\n`),
+        Buffer.from('short\n'),
+        Buffer.from('Ünïcödé prefix\n'),
+      ]);
+      const expected = JSON.stringify(frame([bytes], mode));
+
+      const mismatches: number[] = [];
+      for (let offset = 0; offset <= bytes.length; offset++) {
+        if (JSON.stringify(frame(cutAt(bytes, offset), mode)) !== expected) mismatches.push(offset);
+      }
+
+      expect(mismatches).toEqual([]);
+      expect(JSON.parse(expected)).toEqual([
+        { ts: ts(1), stream: 'stdout', text: 'ok' },
+        { ts: ts(1), stream: 'stdout', text: '2024-01-02T03:04:05.000000001z lower-case zone' },
+        { ts: ts(1), stream: 'stdout', text: `${forty} a word of forty bytes` },
+        { ts: ts(1), stream: 'stdout', text: `${forty}y a word of forty-one bytes` },
+        { ts: ts(1), stream: 'stdout', text: 'short' },
+        { ts: ts(1), stream: 'stdout', text: 'Ünïcödé prefix' },
+      ]);
+    },
+  );
+
+  it.each([
+    ['another offset', '2024-01-02T04:04:05.5+01:00'],
+    ['no fraction', '2024-01-02T03:04:05Z'],
+  ])('reads a timestamp prefix with %s as it is written', (_case, stamp) => {
+    const bytes = muxFrame('stdout', entry(stamp, 'hello\n'));
+
+    expect(frame([bytes], 'multiplexed')).toEqual([{ ts: stamp, stream: 'stdout', text: 'hello' }]);
+  });
+
+  it.each<StreamMode>(['multiplexed', 'raw'])(
+    'cuts a line whose invalid bytes grow past the cap when decoded, whole or in pieces (%s)',
+    (mode) => {
+      // 8 invalid bytes fit a 10-byte cap, but decode to 8 U+FFFD of 3 bytes each.
+      const bytes = asDocker(mode, [entry(ts(1), Buffer.concat([Buffer.alloc(8, 0xff), Buffer.from('\r\n')])), entry(ts(2), 'ok\n')]);
+      const expected = [
+        { ts: ts(1), stream: 'stdout', text: '\uFFFD'.repeat(3), truncated: true },
+        { ts: ts(2), stream: 'stdout', text: 'ok' },
+      ];
+
+      const mismatches: number[] = [];
+      for (let offset = 0; offset <= bytes.length; offset++) {
+        if (JSON.stringify(frame(cutAt(bytes, offset), mode, { maxLineBytes: 10 })) !== JSON.stringify(expected)) mismatches.push(offset);
+      }
+
+      expect(frame([bytes], mode, { maxLineBytes: 10 })).toEqual(expected);
+      expect(mismatches).toEqual([]);
+    },
+  );
+
   it('keeps invalid UTF-8 as replacement characters, still within MAX_LINE_BYTES', () => {
     const bytes = muxFrame('stdout', entry(ts(1), Buffer.concat([Buffer.alloc(MAX_LINE_BYTES, 0xff), Buffer.from('\n')])));
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BatchDelivery, type DeliveryChannel } from '../../../agent/transport/batch-delivery';
-import type { AgentLogBatch, AgentToCloud } from '../../../protocol';
+import { encode, type AgentLogBatch, type AgentToCloud } from '../../../protocol';
 import { ts } from '../support/docker-bytes';
 import { RecordingLogger } from '../support/recording-logger';
 
@@ -9,11 +9,14 @@ class FakeChannel implements DeliveryChannel {
   connected = true;
   congested = false;
   readonly sent: AgentToCloud[] = [];
+  /** The JSON handed along with each message sent (undefined when none was). */
+  readonly encoded: (string | undefined)[] = [];
   private readonly drainListeners = new Set<() => void>();
 
-  send(message: AgentToCloud): boolean {
+  send(message: AgentToCloud, encoded?: string): boolean {
     if (!this.connected) return false;
     this.sent.push(message);
+    this.encoded.push(encoded);
     return true;
   }
 
@@ -69,6 +72,19 @@ describe('BatchDelivery', () => {
     delivery.acknowledge({ action: 'log.ack', containerId: 'c1', seq: 2 });
 
     expect(channel.sentSeqs).toEqual(['c1:2', 'c1:3']);
+  });
+
+  it('hands the channel each batch with its JSON, the same text on every resend', () => {
+    const sink = delivery.sinkFor('c1');
+    const first = batch('c1', 1, 2);
+    sink.send(first);
+    channel.connected = false;
+    delivery.pause();
+    channel.connected = true;
+    delivery.resume();
+
+    expect(channel.sent).toEqual([first, first]);
+    expect(channel.encoded).toEqual([encode(first), encode(first)]);
   });
 
   it('lets each container have its own batch in flight', () => {

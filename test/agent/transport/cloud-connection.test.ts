@@ -100,6 +100,19 @@ describe('CloudConnection', () => {
     ]);
   });
 
+  it('sends the JSON it is handed for a message, as it is', async () => {
+    cloud = await TestCloud.start();
+    connect(cloud.url);
+    await vi.waitFor(() => expect(connection!.connected).toBe(true));
+    const message = batch(1, 'ünïcödé');
+
+    const sent = connection!.send(message, encode(message));
+
+    expect(sent).toBe(true);
+    await vi.waitFor(() => expect(cloud!.last.messages).toHaveLength(2));
+    expect(cloud.last.messages[1]).toBe(encode(message));
+  });
+
   it('refuses to send a message above the 128 KB limit, and says so', async () => {
     cloud = await TestCloud.start();
     connect(cloud.url);

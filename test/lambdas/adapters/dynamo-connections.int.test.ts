@@ -8,7 +8,8 @@ import { DynamoSubscriptions } from '../../../lambdas/adapters/dynamo-subscripti
 import { connectionPk, subscriberKey, subscribersPk, VIEWERS_PK } from '../../../lambdas/adapters/keys';
 import { disconnect } from '../../../lambdas/domain/disconnect';
 import type { CloudToAgent, CloudToViewer } from '../../../protocol';
-import type { Deps } from '../../../lambdas/domain/ports';
+import { EncodedMessage } from '../../../lambdas/domain/encoded-message';
+import type { Deps, Outgoing } from '../../../lambdas/domain/ports';
 import { openLocalTable, T0, type LocalTable } from './local-table';
 
 const HOUR = 3_600_000;
@@ -16,6 +17,8 @@ const iso = new Date(T0).toISOString();
 
 let count = 0;
 const fresh = (prefix: string) => `${prefix}-${++count}`;
+const decoded = (message: Outgoing): CloudToAgent | CloudToViewer =>
+  message instanceof EncodedMessage ? (JSON.parse(message.text) as CloudToAgent | CloudToViewer) : message;
 const containerOf = (containerId: string, agentId = 'host-1'): ContainerRef => ({ agentId, containerId });
 
 describe('connections, subscriptions and agents on dynalite', () => {
@@ -56,13 +59,75 @@ describe('connections, subscriptions and agents on dynalite', () => {
 
   it('answers who watches a container with one query of that container alone', async () => {
     const [c1, c2] = [containerOf(fresh('c')), containerOf(fresh('c'))];
-    await subscriptions.add('v1', c1);
-    await subscriptions.add('v2', c1);
-    await subscriptions.add('v2', c2);
+    await subscriptions.add('v1', c1, T0);
+    await subscriptions.add('v2', c1, T0);
+    await subscriptions.add('v2', c2, T0);
 
     expect((await subscriptions.subscriberIds(c1)).sort()).toEqual(['v1', 'v2']);
     expect(await subscriptions.subscriberIds(c2)).toEqual(['v2']);
     expect(await subscriptions.hasSubscribers(containerOf(fresh('c')))).toBe(false);
+  });
+
+  it('stamps both subscription items with subscribedAt, the subscribe request time', async () => {
+    const viewer = fresh('viewer');
+    const container = containerOf(fresh('c'));
+
+    await subscriptions.add(viewer, container, T0 + 5);
+
+    expect(await table.partition(subscribersPk(container))).toEqual([expect.objectContaining({ subscribedAt: T0 + 5 })]);
+    expect(await table.partition(connectionPk(viewer))).toEqual([expect.objectContaining({ subscribedAt: T0 + 5 })]);
+  });
+
+  it('keeps a subscription when an unsubscribe sent before it is handled after it', async () => {
+    const viewer = fresh('viewer');
+    const container = containerOf(fresh('c'));
+    await subscriptions.add(viewer, container, T0 + 30);
+
+    const removed = await subscriptions.removeUnlessResubscribed(viewer, container, T0 + 20);
+
+    expect(removed).toBe(false);
+    expect(await subscriptions.subscriberIds(container)).toEqual([viewer]);
+    expect(await subscriptions.ofConnection(viewer)).toEqual([container]);
+  });
+
+  it.each([
+    ['made before the unsubscribe', T0 + 10],
+    ['made at the same millisecond', T0 + 20],
+  ])('deletes both items of a subscription %s', async (_name, subscribedAt) => {
+    const viewer = fresh('viewer');
+    const container = containerOf(fresh('c'));
+    await subscriptions.add(viewer, container, subscribedAt);
+
+    const removed = await subscriptions.removeUnlessResubscribed(viewer, container, T0 + 20);
+
+    expect(removed).toBe(true);
+    expect(await table.partition(subscribersPk(container))).toEqual([]);
+    expect(await table.partition(connectionPk(viewer))).toEqual([]);
+  });
+
+  it('treats unsubscribing from nothing as done', async () => {
+    expect(await subscriptions.removeUnlessResubscribed(fresh('viewer'), containerOf(fresh('c')), T0)).toBe(true);
+  });
+
+  it('does not let an older subscribe handled late lower a newer stamp', async () => {
+    const viewer = fresh('viewer');
+    const container = containerOf(fresh('c'));
+    await subscriptions.add(viewer, container, T0 + 30);
+    await subscriptions.add(viewer, container, T0 + 10);
+
+    expect(await subscriptions.removeUnlessResubscribed(viewer, container, T0 + 20)).toBe(false);
+    expect(await subscriptions.subscriberIds(container)).toEqual([viewer]);
+  });
+
+  it('removes a subscription unconditionally at clean-up, however new it is', async () => {
+    const viewer = fresh('viewer');
+    const container = containerOf(fresh('c'));
+    await subscriptions.add(viewer, container, T0 + 1_000_000);
+
+    await subscriptions.remove(viewer, container);
+
+    expect(await table.partition(subscribersPk(container))).toEqual([]);
+    expect(await table.partition(connectionPk(viewer))).toEqual([]);
   });
 
   it('finds a live subscriber behind expired ones, paging past them', async () => {
@@ -70,7 +135,7 @@ describe('connections, subscriptions and agents on dynalite', () => {
     for (const id of ['a-old', 'b-old', 'c-old']) {
       await table.client.send(new PutCommand({ TableName: table.tableName, Item: { ...subscriberKey(container, id), expiresAt: T0 / 1000 - 10 } }));
     }
-    await subscriptions.add('z-live', container);
+    await subscriptions.add('z-live', container, T0);
 
     expect(await subscriptions.hasSubscribers(container)).toBe(true);
     expect(await subscriptions.subscriberIds(container)).toEqual(['z-live']);
@@ -80,7 +145,7 @@ describe('connections, subscriptions and agents on dynalite', () => {
     const viewer = fresh('viewer');
     const container = containerOf(fresh('c'));
     await connections.add({ connectionId: viewer, role: 'viewer', connectedAt: iso });
-    await subscriptions.add(viewer, container);
+    await subscriptions.add(viewer, container, T0);
 
     table.setNow(T0 + 3 * HOUR + 1000);
 
@@ -98,16 +163,16 @@ describe('connections, subscriptions and agents on dynalite', () => {
     await connections.add({ connectionId: viewer, role: 'viewer', connectedAt: iso });
     await connections.add({ connectionId: other, role: 'viewer', connectedAt: iso });
     await agents.put({ agentId: 'host-1', hostName: 'h', agentVersion: '1', connectionId: agentConn, online: true, updatedAt: iso, containers: [] });
-    await subscriptions.add(viewer, alone);
-    await subscriptions.add(viewer, shared);
-    await subscriptions.add(other, shared);
+    await subscriptions.add(viewer, alone, T0);
+    await subscriptions.add(viewer, shared, T0);
+    await subscriptions.add(other, shared, T0);
     const sent: { connectionId: string; message: CloudToAgent | CloudToViewer }[] = [];
     const deps: Deps = {
       connections,
       subscriptions,
       agents,
       buffer: new DynamoLogBuffer(table, 60),
-      messenger: { send: async (connectionId, message) => (sent.push({ connectionId, message }), 'sent') },
+      messenger: { send: async (connectionId, message) => (sent.push({ connectionId, message: decoded(message) }), 'sent') },
       clock: table.clock,
       logger: { warn: () => {}, error: () => {} },
       settings: { bufferLines: 1000, agentToken: 'a', viewerToken: 'v' },

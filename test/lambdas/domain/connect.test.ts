@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ConnectionRefused } from '../../../lambdas/domain/authorize-connection';
+import { ConnectionRefused, TokensNotConfigured } from '../../../lambdas/domain/authorize-connection';
 import { connect } from '../../../lambdas/domain/connect';
 import { createWorld, NOW, type World } from './in-memory-deps';
 
@@ -24,6 +24,20 @@ describe('connect', () => {
     await connect(world, { connectionId: 'v', role: 'viewer', token: 'viewer-secret' });
 
     expect(await world.connections.viewerIds()).toEqual(['v']);
+  });
+
+  it.each([
+    ['no token at all', { agentToken: undefined, viewerToken: undefined }, /AGENT_TOKEN and VIEWER_TOKEN are not configured/],
+    ['no agent token', { agentToken: undefined }, /AGENT_TOKEN is not configured/],
+    ['no viewer token', { viewerToken: '' }, /VIEWER_TOKEN is not configured/],
+  ])('fails fast with TokensNotConfigured when it has %s, whoever connects, and records nothing', async (_name, settings, problem) => {
+    world = createWorld(settings);
+
+    const attempt = connect(world, { connectionId: 'c-1', role: 'viewer', token: 'viewer-secret' });
+
+    await expect(attempt).rejects.toBeInstanceOf(TokensNotConfigured);
+    await expect(attempt).rejects.toThrow(problem);
+    expect(await world.connections.get('c-1')).toBeUndefined();
   });
 
   it.each([

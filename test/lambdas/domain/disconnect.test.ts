@@ -23,14 +23,25 @@ describe('disconnect', () => {
     expect(world.messenger.to('agent-conn')).toEqual([{ action: 'log.stream.stop', containerId: 'c1' }]);
   });
 
+  it('starts a stream again when a viewer subscribed while its stop was on the way', async () => {
+    world.messenger.beforeSend = async (_connectionId, message) => {
+      if (message.action === 'log.stream.stop') await world.subscriptions.add('viewer-2', container('c1'));
+    };
+
+    await disconnect(world, 'viewer-1');
+
+    expect(world.messenger.to('agent-conn')).toEqual([
+      { action: 'log.stream.stop', containerId: 'c1' },
+      { action: 'log.stream.start', containerId: 'c1', tail: 1000 },
+    ]);
+  });
+
   it('marks a disconnected agent offline and tells every viewer', async () => {
     await disconnect(world, 'agent-conn');
 
     expect((await world.agents.get('host-1'))?.online).toBe(false);
     for (const id of ['viewer-1', 'viewer-2']) {
-      expect(world.messenger.to(id)).toEqual([
-        { action: 'inventory', hosts: [expect.objectContaining({ agentId: 'host-1', online: false })] },
-      ]);
+      expect(world.messenger.to(id)).toEqual([{ action: 'host', host: expect.objectContaining({ agentId: 'host-1', online: false }) }]);
     }
   });
 

@@ -2,6 +2,7 @@
  * In-memory fakes of the domain's own ports (lambdas/domain/ports.ts), with a shared journal of
  * what happened in which order, so specs can assert sequencing (e.g. subscription before history).
  */
+import { EncodedMessage } from '../../../lambdas/domain/encoded-message';
 import {
   containerKey,
   type CloudToAgent,
@@ -20,6 +21,7 @@ import type {
   LogBuffer,
   Logger,
   Messenger,
+  Outgoing,
   Subscriptions,
 } from '../../../lambdas/domain/ports';
 
@@ -53,21 +55,29 @@ export class FakeConnections implements Connections {
 }
 
 export class FakeSubscriptions implements Subscriptions {
-  /** containerKey → connection ids */
-  readonly byContainer = new Map<string, Set<string>>();
+  /** containerKey → connection id → subscribedAt */
+  readonly byContainer = new Map<string, Map<string, number>>();
   constructor(private readonly journal: string[]) {}
 
-  async add(connectionId: string, container: ContainerRef) {
+  /** Like the table's conditional put: a subscription stamped later is kept as it is. */
+  async add(connectionId: string, container: ContainerRef, subscribedAt = 0) {
     this.journal.push(`subscriptions.add ${connectionId} ${containerKey(container)}`);
-    const set = this.byContainer.get(containerKey(container)) ?? new Set();
-    set.add(connectionId);
-    this.byContainer.set(containerKey(container), set);
+    const subscribers = this.byContainer.get(containerKey(container)) ?? new Map<string, number>();
+    if ((subscribers.get(connectionId) ?? -Infinity) <= subscribedAt) subscribers.set(connectionId, subscribedAt);
+    this.byContainer.set(containerKey(container), subscribers);
   }
   async remove(connectionId: string, container: ContainerRef) {
     this.byContainer.get(containerKey(container))?.delete(connectionId);
   }
+  /** Like the table's conditional delete: only a subscription made at or before unsubscribeTime. */
+  async removeUnlessResubscribed(connectionId: string, container: ContainerRef, unsubscribeTime: number) {
+    const subscribedAt = this.byContainer.get(containerKey(container))?.get(connectionId);
+    if (subscribedAt !== undefined && subscribedAt > unsubscribeTime) return false;
+    await this.remove(connectionId, container);
+    return true;
+  }
   async subscriberIds(container: ContainerRef) {
-    return [...(this.byContainer.get(containerKey(container)) ?? [])];
+    return [...(this.byContainer.get(containerKey(container))?.keys() ?? [])];
   }
   async hasSubscribers(container: ContainerRef) {
     return (this.byContainer.get(containerKey(container))?.size ?? 0) > 0;
@@ -141,7 +151,10 @@ export class FakeLogBuffer implements LogBuffer {
 
 export interface Sent {
   readonly connectionId: string;
+  /** As the receiver would decode it. */
   readonly message: CloudToAgent | CloudToViewer;
+  /** What the domain handed the messenger (an EncodedMessage for broadcasts). */
+  readonly payload: Outgoing;
 }
 
 export class FakeMessenger implements Messenger {
@@ -150,13 +163,17 @@ export class FakeMessenger implements Messenger {
   readonly gone = new Set<string>();
   /** Connections whose sends throw. */
   readonly failing = new Set<string>();
+  /** Runs before each send is recorded: lets a spec interleave another request (a race). */
+  beforeSend?: (connectionId: string, message: CloudToAgent | CloudToViewer) => Promise<void>;
   constructor(private readonly journal: string[]) {}
 
-  async send(connectionId: string, message: CloudToAgent | CloudToViewer): Promise<Delivery> {
+  async send(connectionId: string, payload: Outgoing): Promise<Delivery> {
+    const message = payload instanceof EncodedMessage ? (JSON.parse(payload.text) as CloudToAgent | CloudToViewer) : payload;
     this.journal.push(`send ${connectionId} ${message.action}`);
+    await this.beforeSend?.(connectionId, message);
     if (this.failing.has(connectionId)) throw new Error(`connection ${connectionId} is broken`);
     if (this.gone.has(connectionId)) return 'gone';
-    this.sent.push({ connectionId, message });
+    this.sent.push({ connectionId, message, payload });
     return 'sent';
   }
   to(connectionId: string): (CloudToAgent | CloudToViewer)[] {

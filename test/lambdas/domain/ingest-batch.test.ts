@@ -1,9 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { MAX_BATCH_LINES, ProtocolError } from '../../../protocol';
+import { MAX_BATCH_BYTES, MAX_BATCH_LINES, ProtocolError } from '../../../protocol';
+import { EncodedMessage } from '../../../lambdas/domain/encoded-message';
 import { ingestBatch } from '../../../lambdas/domain/ingest-batch';
-import { addAgent, addViewer, container, createWorld, lines, type World } from './in-memory-deps';
+import { addAgent, addViewer, container, createWorld, lines, NOW, type World } from './in-memory-deps';
 
-const agent = { connectionId: 'agent-conn', role: 'agent', agentId: 'host-1' } as const;
+const agent = { connectionId: 'agent-conn', role: 'agent', requestTime: NOW, agentId: 'host-1' } as const;
 const batch = (first: number, last: number) => ({ action: 'log.batch', containerId: 'c1', lines: lines(first, last) }) as const;
 
 describe('ingestBatch', () => {
@@ -24,6 +25,27 @@ describe('ingestBatch', () => {
     for (const id of ['viewer-1', 'viewer-2', 'viewer-3']) {
       expect(world.messenger.to(id)).toEqual([{ action: 'log.batch', agentId: 'host-1', containerId: 'c1', lines: lines(1, 3) }]);
     }
+  });
+
+  it('encodes the broadcast once and posts the same text to every subscriber', async () => {
+    await ingestBatch(world, agent, batch(1, 3));
+
+    const payloads = new Set(world.messenger.sent.filter((s) => s.connectionId.startsWith('viewer')).map((s) => s.payload));
+    expect(payloads.size).toBe(1);
+    expect([...payloads][0]).toBeInstanceOf(EncodedMessage);
+  });
+
+  it('measures the batch by the size of the message as received', async () => {
+    const attempt = ingestBatch(world, { ...agent, messageBytes: MAX_BATCH_BYTES + 1 }, batch(1, 3));
+
+    await expect(attempt).rejects.toMatchObject({ code: 'too_large' });
+    expect(world.buffer.lines(container())).toEqual([]);
+  });
+
+  it('accepts a batch received at exactly MAX_BATCH_BYTES', async () => {
+    await ingestBatch(world, { ...agent, messageBytes: MAX_BATCH_BYTES }, batch(1, 3));
+
+    expect(world.buffer.lines(container())).toEqual(lines(1, 3));
   });
 
   it('removes a gone subscriber with all its items and still delivers to the others', async () => {
@@ -89,7 +111,7 @@ describe('ingestBatch', () => {
   });
 
   it('rejects a batch from an agent connection that has not registered, storing nothing', async () => {
-    const attempt = ingestBatch(world, { connectionId: 'agent-conn', role: 'agent' }, batch(1, 3));
+    const attempt = ingestBatch(world, { connectionId: 'agent-conn', role: 'agent', requestTime: NOW }, batch(1, 3));
 
     await expect(attempt).rejects.toBeInstanceOf(ProtocolError);
     await expect(attempt).rejects.toMatchObject({ code: 'not_registered' });

@@ -15,17 +15,17 @@ describe('registerAgent', () => {
   });
 
   it('records the host online on this connection and tells every viewer', async () => {
-    await registerAgent(world, { connectionId: 'agent-conn', role: 'agent' }, register(['c1']));
+    await registerAgent(world, { connectionId: 'agent-conn', role: 'agent', requestTime: NOW }, register(['c1']));
 
     expect(await world.agents.get('host-1')).toMatchObject({ connectionId: 'agent-conn', online: true, hostName: 'box' });
     expect((await world.connections.get('agent-conn'))?.agentId).toBe('host-1');
     expect(world.messenger.to('viewer-1')).toEqual([
-      { action: 'inventory', hosts: [{ agentId: 'host-1', hostName: 'box', online: true, updatedAt: new Date(NOW).toISOString(), containers: [containerInfo('c1')] }] },
+      { action: 'host', host: { agentId: 'host-1', hostName: 'box', online: true, updatedAt: new Date(NOW).toISOString(), containers: [containerInfo('c1')] } },
     ]);
   });
 
   it('confirms the registration to the agent before anything else, so it may start sending batches', async () => {
-    await registerAgent(world, { connectionId: 'agent-conn', role: 'agent' }, register(['c1']));
+    await registerAgent(world, { connectionId: 'agent-conn', role: 'agent', requestTime: NOW }, register(['c1']));
 
     expect(world.messenger.to('agent-conn')).toEqual([{ action: 'agent.registered', agentId: 'host-1' }]);
   });
@@ -34,7 +34,7 @@ describe('registerAgent', () => {
     await world.subscriptions.add('viewer-1', container('c1'));
     world.messenger.gone.add('agent-conn');
 
-    await registerAgent(world, { connectionId: 'agent-conn', role: 'agent' }, register(['c1']));
+    await registerAgent(world, { connectionId: 'agent-conn', role: 'agent', requestTime: NOW }, register(['c1']));
 
     expect(world.messenger.to('agent-conn')).toEqual([]);
     expect(await world.agents.get('host-1')).toMatchObject({ online: false });
@@ -44,7 +44,7 @@ describe('registerAgent', () => {
     await world.subscriptions.add('viewer-1', container('c2'));
     await world.buffer.put(container('c2'), lines(1, 7));
 
-    await registerAgent(world, { connectionId: 'agent-conn', role: 'agent' }, register(['c1', 'c2']));
+    await registerAgent(world, { connectionId: 'agent-conn', role: 'agent', requestTime: NOW }, register(['c1', 'c2']));
 
     expect(world.messenger.to('agent-conn')).toEqual([
       { action: 'agent.registered', agentId: 'host-1' },
@@ -59,28 +59,28 @@ describe('updateInventory', () => {
     world = createWorld();
     await world.connections.add({ connectionId: 'agent-conn', role: 'agent', connectedAt: new Date(NOW).toISOString() });
     await addViewer(world, 'viewer-1');
-    await registerAgent(world, { connectionId: 'agent-conn', role: 'agent' }, register(['c1']));
+    await registerAgent(world, { connectionId: 'agent-conn', role: 'agent', requestTime: NOW }, register(['c1']));
     world.messenger.sent.length = 0;
   });
 
   it('replaces the container list and tells every viewer', async () => {
-    await updateInventory(world, { connectionId: 'agent-conn', role: 'agent', agentId: 'host-1' }, {
+    await updateInventory(world, { connectionId: 'agent-conn', role: 'agent', requestTime: NOW, agentId: 'host-1' }, {
       action: 'agent.inventory',
       containers: [containerInfo('c1'), containerInfo('c9')],
     });
 
     expect((await world.agents.get('host-1'))?.containers.map((c) => c.id)).toEqual(['c1', 'c9']);
-    expect(world.messenger.to('viewer-1')).toEqual([{ action: 'inventory', hosts: [expect.objectContaining({ containers: [containerInfo('c1'), containerInfo('c9')] })] }]);
+    expect(world.messenger.to('viewer-1')).toEqual([{ action: 'host', host: expect.objectContaining({ containers: [containerInfo('c1'), containerInfo('c9')] }) }]);
   });
 
   it('rejects an inventory before agent.register with not_registered', async () => {
-    const attempt = updateInventory(world, { connectionId: 'agent-conn', role: 'agent' }, { action: 'agent.inventory', containers: [] });
+    const attempt = updateInventory(world, { connectionId: 'agent-conn', role: 'agent', requestTime: NOW }, { action: 'agent.inventory', containers: [] });
 
     await expect(attempt).rejects.toMatchObject({ code: 'not_registered' });
   });
 
   it('ignores, with a warning, an inventory from a connection the agent has since replaced', async () => {
-    await updateInventory(world, { connectionId: 'stale-conn', role: 'agent', agentId: 'host-1' }, { action: 'agent.inventory', containers: [] });
+    await updateInventory(world, { connectionId: 'stale-conn', role: 'agent', requestTime: NOW, agentId: 'host-1' }, { action: 'agent.inventory', containers: [] });
 
     expect((await world.agents.get('host-1'))?.containers).toHaveLength(1);
     expect(world.messenger.sent).toEqual([]);

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { getInventory } from '../../../lambdas/domain/get-inventory';
 import { ping } from '../../../lambdas/domain/ping';
-import { addAgent, addViewer, createWorld } from './in-memory-deps';
+import { addAgent, addViewer, createWorld, NOW } from './in-memory-deps';
 
 describe('ping', () => {
   it.each(['agent', 'viewer'] as const)('answers a %s with pong', async (role) => {
     const world = createWorld();
 
-    await ping(world, { connectionId: 'c-1', role }, { action: 'ping' });
+    await ping(world, { connectionId: 'c-1', role, requestTime: NOW }, { action: 'ping' });
 
     expect(world.messenger.to('c-1')).toEqual([{ action: 'pong' }]);
   });
@@ -20,10 +20,10 @@ describe('getInventory', () => {
     await addAgent(world, 'host-2', 'a2', []);
     await addViewer(world, 'v');
 
-    await getInventory(world, { connectionId: 'v', role: 'viewer' }, { action: 'inventory.get' });
+    await getInventory(world, { connectionId: 'v', role: 'viewer', requestTime: NOW }, { action: 'inventory.get' });
 
     expect(world.messenger.to('v')).toEqual([
-      { action: 'inventory', hosts: [expect.objectContaining({ agentId: 'host-1' }), expect.objectContaining({ agentId: 'host-2', containers: [] })] },
+      { action: 'inventory', hosts: [expect.objectContaining({ agentId: 'host-1' }), expect.objectContaining({ agentId: 'host-2', containers: [] })], done: true },
     ]);
   });
 
@@ -32,7 +32,7 @@ describe('getInventory', () => {
     await addViewer(world, 'v');
     world.messenger.gone.add('v');
 
-    await getInventory(world, { connectionId: 'v', role: 'viewer' }, { action: 'inventory.get' });
+    await getInventory(world, { connectionId: 'v', role: 'viewer', requestTime: NOW }, { action: 'inventory.get' });
 
     expect(await world.connections.get('v')).toBeUndefined();
   });

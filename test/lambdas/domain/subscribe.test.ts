@@ -2,9 +2,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { byteLength, encode, MAX_MESSAGE_BYTES, ProtocolError, type LogHistory } from '../../../protocol';
 import { registerAgent } from '../../../lambdas/domain/register-agent';
 import { subscribe } from '../../../lambdas/domain/subscribe';
-import { addAgent, addViewer, container, containerInfo, createWorld, lines, type World } from './in-memory-deps';
+import { addAgent, addViewer, container, containerInfo, createWorld, lines, NOW, type World } from './in-memory-deps';
 
-const viewer = { connectionId: 'viewer-1', role: 'viewer' } as const;
+const viewer = { connectionId: 'viewer-1', role: 'viewer', requestTime: NOW } as const;
 const request = { action: 'log.subscribe', agentId: 'host-1', containerId: 'c1' } as const;
 
 describe('subscribe', () => {
@@ -27,6 +27,12 @@ describe('subscribe', () => {
       'send agent-conn log.stream.start',
     ]);
     expect(world.journal.indexOf('subscriptions.add viewer-1 host-1/c1')).toBeLessThan(world.journal.indexOf('buffer.read host-1/c1'));
+  });
+
+  it('stamps the subscription with the request time, so an older unsubscribe cannot delete it', async () => {
+    await subscribe(world, { ...viewer, requestTime: NOW + 42 }, request);
+
+    expect(world.subscriptions.byContainer.get('host-1/c1')?.get('viewer-1')).toBe(NOW + 42);
   });
 
   it('sends the buffered lines oldest first and a start that resumes after the newest one', async () => {
@@ -126,7 +132,7 @@ describe('subscribe', () => {
     expect(world.subscriptions.of('viewer-1')).toEqual(['host-1/c1']);
 
     await world.connections.add({ connectionId: 'agent-conn-2', role: 'agent', connectedAt: '2026-11-25T12:00:00.000Z' });
-    await registerAgent(world, { connectionId: 'agent-conn-2', role: 'agent' }, {
+    await registerAgent(world, { connectionId: 'agent-conn-2', role: 'agent', requestTime: NOW }, {
       action: 'agent.register',
       agentId: 'host-1',
       hostName: 'host-1.local',

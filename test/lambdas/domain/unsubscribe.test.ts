@@ -1,9 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { subscribe } from '../../../lambdas/domain/subscribe';
 import { unsubscribe } from '../../../lambdas/domain/unsubscribe';
-import { addAgent, addViewer, container, createWorld, type World } from './in-memory-deps';
+import { addAgent, addViewer, container, createWorld, lines, NOW, type World } from './in-memory-deps';
 
 const request = { action: 'log.unsubscribe', agentId: 'host-1', containerId: 'c1' } as const;
-const viewer = (connectionId: string) => ({ connectionId, role: 'viewer' }) as const;
+const viewer = (connectionId: string) => ({ connectionId, role: 'viewer', requestTime: NOW }) as const;
 
 describe('unsubscribe', () => {
   let world: World;
@@ -37,6 +38,43 @@ describe('unsubscribe', () => {
     await unsubscribe(world, viewer('viewer-2'), request);
 
     expect(world.messenger.sent).toEqual([]);
+  });
+
+  it('keeps a subscription made by a later subscribe that was handled before this unsubscribe, and stops nothing', async () => {
+    await unsubscribe(world, viewer('viewer-2'), request);
+    // viewer-1 sent unsubscribe at NOW + 10, then subscribe at NOW + 20; the subscribe ran first.
+    await subscribe(world, { connectionId: 'viewer-1', role: 'viewer', requestTime: NOW + 20 }, { ...request, action: 'log.subscribe' });
+    world.messenger.sent.length = 0;
+
+    await unsubscribe(world, { connectionId: 'viewer-1', role: 'viewer', requestTime: NOW + 10 }, request);
+
+    expect(world.subscriptions.of('viewer-1')).toEqual(['host-1/c1']);
+    expect(world.messenger.sent).toEqual([]);
+  });
+
+  it('removes a subscription made at or before the unsubscribe', async () => {
+    await world.subscriptions.add('viewer-1', container(), NOW + 10);
+
+    await unsubscribe(world, { connectionId: 'viewer-1', role: 'viewer', requestTime: NOW + 10 }, request);
+
+    expect(world.subscriptions.of('viewer-1')).toEqual([]);
+  });
+
+  it('starts the stream again when a viewer subscribed while the stop was on its way to the agent', async () => {
+    await world.buffer.put(container(), lines(1, 3));
+    await unsubscribe(world, viewer('viewer-1'), request);
+    // viewer-3's subscribe lands between our "anyone left?" check and the stop reaching the agent:
+    // its start may have overtaken our stop.
+    world.messenger.beforeSend = async (_connectionId, message) => {
+      if (message.action === 'log.stream.stop') await world.subscriptions.add('viewer-3', container(), NOW);
+    };
+
+    await unsubscribe(world, viewer('viewer-2'), request);
+
+    expect(world.messenger.to('agent-conn')).toEqual([
+      { action: 'log.stream.stop', containerId: 'c1' },
+      { action: 'log.stream.start', containerId: 'c1', tail: 1000, resume: { seq: 3, ts: lines(3, 3)[0]!.ts, textsAtTs: ['line 3'] } },
+    ]);
   });
 
   it('marks the agent offline when its connection turns out to be gone', async () => {

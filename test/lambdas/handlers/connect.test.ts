@@ -29,6 +29,16 @@ describe('$connect route', () => {
     expect(await world.connections.get('conn-1')).toBeUndefined();
   });
 
+  it('answers 500 and logs why when the function was deployed without the tokens', async () => {
+    world = createWorld({ agentToken: undefined, viewerToken: undefined });
+
+    expect(await connect({ role: 'viewer', token: 'viewer-secret' })).toEqual({ statusCode: 500 });
+    expect(world.logger.entries).toEqual([
+      expect.objectContaining({ level: 'error', context: expect.objectContaining({ error: expect.stringMatching(/TokensNotConfigured: .*AGENT_TOKEN/) }) }),
+    ]);
+    expect(await world.connections.get('conn-1')).toBeUndefined();
+  });
+
   it('returns 500 and logs when the connection cannot be stored', async () => {
     world.connections.add = async () => {
       throw new Error('throttled');

@@ -8,6 +8,7 @@ import { CLIENT_ACTIONS, type CloudToAgent, type CloudToViewer } from '../../../
 import { loadConfig } from '../../../lambdas/config';
 import { ManagementApiClients } from '../../../lambdas/adapters/management-api-clients';
 import { ManagementApiMessenger } from '../../../lambdas/adapters/management-api-messenger';
+import { EncodedMessage } from '../../../lambdas/domain/encoded-message';
 import { subscribersPk } from '../../../lambdas/adapters/keys';
 import { connectHandler } from '../../../lambdas/handlers/connect';
 import { defaultHandler } from '../../../lambdas/handlers/default';
@@ -145,9 +146,9 @@ describe('handlers behind the local gateway', () => {
     const viewer = await open('viewer', VIEWER_TOKEN);
     const agent = await registeredAgent();
     // The registration's broadcast: from here on the host is known.
-    expect(await viewer.next()).toMatchObject({ action: 'inventory', hosts: [{ agentId: 'host-1', online: true, containers: [container] }] });
+    expect(await viewer.next()).toMatchObject({ action: 'host', host: { agentId: 'host-1', online: true, containers: [container] } });
     viewer.send({ action: 'inventory.get' });
-    expect(await viewer.next()).toMatchObject({ action: 'inventory', hosts: [{ agentId: 'host-1' }] });
+    expect(await viewer.next()).toMatchObject({ action: 'inventory', hosts: [{ agentId: 'host-1' }], done: true });
 
     viewer.send({ action: 'log.subscribe', agentId: 'host-1', containerId: 'c1' });
     expect(await viewer.next()).toEqual({ action: 'log.history', agentId: 'host-1', containerId: 'c1', lines: [], done: true });
@@ -176,7 +177,7 @@ describe('handlers behind the local gateway', () => {
   it('removes a subscriber whose post answers 410, when its $disconnect never came', async () => {
     const viewer = await open('viewer', VIEWER_TOKEN);
     const agent = await registeredAgent();
-    expect(await viewer.next()).toMatchObject({ action: 'inventory' });
+    expect(await viewer.next()).toMatchObject({ action: 'host' });
     viewer.send({ action: 'log.subscribe', agentId: 'host-1', containerId: 'c1' });
     expect(await viewer.next()).toMatchObject({ action: 'log.history', done: true });
     expect(await agent.next()).toMatchObject({ action: 'log.stream.start' });
@@ -230,6 +231,16 @@ describe('ManagementApiMessenger against the local @connections API', () => {
 
     await client.close();
     expect(await messenger.send(connectionId, { action: 'pong' })).toBe('gone');
+  });
+
+  it('posts an encoded broadcast as its text, unchanged', async () => {
+    const messenger = new ManagementApiMessenger(clients.clientFor(gateway.connectionsEndpoint));
+    const client = await Client.open(gateway.wsUrl);
+    const message = { action: 'log.stream.stop', containerId: 'c1' } as const;
+
+    expect(await messenger.send(connected[0]!, EncodedMessage.of(message))).toBe('sent');
+    expect(await client.next()).toEqual(message);
+    await client.close();
   });
 
   it("answers 'gone' for a connection that never existed", async () => {

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { MAX_MESSAGE_BYTES } from '../../../protocol';
+import { MAX_BATCH_BYTES, MAX_MESSAGE_BYTES } from '../../../protocol';
 import { messageHandler } from '../../../lambdas/handlers/message-handler';
 import { addAgent, addViewer, container, createWorld, lines, type World } from '../domain/in-memory-deps';
 import { messageEvent } from './events';
@@ -92,6 +92,26 @@ describe('message route wrapper', () => {
 
     expect(result).toEqual({ statusCode: 500 });
     expect(world.logger.entries.map((e) => e.message)).toEqual(['message failed', 'could not send error to caller']);
+  });
+
+  it('hands the domain the time API Gateway received the message, which orders a viewer unsubscribe after its later subscribe', async () => {
+    const subscribe = messageEvent('log.subscribe', 'viewer-1', JSON.stringify({ action: 'log.subscribe', agentId: 'host-1', containerId: 'c1' }));
+    const unsubscribe = messageEvent('log.unsubscribe', 'viewer-1', JSON.stringify({ action: 'log.unsubscribe', agentId: 'host-1', containerId: 'c1' }));
+
+    await messageHandler('log.subscribe', () => world)({ ...subscribe, requestContext: { ...subscribe.requestContext, requestTimeEpoch: 2000 } });
+    await messageHandler('log.unsubscribe', () => world)({ ...unsubscribe, requestContext: { ...unsubscribe.requestContext, requestTimeEpoch: 1000 } });
+
+    expect(world.subscriptions.of('viewer-1')).toEqual(['host-1/c1']);
+  });
+
+  it('checks a batch against MAX_BATCH_BYTES by the size of the body as received', async () => {
+    // The schema drops the unknown field, so a re-encoded batch would look small; the body is not.
+    const body = JSON.stringify({ action: 'log.batch', containerId: 'c1', lines: lines(1, 2), padding: 'p'.repeat(MAX_BATCH_BYTES) });
+
+    await handle('log.batch', 'agent-conn', body);
+
+    expect(world.messenger.to('agent-conn')).toEqual([expect.objectContaining({ action: 'error', code: 'too_large' })]);
+    expect(world.buffer.lines(container())).toEqual([]);
   });
 
   it('reads a base64-encoded frame as its text', async () => {

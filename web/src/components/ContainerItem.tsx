@@ -1,4 +1,5 @@
 import type { ContainerInfo, HostInfo } from '../../../protocol';
+import { containerStatusLabel } from '../format/container-status';
 import { useSession } from '../session/session-context';
 import { displayName } from '../state/inventory-order';
 import { ContainerStateDot } from './ContainerStateDot';
@@ -11,6 +12,7 @@ export interface ContainerItemProps {
 export function ContainerItem(props: ContainerItemProps) {
   const session = useSession();
   const target = () => ({ agentId: props.host.agentId, containerId: props.container.id });
+  const status = () => containerStatusLabel(props.container, props.host);
 
   return (
     <li>
@@ -22,7 +24,7 @@ export function ContainerItem(props: ContainerItemProps) {
           'is-stopped': props.container.state !== 'running',
         }}
         aria-current={session.selection.isSelected(target()) ? 'true' : undefined}
-        title={`${displayName(props.container)} — ${props.container.image}\n${props.container.status}`}
+        title={`${displayName(props.container)} — ${props.container.image}\n${status().text}\n${status().title}`}
         onClick={() => session.select(target())}
       >
         <ContainerStateDot state={props.container.state} stale={!props.host.online} />

@@ -1,8 +1,10 @@
 import { createEffect, createMemo, onCleanup, Show } from 'solid-js';
 import type { ContainerRef } from '../../../protocol';
 import { useSession } from '../session/session-context';
+import { containerStatusLabel } from '../format/container-status';
 import { displayName } from '../state/inventory-order';
 import { filterRows, isFiltering } from '../state/line-filter';
+import { streamNotice } from '../state/stream-notice';
 import { ContainerStateDot } from './ContainerStateDot';
 import { FilterBox } from './FilterBox';
 import { LogView } from './LogView';
@@ -25,6 +27,7 @@ export function ContainerLogs(props: ContainerLogsProps) {
     return info ? displayName(info.container) : props.target.containerId.slice(0, 12);
   };
   const query = () => session.filter.query();
+  const notice = () => streamNotice({ connection: session.connection.state().status, host: found()?.host });
   createEffect(() => {
     document.title = `${name()} · Sidetail`;
   });
@@ -59,7 +62,9 @@ export function ContainerLogs(props: ContainerLogsProps) {
                 <span class="log-sep">·</span>
                 <span>{info().host.hostName}</span>
                 <span class="log-sep">·</span>
-                <span>{info().container.status}</span>
+                <span class="log-status" title={containerStatusLabel(info().container, info().host).title}>
+                  {containerStatusLabel(info().container, info().host).text}
+                </span>
               </span>
             )}
           </Show>
@@ -80,6 +85,13 @@ export function ContainerLogs(props: ContainerLogsProps) {
           <FilterBox query={query()} onQueryChange={(q) => session.filter.setQuery(q)} />
         </div>
       </header>
+      <Show when={notice()}>
+        {(text) => (
+          <p class="log-notice" role="status">
+            {text()}
+          </p>
+        )}
+      </Show>
       <LogView rows={visible()} query={query()} emptyText={emptyText()} />
     </section>
   );

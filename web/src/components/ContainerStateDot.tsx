@@ -10,7 +10,7 @@ export function ContainerStateDot(props: ContainerStateDotProps) {
     <span
       class="state-dot"
       classList={{ [`state-${props.stale ? 'unknown' : props.state}`]: true }}
-      title={props.stale ? `${props.state} (host offline)` : props.state}
+      title={props.stale ? `last seen ${props.state} (host offline)` : props.state}
       aria-label={props.state}
     />
   );

@@ -19,17 +19,15 @@ export function HostList() {
         </Show>
       </div>
       <Switch>
-        <Match when={!session.inventory.loaded()}>
-          <p class="sidebar-note">Waiting for the inventory…</p>
-        </Match>
-        <Match when={containerCount() === 0}>
-          <p class="sidebar-note">No containers yet.</p>
-        </Match>
+        {/* Hosts show as soon as the first chunk of a large inventory arrives. */}
         <Match when={containerCount() > 0}>
           <For each={session.inventory.hosts()}>
             {(host) => (
               <section class="host" classList={{ 'is-offline': !host.online }}>
-                <header class="host-header" title={`agent ${host.agentId} · updated ${host.updatedAt}`}>
+                <header
+                  class="host-header"
+                  title={`agent ${host.agentId} · ${host.online ? 'updated' : 'offline since'} ${host.updatedAt}`}
+                >
                   <span class="host-dot" classList={{ 'is-online': host.online }} aria-hidden="true" />
                   <span class="host-name">{host.hostName}</span>
                   <Show when={!host.online}>
@@ -43,6 +41,12 @@ export function HostList() {
               </section>
             )}
           </For>
+        </Match>
+        <Match when={!session.inventory.loaded()}>
+          <p class="sidebar-note">Waiting for the inventory…</p>
+        </Match>
+        <Match when={containerCount() === 0}>
+          <p class="sidebar-note">No containers yet.</p>
         </Match>
       </Switch>
     </nav>

@@ -46,7 +46,13 @@ export function createSession(options: SessionOptions): Session {
   const onMessage = (message: CloudToViewer): void => {
     switch (message.action) {
       case 'inventory':
-        inventory.setHosts(message.hosts);
+        // Chunks of one answer, or of an answer after a reconnect: upsert, never replace.
+        inventory.upsert(message.hosts);
+        if (message.done) inventory.markLoaded();
+        restoreSelection();
+        return;
+      case 'host':
+        inventory.upsert([message.host]);
         restoreSelection();
         return;
       case 'log.history':

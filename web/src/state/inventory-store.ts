@@ -1,13 +1,20 @@
-/** Hosts and their containers, as last reported by the cloud's `inventory` message. */
-import { createStore, reconcile } from 'solid-js/store';
+/**
+ * Hosts and their containers, as last reported by the cloud's `inventory` chunks and `host` updates.
+ * Hosts are kept across reconnects: the next inventory upserts them (see host-merge.ts).
+ */
+import { createStore, reconcile, unwrap } from 'solid-js/store';
 import { containerKey, type ContainerInfo, type ContainerRef, type HostInfo } from '../../../protocol';
+import { upsertHosts } from './host-merge';
 import { sortHosts } from './inventory-order';
 
 export interface InventoryStore {
-  /** False until the first `inventory` arrives. */
+  /** False until a complete inventory (its `done: true` chunk) has arrived once. */
   readonly loaded: () => boolean;
   readonly hosts: () => readonly HostInfo[];
-  setHosts(hosts: readonly HostInfo[]): void;
+  /** Upserts hosts by agentId, keeping whichever report of a host is newer. */
+  upsert(hosts: readonly HostInfo[]): void;
+  /** The last chunk of an inventory arrived. */
+  markLoaded(): void;
   find(ref: ContainerRef): { host: HostInfo; container: ContainerInfo } | undefined;
 }
 
@@ -16,9 +23,12 @@ export function createInventoryStore(): InventoryStore {
   return {
     loaded: () => state.loaded,
     hosts: () => state.hosts,
-    setHosts(hosts) {
+    upsert(hosts) {
+      const merged = upsertHosts(unwrap(state.hosts), hosts);
       // reconcile keeps unchanged hosts/containers identical, so their rows do not re-render.
-      setState('hosts', reconcile(sortHosts(hosts), { key: 'agentId' }));
+      setState('hosts', reconcile(sortHosts(merged), { key: 'agentId' }));
+    },
+    markLoaded() {
       setState('loaded', true);
     },
     find(ref) {

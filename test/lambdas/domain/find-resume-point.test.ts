@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { byteLength, encode, MAX_LINE_BYTES, MAX_MESSAGE_BYTES, type LogLine } from '../../../protocol';
+import { findResumePoint, MAX_RESUME_TEXTS_BYTES } from '../../../lambdas/domain/find-resume-point';
+import { streamStartMessage } from '../../../lambdas/domain/stream-start-message';
+import { container, createWorld, lines } from './in-memory-deps';
+
+const at = (second: number, nanos = '000000000') => `2026-11-25T11:00:${String(second).padStart(2, '0')}.${nanos}Z`;
+const line = (seq: number, ts: string, text = `line ${seq}`, stream: LogLine['stream'] = 'stdout'): LogLine => ({ seq, ts, stream, text });
+
+describe('findResumePoint', () => {
+  it('finds nothing in an empty buffer', async () => {
+    expect(await findResumePoint(createWorld().buffer, container())).toBeUndefined();
+  });
+
+  it('resumes from the highest ts of the newest batch when its last line is an earlier-stamped joined line', async () => {
+    const world = createWorld();
+    await world.buffer.put(container(), [line(1, at(1))]);
+    // seq 4 was joined from 16 KB pieces: it keeps its first piece's ts, earlier than stderr's seq 3.
+    await world.buffer.put(container(), [line(2, at(2)), line(3, at(5), 'err', 'stderr'), line(4, at(3), 'x'.repeat(100))]);
+
+    expect(await findResumePoint(world.buffer, container())).toEqual({ seq: 4, ts: at(5), textsAtTs: ['err'] });
+  });
+
+  it('compares timestamps to the nanosecond', async () => {
+    const world = createWorld();
+    await world.buffer.put(container(), [line(1, at(1, '000000002')), line(2, at(1, '000000001')), line(3, at(1, '000000002'), 'again')]);
+
+    expect(await findResumePoint(world.buffer, container())).toEqual({ seq: 3, ts: at(1, '000000002'), textsAtTs: ['line 1', 'again'] });
+  });
+
+  it('collects the texts at that ts from older batches too, oldest first', async () => {
+    const world = createWorld();
+    await world.buffer.put(container(), [line(1, at(1)), line(2, at(4), 'a')]);
+    await world.buffer.put(container(), [line(3, at(4), 'b'), line(4, at(2), 'joined')]);
+
+    expect(await findResumePoint(world.buffer, container())).toEqual({ seq: 4, ts: at(4), textsAtTs: ['a', 'b'] });
+  });
+
+  it('keeps the newest texts that fit when the texts at one ts would exceed the cap', async () => {
+    const world = createWorld();
+    const long = (seq: number) => `${seq}`.padEnd(MAX_LINE_BYTES, 'y');
+    for (let first = 1; first <= 10; first += 2) await world.buffer.put(container(), lines(first, first + 1, long, at(9)));
+
+    const resume = (await findResumePoint(world.buffer, container()))!;
+
+    expect(resume.seq).toBe(10);
+    expect(byteLength(JSON.stringify(resume.textsAtTs))).toBeLessThanOrEqual(MAX_RESUME_TEXTS_BYTES);
+    // Three 16 KB texts fit in 64 KB with their quotes and commas; a fourth would not.
+    expect(resume.textsAtTs).toEqual([8, 9, 10].map(long));
+  });
+
+  it('keeps log.stream.start far under the message limit however many lines share the ts', async () => {
+    const world = createWorld();
+    const long = (seq: number) => `${seq}`.padEnd(MAX_LINE_BYTES, 'z');
+    for (let first = 1; first <= 40; first += 4) await world.buffer.put(container(), lines(first, first + 3, long, at(9)));
+
+    const start = await streamStartMessage(world, container());
+
+    expect(byteLength(encode(start))).toBeLessThan(MAX_MESSAGE_BYTES / 2 + 1024);
+  });
+});
