@@ -126,7 +126,7 @@ export class SidetailAgent implements Agent {
         get connected() {
           return connection.connected && isRegistered();
         },
-        send: (message) => connection.send(message),
+        send: (message, encoded) => connection.send(message, encoded),
         isCongested: () => connection.isCongested(),
         onceDrained: (listener) => connection.onceDrained(listener),
       },
