@@ -3,32 +3,15 @@
  * that each stay under MAX_MESSAGE_BYTES (hosts packed greedily, the last one `done: true`, at
  * least one even with no hosts), and the `host` message for a single changed host.
  */
-import { byteLength, encode, MAX_MESSAGE_BYTES, type HostInfo, type HostUpdate, type Inventory } from '../../protocol';
+import { MAX_MESSAGE_BYTES, type HostInfo, type HostUpdate, type Inventory } from '../../protocol';
 import type { AgentRecord } from './ports';
+import { splitBySize } from './split-by-size';
 
 export function inventoryMessages(agents: readonly AgentRecord[], maxBytes = MAX_MESSAGE_BYTES): Inventory[] {
   const message = (hosts: HostInfo[], done: boolean): Inventory => ({ action: 'inventory', hosts, done });
-  // `"done":false` is the longer spelling, so this envelope size is an upper bound.
-  const envelopeBytes = byteLength(encode(message([], false)));
-
-  const chunks: HostInfo[][] = [];
-  let chunk: HostInfo[] = [];
-  let chunkBytes = envelopeBytes;
-  for (const agent of agents) {
-    const host = hostInfo(agent);
-    // +1 for the comma between hosts. A host always fits a message of its own: its container
-    // list is refused above MAX_INVENTORY_BYTES, well under the message limit.
-    const hostBytes = byteLength(JSON.stringify(host)) + 1;
-    if (chunk.length > 0 && chunkBytes + hostBytes >= maxBytes) {
-      chunks.push(chunk);
-      chunk = [];
-      chunkBytes = envelopeBytes;
-    }
-    chunk.push(host);
-    chunkBytes += hostBytes;
-  }
-  chunks.push(chunk);
-  return chunks.map((hosts, i) => message(hosts, i === chunks.length - 1));
+  // A host always fits a message of its own: its container list is refused above
+  // MAX_INVENTORY_BYTES, well under the message limit.
+  return splitBySize(agents.map(hostInfo), maxBytes, message);
 }
 
 export function hostMessage(agent: AgentRecord): HostUpdate {
