@@ -33,6 +33,18 @@ describe('agent', () => {
     return created;
   }
 
+  /** An agent registered with the test cloud, following container web1 because the cloud asked. */
+  async function followingWeb1(): Promise<FakeContainerSource> {
+    cloud = await TestCloud.start();
+    const source = new FakeContainerSource();
+    source.addContainer('web1');
+    withSource(source);
+    await vi.waitFor(() => expect(cloud!.last.actions).toEqual(['agent.register']));
+    cloud.last.send(JSON.stringify({ action: 'log.stream.start', containerId: 'web1', tail: 50 }));
+    await vi.waitFor(() => expect(source.follows).toHaveLength(1));
+    return source;
+  }
+
   describe('with the Docker socket missing', () => {
     it('says once that Docker is not reachable and how to fix it, keeps retrying, and still registers', async () => {
       cloud = await TestCloud.start();
@@ -103,19 +115,12 @@ describe('agent', () => {
   });
 
   it('follows a container on log.stream.start and sends its lines as log.batch', async () => {
-    cloud = await TestCloud.start();
-    const source = new FakeContainerSource();
-    source.addContainer('web1');
-    withSource(source);
-    await vi.waitFor(() => expect(cloud!.last.actions).toContain('agent.register'));
-
-    cloud.last.send(JSON.stringify({ action: 'log.stream.start', containerId: 'web1', tail: 50 }));
-    await vi.waitFor(() => expect(source.follows).toHaveLength(1));
+    const source = await followingWeb1();
     source.lastFollow('web1').stream.write(muxFrame('stdout', entry(ts(1), 'hello from web1\n')));
 
     await vi.waitFor(() => expect(cloud!.last.actions).toContain('log.batch'));
     expect(source.follows[0]!.options.from).toEqual({ tail: 50 });
-    expect(cloud.last.json.find((m) => m.action === 'log.batch')).toEqual({
+    expect(cloud!.last.json.find((m) => m.action === 'log.batch')).toEqual({
       action: 'log.batch',
       containerId: 'web1',
       lines: [{ seq: 1, ts: ts(1), stream: 'stdout', text: 'hello from web1' }],
@@ -123,13 +128,7 @@ describe('agent', () => {
   });
 
   it('sends a container\'s next batch only after the cloud acks the last, and resends an unacked batch after a reconnect', async () => {
-    cloud = await TestCloud.start();
-    const source = new FakeContainerSource();
-    source.addContainer('web1');
-    withSource(source);
-    await vi.waitFor(() => expect(cloud!.last.actions).toContain('agent.register'));
-    cloud.last.send(JSON.stringify({ action: 'log.stream.start', containerId: 'web1', tail: 50 }));
-    await vi.waitFor(() => expect(source.follows).toHaveLength(1));
+    const source = await followingWeb1();
     const stream = source.lastFollow('web1').stream;
     const batchSeqs = (): number[][] =>
       cloud!.last.json.filter((m) => m.action === 'log.batch').map((m) => (m as unknown as { lines: { seq: number }[] }).lines.map((l) => l.seq));
@@ -139,11 +138,11 @@ describe('agent', () => {
     stream.write(muxFrame('stdout', entry(ts(2), 'two\n')));
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(batchSeqs()).toEqual([[1]]);
-    cloud.last.send(JSON.stringify({ action: 'log.ack', containerId: 'web1', seq: 1 }));
+    cloud!.last.send(JSON.stringify({ action: 'log.ack', containerId: 'web1', seq: 1 }));
     await vi.waitFor(() => expect(batchSeqs()).toEqual([[1], [2]]));
 
-    const { port } = cloud;
-    await cloud.close();
+    const { port } = cloud!;
+    await cloud!.close();
     cloud = await TestCloud.start({ port });
 
     await vi.waitFor(() => expect(cloud!.connections[0]?.actions).toEqual(['agent.register', 'log.batch']));
@@ -237,20 +236,14 @@ describe('agent', () => {
   });
 
   it('registers again and resends the batch when the cloud answers not_registered', async () => {
-    cloud = await TestCloud.start();
-    const source = new FakeContainerSource();
-    source.addContainer('web1');
-    withSource(source);
-    await vi.waitFor(() => expect(cloud!.last.actions).toEqual(['agent.register']));
-    cloud.last.send(JSON.stringify({ action: 'log.stream.start', containerId: 'web1', tail: 50 }));
-    await vi.waitFor(() => expect(source.follows).toHaveLength(1));
+    const source = await followingWeb1();
     source.lastFollow('web1').stream.write(muxFrame('stdout', entry(ts(1), 'refused once\n')));
     await vi.waitFor(() => expect(cloud!.last.actions).toEqual(['agent.register', 'log.batch']));
 
-    cloud.last.send(JSON.stringify({ action: 'error', code: 'not_registered', message: 'register first', requestAction: 'log.batch' }));
+    cloud!.last.send(JSON.stringify({ action: 'error', code: 'not_registered', message: 'register first', requestAction: 'log.batch' }));
 
     await vi.waitFor(() => expect(cloud!.last.actions).toEqual(['agent.register', 'log.batch', 'agent.register', 'log.batch']));
-    const batches = cloud.last.json.filter((m) => m.action === 'log.batch');
+    const batches = cloud!.last.json.filter((m) => m.action === 'log.batch');
     expect(batches[1]).toEqual(batches[0]);
   });
 
