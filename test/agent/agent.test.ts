@@ -6,6 +6,7 @@ import { entry, muxFrame, ts } from './support/docker-bytes';
 import { FakeContainerSource } from './support/fake-container-source';
 import { RecordingLogger } from './support/recording-logger';
 import { TestCloud } from './support/test-cloud';
+import { eventually } from './support/eventually';
 
 const FAST = { dockerRetryMs: 30, batchDelayMs: 1, recheckDelayMs: 5, reconnect: { initialDelayMs: 20, maxDelayMs: 50 } };
 
@@ -39,9 +40,9 @@ describe('agent', () => {
     const source = new FakeContainerSource();
     source.addContainer('web1');
     withSource(source);
-    await vi.waitFor(() => expect(cloud!.last.actions).toEqual(['agent.register']));
+    await eventually(() => expect(cloud!.last.actions).toEqual(['agent.register']));
     cloud.last.send(JSON.stringify({ action: 'log.stream.start', containerId: 'web1', tail: 50 }));
-    await vi.waitFor(() => expect(source.follows).toHaveLength(1));
+    await eventually(() => expect(source.follows).toHaveLength(1));
     return source;
   }
 
@@ -61,7 +62,7 @@ describe('agent', () => {
       });
 
       agent.start();
-      await vi.waitFor(() => expect(cloud!.connections[0]?.actions).toEqual(['agent.register']));
+      await eventually(() => expect(cloud!.connections[0]?.actions).toEqual(['agent.register']));
       await new Promise((resolve) => setTimeout(resolve, 300));
 
       expect(logger.matching(/Docker is not reachable/)).toEqual([
@@ -77,12 +78,12 @@ describe('agent', () => {
     source.addContainer('web1', { name: 'web' });
     source.failure = unreachable('ECONNREFUSED', '/var/run/docker.sock');
     withSource(source);
-    await vi.waitFor(() => expect(source.calls).toBeGreaterThanOrEqual(4));
-    await vi.waitFor(() => expect(cloud!.connections[0]?.actions).toEqual(['agent.register']));
+    await eventually(() => expect(source.calls).toBeGreaterThanOrEqual(4));
+    await eventually(() => expect(cloud!.connections[0]?.actions).toEqual(['agent.register']));
 
     source.failure = undefined;
 
-    await vi.waitFor(() => expect(cloud!.last.actions).toEqual(['agent.register', 'agent.register']));
+    await eventually(() => expect(cloud!.last.actions).toEqual(['agent.register', 'agent.register']));
     expect(cloud.last.json[1]).toMatchObject({ containers: [{ id: 'web1', name: 'web' }] });
     expect(logger.matching(/Docker is not reachable/)).toHaveLength(1);
     expect(logger.matching(/^Docker is reachable again at unix:\/\/\/fake\/docker\.sock \(1 container\)\.$/)).toHaveLength(1);
@@ -92,11 +93,11 @@ describe('agent', () => {
     cloud = await TestCloud.start();
     const source = new FakeContainerSource();
     withSource(source);
-    await vi.waitFor(() => expect(source.eventStreams).toHaveLength(1));
+    await eventually(() => expect(source.eventStreams).toHaveLength(1));
 
     source.failure = unreachable('ECONNREFUSED', '/var/run/docker.sock');
     source.eventStreams[0]!.end();
-    await vi.waitFor(() => expect(source.calls).toBeGreaterThanOrEqual(6));
+    await eventually(() => expect(source.calls).toBeGreaterThanOrEqual(6));
 
     expect(logger.matching(/Docker is not reachable/)).toHaveLength(1);
   });
@@ -105,11 +106,11 @@ describe('agent', () => {
     cloud = await TestCloud.start();
     const source = new FakeContainerSource();
     withSource(source);
-    await vi.waitFor(() => expect(source.eventStreams).toHaveLength(1));
+    await eventually(() => expect(source.eventStreams).toHaveLength(1));
 
     source.eventStreams[0]!.end();
 
-    await vi.waitFor(() => expect(source.eventStreams).toHaveLength(2));
+    await eventually(() => expect(source.eventStreams).toHaveLength(2));
     expect(logger.matching(/Docker is not reachable/)).toEqual([]);
     expect(logger.matching(/Docker is reachable/)).toHaveLength(1);
   });
@@ -118,7 +119,7 @@ describe('agent', () => {
     const source = await followingWeb1();
     source.lastFollow('web1').stream.write(muxFrame('stdout', entry(ts(1), 'hello from web1\n')));
 
-    await vi.waitFor(() => expect(cloud!.last.actions).toContain('log.batch'));
+    await eventually(() => expect(cloud!.last.actions).toContain('log.batch'));
     expect(source.follows[0]!.options.from).toEqual({ tail: 50 });
     expect(cloud!.last.json.find((m) => m.action === 'log.batch')).toEqual({
       action: 'log.batch',
@@ -134,18 +135,18 @@ describe('agent', () => {
       cloud!.last.json.filter((m) => m.action === 'log.batch').map((m) => (m as unknown as { lines: { seq: number }[] }).lines.map((l) => l.seq));
 
     stream.write(muxFrame('stdout', entry(ts(1), 'one\n')));
-    await vi.waitFor(() => expect(batchSeqs()).toEqual([[1]]));
+    await eventually(() => expect(batchSeqs()).toEqual([[1]]));
     stream.write(muxFrame('stdout', entry(ts(2), 'two\n')));
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(batchSeqs()).toEqual([[1]]);
     cloud!.last.send(JSON.stringify({ action: 'log.ack', containerId: 'web1', seq: 1 }));
-    await vi.waitFor(() => expect(batchSeqs()).toEqual([[1], [2]]));
+    await eventually(() => expect(batchSeqs()).toEqual([[1], [2]]));
 
     const { port } = cloud!;
     await cloud!.close();
     cloud = await TestCloud.start({ port });
 
-    await vi.waitFor(() => expect(cloud!.connections[0]?.actions).toEqual(['agent.register', 'log.batch']));
+    await eventually(() => expect(cloud!.connections[0]?.actions).toEqual(['agent.register', 'log.batch']));
     expect(batchSeqs()).toEqual([[2]]);
   });
 
@@ -154,15 +155,15 @@ describe('agent', () => {
     const source = new FakeContainerSource();
     source.addContainer('web1');
     withSource(source);
-    await vi.waitFor(() => expect(cloud!.last.actions).toContain('agent.register'));
+    await eventually(() => expect(cloud!.last.actions).toContain('agent.register'));
     const start = JSON.stringify({ action: 'log.stream.start', containerId: 'web1', tail: 50 });
 
     cloud.last.send(start);
     cloud.last.send(start);
-    await vi.waitFor(() => expect(source.follows).toHaveLength(1));
+    await eventually(() => expect(source.follows).toHaveLength(1));
     cloud.last.send(JSON.stringify({ action: 'log.stream.stop', containerId: 'web1' }));
 
-    await vi.waitFor(() => expect(source.follows[0]!.stream.destroyed).toBe(true));
+    await eventually(() => expect(source.follows[0]!.stream.destroyed).toBe(true));
     expect(source.follows).toHaveLength(1);
   });
 
@@ -171,22 +172,22 @@ describe('agent', () => {
     const source = new FakeContainerSource();
     source.addContainer('web1');
     withSource(source);
-    await vi.waitFor(() => expect(source.eventStreams).toHaveLength(1));
-    await vi.waitFor(() => expect(cloud!.last.actions).toContain('agent.register'));
+    await eventually(() => expect(source.eventStreams).toHaveLength(1));
+    await eventually(() => expect(cloud!.last.actions).toContain('agent.register'));
     cloud.last.send(JSON.stringify({ action: 'log.stream.start', containerId: 'web1', tail: 50 }));
-    await vi.waitFor(() => expect(source.follows).toHaveLength(1));
+    await eventually(() => expect(source.follows).toHaveLength(1));
     source.containers.get('web1')!.running = false;
     source.lastFollow('web1').stream.end(muxFrame('stdout', entry(ts(1), 'before restart\n')));
-    await vi.waitFor(() => expect(cloud!.last.actions).toContain('log.batch'));
+    await eventually(() => expect(cloud!.last.actions).toContain('log.batch'));
 
     source.addContainer('db1');
     source.emit({ action: 'create', containerId: 'db1' });
     source.containers.get('web1')!.running = true;
     source.emit({ action: 'start', containerId: 'web1' });
 
-    await vi.waitFor(() => expect(source.follows).toHaveLength(2));
+    await eventually(() => expect(source.follows).toHaveLength(2));
     expect(source.follows[1]!.options.from).toEqual({ since: ts(1) });
-    await vi.waitFor(() => expect(cloud!.last.actions).toContain('agent.inventory'));
+    await eventually(() => expect(cloud!.last.actions).toContain('agent.inventory'));
     const inventory = cloud.last.json.find((m) => m.action === 'agent.inventory') as unknown as { containers: { id: string }[] };
     expect(inventory.containers.map((c) => c.id)).toEqual(['web1', 'db1']);
   });
@@ -194,11 +195,11 @@ describe('agent', () => {
   it('logs an error the cloud sends back', async () => {
     cloud = await TestCloud.start();
     withSource(new FakeContainerSource());
-    await vi.waitFor(() => expect(cloud!.last.actions).toContain('agent.register'));
+    await eventually(() => expect(cloud!.last.actions).toContain('agent.register'));
 
     cloud.last.send(JSON.stringify({ action: 'error', code: 'malformed', message: 'invalid message: lines', requestAction: 'log.batch' }));
 
-    await vi.waitFor(() => expect(logger.matching(/^The cloud rejected log\.batch \(malformed\): invalid message: lines$/)).toHaveLength(1));
+    await eventually(() => expect(logger.matching(/^The cloud rejected log\.batch \(malformed\): invalid message: lines$/)).toHaveLength(1));
   });
 
   it('holds batches until the cloud confirms the registration, since the cloud may handle a batch before the register', async () => {
@@ -207,16 +208,16 @@ describe('agent', () => {
     const source = new FakeContainerSource();
     source.addContainer('web1');
     withSource(source);
-    await vi.waitFor(() => expect(cloud!.last.actions).toEqual(['agent.register']));
+    await eventually(() => expect(cloud!.last.actions).toEqual(['agent.register']));
     cloud.last.send(JSON.stringify({ action: 'log.stream.start', containerId: 'web1', tail: 50 }));
-    await vi.waitFor(() => expect(source.follows).toHaveLength(1));
+    await eventually(() => expect(source.follows).toHaveLength(1));
     source.lastFollow('web1').stream.write(muxFrame('stdout', entry(ts(1), 'early\n')));
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(cloud.last.actions).toEqual(['agent.register']);
 
     cloud.last.send(JSON.stringify({ action: 'agent.registered', agentId: 'box-1' }));
 
-    await vi.waitFor(() => expect(cloud!.last.actions).toEqual(['agent.register', 'log.batch']));
+    await eventually(() => expect(cloud!.last.actions).toEqual(['agent.register', 'log.batch']));
   });
 
   it('registers again when the cloud leaves a registration unanswered (a failed Lambda answers nothing)', async () => {
@@ -229,20 +230,20 @@ describe('agent', () => {
     });
     agent.start();
 
-    await vi.waitFor(() => expect(cloud!.last.actions).toEqual(['agent.register', 'agent.register']));
+    await eventually(() => expect(cloud!.last.actions).toEqual(['agent.register', 'agent.register']));
     cloud.confirmsRegistrations = true;
-    await vi.waitFor(() => expect(cloud!.last.actions.length).toBeGreaterThanOrEqual(3));
+    await eventually(() => expect(cloud!.last.actions.length).toBeGreaterThanOrEqual(3));
     expect(logger.matching(/No agent\.registered within 0\.1s/).length).toBeGreaterThanOrEqual(2);
   });
 
   it('registers again and resends the batch when the cloud answers not_registered', async () => {
     const source = await followingWeb1();
     source.lastFollow('web1').stream.write(muxFrame('stdout', entry(ts(1), 'refused once\n')));
-    await vi.waitFor(() => expect(cloud!.last.actions).toEqual(['agent.register', 'log.batch']));
+    await eventually(() => expect(cloud!.last.actions).toEqual(['agent.register', 'log.batch']));
 
     cloud!.last.send(JSON.stringify({ action: 'error', code: 'not_registered', message: 'register first', requestAction: 'log.batch' }));
 
-    await vi.waitFor(() => expect(cloud!.last.actions).toEqual(['agent.register', 'log.batch', 'agent.register', 'log.batch']));
+    await eventually(() => expect(cloud!.last.actions).toEqual(['agent.register', 'log.batch', 'agent.register', 'log.batch']));
     const batches = cloud!.last.json.filter((m) => m.action === 'log.batch');
     expect(batches[1]).toEqual(batches[0]);
   });
@@ -252,13 +253,13 @@ describe('agent', () => {
     const source = new FakeContainerSource();
     source.addContainer('web1');
     const running = withSource(source);
-    await vi.waitFor(() => expect(cloud!.last.actions).toContain('agent.register'));
+    await eventually(() => expect(cloud!.last.actions).toContain('agent.register'));
     cloud.last.send(JSON.stringify({ action: 'log.stream.start', containerId: 'web1', tail: 50 }));
-    await vi.waitFor(() => expect(source.follows).toHaveLength(1));
+    await eventually(() => expect(source.follows).toHaveLength(1));
 
     await running.stop();
 
     expect(source.follows[0]!.stream.destroyed).toBe(true);
-    await vi.waitFor(() => expect(cloud!.last.closeCode).toBe(1000));
+    await eventually(() => expect(cloud!.last.closeCode).toBe(1000));
   });
 });

@@ -4,6 +4,7 @@ import { entry, muxFrame, ts } from '../support/docker-bytes';
 import { FakeContainerSource } from '../support/fake-container-source';
 import { RecordingLogger } from '../support/recording-logger';
 import { RecordingSink } from '../support/recording-sink';
+import { eventually } from '../support/eventually';
 
 const ID = 'web1';
 
@@ -31,7 +32,7 @@ describe('LogFollower', () => {
   }
 
   async function followed(count: number): Promise<void> {
-    await vi.waitFor(() => expect(source.follows).toHaveLength(count));
+    await eventually(() => expect(source.follows).toHaveLength(count));
   }
 
   it('follows with `tail`, and sends the lines numbered from 1 in log.batch messages', async () => {
@@ -42,7 +43,7 @@ describe('LogFollower', () => {
       Buffer.concat([muxFrame('stdout', entry(ts(1), 'hello\n')), muxFrame('stderr', entry(ts(2), 'oops\n'))]),
     );
 
-    await vi.waitFor(() => expect(sink.lines).toHaveLength(2));
+    await eventually(() => expect(sink.lines).toHaveLength(2));
     expect(source.follows[0]!.options.from).toEqual({ tail: 100 });
     expect(sink.batches[0]).toEqual({
       action: 'log.batch',
@@ -66,7 +67,7 @@ describe('LogFollower', () => {
       ]),
     );
 
-    await vi.waitFor(() => expect(sink.lines).toHaveLength(2));
+    await eventually(() => expect(sink.lines).toHaveLength(2));
     expect(source.follows[0]!.options.from).toEqual({ since: ts(5) });
     expect(sink.lines).toEqual([
       { seq: 42, ts: ts(5), stream: 'stdout', text: 'GET /about 200' },
@@ -81,7 +82,7 @@ describe('LogFollower', () => {
 
     source.lastFollow('tty1').stream.write(Buffer.from(`${ts(1)} $ ls\r\n${ts(2)} a  b\r\n`));
 
-    await vi.waitFor(() => expect(sink.lines.map((l) => l.text)).toEqual(['$ ls', 'a  b']));
+    await eventually(() => expect(sink.lines.map((l) => l.text)).toEqual(['$ ls', 'a  b']));
   });
 
   it('when the container stops and starts again, continues after the last line sent, without repeats', async () => {
@@ -90,8 +91,8 @@ describe('LogFollower', () => {
     source.containers.get(ID)!.running = false;
     const first = source.lastFollow(ID).stream;
     first.end(Buffer.concat([muxFrame('stdout', entry(ts(1), 'one\n')), muxFrame('stdout', entry(ts(2), 'two\n')), muxFrame('stderr', entry(ts(2), 'bye\n'))]));
-    await vi.waitFor(() => expect(follower!.state).toBe('ended'));
-    await vi.waitFor(() => expect(sink.lines).toHaveLength(3));
+    await eventually(() => expect(follower!.state).toBe('ended'));
+    await eventually(() => expect(sink.lines).toHaveLength(3));
 
     source.containers.get(ID)!.running = true;
     follower!.containerStarted();
@@ -105,7 +106,7 @@ describe('LogFollower', () => {
       ]),
     );
 
-    await vi.waitFor(() => expect(sink.lines).toHaveLength(4));
+    await eventually(() => expect(sink.lines).toHaveLength(4));
     expect(source.follows[1]!.options.from).toEqual({ since: ts(2) });
     expect(sink.lines.map((l) => [l.seq, l.text])).toEqual([
       [1, 'one'],
@@ -122,7 +123,7 @@ describe('LogFollower', () => {
 
     source.lastFollow(ID).stream.end(muxFrame('stdout', entry(ts(1), 'half a li')));
 
-    await vi.waitFor(() => expect(sink.lines).toEqual([{ seq: 1, ts: ts(1), stream: 'stdout', text: 'half a li' }]));
+    await eventually(() => expect(sink.lines).toEqual([{ seq: 1, ts: ts(1), stream: 'stdout', text: 'half a li' }]));
   });
 
   it('follows again by itself when the stream ends but the container still runs', async () => {
@@ -154,7 +155,7 @@ describe('LogFollower', () => {
     await followed(1);
     const stream = source.lastFollow(ID).stream;
     stream.write(muxFrame('stdout', entry(ts(1), 'last words\n')));
-    await vi.waitFor(() => expect(follower!.lastSeq).toBe(1));
+    await eventually(() => expect(follower!.lastSeq).toBe(1));
 
     follower!.stop();
 
@@ -170,7 +171,7 @@ describe('LogFollower', () => {
     sink.congested = true;
 
     stream.write(muxFrame('stdout', entry(ts(1), 'a\n')));
-    await vi.waitFor(() => expect(stream.isPaused()).toBe(true));
+    await eventually(() => expect(stream.isPaused()).toBe(true));
     sink.drain();
 
     expect(stream.isPaused()).toBe(false);
@@ -179,7 +180,7 @@ describe('LogFollower', () => {
   it('warns once and stays idle when the container does not exist', async () => {
     follow({ tail: 100 }, 'ghost');
 
-    await vi.waitFor(() => expect(logger.matching(/ghost.*does not exist/)).toHaveLength(1));
+    await eventually(() => expect(logger.matching(/ghost.*does not exist/)).toHaveLength(1));
     expect(follower!.state).toBe('ended');
   });
 
@@ -189,7 +190,7 @@ describe('LogFollower', () => {
 
     source.lastFollow(ID).stream.write(Buffer.from('\x07garbage that is no frame header'));
 
-    await vi.waitFor(() => expect(logger.matching(/Stopped following container web1: unknown Docker stream type 7/)).toHaveLength(1));
+    await eventually(() => expect(logger.matching(/Stopped following container web1: unknown Docker stream type 7/)).toHaveLength(1));
     expect(follower!.state).toBe('ended');
   });
 });

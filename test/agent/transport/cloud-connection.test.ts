@@ -11,6 +11,7 @@ import {
 import { RecordingLogger } from '../support/recording-logger';
 import { TestCloud, freePort } from '../support/test-cloud';
 import { ts } from '../support/docker-bytes';
+import { eventually } from '../support/eventually';
 
 const REGISTER: AgentRegister = { action: 'agent.register', agentId: 'box-1', hostName: 'box-1', agentVersion: '0.1.0', containers: [] };
 
@@ -55,7 +56,7 @@ describe('CloudConnection', () => {
     cloud = await TestCloud.start();
     connect(cloud.url);
 
-    await vi.waitFor(() => expect(cloud!.connections[0]?.messages).toHaveLength(1));
+    await eventually(() => expect(cloud!.connections[0]?.messages).toHaveLength(1));
 
     const [first] = cloud.connections;
     expect(first!.query.get('role')).toBe('agent');
@@ -66,7 +67,7 @@ describe('CloudConnection', () => {
   it('fragments a 100 KB message into frames of at most 32 KB that the server reassembles whole', async () => {
     cloud = await TestCloud.start();
     connect(cloud.url);
-    await vi.waitFor(() => expect(connection!.connected).toBe(true));
+    await eventually(() => expect(connection!.connected).toBe(true));
     // Multibyte text, so that cuts fall next to character boundaries too.
     const big = batch(1, 'ab€𝄞'.repeat(11_500));
     const encoded = encode(big);
@@ -74,7 +75,7 @@ describe('CloudConnection', () => {
 
     connection!.send(big);
 
-    await vi.waitFor(() => expect(cloud!.last.messages).toHaveLength(2));
+    await eventually(() => expect(cloud!.last.messages).toHaveLength(2));
     expect(cloud.last.messages[1]).toBe(encoded);
     const frames = cloud.last.recorder.dataFrames.slice(1);
     expect(frames.length).toBe(Math.ceil(Buffer.byteLength(encoded) / FRAME_PAYLOAD_BYTES));
@@ -89,11 +90,11 @@ describe('CloudConnection', () => {
   it('sends a message that fits one frame as one frame', async () => {
     cloud = await TestCloud.start();
     connect(cloud.url);
-    await vi.waitFor(() => expect(connection!.connected).toBe(true));
+    await eventually(() => expect(connection!.connected).toBe(true));
 
     connection!.send(batch(1));
 
-    await vi.waitFor(() => expect(cloud!.last.messages).toHaveLength(2));
+    await eventually(() => expect(cloud!.last.messages).toHaveLength(2));
     expect(cloud.last.recorder.dataFrames.map((f) => [f.opcode, f.fin])).toEqual([
       [1, true],
       [1, true],
@@ -103,20 +104,20 @@ describe('CloudConnection', () => {
   it('sends the JSON it is handed for a message, as it is', async () => {
     cloud = await TestCloud.start();
     connect(cloud.url);
-    await vi.waitFor(() => expect(connection!.connected).toBe(true));
+    await eventually(() => expect(connection!.connected).toBe(true));
     const message = batch(1, 'ünïcödé');
 
     const sent = connection!.send(message, encode(message));
 
     expect(sent).toBe(true);
-    await vi.waitFor(() => expect(cloud!.last.messages).toHaveLength(2));
+    await eventually(() => expect(cloud!.last.messages).toHaveLength(2));
     expect(cloud.last.messages[1]).toBe(encode(message));
   });
 
   it('refuses to send a message above the 128 KB limit, and says so', async () => {
     cloud = await TestCloud.start();
     connect(cloud.url);
-    await vi.waitFor(() => expect(connection!.connected).toBe(true));
+    await eventually(() => expect(connection!.connected).toBe(true));
 
     const sent = connection!.send(batch(1, 'x'.repeat(MAX_MESSAGE_BYTES)));
 
@@ -129,16 +130,16 @@ describe('CloudConnection', () => {
     const opened = vi.fn();
     const closed = vi.fn();
     connect(cloud.url, { onOpen: opened, onClose: closed });
-    await vi.waitFor(() => expect(connection!.connected).toBe(true));
+    await eventually(() => expect(connection!.connected).toBe(true));
     const { port } = cloud;
 
     await cloud.close();
-    await vi.waitFor(() => expect(connection!.connected).toBe(false));
+    await eventually(() => expect(connection!.connected).toBe(false));
     const sentWhileDown = connection!.send(batch(1));
     cloud = await TestCloud.start({ port });
 
     await connections(1);
-    await vi.waitFor(() => expect(opened).toHaveBeenCalledTimes(2));
+    await eventually(() => expect(opened).toHaveBeenCalledTimes(2));
     expect(sentWhileDown).toBe(false);
     expect(closed).toHaveBeenCalledTimes(1);
     expect(cloud.last.json).toEqual([REGISTER]);
@@ -148,21 +149,21 @@ describe('CloudConnection', () => {
   it('keeps retrying while the cloud is not there, saying so once, and connects when it comes', async () => {
     const port = await freePort();
     connect(`ws://127.0.0.1:${port}/local`, { backoff: { initialDelayMs: 10, maxDelayMs: 20 } });
-    await vi.waitFor(() => expect(logger.matching(/Cannot connect/).length).toBe(1));
+    await eventually(() => expect(logger.matching(/Cannot connect/).length).toBe(1));
     await new Promise((resolve) => setTimeout(resolve, 150));
 
     cloud = await TestCloud.start({ port });
     await connections(1);
 
     expect(logger.matching(/Cannot connect to ws:\/\/127\.0\.0\.1:\d+\/local \(connect ECONNREFUSED/)).toHaveLength(1);
-    await vi.waitFor(() => expect(logger.matching(/^Connected to ws:\/\/127\.0\.0\.1:\d+\/local\.$/)).toHaveLength(1));
+    await eventually(() => expect(logger.matching(/^Connected to ws:\/\/127\.0\.0\.1:\d+\/local\.$/)).toHaveLength(1));
   });
 
   it('explains a refused token without ever logging it', async () => {
     cloud = await TestCloud.start({ refuseWith: 401 });
     connect(cloud.url);
 
-    await vi.waitFor(() => expect(logger.matching(/HTTP 401: the cloud refused the agent token; check SIDETAIL_AGENT_TOKEN/)).toHaveLength(1));
+    await eventually(() => expect(logger.matching(/HTTP 401: the cloud refused the agent token; check SIDETAIL_AGENT_TOKEN/)).toHaveLength(1));
     expect(logger.lines.some((line) => line.msg.includes('to&ken'))).toBe(false);
   });
 
@@ -170,7 +171,7 @@ describe('CloudConnection', () => {
     cloud = await TestCloud.start();
     cloud.confirmsRegistrations = false;
     connect(cloud.url);
-    await vi.waitFor(() => expect(connection!.connected).toBe(true));
+    await eventually(() => expect(connection!.connected).toBe(true));
     const start = { action: 'log.stream.start', containerId: 'c1', tail: 10 };
 
     cloud.last.send('not json at all');
@@ -179,7 +180,7 @@ describe('CloudConnection', () => {
     cloud.last.send(Buffer.from([1, 2, 3]), true);
     cloud.last.send(JSON.stringify(start));
 
-    await vi.waitFor(() => expect(received).toEqual([start]));
+    await eventually(() => expect(received).toEqual([start]));
     expect(logger.matching(/^Ignored a message from the cloud \(malformed\): not JSON/)).toHaveLength(1);
     expect(logger.matching(/^Ignored a message from the cloud \(malformed\): invalid message: tail/)).toHaveLength(1);
     expect(logger.matching(/^Ignored a message from the cloud \(malformed\): invalid message/)).toHaveLength(2);
@@ -211,7 +212,7 @@ describe('CloudConnection', () => {
   it('reports congestion while written bytes are above the high-water mark, and calls back once they are out', async () => {
     cloud = await TestCloud.start();
     connect(cloud.url, { highWaterMarkBytes: 1000 });
-    await vi.waitFor(() => expect(connection!.connected).toBe(true));
+    await eventually(() => expect(connection!.connected).toBe(true));
     const drained = vi.fn();
 
     connection!.send(batch(1, 'x'.repeat(50_000)));
@@ -219,7 +220,7 @@ describe('CloudConnection', () => {
     connection!.onceDrained(drained);
 
     expect(congested).toBe(true);
-    await vi.waitFor(() => expect(drained).toHaveBeenCalledTimes(1));
+    await eventually(() => expect(drained).toHaveBeenCalledTimes(1));
     expect(connection!.isCongested()).toBe(false);
     expect(connection!.bufferedAmount).toBe(0);
   });
@@ -227,10 +228,10 @@ describe('CloudConnection', () => {
   it('stop() closes the connection normally and does not reconnect', async () => {
     cloud = await TestCloud.start();
     connect(cloud.url);
-    await vi.waitFor(() => expect(connection!.connected).toBe(true));
+    await eventually(() => expect(connection!.connected).toBe(true));
 
     await connection!.stop();
-    await vi.waitFor(() => expect(cloud!.last.closeCode).toBe(1000));
+    await eventually(() => expect(cloud!.last.closeCode).toBe(1000));
     await new Promise((resolve) => setTimeout(resolve, 100));
 
     expect(cloud.connections).toHaveLength(1);
