@@ -27,14 +27,15 @@ describe('local gateway: idle timeout and maximum connection duration', () => {
     ['a message posted to the client', 'server'],
   ])('restarts the idle clock on %s', async (_case, direction) => {
     const routes = new RecordingRoutes();
-    const gw = await gateway(cleanup, { idleTimeoutMs: 1_000, routes: { $connect: routes.handler(), ping: routes.handler() } });
+    const gw = await gateway(cleanup, { idleTimeoutMs: 3_000, routes: { $connect: routes.handler(), ping: routes.handler() } });
     const client = await openClient(cleanup, gw.wsUrl);
     const { connectionId } = (await routes.connectOf()).requestContext;
     const sdk = sdkClient(cleanup, gw.connectionsEndpoint);
 
-    // 600 + 600 ms: past the 1 s timeout in total, never 1 s without a message.
+    // 1.8 + 1.8 s: past the 3 s timeout in total, never 3 s without a message (wide margins,
+    // since a loaded CI machine can stall the event loop for hundreds of milliseconds).
     for (let i = 0; i < 2; i++) {
-      await sleep(600);
+      await sleep(1_800);
       if (direction === 'client') client.ws.send('{"action":"ping"}');
       else await sdk.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: 'keep-alive' }));
     }
