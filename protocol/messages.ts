@@ -101,7 +101,11 @@ export const LogSubscribe = z.object({
   action: z.literal('log.subscribe'),
   agentId: SafeId,
   containerId: SafeId,
-  /** Only lines after this sequence number are wanted (a reconnecting viewer's last seen line). */
+  /**
+   * Only lines after this sequence number are wanted (a reconnecting viewer's last seen line).
+   * When it is ahead of the buffer's newest line, the numbering started over: the whole buffer is
+   * sent instead, as a history marked `reset`.
+   */
   afterSeq: z.number().int().nonnegative().optional(),
 });
 
@@ -185,6 +189,13 @@ export const LogHistory = z.object({
   containerId: SafeId,
   lines: z.array(LogLine),
   done: z.boolean(),
+  /**
+   * Only ever on the first message of a history: the container's numbering started over (its
+   * buffer expired, so the agent numbers from seq 1 again) behind the subscriber's `afterSeq`.
+   * The viewer drops what it holds for this container and takes this history, and the live lines
+   * after it, as the container's lines.
+   */
+  reset: z.literal(true).optional(),
 });
 
 /** Live lines, broadcast to every viewer subscribed to the container. */

@@ -1,18 +1,33 @@
 /**
  * Splits a history into `log.history` messages that each stay under MAX_MESSAGE_BYTES, oldest
  * first, the last one `done: true`. An empty history is still one message, so the viewer always
- * learns that the history is complete.
+ * learns that the history is complete. A `reset` history marks only its first message: the
+ * viewer drops what it holds once, before the first part, not again before each later part.
  */
 import { MAX_MESSAGE_BYTES, type ContainerRef, type LogHistory, type LogLine } from '../../protocol';
 import { splitBySize } from './split-by-size';
 
-export function historyMessages(container: ContainerRef, lines: readonly LogLine[], maxBytes = MAX_MESSAGE_BYTES): LogHistory[] {
+export interface HistoryMessagesOptions {
+  readonly maxBytes?: number;
+  /** The container's numbering started over behind the subscriber's afterSeq. */
+  readonly reset?: boolean;
+}
+
+export function historyMessages(container: ContainerRef, lines: readonly LogLine[], options: HistoryMessagesOptions = {}): LogHistory[] {
+  const reset = options.reset === true;
+  // Every part is sized as if it carried `reset`, so the first one stays under the limit too.
   const message = (chunk: LogLine[], done: boolean): LogHistory => ({
     action: 'log.history',
     agentId: container.agentId,
     containerId: container.containerId,
     lines: chunk,
     done,
+    ...(reset ? { reset: true as const } : {}),
   });
-  return splitBySize(lines, maxBytes, message);
+  const messages = splitBySize(lines, options.maxBytes ?? MAX_MESSAGE_BYTES, message);
+  return messages.map((m, i) => (i === 0 ? m : withoutReset(m)));
+}
+
+function withoutReset({ reset: _reset, ...rest }: LogHistory): LogHistory {
+  return rest;
 }

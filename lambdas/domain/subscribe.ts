@@ -2,10 +2,15 @@
  * `log.subscribe`: a viewer starts watching a container. The subscription is written FIRST, so
  * every line stored from then on is broadcast to the viewer; the history read afterwards may
  * repeat a few of those lines, which the viewer drops by seq — none can fall in between.
+ *
+ * An `afterSeq` ahead of the buffer's newest line means the numbering started over (the buffer
+ * expired and the agent numbered from 1 again): the viewer gets the whole buffer, marked `reset`,
+ * instead of nothing followed by live lines it would drop as already seen.
  */
-import { ProtocolError, type LogSubscribe } from '../../protocol';
+import { ProtocolError, type ContainerRef, type LogLine, type LogSubscribe } from '../../protocol';
 import { forgetConnections } from './forget-connections';
 import { historyMessages } from './history-messages';
+import { newestBufferedSeq } from './newest-buffered-seq';
 import type { Caller, Deps } from './ports';
 import { readHistory } from './read-history';
 import { reply } from './reply';
@@ -19,8 +24,8 @@ export async function subscribe(deps: Deps, caller: Caller, request: LogSubscrib
 
   await deps.subscriptions.add(caller.connectionId, container, caller.requestTime);
 
-  const lines = await readHistory(deps.buffer, container, { maxLines: deps.settings.bufferLines, afterSeq: request.afterSeq });
-  for (const message of historyMessages(container, lines)) {
+  const { lines, reset } = await historyFor(deps, container, request.afterSeq);
+  for (const message of historyMessages(container, lines, { reset })) {
     // The viewer left meanwhile: reply() has forgotten it and its subscription; nothing to start.
     if ((await reply(deps, caller, message)) === 'gone') return;
   }
@@ -28,4 +33,14 @@ export async function subscribe(deps: Deps, caller: Caller, request: LogSubscrib
   // An offline agent is sent the start when it registers again; the subscription waits for it.
   const gone = await sendToAgent(deps, agent, await streamStartMessage(deps, container));
   await forgetConnections(deps, gone);
+}
+
+async function historyFor(deps: Deps, container: ContainerRef, afterSeq: number | undefined): Promise<{ lines: LogLine[]; reset: boolean }> {
+  const maxLines = deps.settings.bufferLines;
+  const lines = await readHistory(deps.buffer, container, { maxLines, afterSeq });
+  // Only an empty answer can hide a restart; the newest seq costs one more (lazy) read then.
+  if (lines.length > 0 || afterSeq === undefined || afterSeq <= (await newestBufferedSeq(deps.buffer, container))) {
+    return { lines, reset: false };
+  }
+  return { lines: await readHistory(deps.buffer, container, { maxLines }), reset: true };
 }

@@ -64,6 +64,25 @@ describe('decode', () => {
     expect(result).toEqual({ ok: true, value: { action: 'pong' } });
   });
 
+  it.each([
+    ['marked reset', { reset: true }, true],
+    ['without reset', {}, undefined],
+  ])('accepts a log.history %s', (_name, extra, reset) => {
+    const body = encode({ action: 'log.history', agentId: 'host-1', containerId: 'c1', lines: [], done: true, ...extra });
+
+    const result = decode(CloudToViewer, body);
+
+    expect(result.ok && result.value.action === 'log.history' && result.value.reset).toBe(reset);
+  });
+
+  it('rejects a log.history with reset: false (the flag is only ever true or absent)', () => {
+    const body = encode({ action: 'log.history', agentId: 'host-1', containerId: 'c1', lines: [], done: true, reset: false });
+
+    const result = decode(CloudToViewer, body);
+
+    expect(result.ok).toBe(false);
+  });
+
   it('keeps a nanosecond timestamp exactly as sent', () => {
     const ts = '2024-05-06T07:08:09.000000001Z';
 

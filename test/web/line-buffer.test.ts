@@ -205,6 +205,60 @@ describe('LineBuffer', () => {
       expect(buffer.loadingHistory).toBe(false);
     });
 
+    describe('when the numbering started over (a history marked reset)', () => {
+      it('drops every held row and takes the history without a gap or duplicates', () => {
+        const buffer = new LineBuffer();
+        buffer.addLive(lines(4998, 4999, 5000));
+
+        buffer.beginHistory();
+        buffer.reset();
+        const outcome = buffer.addHistory(lines(1, 2), true);
+
+        expect(shape(buffer.rows)).toEqual(['1', '2']);
+        expect(outcome).toEqual({ added: 2, duplicates: 0, gaps: 0, held: 0 });
+        expect(buffer.lastSeq).toBe(2);
+        expect(buffer.lineCount).toBe(2);
+      });
+
+      it('applies the live lines after an empty reset history normally', () => {
+        const buffer = new LineBuffer();
+        buffer.addLive(lines(5000));
+        buffer.beginHistory();
+        buffer.reset();
+        buffer.addHistory([], true);
+
+        const outcome = buffer.addLive(lines(1, 2));
+
+        expect(shape(buffer.rows)).toEqual(['1', '2']);
+        expect(outcome.added).toBe(2);
+      });
+
+      it('keeps live lines held during the reset history and merges them after it', () => {
+        const buffer = new LineBuffer();
+        buffer.addLive(lines(5000));
+        buffer.beginHistory();
+        buffer.addLive(lines(3, 4));
+
+        buffer.reset();
+        buffer.addHistory(lines(1, 2, 3), true);
+
+        expect(shape(buffer.rows)).toEqual(['1', '2', '3', '4']);
+      });
+
+      it('forgets the rows trimmed before the reset and returns a new rows array', () => {
+        const buffer = new LineBuffer({ capacity: 2 });
+        buffer.addLive(lines(1, 2, 3));
+        const before = buffer.rows;
+
+        buffer.reset();
+
+        expect(buffer.rows).not.toBe(before);
+        expect(buffer.rows).toEqual([]);
+        expect(buffer.trimmed).toBe(0);
+        expect(buffer.lastSeq).toBeUndefined();
+      });
+    });
+
     it('bounds the held lines by the capacity', () => {
       const buffer = new LineBuffer({ capacity: 2 });
       buffer.beginHistory();

@@ -102,6 +102,45 @@ describe('subscribe', () => {
     expect(world.messenger.to('viewer-1')).toEqual([expect.objectContaining({ lines: [], done: true })]);
   });
 
+  describe('when afterSeq is ahead of the buffer (the numbering started over after the buffer expired)', () => {
+    it('sends one empty, done history marked reset when nothing is buffered', async () => {
+      await subscribe(world, viewer, { ...request, afterSeq: 5000 });
+
+      expect(world.messenger.to('viewer-1')).toEqual([
+        { action: 'log.history', agentId: 'host-1', containerId: 'c1', lines: [], done: true, reset: true },
+      ]);
+    });
+
+    it('sends the whole buffer, ignoring afterSeq, with reset on the first message only', async () => {
+      const kilobyte = (seq: number) => `${seq} ${'x'.repeat(1000)}`;
+      for (let first = 1; first <= 300; first += 100) await world.buffer.put(container(), lines(first, first + 99, kilobyte));
+
+      await subscribe(world, viewer, { ...request, afterSeq: 5000 });
+
+      const histories = world.messenger.to('viewer-1') as LogHistory[];
+      expect(histories.length).toBeGreaterThan(1);
+      expect(histories.map((m) => m.reset)).toEqual([true, ...Array(histories.length - 1).fill(undefined)]);
+      expect(histories.map((m) => 'reset' in m)).toEqual([true, ...Array(histories.length - 1).fill(false)]);
+      for (const message of histories) expect(byteLength(encode(message))).toBeLessThan(MAX_MESSAGE_BYTES);
+      expect(histories.flatMap((m) => m.lines).map((l) => l.seq)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
+      expect(world.messenger.to('agent-conn')[0]).toMatchObject({ resume: { seq: 300 } });
+    });
+
+    it.each([
+      ['inside the buffer', 3, [4, 5]],
+      ['at its newest line', 5, []],
+      ['before its oldest line', 0, [1, 2, 3, 4, 5]],
+    ])('does not reset when afterSeq is %s', async (_name, afterSeq, expected) => {
+      await world.buffer.put(container(), lines(1, 5));
+
+      await subscribe(world, viewer, { ...request, afterSeq });
+
+      const histories = world.messenger.to('viewer-1') as LogHistory[];
+      expect(histories.some((m) => 'reset' in m)).toBe(false);
+      expect(histories.flatMap((m) => m.lines).map((l) => l.seq)).toEqual(expected);
+    });
+  });
+
   it('sends at most bufferLines lines of history, the newest ones', async () => {
     world = createWorld({ bufferLines: 3 });
     await addViewer(world, viewer.connectionId);

@@ -7,7 +7,8 @@
  *   - a line with seq > last + 1 means lines went missing; a visible gap row records which;
  *   - while a subscription's history is still arriving, live batches are held back and merged
  *     after the last history message, so a live batch that overtakes history cannot push the
- *     "last seen" seq past lines history is about to deliver.
+ *     "last seen" seq past lines history is about to deliver;
+ *   - a history marked `reset` (the numbering started over) first empties the buffer.
  * The buffer keeps at most `capacity` rows and drops the oldest beyond that.
  */
 import type { LogLine, LogStream } from '../../../protocol';
@@ -100,6 +101,20 @@ export class LineBuffer {
   /** A subscription was (re)sent: hold live lines until its history is complete. */
   beginHistory(): void {
     this.#loadingHistory = true;
+  }
+
+  /**
+   * The container's numbering started over (a `log.history` marked `reset`): forget every row and
+   * the last seen seq, so the new, smaller seqs are neither duplicates nor a gap. Held live lines
+   * stay held: they arrived for the new subscription, so they already carry the new numbering.
+   */
+  reset(): void {
+    this.#store = [];
+    this.#head = 0;
+    this.#snapshot = undefined;
+    this.#lineCount = 0;
+    this.#lastSeq = undefined;
+    this.#trimmed = 0;
   }
 
   /** One `log.history` message. The last one (done) releases the held live lines. */

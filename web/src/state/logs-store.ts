@@ -42,8 +42,11 @@ interface Entry {
 
 const EMPTY: ContainerLogs = { rows: [], lineCount: 0, loadingHistory: false, trimmed: 0 };
 
+// Looked up on globalThis so this module typechecks without the DOM lib too (node tests import it).
+type FrameScheduler = (callback: () => void) => unknown;
 const nextFrame = (callback: () => void): void => {
-  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(callback);
+  const requestFrame = (globalThis as { requestAnimationFrame?: FrameScheduler }).requestAnimationFrame;
+  if (typeof requestFrame === 'function') requestFrame.call(globalThis, callback);
   else setTimeout(callback, 16);
 };
 
@@ -101,6 +104,7 @@ export function createLogsStore(options: LogsStoreOptions = {}): LogsStore {
     },
     applyHistory(message) {
       const e = entry(message);
+      if (message.reset) e.buffer.reset();
       e.buffer.addHistory(message.lines, message.done);
       markChanged(e);
     },
