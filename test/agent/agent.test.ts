@@ -34,9 +34,13 @@ describe('agent', () => {
     return created;
   }
 
-  /** An agent registered with the test cloud, following container web1 because the cloud asked. */
-  async function followingWeb1(): Promise<FakeContainerSource> {
+  /**
+   * An agent that registered with the test cloud (confirmed, unless told otherwise) and follows
+   * container web1 because the cloud asked.
+   */
+  async function followingWeb1(options: { confirmsRegistrations?: boolean } = {}): Promise<FakeContainerSource> {
     cloud = await TestCloud.start();
+    cloud.confirmsRegistrations = options.confirmsRegistrations ?? true;
     const source = new FakeContainerSource();
     source.addContainer('web1');
     withSource(source);
@@ -203,19 +207,12 @@ describe('agent', () => {
   });
 
   it('holds batches until the cloud confirms the registration, since the cloud may handle a batch before the register', async () => {
-    cloud = await TestCloud.start();
-    cloud.confirmsRegistrations = false;
-    const source = new FakeContainerSource();
-    source.addContainer('web1');
-    withSource(source);
-    await eventually(() => expect(cloud!.last.actions).toEqual(['agent.register']));
-    cloud.last.send(JSON.stringify({ action: 'log.stream.start', containerId: 'web1', tail: 50 }));
-    await eventually(() => expect(source.follows).toHaveLength(1));
+    const source = await followingWeb1({ confirmsRegistrations: false });
     source.lastFollow('web1').stream.write(muxFrame('stdout', entry(ts(1), 'early\n')));
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(cloud.last.actions).toEqual(['agent.register']);
+    expect(cloud!.last.actions).toEqual(['agent.register']);
 
-    cloud.last.send(JSON.stringify({ action: 'agent.registered', agentId: 'box-1' }));
+    cloud!.last.send(JSON.stringify({ action: 'agent.registered', agentId: 'box-1' }));
 
     await eventually(() => expect(cloud!.last.actions).toEqual(['agent.register', 'log.batch']));
   });
