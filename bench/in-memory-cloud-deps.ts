@@ -36,12 +36,14 @@ export function benchCloud(viewerCount: number): BenchCloud {
       remove: async (id) => void connections.delete(id),
     },
     subscriptions: {
-      add: async () => {},
+      add: async () => true,
       remove: async () => {},
       removeUnlessResubscribed: async () => true,
       subscriberIds: async () => viewerIds,
       hasSubscribers: async () => viewerIds.length > 0,
       ofConnection: async () => [],
+      subscriptionCount: async () => 0,
+      subscriberCount: async () => 0,
     },
     agents: {
       get: async (id) => agents.get(id),

@@ -97,6 +97,13 @@ export const AgentLogBatch = z.object({
 
 // ── viewer → cloud ──────────────────────────────────────────────────────────────────────────
 
+/**
+ * A viewer's own count of its subscribes and unsubscribes on one connection, +1 for each. API
+ * Gateway stamps messages only to the millisecond, so two in the same millisecond would tie; the
+ * cloud orders them by this count then (docs/data-model.md, "Subscription order").
+ */
+export const OpCounter = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
 export const LogSubscribe = z.object({
   action: z.literal('log.subscribe'),
   agentId: SafeId,
@@ -107,12 +114,14 @@ export const LogSubscribe = z.object({
    * sent instead, as a history marked `reset`.
    */
   afterSeq: z.number().int().nonnegative().optional(),
+  op: OpCounter.optional(),
 });
 
 export const LogUnsubscribe = z.object({
   action: z.literal('log.unsubscribe'),
   agentId: SafeId,
   containerId: SafeId,
+  op: OpCounter.optional(),
 });
 
 export const InventoryGet = z.object({
@@ -221,10 +230,12 @@ export const ErrorCode = z.enum([
   'forbidden',
   /** An agent sent data before agent.register. */
   'not_registered',
-  /** A subscription names an agent the cloud does not know. */
+  /** A subscription names an agent the cloud does not know, or a container not in its inventory. */
   'unknown_target',
   /** Our fault; safe to retry. */
   'internal',
+  /** A per-connection or per-container cap (protocol/limits.ts) would be passed; nothing was written. */
+  'limit_exceeded',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

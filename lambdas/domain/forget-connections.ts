@@ -4,9 +4,13 @@
  * subscriptions. Then it tells whoever cares: agents whose containers nobody watches any more get
  * `log.stream.stop` (see stop-if-unwatched), and viewers get the `host` when an agent went offline.
  *
+ * A connection found gone while posting a container's batch comes with that container, whose
+ * subscriber item is removed too: it may have no reverse item to lead the clean-up to it.
+ *
  * Those notifications can find more gone connections; they are forgotten in the same run (a work
  * list, each connection at most once), so one dead viewer never leaves dangling items behind.
  */
+import { containerKey } from '../../protocol';
 import { broadcastHost } from './broadcast-host';
 import { forEachBounded } from './for-each-bounded';
 import type { Deps, GoneConnection } from './ports';
@@ -27,12 +31,15 @@ export async function forgetConnections(deps: Deps, gone: Iterable<string | Gone
 
 async function forgetOne(deps: Deps, gone: GoneConnection): Promise<GoneConnection[]> {
   const { connectionId } = gone;
-  const [connection, containers] = await Promise.all([
-    deps.connections.get(connectionId),
-    deps.subscriptions.ofConnection(connectionId),
-  ]);
-  await forEachBounded(containers, CLEANUP_CONCURRENCY, (container) => deps.subscriptions.remove(connectionId, container));
+  const connection = await deps.connections.get(connectionId);
+  // The record goes BEFORE the subscriptions are looked up: a subscribe that still finds the
+  // record after writing its items wrote them before this look-up, which therefore finds them;
+  // one that finds it gone removes its items itself (subscribe.ts, docs/data-model.md).
   await deps.connections.remove(connectionId);
+  const containers = await deps.subscriptions.ofConnection(connectionId);
+  // A post for this container answered 410: its subscriber item goes even if nothing leads to it.
+  if (gone.container && !containers.some((c) => containerKey(c) === containerKey(gone.container!))) containers.push(gone.container);
+  await forEachBounded(containers, CLEANUP_CONCURRENCY, (container) => deps.subscriptions.remove(connectionId, container));
 
   const found: GoneConnection[] = [];
   await forEachBounded(containers, CLEANUP_CONCURRENCY, async (container) => {

@@ -36,7 +36,7 @@ export async function ingestBatch(deps: Deps, caller: Caller, batch: AgentLogBat
 
   const subscriberIds = await deps.subscriptions.subscriberIds(container);
   const gone = await deliver(deps, subscriberIds, { action: 'log.batch', ...container, lines });
-  await forgetConnections(deps, gone);
+  await forgetConnections(deps, gone.map((connectionId) => ({ connectionId, container })));
   // Only after storing: an ack promises the lines survive the agent forgetting them.
   await reply(deps, caller, { action: 'log.ack', containerId: batch.containerId, seq: lastSeq });
 }

@@ -27,25 +27,43 @@ export interface Connections {
   remove(connectionId: string): Promise<void>;
 }
 
+/**
+ * Where a viewer's subscribe or unsubscribe falls among that connection's others: API Gateway's
+ * receive time first, then the viewer's own op counter (0 when it sent none) within one
+ * millisecond. See lambdas/domain/request-order.ts for the tie rule.
+ */
+export interface RequestOrder {
+  /** `requestTimeEpoch`, epoch ms. */
+  readonly at: number;
+  /** The message's `op`, or 0. */
+  readonly op: number;
+}
+
 export interface Subscriptions {
   /**
-   * Records the subscription stamped `subscribedAt` (the subscribe's request time). A subscription
-   * already stamped later is left as it is: it belongs to a newer subscribe of the same viewer.
+   * `log.subscribe`: records the subscription unless a later subscribe or unsubscribe of the same
+   * viewer and container — or an unsubscribe of the very same order (it wins the tie) — was
+   * handled first. False when superseded: then nothing of this subscribe is left.
    */
-  add(connectionId: string, container: ContainerRef, subscribedAt: number): Promise<void>;
+  add(connectionId: string, container: ContainerRef, order: RequestOrder): Promise<boolean>;
   /** Unconditional: the clean-up of a connection that is gone. */
   remove(connectionId: string, container: ContainerRef): Promise<void>;
   /**
-   * `log.unsubscribe`: deletes the subscription only if it was made at or before `unsubscribeTime`.
-   * False (nothing deleted) when a later subscribe of the same viewer, handled first, owns it.
+   * `log.unsubscribe`: records that the viewer left (a marker that outlives the subscription, so an
+   * older subscribe handled late cannot bring it back) and deletes the subscription made at or
+   * before `order`. False (nothing changed) when a later subscribe of the same viewer owns it.
    */
-  removeUnlessResubscribed(connectionId: string, container: ContainerRef, unsubscribeTime: number): Promise<boolean>;
+  removeUnlessResubscribed(connectionId: string, container: ContainerRef, order: RequestOrder): Promise<boolean>;
   /** The connections subscribed to a container. */
   subscriberIds(container: ContainerRef): Promise<string[]>;
   /** Cheaper than subscriberIds when only "anyone?" matters. */
   hasSubscribers(container: ContainerRef): Promise<boolean>;
-  /** What a connection is subscribed to (for its clean-up). */
+  /** What a connection is or was subscribed to (for its clean-up, which deletes both). */
   ofConnection(connectionId: string): Promise<ContainerRef[]>;
+  /** How many containers the connection is subscribed to, `except` not counted. */
+  subscriptionCount(connectionId: string, except: ContainerRef): Promise<number>;
+  /** How many connections are subscribed to the container, `exceptConnectionId` not counted. */
+  subscriberCount(container: ContainerRef, exceptConnectionId: string): Promise<number>;
 }
 
 /** A host as the cloud knows it. */
@@ -95,6 +113,11 @@ export type Delivery = 'sent' | 'gone';
 export interface GoneConnection {
   readonly connectionId: string;
   readonly agentId?: string;
+  /**
+   * The container it was posted for as a subscriber: its subscriber item is removed even if the
+   * connection's own items no longer lead to it.
+   */
+  readonly container?: ContainerRef;
 }
 
 /** What may be posted: a message, or one already encoded (once, for many connections). */

@@ -22,8 +22,10 @@ import type {
   Logger,
   Messenger,
   Outgoing,
+  RequestOrder,
   Subscriptions,
 } from '../../../lambdas/domain/ports';
+import { compareOrder } from '../../../lambdas/domain/request-order';
 
 export const NOW = Date.parse('2026-11-25T12:00:00.000Z');
 
@@ -54,26 +56,51 @@ export class FakeConnections implements Connections {
   }
 }
 
+/** What the reverse item of a (connection, container) pair holds: the latest request's decision. */
+interface PairState {
+  readonly order: RequestOrder;
+  readonly subscribed: boolean;
+}
+
+/**
+ * The table's two items per subscription, each with the table's conditions. Every call is atomic
+ * here, so subscribe's re-check (needed between concurrent invocations) can never fail; planting
+ * a subscriber item alone (`plantSubscriberItem`) models what a race used to leave behind.
+ */
 export class FakeSubscriptions implements Subscriptions {
-  /** containerKey → connection id → subscribedAt */
-  readonly byContainer = new Map<string, Map<string, number>>();
+  /** The subscriber items: containerKey → connection id → order of the subscribe that wrote it. */
+  readonly byContainer = new Map<string, Map<string, RequestOrder>>();
+  /** The reverse items: connection id → containerKey → subscription or unsubscribe marker. */
+  readonly byConnection = new Map<string, Map<string, PairState>>();
   constructor(private readonly journal: string[]) {}
 
-  /** Like the table's conditional put: a subscription stamped later is kept as it is. */
-  async add(connectionId: string, container: ContainerRef, subscribedAt = 0) {
+  /** Like the table's conditional puts: a later request, or an unsubscribe tied with this one, wins. */
+  async add(connectionId: string, container: ContainerRef, order: RequestOrder = { at: 0, op: 0 }) {
     this.journal.push(`subscriptions.add ${connectionId} ${containerKey(container)}`);
-    const subscribers = this.byContainer.get(containerKey(container)) ?? new Map<string, number>();
-    if ((subscribers.get(connectionId) ?? -Infinity) <= subscribedAt) subscribers.set(connectionId, subscribedAt);
+    const pair = this.byConnection.get(connectionId)?.get(containerKey(container));
+    if (pair) {
+      const versus = compareOrder(pair.order, order);
+      if (versus > 0 || (versus === 0 && !pair.subscribed)) return false;
+    }
+    this.pairsOf(connectionId).set(containerKey(container), { order, subscribed: true });
+    const subscribers = this.byContainer.get(containerKey(container)) ?? new Map<string, RequestOrder>();
+    const held = subscribers.get(connectionId);
+    if (!held || compareOrder(held, order) <= 0) subscribers.set(connectionId, order);
     this.byContainer.set(containerKey(container), subscribers);
+    return true;
   }
   async remove(connectionId: string, container: ContainerRef) {
     this.byContainer.get(containerKey(container))?.delete(connectionId);
+    this.byConnection.get(connectionId)?.delete(containerKey(container));
   }
-  /** Like the table's conditional delete: only a subscription made at or before unsubscribeTime. */
-  async removeUnlessResubscribed(connectionId: string, container: ContainerRef, unsubscribeTime: number) {
-    const subscribedAt = this.byContainer.get(containerKey(container))?.get(connectionId);
-    if (subscribedAt !== undefined && subscribedAt > unsubscribeTime) return false;
-    await this.remove(connectionId, container);
+  /** Like the table: leaves an unsubscribe marker unless a later request owns the pair. */
+  async removeUnlessResubscribed(connectionId: string, container: ContainerRef, order: RequestOrder) {
+    const pair = this.byConnection.get(connectionId)?.get(containerKey(container));
+    if (pair && compareOrder(pair.order, order) > 0) return false;
+    this.pairsOf(connectionId).set(containerKey(container), { order, subscribed: false });
+    const subscribers = this.byContainer.get(containerKey(container));
+    const held = subscribers?.get(connectionId);
+    if (held && compareOrder(held, order) <= 0) subscribers!.delete(connectionId);
     return true;
   }
   async subscriberIds(container: ContainerRef) {
@@ -82,18 +109,36 @@ export class FakeSubscriptions implements Subscriptions {
   async hasSubscribers(container: ContainerRef) {
     return (this.byContainer.get(containerKey(container))?.size ?? 0) > 0;
   }
+  /** Markers included, as in the table. */
   async ofConnection(connectionId: string) {
-    return [...this.byContainer.entries()]
-      .filter(([, ids]) => ids.has(connectionId))
-      .map(([key]) => {
-        const [agentId = '', containerId = ''] = key.split('/');
-        return { agentId, containerId };
-      });
+    return [...(this.byConnection.get(connectionId)?.keys() ?? [])].map(refOf);
   }
-  /** All (connection, container) pairs a connection still has. */
+  async subscriptionCount(connectionId: string, except: ContainerRef) {
+    return [...(this.byConnection.get(connectionId)?.entries() ?? [])].filter(([key, pair]) => pair.subscribed && key !== containerKey(except)).length;
+  }
+  async subscriberCount(container: ContainerRef, exceptConnectionId: string) {
+    return [...(this.byContainer.get(containerKey(container))?.keys() ?? [])].filter((id) => id !== exceptConnectionId).length;
+  }
+  /** The containers a connection gets batches of (it has their subscriber items). */
   of(connectionId: string): string[] {
     return [...this.byContainer.entries()].filter(([, ids]) => ids.has(connectionId)).map(([key]) => key);
   }
+  /** A subscriber item with no reverse item: what a clean-up racing a subscribe used to leave. */
+  plantSubscriberItem(connectionId: string, container: ContainerRef) {
+    const subscribers = this.byContainer.get(containerKey(container)) ?? new Map<string, RequestOrder>();
+    subscribers.set(connectionId, { at: 0, op: 0 });
+    this.byContainer.set(containerKey(container), subscribers);
+  }
+  private pairsOf(connectionId: string): Map<string, PairState> {
+    const pairs = this.byConnection.get(connectionId) ?? new Map<string, PairState>();
+    this.byConnection.set(connectionId, pairs);
+    return pairs;
+  }
+}
+
+function refOf(key: string): ContainerRef {
+  const [agentId = '', containerId = ''] = key.split('/');
+  return { agentId, containerId };
 }
 
 export class FakeAgents implements Agents {

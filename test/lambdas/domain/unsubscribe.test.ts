@@ -53,7 +53,7 @@ describe('unsubscribe', () => {
   });
 
   it('removes a subscription made at or before the unsubscribe', async () => {
-    await world.subscriptions.add('viewer-1', container(), NOW + 10);
+    await world.subscriptions.add('viewer-1', container(), { at: NOW + 10, op: 0 });
 
     await unsubscribe(world, { connectionId: 'viewer-1', role: 'viewer', requestTime: NOW + 10 }, request);
 
@@ -66,7 +66,7 @@ describe('unsubscribe', () => {
     // viewer-3's subscribe lands between our "anyone left?" check and the stop reaching the agent:
     // its start may have overtaken our stop.
     world.messenger.beforeSend = async (_connectionId, message) => {
-      if (message.action === 'log.stream.stop') await world.subscriptions.add('viewer-3', container(), NOW);
+      if (message.action === 'log.stream.stop') await world.subscriptions.add('viewer-3', container(), { at: NOW, op: 0 });
     };
 
     await unsubscribe(world, viewer('viewer-2'), request);
