@@ -10,6 +10,7 @@ import {
 } from '../../../protocol';
 import { registerAgent } from '../../../lambdas/domain/register-agent';
 import { subscribe } from '../../../lambdas/domain/subscribe';
+import { unsubscribe } from '../../../lambdas/domain/unsubscribe';
 import { addAgent, addViewer, container, containerInfo, createWorld, lines, NOW, type World } from './in-memory-deps';
 
 const viewer = { connectionId: 'viewer-1', role: 'viewer', requestTime: NOW } as const;
@@ -200,6 +201,29 @@ describe('subscribe', () => {
 
     expect(world.subscriptions.of('viewer-1')).toEqual([]);
     expect(await world.connections.get('viewer-1')).toBeUndefined();
+    expect(world.messenger.to('agent-conn').map((m) => m.action)).not.toContain('log.stream.start');
+  });
+
+  it('stops the stream again when an unsubscribe handled meanwhile sent its stop before this start', async () => {
+    world.messenger.beforeSend = async (_connectionId, message) => {
+      if (message.action !== 'log.stream.start') return;
+      world.messenger.beforeSend = undefined;
+      await unsubscribe(world, { ...viewer, requestTime: NOW + 1 }, { ...request, action: 'log.unsubscribe' });
+    };
+
+    await subscribe(world, viewer, request);
+
+    expect(world.messenger.to('agent-conn').map((m) => m.action)).toEqual(['log.stream.stop', 'log.stream.start', 'log.stream.stop']);
+  });
+
+  it('removes its subscription again, sending nothing, when the viewer was cleaned up while it was written', async () => {
+    // $disconnect removed the connection record before looking for subscriptions, and found none yet.
+    await world.connections.remove('viewer-1');
+
+    await subscribe(world, viewer, request);
+
+    expect(world.subscriptions.of('viewer-1')).toEqual([]);
+    expect(world.messenger.to('viewer-1')).toEqual([]);
     expect(world.messenger.to('agent-conn').map((m) => m.action)).not.toContain('log.stream.start');
   });
 

@@ -86,4 +86,35 @@ describe('unsubscribe', () => {
     expect((await world.agents.get('host-1'))?.online).toBe(false);
     expect(await world.connections.get('agent-conn')).toBeUndefined();
   });
+
+  describe('handled before a subscribe the viewer sent earlier', () => {
+    const subscribeRequest = { ...request, action: 'log.subscribe' } as const;
+
+    it('leaves a marker, so that the late subscribe writes nothing, sends no history and starts no stream', async () => {
+      await unsubscribe(world, { connectionId: 'viewer-1', role: 'viewer', requestTime: NOW + 20 }, request);
+      world.messenger.sent.length = 0;
+
+      await subscribe(world, { connectionId: 'viewer-1', role: 'viewer', requestTime: NOW + 10 }, subscribeRequest);
+
+      expect(world.subscriptions.of('viewer-1')).toEqual([]);
+      expect(world.messenger.sent).toEqual([]);
+    });
+
+    it('lets the unsubscribe win a tie in the same millisecond, whichever is handled first', async () => {
+      await unsubscribe(world, viewer('viewer-1'), request);
+      await subscribe(world, viewer('viewer-1'), subscribeRequest);
+      await subscribe(world, viewer('viewer-2'), subscribeRequest);
+      await unsubscribe(world, viewer('viewer-2'), request);
+
+      expect(world.subscriptions.of('viewer-1')).toEqual([]);
+      expect(world.subscriptions.of('viewer-2')).toEqual([]);
+    });
+
+    it('orders a tie by the op counters when the viewer sends them', async () => {
+      await unsubscribe(world, viewer('viewer-1'), { ...request, op: 1 });
+      await subscribe(world, viewer('viewer-1'), { ...subscribeRequest, op: 2 });
+
+      expect(world.subscriptions.of('viewer-1')).toEqual(['host-1/c1']);
+    });
+  });
 });
