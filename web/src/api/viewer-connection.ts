@@ -3,6 +3,10 @@
  * backoff, and decodes every frame with the protocol. It remembers the subscriptions the app
  * asked for and re-sends them after each (re)connect with `afterSeq` = the last seq the app
  * holds, so a dropped connection resumes without losing or repeating lines.
+ *
+ * Each subscribe and unsubscribe carries `op`, counted from 1 on every connection: the cloud
+ * handles a connection's messages concurrently and orders these by API Gateway's receive time,
+ * which has only millisecond resolution; `op` orders two sent in the same millisecond.
  */
 import {
   CloudToViewer,
@@ -58,6 +62,8 @@ export class ViewerConnection {
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   #receivedSinceOpen = false;
+  /** The last `op` sent on the current connection. */
+  #op = 0;
 
   constructor(options: ViewerConnectionOptions) {
     this.#options = options;
@@ -82,7 +88,7 @@ export class ViewerConnection {
 
   unsubscribe(ref: ContainerRef): void {
     if (!this.#subscriptions.delete(containerKey(ref))) return;
-    if (this.#open) this.#send({ action: 'log.unsubscribe', agentId: ref.agentId, containerId: ref.containerId });
+    if (this.#open) this.#send({ action: 'log.unsubscribe', agentId: ref.agentId, containerId: ref.containerId, op: ++this.#op });
   }
 
   /** Skips the backoff wait (the user clicked "retry", or the browser came back online). */
@@ -122,6 +128,7 @@ export class ViewerConnection {
   #onOpen(): void {
     this.#open = true;
     this.#receivedSinceOpen = false;
+    this.#op = 0;
     this.#setState({ status: 'open', attempt: this.#state.attempt, everOpened: true });
     this.#send({ action: 'inventory.get' });
     for (const ref of this.#subscriptions.values()) this.#sendSubscribe(ref);
@@ -168,10 +175,11 @@ export class ViewerConnection {
   #sendSubscribe(ref: ContainerRef): void {
     const afterSeq = this.#options.afterSeq(ref);
     this.#options.onSubscribing?.(ref);
+    const op = ++this.#op;
     this.#send(
       afterSeq === undefined
-        ? { action: 'log.subscribe', agentId: ref.agentId, containerId: ref.containerId }
-        : { action: 'log.subscribe', agentId: ref.agentId, containerId: ref.containerId, afterSeq },
+        ? { action: 'log.subscribe', agentId: ref.agentId, containerId: ref.containerId, op }
+        : { action: 'log.subscribe', agentId: ref.agentId, containerId: ref.containerId, afterSeq, op },
     );
   }
 
