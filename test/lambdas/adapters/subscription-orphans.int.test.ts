@@ -3,13 +3,14 @@
  * two, or a clean-up that never ran, must not leave a container's subscriber item behind that
  * keeps the container's stream running for nobody.
  */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CONNECTION_TTL_SECONDS, expiresAt } from '../../../lambdas/adapters/expiry';
 import { connectionPk, subscriberKey, subscribersPk } from '../../../lambdas/adapters/keys';
 import { disconnect } from '../../../lambdas/domain/disconnect';
 import { ingestBatch } from '../../../lambdas/domain/ingest-batch';
 import { subscribe } from '../../../lambdas/domain/subscribe';
+import { unsubscribe } from '../../../lambdas/domain/unsubscribe';
 import { openLocalTable, T0, type LocalTable } from './local-table';
 import { tableDeps, type TableDeps } from './table-deps';
 
@@ -51,15 +52,14 @@ describe('no orphan subscriber items, on dynalite', () => {
     });
   }
 
-  /** Runs `between` right after the first item of `connectionId`'s subscription is written. */
-  function afterFirstSubscriptionWrite(connectionId: string, between: () => Promise<void>) {
+  /** Runs `between` once, right after the first command `matches` has been answered. */
+  function interleave(matches: (command: unknown) => boolean, between: () => Promise<void>) {
     const client = table.client as unknown as { send: (command: unknown) => Promise<unknown> };
     const send = client.send;
     let fired = false;
     client.send = async (command: unknown) => {
       const output = await send(command);
-      const item = command instanceof PutCommand ? command.input.Item : undefined;
-      if (!fired && item?.pk === connectionPk(connectionId) && String(item.sk).startsWith('SUB#')) {
+      if (!fired && matches(command)) {
         fired = true;
         await between();
       }
@@ -69,17 +69,73 @@ describe('no orphan subscriber items, on dynalite', () => {
       client.send = send;
     };
   }
+  const reverseWrite = (viewer: string) => (command: unknown) =>
+    command instanceof PutCommand && command.input.Item?.pk === connectionPk(viewer) && String(command.input.Item?.sk).startsWith('SUB#');
+  const subscriberWrite = (viewer: string) => (command: unknown) =>
+    command instanceof PutCommand && command.input.Item?.pk === subscribersPk(container) && command.input.Item?.sk === `CONN#${viewer}`;
+  const reverseRead = (viewer: string) => (command: unknown) =>
+    command instanceof GetCommand && command.input.Key?.pk === connectionPk(viewer) && String(command.input.Key?.sk).startsWith('SUB#');
 
   it('leaves no item behind and no stream running when $disconnect is handled between the two writes of a subscribe', async () => {
     await arrange();
     const viewer = fresh('viewer');
     await deps.connections.add({ connectionId: viewer, role: 'viewer', connectedAt: iso });
-    afterFirstSubscriptionWrite(viewer, () => disconnect(deps, viewer));
+    interleave(reverseWrite(viewer), () => disconnect(deps, viewer));
 
     await subscribe(deps, { connectionId: viewer, role: 'viewer', requestTime: T0 }, { action: 'log.subscribe', ...container });
 
     expect(await table.partition(subscribersPk(container))).toEqual([]);
     expect(await table.partition(connectionPk(viewer))).toEqual([]);
+    expect(streamCommands(deps, agentConn).at(-1)).not.toBe('log.stream.start');
+  });
+
+  it.each([
+    ['its second write', subscriberWrite],
+    ['its read-back of the reverse item', reverseRead],
+  ])('leaves no item behind and no stream running when $disconnect is handled right after %s', async (_name, point) => {
+    await arrange();
+    const viewer = fresh('viewer');
+    await deps.connections.add({ connectionId: viewer, role: 'viewer', connectedAt: iso });
+    interleave(point(viewer), () => disconnect(deps, viewer));
+
+    await subscribe(deps, { connectionId: viewer, role: 'viewer', requestTime: T0 }, { action: 'log.subscribe', ...container });
+
+    expect(await table.partition(subscribersPk(container))).toEqual([]);
+    expect(await table.partition(connectionPk(viewer))).toEqual([]);
+    expect(streamCommands(deps, agentConn).at(-1)).not.toBe('log.stream.start');
+  });
+
+  it('leaves no item behind and no stream running when a whole subscribe is handled while $disconnect looks up the subscriptions', async () => {
+    await arrange();
+    const viewer = fresh('viewer');
+    await deps.connections.add({ connectionId: viewer, role: 'viewer', connectedAt: iso });
+    const cleanupLookup = (command: unknown) =>
+      command instanceof QueryCommand && command.input.ExpressionAttributeValues?.[':pk'] === connectionPk(viewer);
+    interleave(cleanupLookup, () =>
+      subscribe(deps, { connectionId: viewer, role: 'viewer', requestTime: T0 }, { action: 'log.subscribe', ...container }),
+    );
+
+    await disconnect(deps, viewer);
+
+    expect(await table.partition(subscribersPk(container))).toEqual([]);
+    expect(await table.partition(connectionPk(viewer))).toEqual([]);
+    expect(streamCommands(deps, agentConn).at(-1)).not.toBe('log.stream.start');
+  });
+
+  it.each([
+    ['its first write', reverseWrite],
+    ['its second write', subscriberWrite],
+  ])('leaves no subscriber item and no stream running when a later unsubscribe is handled right after %s', async (_name, point) => {
+    await arrange();
+    const viewer = fresh('viewer');
+    await deps.connections.add({ connectionId: viewer, role: 'viewer', connectedAt: iso });
+    interleave(point(viewer), () =>
+      unsubscribe(deps, { connectionId: viewer, role: 'viewer', requestTime: T0 + 1 }, { action: 'log.unsubscribe', ...container }),
+    );
+
+    await subscribe(deps, { connectionId: viewer, role: 'viewer', requestTime: T0 }, { action: 'log.subscribe', ...container });
+
+    expect(await table.partition(subscribersPk(container))).toEqual([]);
     expect(streamCommands(deps, agentConn).at(-1)).not.toBe('log.stream.start');
   });
 
