@@ -41,6 +41,8 @@ async function forgetOne(deps: Deps, gone: GoneConnection): Promise<GoneConnecti
   if (gone.container && !containers.some((c) => containerKey(c) === containerKey(gone.container!))) containers.push(gone.container);
   await forEachBounded(containers, CLEANUP_CONCURRENCY, (container) => deps.subscriptions.remove(connectionId, container));
 
+  // Unsubscribe markers are among the containers: checking one already left costs a query, and
+  // covers an unsubscribe that died between its marker and its delete.
   const found: GoneConnection[] = [];
   await forEachBounded(containers, CLEANUP_CONCURRENCY, async (container) => {
     found.push(...(await stopIfUnwatched(deps, container)));
