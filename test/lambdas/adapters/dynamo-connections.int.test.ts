@@ -5,7 +5,7 @@ import { DynamoAgents } from '../../../lambdas/adapters/dynamo-agents';
 import { DynamoConnections } from '../../../lambdas/adapters/dynamo-connections';
 import { DynamoLogBuffer } from '../../../lambdas/adapters/dynamo-log-buffer';
 import { DynamoSubscriptions } from '../../../lambdas/adapters/dynamo-subscriptions';
-import { connectionPk, subscriberKey, subscribersPk, VIEWERS_PK } from '../../../lambdas/adapters/keys';
+import { connectionPk, connectionSubscriptionKey, subscriberKey, subscribersPk, VIEWERS_PK } from '../../../lambdas/adapters/keys';
 import { disconnect } from '../../../lambdas/domain/disconnect';
 import type { CloudToAgent, CloudToViewer } from '../../../protocol';
 import { EncodedMessage } from '../../../lambdas/domain/encoded-message';
@@ -117,6 +117,21 @@ describe('connections, subscriptions and agents on dynalite', () => {
     expect(await subscriptions.add(viewer, container, at(T0 + 10))).toBe(false);
 
     expect(await table.partition(subscribersPk(container))).toEqual([]);
+  });
+
+  it('takes items of the earlier layout (subscribedAt, no order) as absent, so a subscribe or unsubscribe replaces them', async () => {
+    const [viewer, other] = [fresh('viewer'), fresh('viewer')];
+    const container = containerOf(fresh('c'));
+    for (const id of [viewer, other]) {
+      for (const key of [connectionSubscriptionKey(id, container), subscriberKey(container, id)]) {
+        await table.client.send(new PutCommand({ TableName: table.tableName, Item: { ...key, subscribedAt: T0 + 50, expiresAt: T0 / 1000 + 3600 } }));
+      }
+    }
+
+    expect(await subscriptions.add(viewer, container, at(T0))).toBe(true);
+    expect(await subscriptions.removeUnlessResubscribed(other, container, at(T0))).toBe(true);
+
+    expect(await subscriptions.subscriberIds(container)).toEqual([viewer]);
   });
 
   it('counts a connection subscriptions without markers, expired items or the container asked about', async () => {

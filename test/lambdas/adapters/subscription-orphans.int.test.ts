@@ -146,7 +146,7 @@ describe('no orphan subscriber items, on dynalite', () => {
     await table.client.send(
       new PutCommand({
         TableName: table.tableName,
-        Item: { ...subscriberKey(container, viewer), subscribedAt: T0, expiresAt: expiresAt(T0, CONNECTION_TTL_SECONDS) },
+        Item: { ...subscriberKey(container, viewer), at: T0, op: 0, expiresAt: expiresAt(T0, CONNECTION_TTL_SECONDS) },
       }),
     );
     deps.gone.add(viewer);
@@ -170,7 +170,7 @@ describe('no orphan subscriber items, on dynalite', () => {
     await table.client.send(
       new PutCommand({
         TableName: table.tableName,
-        Item: { ...subscriberKey(container, dead), subscribedAt: T0, expiresAt: expiresAt(T0, CONNECTION_TTL_SECONDS) },
+        Item: { ...subscriberKey(container, dead), at: T0, op: 0, expiresAt: expiresAt(T0, CONNECTION_TTL_SECONDS) },
       }),
     );
     deps.gone.add(dead);
