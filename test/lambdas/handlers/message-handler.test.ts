@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { MAX_BATCH_BYTES, MAX_MESSAGE_BYTES } from '../../../protocol';
+import { MAX_BATCH_BYTES, MAX_MESSAGE_BYTES, MAX_SUBSCRIPTIONS_PER_CONNECTION } from '../../../protocol';
 import { messageHandler } from '../../../lambdas/handlers/message-handler';
 import { addAgent, addViewer, container, createWorld, lines, type World } from '../domain/in-memory-deps';
 import { messageEvent } from './events';
@@ -63,6 +63,29 @@ describe('message route wrapper', () => {
     await handle('log.subscribe', 'viewer-1', JSON.stringify({ action: 'log.subscribe', agentId: 'nobody', containerId: 'c1' }));
 
     expect(world.messenger.to('viewer-1')).toEqual([expect.objectContaining({ code: 'unknown_target', requestAction: 'log.subscribe' })]);
+  });
+
+  it('answers a subscribe above the per-connection cap with limit_exceeded, and records nothing', async () => {
+    const held = Array.from({ length: MAX_SUBSCRIPTIONS_PER_CONNECTION }, (_, i) => `held-${i}`);
+    await addAgent(world, 'host-1', 'agent-conn', [...held, 'c1']);
+    for (const id of held) await world.subscriptions.add('viewer-1', container(id));
+
+    await handle('log.subscribe', 'viewer-1', JSON.stringify({ action: 'log.subscribe', agentId: 'host-1', containerId: 'c1', op: 1 }));
+
+    expect(world.messenger.to('viewer-1')).toEqual([expect.objectContaining({ code: 'limit_exceeded', requestAction: 'log.subscribe' })]);
+    expect(world.subscriptions.of('viewer-1')).not.toContain('host-1/c1');
+  });
+
+  it.each([
+    ['negative', -1],
+    ['fractional', 1.5],
+    ['above 2^53', 2 ** 53],
+    ['a string', '1'],
+  ])('answers a subscribe whose op is %s with malformed, and records nothing', async (_name, op) => {
+    await handle('log.subscribe', 'viewer-1', JSON.stringify({ action: 'log.subscribe', agentId: 'host-1', containerId: 'c1', op }));
+
+    expect(world.messenger.to('viewer-1')).toEqual([expect.objectContaining({ code: 'malformed', requestAction: 'log.subscribe' })]);
+    expect(world.subscriptions.of('viewer-1')).toEqual([]);
   });
 
   it('logs an unexpected failure with its context, answers internal, and returns 500', async () => {
