@@ -49,8 +49,12 @@ export function benchCloud(viewerCount: number): BenchCloud {
       get: async (id) => agents.get(id),
       list: async () => [...agents.values()],
       put: async (agent) => void agents.set(agent.agentId, agent),
-      updateContainers: async () => true,
       markOffline: async () => true,
+    },
+    hostContainers: {
+      entries: async () => [],
+      get: async (_agentId, containerId) => ({ id: containerId, name: containerId, image: 'bench', state: 'running', status: 'Up', createdAt: 0, tty: false }),
+      apply: async (_agentId, changes) => changes,
     },
     buffer: new InMemoryLogBuffer(),
     messenger: {

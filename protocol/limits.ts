@@ -28,7 +28,8 @@ export const MAX_LINE_BYTES = 16 * 1024;
 
 /**
  * An agent's container list, serialized, stays under this (the agent leaves out the oldest stopped
- * containers), so the cloud's `host` message, which wraps it, fits MAX_MESSAGE_BYTES.
+ * containers), so that `agent.register`, and a host in `inventory`, fit MAX_MESSAGE_BYTES; so do
+ * the upserts of one `agent.inventory` and the `host.containers` that relays them.
  */
 export const MAX_INVENTORY_BYTES = 120 * 1024;
 

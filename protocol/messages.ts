@@ -52,15 +52,32 @@ export const ContainerInfo = z.object({
 });
 export type ContainerInfo = z.infer<typeof ContainerInfo>;
 
+/**
+ * When an agent saw its containers in the state it reports: epoch ms of the agent's clock (at the
+ * Docker listing the report comes from). The cloud stores each container with it and takes a
+ * report of a container only if it is at least as new as what it holds, so a report handled late
+ * never overwrites a newer one (docs/data-model.md, "Containers").
+ */
+export const ObservedAt = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
 export const HostInfo = z.object({
   agentId: SafeId,
   hostName: z.string().max(256),
   online: z.boolean(),
-  /** ISO time of the last registration or inventory. */
+  /** ISO time of the last registration or of going offline. */
   updatedAt: z.string(),
   containers: z.array(ContainerInfo),
+  /**
+   * In `inventory`: the newest `observedAt` the cloud held for this host's containers (removals
+   * included) when it read them. A `host.containers` change observed later is newer than this list.
+   */
+  observedAt: ObservedAt.optional(),
 });
 export type HostInfo = z.infer<typeof HostInfo>;
+
+/** A host without its containers: what `host` carries (they travel as `host.containers` changes). */
+export const HostStatus = HostInfo.omit({ containers: true, observedAt: true });
+export type HostStatus = z.infer<typeof HostStatus>;
 
 /** Where the cloud's buffer for a container ends, so a (re)starting stream continues from there. */
 export const ResumePoint = z.object({
@@ -80,12 +97,21 @@ export const AgentRegister = z.object({
   agentId: SafeId,
   hostName: z.string().min(1).max(256),
   agentVersion: z.string().max(64),
+  /** The whole (fitted) list: the cloud writes what differs from what it holds and removes the rest. */
   containers: z.array(ContainerInfo).max(1000),
+  /** When the list was observed; absent (older agents), the cloud's receive time stands in. */
+  observedAt: ObservedAt.optional(),
 });
 
+/**
+ * The containers that changed since the agent's previous report on this connection (its
+ * `agent.register` or `agent.inventory`): new or changed ones whole, removed ones by id.
+ */
 export const AgentInventory = z.object({
   action: z.literal('agent.inventory'),
-  containers: z.array(ContainerInfo).max(1000),
+  observedAt: ObservedAt,
+  upsert: z.array(ContainerInfo).max(1000),
+  remove: z.array(SafeId).max(1000),
 });
 
 /** A batch of new lines of one container. The cloud knows the agent from the connection. */
@@ -182,10 +208,25 @@ export const Inventory = z.object({
   done: z.boolean(),
 });
 
-/** One host changed (registered, new container list, went offline): upsert it by agentId. */
+/**
+ * One host registered or went offline: upsert its status by agentId, keeping the containers held
+ * for it (they change through `host.containers`).
+ */
 export const HostUpdate = z.object({
   action: z.literal('host'),
-  host: HostInfo,
+  host: HostStatus,
+});
+
+/**
+ * Containers of one host changed, as the cloud stored them: upsert these by id, drop the removed
+ * ids — unless what the viewer holds for a container was observed later than `observedAt`.
+ */
+export const HostContainerChanges = z.object({
+  action: z.literal('host.containers'),
+  agentId: SafeId,
+  observedAt: ObservedAt,
+  upsert: z.array(ContainerInfo),
+  remove: z.array(SafeId),
 });
 
 /**
@@ -253,7 +294,7 @@ export const ErrorMessage = z.object({
 export const AgentToCloud = z.discriminatedUnion('action', [AgentRegister, AgentInventory, AgentLogBatch, Ping]);
 export const ViewerToCloud = z.discriminatedUnion('action', [LogSubscribe, LogUnsubscribe, InventoryGet, Ping]);
 export const CloudToAgent = z.discriminatedUnion('action', [AgentRegistered, LogStreamStart, LogStreamStop, LogAck, Pong, ErrorMessage]);
-export const CloudToViewer = z.discriminatedUnion('action', [Inventory, HostUpdate, LogHistory, ViewerLogBatch, Pong, ErrorMessage]);
+export const CloudToViewer = z.discriminatedUnion('action', [Inventory, HostUpdate, LogHistory, ViewerLogBatch, Pong, ErrorMessage, HostContainerChanges]);
 
 export type AgentRegister = z.infer<typeof AgentRegister>;
 export type AgentInventory = z.infer<typeof AgentInventory>;
@@ -268,6 +309,7 @@ export type LogStreamStop = z.infer<typeof LogStreamStop>;
 export type LogAck = z.infer<typeof LogAck>;
 export type Inventory = z.infer<typeof Inventory>;
 export type HostUpdate = z.infer<typeof HostUpdate>;
+export type HostContainerChanges = z.infer<typeof HostContainerChanges>;
 export type LogHistory = z.infer<typeof LogHistory>;
 export type ViewerLogBatch = z.infer<typeof ViewerLogBatch>;
 export type Pong = z.infer<typeof Pong>;

@@ -1,14 +1,10 @@
-/** Hosts in the table: AGENTS/AGENT#<agentId>, the container list as a JSON string. */
+/** Hosts in the table: AGENTS/AGENT#<agentId>; their containers are DynamoHostContainers' (HOST#<agentId>). */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ContainerInfo } from '../../protocol';
 import type { AgentRecord, Agents } from '../domain/ports';
 import { AGENT_PREFIX, agentKey, AGENTS_PK } from './keys';
 import { queryAll } from './query-pages';
 import type { Table } from './table';
-
-/** `online` is a DynamoDB reserved word, so expressions name every attribute through placeholders. */
-const ATTRIBUTE_NAMES = { '#containers': 'containers', '#updatedAt': 'updatedAt', '#connectionId': 'connectionId' };
 
 export class DynamoAgents implements Agents {
   constructor(private readonly table: Table) {}
@@ -40,21 +36,7 @@ export class DynamoAgents implements Agents {
           connectionId: agent.connectionId,
           online: agent.online,
           updatedAt: agent.updatedAt,
-          containers: JSON.stringify(agent.containers),
         },
-      }),
-    );
-  }
-
-  async updateContainers(agentId: string, connectionId: string, containers: readonly ContainerInfo[], updatedAt: string): Promise<boolean> {
-    return this.conditionally(
-      new UpdateCommand({
-        TableName: this.table.tableName,
-        Key: agentKey(agentId),
-        UpdateExpression: 'SET #containers = :containers, #updatedAt = :updatedAt',
-        ConditionExpression: '#connectionId = :connectionId',
-        ExpressionAttributeNames: ATTRIBUTE_NAMES,
-        ExpressionAttributeValues: { ':containers': JSON.stringify(containers), ':updatedAt': updatedAt, ':connectionId': connectionId },
       }),
     );
   }
@@ -92,6 +74,5 @@ function toRecord(item: Record<string, unknown>): AgentRecord {
     connectionId: item.connectionId as string,
     online: item.online === true,
     updatedAt: item.updatedAt as string,
-    containers: JSON.parse((item.containers as string | undefined) ?? '[]') as ContainerInfo[],
   };
 }

@@ -14,6 +14,7 @@ export const CONNECTION_PREFIX = 'CONN#';
 export const SUBSCRIPTION_PREFIX = 'SUB#';
 export const AGENT_PREFIX = 'AGENT#';
 export const BATCH_PREFIX = 'B#';
+export const CONTAINER_PREFIX = 'C#';
 export const VIEWERS_PK = 'VIEWERS';
 export const AGENTS_PK = 'AGENTS';
 export const META_SK = 'META';
@@ -54,6 +55,16 @@ export function viewerKey(connectionId: string): Key {
 /** AGENTS / AGENT#<agentId>: a host. */
 export function agentKey(agentId: string): Key {
   return { pk: AGENTS_PK, sk: `${AGENT_PREFIX}${agentId}` };
+}
+
+/** HOST#<agentId> — the partition of a host's containers (its own record lives under AGENTS). */
+export function hostContainersPk(agentId: string): string {
+  return `HOST#${agentId}`;
+}
+
+/** HOST#<agentId> / C#<containerId>: one container of a host, or its removal. */
+export function hostContainerKey(agentId: string, containerId: string): Key {
+  return { pk: hostContainersPk(agentId), sk: `${CONTAINER_PREFIX}${containerId}` };
 }
 
 /** LOG#<agentId>#<containerId> — the partition of a container's buffer. */

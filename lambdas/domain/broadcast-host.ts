@@ -1,7 +1,7 @@
 /**
- * Tells every viewer about one host that registered, changed its containers or went offline —
- * that host only: resending every host on each change would grow with the fleet and could pass
- * the message limit.
+ * Tells every viewer about one host that registered or went offline — that host only, and its
+ * status only: resending every host (or its containers, see broadcast-container-changes) on each
+ * change would grow with the fleet and could pass the message limit.
  */
 import { deliver } from './deliver';
 import { hostMessage } from './inventory-messages';

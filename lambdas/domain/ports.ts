@@ -74,9 +74,8 @@ export interface AgentRecord {
   /** The connection of its latest registration. */
   readonly connectionId: string;
   readonly online: boolean;
-  /** ISO time of the last registration or inventory. */
+  /** ISO time of the last registration or of going offline. */
   readonly updatedAt: string;
-  readonly containers: readonly ContainerInfo[];
 }
 
 export interface Agents {
@@ -84,15 +83,39 @@ export interface Agents {
   list(): Promise<AgentRecord[]>;
   put(agent: AgentRecord): Promise<void>;
   /**
-   * Replaces the container list, only while `connectionId` is still the agent's connection (a
-   * stale connection of a re-registered agent must not overwrite the new one). True if it did.
-   */
-  updateContainers(agentId: string, connectionId: string, containers: readonly ContainerInfo[], updatedAt: string): Promise<boolean>;
-  /**
    * Marks the agent offline, only if it is online on `connectionId` (its newer connection keeps
    * it online). True if this call changed it.
    */
   markOffline(agentId: string, connectionId: string, updatedAt: string): Promise<boolean>;
+}
+
+/** What the cloud holds about one container of a host, and when the agent observed it. */
+export interface ContainerEntry {
+  readonly containerId: string;
+  /** Epoch ms of the agent's clock (protocol ObservedAt). */
+  readonly observedAt: number;
+  /** Absent: the container was removed (a tombstone, kept a while so a late upsert cannot bring it back). */
+  readonly info?: ContainerInfo;
+}
+
+/** Containers of one host that changed, all observed at `observedAt`. */
+export interface ContainerChanges {
+  readonly observedAt: number;
+  readonly upsert: readonly ContainerInfo[];
+  readonly remove: readonly string[];
+}
+
+/** Each host's containers, one entry per container, apart from the host's own record. */
+export interface HostContainers {
+  /** Every unexpired entry of the host, removals included. */
+  entries(agentId: string): Promise<ContainerEntry[]>;
+  /** The container's info while it is in the host's inventory (undefined when unknown or removed). */
+  get(agentId: string, containerId: string): Promise<ContainerInfo | undefined>;
+  /**
+   * Writes each change only if it was observed at or after what is stored for that container (an
+   * older observation handled late loses); the changes that were written come back.
+   */
+  apply(agentId: string, changes: ContainerChanges): Promise<ContainerChanges>;
 }
 
 export interface LogBuffer {
@@ -150,6 +173,7 @@ export interface Deps {
   readonly connections: Connections;
   readonly subscriptions: Subscriptions;
   readonly agents: Agents;
+  readonly hostContainers: HostContainers;
   readonly buffer: LogBuffer;
   readonly messenger: Messenger;
   readonly clock: Clock;

@@ -1,14 +1,19 @@
 /**
- * `agent.register`: an agent (re)connected. Record the host as online on this connection, confirm
- * it to the agent (which holds its batches until then), tell the viewers (`host`), and start the streams
+ * `agent.register`: an agent (re)connected. Record the host as online on this connection, bring its
+ * containers up to date (writing only what differs, see reconcile-containers), confirm it to the
+ * agent (which holds its batches until then), tell the viewers (`host`, and `host.containers` if
+ * any changed), and start the streams
  * viewers are already waiting for — with resume points, so a restarted agent continues the
  * numbering instead of starting over.
  */
 import type { AgentRegister } from '../../protocol';
+import { broadcastContainerChanges } from './broadcast-container-changes';
 import { broadcastHost } from './broadcast-host';
 import { checkInventorySize } from './check-inventory-size';
 import { forEachBounded } from './for-each-bounded';
+import { hasChanges } from './diff-containers';
 import { forgetConnections } from './forget-connections';
+import { reconcileContainers } from './reconcile-containers';
 import { reply } from './reply';
 import type { AgentRecord, Caller, Deps, GoneConnection } from './ports';
 import { sendToAgent } from './send-to-agent';
@@ -26,13 +31,14 @@ export async function registerAgent(deps: Deps, caller: Caller, message: AgentRe
     connectionId: caller.connectionId,
     online: true,
     updatedAt: new Date(deps.clock.now()).toISOString(),
-    containers: message.containers,
   };
   await deps.connections.setAgentId(caller.connectionId, agent.agentId);
   await deps.agents.put(agent);
+  const changed = await reconcileContainers(deps, agent.agentId, message.containers, message.observedAt ?? caller.requestTime);
   if ((await reply(deps, caller, { action: 'agent.registered', agentId: agent.agentId })) === 'gone') return;
 
   const gone: GoneConnection[] = (await broadcastHost(deps, agent)).map((connectionId) => ({ connectionId }));
+  if (hasChanges(changed)) gone.push(...(await broadcastContainerChanges(deps, agent.agentId, changed)).map((connectionId) => ({ connectionId })));
   await forEachBounded(message.containers, START_CONCURRENCY, async (info) => {
     const container = { agentId: agent.agentId, containerId: info.id };
     if (!(await deps.subscriptions.hasSubscribers(container))) return;

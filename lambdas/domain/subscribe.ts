@@ -34,7 +34,7 @@ export async function subscribe(deps: Deps, caller: Caller, request: LogSubscrib
   const container = { agentId: request.agentId, containerId: request.containerId };
   const agent = await deps.agents.get(request.agentId);
   if (!agent) throw new ProtocolError('unknown_target', `no agent ${JSON.stringify(request.agentId)} has ever registered`);
-  if (!agent.containers.some((info) => info.id === request.containerId)) {
+  if (!(await deps.hostContainers.get(request.agentId, request.containerId))) {
     throw new ProtocolError(
       'unknown_target',
       `container ${JSON.stringify(request.containerId)} is not in the inventory of agent ${JSON.stringify(request.agentId)}: subscribe by a full container id as listed in inventory`,

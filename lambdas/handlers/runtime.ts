@@ -7,6 +7,7 @@ import { config, type Config } from '../config';
 import { consoleLogger } from '../adapters/console-logger';
 import { createDocumentClient } from '../adapters/document-client';
 import { DynamoAgents } from '../adapters/dynamo-agents';
+import { DynamoHostContainers } from '../adapters/dynamo-host-containers';
 import { DynamoConnections } from '../adapters/dynamo-connections';
 import { DynamoLogBuffer } from '../adapters/dynamo-log-buffer';
 import { DynamoSubscriptions } from '../adapters/dynamo-subscriptions';
@@ -38,6 +39,7 @@ export function createRuntime(cfg: Config): Runtime {
     connections: new DynamoConnections(table),
     subscriptions: new DynamoSubscriptions(table),
     agents: new DynamoAgents(table),
+    hostContainers: new DynamoHostContainers(table),
     buffer: new DynamoLogBuffer(table, cfg.bufferTtlSeconds),
     clock: systemClock,
     logger: consoleLogger,

@@ -121,11 +121,12 @@ describe('a container\'s lines, from Docker to the dashboard', () => {
     const first = await ViewerClient.connect(cloud.wsUrl, cloud.viewerToken);
     viewers.push(first);
     first.send({ action: 'inventory.get' });
-    // The answer may predate the agent's registration; the registration then arrives as `host`.
-    const hosts = (m: CloudToViewer) => (m.action === 'inventory' ? m.hosts : m.action === 'host' ? [m.host] : []);
-    await first.waitFor((m) =>
-      hosts(m).some((h) => h.agentId === AGENT_ID && h.online && h.containers.some((c) => c.id === container.id && c.state === 'running')),
-    );
+    // The answer may predate the agent's registration; its containers then arrive as `host.containers`.
+    const running = (m: CloudToViewer) =>
+      m.action === 'inventory'
+        ? m.hosts.some((h) => h.agentId === AGENT_ID && h.online && h.containers.some((c) => c.id === container.id && c.state === 'running'))
+        : m.action === 'host.containers' && m.agentId === AGENT_ID && m.upsert.some((c) => c.id === container.id && c.state === 'running');
+    await first.waitFor(running);
 
     // The first viewer starts the stream: Docker's tail fills the empty buffer with phase 1.
     first.send({ action: 'log.subscribe', agentId: AGENT_ID, containerId: container.id });

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerRef } from '../../../protocol';
 import { DynamoAgents } from '../../../lambdas/adapters/dynamo-agents';
 import { DynamoConnections } from '../../../lambdas/adapters/dynamo-connections';
+import { DynamoHostContainers } from '../../../lambdas/adapters/dynamo-host-containers';
 import { DynamoLogBuffer } from '../../../lambdas/adapters/dynamo-log-buffer';
 import { DynamoSubscriptions } from '../../../lambdas/adapters/dynamo-subscriptions';
 import { connectionPk, connectionSubscriptionKey, subscriberKey, subscribersPk, VIEWERS_PK } from '../../../lambdas/adapters/keys';
@@ -210,7 +211,7 @@ describe('connections, subscriptions and agents on dynalite', () => {
     const [alone, shared] = [containerOf(fresh('c')), containerOf(fresh('c'))];
     await connections.add({ connectionId: viewer, role: 'viewer', connectedAt: iso });
     await connections.add({ connectionId: other, role: 'viewer', connectedAt: iso });
-    await agents.put({ agentId: 'host-1', hostName: 'h', agentVersion: '1', connectionId: agentConn, online: true, updatedAt: iso, containers: [] });
+    await agents.put({ agentId: 'host-1', hostName: 'h', agentVersion: '1', connectionId: agentConn, online: true, updatedAt: iso });
     await subscriptions.add(viewer, alone, at(T0));
     await subscriptions.add(viewer, shared, at(T0));
     await subscriptions.add(other, shared, at(T0));
@@ -219,6 +220,7 @@ describe('connections, subscriptions and agents on dynalite', () => {
       connections,
       subscriptions,
       agents,
+      hostContainers: new DynamoHostContainers(table),
       buffer: new DynamoLogBuffer(table, 60),
       messenger: { send: async (connectionId, message) => (sent.push({ connectionId, message: decoded(message) }), 'sent') },
       clock: table.clock,
@@ -237,23 +239,12 @@ describe('connections, subscriptions and agents on dynalite', () => {
 
   it('marks an agent offline only from its current connection, and only once', async () => {
     const agentId = fresh('host');
-    await agents.put({ agentId, hostName: 'h', agentVersion: '1', connectionId: 'new-conn', online: true, updatedAt: iso, containers: [] });
+    await agents.put({ agentId, hostName: 'h', agentVersion: '1', connectionId: 'new-conn', online: true, updatedAt: iso });
 
     expect(await agents.markOffline(agentId, 'old-conn', iso)).toBe(false);
     expect((await agents.get(agentId))?.online).toBe(true);
     expect(await agents.markOffline(agentId, 'new-conn', iso)).toBe(true);
     expect(await agents.markOffline(agentId, 'new-conn', iso)).toBe(false);
     expect((await agents.get(agentId))?.online).toBe(false);
-  });
-
-  it('replaces an agent container list only from its current connection', async () => {
-    const agentId = fresh('host');
-    const info = { id: 'c1', name: 'api', image: 'i', state: 'running', status: 'Up', createdAt: 1, tty: false };
-    await agents.put({ agentId, hostName: 'h', agentVersion: '1', connectionId: 'conn', online: true, updatedAt: iso, containers: [] });
-
-    expect(await agents.updateContainers(agentId, 'stale', [info], iso)).toBe(false);
-    expect(await agents.updateContainers(agentId, 'conn', [info], iso)).toBe(true);
-
-    expect((await agents.list()).find((a) => a.agentId === agentId)?.containers).toEqual([info]);
   });
 });

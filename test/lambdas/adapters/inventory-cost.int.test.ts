@@ -34,6 +34,7 @@ describe('inventory cost, on dynalite', () => {
   let meter: CapacityMeter;
   let agentId: string;
   let agentConn: string;
+  let viewer: string;
   let containers: ContainerInfo[];
   beforeAll(async () => {
     table = await openLocalTable();
@@ -50,7 +51,8 @@ describe('inventory cost, on dynalite', () => {
     agentConn = fresh('agent');
     containers = Array.from({ length: 200 }, (_, i) => realistic(i));
     await deps.connections.add({ connectionId: agentConn, role: 'agent', connectedAt: iso, agentId });
-    await deps.connections.add({ connectionId: fresh('viewer'), role: 'viewer', connectedAt: iso });
+    viewer = fresh('viewer');
+    await deps.connections.add({ connectionId: viewer, role: 'viewer', connectedAt: iso });
     await registerAgent(deps, { connectionId: agentConn, role: 'agent', requestTime: T0, agentId }, {
       action: 'agent.register',
       agentId,
@@ -67,12 +69,28 @@ describe('inventory cost, on dynalite', () => {
 
     await updateInventory(deps, { connectionId: agentConn, role: 'agent', requestTime: T0, agentId }, {
       action: 'agent.inventory',
-      containers: containers.map((c, i) => (i === 7 ? stopped : c)),
+      observedAt: T0 + 1000,
+      upsert: [stopped],
+      remove: [],
     });
 
     expect(meter.writeUnits()).toBeLessThanOrEqual(2);
-    const toViewers = deps.sent.filter((s) => s.connectionId.startsWith('viewer'));
+    const toViewers = deps.sent.filter((s) => s.connectionId === viewer);
     expect(toViewers).toHaveLength(1);
     expect(byteLength(encode(toViewers[0]!.message))).toBeLessThan(1024);
+  });
+
+  it('registering again with the same 200 containers writes no container: 2 WRU (connection and host records)', async () => {
+    await registerAgent(deps, { connectionId: agentConn, role: 'agent', requestTime: T0 + 5000, agentId }, {
+      action: 'agent.register',
+      agentId,
+      hostName: 'box',
+      agentVersion: '1',
+      containers,
+      observedAt: T0 + 5000,
+    });
+
+    expect(meter.writeUnits()).toBeLessThanOrEqual(2);
+    expect(deps.sent.filter((s) => s.connectionId === viewer).map((s) => s.message.action)).toEqual(['host']);
   });
 });

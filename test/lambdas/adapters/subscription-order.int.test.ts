@@ -43,7 +43,11 @@ describe('subscribe and unsubscribe of one viewer, handled out of order, on dyna
       connectionId: agentConn,
       online: true,
       updatedAt: iso,
-      containers: [{ id: container.containerId, name: 'api', image: 'i', state: 'running', status: 'Up', createdAt: 1, tty: false }],
+    });
+    await deps.hostContainers.apply(container.agentId, {
+      observedAt: 0,
+      upsert: [{ id: container.containerId, name: 'api', image: 'i', state: 'running', status: 'Up', createdAt: 1, tty: false }],
+      remove: [],
     });
   }
   const subscribeAt = (requestTime: number, op?: number) =>

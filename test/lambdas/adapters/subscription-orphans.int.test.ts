@@ -48,7 +48,11 @@ describe('no orphan subscriber items, on dynalite', () => {
       connectionId: agentConn,
       online: true,
       updatedAt: iso,
-      containers: [{ id: container.containerId, name: 'api', image: 'i', state: 'running', status: 'Up', createdAt: 1, tty: false }],
+    });
+    await deps.hostContainers.apply(container.agentId, {
+      observedAt: 0,
+      upsert: [{ id: container.containerId, name: 'api', image: 'i', state: 'running', status: 'Up', createdAt: 1, tty: false }],
+      remove: [],
     });
   }
 

@@ -4,6 +4,7 @@
  * functions against the real conditional writes.
  */
 import { DynamoAgents } from '../../../lambdas/adapters/dynamo-agents';
+import { DynamoHostContainers } from '../../../lambdas/adapters/dynamo-host-containers';
 import { DynamoConnections } from '../../../lambdas/adapters/dynamo-connections';
 import { DynamoLogBuffer } from '../../../lambdas/adapters/dynamo-log-buffer';
 import { DynamoSubscriptions } from '../../../lambdas/adapters/dynamo-subscriptions';
@@ -30,6 +31,7 @@ export function tableDeps(table: LocalTable): TableDeps {
     connections: new DynamoConnections(table),
     subscriptions: new DynamoSubscriptions(table),
     agents: new DynamoAgents(table),
+    hostContainers: new DynamoHostContainers(table),
     buffer: new DynamoLogBuffer(table, 60),
     messenger: {
       send: async (connectionId, message) => {

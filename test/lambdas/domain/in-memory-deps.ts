@@ -16,8 +16,11 @@ import type {
   Agents,
   ConnectionRecord,
   Connections,
+  ContainerChanges,
+  ContainerEntry,
   Delivery,
   Deps,
+  HostContainers,
   LogBuffer,
   Logger,
   Messenger,
@@ -153,17 +156,49 @@ export class FakeAgents implements Agents {
   async put(agent: AgentRecord) {
     this.records.set(agent.agentId, agent);
   }
-  async updateContainers(agentId: string, connectionId: string, containers: readonly ContainerInfo[], updatedAt: string) {
-    const record = this.records.get(agentId);
-    if (record?.connectionId !== connectionId) return false;
-    this.records.set(agentId, { ...record, containers, updatedAt });
-    return true;
-  }
   async markOffline(agentId: string, connectionId: string, updatedAt: string) {
     const record = this.records.get(agentId);
     if (record?.connectionId !== connectionId || !record.online) return false;
     this.records.set(agentId, { ...record, online: false, updatedAt });
     return true;
+  }
+}
+
+/**
+ * A host's container items, with the table's condition: a write lands only if no later
+ * observation of that container is stored; a removal leaves a tombstone (entry without info).
+ */
+export class FakeHostContainers implements HostContainers {
+  /** agentId → containerId → entry */
+  readonly byHost = new Map<string, Map<string, ContainerEntry>>();
+  /** Container writes attempted (conditional ones that lost included), as the table would bill them. */
+  writes = 0;
+
+  async entries(agentId: string) {
+    return [...(this.byHost.get(agentId)?.values() ?? [])];
+  }
+  async get(agentId: string, containerId: string) {
+    return this.byHost.get(agentId)?.get(containerId)?.info;
+  }
+  async apply(agentId: string, changes: ContainerChanges) {
+    const entries = this.byHost.get(agentId) ?? new Map<string, ContainerEntry>();
+    this.byHost.set(agentId, entries);
+    const written = (containerId: string, info?: ContainerInfo) => {
+      this.writes++;
+      const stored = entries.get(containerId);
+      if (stored && stored.observedAt > changes.observedAt) return false;
+      entries.set(containerId, info ? { containerId, observedAt: changes.observedAt, info } : { containerId, observedAt: changes.observedAt });
+      return true;
+    };
+    return {
+      observedAt: changes.observedAt,
+      upsert: changes.upsert.filter((info) => written(info.id, info)),
+      remove: changes.remove.filter((containerId) => written(containerId)),
+    };
+  }
+  /** The ids of the host's containers (tombstones left out). */
+  ids(agentId: string): string[] {
+    return [...(this.byHost.get(agentId)?.values() ?? [])].filter((entry) => entry.info).map((entry) => entry.containerId);
   }
 }
 
@@ -240,6 +275,7 @@ export interface World extends Deps {
   readonly connections: FakeConnections;
   readonly subscriptions: FakeSubscriptions;
   readonly agents: FakeAgents;
+  readonly hostContainers: FakeHostContainers;
   readonly buffer: FakeLogBuffer;
   readonly messenger: FakeMessenger;
   readonly logger: RecordingLogger;
@@ -253,6 +289,7 @@ export function createWorld(settings: Partial<Deps['settings']> = {}): World {
     connections: new FakeConnections(journal),
     subscriptions: new FakeSubscriptions(journal),
     agents: new FakeAgents(),
+    hostContainers: new FakeHostContainers(),
     buffer: new FakeLogBuffer(journal),
     messenger: new FakeMessenger(journal),
     clock: { now: () => NOW },
@@ -294,6 +331,6 @@ export async function addAgent(world: World, agentId = 'host-1', connectionId = 
     connectionId,
     online: true,
     updatedAt: new Date(NOW).toISOString(),
-    containers: containers.map(containerInfo),
   });
+  await world.hostContainers.apply(agentId, { observedAt: 0, upsert: containers.map(containerInfo), remove: [] });
 }

@@ -29,8 +29,7 @@ describe('inventory.get', () => {
   it('splits hosts above 128 KB in total into several messages, each under the limit, packed in order, done on the last', async () => {
     for (let i = 0; i < 12; i++) {
       await addAgent(world, `host-${String(i).padStart(2, '0')}`, `a${i}`, []);
-      const record = (await world.agents.get(`host-${String(i).padStart(2, '0')}`))!;
-      await world.agents.put({ ...record, containers: bulkyContainers(40) });
+      await world.hostContainers.apply(`host-${String(i).padStart(2, '0')}`, { observedAt: 1, upsert: bulkyContainers(40), remove: [] });
     }
 
     await getInventory(world, viewer, { action: 'inventory.get' });
@@ -49,7 +48,8 @@ describe('inventory.get', () => {
     expect(byteLength(JSON.stringify(containers))).toBeLessThanOrEqual(MAX_INVENTORY_BYTES);
     for (const id of ['host-1', 'host-2']) {
       await addAgent(world, id, `conn-${id}`, []);
-      await world.agents.put({ ...(await world.agents.get(id))!, containers, hostName: 'h'.repeat(256) });
+      await world.agents.put({ ...(await world.agents.get(id))!, hostName: 'h'.repeat(256) });
+      await world.hostContainers.apply(id, { observedAt: 1, upsert: containers, remove: [] });
     }
 
     await getInventory(world, viewer, { action: 'inventory.get' });
@@ -57,6 +57,25 @@ describe('inventory.get', () => {
     const messages = world.messenger.to('v') as Inventory[];
     expect(messages.map((m) => m.hosts.length)).toEqual([1, 1]);
     for (const message of messages) expect(byteLength(encode(message))).toBeLessThan(MAX_MESSAGE_BYTES);
+  });
+
+  it('lists each host with its current containers, removed ones left out, and the newest observation it holds', async () => {
+    await addAgent(world, 'host-1', 'conn-1', ['c1', 'c2']);
+    await world.hostContainers.apply('host-1', { observedAt: 5, upsert: [], remove: ['c1'] });
+    await addAgent(world, 'host-2', 'conn-2', []);
+
+    await getInventory(world, viewer, { action: 'inventory.get' });
+
+    expect(world.messenger.to('v')).toEqual([
+      {
+        action: 'inventory',
+        hosts: [
+          { agentId: 'host-1', hostName: 'host-1.local', online: true, updatedAt: new Date(NOW).toISOString(), containers: [containerInfo('c2')], observedAt: 5 },
+          { agentId: 'host-2', hostName: 'host-2.local', online: true, updatedAt: new Date(NOW).toISOString(), containers: [] },
+        ],
+        done: true,
+      },
+    ]);
   });
 });
 
@@ -77,25 +96,30 @@ describe('host broadcasts', () => {
     await register([containerInfo('c1')]);
 
     for (const id of ['viewer-1', 'viewer-2']) {
-      expect(world.messenger.to(id)).toEqual([{ action: 'host', host: expect.objectContaining({ agentId: 'host-1' }) }]);
+      expect(world.messenger.to(id)).toEqual([
+        { action: 'host', host: expect.objectContaining({ agentId: 'host-1' }) },
+        { action: 'host.containers', agentId: 'host-1', observedAt: NOW, upsert: [containerInfo('c1')], remove: [] },
+      ]);
     }
   });
 
-  it('sends only the host whose inventory changed', async () => {
+  it('sends only the changes of the host whose containers changed', async () => {
     await register([containerInfo('c1')]);
     world.messenger.sent.length = 0;
 
-    await updateInventory(world, { ...agentCaller, agentId: 'host-1' }, { action: 'agent.inventory', containers: [] });
+    await updateInventory(world, { ...agentCaller, agentId: 'host-1' }, { action: 'agent.inventory', observedAt: NOW + 1, upsert: [], remove: ['c1'] });
 
-    expect(world.messenger.to('viewer-1')).toEqual([{ action: 'host', host: expect.objectContaining({ agentId: 'host-1', containers: [] }) }]);
+    expect(world.messenger.to('viewer-1')).toEqual([{ action: 'host.containers', agentId: 'host-1', observedAt: NOW + 1, upsert: [], remove: ['c1'] }]);
   });
 
   it('encodes a broadcast once and posts the same text to every viewer', async () => {
     await register([containerInfo('c1')]);
 
-    const payloads = world.messenger.sent.filter((s) => s.connectionId.startsWith('viewer')).map((s) => s.payload);
-    expect(payloads).toHaveLength(2);
-    expect(payloads[0]).toBe(payloads[1]);
+    for (const action of ['host', 'host.containers']) {
+      const payloads = world.messenger.sent.filter((s) => s.connectionId.startsWith('viewer') && s.message.action === action).map((s) => s.payload);
+      expect(payloads).toHaveLength(2);
+      expect(payloads[0]).toBe(payloads[1]);
+    }
   });
 
   it.each([
@@ -104,14 +128,16 @@ describe('host broadcasts', () => {
       'agent.inventory',
       () => updateInventory(world, { ...agentCaller, connectionId: 'other-conn', agentId: 'other-host' }, {
         action: 'agent.inventory',
-        containers: bulkyContainers(Math.ceil(MAX_INVENTORY_BYTES / 900) + 8),
+        observedAt: NOW,
+        upsert: bulkyContainers(Math.ceil(MAX_INVENTORY_BYTES / 900) + 8),
+        remove: [],
       }),
     ],
   ])('rejects %s whose containers serialize above MAX_INVENTORY_BYTES with too_large, storing and sending nothing', async (_name, attempt) => {
     await expect(attempt()).rejects.toMatchObject({ code: 'too_large' });
 
     expect(await world.agents.get('host-1')).toBeUndefined();
-    expect((await world.agents.get('other-host'))?.containers.map((c) => c.id)).toEqual(['x1']);
+    expect(world.hostContainers.ids('other-host')).toEqual(['x1']);
     expect(world.messenger.sent).toEqual([]);
   });
 });

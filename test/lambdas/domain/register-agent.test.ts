@@ -20,8 +20,48 @@ describe('registerAgent', () => {
     expect(await world.agents.get('host-1')).toMatchObject({ connectionId: 'agent-conn', online: true, hostName: 'box' });
     expect((await world.connections.get('agent-conn'))?.agentId).toBe('host-1');
     expect(world.messenger.to('viewer-1')).toEqual([
-      { action: 'host', host: { agentId: 'host-1', hostName: 'box', online: true, updatedAt: new Date(NOW).toISOString(), containers: [containerInfo('c1')] } },
+      { action: 'host', host: { agentId: 'host-1', hostName: 'box', online: true, updatedAt: new Date(NOW).toISOString() } },
+      { action: 'host.containers', agentId: 'host-1', observedAt: NOW, upsert: [containerInfo('c1')], remove: [] },
     ]);
+  });
+
+  describe('registering again (after a reconnect)', () => {
+    const caller = { connectionId: 'agent-conn', role: 'agent', requestTime: NOW } as const;
+    beforeEach(async () => {
+      await registerAgent(world, caller, { ...register(['c1', 'c2', 'c3']), observedAt: 100 });
+      world.messenger.sent.length = 0;
+      world.hostContainers.writes = 0;
+    });
+
+    it('writes only what differs from what is stored, removes what the list no longer has, and tells viewers just that', async () => {
+      const changed = { ...containerInfo('c2'), state: 'exited' };
+
+      await registerAgent(world, caller, { ...register(['c1']), containers: [containerInfo('c1'), changed, containerInfo('c4')], observedAt: 200 });
+
+      expect(world.hostContainers.writes).toBe(3);
+      expect(world.hostContainers.ids('host-1')).toEqual(['c1', 'c2', 'c4']);
+      expect(world.messenger.to('viewer-1')).toEqual([
+        { action: 'host', host: expect.objectContaining({ agentId: 'host-1', online: true }) },
+        { action: 'host.containers', agentId: 'host-1', observedAt: 200, upsert: [changed, containerInfo('c4')], remove: ['c3'] },
+      ]);
+    });
+
+    it('writes no container and sends viewers only the host when nothing changed', async () => {
+      await registerAgent(world, caller, { ...register(['c1', 'c2', 'c3']), observedAt: 200 });
+
+      expect(world.hostContainers.writes).toBe(0);
+      expect(world.messenger.to('viewer-1').map((m) => m.action)).toEqual(['host']);
+    });
+
+    it('keeps a newer observation than its list: a late registration does not undo a later change', async () => {
+      await updateInventory(world, { ...caller, agentId: 'host-1' }, { action: 'agent.inventory', observedAt: 300, upsert: [containerInfo('c4')], remove: ['c1'] });
+      world.messenger.sent.length = 0;
+
+      await registerAgent(world, caller, { ...register(['c1', 'c2', 'c3']), observedAt: 200 });
+
+      expect(world.hostContainers.ids('host-1')).toEqual(['c2', 'c3', 'c4']);
+      expect(world.messenger.to('viewer-1').map((m) => m.action)).toEqual(['host']);
+    });
   });
 
   it('confirms the registration to the agent before anything else, so it may start sending batches', async () => {
@@ -63,26 +103,62 @@ describe('updateInventory', () => {
     world.messenger.sent.length = 0;
   });
 
-  it('replaces the container list and tells every viewer', async () => {
-    await updateInventory(world, { connectionId: 'agent-conn', role: 'agent', requestTime: NOW, agentId: 'host-1' }, {
-      action: 'agent.inventory',
-      containers: [containerInfo('c1'), containerInfo('c9')],
-    });
+  const agent = { connectionId: 'agent-conn', role: 'agent', requestTime: NOW, agentId: 'host-1' } as const;
+  const changes = (observedAt: number, upsert: ReturnType<typeof containerInfo>[], remove: string[] = []) =>
+    ({ action: 'agent.inventory', observedAt, upsert, remove }) as const;
 
-    expect((await world.agents.get('host-1'))?.containers.map((c) => c.id)).toEqual(['c1', 'c9']);
-    expect(world.messenger.to('viewer-1')).toEqual([{ action: 'host', host: expect.objectContaining({ containers: [containerInfo('c1'), containerInfo('c9')] }) }]);
+  it('stores the changes, one write per changed container, and tells every viewer just those', async () => {
+    world.hostContainers.writes = 0;
+
+    await updateInventory(world, agent, changes(NOW + 1, [containerInfo('c9')], ['c1']));
+
+    expect(world.hostContainers.writes).toBe(2);
+    expect(world.hostContainers.ids('host-1')).toEqual(['c9']);
+    expect(world.messenger.to('viewer-1')).toEqual([{ action: 'host.containers', agentId: 'host-1', observedAt: NOW + 1, upsert: [containerInfo('c9')], remove: ['c1'] }]);
+  });
+
+  it('keeps a newer observation: an older change handled late neither overwrites it nor reaches viewers', async () => {
+    const exited = { ...containerInfo('c1'), state: 'exited' };
+    await updateInventory(world, agent, changes(NOW + 20, [exited]));
+    world.messenger.sent.length = 0;
+
+    await updateInventory(world, agent, changes(NOW + 10, [containerInfo('c1')]));
+
+    expect(await world.hostContainers.get('host-1', 'c1')).toEqual(exited);
+    expect(world.messenger.sent).toEqual([]);
+  });
+
+  it('does not bring back a removed container when an upsert observed before the removal is handled after it', async () => {
+    await updateInventory(world, agent, changes(NOW + 20, [], ['c1']));
+
+    await updateInventory(world, agent, changes(NOW + 10, [{ ...containerInfo('c1'), state: 'exited' }]));
+
+    expect(world.hostContainers.ids('host-1')).toEqual([]);
+  });
+
+  it('relays the same report again when it is handled twice, so a retry still reaches viewers', async () => {
+    await updateInventory(world, agent, changes(NOW + 1, [containerInfo('c2')]));
+    await updateInventory(world, agent, changes(NOW + 1, [containerInfo('c2')]));
+
+    expect(world.messenger.to('viewer-1').map((m) => m.action)).toEqual(['host.containers', 'host.containers']);
+  });
+
+  it('rejects a container both upserted and removed as malformed, storing nothing', async () => {
+    await expect(updateInventory(world, agent, changes(NOW + 1, [containerInfo('c2')], ['c2']))).rejects.toMatchObject({ code: 'malformed' });
+
+    expect(world.hostContainers.ids('host-1')).toEqual(['c1']);
   });
 
   it('rejects an inventory before agent.register with not_registered', async () => {
-    const attempt = updateInventory(world, { connectionId: 'agent-conn', role: 'agent', requestTime: NOW }, { action: 'agent.inventory', containers: [] });
+    const attempt = updateInventory(world, { connectionId: 'agent-conn', role: 'agent', requestTime: NOW }, changes(NOW, []));
 
     await expect(attempt).rejects.toMatchObject({ code: 'not_registered' });
   });
 
   it('ignores, with a warning, an inventory from a connection the agent has since replaced', async () => {
-    await updateInventory(world, { connectionId: 'stale-conn', role: 'agent', requestTime: NOW, agentId: 'host-1' }, { action: 'agent.inventory', containers: [] });
+    await updateInventory(world, { ...agent, connectionId: 'stale-conn' }, changes(NOW + 1, [], ['c1']));
 
-    expect((await world.agents.get('host-1'))?.containers).toHaveLength(1);
+    expect(world.hostContainers.ids('host-1')).toEqual(['c1']);
     expect(world.messenger.sent).toEqual([]);
     expect(world.logger.entries).toEqual([expect.objectContaining({ level: 'warn' })]);
   });

@@ -1,0 +1,18 @@
+/**
+ * Tells every viewer which of one host's containers changed (`host.containers`): the changes that
+ * were stored, not the host's whole list, so a broadcast grows with the change, not the host.
+ */
+import { deliver } from './deliver';
+import { containersMessage } from './inventory-messages';
+import type { ContainerChanges, Deps } from './ports';
+
+/** The viewer connections that turned out to be gone. */
+export async function broadcastContainerChanges(
+  deps: Pick<Deps, 'connections' | 'messenger' | 'logger'>,
+  agentId: string,
+  changes: ContainerChanges,
+): Promise<string[]> {
+  const viewerIds = await deps.connections.viewerIds();
+  if (viewerIds.length === 0) return [];
+  return deliver(deps, viewerIds, containersMessage(agentId, changes));
+}

@@ -1,0 +1,17 @@
+/**
+ * An `agent.inventory`'s changes must be relayable in one `host.containers` (its upserts within
+ * MAX_INVENTORY_BYTES) and say one thing per container: an id both upserted and removed, or
+ * listed twice, would leave the stored item to whichever write happened to land last.
+ */
+import { ProtocolError, type AgentInventory } from '../../protocol';
+import { checkInventorySize } from './check-inventory-size';
+
+/** Throws (nothing is stored): `too_large` above the size limit, `malformed` for a repeated id. */
+export function checkContainerChanges(message: Pick<AgentInventory, 'upsert' | 'remove'>): void {
+  checkInventorySize(message.upsert);
+  const ids = [...message.upsert.map((info) => info.id), ...message.remove];
+  const repeated = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (repeated !== undefined) {
+    throw new ProtocolError('malformed', `container ${JSON.stringify(repeated)} appears more than once in upsert and remove`);
+  }
+}
