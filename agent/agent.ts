@@ -3,13 +3,15 @@
  * the cloud connection, and does what the cloud asks.
  *
  *   connect/reconnect      → agent.register with the inventory (the connection's handshake)
- *   agent.registered       → batches (held until now) and a changed inventory may go
+ *   agent.registered       → batches (held until now) and inventory changes may go
  *   Docker (re)reachable   → agent.register again: the cloud starts streams only on register
- *   Docker events          → agent.inventory; a restarted container's follower follows again
+ *   Docker events          → agent.inventory with what changed since the last report (not the
+ *                            whole list); a restarted container's follower follows again
  *   log.stream.start       → start a follower (ignored if one exists)
  *   log.stream.stop        → stop and forget it, and its batches not yet sent
  *   log.ack                → the container's next batch may go (one in flight per container)
  *   error not_registered   → hold batches and register again
+ *   error for an inventory → register again: its whole list brings the cloud up to date
  */
 import type Dockerode from 'dockerode';
 import {
@@ -23,8 +25,9 @@ import {
 import { AGENT_VERSION } from './agent-version';
 import type { ContainerEvent, ContainerSource } from './docker/container-source';
 import { DockerContainerSource } from './docker/docker-container-source';
-import { DockerMonitor } from './docker/docker-monitor';
+import { DockerMonitor, type Listing } from './docker/docker-monitor';
 import { LogFollower } from './docker/log-follower';
+import { inventoryChanges } from './inventory-changes';
 import { fitInventory } from './inventory-fit';
 import { consoleLogger, type Logger } from './logger';
 import { BatchDelivery } from './transport/batch-delivery';
@@ -83,6 +86,12 @@ export function createAgent(options: AgentOptions): Agent {
 
 export class SidetailAgent implements Agent {
   private inventory: ContainerInfo[] = [];
+  /** When `inventory` was listed (the agent's clock, strictly increasing); 0 before Docker answered. */
+  private observedAt = 0;
+  /** Containers events named since the last report, whose status may then be news. */
+  private namedByEvents = new Set<string>();
+  /** The (fitted) list the cloud was last told on this connection; changes are relative to it. */
+  private reported: ContainerInfo[] | undefined;
   private reportedOmitted = 0;
   private readonly followers = new Map<string, LogFollower>();
   private readonly logger: Logger;
@@ -91,8 +100,6 @@ export class SidetailAgent implements Agent {
   private readonly monitor: DockerMonitor;
   private stopping: Promise<void> | undefined;
   private readonly registration: Registration;
-  /** The inventory changed while unregistered; send it once the registration is confirmed. */
-  private inventoryPending = false;
 
   constructor(private readonly deps: AgentDependencies) {
     this.logger = deps.logger ?? consoleLogger;
@@ -137,8 +144,8 @@ export class SidetailAgent implements Agent {
       source: deps.source,
       logger: this.logger,
       ...(tuning.dockerRetryMs !== undefined ? { retryMs: tuning.dockerRetryMs } : {}),
-      onReachable: (containers) => this.onDockerReachable(containers),
-      onInventory: (containers) => this.onInventory(containers),
+      onReachable: (listing) => this.onDockerReachable(listing),
+      onInventory: (listing) => this.onInventory(listing),
       onContainerEvent: (event) => this.onContainerEvent(event),
     });
   }
@@ -162,25 +169,29 @@ export class SidetailAgent implements Agent {
     return this.stopping;
   }
 
-  private onDockerReachable(containers: ContainerInfo[]): void {
-    this.inventory = containers;
+  private onDockerReachable(listing: Listing): void {
+    this.observe(listing);
     // Registering (not just an inventory) makes the cloud send log.stream.start for the
     // containers viewers are waiting on, which it may have asked for while Docker was away.
     if (this.connection.send(this.registerMessage())) this.registration.sent();
     for (const follower of this.followers.values()) follower.recheck();
   }
 
-  private onInventory(containers: ContainerInfo[]): void {
-    this.inventory = containers;
-    if (this.registration.isConfirmed) this.connection.send(this.inventoryMessage());
-    else this.inventoryPending = true;
+  private onInventory(listing: Listing): void {
+    this.observe(listing);
+    // Unconfirmed: the changes go once agent.registered arrives, relative to the list registered.
+    if (this.registration.isConfirmed) this.sendInventoryChanges();
+  }
+
+  private observe(listing: Listing): void {
+    this.inventory = listing.containers;
+    // Strictly increasing, so that the cloud orders this agent's reports even within one ms.
+    this.observedAt = Math.max(listing.observedAt, this.observedAt + 1);
+    for (const id of listing.namedByEvents) this.namedByEvents.add(id);
   }
 
   private onRegistered(): void {
-    if (this.inventoryPending) {
-      this.inventoryPending = false;
-      this.connection.send(this.inventoryMessage());
-    }
+    this.sendInventoryChanges();
     this.delivery.resume();
   }
 
@@ -215,7 +226,9 @@ export class SidetailAgent implements Agent {
         this.logger.warn(
           `The cloud rejected ${message.requestAction ?? 'a message'} (${message.code}): ${message.message}`,
         );
-        if (message.code === 'not_registered' || message.requestAction === 'agent.register') this.reregister();
+        if (message.code === 'not_registered' || message.requestAction === 'agent.register' || message.requestAction === 'agent.inventory') {
+          this.reregister();
+        }
         return;
       case 'pong':
         return;
@@ -252,11 +265,23 @@ export class SidetailAgent implements Agent {
       hostName: this.deps.hostName,
       agentVersion: AGENT_VERSION,
     };
-    return { ...envelope, containers: this.fitted() };
+    const containers = this.fitted();
+    this.reported = containers;
+    this.namedByEvents.clear();
+    return { ...envelope, containers, observedAt: this.observedAt };
   }
 
-  private inventoryMessage(): AgentInventory {
-    return { action: 'agent.inventory', containers: this.fitted() };
+  /** Sends what changed since the last report, if anything did. */
+  private sendInventoryChanges(): void {
+    if (!this.reported) return;
+    const current = this.fitted();
+    const { upsert, remove } = inventoryChanges(this.reported, current, this.namedByEvents);
+    if (upsert.length === 0 && remove.length === 0) return;
+    const message: AgentInventory = { action: 'agent.inventory', observedAt: this.observedAt, upsert, remove };
+    // Unsent (no connection): the next connection registers with the whole list anyway.
+    if (!this.connection.send(message)) return;
+    this.reported = current;
+    this.namedByEvents.clear();
   }
 
   private fitted(): ContainerInfo[] {

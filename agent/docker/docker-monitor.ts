@@ -6,20 +6,30 @@
  * saying so ONCE per outage — a missing socket is a configuration problem the user must see, but
  * not a thousand times. When the engine answers again it says that too, and hands over the
  * fresh inventory. Container events refresh the inventory (debounced: `docker compose up` fires
- * dozens at once).
+ * dozens at once). Each listing comes with when it was taken and which containers events named
+ * since the previous one, so the agent can report just the changes, in order.
  */
 import type { Readable } from 'node:stream';
 import type { ContainerInfo } from '../../protocol';
 import type { Logger } from '../logger';
 import type { ContainerEvent, ContainerSource } from './container-source';
 
+/** One listing of the engine's containers. */
+export interface Listing {
+  readonly containers: ContainerInfo[];
+  /** Epoch ms (the agent's clock) just before the listing was asked for: it shows everything before. */
+  readonly observedAt: number;
+  /** Containers named by inventory events since the previous listing. */
+  readonly namedByEvents: ReadonlySet<string>;
+}
+
 export interface DockerMonitorOptions {
   readonly source: ContainerSource;
   readonly logger: Logger;
   /** The engine answered (first time or after an outage): here is everything it has. */
-  readonly onReachable: (containers: ContainerInfo[]) => void;
-  /** The inventory changed after container events. */
-  readonly onInventory: (containers: ContainerInfo[]) => void;
+  readonly onReachable: (listing: Listing) => void;
+  /** The inventory may have changed after container events. */
+  readonly onInventory: (listing: Listing) => void;
   /** Each container event, before the inventory refresh it causes. */
   readonly onContainerEvent: (event: ContainerEvent) => void;
   readonly retryMs?: number;
@@ -57,6 +67,7 @@ export class DockerMonitor {
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private refreshing = false;
   private refreshAgain = false;
+  private namedByEvents = new Set<string>();
   private readonly retryMs: number;
 
   constructor(private readonly options: DockerMonitorOptions) {
@@ -81,8 +92,10 @@ export class DockerMonitor {
     if (this.stopped) return;
     let events: Readable | undefined;
     let containers: ContainerInfo[];
+    let observedAt: number;
     try {
       events = await this.options.source.events();
+      observedAt = Date.now();
       containers = await this.options.source.list();
     } catch (err) {
       events?.destroy();
@@ -118,7 +131,7 @@ export class DockerMonitor {
     events.once('end', onEnd);
     events.once('error', onEnd);
     events.once('close', onEnd);
-    this.options.onReachable(containers);
+    this.options.onReachable({ containers, observedAt, namedByEvents: this.takeNamedByEvents() });
   }
 
   private unreachable(err: unknown): void {
@@ -143,8 +156,15 @@ export class DockerMonitor {
       this.options.logger.error(`Failed to handle Docker event ${event.action}: ${describe(err)}`);
     }
     if (!INVENTORY_ACTIONS.has(event.action)) return;
+    this.namedByEvents.add(event.containerId);
     clearTimeout(this.refreshTimer);
     this.refreshTimer = setTimeout(() => void this.refresh(), this.options.refreshDebounceMs ?? 100);
+  }
+
+  private takeNamedByEvents(): Set<string> {
+    const named = this.namedByEvents;
+    this.namedByEvents = new Set();
+    return named;
   }
 
   private async refresh(): Promise<void> {
@@ -154,10 +174,14 @@ export class DockerMonitor {
       return;
     }
     this.refreshing = true;
+    const namedByEvents = this.takeNamedByEvents();
     try {
+      const observedAt = Date.now();
       const containers = await this.options.source.list();
-      if (!this.stopped) this.options.onInventory(containers);
+      if (!this.stopped) this.options.onInventory({ containers, observedAt, namedByEvents });
     } catch (err) {
+      // The next listing reports them instead.
+      for (const id of namedByEvents) this.namedByEvents.add(id);
       // The event stream's end reports an outage; anything else is worth a line.
       if (this.reachable) this.options.logger.warn(`Could not refresh the container list: ${describe(err)}`);
     } finally {

@@ -142,8 +142,10 @@ describe('the agent on a real Docker engine', () => {
     const other = await run('true', { start: false });
 
     await vi.waitFor(() => {
-      const inventories = cloud!.last.json.filter((m) => m.action === 'agent.inventory') as unknown as { containers: { id: string }[] }[];
-      expect(inventories.at(-1)?.containers.map((c) => c.id)).toContain(other.id);
+      // Only the change: the new container, not the whole list again.
+      const inventories = cloud!.last.json.filter((m) => m.action === 'agent.inventory') as unknown as { upsert: { id: string }[] }[];
+      expect(inventories.flatMap((m) => m.upsert.map((c) => c.id))).toContain(other.id);
+      expect(inventories.flatMap((m) => m.upsert.map((c) => c.id))).not.toContain(container.id);
     }, { timeout: 10_000 });
     expect(logger.matching(/Docker is reachable at unix:\/\//)).toHaveLength(1);
   });

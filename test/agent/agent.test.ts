@@ -192,8 +192,65 @@ describe('agent', () => {
     await eventually(() => expect(source.follows).toHaveLength(2));
     expect(source.follows[1]!.options.from).toEqual({ since: ts(1) });
     await eventually(() => expect(cloud!.last.actions).toContain('agent.inventory'));
-    const inventory = cloud.last.json.find((m) => m.action === 'agent.inventory') as unknown as { containers: { id: string }[] };
-    expect(inventory.containers.map((c) => c.id)).toEqual(['web1', 'db1']);
+    const inventory = cloud.last.json.find((m) => m.action === 'agent.inventory') as unknown as { upsert: { id: string }[]; remove: string[] };
+    expect(inventory.upsert.map((c) => c.id)).toEqual(['db1']);
+    expect(inventory.remove).toEqual([]);
+  });
+
+  describe('inventory changes', () => {
+    /** A registered agent on a host of web1, db1 and cache1. */
+    async function registeredOnThreeContainers(): Promise<FakeContainerSource> {
+      cloud = await TestCloud.start();
+      const source = new FakeContainerSource();
+      for (const id of ['web1', 'db1', 'cache1']) source.addContainer(id);
+      withSource(source);
+      await eventually(() => expect(source.eventStreams).toHaveLength(1));
+      await eventually(() => expect(cloud!.last.actions).toContain('agent.register'));
+      return source;
+    }
+    const inventories = () =>
+      cloud!.last.json.filter((m) => m.action === 'agent.inventory') as unknown as { observedAt: number; upsert: { id: string; state: string }[]; remove: string[] }[];
+
+    it('turns Docker events into a change message: the changed and the removed container, never the whole list', async () => {
+      const source = await registeredOnThreeContainers();
+      const before = Date.now();
+
+      source.containers.get('web1')!.info = { ...source.containers.get('web1')!.info, state: 'exited', status: 'Exited (0) 1 second ago' };
+      source.emit({ action: 'die', containerId: 'web1' });
+      source.containers.delete('cache1');
+      source.emit({ action: 'destroy', containerId: 'cache1' });
+
+      await eventually(() => expect(inventories()).toHaveLength(1));
+      const [change] = inventories();
+      expect(change).toEqual({ action: 'agent.inventory', observedAt: expect.any(Number), upsert: [expect.objectContaining({ id: 'web1', state: 'exited' })], remove: ['cache1'] });
+      expect(change!.observedAt).toBeGreaterThanOrEqual(before);
+      const registered = cloud!.last.json.find((m) => m.action === 'agent.register') as unknown as { observedAt: number };
+      expect(change!.observedAt).toBeGreaterThan(registered.observedAt);
+    });
+
+    it('does not resend a container whose only change is Docker\'s uptime wording, when no event named it', async () => {
+      const source = await registeredOnThreeContainers();
+
+      source.containers.get('db1')!.info = { ...source.containers.get('db1')!.info, status: 'Up 2 minutes' };
+      source.addContainer('new1');
+      source.emit({ action: 'create', containerId: 'new1' });
+
+      await eventually(() => expect(inventories()).toHaveLength(1));
+      expect(inventories()[0]!.upsert.map((c) => c.id)).toEqual(['new1']);
+    });
+
+    it('registers again with the whole list when the cloud refuses an inventory, so nothing stays out of date', async () => {
+      const source = await registeredOnThreeContainers();
+      source.addContainer('new1');
+      source.emit({ action: 'create', containerId: 'new1' });
+      await eventually(() => expect(inventories()).toHaveLength(1));
+
+      cloud!.last.send(JSON.stringify({ action: 'error', code: 'internal', message: 'boom', requestAction: 'agent.inventory' }));
+
+      await eventually(() => expect(cloud!.last.actions.filter((a) => a === 'agent.register')).toHaveLength(2));
+      const last = cloud!.last.json.filter((m) => m.action === 'agent.register').at(-1) as unknown as { containers: { id: string }[] };
+      expect(last.containers.map((c) => c.id)).toEqual(['web1', 'db1', 'cache1', 'new1']);
+    });
   });
 
   it('logs an error the cloud sends back', async () => {
