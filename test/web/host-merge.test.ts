@@ -1,58 +1,114 @@
 import { describe, expect, it } from 'vitest';
-import { supersedes, upsertHosts } from '../../web/src/state/host-merge';
+import type { HostContainerChanges } from '../../protocol';
+import { applyContainerChanges, applyHostStatus, mergeInventoryHost, supersedes, type KnownHost } from '../../web/src/state/host-merge';
 import { container, host } from './host-fixtures';
 
 const T1 = '2026-11-25T10:00:00.000Z';
 const T2 = '2026-11-25T10:00:05.000Z';
 
-describe('upsertHosts', () => {
-  it('merges the chunks of one inventory into one list of hosts', () => {
-    const firstChunk = [host('a', T1, { containers: [container('web')] })];
-    const secondChunk = [host('b', T1, { containers: [container('db')] })];
+const change = (observedAt: number, upsert: ReturnType<typeof container>[], remove: string[] = []): HostContainerChanges => ({
+  action: 'host.containers',
+  agentId: 'a',
+  observedAt,
+  upsert,
+  remove,
+});
+const ids = (known: KnownHost) => known.host.containers.map((c) => c.id);
+const { containers: _none, ...statusOf } = host('a', T1);
 
-    const hosts = upsertHosts(upsertHosts([], firstChunk), secondChunk);
+describe('mergeInventoryHost', () => {
+  it('takes a host it did not know as listed', () => {
+    const known = mergeInventoryHost(undefined, host('a', T1, { containers: [container('web')], observedAt: 10 }));
 
-    expect(hosts.map((h) => [h.agentId, h.containers.map((c) => c.id)])).toEqual([
-      ['a', ['web']],
-      ['b', ['db']],
-    ]);
+    expect(known.host).toEqual(host('a', T1, { containers: [container('web')], observedAt: 10 }));
   });
 
-  it('replaces a host with a newer host update and leaves the others alone', () => {
-    const known = [host('a', T1, { containers: [container('web')] }), host('b', T1)];
-    const update = host('a', T2, { containers: [container('web'), container('worker')] });
+  it('keeps the newer status when a late chunk of an older inventory arrives', () => {
+    const offline = applyHostStatus(mergeInventoryHost(undefined, host('a', T1)), { ...statusOf, online: false, updatedAt: T2 });
 
-    const hosts = upsertHosts(known, [update]);
+    const merged = mergeInventoryHost(offline, host('a', T1, { online: true, containers: [container('web')] }));
 
-    expect(hosts).toEqual([update, known[1]]);
+    expect(merged.host).toMatchObject({ online: false, updatedAt: T2 });
+    expect(ids(merged)).toEqual(['web']);
   });
 
-  it('adds a host it did not know from a host update', () => {
-    const hosts = upsertHosts([host('a', T1)], [host('new', T2)]);
+  it('drops a container the list no longer has and that nothing newer mentions', () => {
+    const before = mergeInventoryHost(undefined, host('a', T1, { containers: [container('web'), container('old')], observedAt: 10 }));
 
-    expect(hosts.map((h) => h.agentId)).toEqual(['a', 'new']);
+    const after = mergeInventoryHost(before, host('a', T1, { containers: [container('web')], observedAt: 20 }));
+
+    expect(ids(after)).toEqual(['web']);
   });
 
-  it('keeps a newer host update when a late chunk of an older inventory arrives', () => {
-    const offline = host('a', T2, { online: false, containers: [container('web')] });
-    const lateChunk = [host('a', T1, { online: true, containers: [container('web')] }), host('b', T1)];
+  it('does not bring back, from an older list arriving late, a container a newer list left out', () => {
+    const newer = mergeInventoryHost(
+      mergeInventoryHost(undefined, host('a', T1, { containers: [container('web'), container('old')], observedAt: 10 })),
+      host('a', T1, { containers: [container('web')], observedAt: 20 }),
+    );
 
-    const hosts = upsertHosts([offline], lateChunk);
-
-    expect(hosts.find((h) => h.agentId === 'a')).toBe(offline);
-    expect(hosts.map((h) => h.agentId)).toEqual(['a', 'b']);
+    expect(ids(mergeInventoryHost(newer, host('a', T1, { containers: [container('web'), container('old')], observedAt: 10 })))).toEqual(['web']);
   });
 
-  it('marks a host offline when the update saying so is newer', () => {
-    const hosts = upsertHosts([host('a', T1)], [host('a', T2, { online: false })]);
+  it('keeps changes observed after the list: a container added later stays, one removed later stays removed', () => {
+    let known = applyContainerChanges(undefined, change(30, [container('new')], ['web']));
 
-    expect(hosts).toEqual([expect.objectContaining({ agentId: 'a', online: false })]);
+    known = mergeInventoryHost(known, host('a', T1, { containers: [container('web'), container('db')], observedAt: 20 }));
+
+    expect(ids(known).sort()).toEqual(['db', 'new']);
   });
 
-  it('never drops a known host that a later inventory leaves out', () => {
-    const hosts = upsertHosts([host('a', T1), host('b', T1)], [host('b', T2)]);
+  it('lets the list replace changes it already contains (observed at or before its observedAt)', () => {
+    let known = applyContainerChanges(undefined, change(10, [container('web', { state: 'exited' })]));
 
-    expect(hosts.map((h) => h.agentId)).toEqual(['a', 'b']);
+    known = mergeInventoryHost(known, host('a', T1, { containers: [container('web', { state: 'running' })], observedAt: 20 }));
+
+    expect(known.host.containers).toEqual([container('web', { state: 'running' })]);
+  });
+});
+
+describe('applyContainerChanges', () => {
+  const listed = () => mergeInventoryHost(undefined, host('a', T1, { containers: [container('web'), container('db')], observedAt: 10 }));
+
+  it('upserts changed containers by id and drops removed ones, leaving the others as they are', () => {
+    const known = applyContainerChanges(listed(), change(20, [container('web', { state: 'exited' }), container('new')], ['db']));
+
+    expect(known.host.containers).toEqual([container('web', { state: 'exited' }), container('new')]);
+  });
+
+  it('ignores a change observed before what it holds for that container', () => {
+    const known = applyContainerChanges(applyContainerChanges(listed(), change(30, [container('web', { state: 'exited' })])), change(20, [container('web')]));
+
+    expect(known.host.containers.find((c) => c.id === 'web')?.state).toBe('exited');
+  });
+
+  it('does not bring back a removed container with an upsert observed before the removal', () => {
+    const known = applyContainerChanges(applyContainerChanges(listed(), change(30, [], ['web'])), change(20, [container('web')]));
+
+    expect(ids(known)).toEqual(['db']);
+  });
+
+  it('starts a host it does not know yet, named by its agent id, whose real status then replaces the placeholder', () => {
+    const started = applyContainerChanges(undefined, change(20, [container('web')]));
+
+    expect(started.host).toMatchObject({ agentId: 'a', hostName: 'a', online: true, containers: [container('web')] });
+    const named = applyHostStatus(started, { ...statusOf, updatedAt: T1 });
+    expect(named.host).toMatchObject({ hostName: 'a.example', containers: [container('web')] });
+  });
+});
+
+describe('applyHostStatus', () => {
+  it('marks a host offline and keeps its containers', () => {
+    const known = mergeInventoryHost(undefined, host('a', T1, { containers: [container('web')] }));
+
+    const offline = applyHostStatus(known, { ...statusOf, online: false, updatedAt: T2 });
+
+    expect(offline.host).toMatchObject({ online: false, containers: [container('web')] });
+  });
+
+  it('ignores an older status', () => {
+    const known = applyHostStatus(undefined, { ...statusOf, online: false, updatedAt: T2 });
+
+    expect(applyHostStatus(known, { ...statusOf, online: true, updatedAt: T1 }).host.online).toBe(false);
   });
 });
 

@@ -30,16 +30,16 @@ describe('createInventoryStore', () => {
     const store = createInventoryStore();
     store.upsert([host('a', T1, { containers: [container('web')] })]);
 
-    store.upsert([host('a', T2, { online: false, containers: [container('web')] })]);
+    store.applyStatus({ agentId: 'a', hostName: 'a.example', online: false, updatedAt: T2 });
 
     expect(store.find({ agentId: 'a', containerId: 'web' })?.host.online).toBe(false);
   });
 
   it('keeps the newer host when an older inventory chunk arrives after it (as after a reconnect)', () => {
     const store = createInventoryStore();
-    store.upsert([host('a', T2, { online: false, containers: [container('web', { state: 'exited' })] })]);
+    store.upsert([host('a', T2, { online: false, containers: [container('web', { state: 'exited' })], observedAt: 20 })]);
 
-    store.upsert([host('a', T1, { online: true, containers: [container('web')] })]);
+    store.upsert([host('a', T1, { online: true, containers: [container('web')], observedAt: 10 })]);
 
     expect(store.find({ agentId: 'a', containerId: 'web' })).toMatchObject({
       host: { online: false, updatedAt: T2 },
@@ -55,5 +55,25 @@ describe('createInventoryStore', () => {
 
     expect(store.find({ agentId: 'a', containerId: 'old' })).toBeUndefined();
     expect(store.find({ agentId: 'a', containerId: 'web' })).toBeDefined();
+  });
+
+  it('applies container changes: an upsert shows, a removed container disappears', () => {
+    const store = createInventoryStore();
+    store.upsert([host('a', T1, { containers: [container('web'), container('db')], observedAt: 10 })]);
+
+    store.applyChanges({ action: 'host.containers', agentId: 'a', observedAt: 20, upsert: [container('web', { state: 'exited' })], remove: ['db'] });
+
+    expect(store.find({ agentId: 'a', containerId: 'db' })).toBeUndefined();
+    expect(store.find({ agentId: 'a', containerId: 'web' })?.container.state).toBe('exited');
+  });
+
+  it('lists a host first heard of through a container change, and keeps that change when an older inventory arrives', () => {
+    const store = createInventoryStore();
+
+    store.applyChanges({ action: 'host.containers', agentId: 'b', observedAt: 30, upsert: [container('api')], remove: [] });
+    expect(store.hosts().map((h) => h.agentId)).toEqual(['b']);
+    store.upsert([host('b', T1, { hostName: 'beta', containers: [], observedAt: 20 })]);
+
+    expect(store.hosts()).toEqual([expect.objectContaining({ agentId: 'b', hostName: 'beta', containers: [container('api')] })]);
   });
 });

@@ -52,7 +52,10 @@ export function createSession(options: SessionOptions): Session {
         restoreSelection();
         return;
       case 'host':
-        inventory.upsert([message.host]);
+        inventory.applyStatus(message.host);
+        return;
+      case 'host.containers':
+        inventory.applyChanges(message);
         restoreSelection();
         return;
       case 'log.history':

@@ -1,12 +1,33 @@
 /**
- * Merges host reports into the known hosts. Pure.
+ * Merges what the cloud reports about hosts into what the dashboard knows. Pure.
  *
- * `inventory` (in chunks) and `host` messages both carry whole hosts, and the cloud never removes a
- * host (it only marks it offline), so every report is an upsert by agentId. They can arrive out of
- * order — a late chunk of an inventory read before a `host` broadcast — so the report with the newer
- * `updatedAt` wins; on a tie the incoming one does (same stored version).
+ * Three reports, which can arrive in any order (they come from different invocations):
+ * - `inventory` chunks carry whole hosts, each with `observedAt`, the newest observation the
+ *   cloud held for the host's containers when it read them;
+ * - `host` carries a host's status (registered, went offline) without containers;
+ * - `host.containers` carries changes of some containers, observed at one time.
+ *
+ * Host status: the report with the newer `updatedAt` wins; on a tie the incoming one does (same
+ * stored version). The cloud never removes a host, so a host once known stays.
+ *
+ * Containers: the dashboard remembers when it learned each container's state, or its removal. A
+ * change applies unless what is held was observed later; an inventory's list replaces what is
+ * held except containers changed (or removed) later than its `observedAt` — those changes are
+ * newer than the list, which was read before they were stored.
  */
-import type { HostInfo } from '../../../protocol';
+import type { ContainerInfo, HostContainerChanges, HostInfo, HostStatus } from '../../../protocol';
+
+/** When the dashboard's knowledge of one container was observed, and whether it was its removal. */
+export interface ContainerClock {
+  readonly at: number;
+  readonly removed: boolean;
+}
+
+export interface KnownHost {
+  readonly host: HostInfo;
+  /** By container id; removed containers included, so a late older upsert cannot bring them back. */
+  readonly clocks: ReadonlyMap<string, ContainerClock>;
+}
 
 /** Milliseconds since the epoch; an unreadable time counts as oldest, so it never hides a real one. */
 function timeOf(host: Pick<HostInfo, 'updatedAt'>): number {
@@ -19,12 +40,50 @@ export function supersedes(incoming: Pick<HostInfo, 'updatedAt'>, existing: Pick
   return timeOf(incoming) >= timeOf(existing);
 }
 
-/** The known hosts with `incoming` upserted by agentId; order of first appearance is kept. */
-export function upsertHosts(known: readonly HostInfo[], incoming: readonly HostInfo[]): HostInfo[] {
-  const byAgent = new Map<string, HostInfo>(known.map((host) => [host.agentId, host]));
-  for (const host of incoming) {
-    const existing = byAgent.get(host.agentId);
-    if (!existing || supersedes(host, existing)) byAgent.set(host.agentId, host);
-  }
-  return [...byAgent.values()];
+/** A host of an `inventory` answer merged into what is known of it. */
+export function mergeInventoryHost(known: KnownHost | undefined, incoming: HostInfo): KnownHost {
+  const status = !known || supersedes(incoming, known.host) ? statusOf(incoming) : statusOf(known.host);
+  const listedAt = incoming.observedAt ?? Number.NEGATIVE_INFINITY;
+  const newer = [...(known?.clocks ?? new Map<string, ContainerClock>())].filter(([, clock]) => clock.at > listedAt);
+  const newerIds = new Set(newer.map(([id]) => id));
+  const held = new Map((known?.host.containers ?? []).map((c) => [c.id, c]));
+  const containers = [
+    ...incoming.containers.filter((c) => !newerIds.has(c.id)),
+    ...newer.filter(([, clock]) => !clock.removed).flatMap(([id]) => (held.has(id) ? [held.get(id)!] : [])),
+  ];
+  const clocks = new Map<string, ContainerClock>(incoming.containers.map((c) => [c.id, { at: listedAt, removed: false }]));
+  // Held before, not listed now: gone as of the list, so an older list cannot bring it back.
+  for (const id of held.keys()) if (!clocks.has(id)) clocks.set(id, { at: listedAt, removed: true });
+  for (const [id, clock] of newer) clocks.set(id, clock);
+  return { host: { ...status, containers, ...(incoming.observedAt !== undefined ? { observedAt: incoming.observedAt } : {}) }, clocks };
+}
+
+/** A `host` status: replaces the known status if not older, keeps the containers. */
+export function applyHostStatus(known: KnownHost | undefined, incoming: HostStatus): KnownHost {
+  if (!known) return { host: { ...statusOf(incoming), containers: [] }, clocks: new Map() };
+  if (!supersedes(incoming, known.host)) return known;
+  return { host: { ...known.host, ...statusOf(incoming) }, clocks: known.clocks };
+}
+
+/**
+ * A `host.containers` change. For a host not known yet (its `host` or inventory still on the way)
+ * it starts one named by its agent id, online (only a connected agent reports changes) and with
+ * the oldest possible status time, so that any real status replaces it.
+ */
+export function applyContainerChanges(known: KnownHost | undefined, change: HostContainerChanges): KnownHost {
+  const base = known ?? { host: { agentId: change.agentId, hostName: change.agentId, online: true, updatedAt: '', containers: [] }, clocks: new Map() };
+  const clocks = new Map(base.clocks);
+  const applies = (id: string) => (clocks.get(id)?.at ?? Number.NEGATIVE_INFINITY) <= change.observedAt;
+  const upsert = change.upsert.filter((c) => applies(c.id));
+  const remove = new Set(change.remove.filter(applies));
+  for (const c of upsert) clocks.set(c.id, { at: change.observedAt, removed: false });
+  for (const id of remove) clocks.set(id, { at: change.observedAt, removed: true });
+  const replaced = new Map<string, ContainerInfo>(upsert.map((c) => [c.id, c]));
+  const kept = base.host.containers.filter((c) => !remove.has(c.id)).map((c) => replaced.get(c.id) ?? c);
+  const added = upsert.filter((c) => !base.host.containers.some((held) => held.id === c.id));
+  return { host: { ...base.host, containers: [...kept, ...added] }, clocks };
+}
+
+function statusOf(host: HostStatus): HostStatus {
+  return { agentId: host.agentId, hostName: host.hostName, online: host.online, updatedAt: host.updatedAt };
 }

@@ -1,18 +1,23 @@
 /**
- * Hosts and their containers, as last reported by the cloud's `inventory` chunks and `host` updates.
- * Hosts are kept across reconnects: the next inventory upserts them (see host-merge.ts).
+ * Hosts and their containers, as last reported by the cloud's `inventory` chunks, `host` status
+ * updates and `host.containers` changes (merged as host-merge.ts says). Hosts are kept across
+ * reconnects: the next inventory merges into them.
  */
-import { createStore, reconcile, unwrap } from 'solid-js/store';
-import { containerKey, type ContainerInfo, type ContainerRef, type HostInfo } from '../../../protocol';
-import { upsertHosts } from './host-merge';
+import { createStore, reconcile } from 'solid-js/store';
+import { containerKey, type ContainerInfo, type ContainerRef, type HostContainerChanges, type HostInfo, type HostStatus } from '../../../protocol';
+import { applyContainerChanges, applyHostStatus, mergeInventoryHost, type KnownHost } from './host-merge';
 import { sortHosts } from './inventory-order';
 
 export interface InventoryStore {
   /** False until a complete inventory (its `done: true` chunk) has arrived once. */
   readonly loaded: () => boolean;
   readonly hosts: () => readonly HostInfo[];
-  /** Upserts hosts by agentId, keeping whichever report of a host is newer. */
+  /** Merges the hosts of an inventory chunk, by agentId. */
   upsert(hosts: readonly HostInfo[]): void;
+  /** A host registered or went offline. */
+  applyStatus(host: HostStatus): void;
+  /** Some containers of a host changed. */
+  applyChanges(change: HostContainerChanges): void;
   /** The last chunk of an inventory arrived. */
   markLoaded(): void;
   find(ref: ContainerRef): { host: HostInfo; container: ContainerInfo } | undefined;
@@ -20,13 +25,26 @@ export interface InventoryStore {
 
 export function createInventoryStore(): InventoryStore {
   const [state, setState] = createStore<{ loaded: boolean; hosts: HostInfo[] }>({ loaded: false, hosts: [] });
+  // Not reactive: when each container was observed matters to merging, never to what is shown.
+  const known = new Map<string, KnownHost>();
+  const publish = (): void => {
+    // reconcile keeps unchanged hosts/containers identical, so their rows do not re-render.
+    setState('hosts', reconcile(sortHosts([...known.values()].map((entry) => entry.host)), { key: 'agentId' }));
+  };
   return {
     loaded: () => state.loaded,
     hosts: () => state.hosts,
     upsert(hosts) {
-      const merged = upsertHosts(unwrap(state.hosts), hosts);
-      // reconcile keeps unchanged hosts/containers identical, so their rows do not re-render.
-      setState('hosts', reconcile(sortHosts(merged), { key: 'agentId' }));
+      for (const host of hosts) known.set(host.agentId, mergeInventoryHost(known.get(host.agentId), host));
+      publish();
+    },
+    applyStatus(host) {
+      known.set(host.agentId, applyHostStatus(known.get(host.agentId), host));
+      publish();
+    },
+    applyChanges(change) {
+      known.set(change.agentId, applyContainerChanges(known.get(change.agentId), change));
+      publish();
     },
     markLoaded() {
       setState('loaded', true);
