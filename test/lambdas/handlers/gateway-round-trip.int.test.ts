@@ -146,7 +146,8 @@ describe('handlers behind the local gateway', () => {
     const viewer = await open('viewer', VIEWER_TOKEN);
     const agent = await registeredAgent();
     // The registration's broadcast: from here on the host is known.
-    expect(await viewer.next()).toMatchObject({ action: 'host', host: { agentId: 'host-1', online: true, containers: [container] } });
+    expect(await viewer.next()).toMatchObject({ action: 'host', host: { agentId: 'host-1', online: true } });
+    expect(await viewer.next()).toMatchObject({ action: 'host.containers', agentId: 'host-1', upsert: [container], remove: [] });
     viewer.send({ action: 'inventory.get' });
     expect(await viewer.next()).toMatchObject({ action: 'inventory', hosts: [{ agentId: 'host-1' }], done: true });
 
@@ -178,6 +179,7 @@ describe('handlers behind the local gateway', () => {
     const viewer = await open('viewer', VIEWER_TOKEN);
     const agent = await registeredAgent();
     expect(await viewer.next()).toMatchObject({ action: 'host' });
+    expect(await viewer.next()).toMatchObject({ action: 'host.containers' });
     viewer.send({ action: 'log.subscribe', agentId: 'host-1', containerId: 'c1' });
     expect(await viewer.next()).toMatchObject({ action: 'log.history', done: true });
     expect(await agent.next()).toMatchObject({ action: 'log.stream.start' });
