@@ -1,10 +1,10 @@
-/** Connections in the table: CONN#<id>/META, plus VIEWERS/CONN#<id> for viewers. */
+/** Connections in the table: CONN#<id>/META, plus VIEWERS#<shard>/CONN#<id> for viewers. */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Role } from '../../protocol';
 import type { ConnectionRecord, Connections } from '../domain/ports';
 import { batchWrite } from './batch-write';
 import { CONNECTION_TTL_SECONDS, expiresAt, isExpired } from './expiry';
-import { connectionIdOf, connectionKey, VIEWERS_PK, viewerKey } from './keys';
+import { connectionIdOf, connectionKey, VIEWER_SHARDS, viewerKey, viewersPk } from './keys';
 import { queryAll } from './query-pages';
 import type { Table } from './table';
 
@@ -53,13 +53,17 @@ export class DynamoConnections implements Connections {
 
   async viewerIds(): Promise<string[]> {
     const now = this.table.clock.now();
-    const items = await queryAll(this.table.client, {
-      TableName: this.table.tableName,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': VIEWERS_PK },
-      ProjectionExpression: 'sk, expiresAt',
-    });
-    return items.filter((item) => !isExpired(item, now)).map((item) => connectionIdOf(item.sk as string));
+    const shards = await Promise.all(
+      Array.from({ length: VIEWER_SHARDS }, (_, shard) =>
+        queryAll(this.table.client, {
+          TableName: this.table.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': viewersPk(shard) },
+          ProjectionExpression: 'sk, expiresAt',
+        }),
+      ),
+    );
+    return shards.flat().filter((item) => !isExpired(item, now)).map((item) => connectionIdOf(item.sk as string));
   }
 
   async remove(connectionId: string): Promise<void> {

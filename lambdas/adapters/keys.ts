@@ -47,9 +47,29 @@ export function subscriberKey(container: ContainerRef, connectionId: string): Ke
   return { pk: subscribersPk(container), sk: `${CONNECTION_PREFIX}${connectionId}` };
 }
 
-/** VIEWERS / CONN#<connId>: a viewer, for inventory broadcasts. */
+/**
+ * Viewers are spread over this many partitions, VIEWERS#0 … VIEWERS#7, by a hash of the connection
+ * id, and a broadcast reads them in parallel: one partition takes at most 1,000 writes a second,
+ * and viewers' connects and disconnects together can pass that in a reconnect wave
+ * (docs/data-model.md, "Hot keys").
+ */
+export const VIEWER_SHARDS = 8;
+
+/** VIEWERS#<shard> — one partition of the viewers enrolled for inventory broadcasts. */
+export function viewersPk(shard: number): string {
+  return `${VIEWERS_PK}#${shard}`;
+}
+
+/** VIEWERS#<shard> / CONN#<connId>: a viewer, for inventory broadcasts. */
 export function viewerKey(connectionId: string): Key {
-  return { pk: VIEWERS_PK, sk: `${CONNECTION_PREFIX}${connectionId}` };
+  return { pk: viewersPk(viewerShard(connectionId)), sk: `${CONNECTION_PREFIX}${connectionId}` };
+}
+
+/** The shard of a viewer connection: FNV-1a of its id, so the same id always lands in the same one. */
+export function viewerShard(connectionId: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < connectionId.length; i++) hash = Math.imul(hash ^ connectionId.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % VIEWER_SHARDS;
 }
 
 /** AGENTS / AGENT#<agentId>: a host. */

@@ -6,7 +6,7 @@ import { DynamoConnections } from '../../../lambdas/adapters/dynamo-connections'
 import { DynamoHostContainers } from '../../../lambdas/adapters/dynamo-host-containers';
 import { DynamoLogBuffer } from '../../../lambdas/adapters/dynamo-log-buffer';
 import { DynamoSubscriptions } from '../../../lambdas/adapters/dynamo-subscriptions';
-import { connectionPk, connectionSubscriptionKey, subscriberKey, subscribersPk, VIEWERS_PK } from '../../../lambdas/adapters/keys';
+import { connectionPk, connectionSubscriptionKey, subscriberKey, subscribersPk, VIEWER_SHARDS, viewerKey, viewersPk } from '../../../lambdas/adapters/keys';
 import { disconnect } from '../../../lambdas/domain/disconnect';
 import type { CloudToAgent, CloudToViewer } from '../../../protocol';
 import { EncodedMessage } from '../../../lambdas/domain/encoded-message';
@@ -54,6 +54,23 @@ describe('connections, subscriptions and agents on dynalite', () => {
     expect(await connections.get(agentConn)).toEqual({ connectionId: agentConn, role: 'agent', connectedAt: iso, agentId: 'host-1' });
     expect(await connections.viewerIds()).toContain(viewerConn);
     expect(await connections.viewerIds()).not.toContain(agentConn);
+  });
+
+  it('spreads viewers over VIEWER_SHARDS partitions, none of them a single VIEWERS key, and lists them all, one query per shard', async () => {
+    const viewers = Array.from({ length: 64 }, () => fresh('viewer'));
+    for (const connectionId of viewers) await connections.add({ connectionId, role: 'viewer', connectedAt: iso });
+    table.commands.length = 0;
+
+    const listed = await connections.viewerIds();
+
+    expect(listed).toEqual(expect.arrayContaining(viewers));
+    expect(table.commands.filter((name) => name === 'QueryCommand')).toHaveLength(VIEWER_SHARDS);
+    expect(await table.partition('VIEWERS')).toEqual([]);
+    const perShard = await Promise.all(Array.from({ length: VIEWER_SHARDS }, (_, shard) => table.partition(viewersPk(shard))));
+    const ours = perShard.map((items) => items.filter((item) => viewers.includes((item.sk as string).slice('CONN#'.length))).length);
+    // 64 ids over 8 shards: every shard takes some, none takes most.
+    expect(Math.min(...ours)).toBeGreaterThan(0);
+    expect(Math.max(...ours)).toBeLessThan(32);
   });
 
   it('refuses to set the agent id of a connection it does not know, rather than inventing one', async () => {
@@ -231,7 +248,7 @@ describe('connections, subscriptions and agents on dynalite', () => {
     await disconnect(deps, viewer);
 
     expect(await table.partition(connectionPk(viewer))).toEqual([]);
-    expect((await table.partition(VIEWERS_PK)).map((item) => item.sk)).not.toContain(`CONN#${viewer}`);
+    expect((await table.partition(viewerKey(viewer).pk)).map((item) => item.sk)).not.toContain(`CONN#${viewer}`);
     expect(await table.partition(subscribersPk(alone))).toEqual([]);
     expect((await table.partition(subscribersPk(shared))).map((item) => item.sk)).toEqual([`CONN#${other}`]);
     expect(sent).toEqual([{ connectionId: agentConn, message: { action: 'log.stream.stop', containerId: alone.containerId } }]);
