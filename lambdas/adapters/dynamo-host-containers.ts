@@ -25,14 +25,14 @@ const WRITE_CONCURRENCY = 16;
 export class DynamoHostContainers implements HostContainers {
   constructor(private readonly table: Table) {}
 
-  async entries(agentId: string): Promise<ContainerEntry[]> {
+  async entries(agentId: string, options: { readonly consistent?: boolean } = {}): Promise<ContainerEntry[]> {
     const now = this.table.clock.now();
     const items = await queryAll(this.table.client, {
       TableName: this.table.tableName,
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': hostContainersPk(agentId) },
-      // Registrations diff against this; a stale read would only cost a conditional write.
-      ConsistentRead: true,
+      // Registrations diff against this. Half the read units without it, for inventory answers.
+      ConsistentRead: options.consistent ?? true,
     });
     return items.filter((item) => !isExpired(item, now)).map(toEntry);
   }

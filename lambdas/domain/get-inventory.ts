@@ -15,7 +15,7 @@ export async function getInventory(deps: Deps, caller: Caller, _message: Invento
   const agents = await deps.agents.list();
   const hosts: HostInfo[] = new Array(agents.length);
   await forEachBounded([...agents.keys()], READ_CONCURRENCY, async (i) => {
-    hosts[i] = hostInfo(agents[i]!, await deps.hostContainers.entries(agents[i]!.agentId));
+    hosts[i] = hostInfo(agents[i]!, await deps.hostContainers.entries(agents[i]!.agentId, { consistent: false }));
   });
   for (const message of inventoryMessages(hosts)) {
     // The viewer left meanwhile: reply() has forgotten it; the rest would go nowhere.

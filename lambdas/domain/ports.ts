@@ -107,8 +107,11 @@ export interface ContainerChanges {
 
 /** Each host's containers, one entry per container, apart from the host's own record. */
 export interface HostContainers {
-  /** Every unexpired entry of the host, removals included. */
-  entries(agentId: string): Promise<ContainerEntry[]>;
+  /**
+   * Every unexpired entry of the host, removals included. Consistent unless `consistent: false`
+   * (an inventory answer may lag a change by a moment: the change reaches viewers anyway).
+   */
+  entries(agentId: string, options?: { readonly consistent?: boolean }): Promise<ContainerEntry[]>;
   /** The container's info while it is in the host's inventory (undefined when unknown or removed). */
   get(agentId: string, containerId: string): Promise<ContainerInfo | undefined>;
   /**

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { byteLength, encode, type ContainerInfo } from '../../../protocol';
+import { getInventory } from '../../../lambdas/domain/get-inventory';
 import { registerAgent } from '../../../lambdas/domain/register-agent';
 import { updateInventory } from '../../../lambdas/domain/update-inventory';
 import { meterCapacity, type CapacityMeter } from './consumed-capacity';
@@ -92,5 +93,21 @@ describe('inventory cost, on dynalite', () => {
 
     expect(meter.writeUnits()).toBeLessThanOrEqual(2);
     expect(deps.sent.filter((s) => s.connectionId === viewer).map((s) => s.message.action)).toEqual(['host']);
+  });
+
+  it('answers inventory.get with the host\'s 200 containers from one query of its partition, eventually consistent', async () => {
+    const before = table.commands.length;
+
+    await getInventory(deps, { connectionId: viewer, role: 'viewer', requestTime: T0 }, { action: 'inventory.get' });
+
+    const answer = deps.sent.filter((s) => s.connectionId === viewer).map((s) => s.message);
+    const host = answer.flatMap((m) => (m.action === 'inventory' ? m.hosts : [])).find((h) => h.agentId === agentId);
+    expect(host?.containers).toHaveLength(200);
+    expect(host?.observedAt).toBe(T0);
+    // One query for the hosts; one per host for its containers (each host in this table has one page).
+    const hosts = new Set(answer.flatMap((m) => (m.action === 'inventory' ? m.hosts.map((h) => h.agentId) : [])));
+    expect(table.commands.slice(before).filter((name) => name === 'QueryCommand')).toHaveLength(1 + hosts.size);
+    // Each host here has 200 containers of ~270 bytes: 54 KB, 14 × 4 KB at half a unit each.
+    expect(meter.readUnits()).toBeLessThanOrEqual(8 * hosts.size);
   });
 });
