@@ -9,8 +9,6 @@
  * reconnect storm of every viewer at once. Everything stays far below the account's default
  * (10 000 requests/s, burst 5 000).
  */
-import type { RouteKey } from '../lambdas/route-table';
-
 export interface ThrottleLimit {
   /** Steady requests per second (ThrottlingRateLimit). */
   readonly rateLimit: number;
@@ -21,8 +19,8 @@ export interface ThrottleLimit {
 export interface RouteThrottling {
   /** The stage's DefaultRouteSettings: every route without its own entry. */
   readonly default: ThrottleLimit;
-  /** RouteSettings per route key. */
-  readonly routes: Readonly<Partial<Record<RouteKey | string, ThrottleLimit>>>;
+  /** RouteSettings per route key (lambdas/route-table.ts). */
+  readonly routes: Readonly<Record<string, ThrottleLimit>>;
 }
 
 export const ROUTE_THROTTLING: RouteThrottling = {
