@@ -296,7 +296,7 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
     }
     if (!throttle.admit(routeKey)) {
       // API Gateway answers a throttled message itself and keeps the connection.
-      log.warn(`[gateway] ${routeKey} throttled (connection ${connection.connectionId})`);
+      log.info(`[gateway] ${routeKey} throttled (connection ${connection.connectionId})`);
       void sendErrorFrame(connection, 'Too Many Requests', requestId);
       return;
     }
