@@ -2,7 +2,7 @@
  * The local gateway's AWS-like mode (`chaos`): what API Gateway and Lambda do under load that a
  * calm local process does not, and that naive code breaks on.
  */
-import { LimitExceededException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import { ApiGatewayManagementApiClient, LimitExceededException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GatewayChaosOptions } from '../../../infra/local/gateway-chaos';
 import { Cleanup, gateway, openClient, RecordingRoutes, sdkClient } from './gateway-test-kit';
@@ -124,6 +124,23 @@ describe('local gateway, AWS-like mode: @connections faults and latency', () => 
     expect(error).toMatchObject({ name: 'InternalServerErrorException', $metadata: { httpStatusCode: 500 } });
     client.ws.send('{"action":"nothing-routes-this"}');
     expect(await client.nextMessage()).toMatch(/^\{"message": "Forbidden"/);
+  });
+
+  it.each([
+    ['a throttled post (429)', { throttledRate: 1 }, 429],
+    ['a failed post (500)', { errorRate: 1 }, 500],
+  ])('lets the SDK classify %s as retryable, as on AWS: its default strategy tries 3 times', async (_case, postFaults, status) => {
+    const { gw, connectionId } = await connected({ chaos: { postFaults } });
+    const sdk = new ApiGatewayManagementApiClient({
+      endpoint: gw.connectionsEndpoint,
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    cleanup.add(() => sdk.destroy());
+
+    const error = await rejection(sdk.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: 'lost' })));
+
+    expect(error).toMatchObject({ $metadata: { httpStatusCode: status, attempts: 3 } });
   });
 
   it('fails a seeded fraction of posts and delivers the rest', async () => {
