@@ -11,6 +11,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { LAMBDA_TIMEOUT_SECONDS } from '../../lambdas/lambda-limits';
 import { InvalidPropsError } from './invalid-props-error';
 
 export type TableAccess = 'read' | 'readWrite';
@@ -38,7 +39,7 @@ export interface HouseFunctionProps {
   readonly description?: string;
   /** @default 256 (MiB) — bundles are small and SDK-free; more memory mainly buys CPU for JSON work. */
   readonly memorySize?: number;
-  /** @default Duration.seconds(10) — API Gateway gives up on an integration after 29 s anyway. */
+  /** @default Duration.seconds(LAMBDA_TIMEOUT_SECONDS) (lambdas/lambda-limits.ts, which the local gateway enforces too). */
   readonly timeout?: Duration;
   /** Extra environment. May not contain TABLE_NAME when `table` is set. @default {} */
   readonly environment?: Readonly<Record<string, string>>;
@@ -85,7 +86,7 @@ export class HouseFunction extends Construct {
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 256,
-      timeout: props.timeout ?? Duration.seconds(10),
+      timeout: props.timeout ?? Duration.seconds(LAMBDA_TIMEOUT_SECONDS),
       logGroup: this.logGroup,
       projectRoot,
       depsLockFilePath: join(projectRoot, LOCK_FILE),

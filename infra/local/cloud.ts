@@ -6,7 +6,7 @@
  * gateway starts listening first (with no routes) and gets its routes once they are loaded.
  */
 import { randomBytes } from 'node:crypto';
-import { startLocalGateway, type LocalGateway } from './gateway';
+import { startLocalGateway, type LocalGateway, type LocalGatewayOptions } from './gateway';
 import { loadHandlers } from './load-handlers';
 import { quietConsoleLogger, type LocalLogger } from './logger';
 import { startLocalStore, type LocalStore } from './store';
@@ -22,8 +22,11 @@ export interface LocalCloudOptions {
   readonly agentToken?: string;
   /** Default: random. */
   readonly viewerToken?: string;
-  /** Gateway options for tests: shorter quotas and timeouts. */
-  readonly gateway?: { readonly idleTimeoutMs?: number; readonly maxDurationMs?: number };
+  /** Gateway options for tests: shorter quotas and timeouts, the AWS-like chaos mode, throttling. */
+  readonly gateway?: Pick<
+    LocalGatewayOptions,
+    'idleTimeoutMs' | 'maxDurationMs' | 'lambdaTimeoutMs' | 'throttling' | 'postToConnectionDelayMs' | 'chaos'
+  >;
   readonly logger?: LocalLogger;
 }
 

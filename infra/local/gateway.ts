@@ -12,23 +12,32 @@
  *   - $disconnect fires once per accepted connection, best effort, with disconnectStatusCode and
  *     disconnectReason.
  *   - The @connections API (POST/GET/DELETE) is served on the same port, see connections-api.ts.
+ *   - Each invocation is stopped at the stack's Lambda timeout (lambdas/lambda-limits.ts) and gets
+ *     a Lambda-like `context`; routes are throttled with the stack's settings (route-throttling.ts).
+ *   - Optionally (`chaos`, see gateway-chaos.ts) AWS's concurrency and failures: random invocation
+ *     delays, dropped `$disconnect`s, faulty @connections posts.
  */
 import { createServer, STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { WebSocketEvent, WebSocketHandler } from '../../lambdas/handlers/websocket-event';
+import { LAMBDA_TIMEOUT_MS } from '../../lambdas/lambda-limits';
 import { MAX_FRAME_BYTES, MAX_MESSAGE_BYTES } from '../../protocol';
+import { ROUTE_THROTTLING, type RouteThrottling } from '../route-throttling';
 import { handleConnectionsRequest, parseConnectionsPath, type ConnectionsApiDeps } from './connections-api';
 import { FrameSizeGuard } from './frame-size-guard';
 import { GatewayConnection, type CloseCause } from './gateway-connection';
 import { gatewayErrorFrame, type GatewayErrorMessage } from './gateway-error-frames';
 import { connectEvent, disconnectEvent, messageEvent, type ApiIdentity } from './gateway-events';
 import { newApiId, newGatewayId } from './gateway-ids';
-import { invokeHandler, readProxyResult } from './invoke-handler';
+import { gatewayChaos, isChaotic, type GatewayChaosOptions } from './gateway-chaos';
+import { readProxyResult } from './invoke-handler';
+import { lambdaInvoker } from './lambda-invoker';
 import { listen, urlHost } from './listen';
 import { quietConsoleLogger, type LocalLogger } from './logger';
 import { raceTimeout } from './race-timeout';
 import { selectRouteKey } from './route-selection';
+import { RouteThrottle } from './route-throttle';
 
 /** Route key → handler: "$connect", "$disconnect", "$default" and one key per action. */
 export type GatewayRoutes = Partial<Record<string, WebSocketHandler>>;
@@ -54,6 +63,14 @@ export interface LocalGatewayOptions {
   readonly maxFrameBytes?: number;
   /** Default 29 000 (API Gateway's integration timeout). */
   readonly integrationTimeoutMs?: number;
+  /** The function timeout every invocation is stopped at. Default LAMBDA_TIMEOUT_MS, the stack's. */
+  readonly lambdaTimeoutMs?: number;
+  /** Route throttling. Default ROUTE_THROTTLING, the stack's; false turns it off. */
+  readonly throttling?: RouteThrottling | false;
+  /** A fixed latency added to every @connections POST (AWS: ~20 ms per post). Default 0. */
+  readonly postToConnectionDelayMs?: number;
+  /** AWS's concurrency and failures (see gateway-chaos.ts). Default: none. */
+  readonly chaos?: GatewayChaosOptions;
   /** Default: warnings and errors to the console. */
   readonly logger?: LocalLogger;
 }
@@ -67,6 +84,8 @@ export interface LocalGateway {
   readonly domainName: string;
   readonly stage: string;
   readonly port: number;
+  /** The seed of this gateway's random choices; replay a run with `chaos: { ...options, seed }`. */
+  readonly chaosSeed: number;
   /** Replaces the routes; connections already open use the new ones from their next message. */
   setRoutes(routes: GatewayRoutes): void;
   connectionCount(): number;
@@ -99,6 +118,10 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
   };
   const integrationTimeoutMs = options.integrationTimeoutMs ?? 29_000;
   const log = options.logger ?? quietConsoleLogger;
+  const chaos = gatewayChaos(options.chaos);
+  if (isChaotic(options.chaos)) log.warn(`[gateway] AWS-like chaos ${JSON.stringify(options.chaos)} with seed ${chaos.seed}`);
+  const throttle = new RouteThrottle(options.throttling ?? ROUTE_THROTTLING);
+  const invokeHandler = lambdaInvoker({ timeoutMs: options.lambdaTimeoutMs ?? LAMBDA_TIMEOUT_MS, delayMs: chaos.invocationDelay });
 
   let routes: GatewayRoutes = { ...options.routes };
   let routeKeys = new Set(Object.keys(routes).filter((key) => routes[key]));
@@ -137,6 +160,8 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
   const connectionsApi: ConnectionsApiDeps = {
     stage,
     maxMessageBytes: limits.maxMessageBytes,
+    postDelayMs: options.postToConnectionDelayMs ?? 0,
+    postFault: chaos.postFault,
     find: (connectionId) => connections.get(connectionId),
     disconnect: (connection) => closeConnection(connection, CLOSE.deleted),
   };
@@ -161,6 +186,7 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
     const path = new URL(req.url ?? '/', 'http://gateway.invalid').pathname;
     if (stopping) return refuseUpgrade(socket, 503);
     if (path !== `/${stage}` && path !== `/${stage}/`) return refuseUpgrade(socket, 403, '{"message":"Forbidden"}');
+    if (!throttle.admit('$connect')) return refuseUpgrade(socket, 429, '{"message":"Too Many Requests"}');
     wss.handleUpgrade(req, socket, head, (ws) => onOpen(ws, req));
   });
 
@@ -268,6 +294,12 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
       void sendErrorFrame(connection, 'Forbidden', requestId);
       return;
     }
+    if (!throttle.admit(routeKey)) {
+      // API Gateway answers a throttled message itself and keeps the connection.
+      log.info(`[gateway] ${routeKey} throttled (connection ${connection.connectionId})`);
+      void sendErrorFrame(connection, 'Too Many Requests', requestId);
+      return;
+    }
     const event = messageEvent(apiIdentity(), connection, routeKey, body, { requestId, messageId: newGatewayId() });
     void track(invokeHandler(routes[routeKey]!, event, integrationTimeoutMs)).then((invocation) => {
       if (invocation.outcome === 'threw') {
@@ -324,6 +356,10 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
     log.info(`[gateway] disconnected ${identity.connectionId} (${cause.statusCode} ${cause.reason})`);
     const handler = routes.$disconnect;
     if (!handler) return;
+    if (chaos.dropsDisconnect()) {
+      log.info(`[gateway] chaos: $disconnect of ${identity.connectionId} is never delivered`);
+      return;
+    }
     const event: WebSocketEvent = disconnectEvent(apiIdentity(), identity, cause, newGatewayId());
     void track(invokeHandler(handler, event, integrationTimeoutMs)).then((invocation) => {
       if (invocation.outcome === 'threw') log.error(`[gateway] $disconnect handler threw (connection ${identity.connectionId})`, invocation.error);
@@ -345,6 +381,7 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
     domainName,
     stage,
     port,
+    chaosSeed: chaos.seed,
     setRoutes(next) {
       routes = { ...next };
       routeKeys = new Set(Object.keys(routes).filter((key) => routes[key]));

@@ -16,6 +16,7 @@ import { HouseFunction } from '../constructs/house-function';
 import { InvalidPropsError } from '../constructs/invalid-props-error';
 import { LogTable } from '../constructs/log-table';
 import { WebSocketApi } from '../constructs/web-socket-api';
+import { ROUTE_THROTTLING } from '../route-throttling';
 
 /** ROUTE_TABLE entries are relative to the repository root; resolve them from this file, not the cwd. */
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -76,6 +77,9 @@ export class SidetailStack extends Stack {
       description: 'Sidetail: agents push container logs, viewers subscribe to them',
       stageName: props.stageName,
       routes: [...this.functions].map(([routeKey, fn]) => ({ routeKey, handler: fn.function })),
+      // The same buckets the local gateway enforces (infra/route-throttling.ts).
+      throttle: ROUTE_THROTTLING.default,
+      routeThrottles: ROUTE_THROTTLING.routes,
     });
 
     // 5. The dashboard (S3 + CloudFront + a config.json carrying `url` below) is a later issue:

@@ -7,6 +7,7 @@ import { InvalidPropsError } from '../../infra/constructs/invalid-props-error';
 import { SidetailStack, type SidetailStackProps } from '../../infra/stacks/sidetail-stack';
 import { loadConfig } from '../../lambdas/config';
 import { ROUTE_TABLE } from '../../lambdas/route-table';
+import { ROUTE_THROTTLING } from '../../infra/route-throttling';
 import { disposeTestApps, testApp } from './fixtures/test-app';
 
 type Env = Record<string, unknown>;
@@ -168,6 +169,16 @@ describe('SidetailStack', () => {
         ApiId: { Ref: apiId() },
         RouteKey: routeKey,
         Target: { 'Fn::Join': ['', ['integrations/', { Ref: integrationId }]] },
+      });
+    });
+
+    it('throttles the stage with the buckets the local gateway enforces (infra/route-throttling.ts)', () => {
+      const routeSettings = Object.fromEntries(
+        Object.entries(ROUTE_THROTTLING.routes).map(([key, limit]) => [key, { ThrottlingRateLimit: limit.rateLimit, ThrottlingBurstLimit: limit.burstLimit }]),
+      );
+      defaults.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        DefaultRouteSettings: { ThrottlingRateLimit: ROUTE_THROTTLING.default.rateLimit, ThrottlingBurstLimit: ROUTE_THROTTLING.default.burstLimit },
+        RouteSettings: routeSettings,
       });
     });
 

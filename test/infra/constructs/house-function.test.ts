@@ -9,6 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HouseFunction, type HouseFunctionProps } from '../../../infra/constructs/house-function';
 import { InvalidPropsError } from '../../../infra/constructs/invalid-props-error';
+import { LAMBDA_TIMEOUT_SECONDS } from '../../../lambdas/lambda-limits';
 import { runBundle } from '../fixtures/bundle-runner';
 import { disposeTestApps, FIXTURE_HANDLER, testApp, unbundledStack } from '../fixtures/test-app';
 
@@ -62,12 +63,12 @@ describe('HouseFunction', () => {
     });
   });
 
-  it('defaults to 256 MB, 10 s and the `handler` export of an ES module bundle', () => {
+  it('defaults to 256 MB, the timeout the local gateway also enforces (lambda-limits.ts) and the `handler` export of an ES module bundle', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: Match.absent(),
       Handler: 'index.handler',
       MemorySize: 256,
-      Timeout: 10,
+      Timeout: LAMBDA_TIMEOUT_SECONDS,
       Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps' } },
     });
     expect(template.toJSON().Resources[logicalId(plain)].Properties.MemorySize).toBe(256);
