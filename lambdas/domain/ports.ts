@@ -118,6 +118,11 @@ export interface GoneConnection {
    * connection's own items no longer lead to it.
    */
   readonly container?: ContainerRef;
+  /**
+   * The only evidence is a 410 to a broadcast to every viewer — which API Gateway also answers
+   * while a connection's handshake is still completing after `$connect` enrolled it.
+   */
+  readonly mayBeOpening?: true;
 }
 
 /** What may be posted: a message, or one already encoded (once, for many connections). */

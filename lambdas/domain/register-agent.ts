@@ -32,7 +32,7 @@ export async function registerAgent(deps: Deps, caller: Caller, message: AgentRe
   await deps.agents.put(agent);
   if ((await reply(deps, caller, { action: 'agent.registered', agentId: agent.agentId })) === 'gone') return;
 
-  const gone: GoneConnection[] = (await broadcastHost(deps, agent)).map((connectionId) => ({ connectionId }));
+  const gone: GoneConnection[] = await broadcastHost(deps, agent);
   await forEachBounded(message.containers, START_CONCURRENCY, async (info) => {
     const container = { agentId: agent.agentId, containerId: info.id };
     if (!(await deps.subscriptions.hasSubscribers(container))) return;

@@ -28,6 +28,8 @@ import type {
 import { compareOrder } from '../../../lambdas/domain/request-order';
 
 export const NOW = Date.parse('2026-11-25T12:00:00.000Z');
+/** When the scenario helpers' connections opened: long enough ago to be past their handshake. */
+export const CONNECTED_AT = new Date(NOW - 60_000).toISOString();
 
 export class FakeConnections implements Connections {
   readonly records = new Map<string, ConnectionRecord>();
@@ -281,12 +283,12 @@ export function lines(first: number, last: number, text = (seq: number) => `line
 }
 
 export async function addViewer(world: World, connectionId: string): Promise<void> {
-  await world.connections.add({ connectionId, role: 'viewer', connectedAt: new Date(NOW).toISOString() });
+  await world.connections.add({ connectionId, role: 'viewer', connectedAt: CONNECTED_AT });
 }
 
 /** An agent connection that has registered, online, owning `containers`. */
 export async function addAgent(world: World, agentId = 'host-1', connectionId = 'agent-conn', containers = ['c1']): Promise<void> {
-  await world.connections.add({ connectionId, role: 'agent', connectedAt: new Date(NOW).toISOString(), agentId });
+  await world.connections.add({ connectionId, role: 'agent', connectedAt: CONNECTED_AT, agentId });
   await world.agents.put({
     agentId,
     hostName: `${agentId}.local`,

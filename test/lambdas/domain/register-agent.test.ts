@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { registerAgent } from '../../../lambdas/domain/register-agent';
 import { updateInventory } from '../../../lambdas/domain/update-inventory';
-import { addViewer, container, containerInfo, createWorld, lines, NOW, type World } from './in-memory-deps';
+import { addViewer, CONNECTED_AT, container, containerInfo, createWorld, lines, NOW, type World } from './in-memory-deps';
 
 const register = (containers: string[]) =>
   ({ action: 'agent.register', agentId: 'host-1', hostName: 'box', agentVersion: '0.1.0', containers: containers.map(containerInfo) }) as const;
@@ -10,7 +10,7 @@ describe('registerAgent', () => {
   let world: World;
   beforeEach(async () => {
     world = createWorld();
-    await world.connections.add({ connectionId: 'agent-conn', role: 'agent', connectedAt: new Date(NOW).toISOString() });
+    await world.connections.add({ connectionId: 'agent-conn', role: 'agent', connectedAt: CONNECTED_AT });
     await addViewer(world, 'viewer-1');
   });
 
@@ -57,7 +57,7 @@ describe('updateInventory', () => {
   let world: World;
   beforeEach(async () => {
     world = createWorld();
-    await world.connections.add({ connectionId: 'agent-conn', role: 'agent', connectedAt: new Date(NOW).toISOString() });
+    await world.connections.add({ connectionId: 'agent-conn', role: 'agent', connectedAt: CONNECTED_AT });
     await addViewer(world, 'viewer-1');
     await registerAgent(world, { connectionId: 'agent-conn', role: 'agent', requestTime: NOW }, register(['c1']));
     world.messenger.sent.length = 0;
