@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { registerAgent } from '../../../lambdas/domain/register-agent';
 import { updateInventory } from '../../../lambdas/domain/update-inventory';
+import { disconnect } from '../../../lambdas/domain/disconnect';
 import { addViewer, container, containerInfo, createWorld, lines, NOW, type World } from './in-memory-deps';
 
 const register = (containers: string[]) =>
@@ -85,5 +86,76 @@ describe('updateInventory', () => {
     expect((await world.agents.get('host-1'))?.containers).toHaveLength(1);
     expect(world.messenger.sent).toEqual([]);
     expect(world.logger.entries).toEqual([expect.objectContaining({ level: 'warn' })]);
+  });
+});
+
+describe('registerAgent: the agent id is the credential\'s, never the message\'s', () => {
+  let world: World;
+  /** As $connect records an agent connection: its agent id comes from the credential it presented. */
+  const connectAgent = (connectionId: string, agentId: string, connectedAt = NOW) =>
+    world.connections.add({ connectionId, role: 'agent', connectedAt: new Date(connectedAt).toISOString(), agentId });
+  const callerOf = (connectionId: string, agentId: string, connectedAt = NOW) =>
+    ({ connectionId, role: 'agent', agentId, requestTime: NOW, connectedAt }) as const;
+  /** What a client may still put on the wire: an `agentId` field the protocol no longer has. */
+  const claiming = (agentId: string, containers: string[] = ['c1']) =>
+    ({ ...register(containers), agentId }) as unknown as Parameters<typeof registerAgent>[2];
+
+  beforeEach(async () => {
+    world = createWorld();
+    await addViewer(world, 'viewer-1');
+  });
+
+  it('registers the host of the credential even when the message claims another host', async () => {
+    await connectAgent('victim-conn', 'victim');
+    await registerAgent(world, callerOf('victim-conn', 'victim'), claiming('victim'));
+    await connectAgent('intruder-conn', 'intruder');
+
+    await registerAgent(world, callerOf('intruder-conn', 'intruder'), claiming('victim', ['evil']));
+
+    expect(await world.agents.get('victim')).toMatchObject({ connectionId: 'victim-conn', online: true, containers: [containerInfo('c1')] });
+    expect(await world.agents.get('intruder')).toMatchObject({ connectionId: 'intruder-conn', containers: [containerInfo('evil')] });
+    expect(world.messenger.to('intruder-conn')).toContainEqual({ action: 'agent.registered', agentId: 'intruder' });
+  });
+
+  it('keeps one connection to one agent id, so $disconnect leaves none of its hosts online', async () => {
+    await connectAgent('agent-conn', 'host-1');
+
+    await registerAgent(world, callerOf('agent-conn', 'host-1'), claiming('host-1'));
+    await registerAgent(world, callerOf('agent-conn', 'host-1'), claiming('host-2'));
+    await disconnect(world, 'agent-conn');
+
+    expect((await world.agents.list()).filter((agent) => agent.online)).toEqual([]);
+    expect(await world.agents.get('host-2')).toBeUndefined();
+  });
+});
+
+describe('registerAgent: registrations are ordered by connection time', () => {
+  let world: World;
+  const callerOf = (connectionId: string, connectedAt: number) =>
+    ({ connectionId, role: 'agent', agentId: 'host-1', requestTime: NOW, connectedAt }) as const;
+  const registration = { ...register(['c1']), agentId: 'host-1' } as unknown as Parameters<typeof registerAgent>[2];
+
+  beforeEach(async () => {
+    world = createWorld();
+    for (const [connectionId, connectedAt] of [['old-conn', NOW - 60_000], ['new-conn', NOW]] as const) {
+      await world.connections.add({ connectionId, role: 'agent', connectedAt: new Date(connectedAt).toISOString(), agentId: 'host-1' });
+    }
+  });
+
+  it('keeps the newer connection when a delayed registration of an older one arrives last', async () => {
+    await registerAgent(world, callerOf('new-conn', NOW), registration);
+
+    await registerAgent(world, callerOf('old-conn', NOW - 60_000), registration).catch(() => {});
+    await disconnect(world, 'old-conn');
+
+    expect(await world.agents.get('host-1')).toMatchObject({ connectionId: 'new-conn', online: true });
+  });
+
+  it('lets a newer connection take over from an older one', async () => {
+    await registerAgent(world, callerOf('old-conn', NOW - 60_000), registration);
+
+    await registerAgent(world, callerOf('new-conn', NOW), registration);
+
+    expect(await world.agents.get('host-1')).toMatchObject({ connectionId: 'new-conn', online: true });
   });
 });
