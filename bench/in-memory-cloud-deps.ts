@@ -31,7 +31,6 @@ export function benchCloud(viewerCount: number): BenchCloud {
     connections: {
       add: async (record) => void connections.set(record.connectionId, record),
       get: async (id) => connections.get(id),
-      setAgentId: async () => {},
       viewerIds: async () => viewerIds,
       remove: async (id) => void connections.delete(id),
     },
@@ -46,7 +45,7 @@ export function benchCloud(viewerCount: number): BenchCloud {
     agents: {
       get: async (id) => agents.get(id),
       list: async () => [...agents.values()],
-      put: async (agent) => void agents.set(agent.agentId, agent),
+      put: async (agent) => (agents.set(agent.agentId, agent), true),
       updateContainers: async () => true,
       markOffline: async () => true,
     },

@@ -62,7 +62,7 @@ async function loadCaller(deps: Deps, event: WebSocketEvent, action: ClientActio
   if (!maySend(connection.role, action)) {
     throw new ProtocolError('forbidden', `a ${connection.role} connection may not send ${action}`);
   }
-  return { ...connection, requestTime: event.requestContext.requestTimeEpoch, messageBytes };
+  return { ...connection, connectedAt: event.requestContext.connectedAt, requestTime: event.requestContext.requestTimeEpoch, messageBytes };
 }
 
 /** Sends `error` to the caller. Best effort: a failure here is logged, never thrown over the original one. */

@@ -39,11 +39,6 @@ export class FakeConnections implements Connections {
   async get(connectionId: string) {
     return this.records.get(connectionId);
   }
-  async setAgentId(connectionId: string, agentId: string) {
-    const record = this.records.get(connectionId);
-    if (!record) throw new Error(`no connection ${connectionId}`);
-    this.records.set(connectionId, { ...record, agentId });
-  }
   async viewerIds() {
     return [...this.viewers];
   }
@@ -105,8 +100,13 @@ export class FakeAgents implements Agents {
   async list() {
     return [...this.records.values()].sort((a, b) => a.agentId.localeCompare(b.agentId));
   }
+  /** Like the table's conditional put: a registration from an older connection loses. */
   async put(agent: AgentRecord) {
-    this.records.set(agent.agentId, agent);
+    const current = this.records.get(agent.agentId);
+    const [at, currentAt] = [agent.connectedAt ?? 0, current?.connectedAt ?? 0];
+    const newer = !current || currentAt < at || (currentAt === at && current.connectionId <= agent.connectionId);
+    if (newer) this.records.set(agent.agentId, agent);
+    return newer;
   }
   async updateContainers(agentId: string, connectionId: string, containers: readonly ContainerInfo[], updatedAt: string) {
     const record = this.records.get(agentId);

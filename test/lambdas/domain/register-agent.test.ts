@@ -5,28 +5,30 @@ import { disconnect } from '../../../lambdas/domain/disconnect';
 import { addViewer, container, containerInfo, createWorld, lines, NOW, type World } from './in-memory-deps';
 
 const register = (containers: string[]) =>
-  ({ action: 'agent.register', agentId: 'host-1', hostName: 'box', agentVersion: '0.1.0', containers: containers.map(containerInfo) }) as const;
+  ({ action: 'agent.register', hostName: 'box', agentVersion: '0.1.0', containers: containers.map(containerInfo) }) as const;
+
+/** An agent connection as the message handler builds it from the authorizer's context. */
+const AGENT_CALLER = { connectionId: 'agent-conn', role: 'agent', agentId: 'host-1', requestTime: NOW, connectedAt: NOW } as const;
 
 describe('registerAgent', () => {
   let world: World;
   beforeEach(async () => {
     world = createWorld();
-    await world.connections.add({ connectionId: 'agent-conn', role: 'agent', connectedAt: new Date(NOW).toISOString() });
+    await world.connections.add({ connectionId: 'agent-conn', role: 'agent', connectedAt: new Date(NOW).toISOString(), agentId: 'host-1' });
     await addViewer(world, 'viewer-1');
   });
 
   it('records the host online on this connection and tells every viewer', async () => {
-    await registerAgent(world, { connectionId: 'agent-conn', role: 'agent', requestTime: NOW }, register(['c1']));
+    await registerAgent(world, AGENT_CALLER, register(['c1']));
 
     expect(await world.agents.get('host-1')).toMatchObject({ connectionId: 'agent-conn', online: true, hostName: 'box' });
-    expect((await world.connections.get('agent-conn'))?.agentId).toBe('host-1');
     expect(world.messenger.to('viewer-1')).toEqual([
       { action: 'host', host: { agentId: 'host-1', hostName: 'box', online: true, updatedAt: new Date(NOW).toISOString(), containers: [containerInfo('c1')] } },
     ]);
   });
 
   it('confirms the registration to the agent before anything else, so it may start sending batches', async () => {
-    await registerAgent(world, { connectionId: 'agent-conn', role: 'agent', requestTime: NOW }, register(['c1']));
+    await registerAgent(world, AGENT_CALLER, register(['c1']));
 
     expect(world.messenger.to('agent-conn')).toEqual([{ action: 'agent.registered', agentId: 'host-1' }]);
   });
@@ -35,7 +37,7 @@ describe('registerAgent', () => {
     await world.subscriptions.add('viewer-1', container('c1'));
     world.messenger.gone.add('agent-conn');
 
-    await registerAgent(world, { connectionId: 'agent-conn', role: 'agent', requestTime: NOW }, register(['c1']));
+    await registerAgent(world, AGENT_CALLER, register(['c1']));
 
     expect(world.messenger.to('agent-conn')).toEqual([]);
     expect(await world.agents.get('host-1')).toMatchObject({ online: false });
@@ -45,7 +47,7 @@ describe('registerAgent', () => {
     await world.subscriptions.add('viewer-1', container('c2'));
     await world.buffer.put(container('c2'), lines(1, 7));
 
-    await registerAgent(world, { connectionId: 'agent-conn', role: 'agent', requestTime: NOW }, register(['c1', 'c2']));
+    await registerAgent(world, AGENT_CALLER, register(['c1', 'c2']));
 
     expect(world.messenger.to('agent-conn')).toEqual([
       { action: 'agent.registered', agentId: 'host-1' },
@@ -58,14 +60,14 @@ describe('updateInventory', () => {
   let world: World;
   beforeEach(async () => {
     world = createWorld();
-    await world.connections.add({ connectionId: 'agent-conn', role: 'agent', connectedAt: new Date(NOW).toISOString() });
+    await world.connections.add({ connectionId: 'agent-conn', role: 'agent', connectedAt: new Date(NOW).toISOString(), agentId: 'host-1' });
     await addViewer(world, 'viewer-1');
-    await registerAgent(world, { connectionId: 'agent-conn', role: 'agent', requestTime: NOW }, register(['c1']));
+    await registerAgent(world, AGENT_CALLER, register(['c1']));
     world.messenger.sent.length = 0;
   });
 
   it('replaces the container list and tells every viewer', async () => {
-    await updateInventory(world, { connectionId: 'agent-conn', role: 'agent', requestTime: NOW, agentId: 'host-1' }, {
+    await updateInventory(world, AGENT_CALLER, {
       action: 'agent.inventory',
       containers: [containerInfo('c1'), containerInfo('c9')],
     });
@@ -75,13 +77,19 @@ describe('updateInventory', () => {
   });
 
   it('rejects an inventory before agent.register with not_registered', async () => {
-    const attempt = updateInventory(world, { connectionId: 'agent-conn', role: 'agent', requestTime: NOW }, { action: 'agent.inventory', containers: [] });
+    const attempt = updateInventory(world, { ...AGENT_CALLER, agentId: 'host-2' }, { action: 'agent.inventory', containers: [] });
+
+    await expect(attempt).rejects.toMatchObject({ code: 'not_registered' });
+  });
+
+  it('rejects with not_registered an inventory of a newer connection that has not registered yet', async () => {
+    const attempt = updateInventory(world, { ...AGENT_CALLER, connectionId: 'newer-conn', connectedAt: NOW + 1 }, { action: 'agent.inventory', containers: [] });
 
     await expect(attempt).rejects.toMatchObject({ code: 'not_registered' });
   });
 
   it('ignores, with a warning, an inventory from a connection the agent has since replaced', async () => {
-    await updateInventory(world, { connectionId: 'stale-conn', role: 'agent', requestTime: NOW, agentId: 'host-1' }, { action: 'agent.inventory', containers: [] });
+    await updateInventory(world, { ...AGENT_CALLER, connectionId: 'stale-conn', connectedAt: NOW - 1 }, { action: 'agent.inventory', containers: [] });
 
     expect((await world.agents.get('host-1'))?.containers).toHaveLength(1);
     expect(world.messenger.sent).toEqual([]);
