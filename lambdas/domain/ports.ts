@@ -128,9 +128,38 @@ export interface Logger {
 
 export interface Settings {
   readonly bufferLines: number;
-  /** Only $connect needs the tokens; the other routes' functions are deployed without them. */
-  readonly agentToken?: string;
-  readonly viewerToken?: string;
+}
+
+/** Who a connection is, as its credential proved at $connect (the authorizer's context). */
+export interface Identity {
+  readonly credentialId: string;
+  readonly role: Role;
+  /** Agents only: the one host this credential may register as. */
+  readonly agentId?: string;
+}
+
+/** A stored credential: never the secret itself, only its hash (docs/data-model.md). */
+export interface Credential extends Identity {
+  /** SHA-256 of the secret, hex. */
+  readonly secretHash: string;
+  /** ISO time. */
+  readonly createdAt: string;
+  /** ISO time; a revoked credential admits no connection. */
+  readonly revokedAt?: string;
+}
+
+export interface Credentials {
+  get(credentialId: string): Promise<Credential | undefined>;
+  /** Every credential, revoked ones included (for `credentials list`). */
+  list(): Promise<Credential[]>;
+  /** Stores a new credential; throws if its id is taken (ids are random: a clash is a fault). */
+  add(credential: Credential): Promise<void>;
+  /** Marks it revoked at `revokedAt`; false when there is no such credential. Revoking twice keeps the first time. */
+  revoke(credentialId: string, revokedAt: string): Promise<boolean>;
+  /** Remembers that a connection was opened with the credential, so revoking can close it. */
+  addConnection(credentialId: string, connectionId: string): Promise<void>;
+  /** The connections opened with it that may still be open (unexpired). */
+  connectionIds(credentialId: string): Promise<string[]>;
 }
 
 /** Everything a domain function may use; built once per Lambda container. */
@@ -138,6 +167,7 @@ export interface Deps {
   readonly connections: Connections;
   readonly subscriptions: Subscriptions;
   readonly agents: Agents;
+  readonly credentials: Credentials;
   readonly buffer: LogBuffer;
   readonly messenger: Messenger;
   readonly clock: Clock;

@@ -16,6 +16,8 @@ import type {
   Agents,
   ConnectionRecord,
   Connections,
+  Credential,
+  Credentials,
   Delivery,
   Deps,
   LogBuffer,
@@ -122,6 +124,35 @@ export class FakeAgents implements Agents {
   }
 }
 
+export class FakeCredentials implements Credentials {
+  readonly records = new Map<string, Credential>();
+  /** credential id → connection ids opened with it */
+  readonly connections = new Map<string, Set<string>>();
+
+  async get(credentialId: string) {
+    return this.records.get(credentialId);
+  }
+  async list() {
+    return [...this.records.values()];
+  }
+  async add(credential: Credential) {
+    if (this.records.has(credential.credentialId)) throw new Error(`credential ${credential.credentialId} exists`);
+    this.records.set(credential.credentialId, credential);
+  }
+  async revoke(credentialId: string, revokedAt: string) {
+    const record = this.records.get(credentialId);
+    if (!record) return false;
+    this.records.set(credentialId, { ...record, revokedAt: record.revokedAt ?? revokedAt });
+    return true;
+  }
+  async addConnection(credentialId: string, connectionId: string) {
+    this.connections.set(credentialId, (this.connections.get(credentialId) ?? new Set()).add(connectionId));
+  }
+  async connectionIds(credentialId: string) {
+    return [...(this.connections.get(credentialId) ?? [])];
+  }
+}
+
 export class FakeLogBuffer implements LogBuffer {
   /** containerKey → firstSeq → lines */
   readonly batches = new Map<string, Map<number, readonly LogLine[]>>();
@@ -195,6 +226,7 @@ export interface World extends Deps {
   readonly connections: FakeConnections;
   readonly subscriptions: FakeSubscriptions;
   readonly agents: FakeAgents;
+  readonly credentials: FakeCredentials;
   readonly buffer: FakeLogBuffer;
   readonly messenger: FakeMessenger;
   readonly logger: RecordingLogger;
@@ -208,11 +240,12 @@ export function createWorld(settings: Partial<Deps['settings']> = {}): World {
     connections: new FakeConnections(journal),
     subscriptions: new FakeSubscriptions(journal),
     agents: new FakeAgents(),
+    credentials: new FakeCredentials(),
     buffer: new FakeLogBuffer(journal),
     messenger: new FakeMessenger(journal),
     clock: { now: () => NOW },
     logger: new RecordingLogger(),
-    settings: { bufferLines: 1000, agentToken: 'agent-secret', viewerToken: 'viewer-secret', ...settings },
+    settings: { bufferLines: 1000, ...settings },
   };
 }
 
