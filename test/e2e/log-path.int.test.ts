@@ -89,7 +89,6 @@ describe('a container\'s lines, from Docker to the dashboard', () => {
     agent = createAgent({
       url: cloud.wsUrl,
       token: cloud.agentToken,
-      agentId: AGENT_ID,
       hostName: 'e2e-host.test',
       docker,
       logger: { info: () => {}, warn: (m) => console.warn(`[agent] ${m}`), error: (m) => console.error(`[agent] ${m}`) },
@@ -106,7 +105,7 @@ describe('a container\'s lines, from Docker to the dashboard', () => {
       HostConfig: { NetworkMode: 'none' },
     });
     await container.start();
-    cloud = await startLocalCloud({ gatewayPort: 0 });
+    cloud = await startLocalCloud({ gatewayPort: 0, agentId: AGENT_ID });
     startAgent();
   });
 
