@@ -75,9 +75,12 @@ export type ResumePoint = z.infer<typeof ResumePoint>;
 
 // ── agent → cloud ───────────────────────────────────────────────────────────────────────────
 
+/**
+ * No agent id: the cloud takes it from the credential the connection presented at $connect and
+ * answers it in `agent.registered`. An `agentId` field (older agents send one) is stripped, never used.
+ */
 export const AgentRegister = z.object({
   action: z.literal('agent.register'),
-  agentId: SafeId,
   hostName: z.string().min(1).max(256),
   agentVersion: z.string().max(64),
   containers: z.array(ContainerInfo).max(1000),

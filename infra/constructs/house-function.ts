@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -14,7 +15,11 @@ import { Construct } from 'constructs';
 import { LAMBDA_TIMEOUT_SECONDS } from '../../lambdas/lambda-limits';
 import { InvalidPropsError } from './invalid-props-error';
 
-export type TableAccess = 'read' | 'readWrite';
+/**
+ * `read` and `readWrite` cover every item; `{ getItemUnder }` allows only GetItem, and only on
+ * items whose partition key is one of those listed (IAM's dynamodb:LeadingKeys).
+ */
+export type TableAccess = 'read' | 'readWrite' | { readonly getItemUnder: readonly string[] };
 
 /** The environment variable a handler's config reads the table name from (lambdas/config.ts). */
 export const TABLE_NAME_ENV = 'TABLE_NAME';
@@ -124,7 +129,17 @@ export class HouseFunction extends Construct {
     }
     this.grantedTable = table;
     if (access === 'read') table.grantReadData(this.function);
-    else table.grantReadWriteData(this.function);
+    else if (access === 'readWrite') table.grantReadWriteData(this.function);
+    else {
+      if (access.getItemUnder.length === 0) throw new InvalidPropsError('HouseFunction', 'tableAccess.getItemUnder lists no partition key');
+      this.function.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['dynamodb:GetItem'],
+          resources: [table.tableArn],
+          conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [...access.getItemUnder] } },
+        }),
+      );
+    }
     this.function.addEnvironment(TABLE_NAME_ENV, table.tableName);
   }
 }

@@ -37,6 +37,11 @@ export interface WebSocketApiProps {
    * must be one of `routes`. @default none — each route has the stage's limits
    */
   readonly routeThrottles?: Readonly<Record<string, apigwv2.ThrottleSettings>>;
+  /**
+   * Decides every handshake before the `$connect` route runs (API Gateway allows an authorizer on
+   * `$connect` only). Requires a `$connect` route. @default none — anyone may connect
+   */
+  readonly connectAuthorizer?: apigwv2.IWebSocketRouteAuthorizer;
 }
 
 export class WebSocketApi extends Construct {
@@ -53,6 +58,9 @@ export class WebSocketApi extends Construct {
     super(scope, id);
     validateRoutes(props.routes);
     validateRouteThrottles(props.routes, props.routeThrottles ?? {});
+    if (props.connectAuthorizer && !props.routes.some((route) => route.routeKey === '$connect')) {
+      throw new InvalidPropsError('WebSocketApi', 'connectAuthorizer is set but there is no $connect route to put it on');
+    }
 
     this.api = new apigwv2.WebSocketApi(this, 'Api', {
       apiName: props.apiName,
@@ -69,7 +77,8 @@ export class WebSocketApi extends Construct {
     const routes = new Map<string, apigwv2.WebSocketRoute>();
     for (const { routeKey, handler } of props.routes) {
       const integration = new WebSocketLambdaIntegration(`${routeKey}-Integration`, handler);
-      routes.set(routeKey, this.api.addRoute(routeKey, { integration }));
+      const authorizer = routeKey === '$connect' ? props.connectAuthorizer : undefined;
+      routes.set(routeKey, this.api.addRoute(routeKey, { integration, ...(authorizer ? { authorizer } : {}) }));
       // Scoped to this stage's @connections/* (every method), not to every stage of the API.
       this.stage.grantManagementApiAccess(handler);
     }

@@ -1,6 +1,8 @@
 /**
  * A local stand-in for an API Gateway WebSocket API with Lambda proxy integrations, faithful to
  * the AWS behaviour Sidetail relies on:
+ *   - A $connect REQUEST authorizer, when set, runs first (gateway-authorizer.ts); its context is
+ *     `requestContext.authorizer` of every later event of the connection.
  *   - $connect runs before the handshake completes; a non-2xx statusCode refuses the upgrade with
  *     that HTTP status, a throwing handler with 502 (no $connect route: every client is accepted).
  *   - Messages are routed on `$request.body.action`, falling back to $default; with neither the
@@ -20,7 +22,7 @@
 import { createServer, STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { WebSocketEvent, WebSocketHandler } from '../../lambdas/handlers/websocket-event';
+import type { WebSocketAuthorizerContext, WebSocketEvent, WebSocketHandler } from '../../lambdas/handlers/websocket-event';
 import { LAMBDA_TIMEOUT_MS } from '../../lambdas/lambda-limits';
 import { MAX_FRAME_BYTES, MAX_MESSAGE_BYTES } from '../../protocol';
 import { ROUTE_THROTTLING, type RouteThrottling } from '../route-throttling';
@@ -28,7 +30,8 @@ import { handleConnectionsRequest, parseConnectionsPath, type ConnectionsApiDeps
 import { FrameSizeGuard } from './frame-size-guard';
 import { GatewayConnection, type CloseCause } from './gateway-connection';
 import { gatewayErrorFrame, type GatewayErrorMessage } from './gateway-error-frames';
-import { connectEvent, disconnectEvent, messageEvent, type ApiIdentity } from './gateway-events';
+import { runAuthorizer, type GatewayAuthorizer } from './gateway-authorizer';
+import { connectEvent, disconnectEvent, messageEvent, type ApiIdentity, type ConnectionIdentity } from './gateway-events';
 import { newApiId, newGatewayId } from './gateway-ids';
 import { gatewayChaos, isChaotic, type GatewayChaosOptions } from './gateway-chaos';
 import { readProxyResult } from './invoke-handler';
@@ -51,6 +54,8 @@ export interface LocalGatewayOptions {
   readonly stage?: string;
   /** May be empty and filled in later with `setRoutes` (the handlers need the gateway's URL first). */
   readonly routes?: GatewayRoutes;
+  /** The $connect Lambda REQUEST authorizer, run before $connect (gateway-authorizer.ts). Default none. */
+  readonly authorizer?: GatewayAuthorizer;
   /** The field of `$request.body.<field>` used for route selection. Default "action". */
   readonly routeSelectionField?: string;
   /** Default 600 000 (API Gateway: 10 minutes). */
@@ -88,6 +93,8 @@ export interface LocalGateway {
   readonly chaosSeed: number;
   /** Replaces the routes; connections already open use the new ones from their next message. */
   setRoutes(routes: GatewayRoutes): void;
+  /** Sets the $connect authorizer for handshakes from now on (the handlers load after the gateway starts). */
+  setAuthorizer(authorizer: GatewayAuthorizer | undefined): void;
   connectionCount(): number;
   /** Closes every connection (1001, with $disconnect), waits for running handlers, stops listening. */
   stop(): Promise<void>;
@@ -124,12 +131,16 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
   const invokeHandler = lambdaInvoker({ timeoutMs: options.lambdaTimeoutMs ?? LAMBDA_TIMEOUT_MS, delayMs: chaos.invocationDelay });
 
   let routes: GatewayRoutes = { ...options.routes };
+  let authorizer = options.authorizer;
   let routeKeys = new Set(Object.keys(routes).filter((key) => routes[key]));
   const connections = new Map<string, GatewayConnection>();
   /** Every handler invocation still running, so stop() can wait for them. */
   const running = new Set<Promise<unknown>>();
   /** Upgrade requests whose $connect succeeded, until `ws` hands over the socket. */
-  const admitted = new WeakMap<IncomingMessage, { connectionId: string; connectedAt: number; protocol?: string }>();
+  const admitted = new WeakMap<
+    IncomingMessage,
+    { connectionId: string; connectedAt: number; authorizer: WebSocketAuthorizerContext | undefined; protocol?: string }
+  >();
   let stopping = false;
   let api: ApiIdentity | undefined;
 
@@ -194,14 +205,19 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
   async function admit(req: IncomingMessage, accept: (ok: boolean, code?: number, message?: string) => void) {
     const connectionId = newGatewayId();
     const connectedAt = Date.now();
-    const identity = { connectionId, connectedAt, ...peer(req) };
-    const handler = routes.$connect;
-    if (!handler) {
-      admitted.set(req, { connectionId, connectedAt });
-      return accept(true);
-    }
     const requestId = newGatewayId();
     const handshake = { rawHeaders: req.rawHeaders, url: req.url ?? '/', localPort: req.socket.localPort ?? 0 };
+    // The authorizer decides first; what it allowed rides on every later event of the connection.
+    const authorization = authorizer
+      ? await track(runAuthorizer(authorizer, connectEvent(apiIdentity(), { connectionId, connectedAt, ...peer(req) }, handshake, requestId, connectedAt), apiIdentity(), integrationTimeoutMs, log))
+      : undefined;
+    if (authorization && !authorization.admitted) return accept(false, authorization.statusCode, authorization.body);
+    const identity = { connectionId, connectedAt, ...peer(req), ...(authorization ? { authorizer: authorization.authorizer } : {}) };
+    const handler = routes.$connect;
+    if (!handler) {
+      admitted.set(req, { connectionId, connectedAt, authorizer: identity.authorizer });
+      return accept(true);
+    }
     const event = connectEvent(apiIdentity(), identity, handshake, requestId, connectedAt);
     const invocation = await track(invokeHandler(handler, event, integrationTimeoutMs));
 
@@ -229,7 +245,7 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
       return accept(false, 503);
     }
     const protocol = Object.entries(result.headers).find(([name]) => name.toLowerCase() === 'sec-websocket-protocol')?.[1];
-    admitted.set(req, { connectionId, connectedAt, ...(protocol ? { protocol } : {}) });
+    admitted.set(req, { connectionId, connectedAt, authorizer: identity.authorizer, ...(protocol ? { protocol } : {}) });
     accept(true);
   }
 
@@ -247,6 +263,7 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
       () => closeConnection(connection, CLOSE.goingAway),
       () => closeConnection(connection, CLOSE.goingAway),
     );
+    connection.authorizer = admission.authorizer;
     connections.set(connection.connectionId, connection);
     log.info(`[gateway] connected ${connection.connectionId} from ${sourceIp}`);
 
@@ -345,7 +362,7 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
   }
 
   function notifyDisconnect(
-    identity: { connectionId: string; connectedAt: number; sourceIp: string; userAgent?: string },
+    identity: ConnectionIdentity,
     cause: CloseCause,
     connection?: GatewayConnection,
   ) {
@@ -385,6 +402,9 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
     setRoutes(next) {
       routes = { ...next };
       routeKeys = new Set(Object.keys(routes).filter((key) => routes[key]));
+    },
+    setAuthorizer(next) {
+      authorizer = next;
     },
     connectionCount: () => connections.size,
     async stop() {

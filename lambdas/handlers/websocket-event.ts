@@ -22,6 +22,17 @@ export interface WebSocketRequestContext {
   identity: { sourceIp: string; userAgent?: string };
   disconnectStatusCode?: number;
   disconnectReason?: string;
+  /**
+   * With a $connect authorizer: what it returned, on $connect and on every later event of the
+   * connection — `principalId`, `integrationLatency` (ms) and each key of its `context`.
+   */
+  authorizer?: WebSocketAuthorizerContext;
+}
+
+export interface WebSocketAuthorizerContext {
+  readonly principalId: string;
+  readonly integrationLatency?: number;
+  readonly [key: string]: string | number | boolean | undefined;
 }
 
 export interface WebSocketEvent {

@@ -98,7 +98,6 @@ export function describeLogPath(mode: GatewayMode): void {
       agent = createAgent({
         url: cloud.wsUrl,
         token: cloud.agentToken,
-        agentId: AGENT_ID,
         hostName: 'e2e-host.test',
         docker,
         logger: { info: () => {}, warn: (m) => console.warn(`[agent] ${m}`), error: (m) => console.error(`[agent] ${m}`) },
@@ -115,7 +114,7 @@ export function describeLogPath(mode: GatewayMode): void {
         HostConfig: { NetworkMode: 'none' },
       });
       await container.start();
-      cloud = await startLocalCloud({ gatewayPort: 0, ...(mode.gateway ? { gateway: mode.gateway } : {}) });
+      cloud = await startLocalCloud({ gatewayPort: 0, agentId: AGENT_ID, ...(mode.gateway ? { gateway: mode.gateway } : {}) });
       startAgent();
     });
 

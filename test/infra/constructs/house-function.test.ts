@@ -132,6 +132,22 @@ describe('HouseFunction', () => {
     expect(actions).not.toContain('dynamodb:DeleteItem');
   });
 
+  it('grants only GetItem under the listed partition keys when tableAccess is { getItemUnder }', () => {
+    const scope = unbundledStack();
+    const table = dynamodb.Table.fromTableName(scope, 'Logs', 'logs');
+    const fn = new HouseFunction(scope, 'Fn', { entry: FIXTURE_HANDLER, table, tableAccess: { getItemUnder: ['CREDENTIALS'] } });
+    const roleId = scope.getLogicalId(fn.function.role!.node.defaultChild as iam.CfnRole);
+    const [policy] = Object.values(Template.fromStack(scope).findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } }));
+
+    expect(policy!.Properties.PolicyDocument.Statement).toEqual([
+      expect.objectContaining({
+        Action: 'dynamodb:GetItem',
+        Effect: 'Allow',
+        Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['CREDENTIALS'] } },
+      }),
+    ]);
+  });
+
   it('grants nothing on a table when given none', () => {
     expect(template.toJSON().Resources[logicalId(plain)].Properties.Environment.Variables.TABLE_NAME).toBeUndefined();
     expect(policyActions(plain).filter((action) => action.startsWith('dynamodb:'))).toEqual([]);
@@ -143,6 +159,7 @@ describe('HouseFunction', () => {
     it.each<[string, (scope: Stack) => Partial<HouseFunctionProps>]>([
       ['a relative entry (it would depend on the cwd)', () => ({ entry: 'lambdas/handlers/connect.ts' })],
       ['tableAccess without a table', () => ({ tableAccess: 'read' })],
+      ['getItemUnder without a partition key', (scope) => ({ table: importedTable(scope, 'logs'), tableAccess: { getItemUnder: [] } })],
       [
         'environment.TABLE_NAME next to a table',
         (scope) => ({ table: importedTable(scope, 'logs'), environment: { TABLE_NAME: 'other' } }),

@@ -5,6 +5,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidPropsError } from '../../../infra/constructs/invalid-props-error';
+import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { WebSocketApi, type WebSocketRouteTarget } from '../../../infra/constructs/web-socket-api';
 import { disposeTestApps, unbundledStack } from '../fixtures/test-app';
 
@@ -185,5 +186,36 @@ describe('WebSocketApi', () => {
 
       expect(() => new WebSocketApi(scope, 'Ws', { routes: routes(handler) })).toThrow(InvalidPropsError);
     });
+  });
+});
+
+describe('WebSocketApi with a $connect authorizer', () => {
+  afterAll(disposeTestApps);
+
+  it('puts the authorizer on $connect only', () => {
+    const stack = unbundledStack();
+    const routes: WebSocketRouteTarget[] = ['$connect', 'ping'].map((routeKey, i) => ({ routeKey, handler: inlineFunction(stack, `Fn${i}`) }));
+    new WebSocketApi(stack, 'Ws', {
+      routes,
+      connectAuthorizer: new WebSocketLambdaAuthorizer('Auth', inlineFunction(stack, 'AuthFn'), { identitySource: ['route.request.querystring.token'] }),
+    });
+    const template = Template.fromStack(stack);
+
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerType: 'REQUEST', IdentitySource: ['route.request.querystring.token'] });
+    const authorization = Object.fromEntries(
+      Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((route) => [route.Properties.RouteKey, route.Properties.AuthorizationType]),
+    );
+    expect(authorization).toEqual({ $connect: 'CUSTOM', ping: expect.not.stringMatching('CUSTOM') });
+  });
+
+  it('throws InvalidPropsError for an authorizer without a $connect route to put it on', () => {
+    const stack = unbundledStack();
+    const build = () =>
+      new WebSocketApi(stack, 'Ws', {
+        routes: [{ routeKey: 'ping', handler: inlineFunction(stack, 'Fn') }],
+        connectAuthorizer: new WebSocketLambdaAuthorizer('Auth', inlineFunction(stack, 'AuthFn')),
+      });
+
+    expect(build).toThrow(InvalidPropsError);
   });
 });

@@ -17,18 +17,19 @@ import { connectEvent } from '../../lambdas/handlers/events';
 let cloud: LocalCloud;
 let routes: GatewayRoutes;
 beforeAll(async () => {
-  cloud = await startLocalCloud({ agentToken: 'agent-secret', viewerToken: 'viewer-secret', logger: silentLogger });
+  cloud = await startLocalCloud({ logger: silentLogger });
   // The same modules the gateway runs (imports are cached), with the same environment.
   routes = await loadHandlers({
     TABLE_NAME: cloud.store.tableName,
-    AGENT_TOKEN: 'agent-secret',
-    VIEWER_TOKEN: 'viewer-secret',
     DYNAMODB_ENDPOINT: cloud.store.endpoint,
     CONNECTIONS_ENDPOINT: cloud.connectionsEndpoint,
     AWS_REGION: cloud.store.region,
   });
 });
 afterAll(() => cloud?.stop());
+
+/** What the authorizer proved for the cloud's own viewer credential (`<credentialId>.<secret>`). */
+const viewer = () => ({ credentialId: cloud.viewerToken.split('.')[0]!, role: 'viewer' as const });
 
 async function itemsFor(connectionId: string): Promise<unknown[]> {
   const db = createDocumentClient({ endpoint: cloud.store.endpoint, region: cloud.store.region });
@@ -43,7 +44,7 @@ async function itemsFor(connectionId: string): Promise<unknown[]> {
 describe('local cloud: the real handlers under an invocation deadline', () => {
   it('write the connection when $connect runs before its deadline', async () => {
     const result = await runUntilDeadline(Date.now() + 5_000, () =>
-      routes.$connect!(connectEvent('in-time', { role: 'viewer', token: 'viewer-secret' })),
+      routes.$connect!(connectEvent('in-time', viewer())),
     );
 
     expect(result.statusCode).toBe(200);
@@ -56,7 +57,7 @@ describe('local cloud: the real handlers under an invocation deadline', () => {
     console.error = (...args: unknown[]) => void errors.push(args.map(String).join(' '));
     try {
       const result = await runUntilDeadline(Date.now() - 1, () =>
-        routes.$connect!(connectEvent('too-late', { role: 'viewer', token: 'viewer-secret' })),
+        routes.$connect!(connectEvent('too-late', viewer())),
       );
 
       expect(result.statusCode).toBe(500);

@@ -16,6 +16,8 @@ import type {
   Agents,
   ConnectionRecord,
   Connections,
+  Credential,
+  Credentials,
   Delivery,
   Deps,
   LogBuffer,
@@ -42,11 +44,6 @@ export class FakeConnections implements Connections {
   }
   async get(connectionId: string) {
     return this.records.get(connectionId);
-  }
-  async setAgentId(connectionId: string, agentId: string) {
-    const record = this.records.get(connectionId);
-    if (!record) throw new Error(`no connection ${connectionId}`);
-    this.records.set(connectionId, { ...record, agentId });
   }
   async viewerIds() {
     return [...this.viewers];
@@ -152,8 +149,13 @@ export class FakeAgents implements Agents {
   async list() {
     return [...this.records.values()].sort((a, b) => a.agentId.localeCompare(b.agentId));
   }
+  /** Like the table's conditional put: a registration from an older connection loses. */
   async put(agent: AgentRecord) {
-    this.records.set(agent.agentId, agent);
+    const current = this.records.get(agent.agentId);
+    const [at, currentAt] = [agent.connectedAt ?? 0, current?.connectedAt ?? 0];
+    const newer = !current || currentAt < at || (currentAt === at && current.connectionId <= agent.connectionId);
+    if (newer) this.records.set(agent.agentId, agent);
+    return newer;
   }
   async updateContainers(agentId: string, connectionId: string, containers: readonly ContainerInfo[], updatedAt: string) {
     const record = this.records.get(agentId);
@@ -166,6 +168,35 @@ export class FakeAgents implements Agents {
     if (record?.connectionId !== connectionId || !record.online) return false;
     this.records.set(agentId, { ...record, online: false, updatedAt });
     return true;
+  }
+}
+
+export class FakeCredentials implements Credentials {
+  readonly records = new Map<string, Credential>();
+  /** credential id → connection ids opened with it */
+  readonly connections = new Map<string, Set<string>>();
+
+  async get(credentialId: string) {
+    return this.records.get(credentialId);
+  }
+  async list() {
+    return [...this.records.values()];
+  }
+  async add(credential: Credential) {
+    if (this.records.has(credential.credentialId)) throw new Error(`credential ${credential.credentialId} exists`);
+    this.records.set(credential.credentialId, credential);
+  }
+  async revoke(credentialId: string, revokedAt: string) {
+    const record = this.records.get(credentialId);
+    if (!record) return false;
+    this.records.set(credentialId, { ...record, revokedAt: record.revokedAt ?? revokedAt });
+    return true;
+  }
+  async addConnection(credentialId: string, connectionId: string) {
+    this.connections.set(credentialId, (this.connections.get(credentialId) ?? new Set()).add(connectionId));
+  }
+  async connectionIds(credentialId: string) {
+    return [...(this.connections.get(credentialId) ?? [])];
   }
 }
 
@@ -242,6 +273,7 @@ export interface World extends Deps {
   readonly connections: FakeConnections;
   readonly subscriptions: FakeSubscriptions;
   readonly agents: FakeAgents;
+  readonly credentials: FakeCredentials;
   readonly buffer: FakeLogBuffer;
   readonly messenger: FakeMessenger;
   readonly logger: RecordingLogger;
@@ -255,11 +287,12 @@ export function createWorld(settings: Partial<Deps['settings']> = {}): World {
     connections: new FakeConnections(journal),
     subscriptions: new FakeSubscriptions(journal),
     agents: new FakeAgents(),
+    credentials: new FakeCredentials(),
     buffer: new FakeLogBuffer(journal),
     messenger: new FakeMessenger(journal),
     clock: { now: () => NOW },
     logger: new RecordingLogger(),
-    settings: { bufferLines: 1000, agentToken: 'agent-secret', viewerToken: 'viewer-secret', ...settings },
+    settings: { bufferLines: 1000, ...settings },
   };
 }
 
