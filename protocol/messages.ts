@@ -92,9 +92,12 @@ export type ResumePoint = z.infer<typeof ResumePoint>;
 
 // ── agent → cloud ───────────────────────────────────────────────────────────────────────────
 
+/**
+ * No agent id: the cloud takes it from the credential the connection presented at $connect and
+ * answers it in `agent.registered`. An `agentId` field (older agents send one) is stripped, never used.
+ */
 export const AgentRegister = z.object({
   action: z.literal('agent.register'),
-  agentId: SafeId,
   hostName: z.string().min(1).max(256),
   agentVersion: z.string().max(64),
   /** The whole (fitted) list: the cloud writes what differs from what it holds and removes the rest. */

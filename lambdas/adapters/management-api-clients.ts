@@ -4,6 +4,7 @@
  */
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { localClientOptions } from './local-client-options';
+import { guardInvocationDeadline } from './local-invocation-deadline';
 
 export interface ManagementApiClientsOptions {
   readonly region?: string;
@@ -23,6 +24,8 @@ export class ManagementApiClients {
       client = new ApiGatewayManagementApiClient(
         this.options.local ? localClientOptions(endpoint, this.options.region) : { endpoint, region: this.options.region },
       );
+      // Locally nothing stops a timed-out invocation; this makes its later posts fail as on AWS.
+      if (this.options.local) guardInvocationDeadline(client);
       this.clients.set(endpoint, client);
     }
     return client;

@@ -4,15 +4,16 @@
  */
 import { deliver } from './deliver';
 import { containersMessage } from './inventory-messages';
-import type { ContainerChanges, Deps } from './ports';
+import type { ContainerChanges, Deps, GoneConnection } from './ports';
 
-/** The viewer connections that turned out to be gone. */
+/** The viewer connections that answered 410 — each only maybe gone, as for broadcastHost. */
 export async function broadcastContainerChanges(
   deps: Pick<Deps, 'connections' | 'messenger' | 'logger'>,
   agentId: string,
   changes: ContainerChanges,
-): Promise<string[]> {
+): Promise<GoneConnection[]> {
   const viewerIds = await deps.connections.viewerIds();
   if (viewerIds.length === 0) return [];
-  return deliver(deps, viewerIds, containersMessage(agentId, changes));
+  const gone = await deliver(deps, viewerIds, containersMessage(agentId, changes));
+  return gone.map((connectionId) => ({ connectionId, mayBeOpening: true }));
 }

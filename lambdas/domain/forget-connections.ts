@@ -19,6 +19,16 @@ import { stopIfUnwatched } from './stop-if-unwatched';
 /** Store operations in flight while cleaning up one connection. */
 const CLEANUP_CONCURRENCY = 8;
 
+/**
+ * API Gateway answers 410 to posts for a connection whose `$connect` has run (enrolling a viewer
+ * for broadcasts) but whose handshake has not completed yet. A broadcast's 410 that young is no
+ * proof the viewer is gone: forgetting it would cut it off for good while it opens. (A 410 to a
+ * reply or a subscription's batch is proof: that connection has sent a message.) The window
+ * covers the longest `$connect` (API Gateway's 29 s integration timeout); a viewer really gone
+ * that young is forgotten at its `$disconnect`, a later 410 or its expiry.
+ */
+export const HANDSHAKE_GRACE_MS = 30_000;
+
 export async function forgetConnections(deps: Deps, gone: Iterable<string | GoneConnection>): Promise<void> {
   const queue: GoneConnection[] = [...gone].map((entry) => (typeof entry === 'string' ? { connectionId: entry } : entry));
   const done = new Set<string>();
@@ -32,6 +42,7 @@ export async function forgetConnections(deps: Deps, gone: Iterable<string | Gone
 async function forgetOne(deps: Deps, gone: GoneConnection): Promise<GoneConnection[]> {
   const { connectionId } = gone;
   const connection = await deps.connections.get(connectionId);
+  if (gone.mayBeOpening && connection && deps.clock.now() - Date.parse(connection.connectedAt) < HANDSHAKE_GRACE_MS) return [];
   // The record goes BEFORE the subscriptions are looked up: a subscribe that still finds the
   // record after writing its items wrote them before this look-up, which therefore finds them;
   // one that finds it gone removes its items itself (subscribe.ts, docs/data-model.md).
@@ -53,7 +64,7 @@ async function forgetOne(deps: Deps, gone: GoneConnection): Promise<GoneConnecti
   if (agentId) {
     const wentOffline = await deps.agents.markOffline(agentId, connectionId, new Date(deps.clock.now()).toISOString());
     const agent = wentOffline ? await deps.agents.get(agentId) : undefined;
-    if (agent) found.push(...(await broadcastHost(deps, agent)).map((id) => ({ connectionId: id })));
+    if (agent) found.push(...(await broadcastHost(deps, agent)));
   }
   return found;
 }

@@ -6,21 +6,22 @@
 import type { CloudToAgent, CloudToViewer, ContainerInfo, ContainerRef, LogLine, Role } from '../../protocol';
 import type { EncodedMessage } from './encoded-message';
 
-/** A connection as recorded at $connect (and, for agents, completed by agent.register). */
+/** A connection as recorded at $connect, with the identity its credential proved. */
 export interface ConnectionRecord {
   readonly connectionId: string;
   readonly role: Role;
   /** ISO time. */
   readonly connectedAt: string;
-  /** Set once an agent connection has registered. */
+  /** Agents only: the agent id of the credential (never of a message). */
   readonly agentId?: string;
+  /** The credential the connection presented (absent on records written before credentials). */
+  readonly credentialId?: string;
 }
 
 export interface Connections {
   /** Records the connection and, for a viewer, enrols it for inventory broadcasts. */
   add(connection: ConnectionRecord): Promise<void>;
   get(connectionId: string): Promise<ConnectionRecord | undefined>;
-  setAgentId(connectionId: string, agentId: string): Promise<void>;
   /** Viewer connections, for inventory broadcasts. */
   viewerIds(): Promise<string[]>;
   /** Forgets the connection record and its viewer enrolment (not its subscriptions). */
@@ -73,6 +74,11 @@ export interface AgentRecord {
   readonly agentVersion: string;
   /** The connection of its latest registration. */
   readonly connectionId: string;
+  /**
+   * When that connection was opened (epoch ms, `requestContext.connectedAt`): registrations are
+   * ordered by it. Absent only on records written before registrations were ordered.
+   */
+  readonly connectedAt?: number;
   readonly online: boolean;
   /** ISO time of the last registration or of going offline. */
   readonly updatedAt: string;
@@ -81,7 +87,12 @@ export interface AgentRecord {
 export interface Agents {
   get(agentId: string): Promise<AgentRecord | undefined>;
   list(): Promise<AgentRecord[]>;
-  put(agent: AgentRecord): Promise<void>;
+  /**
+   * Records a registration unless the host is already registered from a newer connection (later
+   * `connectedAt`; on a tie, the greater connection id wins). The same connection may register
+   * again. True if it was recorded, false if a newer connection owns the host.
+   */
+  put(agent: AgentRecord): Promise<boolean>;
   /**
    * Marks the agent offline, only if it is online on `connectionId` (its newer connection keeps
    * it online). True if this call changed it.
@@ -144,6 +155,11 @@ export interface GoneConnection {
    * connection's own items no longer lead to it.
    */
   readonly container?: ContainerRef;
+  /**
+   * The only evidence is a 410 to a broadcast to every viewer — which API Gateway also answers
+   * while a connection's handshake is still completing after `$connect` enrolled it.
+   */
+  readonly mayBeOpening?: true;
 }
 
 /** What may be posted: a message, or one already encoded (once, for many connections). */
@@ -166,9 +182,38 @@ export interface Logger {
 
 export interface Settings {
   readonly bufferLines: number;
-  /** Only $connect needs the tokens; the other routes' functions are deployed without them. */
-  readonly agentToken?: string;
-  readonly viewerToken?: string;
+}
+
+/** Who a connection is, as its credential proved at $connect (the authorizer's context). */
+export interface Identity {
+  readonly credentialId: string;
+  readonly role: Role;
+  /** Agents only: the one host this credential may register as. */
+  readonly agentId?: string;
+}
+
+/** A stored credential: never the secret itself, only its hash (docs/data-model.md). */
+export interface Credential extends Identity {
+  /** SHA-256 of the secret, hex. */
+  readonly secretHash: string;
+  /** ISO time. */
+  readonly createdAt: string;
+  /** ISO time; a revoked credential admits no connection. */
+  readonly revokedAt?: string;
+}
+
+export interface Credentials {
+  get(credentialId: string): Promise<Credential | undefined>;
+  /** Every credential, revoked ones included (for `credentials list`). */
+  list(): Promise<Credential[]>;
+  /** Stores a new credential; throws if its id is taken (ids are random: a clash is a fault). */
+  add(credential: Credential): Promise<void>;
+  /** Marks it revoked at `revokedAt`; false when there is no such credential. Revoking twice keeps the first time. */
+  revoke(credentialId: string, revokedAt: string): Promise<boolean>;
+  /** Remembers that a connection was opened with the credential, so revoking can close it. */
+  addConnection(credentialId: string, connectionId: string): Promise<void>;
+  /** The connections opened with it that may still be open (unexpired). */
+  connectionIds(credentialId: string): Promise<string[]>;
 }
 
 /** Everything a domain function may use; built once per Lambda container. */
@@ -177,6 +222,7 @@ export interface Deps {
   readonly subscriptions: Subscriptions;
   readonly agents: Agents;
   readonly hostContainers: HostContainers;
+  readonly credentials: Credentials;
   readonly buffer: LogBuffer;
   readonly messenger: Messenger;
   readonly clock: Clock;
@@ -188,7 +234,13 @@ export interface Deps {
 export interface Caller {
   readonly connectionId: string;
   readonly role: Role;
+  /** Agents: from the connection's credential (`requestContext.authorizer`), never from a message. */
   readonly agentId?: string;
+  /**
+   * When the connection was opened (epoch ms, `requestContext.connectedAt`): orders registrations
+   * of one agent's connections. The message handler always sets it.
+   */
+  readonly connectedAt?: number;
   /**
    * When API Gateway received the message (epoch ms, `requestTimeEpoch`). A connection's messages
    * run concurrently, so this — not the order of handling — says which of two came first.

@@ -7,13 +7,16 @@ import { broadcastContainerChanges } from './broadcast-container-changes';
 import { checkContainerChanges } from './check-container-changes';
 import { hasChanges } from './diff-containers';
 import { forgetConnections } from './forget-connections';
-import type { Caller, Deps } from './ports';
+import type { AgentRecord, Caller, Deps } from './ports';
 
 export async function updateInventory(deps: Deps, caller: Caller, message: AgentInventory): Promise<void> {
   if (!caller.agentId) throw new ProtocolError('not_registered', 'send agent.register before agent.inventory');
   checkContainerChanges(message);
   const agent = await deps.agents.get(caller.agentId);
   if (agent?.connectionId !== caller.connectionId) {
+    // The agent id is known from the credential, so "not registered yet" is told apart from
+    // "superseded" by which connection is newer: this one, or the one holding the host record.
+    if (!agent || isNewer(caller, agent)) throw new ProtocolError('not_registered', 'send agent.register before agent.inventory');
     // A newer connection of the same agent owns the host record; this one is on its way out (its
     // registration, on the newer connection, brought the containers up to date).
     deps.logger.warn('inventory from a superseded agent connection ignored', { agentId: caller.agentId, connectionId: caller.connectionId });
@@ -21,4 +24,10 @@ export async function updateInventory(deps: Deps, caller: Caller, message: Agent
   }
   const stored = await deps.hostContainers.apply(caller.agentId, message);
   if (hasChanges(stored)) await forgetConnections(deps, await broadcastContainerChanges(deps, caller.agentId, stored));
+}
+
+/** The same order as registrations (Agents.put): connection time, then connection id. */
+function isNewer(caller: Caller, current: AgentRecord): boolean {
+  const [at, currentAt] = [caller.connectedAt ?? 0, current.connectedAt ?? 0];
+  return currentAt < at || (currentAt === at && current.connectionId < caller.connectionId);
 }

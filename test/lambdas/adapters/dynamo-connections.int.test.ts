@@ -4,6 +4,7 @@ import type { ContainerRef } from '../../../protocol';
 import { DynamoAgents } from '../../../lambdas/adapters/dynamo-agents';
 import { DynamoConnections } from '../../../lambdas/adapters/dynamo-connections';
 import { DynamoHostContainers } from '../../../lambdas/adapters/dynamo-host-containers';
+import { DynamoCredentials } from '../../../lambdas/adapters/dynamo-credentials';
 import { DynamoLogBuffer } from '../../../lambdas/adapters/dynamo-log-buffer';
 import { DynamoSubscriptions } from '../../../lambdas/adapters/dynamo-subscriptions';
 import { connectionPk, connectionSubscriptionKey, subscriberKey, subscribersPk, VIEWER_SHARDS, viewerKey, viewersPk } from '../../../lambdas/adapters/keys';
@@ -43,15 +44,14 @@ describe('connections, subscriptions and agents on dynalite', () => {
     await table.close();
   });
 
-  it('records a connection, completes it with its agent id, and enrols only viewers', async () => {
+  it('records a connection with the agent id and credential of its identity, and enrols only viewers', async () => {
     const agentConn = fresh('agent');
     const viewerConn = fresh('viewer');
 
-    await connections.add({ connectionId: agentConn, role: 'agent', connectedAt: iso });
-    await connections.add({ connectionId: viewerConn, role: 'viewer', connectedAt: iso });
-    await connections.setAgentId(agentConn, 'host-1');
+    await connections.add({ connectionId: agentConn, role: 'agent', connectedAt: iso, agentId: 'host-1', credentialId: 'cred-1' });
+    await connections.add({ connectionId: viewerConn, role: 'viewer', connectedAt: iso, credentialId: 'cred-2' });
 
-    expect(await connections.get(agentConn)).toEqual({ connectionId: agentConn, role: 'agent', connectedAt: iso, agentId: 'host-1' });
+    expect(await connections.get(agentConn)).toEqual({ connectionId: agentConn, role: 'agent', connectedAt: iso, agentId: 'host-1', credentialId: 'cred-1' });
     expect(await connections.viewerIds()).toContain(viewerConn);
     expect(await connections.viewerIds()).not.toContain(agentConn);
   });
@@ -71,10 +71,6 @@ describe('connections, subscriptions and agents on dynalite', () => {
     // 64 ids over 8 shards: every shard takes some, none takes most.
     expect(Math.min(...ours)).toBeGreaterThan(0);
     expect(Math.max(...ours)).toBeLessThan(32);
-  });
-
-  it('refuses to set the agent id of a connection it does not know, rather than inventing one', async () => {
-    await expect(connections.setAgentId(fresh('ghost'), 'host-1')).rejects.toThrow();
   });
 
   it('answers who watches a container with one query of that container alone', async () => {
@@ -242,7 +238,8 @@ describe('connections, subscriptions and agents on dynalite', () => {
       messenger: { send: async (connectionId, message) => (sent.push({ connectionId, message: decoded(message) }), 'sent') },
       clock: table.clock,
       logger: { warn: () => {}, error: () => {} },
-      settings: { bufferLines: 1000, agentToken: 'a', viewerToken: 'v' },
+      credentials: new DynamoCredentials(table),
+      settings: { bufferLines: 1000 },
     };
 
     await disconnect(deps, viewer);

@@ -6,6 +6,7 @@
 import { DynamoAgents } from '../../../lambdas/adapters/dynamo-agents';
 import { DynamoHostContainers } from '../../../lambdas/adapters/dynamo-host-containers';
 import { DynamoConnections } from '../../../lambdas/adapters/dynamo-connections';
+import { DynamoCredentials } from '../../../lambdas/adapters/dynamo-credentials';
 import { DynamoLogBuffer } from '../../../lambdas/adapters/dynamo-log-buffer';
 import { DynamoSubscriptions } from '../../../lambdas/adapters/dynamo-subscriptions';
 import { EncodedMessage } from '../../../lambdas/domain/encoded-message';
@@ -29,6 +30,7 @@ export function tableDeps(table: LocalTable): TableDeps {
     message instanceof EncodedMessage ? (JSON.parse(message.text) as CloudToAgent | CloudToViewer) : message;
   return {
     connections: new DynamoConnections(table),
+    credentials: new DynamoCredentials(table),
     subscriptions: new DynamoSubscriptions(table),
     agents: new DynamoAgents(table),
     hostContainers: new DynamoHostContainers(table),

@@ -18,6 +18,8 @@ import type {
   Connections,
   ContainerChanges,
   ContainerEntry,
+  Credential,
+  Credentials,
   Delivery,
   Deps,
   HostContainers,
@@ -31,6 +33,8 @@ import type {
 import { compareOrder } from '../../../lambdas/domain/request-order';
 
 export const NOW = Date.parse('2026-11-25T12:00:00.000Z');
+/** When the scenario helpers' connections opened: long enough ago to be past their handshake. */
+export const CONNECTED_AT = new Date(NOW - 60_000).toISOString();
 
 export class FakeConnections implements Connections {
   readonly records = new Map<string, ConnectionRecord>();
@@ -43,11 +47,6 @@ export class FakeConnections implements Connections {
   }
   async get(connectionId: string) {
     return this.records.get(connectionId);
-  }
-  async setAgentId(connectionId: string, agentId: string) {
-    const record = this.records.get(connectionId);
-    if (!record) throw new Error(`no connection ${connectionId}`);
-    this.records.set(connectionId, { ...record, agentId });
   }
   async viewerIds() {
     return [...this.viewers];
@@ -153,8 +152,13 @@ export class FakeAgents implements Agents {
   async list() {
     return [...this.records.values()].sort((a, b) => a.agentId.localeCompare(b.agentId));
   }
+  /** Like the table's conditional put: a registration from an older connection loses. */
   async put(agent: AgentRecord) {
-    this.records.set(agent.agentId, agent);
+    const current = this.records.get(agent.agentId);
+    const [at, currentAt] = [agent.connectedAt ?? 0, current?.connectedAt ?? 0];
+    const newer = !current || currentAt < at || (currentAt === at && current.connectionId <= agent.connectionId);
+    if (newer) this.records.set(agent.agentId, agent);
+    return newer;
   }
   async markOffline(agentId: string, connectionId: string, updatedAt: string) {
     const record = this.records.get(agentId);
@@ -199,6 +203,35 @@ export class FakeHostContainers implements HostContainers {
   /** The ids of the host's containers (tombstones left out). */
   ids(agentId: string): string[] {
     return [...(this.byHost.get(agentId)?.values() ?? [])].filter((entry) => entry.info).map((entry) => entry.containerId);
+  }
+}
+
+export class FakeCredentials implements Credentials {
+  readonly records = new Map<string, Credential>();
+  /** credential id → connection ids opened with it */
+  readonly connections = new Map<string, Set<string>>();
+
+  async get(credentialId: string) {
+    return this.records.get(credentialId);
+  }
+  async list() {
+    return [...this.records.values()];
+  }
+  async add(credential: Credential) {
+    if (this.records.has(credential.credentialId)) throw new Error(`credential ${credential.credentialId} exists`);
+    this.records.set(credential.credentialId, credential);
+  }
+  async revoke(credentialId: string, revokedAt: string) {
+    const record = this.records.get(credentialId);
+    if (!record) return false;
+    this.records.set(credentialId, { ...record, revokedAt: record.revokedAt ?? revokedAt });
+    return true;
+  }
+  async addConnection(credentialId: string, connectionId: string) {
+    this.connections.set(credentialId, (this.connections.get(credentialId) ?? new Set()).add(connectionId));
+  }
+  async connectionIds(credentialId: string) {
+    return [...(this.connections.get(credentialId) ?? [])];
   }
 }
 
@@ -276,6 +309,7 @@ export interface World extends Deps {
   readonly subscriptions: FakeSubscriptions;
   readonly agents: FakeAgents;
   readonly hostContainers: FakeHostContainers;
+  readonly credentials: FakeCredentials;
   readonly buffer: FakeLogBuffer;
   readonly messenger: FakeMessenger;
   readonly logger: RecordingLogger;
@@ -290,11 +324,12 @@ export function createWorld(settings: Partial<Deps['settings']> = {}): World {
     subscriptions: new FakeSubscriptions(journal),
     agents: new FakeAgents(),
     hostContainers: new FakeHostContainers(),
+    credentials: new FakeCredentials(),
     buffer: new FakeLogBuffer(journal),
     messenger: new FakeMessenger(journal),
     clock: { now: () => NOW },
     logger: new RecordingLogger(),
-    settings: { bufferLines: 1000, agentToken: 'agent-secret', viewerToken: 'viewer-secret', ...settings },
+    settings: { bufferLines: 1000, ...settings },
   };
 }
 
@@ -318,12 +353,12 @@ export function lines(first: number, last: number, text = (seq: number) => `line
 }
 
 export async function addViewer(world: World, connectionId: string): Promise<void> {
-  await world.connections.add({ connectionId, role: 'viewer', connectedAt: new Date(NOW).toISOString() });
+  await world.connections.add({ connectionId, role: 'viewer', connectedAt: CONNECTED_AT });
 }
 
 /** An agent connection that has registered, online, owning `containers`. */
 export async function addAgent(world: World, agentId = 'host-1', connectionId = 'agent-conn', containers = ['c1']): Promise<void> {
-  await world.connections.add({ connectionId, role: 'agent', connectedAt: new Date(NOW).toISOString(), agentId });
+  await world.connections.add({ connectionId, role: 'agent', connectedAt: CONNECTED_AT, agentId });
   await world.agents.put({
     agentId,
     hostName: `${agentId}.local`,

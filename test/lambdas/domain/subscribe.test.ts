@@ -180,9 +180,8 @@ describe('subscribe', () => {
     expect(world.subscriptions.of('viewer-1')).toEqual(['host-1/c1']);
 
     await world.connections.add({ connectionId: 'agent-conn-2', role: 'agent', connectedAt: '2026-11-25T12:00:00.000Z' });
-    await registerAgent(world, { connectionId: 'agent-conn-2', role: 'agent', requestTime: NOW }, {
+    await registerAgent(world, { connectionId: 'agent-conn-2', role: 'agent', agentId: 'host-1', requestTime: NOW, connectedAt: NOW }, {
       action: 'agent.register',
-      agentId: 'host-1',
       hostName: 'host-1.local',
       agentVersion: '0.1.0',
       containers: [containerInfo('c1'), containerInfo('c2')],

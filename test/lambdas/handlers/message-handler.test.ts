@@ -2,7 +2,10 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { MAX_BATCH_BYTES, MAX_MESSAGE_BYTES, MAX_SUBSCRIPTIONS_PER_CONNECTION } from '../../../protocol';
 import { messageHandler } from '../../../lambdas/handlers/message-handler';
 import { addAgent, addViewer, container, createWorld, lines, type World } from '../domain/in-memory-deps';
-import { messageEvent } from './events';
+import { AGENT_IDENTITY, messageEvent, VIEWER_IDENTITY } from './events';
+
+/** As the $connect authorizer admitted them: `handle` puts these on the event, as API Gateway does. */
+const IDENTITIES: Record<string, typeof AGENT_IDENTITY> = { 'agent-conn': AGENT_IDENTITY, 'viewer-1': VIEWER_IDENTITY };
 
 const batchBody = (containerId = 'c1') => JSON.stringify({ action: 'log.batch', containerId, lines: lines(1, 2) });
 
@@ -14,7 +17,7 @@ describe('message route wrapper', () => {
     await addViewer(world, 'viewer-1');
   });
   const handle = (action: Parameters<typeof messageHandler>[0], connectionId: string, body: string | undefined, base64 = false) =>
-    messageHandler(action, () => world)(messageEvent(action, connectionId, body, base64));
+    messageHandler(action, () => world)(messageEvent(action, connectionId, body, base64, IDENTITIES[connectionId]));
 
   it('runs the domain function for a valid message and answers 200', async () => {
     const result = await handle('ping', 'viewer-1', JSON.stringify({ action: 'ping' }));
@@ -53,7 +56,24 @@ describe('message route wrapper', () => {
     expect(world.subscriptions.of('agent-conn')).toEqual([]);
   });
 
-  it('answers a connection it has no record of with forbidden', async () => {
+  it('takes the role from the authorizer context, not from any record of the connection', async () => {
+    await world.connections.remove('agent-conn');
+
+    await handle('log.batch', 'agent-conn', batchBody());
+
+    expect(world.buffer.lines(container())).toEqual(lines(1, 2));
+  });
+
+  it('stores an agent\'s batch under the agent id of its credential', async () => {
+    const event = messageEvent('log.batch', 'agent-conn', batchBody(), false, { ...AGENT_IDENTITY, agentId: 'other-host' });
+
+    await messageHandler('log.batch', () => world)(event);
+
+    expect(world.buffer.lines(container('c1', 'other-host'))).toEqual(lines(1, 2));
+    expect(world.buffer.lines(container('c1', 'host-1'))).toEqual([]);
+  });
+
+  it('answers a connection without an authorizer identity with forbidden', async () => {
     await handle('ping', 'stranger', JSON.stringify({ action: 'ping' }));
 
     expect(world.messenger.to('stranger')).toEqual([expect.objectContaining({ code: 'forbidden' })]);
@@ -118,8 +138,8 @@ describe('message route wrapper', () => {
   });
 
   it('hands the domain the time API Gateway received the message, which orders a viewer unsubscribe after its later subscribe', async () => {
-    const subscribe = messageEvent('log.subscribe', 'viewer-1', JSON.stringify({ action: 'log.subscribe', agentId: 'host-1', containerId: 'c1' }));
-    const unsubscribe = messageEvent('log.unsubscribe', 'viewer-1', JSON.stringify({ action: 'log.unsubscribe', agentId: 'host-1', containerId: 'c1' }));
+    const subscribe = messageEvent('log.subscribe', 'viewer-1', JSON.stringify({ action: 'log.subscribe', agentId: 'host-1', containerId: 'c1' }), false, VIEWER_IDENTITY);
+    const unsubscribe = messageEvent('log.unsubscribe', 'viewer-1', JSON.stringify({ action: 'log.unsubscribe', agentId: 'host-1', containerId: 'c1' }), false, VIEWER_IDENTITY);
 
     await messageHandler('log.subscribe', () => world)({ ...subscribe, requestContext: { ...subscribe.requestContext, requestTimeEpoch: 2000 } });
     await messageHandler('log.unsubscribe', () => world)({ ...unsubscribe, requestContext: { ...unsubscribe.requestContext, requestTimeEpoch: 1000 } });
