@@ -11,6 +11,7 @@
  *   log.stream.stop        → stop and forget it, and its batches not yet sent
  *   log.ack                → the container's next batch may go (one in flight per container)
  *   error not_registered   → hold batches and register again
+ *   inventory.ack          → that inventory is stored and relayed (else: sent again, then register)
  *   error for an inventory → register again: its whole list brings the cloud up to date
  */
 import type Dockerode from 'dockerode';
@@ -32,6 +33,7 @@ import { fitInventory } from './inventory-fit';
 import { consoleLogger, type Logger } from './logger';
 import { BatchDelivery } from './transport/batch-delivery';
 import { CloudConnection } from './transport/cloud-connection';
+import { InventoryDelivery } from './transport/inventory-delivery';
 import { Registration } from './transport/registration';
 import type { BackoffOptions } from './transport/reconnect-backoff';
 
@@ -66,6 +68,8 @@ export interface AgentTuning {
   readonly shutdownGraceMs?: number;
   /** How long a batch may wait for its log.ack before it is sent again. Default 30000. */
   readonly ackTimeoutMs?: number;
+  /** How long an agent.inventory may wait for its inventory.ack before it is sent again. Default 10000. */
+  readonly inventoryAckTimeoutMs?: number;
 }
 
 export interface Agent {
@@ -100,6 +104,7 @@ export class SidetailAgent implements Agent {
   private readonly monitor: DockerMonitor;
   private stopping: Promise<void> | undefined;
   private readonly registration: Registration;
+  private readonly inventoryDelivery: InventoryDelivery;
   /** The agent id the cloud confirmed (the credential's), once registered. */
   private agentId: string | undefined;
 
@@ -117,6 +122,7 @@ export class SidetailAgent implements Agent {
       onMessage: (message) => this.onCloudMessage(message),
       onClose: () => {
         this.registration.reset();
+        this.inventoryDelivery.reset();
         this.delivery.pause();
       },
       ...(tuning.reconnect ? { backoff: tuning.reconnect } : {}),
@@ -127,6 +133,12 @@ export class SidetailAgent implements Agent {
       onConfirmed: () => this.onRegistered(),
       logger: this.logger,
       ...(tuning.registrationTimeoutMs !== undefined ? { timeoutMs: tuning.registrationTimeoutMs } : {}),
+    });
+    this.inventoryDelivery = new InventoryDelivery({
+      send: (message) => this.connection.send(message),
+      onUnconfirmed: () => this.reregister(),
+      logger: this.logger,
+      ...(tuning.inventoryAckTimeoutMs !== undefined ? { ackTimeoutMs: tuning.inventoryAckTimeoutMs } : {}),
     });
     const connection = this.connection;
     const isRegistered = () => this.registration.isConfirmed;
@@ -165,6 +177,7 @@ export class SidetailAgent implements Agent {
       this.followers.clear();
       this.delivery.stop();
       this.registration.stop();
+      this.inventoryDelivery.stop();
       await this.connection.stop(this.deps.tuning?.shutdownGraceMs ?? 2000);
       this.logger.info('Sidetail agent stopped.');
     })();
@@ -227,6 +240,9 @@ export class SidetailAgent implements Agent {
       case 'log.ack':
         this.delivery.acknowledge(message);
         return;
+      case 'inventory.ack':
+        this.inventoryDelivery.acknowledge(message.observedAt);
+        return;
       case 'error':
         this.logger.warn(
           `The cloud rejected ${message.requestAction ?? 'a message'} (${message.code}): ${message.message}`,
@@ -272,6 +288,8 @@ export class SidetailAgent implements Agent {
     const containers = this.fitted();
     this.reported = containers;
     this.namedByEvents.clear();
+    // The whole list covers whatever inventory is still waiting for its ack.
+    this.inventoryDelivery.reset();
     return { ...envelope, containers, observedAt: this.observedAt };
   }
 
@@ -283,7 +301,7 @@ export class SidetailAgent implements Agent {
     if (upsert.length === 0 && remove.length === 0) return;
     const message: AgentInventory = { action: 'agent.inventory', observedAt: this.observedAt, upsert, remove };
     // Unsent (no connection): the next connection registers with the whole list anyway.
-    if (!this.connection.send(message)) return;
+    if (!this.inventoryDelivery.send(message)) return;
     this.reported = current;
     this.namedByEvents.clear();
   }

@@ -198,6 +198,17 @@ export const LogAck = z.object({
   seq: Seq,
 });
 
+/**
+ * The `agent.inventory` observed at `observedAt` is handled: its changes are stored (those not
+ * older than what the cloud held) and relayed to viewers. An agent that gets no ack sends that
+ * inventory again, and then registers again: changes are never resent by themselves, so a lost
+ * one would otherwise leave viewers with a stale container until the next registration.
+ */
+export const InventoryAck = z.object({
+  action: z.literal('inventory.ack'),
+  observedAt: ObservedAt,
+});
+
 // ── cloud → viewer ──────────────────────────────────────────────────────────────────────────
 
 /**
@@ -296,7 +307,7 @@ export const ErrorMessage = z.object({
 
 export const AgentToCloud = z.discriminatedUnion('action', [AgentRegister, AgentInventory, AgentLogBatch, Ping]);
 export const ViewerToCloud = z.discriminatedUnion('action', [LogSubscribe, LogUnsubscribe, InventoryGet, Ping]);
-export const CloudToAgent = z.discriminatedUnion('action', [AgentRegistered, LogStreamStart, LogStreamStop, LogAck, Pong, ErrorMessage]);
+export const CloudToAgent = z.discriminatedUnion('action', [AgentRegistered, LogStreamStart, LogStreamStop, LogAck, Pong, ErrorMessage, InventoryAck]);
 export const CloudToViewer = z.discriminatedUnion('action', [Inventory, HostUpdate, LogHistory, ViewerLogBatch, Pong, ErrorMessage, HostContainerChanges]);
 
 export type AgentRegister = z.infer<typeof AgentRegister>;
@@ -310,6 +321,7 @@ export type AgentRegistered = z.infer<typeof AgentRegistered>;
 export type LogStreamStart = z.infer<typeof LogStreamStart>;
 export type LogStreamStop = z.infer<typeof LogStreamStop>;
 export type LogAck = z.infer<typeof LogAck>;
+export type InventoryAck = z.infer<typeof InventoryAck>;
 export type Inventory = z.infer<typeof Inventory>;
 export type HostUpdate = z.infer<typeof HostUpdate>;
 export type HostContainerChanges = z.infer<typeof HostContainerChanges>;

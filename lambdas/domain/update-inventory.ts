@@ -1,6 +1,7 @@
 /**
  * `agent.inventory`: some of an agent's containers changed. Store each change (only if no newer
- * observation of that container is stored) and tell the viewers what was stored (`host.containers`).
+ * observation of that container is stored), tell the viewers what was stored (`host.containers`),
+ * then acknowledge it to the agent (`inventory.ack`).
  */
 import { ProtocolError, type AgentInventory } from '../../protocol';
 import { broadcastContainerChanges } from './broadcast-container-changes';
@@ -8,6 +9,7 @@ import { checkContainerChanges } from './check-container-changes';
 import { hasChanges } from './diff-containers';
 import { forgetConnections } from './forget-connections';
 import type { AgentRecord, Caller, Deps } from './ports';
+import { reply } from './reply';
 
 export async function updateInventory(deps: Deps, caller: Caller, message: AgentInventory): Promise<void> {
   if (!caller.agentId) throw new ProtocolError('not_registered', 'send agent.register before agent.inventory');
@@ -24,6 +26,8 @@ export async function updateInventory(deps: Deps, caller: Caller, message: Agent
   }
   const stored = await deps.hostContainers.apply(caller.agentId, message);
   if (hasChanges(stored)) await forgetConnections(deps, await broadcastContainerChanges(deps, caller.agentId, stored));
+  // Only now: the agent sends an unacknowledged inventory again (a retry relays it again).
+  await reply(deps, caller, { action: 'inventory.ack', observedAt: message.observedAt });
 }
 
 /** The same order as registrations (Agents.put): connection time, then connection id. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { SidetailAgent, createAgent, type Agent } from '../../agent/agent';
+import { SidetailAgent, createAgent, type Agent, type AgentTuning } from '../../agent/agent';
 import { dockerFromHost } from '../../agent/docker/docker-client';
 import { entry, muxFrame, ts } from './support/docker-bytes';
 import { FakeContainerSource } from './support/fake-container-source';
@@ -26,9 +26,9 @@ describe('agent', () => {
     cloud = undefined;
   });
 
-  function withSource(source: FakeContainerSource): SidetailAgent {
+  function withSource(source: FakeContainerSource, tuning: AgentTuning = {}): SidetailAgent {
     logger = new RecordingLogger();
-    const created = new SidetailAgent({ url: cloud!.url, token: 't', hostName: 'box-1.local', source, logger, tuning: FAST });
+    const created = new SidetailAgent({ url: cloud!.url, token: 't', hostName: 'box-1.local', source, logger, tuning: { ...FAST, ...tuning } });
     agent = created;
     created.start();
     return created;
@@ -198,11 +198,11 @@ describe('agent', () => {
 
   describe('inventory changes', () => {
     /** A registered agent on a host of web1, db1 and cache1. */
-    async function registeredOnThreeContainers(): Promise<FakeContainerSource> {
+    async function registeredOnThreeContainers(tuning: AgentTuning = {}): Promise<FakeContainerSource> {
       cloud = await TestCloud.start();
       const source = new FakeContainerSource();
       for (const id of ['web1', 'db1', 'cache1']) source.addContainer(id);
-      withSource(source);
+      withSource(source, tuning);
       await eventually(() => expect(source.eventStreams).toHaveLength(1));
       await eventually(() => expect(cloud!.last.actions).toContain('agent.register'));
       return source;
@@ -236,6 +236,32 @@ describe('agent', () => {
 
       await eventually(() => expect(inventories()).toHaveLength(1));
       expect(inventories()[0]!.upsert.map((c) => c.id)).toEqual(['new1']);
+    });
+
+    it('sends an inventory the cloud does not acknowledge once more, then registers again with the whole list', async () => {
+      const source = await registeredOnThreeContainers({ inventoryAckTimeoutMs: 100 });
+      source.addContainer('new1');
+      source.emit({ action: 'create', containerId: 'new1' });
+
+      await eventually(() => expect(cloud!.last.actions.filter((a) => a === 'agent.register')).toHaveLength(2));
+      expect(inventories()).toHaveLength(2);
+      expect(inventories()[1]).toEqual(inventories()[0]);
+      const last = cloud!.last.json.filter((m) => m.action === 'agent.register').at(-1) as unknown as { containers: { id: string }[] };
+      expect(last.containers.map((c) => c.id)).toContain('new1');
+    });
+
+    it('sends an acknowledged inventory only once', async () => {
+      // Room for a loaded machine between the inventory and its ack.
+      const source = await registeredOnThreeContainers({ inventoryAckTimeoutMs: 500 });
+      source.addContainer('new1');
+      source.emit({ action: 'create', containerId: 'new1' });
+      await eventually(() => expect(inventories()).toHaveLength(1));
+
+      cloud!.last.send(JSON.stringify({ action: 'inventory.ack', observedAt: inventories()[0]!.observedAt }));
+      await new Promise((resolve) => setTimeout(resolve, 1200));
+
+      expect(inventories()).toHaveLength(1);
+      expect(cloud!.last.actions.filter((a) => a === 'agent.register')).toHaveLength(1);
     });
 
     it('registers again with the whole list when the cloud refuses an inventory, so nothing stays out of date', async () => {

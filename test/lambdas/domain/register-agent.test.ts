@@ -120,6 +120,18 @@ describe('updateInventory', () => {
     expect(world.messenger.to('viewer-1')).toEqual([{ action: 'host.containers', agentId: 'host-1', observedAt: NOW + 1, upsert: [containerInfo('c9')], remove: ['c1'] }]);
   });
 
+  it('acknowledges the inventory to the agent once its changes are stored and relayed, even when none were newer', async () => {
+    world.journal.length = 0;
+    await updateInventory(world, agent, changes(NOW + 1, [containerInfo('c9')]));
+    await updateInventory(world, agent, changes(NOW - 1, [containerInfo('c9')]));
+
+    expect(world.messenger.to('agent-conn')).toEqual([
+      { action: 'inventory.ack', observedAt: NOW + 1 },
+      { action: 'inventory.ack', observedAt: NOW - 1 },
+    ]);
+    expect(world.journal.filter((entry) => entry.startsWith('send')).slice(0, 2)).toEqual(['send viewer-1 host.containers', 'send agent-conn inventory.ack']);
+  });
+
   it('keeps a newer observation: an older change handled late neither overwrites it nor reaches viewers', async () => {
     const exited = { ...containerInfo('c1'), state: 'exited' };
     await updateInventory(world, agent, changes(NOW + 20, [exited]));
@@ -128,7 +140,7 @@ describe('updateInventory', () => {
     await updateInventory(world, agent, changes(NOW + 10, [containerInfo('c1')]));
 
     expect(await world.hostContainers.get('host-1', 'c1')).toEqual(exited);
-    expect(world.messenger.sent).toEqual([]);
+    expect(world.messenger.sent.filter((s) => s.connectionId !== 'agent-conn')).toEqual([]);
   });
 
   it('does not bring back a removed container when an upsert observed before the removal is handled after it', async () => {
