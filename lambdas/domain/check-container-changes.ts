@@ -9,9 +9,9 @@ import { checkInventorySize } from './check-inventory-size';
 /** Throws (nothing is stored): `too_large` above the size limit, `malformed` for a repeated id. */
 export function checkContainerChanges(message: Pick<AgentInventory, 'upsert' | 'remove'>): void {
   checkInventorySize(message.upsert);
-  const ids = [...message.upsert.map((info) => info.id), ...message.remove];
-  const repeated = ids.find((id, i) => ids.indexOf(id) !== i);
-  if (repeated !== undefined) {
-    throw new ProtocolError('malformed', `container ${JSON.stringify(repeated)} appears more than once in upsert and remove`);
+  const seen = new Set<string>();
+  for (const id of [...message.upsert.map((info) => info.id), ...message.remove]) {
+    if (seen.has(id)) throw new ProtocolError('malformed', `container ${JSON.stringify(id)} appears more than once in upsert and remove`);
+    seen.add(id);
   }
 }
