@@ -231,7 +231,7 @@ export class SidetailAgent implements Agent {
       source: this.deps.source,
       sink: this.delivery.sinkFor(message.containerId),
       logger: this.logger,
-      request: message.resume ? { tail, resume: message.resume } : { tail },
+      request: message.resume ? { tail, resume: message.resume, epoch: message.epoch } : { tail, epoch: message.epoch },
       ...(tuning.batchDelayMs !== undefined ? { batchDelayMs: tuning.batchDelayMs } : {}),
       ...(tuning.recheckDelayMs !== undefined ? { recheckDelayMs: tuning.recheckDelayMs } : {}),
     });

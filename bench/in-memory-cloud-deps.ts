@@ -5,7 +5,7 @@
  * adapter does, and keeps only a byte count.
  */
 import { containerKey, encode, type ContainerRef, type LogLine } from '../protocol';
-import type { AgentRecord, ConnectionRecord, Deps, LogBuffer } from '../lambdas/domain/ports';
+import type { AgentRecord, ConnectionRecord, Deps, LogBuffer, StoreOutcome, StoredBatch } from '../lambdas/domain/ports';
 
 export const AGENT_CONNECTION_ID = 'agent-conn';
 export const AGENT_ID = 'bench-host';
@@ -66,22 +66,26 @@ export function benchCloud(viewerCount: number): BenchCloud {
 
 /** Stored batches by container and first seq; trimming keeps it as small as the real buffer. */
 class InMemoryLogBuffer implements LogBuffer {
-  private readonly batches = new Map<string, Map<number, readonly LogLine[]>>();
+  private readonly batches = new Map<string, Map<number, StoredBatch>>();
 
-  async put(container: ContainerRef, lines: readonly LogLine[]): Promise<void> {
+  async put(container: ContainerRef, lines: readonly LogLine[], epoch: number): Promise<StoreOutcome> {
     const key = containerKey(container);
-    const batches = this.batches.get(key) ?? new Map<number, readonly LogLine[]>();
-    batches.set(lines[0]!.seq, lines);
+    const batches = this.batches.get(key) ?? new Map<number, StoredBatch>();
+    // Conflicts are the adapter's to find; the bench feeds one stream's batches once each.
+    batches.set(lines[0]!.seq, { epoch, lines });
     this.batches.set(key, batches);
+    return { kind: 'stored' };
   }
 
-  async deleteThrough(container: ContainerRef, lastSeq: number): Promise<void> {
+  async deleteThrough(container: ContainerRef, epoch: number, lastSeq: number): Promise<void> {
     const batches = this.batches.get(containerKey(container));
-    for (const [firstSeq, lines] of batches ?? []) if (lines[lines.length - 1]!.seq <= lastSeq) batches!.delete(firstSeq);
+    for (const [firstSeq, batch] of batches ?? []) {
+      if (batch.epoch < epoch || batch.lines[batch.lines.length - 1]!.seq <= lastSeq) batches!.delete(firstSeq);
+    }
   }
 
-  async *newestFirst(container: ContainerRef): AsyncIterable<readonly LogLine[]> {
-    const batches = [...(this.batches.get(containerKey(container)) ?? new Map<number, readonly LogLine[]>())];
-    for (const [, lines] of batches.sort(([a], [b]) => b - a)) yield lines;
+  async *newestFirst(container: ContainerRef): AsyncIterable<StoredBatch> {
+    const batches = [...(this.batches.get(containerKey(container)) ?? new Map<number, StoredBatch>())];
+    for (const [, batch] of batches.sort(([a], [b]) => b - a)) yield batch;
   }
 }

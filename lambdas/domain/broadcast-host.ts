@@ -11,5 +11,5 @@ import type { AgentRecord, Deps } from './ports';
 export async function broadcastHost(deps: Pick<Deps, 'connections' | 'messenger' | 'logger'>, agent: AgentRecord): Promise<string[]> {
   const viewerIds = await deps.connections.viewerIds();
   if (viewerIds.length === 0) return [];
-  return deliver(deps, viewerIds, hostMessage(agent));
+  return (await deliver(deps, viewerIds, hostMessage(agent))).gone;
 }

@@ -40,7 +40,7 @@ describe('the agent on a real Docker engine', () => {
   }
 
   function follow(containerId: string, sink: RecordingSink, logger = new RecordingLogger()): LogFollower {
-    const follower = new LogFollower({ containerId, source, sink, logger, request: { tail: 1000 }, batchDelayMs: 5, recheckDelayMs: 60_000 });
+    const follower = new LogFollower({ containerId, source, sink, logger, request: { tail: 1000, epoch: 1 }, batchDelayMs: 5, recheckDelayMs: 60_000 });
     followers.push(follower);
     follower.start();
     return follower;

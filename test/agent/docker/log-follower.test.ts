@@ -25,8 +25,8 @@ describe('LogFollower', () => {
     follower?.stop();
   });
 
-  function follow(request: FollowRequest = { tail: 100 }, containerId = ID): LogFollower {
-    follower = new LogFollower({ containerId, source, sink, logger, request, batchDelayMs: 1, recheckDelayMs: 5 });
+  function follow(request: Omit<FollowRequest, 'epoch'> = { tail: 100 }, containerId = ID): LogFollower {
+    follower = new LogFollower({ containerId, source, sink, logger, request: { ...request, epoch: 1 }, batchDelayMs: 1, recheckDelayMs: 5 });
     follower.start();
     return follower;
   }

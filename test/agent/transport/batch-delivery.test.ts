@@ -42,7 +42,7 @@ class FakeChannel implements DeliveryChannel {
 }
 
 function batch(containerId: string, ...seqs: number[]): AgentLogBatch {
-  return { action: 'log.batch', containerId, lines: seqs.map((seq) => ({ seq, ts: ts(seq), stream: 'stdout', text: `line ${seq} ${'x'.repeat(100)}` })) };
+  return { action: 'log.batch', containerId, epoch: 1, lines: seqs.map((seq) => ({ seq, ts: ts(seq), stream: 'stdout', text: `line ${seq} ${'x'.repeat(100)}` })) };
 }
 
 describe('BatchDelivery', () => {

@@ -35,7 +35,7 @@ describe('deliver', () => {
       await new Promise((resolve) => setImmediate(resolve));
       released += messenger.releaseAll();
     }
-    const gone = await delivering;
+    const { gone } = await delivering;
 
     expect(messenger.maxInFlight).toBe(DELIVERY_CONCURRENCY);
     expect(gone.sort()).toEqual(ids.filter((id) => id.startsWith('gone')).sort());
