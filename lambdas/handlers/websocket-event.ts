@@ -42,4 +42,10 @@ export interface WebSocketResult {
   body?: string;
 }
 
-export type WebSocketHandler = (event: WebSocketEvent) => Promise<WebSocketResult>;
+/** The part of Lambda's context object the handlers use (the local gateway passes a look-alike). */
+export interface LambdaContext {
+  getRemainingTimeInMillis(): number;
+  awsRequestId: string;
+}
+
+export type WebSocketHandler = (event: WebSocketEvent, context?: LambdaContext) => Promise<WebSocketResult>;

@@ -152,10 +152,12 @@ describe('handlers behind the local gateway', () => {
 
     viewer.send({ action: 'log.subscribe', agentId: 'host-1', containerId: 'c1' });
     expect(await viewer.next()).toEqual({ action: 'log.history', agentId: 'host-1', containerId: 'c1', lines: [], done: true });
-    expect(await agent.next()).toEqual({ action: 'log.stream.start', containerId: 'c1', tail: 1000 });
+    const start = await agent.next();
+    expect(start).toEqual({ action: 'log.stream.start', containerId: 'c1', tail: 1000, epoch: expect.any(Number) });
+    const { epoch } = start as { epoch: number };
 
-    agent.send({ action: 'log.batch', containerId: 'c1', lines: [line(1), line(2)] });
-    expect(await viewer.next()).toEqual({ action: 'log.batch', agentId: 'host-1', containerId: 'c1', lines: [line(1), line(2)] });
+    agent.send({ action: 'log.batch', containerId: 'c1', epoch, lines: [line(1), line(2)] });
+    expect(await viewer.next()).toEqual({ action: 'log.batch', agentId: 'host-1', containerId: 'c1', epoch, lines: [line(1), line(2)] });
     expect(await agent.next()).toEqual({ action: 'log.ack', containerId: 'c1', seq: 2 });
 
     viewer.send({ action: 'log.unsubscribe', agentId: 'host-1', containerId: 'c1' });
@@ -165,7 +167,7 @@ describe('handlers behind the local gateway', () => {
   it.each([
     ['text that is not JSON', 'malformed', 'hello'],
     ['an action nobody serves', 'unknown_action', JSON.stringify({ action: 'log.delete' })],
-    ['log.batch from a viewer', 'forbidden', JSON.stringify({ action: 'log.batch', containerId: 'c1', lines: [line(1)] })],
+    ['log.batch from a viewer', 'forbidden', JSON.stringify({ action: 'log.batch', containerId: 'c1', epoch: 1, lines: [line(1)] })],
   ])('answers %s with error %s on the same connection', async (_name, code, body) => {
     const viewer = await open('viewer', VIEWER_TOKEN);
 
@@ -180,7 +182,7 @@ describe('handlers behind the local gateway', () => {
     expect(await viewer.next()).toMatchObject({ action: 'host' });
     viewer.send({ action: 'log.subscribe', agentId: 'host-1', containerId: 'c1' });
     expect(await viewer.next()).toMatchObject({ action: 'log.history', done: true });
-    expect(await agent.next()).toMatchObject({ action: 'log.stream.start' });
+    const { epoch } = (await agent.next()) as { action: string; epoch: number };
     // API Gateway's $disconnect is best effort: pretend this one is lost.
     const lostDisconnect: WebSocketHandler = async () => ({ statusCode: 200 });
     gateway.setRoutes({ ...routes, $disconnect: lostDisconnect });
@@ -190,9 +192,10 @@ describe('handlers behind the local gateway', () => {
       (await reader.send(new QueryCommand({ TableName: store.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': subscribersPk({ agentId: 'host-1', containerId: 'c1' }) } }))).Items ?? [];
     expect(await subscribers()).toHaveLength(1);
 
-    agent.send({ action: 'log.batch', containerId: 'c1', lines: [line(1)] });
+    agent.send({ action: 'log.batch', containerId: 'c1', epoch, lines: [line(1)] });
 
-    // The broadcast found the viewer gone: its subscription is deleted and the agent told to stop.
+    // The broadcast found the viewer gone: after the ack, its subscription is deleted and the agent told to stop.
+    expect(await agent.next()).toEqual({ action: 'log.ack', containerId: 'c1', seq: 1 });
     expect(await agent.next()).toEqual({ action: 'log.stream.stop', containerId: 'c1' });
     expect(await subscribers()).toEqual([]);
     reader.destroy();
