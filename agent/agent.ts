@@ -10,6 +10,7 @@
  *   log.stream.stop        → stop and forget it, and its batches not yet sent
  *   log.ack                → the container's next batch may go (one in flight per container)
  *   error not_registered   → hold batches and register again
+ *   error naming a batch   → resend it soon (retry: true) or drop it, saying so (retry: false)
  */
 import type Dockerode from 'dockerode';
 import {
@@ -216,6 +217,7 @@ export class SidetailAgent implements Agent {
           `The cloud rejected ${message.requestAction ?? 'a message'} (${message.code}): ${message.message}`,
         );
         if (message.code === 'not_registered' || message.requestAction === 'agent.register') this.reregister();
+        else if (message.requestAction === 'log.batch') this.delivery.refused(message);
         return;
       case 'pong':
         return;

@@ -172,7 +172,7 @@ describe('CloudConnection', () => {
     cloud.confirmsRegistrations = false;
     connect(cloud.url);
     await eventually(() => expect(connection!.connected).toBe(true));
-    const start = { action: 'log.stream.start', containerId: 'c1', tail: 10 };
+    const start = { action: 'log.stream.start', containerId: 'c1', tail: 10, epoch: 1 };
 
     cloud.last.send('not json at all');
     cloud.last.send(JSON.stringify({ action: 'log.stream.start', containerId: 'c1' }));
