@@ -3,7 +3,7 @@
  * Messages flow connection → stores; user actions (select a container) flow here → connection.
  */
 import type { CloudToViewer, ContainerRef } from '../../../protocol';
-import { containerKey } from '../../../protocol';
+import { containerKey, MAX_FETCH_LINES } from '../../../protocol';
 import type { SocketFactory } from '../api/socket';
 import { ViewerConnection } from '../api/viewer-connection';
 import { createConnectionStore, type ConnectionStore } from '../state/connection-store';
@@ -38,7 +38,11 @@ const SELECTED_KEY = 'sidetail.selectedContainer';
 export function createSession(options: SessionOptions): Session {
   const connectionStore = createConnectionStore();
   const inventory = createInventoryStore();
-  const logs = createLogsStore();
+  // A gap longer than one fetch is asked for its newest part: the buffer keeps the newest lines.
+  const logs = createLogsStore({
+    onGap: (ref, epoch, gap) =>
+      connection.fetch({ ...ref, epoch, afterSeq: Math.max(gap.fromSeq - 1, gap.toSeq - MAX_FETCH_LINES), toSeq: gap.toSeq }),
+  });
   const selection = createSelectionStore();
   const filter = createFilterStore();
   const errors = createErrorsStore();
@@ -61,6 +65,9 @@ export function createSession(options: SessionOptions): Session {
       case 'log.batch':
         logs.applyBatch(message);
         return;
+      case 'log.fetched':
+        logs.applyFetched(message);
+        return;
       case 'error':
         errors.report(message);
         // The subscription's history will not come; stop holding live lines for it.
@@ -75,6 +82,7 @@ export function createSession(options: SessionOptions): Session {
     url: options.url,
     openSocket: options.openSocket,
     afterSeq: (ref) => logs.lastSeq(ref),
+    epoch: (ref) => logs.epoch(ref),
     onSubscribing: (ref) => logs.beginHistory(ref),
     onMessage,
     onState: (state) => connectionStore.update(state),
