@@ -23,7 +23,7 @@ export interface LocalCloudOptions {
   /** Default: random. */
   readonly viewerToken?: string;
   /** Gateway options for tests: shorter quotas and timeouts. */
-  readonly gateway?: { readonly idleTimeoutMs?: number; readonly maxDurationMs?: number };
+  readonly gateway?: { readonly idleTimeoutMs?: number; readonly maxDurationMs?: number; readonly postDelayMs?: number };
   readonly logger?: LocalLogger;
 }
 

@@ -54,6 +54,8 @@ export interface LocalGatewayOptions {
   readonly maxFrameBytes?: number;
   /** Default 29 000 (API Gateway's integration timeout). */
   readonly integrationTimeoutMs?: number;
+  /** Default 0. A fixed delay before each @connections POST is answered, as a PostToConnection takes ~20 ms on AWS (the fan-out bench). */
+  readonly postDelayMs?: number;
   /** Default: warnings and errors to the console. */
   readonly logger?: LocalLogger;
 }
@@ -149,7 +151,9 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
       res.end('{"message":"Forbidden"}');
       return;
     }
-    handleConnectionsRequest(connectionsApi, connectionId, req, res).catch((err: unknown) => {
+    const postDelayMs = req.method === 'POST' ? (options.postDelayMs ?? 0) : 0;
+    const delayed = postDelayMs > 0 ? new Promise((resolve) => setTimeout(resolve, postDelayMs)) : Promise.resolve();
+    delayed.then(() => handleConnectionsRequest(connectionsApi, connectionId, req, res)).catch((err: unknown) => {
       log.error('[gateway] @connections request failed', err);
       if (!res.headersSent) res.writeHead(500);
       res.end();
