@@ -8,6 +8,7 @@
  */
 import { startLocalCloud } from '../infra/local/cloud';
 import { silentLogger } from '../infra/local/logger';
+import type { LogLine } from '../protocol';
 import type { BenchRow } from './bench-table';
 import { TimedSocket } from './timed-socket';
 
@@ -48,7 +49,7 @@ export async function benchFanout(): Promise<BenchRow[]> {
     let epoch: number | undefined;
     for (const count of VIEWER_COUNTS) {
       await join(cloud.wsUrl, cloud.viewerToken, count - viewers.length, viewers, sockets);
-      epoch ??= ((await started).message as { epoch: number }).epoch;
+      epoch ??= Number((await started).message.epoch);
       const samples: number[] = [];
       for (let run = 0; run <= RUNS; run++) {
         const lines = Array.from({ length: LINES_PER_BATCH }, () => line(++seq));
@@ -92,7 +93,7 @@ async function join(wsUrl: string, token: string, more: number, viewers: TimedSo
   await Promise.all(Array.from({ length: JOIN_CONCURRENCY }, worker));
 }
 
-function line(seq: number) {
+function line(seq: number): LogLine {
   return { seq, ts: new Date(Date.parse('2026-11-25T12:00:00Z') + seq).toISOString(), stream: 'stdout', text: `GET /items/${seq} 200 ${'x'.repeat(80)}` };
 }
 

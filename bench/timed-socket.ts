@@ -4,6 +4,7 @@
  * validation on the hot path: what is timed is delivery, not the client.
  */
 import WebSocket from 'ws';
+import type { AgentToCloud, ViewerToCloud } from '../protocol';
 
 export interface TimedMessage {
   readonly at: number;
@@ -29,7 +30,7 @@ export class TimedSocket {
     return new TimedSocket(socket);
   }
 
-  send(message: { action: string }): void {
+  send(message: AgentToCloud | ViewerToCloud): void {
     this.socket.send(JSON.stringify(message));
   }
 
