@@ -164,6 +164,44 @@ describe('handlers behind the local gateway', () => {
     expect(await agent.next()).toEqual({ action: 'log.stream.stop', containerId: 'c1' });
   });
 
+  it('answers log.fetch with the stored lines of the range, so a viewer that missed a broadcast closes its gap', async () => {
+    const viewer = await open('viewer', VIEWER_TOKEN);
+    const agent = await registeredAgent();
+    expect(await viewer.next()).toMatchObject({ action: 'host' });
+    viewer.send({ action: 'log.subscribe', agentId: 'host-1', containerId: 'c1' });
+    expect(await viewer.next()).toMatchObject({ action: 'log.history', done: true });
+    const { epoch } = (await agent.next()) as { action: string; epoch: number };
+    for (const seqs of [[1, 2], [3, 4], [5, 6]]) {
+      agent.send({ action: 'log.batch', containerId: 'c1', epoch, lines: seqs.map(line) });
+      expect(await viewer.next()).toMatchObject({ action: 'log.batch' });
+      expect(await agent.next()).toMatchObject({ action: 'log.ack', seq: seqs[1] });
+    }
+
+    viewer.send({ action: 'log.fetch', agentId: 'host-1', containerId: 'c1', epoch, afterSeq: 1, toSeq: 4 });
+
+    expect(await viewer.next()).toEqual({
+      action: 'log.fetched', agentId: 'host-1', containerId: 'c1', epoch, afterSeq: 1, toSeq: 4, lines: [2, 3, 4].map(line), done: true,
+    });
+  });
+
+  it('refuses a different batch at a stored seq with conflict, naming it, and keeps the stored lines', async () => {
+    const viewer = await open('viewer', VIEWER_TOKEN);
+    const agent = await registeredAgent();
+    expect(await viewer.next()).toMatchObject({ action: 'host' });
+    viewer.send({ action: 'log.subscribe', agentId: 'host-1', containerId: 'c1' });
+    expect(await viewer.next()).toMatchObject({ action: 'log.history', done: true });
+    const { epoch } = (await agent.next()) as { action: string; epoch: number };
+    agent.send({ action: 'log.batch', containerId: 'c1', epoch, lines: [line(1), line(2)] });
+    expect(await agent.next()).toMatchObject({ action: 'log.ack', seq: 2 });
+
+    agent.send({ action: 'log.batch', containerId: 'c1', epoch, lines: [{ ...line(1), text: 'renumbered' }] });
+
+    expect(await agent.next()).toMatchObject({ action: 'error', code: 'conflict', containerId: 'c1', firstSeq: 1, lastSeq: 1, retry: false });
+    viewer.send({ action: 'log.fetch', agentId: 'host-1', containerId: 'c1', epoch, afterSeq: 0, toSeq: 2 });
+    expect(await viewer.next()).toMatchObject({ action: 'log.batch' });
+    expect(await viewer.next()).toMatchObject({ action: 'log.fetched', lines: [line(1), line(2)] });
+  });
+
   it.each([
     ['text that is not JSON', 'malformed', 'hello'],
     ['an action nobody serves', 'unknown_action', JSON.stringify({ action: 'log.delete' })],
