@@ -1,8 +1,9 @@
 /**
  * Sends one message to many connections. One gone or failing connection never stops the others.
  * Gone ones are returned for clean-up. A post that fails (throttled, a server fault) is tried
- * again, in rounds with a growing, jittered backoff, for as long as the invocation's time budget
- * leaves room for the work after delivery (the ack); what still failed is logged and returned:
+ * again, in rounds with a growing, jittered backoff, for at most RETRY_WINDOW_MS and as long as
+ * the invocation's time budget leaves room for the work after delivery (the ack); what still
+ * failed is logged and returned:
  * that connection missed the message, and the viewer closes the seq gap itself (log.fetch).
  */
 import { EncodedMessage } from './encoded-message';
@@ -22,6 +23,13 @@ export const DEFAULT_TIME_BUDGET_MS = 5_000;
 /** Left of the budget, after the last retry, for what follows delivery (the ack, clean-up). */
 export const RESERVED_MS = 1_000;
 
+/**
+ * Retries stop after this long even when the budget is larger: the container's ack waits for
+ * them, and one viewer that keeps failing must not slow its stream to a batch per Lambda timeout.
+ * It closes its gap itself (log.fetch).
+ */
+export const RETRY_WINDOW_MS = 2_000;
+
 const FIRST_BACKOFF_MS = 50;
 const MAX_BACKOFF_MS = 1_000;
 
@@ -38,7 +46,8 @@ export async function deliver(deps: DeliveryDeps, connectionIds: readonly string
   // Encoded once here; every connection is posted the same text.
   const payload = message instanceof EncodedMessage ? message : EncodedMessage.of(message);
   const clock = deps.clock ?? systemClock;
-  const deadline = deps.deadline ?? clock.now() + DEFAULT_TIME_BUDGET_MS;
+  const start = clock.now();
+  const retryUntil = Math.min((deps.deadline ?? start + DEFAULT_TIME_BUDGET_MS) - RESERVED_MS, start + RETRY_WINDOW_MS);
   const gone: string[] = [];
   const failed: string[] = [];
   const lastError = new Map<string, unknown>();
@@ -55,7 +64,7 @@ export async function deliver(deps: DeliveryDeps, connectionIds: readonly string
       }
     });
     const backoff = jittered(Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** round));
-    if (retry.length === 0 || clock.now() + backoff > deadline - RESERVED_MS) {
+    if (retry.length === 0 || clock.now() + backoff > retryUntil) {
       failed.push(...retry);
       break;
     }

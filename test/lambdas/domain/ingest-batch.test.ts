@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MAX_BATCH_BYTES, MAX_BATCH_LINES, ProtocolError } from '../../../protocol';
 import { EncodedMessage } from '../../../lambdas/domain/encoded-message';
+import { RESERVED_MS, RETRY_WINDOW_MS } from '../../../lambdas/domain/deliver';
 import { ingestBatch } from '../../../lambdas/domain/ingest-batch';
 import { addAgent, addViewer, container, createWorld, EPOCH, lines, NOW, type World } from './in-memory-deps';
 
@@ -194,13 +195,23 @@ describe('ingestBatch', () => {
       expect(world.messenger.to('agent-conn')).toEqual([{ action: 'log.ack', containerId: 'c1', seq: 3 }]);
     });
 
+    it('gives up on a post that keeps failing after the retry window, logs it, and still acks', async () => {
+      world.messenger.failing.add('viewer-1');
+
+      await ingestBatch({ ...world, deadline: NOW + 60_000 }, agent, batch(1, 3));
+
+      expect(world.messenger.attempts.get('viewer-1')).toBeGreaterThan(2);
+      expect(world.clock.now()).toBeLessThanOrEqual(NOW + RETRY_WINDOW_MS);
+      expect(world.messenger.to('agent-conn')).toEqual([{ action: 'log.ack', containerId: 'c1', seq: 3 }]);
+    });
+
     it('stops retrying a post that keeps failing when the time budget runs out, logs it, and still acks', async () => {
       world.messenger.failing.add('viewer-1');
 
-      await ingestBatch({ ...world, deadline: NOW + 3_000 }, agent, batch(1, 3));
+      await ingestBatch({ ...world, deadline: NOW + 1_500 }, agent, batch(1, 3));
 
       expect(world.messenger.attempts.get('viewer-1')).toBeGreaterThan(1);
-      expect(world.clock.now()).toBeLessThanOrEqual(NOW + 3_000);
+      expect(world.clock.now()).toBeLessThanOrEqual(NOW + 1_500 - RESERVED_MS);
       expect(world.logger.entries).toContainEqual(expect.objectContaining({ context: expect.objectContaining({ connectionId: 'viewer-1' }) }));
       expect(world.messenger.to('agent-conn')).toEqual([{ action: 'log.ack', containerId: 'c1', seq: 3 }]);
     });
