@@ -37,6 +37,15 @@ export async function ingestBatch(deps: Deps, caller: Caller, batch: AgentLogBat
   const lastSeq = (lines[lines.length - 1] as LogLine).seq;
   const stored = await deps.buffer.put(container, lines, epoch);
   if (stored.kind === 'conflict') {
+    // Two different batches claim the same lines: the agent's numbering and the buffer disagree.
+    deps.logger.error('batch conflicts with a stored batch', {
+      ...container,
+      epoch,
+      firstSeq,
+      lastSeq,
+      storedFirstSeq: stored.firstSeq,
+      storedLastSeq: stored.lastSeq,
+    });
     throw new ProtocolError(
       'conflict',
       `lines ${firstSeq}–${lastSeq} (epoch ${epoch}) clash with the stored batch ${stored.firstSeq}–${stored.lastSeq}, which is kept: a stored batch is only ever rewritten by an identical one`,

@@ -142,6 +142,9 @@ describe('ingestBatch', () => {
       await expect(attempt).rejects.toMatchObject({ code: 'conflict' });
       expect(world.buffer.lines(container())).toEqual(lines(1, 3));
       expect(world.messenger.sent).toEqual([]);
+      expect(world.logger.entries).toContainEqual(
+        expect.objectContaining({ level: 'error', context: expect.objectContaining({ containerId: 'c1', epoch: EPOCH, firstSeq: 1, lastSeq: 2, storedFirstSeq: 1, storedLastSeq: 3 }) }),
+      );
     });
 
     it('refuses a batch overlapping the seqs of a stored batch that starts earlier', async () => {
