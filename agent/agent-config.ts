@@ -3,17 +3,15 @@
  * values fail fast with a message that says what to set.
  *
  *   SIDETAIL_URL          required  ws:// or wss:// URL of the cloud's WebSocket stage
- *   SIDETAIL_AGENT_TOKEN  required  the agent token the cloud was deployed with
- *   SIDETAIL_AGENT_ID     optional  this host's id in the dashboard; default: the host name, made safe
+ *   SIDETAIL_AGENT_TOKEN  required  this agent's own credential (`npm run credentials -- mint --agent <id>`);
+ *                                   the cloud takes the agent id from it
  *   DOCKER_HOST           optional  unix:///path/to/docker.sock or tcp://host:port; default /var/run/docker.sock
  */
-import { SafeId } from '../protocol';
 import { parseDockerHost, InvalidDockerHostError } from './docker/docker-client';
 
 export interface AgentConfig {
   readonly url: string;
   readonly token: string;
-  readonly agentId: string;
   readonly hostName: string;
   /** As given (validated); undefined means the default socket. */
   readonly dockerHost: string | undefined;
@@ -38,12 +36,10 @@ export function readAgentConfig(env: NodeJS.ProcessEnv, hostName: string): Agent
   if (parsed.search) throw new ConfigError(`SIDETAIL_URL=${url} must not have a query string; the agent adds role and token`);
 
   const token = env.SIDETAIL_AGENT_TOKEN?.trim();
-  if (!token) throw new ConfigError('SIDETAIL_AGENT_TOKEN is required: the agent token the Sidetail stack was deployed with');
-
-  const agentId = env.SIDETAIL_AGENT_ID?.trim() || agentIdFromHostName(hostName);
-  const checked = SafeId.safeParse(agentId);
-  if (!checked.success) {
-    throw new ConfigError(`SIDETAIL_AGENT_ID=${agentId} is not a valid id: ${checked.error.issues[0]?.message ?? 'invalid'} (at most 128 characters)`);
+  if (!token) throw new ConfigError('SIDETAIL_AGENT_TOKEN is required: this agent\'s credential, from `npm run credentials -- mint --agent <id>`');
+  // Set, it would suggest the agent can choose its id; the credential decides, so say so.
+  if (env.SIDETAIL_AGENT_ID?.trim()) {
+    throw new ConfigError('SIDETAIL_AGENT_ID is no longer read: the agent id is the one its credential (SIDETAIL_AGENT_TOKEN) was minted for; unset it');
   }
 
   const dockerHost = env.DOCKER_HOST?.trim() || undefined;
@@ -53,7 +49,7 @@ export function readAgentConfig(env: NodeJS.ProcessEnv, hostName: string): Agent
     if (err instanceof InvalidDockerHostError) throw new ConfigError(err.message);
     throw err;
   }
-  return { url, token, agentId, hostName: hostName.slice(0, 256) || agentId, dockerHost };
+  return { url, token, hostName: hostName.slice(0, 256) || agentIdFromHostName(hostName), dockerHost };
 }
 
 /** A SafeId from a host name: unsafe characters become "-", and it starts with a letter or digit. */

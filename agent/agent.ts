@@ -36,8 +36,8 @@ import type { BackoffOptions } from './transport/reconnect-backoff';
 export interface AgentOptions {
   /** The cloud's WebSocket URL (ws:// or wss://), without query string. */
   readonly url: string;
+  /** The agent credential's token; the cloud takes this host's agent id from its credential. */
   readonly token: string;
-  readonly agentId: string;
   readonly hostName: string;
   readonly docker: Dockerode;
   /**
@@ -94,6 +94,8 @@ export class SidetailAgent implements Agent {
   private readonly registration: Registration;
   /** The inventory changed while unregistered; send it once the registration is confirmed. */
   private inventoryPending = false;
+  /** The agent id the cloud confirmed (the credential's), once registered. */
+  private agentId: string | undefined;
 
   constructor(private readonly deps: AgentDependencies) {
     this.logger = deps.logger ?? consoleLogger;
@@ -145,7 +147,7 @@ export class SidetailAgent implements Agent {
   }
 
   start(): void {
-    this.logger.info(`Sidetail agent ${AGENT_VERSION} starting as "${this.deps.agentId}" on ${this.deps.hostName}.`);
+    this.logger.info(`Sidetail agent ${AGENT_VERSION} starting on ${this.deps.hostName}.`);
     this.monitor.start();
     this.connection.start();
   }
@@ -201,6 +203,9 @@ export class SidetailAgent implements Agent {
   private onCloudMessage(message: CloudToAgent): void {
     switch (message.action) {
       case 'agent.registered':
+        // The id is the credential's: the agent learns it here, and says so once.
+        if (message.agentId !== this.agentId) this.logger.info(`Registered as agent "${message.agentId}".`);
+        this.agentId = message.agentId;
         this.registration.confirm();
         return;
       case 'log.stream.start':
@@ -250,7 +255,6 @@ export class SidetailAgent implements Agent {
   private registerMessage(): AgentRegister {
     const envelope = {
       action: 'agent.register' as const,
-      agentId: this.deps.agentId,
       hostName: this.deps.hostName,
       agentVersion: AGENT_VERSION,
     };

@@ -19,7 +19,6 @@ try {
 const agent = createAgent({
   url: config.url,
   token: config.token,
-  agentId: config.agentId,
   hostName: config.hostName,
   docker: dockerFromHost(config.dockerHost),
 });

@@ -19,7 +19,6 @@ const RUNS = 7;
 const LINES_PER_BATCH = 20;
 /** Viewers joining at once while the audience grows (each join is a $connect and a subscribe). */
 const JOIN_CONCURRENCY = 20;
-const AGENT_ID = 'bench-host';
 const CONTAINER_ID = 'c1';
 
 export class FanoutBenchError extends Error {
@@ -27,7 +26,8 @@ export class FanoutBenchError extends Error {
 }
 
 export async function benchFanout(): Promise<BenchRow[]> {
-  const cloud = await startLocalCloud({ gateway: { postDelayMs: POST_DELAY_MS }, logger: silentLogger });
+  const cloud = await startLocalCloud({ gateway: { postToConnectionDelayMs: POST_DELAY_MS }, logger: silentLogger });
+  const { agentId } = cloud;
   const sockets: TimedSocket[] = [];
   try {
     const agent = await TimedSocket.open(`${cloud.wsUrl}?role=agent&token=${encodeURIComponent(cloud.agentToken)}`);
@@ -36,7 +36,6 @@ export async function benchFanout(): Promise<BenchRow[]> {
     const started = agent.next((m) => m.action === 'log.stream.start');
     agent.send({
       action: 'agent.register',
-      agentId: AGENT_ID,
       hostName: 'bench-host.local',
       agentVersion: 'bench',
       containers: [{ id: CONTAINER_ID, name: 'bench', image: 'bench', state: 'running', status: 'Up', createdAt: 1, tty: false }],
@@ -48,7 +47,7 @@ export async function benchFanout(): Promise<BenchRow[]> {
     let seq = 0;
     let epoch: number | undefined;
     for (const count of VIEWER_COUNTS) {
-      await join(cloud.wsUrl, cloud.viewerToken, count - viewers.length, viewers, sockets);
+      await join(cloud.wsUrl, cloud.viewerToken, agentId, count - viewers.length, viewers, sockets);
       epoch ??= Number((await started).message.epoch);
       const samples: number[] = [];
       for (let run = 0; run <= RUNS; run++) {
@@ -76,7 +75,7 @@ export async function benchFanout(): Promise<BenchRow[]> {
 }
 
 /** Connects `more` viewers and subscribes each to the container, a few at a time. */
-async function join(wsUrl: string, token: string, more: number, viewers: TimedSocket[], sockets: TimedSocket[]): Promise<void> {
+async function join(wsUrl: string, token: string, agentId: string, more: number, viewers: TimedSocket[], sockets: TimedSocket[]): Promise<void> {
   let left = more;
   const worker = async () => {
     while (left > 0) {
@@ -84,7 +83,7 @@ async function join(wsUrl: string, token: string, more: number, viewers: TimedSo
       const viewer = await TimedSocket.open(`${wsUrl}?role=viewer&token=${encodeURIComponent(token)}`);
       sockets.push(viewer);
       const history = viewer.next((m) => m.action === 'log.history' && m.done === true);
-      viewer.send({ action: 'log.subscribe', agentId: AGENT_ID, containerId: CONTAINER_ID });
+      viewer.send({ action: 'log.subscribe', agentId, containerId: CONTAINER_ID });
       const answer = await Promise.race([history, viewer.next((m) => m.action === 'error')]);
       if (answer.message.action === 'error') throw new FanoutBenchError(`a viewer could not subscribe: ${JSON.stringify(answer.message)}`);
       viewers.push(viewer);

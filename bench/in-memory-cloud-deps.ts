@@ -5,7 +5,7 @@
  * adapter does, and keeps only a byte count.
  */
 import { containerKey, encode, type ContainerRef, type LogLine } from '../protocol';
-import type { AgentRecord, ConnectionRecord, Deps, LogBuffer, StoreOutcome, StoredBatch } from '../lambdas/domain/ports';
+import type { AgentRecord, ConnectionRecord, Credential, Deps, LogBuffer, StoreOutcome, StoredBatch } from '../lambdas/domain/ports';
 
 export const AGENT_CONNECTION_ID = 'agent-conn';
 export const AGENT_ID = 'bench-host';
@@ -25,28 +25,30 @@ export function benchCloud(viewerCount: number): BenchCloud {
     ...viewerIds.map((id): [string, ConnectionRecord] => [id, { connectionId: id, role: 'viewer', connectedAt: '2026-11-25T12:00:00.000Z' }]),
   ]);
   const agents = new Map<string, AgentRecord>();
+  const credentials = new Map<string, Credential>();
   const problems: string[] = [];
   let sentChars = 0;
   const deps: Deps = {
     connections: {
       add: async (record) => void connections.set(record.connectionId, record),
       get: async (id) => connections.get(id),
-      setAgentId: async () => {},
       viewerIds: async () => viewerIds,
       remove: async (id) => void connections.delete(id),
     },
     subscriptions: {
-      add: async () => {},
+      add: async () => true,
       remove: async () => {},
       removeUnlessResubscribed: async () => true,
       subscriberIds: async () => viewerIds,
       hasSubscribers: async () => viewerIds.length > 0,
       ofConnection: async () => [],
+      subscriptionCount: async () => 0,
+      subscriberCount: async () => 0,
     },
     agents: {
       get: async (id) => agents.get(id),
       list: async () => [...agents.values()],
-      put: async (agent) => void agents.set(agent.agentId, agent),
+      put: async (agent) => (agents.set(agent.agentId, agent), true),
       updateContainers: async () => true,
       markOffline: async () => true,
     },
@@ -59,7 +61,15 @@ export function benchCloud(viewerCount: number): BenchCloud {
     },
     clock: { now: () => Date.parse('2026-11-25T12:00:00.000Z') },
     logger: { warn: (message) => problems.push(message), error: (message) => problems.push(message) },
-    settings: { bufferLines: 1000, agentToken: 'bench-agent', viewerToken: 'bench-viewer' },
+    credentials: {
+      get: async (id) => credentials.get(id),
+      list: async () => [...credentials.values()],
+      add: async (credential) => void credentials.set(credential.credentialId, credential),
+      revoke: async () => false,
+      addConnection: async () => {},
+      connectionIds: async () => [],
+    },
+    settings: { bufferLines: 1000 },
   };
   return { deps, sentChars: () => sentChars, problems };
 }

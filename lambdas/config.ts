@@ -7,9 +7,6 @@ import { DEFAULT_BUFFER_LINES } from '../protocol';
 
 export interface Config {
   readonly tableName: string;
-  /** Only the $connect function is given the tokens; it refuses to run without them (see connect). */
-  readonly agentToken?: string;
-  readonly viewerToken?: string;
   /** Newest lines kept per container. */
   readonly bufferLines: number;
   /** How long a stored batch lives (DynamoDB TTL, and filtered on read). */
@@ -42,7 +39,6 @@ export function loadConfig(env: Env): Config {
     if (!value) problems.push(`${name} is required`);
     return value ?? '';
   };
-  const optional = (name: string): string | undefined => env[name]?.trim() || undefined;
   const positiveInt = (name: string, fallback: number): number => {
     const raw = env[name]?.trim();
     if (!raw) return fallback;
@@ -61,8 +57,6 @@ export function loadConfig(env: Env): Config {
 
   const config: Config = {
     tableName: required('TABLE_NAME'),
-    agentToken: optional('AGENT_TOKEN'),
-    viewerToken: optional('VIEWER_TOKEN'),
     bufferLines: positiveInt('BUFFER_LINES', DEFAULT_BUFFER_LINES),
     bufferTtlSeconds: positiveInt('BUFFER_TTL_SECONDS', DEFAULT_BUFFER_TTL_SECONDS),
     dynamodbEndpoint: optionalUrl('DYNAMODB_ENDPOINT'),

@@ -32,3 +32,14 @@ export const ROUTE_TABLE: readonly RouteHandlerEntry[] = [
     entry: `lambdas/handlers/${action.replaceAll('.', '-')}.ts`,
   })),
 ];
+
+/**
+ * The $connect REQUEST authorizer: not a route of its own, but deployed (CDK) and run by the local
+ * gateway from this one entry, with the token in the query string as its identity source.
+ */
+export const AUTHORIZER_ENTRY = {
+  name: 'Authorizer',
+  entry: 'lambdas/handlers/authorize.ts',
+  /** `route.request.querystring.token`: without it API Gateway answers 401 and never invokes it. */
+  identitySourceQuery: 'token',
+} as const;

@@ -40,3 +40,15 @@ export const DEFAULT_BUFFER_LINES = 1000;
 
 /** Ids are used inside DynamoDB keys, so they must never contain the key separator `#`. */
 export const MAX_ID_LENGTH = 128;
+
+/**
+ * One viewer connection watches at most this many containers at once (a dashboard shows one or
+ * a few); above it `log.subscribe` is refused with `limit_exceeded`.
+ */
+export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 50;
+
+/**
+ * One container has at most this many subscribers at once: every batch is posted to each, so this
+ * bounds the fan-out of one batch. Above it `log.subscribe` is refused with `limit_exceeded`.
+ */
+export const MAX_SUBSCRIBERS_PER_CONTAINER = 1000;

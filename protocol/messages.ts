@@ -83,9 +83,12 @@ export type ResumePoint = z.infer<typeof ResumePoint>;
 
 // ── agent → cloud ───────────────────────────────────────────────────────────────────────────
 
+/**
+ * No agent id: the cloud takes it from the credential the connection presented at $connect and
+ * answers it in `agent.registered`. An `agentId` field (older agents send one) is stripped, never used.
+ */
 export const AgentRegister = z.object({
   action: z.literal('agent.register'),
-  agentId: SafeId,
   hostName: z.string().min(1).max(256),
   agentVersion: z.string().max(64),
   containers: z.array(ContainerInfo).max(1000),
@@ -107,6 +110,13 @@ export const AgentLogBatch = z.object({
 
 // ── viewer → cloud ──────────────────────────────────────────────────────────────────────────
 
+/**
+ * A viewer's own count of its subscribes and unsubscribes on one connection, +1 for each. API
+ * Gateway stamps messages only to the millisecond, so two in the same millisecond would tie; the
+ * cloud orders them by this count then (docs/data-model.md, "Subscription order").
+ */
+export const OpCounter = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
 export const LogSubscribe = z.object({
   action: z.literal('log.subscribe'),
   agentId: SafeId,
@@ -117,6 +127,7 @@ export const LogSubscribe = z.object({
    * sent instead, as a history marked `reset`.
    */
   afterSeq: z.number().int().nonnegative().optional(),
+  op: OpCounter.optional(),
   /**
    * The epoch `afterSeq` belongs to. When the buffer's numbering is of another epoch, the seqs
    * cannot be compared: the whole buffer is sent, as a history marked `reset`.
@@ -146,6 +157,7 @@ export const LogUnsubscribe = z.object({
   action: z.literal('log.unsubscribe'),
   agentId: SafeId,
   containerId: SafeId,
+  op: OpCounter.optional(),
 });
 
 export const InventoryGet = z.object({
@@ -279,10 +291,12 @@ export const ErrorCode = z.enum([
   'forbidden',
   /** An agent sent data before agent.register. */
   'not_registered',
-  /** A subscription names an agent the cloud does not know. */
+  /** A subscription names an agent the cloud does not know, or a container not in its inventory. */
   'unknown_target',
   /** Our fault; safe to retry. */
   'internal',
+  /** A per-connection or per-container cap (protocol/limits.ts) would be passed; nothing was written. */
+  'limit_exceeded',
   /** A log.batch clashes with a different stored batch (same or overlapping seqs of its epoch). */
   'conflict',
 ]);

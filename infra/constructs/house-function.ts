@@ -7,13 +7,19 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { LAMBDA_TIMEOUT_SECONDS } from '../../lambdas/lambda-limits';
 import { InvalidPropsError } from './invalid-props-error';
 
-export type TableAccess = 'read' | 'readWrite';
+/**
+ * `read` and `readWrite` cover every item; `{ getItemUnder }` allows only GetItem, and only on
+ * items whose partition key is one of those listed (IAM's dynamodb:LeadingKeys).
+ */
+export type TableAccess = 'read' | 'readWrite' | { readonly getItemUnder: readonly string[] };
 
 /** The environment variable a handler's config reads the table name from (lambdas/config.ts). */
 export const TABLE_NAME_ENV = 'TABLE_NAME';
@@ -38,7 +44,7 @@ export interface HouseFunctionProps {
   readonly description?: string;
   /** @default 256 (MiB) — bundles are small and SDK-free; more memory mainly buys CPU for JSON work. */
   readonly memorySize?: number;
-  /** @default Duration.seconds(10) — API Gateway gives up on an integration after 29 s anyway. */
+  /** @default Duration.seconds(LAMBDA_TIMEOUT_SECONDS) (lambdas/lambda-limits.ts, which the local gateway enforces too). */
   readonly timeout?: Duration;
   /** Extra environment. May not contain TABLE_NAME when `table` is set. @default {} */
   readonly environment?: Readonly<Record<string, string>>;
@@ -85,7 +91,7 @@ export class HouseFunction extends Construct {
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 256,
-      timeout: props.timeout ?? Duration.seconds(10),
+      timeout: props.timeout ?? Duration.seconds(LAMBDA_TIMEOUT_SECONDS),
       logGroup: this.logGroup,
       projectRoot,
       depsLockFilePath: join(projectRoot, LOCK_FILE),
@@ -123,7 +129,17 @@ export class HouseFunction extends Construct {
     }
     this.grantedTable = table;
     if (access === 'read') table.grantReadData(this.function);
-    else table.grantReadWriteData(this.function);
+    else if (access === 'readWrite') table.grantReadWriteData(this.function);
+    else {
+      if (access.getItemUnder.length === 0) throw new InvalidPropsError('HouseFunction', 'tableAccess.getItemUnder lists no partition key');
+      this.function.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['dynamodb:GetItem'],
+          resources: [table.tableArn],
+          conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [...access.getItemUnder] } },
+        }),
+      );
+    }
     this.function.addEnvironment(TABLE_NAME_ENV, table.tableName);
   }
 }

@@ -32,6 +32,16 @@ export interface WebSocketApiProps {
   readonly description?: string;
   /** Steady-state and burst request limits for the stage. @default none — the account-level limits apply */
   readonly throttle?: apigwv2.ThrottleSettings;
+  /**
+   * Limits of single routes (the stage's RouteSettings), overriding `throttle` for them. Every key
+   * must be one of `routes`. @default none — each route has the stage's limits
+   */
+  readonly routeThrottles?: Readonly<Record<string, apigwv2.ThrottleSettings>>;
+  /**
+   * Decides every handshake before the `$connect` route runs (API Gateway allows an authorizer on
+   * `$connect` only). Requires a `$connect` route. @default none — anyone may connect
+   */
+  readonly connectAuthorizer?: apigwv2.IWebSocketRouteAuthorizer;
 }
 
 export class WebSocketApi extends Construct {
@@ -47,6 +57,10 @@ export class WebSocketApi extends Construct {
   constructor(scope: Construct, id: string, props: WebSocketApiProps) {
     super(scope, id);
     validateRoutes(props.routes);
+    validateRouteThrottles(props.routes, props.routeThrottles ?? {});
+    if (props.connectAuthorizer && !props.routes.some((route) => route.routeKey === '$connect')) {
+      throw new InvalidPropsError('WebSocketApi', 'connectAuthorizer is set but there is no $connect route to put it on');
+    }
 
     this.api = new apigwv2.WebSocketApi(this, 'Api', {
       apiName: props.apiName,
@@ -63,13 +77,38 @@ export class WebSocketApi extends Construct {
     const routes = new Map<string, apigwv2.WebSocketRoute>();
     for (const { routeKey, handler } of props.routes) {
       const integration = new WebSocketLambdaIntegration(`${routeKey}-Integration`, handler);
-      routes.set(routeKey, this.api.addRoute(routeKey, { integration }));
+      const authorizer = routeKey === '$connect' ? props.connectAuthorizer : undefined;
+      routes.set(routeKey, this.api.addRoute(routeKey, { integration, ...(authorizer ? { authorizer } : {}) }));
       // Scoped to this stage's @connections/* (every method), not to every stage of the API.
       this.stage.grantManagementApiAccess(handler);
     }
     this.routes = routes;
+    applyRouteThrottles(this.stage, routes, props.routeThrottles ?? {});
     this.url = this.stage.url;
     this.connectionsEndpoint = this.stage.callbackUrl;
+  }
+}
+
+/** RouteSettings name routes by key; the stage must be created after them or the deploy fails. */
+function applyRouteThrottles(
+  stage: apigwv2.WebSocketStage,
+  routes: ReadonlyMap<string, apigwv2.WebSocketRoute>,
+  throttles: Readonly<Record<string, apigwv2.ThrottleSettings>>,
+): void {
+  const entries = Object.entries(throttles);
+  if (entries.length === 0) return;
+  const cfnStage = stage.node.defaultChild as apigwv2.CfnStage;
+  // A JSON map that CloudFormation receives as is, hence its own (PascalCase) property names.
+  cfnStage.routeSettings = Object.fromEntries(
+    entries.map(([routeKey, { rateLimit, burstLimit }]) => [routeKey, { ThrottlingRateLimit: rateLimit, ThrottlingBurstLimit: burstLimit }]),
+  );
+  for (const [routeKey] of entries) cfnStage.node.addDependency(routes.get(routeKey)!);
+}
+
+function validateRouteThrottles(routes: readonly WebSocketRouteTarget[], throttles: Readonly<Record<string, apigwv2.ThrottleSettings>>): void {
+  const keys = new Set(routes.map((route) => route.routeKey));
+  for (const routeKey of Object.keys(throttles)) {
+    if (!keys.has(routeKey)) throw new InvalidPropsError('WebSocketApi', `routeThrottles names "${routeKey}", which is not one of the routes`);
   }
 }
 

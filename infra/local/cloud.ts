@@ -1,13 +1,17 @@
 /**
  * The whole cloud side on one machine: dynalite for DynamoDB, the gateway emulator, and the real
- * Lambda handlers running in-process behind it. `npm start` and the end-to-end tests both use it.
+ * Lambda handlers (and the $connect authorizer) running in-process behind it. `npm start` and the
+ * end-to-end tests both use it. It mints one agent credential and one viewer credential in the
+ * store, as an operator would with `npm run credentials -- mint`, and can mint more.
  *
  * Order matters: the handlers need CONNECTIONS_ENDPOINT, which is the gateway's own URL, so the
  * gateway starts listening first (with no routes) and gets its routes once they are loaded.
  */
-import { randomBytes } from 'node:crypto';
-import { startLocalGateway, type LocalGateway } from './gateway';
-import { loadHandlers } from './load-handlers';
+import { createDocumentClient } from '../../lambdas/adapters/document-client';
+import { DynamoCredentials } from '../../lambdas/adapters/dynamo-credentials';
+import { mintCredential, type CredentialRequest } from '../../lambdas/domain/mint-credential';
+import { startLocalGateway, type LocalGateway, type LocalGatewayOptions } from './gateway';
+import { loadAuthorizer, loadHandlers } from './load-handlers';
 import { quietConsoleLogger, type LocalLogger } from './logger';
 import { startLocalStore, type LocalStore } from './store';
 
@@ -18,12 +22,17 @@ export interface LocalCloudOptions {
   readonly host?: string;
   /** BUFFER_LINES for the handlers; their default (1000) when absent. */
   readonly bufferLines?: number;
-  /** Default: random. */
+  /** The default agent credential's agent id. Default "local-agent". */
+  readonly agentId?: string;
+  /** The default agent credential's token (`<credentialId>.<secret>`). Default: freshly minted. */
   readonly agentToken?: string;
-  /** Default: random. */
+  /** The default viewer credential's token. Default: freshly minted. */
   readonly viewerToken?: string;
-  /** Gateway options for tests: shorter quotas and timeouts. */
-  readonly gateway?: { readonly idleTimeoutMs?: number; readonly maxDurationMs?: number; readonly postDelayMs?: number };
+  /** Gateway options for tests: shorter quotas and timeouts, the AWS-like chaos mode, throttling. */
+  readonly gateway?: Pick<
+    LocalGatewayOptions,
+    'idleTimeoutMs' | 'maxDurationMs' | 'lambdaTimeoutMs' | 'throttling' | 'postToConnectionDelayMs' | 'chaos'
+  >;
   readonly logger?: LocalLogger;
 }
 
@@ -32,27 +41,37 @@ export interface LocalCloud {
   readonly wsUrl: string;
   /** http://127.0.0.1:PORT/local */
   readonly connectionsEndpoint: string;
+  /** The agent id of `agentToken`'s credential. */
+  readonly agentId: string;
+  /** The default agent credential's token. */
   readonly agentToken: string;
+  /** The default viewer credential's token. */
   readonly viewerToken: string;
+  /** Mints another credential in the store (e.g. a second agent) and returns its token. */
+  mint(request: CredentialRequest): Promise<string>;
   readonly store: LocalStore;
   readonly gateway: LocalGateway;
   /** Stops the gateway (closing every connection, letting $disconnect run), then the store. */
   stop(): Promise<void>;
 }
 
-/** 24 random bytes, URL-safe: fits a query string and a URL fragment unescaped. */
-export function randomToken(): string {
-  return randomBytes(24).toString('base64url');
-}
+export const DEFAULT_LOCAL_AGENT_ID = 'local-agent';
 
 export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
   const logger = options.logger ?? quietConsoleLogger;
-  const agentToken = options.agentToken ?? randomToken();
-  const viewerToken = options.viewerToken ?? randomToken();
+  const agentId = options.agentId ?? DEFAULT_LOCAL_AGENT_ID;
 
   const store = await startLocalStore();
+  const client = createDocumentClient({ endpoint: store.endpoint, region: store.region });
+  const clock = { now: () => Date.now() };
+  const credentials = new DynamoCredentials({ client, tableName: store.tableName, clock });
+  const mint = async (request: CredentialRequest) => (await mintCredential({ credentials, clock }, request)).token;
   let gateway: LocalGateway | undefined;
+  let agentToken: string;
+  let viewerToken: string;
   try {
+    agentToken = await mint({ role: 'agent', agentId, ...(options.agentToken ? { token: options.agentToken } : {}) });
+    viewerToken = await mint({ role: 'viewer', ...(options.viewerToken ? { token: options.viewerToken } : {}) });
     gateway = await startLocalGateway({
       host: options.host,
       port: options.gatewayPort ?? 0,
@@ -62,16 +81,16 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     });
     const routes = await loadHandlers({
       TABLE_NAME: store.tableName,
-      AGENT_TOKEN: agentToken,
-      VIEWER_TOKEN: viewerToken,
       ...(options.bufferLines === undefined ? {} : { BUFFER_LINES: String(options.bufferLines) }),
       DYNAMODB_ENDPOINT: store.endpoint,
       CONNECTIONS_ENDPOINT: gateway.connectionsEndpoint,
       AWS_REGION: store.region,
     });
+    gateway.setAuthorizer(await loadAuthorizer());
     gateway.setRoutes(routes);
   } catch (err) {
     await gateway?.stop();
+    client.destroy();
     await store.stop();
     throw err;
   }
@@ -81,8 +100,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   return {
     wsUrl: started.wsUrl,
     connectionsEndpoint: started.connectionsEndpoint,
+    agentId,
     agentToken,
     viewerToken,
+    mint,
     store,
     gateway: started,
     stop() {
@@ -90,6 +111,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         try {
           await started.stop();
         } finally {
+          client.destroy();
           await store.stop();
         }
       })();

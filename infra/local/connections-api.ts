@@ -7,14 +7,24 @@
  *   DELETE → 204, the connection is closed and $disconnect fires
  * An unknown or closed connection is 410 with `x-amzn-ErrorType: GoneException`, the header the SDK
  * reads to throw its `GoneException`. Request signatures are not checked.
+ *
+ * A POST can be slowed by a fixed delay (AWS takes ~20 ms per post) and, in chaos mode, answered
+ * as AWS does when it cannot take the post: 429 `LimitExceededException` (the account's rate, or
+ * the client's buffer is full) or 500 — in both cases nothing is delivered. The SDK sees them as on
+ * AWS: it retries both (429 as throttling, 500 as transient), then throws.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GatewayConnection } from './gateway-connection';
+import type { PostFault } from './gateway-chaos';
 
 export interface ConnectionsApiDeps {
   readonly stage: string;
   readonly maxMessageBytes: number;
+  /** Added to every POST before it is answered. */
+  readonly postDelayMs: number;
+  /** Chaos: what this POST answers instead of being delivered, if anything. */
+  postFault(): PostFault | undefined;
   find(connectionId: string): GatewayConnection | undefined;
   /** Closes the connection as a DELETE does. */
   disconnect(connection: GatewayConnection): void;
@@ -73,6 +83,10 @@ async function postToConnection(deps: ConnectionsApiDeps, connectionId: string, 
   }
   const body = await readBody(req, deps.maxMessageBytes);
   if (body === 'too-large') return payloadTooLarge(res, undefined, deps.maxMessageBytes);
+  if (deps.postDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, deps.postDelayMs));
+  const fault = deps.postFault();
+  if (fault === 'throttled') return respondError(res, 429, 'LimitExceededException', 'Rate exceeded');
+  if (fault === 'error') return respondError(res, 500, 'InternalServerErrorException', 'Internal server error');
 
   const connection = live(deps, connectionId);
   if (!connection) return gone(res);

@@ -4,6 +4,7 @@
  * as API Gateway does for @connections posts.
  */
 import type { WebSocket } from 'ws';
+import type { WebSocketAuthorizerContext } from '../../lambdas/handlers/websocket-event';
 import type { ConnectionIdentity } from './gateway-events';
 
 /** Why the connection ended, as reported in the $disconnect event. */
@@ -25,6 +26,8 @@ export class GatewayConnection implements ConnectionIdentity {
   cause: CloseCause | undefined;
   /** $disconnect is invoked at most once per connection. */
   disconnectNotified = false;
+  /** Set right after construction when a $connect authorizer admitted the connection. */
+  authorizer: WebSocketAuthorizerContext | undefined;
   private readonly idleTimer: NodeJS.Timeout;
   private readonly durationTimer: NodeJS.Timeout;
 

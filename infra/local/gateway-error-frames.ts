@@ -9,7 +9,9 @@ export type GatewayErrorMessage =
   /** The integration failed (the Lambda threw or its invocation failed). */
   | 'Internal server error'
   /** The integration did not answer within the integration timeout (29 s). */
-  | 'Endpoint request timed out';
+  | 'Endpoint request timed out'
+  /** The route's (or the account's) throttling limit was reached; the connection stays open. */
+  | 'Too Many Requests';
 
 export function gatewayErrorFrame(message: GatewayErrorMessage, connectionId: string, requestId: string): string {
   return `{"message": ${JSON.stringify(message)}, "connectionId":${JSON.stringify(connectionId)}, "requestId":${JSON.stringify(requestId)}}`;

@@ -5,6 +5,7 @@
  * header set plus disconnectStatusCode/disconnectReason).
  */
 import type {
+  WebSocketAuthorizerContext,
   WebSocketEvent,
   WebSocketRequestContext,
 } from '../../lambdas/handlers/websocket-event';
@@ -24,6 +25,8 @@ export interface ConnectionIdentity {
   readonly connectedAt: number;
   readonly sourceIp: string;
   readonly userAgent?: string;
+  /** What the $connect authorizer allowed the connection with; on every event after the authorizer. */
+  readonly authorizer?: WebSocketAuthorizerContext;
 }
 
 /** The parts of the upgrade request the CONNECT event reports. */
@@ -134,6 +137,7 @@ function requestContext(
     domainName: api.domainName,
     connectionId: connection.connectionId,
     apiId: api.apiId,
+    ...(connection.authorizer ? { authorizer: connection.authorizer } : {}),
   };
 }
 

@@ -1,6 +1,8 @@
 /**
  * A local stand-in for an API Gateway WebSocket API with Lambda proxy integrations, faithful to
  * the AWS behaviour Sidetail relies on:
+ *   - A $connect REQUEST authorizer, when set, runs first (gateway-authorizer.ts); its context is
+ *     `requestContext.authorizer` of every later event of the connection.
  *   - $connect runs before the handshake completes; a non-2xx statusCode refuses the upgrade with
  *     that HTTP status, a throwing handler with 502 (no $connect route: every client is accepted).
  *   - Messages are routed on `$request.body.action`, falling back to $default; with neither the
@@ -12,23 +14,33 @@
  *   - $disconnect fires once per accepted connection, best effort, with disconnectStatusCode and
  *     disconnectReason.
  *   - The @connections API (POST/GET/DELETE) is served on the same port, see connections-api.ts.
+ *   - Each invocation is stopped at the stack's Lambda timeout (lambdas/lambda-limits.ts) and gets
+ *     a Lambda-like `context`; routes are throttled with the stack's settings (route-throttling.ts).
+ *   - Optionally (`chaos`, see gateway-chaos.ts) AWS's concurrency and failures: random invocation
+ *     delays, dropped `$disconnect`s, faulty @connections posts.
  */
 import { createServer, STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { WebSocketEvent, WebSocketHandler } from '../../lambdas/handlers/websocket-event';
+import type { WebSocketAuthorizerContext, WebSocketEvent, WebSocketHandler } from '../../lambdas/handlers/websocket-event';
+import { LAMBDA_TIMEOUT_MS } from '../../lambdas/lambda-limits';
 import { MAX_FRAME_BYTES, MAX_MESSAGE_BYTES } from '../../protocol';
+import { ROUTE_THROTTLING, type RouteThrottling } from '../route-throttling';
 import { handleConnectionsRequest, parseConnectionsPath, type ConnectionsApiDeps } from './connections-api';
 import { FrameSizeGuard } from './frame-size-guard';
 import { GatewayConnection, type CloseCause } from './gateway-connection';
 import { gatewayErrorFrame, type GatewayErrorMessage } from './gateway-error-frames';
-import { connectEvent, disconnectEvent, messageEvent, type ApiIdentity } from './gateway-events';
+import { runAuthorizer, type GatewayAuthorizer } from './gateway-authorizer';
+import { connectEvent, disconnectEvent, messageEvent, type ApiIdentity, type ConnectionIdentity } from './gateway-events';
 import { newApiId, newGatewayId } from './gateway-ids';
-import { invokeHandler, readProxyResult } from './invoke-handler';
+import { gatewayChaos, isChaotic, type GatewayChaosOptions } from './gateway-chaos';
+import { readProxyResult } from './invoke-handler';
+import { lambdaInvoker } from './lambda-invoker';
 import { listen, urlHost } from './listen';
 import { quietConsoleLogger, type LocalLogger } from './logger';
 import { raceTimeout } from './race-timeout';
 import { selectRouteKey } from './route-selection';
+import { RouteThrottle } from './route-throttle';
 
 /** Route key → handler: "$connect", "$disconnect", "$default" and one key per action. */
 export type GatewayRoutes = Partial<Record<string, WebSocketHandler>>;
@@ -42,6 +54,8 @@ export interface LocalGatewayOptions {
   readonly stage?: string;
   /** May be empty and filled in later with `setRoutes` (the handlers need the gateway's URL first). */
   readonly routes?: GatewayRoutes;
+  /** The $connect Lambda REQUEST authorizer, run before $connect (gateway-authorizer.ts). Default none. */
+  readonly authorizer?: GatewayAuthorizer;
   /** The field of `$request.body.<field>` used for route selection. Default "action". */
   readonly routeSelectionField?: string;
   /** Default 600 000 (API Gateway: 10 minutes). */
@@ -54,8 +68,14 @@ export interface LocalGatewayOptions {
   readonly maxFrameBytes?: number;
   /** Default 29 000 (API Gateway's integration timeout). */
   readonly integrationTimeoutMs?: number;
-  /** Default 0. A fixed delay before each @connections POST is answered, as a PostToConnection takes ~20 ms on AWS (the fan-out bench). */
-  readonly postDelayMs?: number;
+  /** The function timeout every invocation is stopped at. Default LAMBDA_TIMEOUT_MS, the stack's. */
+  readonly lambdaTimeoutMs?: number;
+  /** Route throttling. Default ROUTE_THROTTLING, the stack's; false turns it off. */
+  readonly throttling?: RouteThrottling | false;
+  /** A fixed latency added to every @connections POST (AWS: ~20 ms per post). Default 0. */
+  readonly postToConnectionDelayMs?: number;
+  /** AWS's concurrency and failures (see gateway-chaos.ts). Default: none. */
+  readonly chaos?: GatewayChaosOptions;
   /** Default: warnings and errors to the console. */
   readonly logger?: LocalLogger;
 }
@@ -69,8 +89,12 @@ export interface LocalGateway {
   readonly domainName: string;
   readonly stage: string;
   readonly port: number;
+  /** The seed of this gateway's random choices; replay a run with `chaos: { ...options, seed }`. */
+  readonly chaosSeed: number;
   /** Replaces the routes; connections already open use the new ones from their next message. */
   setRoutes(routes: GatewayRoutes): void;
+  /** Sets the $connect authorizer for handshakes from now on (the handlers load after the gateway starts). */
+  setAuthorizer(authorizer: GatewayAuthorizer | undefined): void;
   connectionCount(): number;
   /** Closes every connection (1001, with $disconnect), waits for running handlers, stops listening. */
   stop(): Promise<void>;
@@ -101,14 +125,22 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
   };
   const integrationTimeoutMs = options.integrationTimeoutMs ?? 29_000;
   const log = options.logger ?? quietConsoleLogger;
+  const chaos = gatewayChaos(options.chaos);
+  if (isChaotic(options.chaos)) log.warn(`[gateway] AWS-like chaos ${JSON.stringify(options.chaos)} with seed ${chaos.seed}`);
+  const throttle = new RouteThrottle(options.throttling ?? ROUTE_THROTTLING);
+  const invokeHandler = lambdaInvoker({ timeoutMs: options.lambdaTimeoutMs ?? LAMBDA_TIMEOUT_MS, delayMs: chaos.invocationDelay });
 
   let routes: GatewayRoutes = { ...options.routes };
+  let authorizer = options.authorizer;
   let routeKeys = new Set(Object.keys(routes).filter((key) => routes[key]));
   const connections = new Map<string, GatewayConnection>();
   /** Every handler invocation still running, so stop() can wait for them. */
   const running = new Set<Promise<unknown>>();
   /** Upgrade requests whose $connect succeeded, until `ws` hands over the socket. */
-  const admitted = new WeakMap<IncomingMessage, { connectionId: string; connectedAt: number; protocol?: string }>();
+  const admitted = new WeakMap<
+    IncomingMessage,
+    { connectionId: string; connectedAt: number; authorizer: WebSocketAuthorizerContext | undefined; protocol?: string }
+  >();
   let stopping = false;
   let api: ApiIdentity | undefined;
 
@@ -139,6 +171,8 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
   const connectionsApi: ConnectionsApiDeps = {
     stage,
     maxMessageBytes: limits.maxMessageBytes,
+    postDelayMs: options.postToConnectionDelayMs ?? 0,
+    postFault: chaos.postFault,
     find: (connectionId) => connections.get(connectionId),
     disconnect: (connection) => closeConnection(connection, CLOSE.deleted),
   };
@@ -151,9 +185,7 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
       res.end('{"message":"Forbidden"}');
       return;
     }
-    const postDelayMs = req.method === 'POST' ? (options.postDelayMs ?? 0) : 0;
-    const delayed = postDelayMs > 0 ? new Promise((resolve) => setTimeout(resolve, postDelayMs)) : Promise.resolve();
-    delayed.then(() => handleConnectionsRequest(connectionsApi, connectionId, req, res)).catch((err: unknown) => {
+    handleConnectionsRequest(connectionsApi, connectionId, req, res).catch((err: unknown) => {
       log.error('[gateway] @connections request failed', err);
       if (!res.headersSent) res.writeHead(500);
       res.end();
@@ -165,6 +197,7 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
     const path = new URL(req.url ?? '/', 'http://gateway.invalid').pathname;
     if (stopping) return refuseUpgrade(socket, 503);
     if (path !== `/${stage}` && path !== `/${stage}/`) return refuseUpgrade(socket, 403, '{"message":"Forbidden"}');
+    if (!throttle.admit('$connect')) return refuseUpgrade(socket, 429, '{"message":"Too Many Requests"}');
     wss.handleUpgrade(req, socket, head, (ws) => onOpen(ws, req));
   });
 
@@ -172,14 +205,19 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
   async function admit(req: IncomingMessage, accept: (ok: boolean, code?: number, message?: string) => void) {
     const connectionId = newGatewayId();
     const connectedAt = Date.now();
-    const identity = { connectionId, connectedAt, ...peer(req) };
-    const handler = routes.$connect;
-    if (!handler) {
-      admitted.set(req, { connectionId, connectedAt });
-      return accept(true);
-    }
     const requestId = newGatewayId();
     const handshake = { rawHeaders: req.rawHeaders, url: req.url ?? '/', localPort: req.socket.localPort ?? 0 };
+    // The authorizer decides first; what it allowed rides on every later event of the connection.
+    const authorization = authorizer
+      ? await track(runAuthorizer(authorizer, connectEvent(apiIdentity(), { connectionId, connectedAt, ...peer(req) }, handshake, requestId, connectedAt), apiIdentity(), integrationTimeoutMs, log))
+      : undefined;
+    if (authorization && !authorization.admitted) return accept(false, authorization.statusCode, authorization.body);
+    const identity = { connectionId, connectedAt, ...peer(req), ...(authorization ? { authorizer: authorization.authorizer } : {}) };
+    const handler = routes.$connect;
+    if (!handler) {
+      admitted.set(req, { connectionId, connectedAt, authorizer: identity.authorizer });
+      return accept(true);
+    }
     const event = connectEvent(apiIdentity(), identity, handshake, requestId, connectedAt);
     const invocation = await track(invokeHandler(handler, event, integrationTimeoutMs));
 
@@ -207,7 +245,7 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
       return accept(false, 503);
     }
     const protocol = Object.entries(result.headers).find(([name]) => name.toLowerCase() === 'sec-websocket-protocol')?.[1];
-    admitted.set(req, { connectionId, connectedAt, ...(protocol ? { protocol } : {}) });
+    admitted.set(req, { connectionId, connectedAt, authorizer: identity.authorizer, ...(protocol ? { protocol } : {}) });
     accept(true);
   }
 
@@ -225,6 +263,7 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
       () => closeConnection(connection, CLOSE.goingAway),
       () => closeConnection(connection, CLOSE.goingAway),
     );
+    connection.authorizer = admission.authorizer;
     connections.set(connection.connectionId, connection);
     log.info(`[gateway] connected ${connection.connectionId} from ${sourceIp}`);
 
@@ -272,6 +311,12 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
       void sendErrorFrame(connection, 'Forbidden', requestId);
       return;
     }
+    if (!throttle.admit(routeKey)) {
+      // API Gateway answers a throttled message itself and keeps the connection.
+      log.info(`[gateway] ${routeKey} throttled (connection ${connection.connectionId})`);
+      void sendErrorFrame(connection, 'Too Many Requests', requestId);
+      return;
+    }
     const event = messageEvent(apiIdentity(), connection, routeKey, body, { requestId, messageId: newGatewayId() });
     void track(invokeHandler(routes[routeKey]!, event, integrationTimeoutMs)).then((invocation) => {
       if (invocation.outcome === 'threw') {
@@ -317,7 +362,7 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
   }
 
   function notifyDisconnect(
-    identity: { connectionId: string; connectedAt: number; sourceIp: string; userAgent?: string },
+    identity: ConnectionIdentity,
     cause: CloseCause,
     connection?: GatewayConnection,
   ) {
@@ -328,6 +373,10 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
     log.info(`[gateway] disconnected ${identity.connectionId} (${cause.statusCode} ${cause.reason})`);
     const handler = routes.$disconnect;
     if (!handler) return;
+    if (chaos.dropsDisconnect()) {
+      log.info(`[gateway] chaos: $disconnect of ${identity.connectionId} is never delivered`);
+      return;
+    }
     const event: WebSocketEvent = disconnectEvent(apiIdentity(), identity, cause, newGatewayId());
     void track(invokeHandler(handler, event, integrationTimeoutMs)).then((invocation) => {
       if (invocation.outcome === 'threw') log.error(`[gateway] $disconnect handler threw (connection ${identity.connectionId})`, invocation.error);
@@ -349,9 +398,13 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
     domainName,
     stage,
     port,
+    chaosSeed: chaos.seed,
     setRoutes(next) {
       routes = { ...next };
       routeKeys = new Set(Object.keys(routes).filter((key) => routes[key]));
+    },
+    setAuthorizer(next) {
+      authorizer = next;
     },
     connectionCount: () => connections.size,
     async stop() {

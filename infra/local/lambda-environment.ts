@@ -6,8 +6,6 @@
  */
 export interface LambdaEnvironment {
   readonly TABLE_NAME: string;
-  readonly AGENT_TOKEN: string;
-  readonly VIEWER_TOKEN: string;
   readonly BUFFER_LINES?: string;
   readonly BUFFER_TTL_SECONDS?: string;
   readonly DYNAMODB_ENDPOINT: string;

@@ -6,8 +6,10 @@ import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { WebSocketHandler } from '../../lambdas/handlers/websocket-event';
-import { ROUTE_TABLE, type RouteHandlerEntry } from '../../lambdas/route-table';
+import type { AuthorizerHandler } from '../../lambdas/handlers/authorizer-event';
+import { AUTHORIZER_ENTRY, ROUTE_TABLE, type RouteHandlerEntry } from '../../lambdas/route-table';
 import type { GatewayRoutes } from './gateway';
+import type { GatewayAuthorizer } from './gateway-authorizer';
 import { applyLambdaEnvironment, type LambdaEnvironment } from './lambda-environment';
 
 export class HandlerModuleError extends Error {
@@ -58,4 +60,12 @@ async function loadOne(routeKey: string, entry: string, path: string): Promise<L
   }
   if (typeof module.handler !== 'function') return { problem: `${entry} (route ${routeKey}) does not export a "handler" function` };
   return { routeKey, handler: module.handler as WebSocketHandler };
+}
+
+/** The $connect authorizer (lambdas/route-table.ts AUTHORIZER_ENTRY); call after loadHandlers set the environment. */
+export async function loadAuthorizer(root = REPO_ROOT): Promise<GatewayAuthorizer> {
+  const loaded = await loadOne('$connect authorizer', AUTHORIZER_ENTRY.entry, resolve(root, AUTHORIZER_ENTRY.entry));
+  if ('problem' in loaded) throw new HandlerModuleError([loaded.problem]);
+  // Loaded like a route's module; its `handler` takes the authorizer event instead.
+  return { handler: loaded.handler as unknown as AuthorizerHandler, identitySource: AUTHORIZER_ENTRY.identitySourceQuery };
 }

@@ -4,11 +4,13 @@
  *   --port N          SIDETAIL_PORT          dashboard port (default 8080)
  *   --gateway-port N  SIDETAIL_GATEWAY_PORT  WebSocket API port (default 4510)
  *   --host H          SIDETAIL_HOST          address both bind to (default 127.0.0.1)
- *                     SIDETAIL_AGENT_TOKEN   agent token (default: random per run)
- *                     SIDETAIL_VIEWER_TOKEN  viewer token (default: random per run)
- *                     SIDETAIL_AGENT_ID      the local agent's id (default: from the host name)
+ *                     SIDETAIL_AGENT_TOKEN   the local agent's token, <credentialId>.<secret> (default: minted per run)
+ *                     SIDETAIL_VIEWER_TOKEN  the viewer token, <credentialId>.<secret> (default: minted per run)
+ *                     SIDETAIL_AGENT_ID      the local agent's id, its credential's (default: from the host name)
  *                     DOCKER_HOST            the Docker engine (default /var/run/docker.sock)
  */
+import { parseToken } from '../../lambdas/domain/credential-token';
+
 export interface LocalStartOptions {
   readonly port: number;
   readonly gatewayPort: number;
@@ -32,8 +34,8 @@ export const USAGE = `Usage: npm start -- [--port N] [--gateway-port N] [--host 
   --gateway-port N  WebSocket API port (SIDETAIL_GATEWAY_PORT, default ${DEFAULT_GATEWAY_PORT})
   --host ADDRESS    address to listen on (SIDETAIL_HOST, default 127.0.0.1)
 
-Environment: SIDETAIL_AGENT_TOKEN, SIDETAIL_VIEWER_TOKEN (default: random per run),
-SIDETAIL_AGENT_ID, DOCKER_HOST (default unix:///var/run/docker.sock).`;
+Environment: SIDETAIL_AGENT_TOKEN, SIDETAIL_VIEWER_TOKEN (<credentialId>.<secret>, the same on every
+run; default: minted per run), SIDETAIL_AGENT_ID, DOCKER_HOST (default unix:///var/run/docker.sock).`;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -66,8 +68,8 @@ export function parseLocalOptions(argv: readonly string[], env: Env): LocalStart
     port,
     gatewayPort,
     host: flags.host ?? nonEmpty(env.SIDETAIL_HOST) ?? '127.0.0.1',
-    ...optional('agentToken', nonEmpty(env.SIDETAIL_AGENT_TOKEN)),
-    ...optional('viewerToken', nonEmpty(env.SIDETAIL_VIEWER_TOKEN)),
+    ...optional('agentToken', token(env.SIDETAIL_AGENT_TOKEN, 'SIDETAIL_AGENT_TOKEN')),
+    ...optional('viewerToken', token(env.SIDETAIL_VIEWER_TOKEN, 'SIDETAIL_VIEWER_TOKEN')),
     ...optional('agentId', nonEmpty(env.SIDETAIL_AGENT_ID)),
     ...optional('dockerHost', nonEmpty(env.DOCKER_HOST)),
   };
@@ -80,6 +82,15 @@ function parsePort(raw: string | undefined, source: string, fallback: number): n
     throw new UsageError(`${source}=${value} is not a port number (0-65535)`);
   }
   return Number(value);
+}
+
+/** A fixed token is stored as a credential of that id, so it must have a token's shape. */
+function token(raw: string | undefined, source: string): string | undefined {
+  const value = nonEmpty(raw);
+  if (value !== undefined && !parseToken(value)) {
+    throw new UsageError(`${source} must look like <credentialId>.<secret> (URL-safe characters; an id of 8+, a secret of 32+), e.g. local-agent.${'x'.repeat(32)}`);
+  }
+  return value;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -52,9 +52,11 @@ export async function startLocalStack(options: LocalStartOptions, deps: LocalSta
     config: () => (cloud ? { wsUrl: cloud.wsUrl } : undefined),
   });
   try {
+    // The local agent gets a credential of its own, for the agent id it shows as.
     cloud = await startLocalCloud({
       host: options.host,
       gatewayPort: options.gatewayPort,
+      agentId,
       agentToken: options.agentToken,
       viewerToken: options.viewerToken,
       logger: deps.logger ?? quietConsoleLogger,
@@ -69,7 +71,6 @@ export async function startLocalStack(options: LocalStartOptions, deps: LocalSta
   const agent: Agent = createAgent({
     url: started.wsUrl,
     token: started.agentToken,
-    agentId,
     hostName,
     docker,
     ...(deps.agentLogger ? { logger: deps.agentLogger } : {}),

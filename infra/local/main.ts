@@ -51,7 +51,13 @@ console.log(
     dashboardUrl: stack.dashboardUrl,
     wsUrl: stack.cloud.wsUrl,
     agentToken: stack.cloud.agentToken,
+    agentId: stack.cloud.agentId,
     viewerToken: stack.cloud.viewerToken,
+    credentialsEnvironment: {
+      tableName: stack.cloud.store.tableName,
+      dynamodbEndpoint: stack.cloud.store.endpoint,
+      connectionsEndpoint: stack.cloud.connectionsEndpoint,
+    },
   }),
 );
 

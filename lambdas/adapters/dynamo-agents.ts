@@ -29,21 +29,36 @@ export class DynamoAgents implements Agents {
     return items.map(toRecord);
   }
 
-  async put(agent: AgentRecord): Promise<void> {
-    await this.table.client.send(
-      new PutCommand({
-        TableName: this.table.tableName,
-        Item: {
-          ...agentKey(agent.agentId),
-          hostName: agent.hostName,
-          agentVersion: agent.agentVersion,
-          connectionId: agent.connectionId,
-          online: agent.online,
-          updatedAt: agent.updatedAt,
-          containers: JSON.stringify(agent.containers),
-        },
-      }),
-    );
+  async put(agent: AgentRecord): Promise<boolean> {
+    const connectedAt = agent.connectedAt ?? 0;
+    try {
+      await this.table.client.send(
+        new PutCommand({
+          TableName: this.table.tableName,
+          Item: {
+            ...agentKey(agent.agentId),
+            hostName: agent.hostName,
+            agentVersion: agent.agentVersion,
+            connectionId: agent.connectionId,
+            connectedAt,
+            online: agent.online,
+            updatedAt: agent.updatedAt,
+            containers: JSON.stringify(agent.containers),
+          },
+          // Only a connection at least as new as the recorded one wins; on equal times the greater
+          // connection id, so two racing registrations end the same whichever is handled first.
+          ConditionExpression:
+            'attribute_not_exists(#connectedAt) OR #connectedAt < :connectedAt OR ' +
+            '(#connectedAt = :connectedAt AND #connectionId <= :connectionId)',
+          ExpressionAttributeNames: { '#connectedAt': 'connectedAt', '#connectionId': 'connectionId' },
+          ExpressionAttributeValues: { ':connectedAt': connectedAt, ':connectionId': agent.connectionId },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   async updateContainers(agentId: string, connectionId: string, containers: readonly ContainerInfo[], updatedAt: string): Promise<boolean> {
@@ -78,10 +93,14 @@ export class DynamoAgents implements Agents {
       await this.table.client.send(command);
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException';
 }
 
 function toRecord(item: Record<string, unknown>): AgentRecord {
@@ -90,6 +109,7 @@ function toRecord(item: Record<string, unknown>): AgentRecord {
     hostName: item.hostName as string,
     agentVersion: (item.agentVersion as string | undefined) ?? '',
     connectionId: item.connectionId as string,
+    ...(typeof item.connectedAt === 'number' ? { connectedAt: item.connectedAt } : {}),
     online: item.online === true,
     updatedAt: item.updatedAt as string,
     containers: JSON.parse((item.containers as string | undefined) ?? '[]') as ContainerInfo[],

@@ -1,5 +1,5 @@
 /** Connections in the table: CONN#<id>/META, plus VIEWERS/CONN#<id> for viewers. */
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Role } from '../../protocol';
 import type { ConnectionRecord, Connections } from '../domain/ports';
 import { batchWrite } from './batch-write';
@@ -18,6 +18,7 @@ export class DynamoConnections implements Connections {
       role: connection.role,
       connectedAt: connection.connectedAt,
       agentId: connection.agentId,
+      credentialId: connection.credentialId,
       expiresAt: expires,
     };
     const items: Record<string, unknown>[] = [meta];
@@ -35,20 +36,8 @@ export class DynamoConnections implements Connections {
       role: Item.role as Role,
       connectedAt: Item.connectedAt as string,
       ...(typeof Item.agentId === 'string' ? { agentId: Item.agentId } : {}),
+      ...(typeof Item.credentialId === 'string' ? { credentialId: Item.credentialId } : {}),
     };
-  }
-
-  async setAgentId(connectionId: string, agentId: string): Promise<void> {
-    await this.table.client.send(
-      new UpdateCommand({
-        TableName: this.table.tableName,
-        Key: connectionKey(connectionId),
-        UpdateExpression: 'SET agentId = :agentId',
-        // Never resurrect a deleted connection as a bare item without role or expiry.
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':agentId': agentId },
-      }),
-    );
   }
 
   async viewerIds(): Promise<string[]> {

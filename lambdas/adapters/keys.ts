@@ -14,6 +14,8 @@ export const CONNECTION_PREFIX = 'CONN#';
 export const SUBSCRIPTION_PREFIX = 'SUB#';
 export const AGENT_PREFIX = 'AGENT#';
 export const BATCH_PREFIX = 'B#';
+export const CREDENTIAL_PREFIX = 'CRED#';
+export const CREDENTIALS_PK = 'CREDENTIALS';
 export const VIEWERS_PK = 'VIEWERS';
 export const AGENTS_PK = 'AGENTS';
 export const META_SK = 'META';
@@ -54,6 +56,21 @@ export function viewerKey(connectionId: string): Key {
 /** AGENTS / AGENT#<agentId>: a host. */
 export function agentKey(agentId: string): Key {
   return { pk: AGENTS_PK, sk: `${AGENT_PREFIX}${agentId}` };
+}
+
+/** CREDENTIALS / CRED#<credentialId>: a credential (role, agent id, secret hash, times). */
+export function credentialKey(credentialId: string): Key {
+  return { pk: CREDENTIALS_PK, sk: `${CREDENTIAL_PREFIX}${credentialId}` };
+}
+
+/** CRED#<credentialId> — the partition of the connections opened with a credential. */
+export function credentialPk(credentialId: string): string {
+  return `${CREDENTIAL_PREFIX}${credentialId}`;
+}
+
+/** CRED#<credentialId> / CONN#<connId>: a connection opened with the credential, for revoking it. */
+export function credentialConnectionKey(credentialId: string, connectionId: string): Key {
+  return { pk: credentialPk(credentialId), sk: `${CONNECTION_PREFIX}${connectionId}` };
 }
 
 /** LOG#<agentId>#<containerId> — the partition of a container's buffer. */

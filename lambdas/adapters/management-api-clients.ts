@@ -5,6 +5,7 @@
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DELIVERY_CONCURRENCY } from '../domain/deliver';
 import { localClientOptions } from './local-client-options';
+import { guardInvocationDeadline } from './local-invocation-deadline';
 
 /**
  * The SDK's socket pool holds 50 by default: a broadcast's posts beyond that would queue for a
@@ -31,6 +32,8 @@ export class ManagementApiClients {
         ...(this.options.local ? localClientOptions(endpoint, this.options.region) : { endpoint, region: this.options.region }),
         requestHandler: { httpAgent: SOCKETS, httpsAgent: SOCKETS },
       });
+      // Locally nothing stops a timed-out invocation; this makes its later posts fail as on AWS.
+      if (this.options.local) guardInvocationDeadline(client);
       this.clients.set(endpoint, client);
     }
     return client;

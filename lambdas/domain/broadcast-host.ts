@@ -5,11 +5,15 @@
  */
 import { deliver } from './deliver';
 import { hostMessage } from './inventory-messages';
-import type { AgentRecord, Deps } from './ports';
+import type { AgentRecord, Deps, GoneConnection } from './ports';
 
-/** The viewer connections that turned out to be gone. */
-export async function broadcastHost(deps: Pick<Deps, 'connections' | 'messenger' | 'logger'>, agent: AgentRecord): Promise<string[]> {
+/**
+ * The viewer connections that answered 410 — each only maybe gone: a viewer is enrolled in
+ * `$connect`, and API Gateway answers 410 until its handshake completes (forget-connections).
+ */
+export async function broadcastHost(deps: Pick<Deps, 'connections' | 'messenger' | 'logger'>, agent: AgentRecord): Promise<GoneConnection[]> {
   const viewerIds = await deps.connections.viewerIds();
   if (viewerIds.length === 0) return [];
-  return (await deliver(deps, viewerIds, hostMessage(agent))).gone;
+  const { gone } = await deliver(deps, viewerIds, hostMessage(agent));
+  return gone.map((connectionId) => ({ connectionId, mayBeOpening: true }));
 }

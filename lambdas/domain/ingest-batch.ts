@@ -60,7 +60,7 @@ export async function ingestBatch(deps: Deps, caller: Caller, batch: AgentLogBat
   // Only after storing: an ack promises the lines survive the agent forgetting them.
   const ack = await deliver(deps, [caller.connectionId], { action: 'log.ack', containerId: batch.containerId, seq: lastSeq });
   if (ack.failed.length > 0) throw new Error(`could not ack lines ${firstSeq}–${lastSeq}: their redelivery will be acked`);
-  const forget = [...gone.map((connectionId) => ({ connectionId })), ...ack.gone.map((connectionId) => ({ connectionId, agentId: caller.agentId }))];
+  const forget = [...gone.map((connectionId) => ({ connectionId, container })), ...ack.gone.map((connectionId) => ({ connectionId, agentId: caller.agentId }))];
   try {
     await forgetConnections(deps, forget);
   } catch (error) {

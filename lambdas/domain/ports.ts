@@ -6,46 +6,65 @@
 import type { CloudToAgent, CloudToViewer, ContainerInfo, ContainerRef, LogLine, Role } from '../../protocol';
 import type { EncodedMessage } from './encoded-message';
 
-/** A connection as recorded at $connect (and, for agents, completed by agent.register). */
+/** A connection as recorded at $connect, with the identity its credential proved. */
 export interface ConnectionRecord {
   readonly connectionId: string;
   readonly role: Role;
   /** ISO time. */
   readonly connectedAt: string;
-  /** Set once an agent connection has registered. */
+  /** Agents only: the agent id of the credential (never of a message). */
   readonly agentId?: string;
+  /** The credential the connection presented (absent on records written before credentials). */
+  readonly credentialId?: string;
 }
 
 export interface Connections {
   /** Records the connection and, for a viewer, enrols it for inventory broadcasts. */
   add(connection: ConnectionRecord): Promise<void>;
   get(connectionId: string): Promise<ConnectionRecord | undefined>;
-  setAgentId(connectionId: string, agentId: string): Promise<void>;
   /** Viewer connections, for inventory broadcasts. */
   viewerIds(): Promise<string[]>;
   /** Forgets the connection record and its viewer enrolment (not its subscriptions). */
   remove(connectionId: string): Promise<void>;
 }
 
+/**
+ * Where a viewer's subscribe or unsubscribe falls among that connection's others: API Gateway's
+ * receive time first, then the viewer's own op counter (0 when it sent none) within one
+ * millisecond. See lambdas/domain/request-order.ts for the tie rule.
+ */
+export interface RequestOrder {
+  /** `requestTimeEpoch`, epoch ms. */
+  readonly at: number;
+  /** The message's `op`, or 0. */
+  readonly op: number;
+}
+
 export interface Subscriptions {
   /**
-   * Records the subscription stamped `subscribedAt` (the subscribe's request time). A subscription
-   * already stamped later is left as it is: it belongs to a newer subscribe of the same viewer.
+   * `log.subscribe`: records the subscription unless a later subscribe or unsubscribe of the same
+   * viewer and container — or an unsubscribe of the very same order (it wins the tie) — was
+   * handled first. False when superseded: then nothing of this subscribe is left.
    */
-  add(connectionId: string, container: ContainerRef, subscribedAt: number): Promise<void>;
+  add(connectionId: string, container: ContainerRef, order: RequestOrder): Promise<boolean>;
   /** Unconditional: the clean-up of a connection that is gone. */
   remove(connectionId: string, container: ContainerRef): Promise<void>;
   /**
-   * `log.unsubscribe`: deletes the subscription only if it was made at or before `unsubscribeTime`.
-   * False (nothing deleted) when a later subscribe of the same viewer, handled first, owns it.
+   * `log.unsubscribe`: records that the viewer left (a marker that outlives the subscription, so an
+   * older subscribe handled late cannot bring it back) and deletes the subscription made at or
+   * before `order`. False (nothing changed) when a later subscribe of the same viewer owns it.
    */
-  removeUnlessResubscribed(connectionId: string, container: ContainerRef, unsubscribeTime: number): Promise<boolean>;
+  removeUnlessResubscribed(connectionId: string, container: ContainerRef, order: RequestOrder): Promise<boolean>;
   /** The connections subscribed to a container. */
   subscriberIds(container: ContainerRef): Promise<string[]>;
   /** Cheaper than subscriberIds when only "anyone?" matters. */
   hasSubscribers(container: ContainerRef): Promise<boolean>;
-  /** What a connection is subscribed to (for its clean-up). */
+  /** What a connection is or was subscribed to (for its clean-up, which deletes both). */
   ofConnection(connectionId: string): Promise<ContainerRef[]>;
+  /** How many containers the connection is subscribed to, `except` not counted. */
+  subscriptionCount(connectionId: string, except: ContainerRef): Promise<number>;
+  /** How many connections are subscribed to the container, `exceptConnectionId` not counted. */
+  subscriberCount(container: ContainerRef, exceptConnectionId: string): Promise<number>;
 }
 
 /** A host as the cloud knows it. */
@@ -55,6 +74,11 @@ export interface AgentRecord {
   readonly agentVersion: string;
   /** The connection of its latest registration. */
   readonly connectionId: string;
+  /**
+   * When that connection was opened (epoch ms, `requestContext.connectedAt`): registrations are
+   * ordered by it. Absent only on records written before registrations were ordered.
+   */
+  readonly connectedAt?: number;
   readonly online: boolean;
   /** ISO time of the last registration or inventory. */
   readonly updatedAt: string;
@@ -64,7 +88,12 @@ export interface AgentRecord {
 export interface Agents {
   get(agentId: string): Promise<AgentRecord | undefined>;
   list(): Promise<AgentRecord[]>;
-  put(agent: AgentRecord): Promise<void>;
+  /**
+   * Records a registration unless the host is already registered from a newer connection (later
+   * `connectedAt`; on a tie, the greater connection id wins). The same connection may register
+   * again. True if it was recorded, false if a newer connection owns the host.
+   */
+  put(agent: AgentRecord): Promise<boolean>;
   /**
    * Replaces the container list, only while `connectionId` is still the agent's connection (a
    * stale connection of a re-registered agent must not overwrite the new one). True if it did.
@@ -113,6 +142,16 @@ export type Delivery = 'sent' | 'gone';
 export interface GoneConnection {
   readonly connectionId: string;
   readonly agentId?: string;
+  /**
+   * The container it was posted for as a subscriber: its subscriber item is removed even if the
+   * connection's own items no longer lead to it.
+   */
+  readonly container?: ContainerRef;
+  /**
+   * The only evidence is a 410 to a broadcast to every viewer — which API Gateway also answers
+   * while a connection's handshake is still completing after `$connect` enrolled it.
+   */
+  readonly mayBeOpening?: true;
 }
 
 /** What may be posted: a message, or one already encoded (once, for many connections). */
@@ -137,9 +176,38 @@ export interface Logger {
 
 export interface Settings {
   readonly bufferLines: number;
-  /** Only $connect needs the tokens; the other routes' functions are deployed without them. */
-  readonly agentToken?: string;
-  readonly viewerToken?: string;
+}
+
+/** Who a connection is, as its credential proved at $connect (the authorizer's context). */
+export interface Identity {
+  readonly credentialId: string;
+  readonly role: Role;
+  /** Agents only: the one host this credential may register as. */
+  readonly agentId?: string;
+}
+
+/** A stored credential: never the secret itself, only its hash (docs/data-model.md). */
+export interface Credential extends Identity {
+  /** SHA-256 of the secret, hex. */
+  readonly secretHash: string;
+  /** ISO time. */
+  readonly createdAt: string;
+  /** ISO time; a revoked credential admits no connection. */
+  readonly revokedAt?: string;
+}
+
+export interface Credentials {
+  get(credentialId: string): Promise<Credential | undefined>;
+  /** Every credential, revoked ones included (for `credentials list`). */
+  list(): Promise<Credential[]>;
+  /** Stores a new credential; throws if its id is taken (ids are random: a clash is a fault). */
+  add(credential: Credential): Promise<void>;
+  /** Marks it revoked at `revokedAt`; false when there is no such credential. Revoking twice keeps the first time. */
+  revoke(credentialId: string, revokedAt: string): Promise<boolean>;
+  /** Remembers that a connection was opened with the credential, so revoking can close it. */
+  addConnection(credentialId: string, connectionId: string): Promise<void>;
+  /** The connections opened with it that may still be open (unexpired). */
+  connectionIds(credentialId: string): Promise<string[]>;
 }
 
 /** Everything a domain function may use; built once per Lambda container. */
@@ -147,6 +215,7 @@ export interface Deps {
   readonly connections: Connections;
   readonly subscriptions: Subscriptions;
   readonly agents: Agents;
+  readonly credentials: Credentials;
   readonly buffer: LogBuffer;
   readonly messenger: Messenger;
   readonly clock: Clock;
@@ -164,7 +233,13 @@ export interface Deps {
 export interface Caller {
   readonly connectionId: string;
   readonly role: Role;
+  /** Agents: from the connection's credential (`requestContext.authorizer`), never from a message. */
   readonly agentId?: string;
+  /**
+   * When the connection was opened (epoch ms, `requestContext.connectedAt`): orders registrations
+   * of one agent's connections. The message handler always sets it.
+   */
+  readonly connectedAt?: number;
   /**
    * When API Gateway received the message (epoch ms, `requestTimeEpoch`). A connection's messages
    * run concurrently, so this — not the order of handling — says which of two came first.

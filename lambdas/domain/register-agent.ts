@@ -4,7 +4,7 @@
  * viewers are already waiting for — with resume points, so a restarted agent continues the
  * numbering instead of starting over.
  */
-import type { AgentRegister } from '../../protocol';
+import { ProtocolError, type AgentRegister } from '../../protocol';
 import { broadcastHost } from './broadcast-host';
 import { checkInventorySize } from './check-inventory-size';
 import { forEachBounded } from './for-each-bounded';
@@ -18,21 +18,29 @@ import { streamStartMessage } from './stream-start-message';
 const START_CONCURRENCY = 8;
 
 export async function registerAgent(deps: Deps, caller: Caller, message: AgentRegister): Promise<void> {
+  // The agent id is the credential's (set at $connect), so a connection registers as one host only.
+  if (!caller.agentId) throw new ProtocolError('forbidden', 'this connection\'s credential names no agent');
+  if (caller.connectedAt === undefined) throw new Error('registerAgent needs caller.connectedAt to order registrations');
   checkInventorySize(message.containers);
   const agent: AgentRecord = {
-    agentId: message.agentId,
+    agentId: caller.agentId,
     hostName: message.hostName,
     agentVersion: message.agentVersion,
     connectionId: caller.connectionId,
+    connectedAt: caller.connectedAt,
     online: true,
     updatedAt: new Date(deps.clock.now()).toISOString(),
     containers: message.containers,
   };
-  await deps.connections.setAgentId(caller.connectionId, agent.agentId);
-  await deps.agents.put(agent);
+  if (!(await deps.agents.put(agent))) {
+    // A late registration of a connection the agent has since replaced (API Gateway delivers a
+    // dropped connection's messages late): the newer connection keeps the host.
+    deps.logger.warn('registration from a superseded agent connection ignored', { agentId: agent.agentId, connectionId: caller.connectionId });
+    throw new ProtocolError('forbidden', `agent ${agent.agentId} is registered from a newer connection; this one is superseded`);
+  }
   if ((await reply(deps, caller, { action: 'agent.registered', agentId: agent.agentId })) === 'gone') return;
 
-  const gone: GoneConnection[] = (await broadcastHost(deps, agent)).map((connectionId) => ({ connectionId }));
+  const gone: GoneConnection[] = await broadcastHost(deps, agent);
   await forEachBounded(message.containers, START_CONCURRENCY, async (info) => {
     const container = { agentId: agent.agentId, containerId: info.id };
     if (!(await deps.subscriptions.hasSubscribers(container))) return;

@@ -1,5 +1,6 @@
 /**
- * The one path every client message takes: decode the body for its route → load the connection
+ * The one path every client message takes: decode the body for its route → take the connection's
+ * identity from `requestContext.authorizer` (what the $connect authorizer proved; no look-up)
  * → check its role may send the action → run the domain function. A rejected message is answered
  * with `error` on the same connection and nothing else happens; an unexpected failure is logged
  * with its context, answered with `error` internal, and returns 500.
@@ -19,6 +20,7 @@ import type { Caller, Deps } from '../domain/ports';
 import { ACTION_RUNNERS, type ActionRunner } from './action-runners';
 import { batchRefusal, type BatchRefusal } from './batch-refusal';
 import { bodyText } from './event-body';
+import { identityOf } from './identity-context';
 import { describeError, requestContext } from './log-context';
 import type { DepsResolver } from './runtime';
 import type { LambdaContext, WebSocketEvent, WebSocketHandler, WebSocketResult } from './websocket-event';
@@ -47,7 +49,7 @@ export async function handleMessage(
     const body = bodyText(event);
     const decoded = decodeClientMessage(action, body);
     if (!decoded.ok) throw decoded.error;
-    const caller = await loadCaller(deps, event, action, byteLength(body ?? ''));
+    const caller = loadCaller(event, action, byteLength(body ?? ''));
     const run = ACTION_RUNNERS[action] as ActionRunner<ClientAction>;
     await run(deps, caller, decoded.value as ClientMessage<ClientAction>);
     return { statusCode: 200 };
@@ -65,13 +67,21 @@ export async function handleMessage(
   }
 }
 
-async function loadCaller(deps: Deps, event: WebSocketEvent, action: ClientAction, messageBytes: number): Promise<Caller> {
-  const connection = await deps.connections.get(event.requestContext.connectionId);
-  if (!connection) throw new ProtocolError('forbidden', 'this connection is not known (expired?): reconnect');
-  if (!maySend(connection.role, action)) {
-    throw new ProtocolError('forbidden', `a ${connection.role} connection may not send ${action}`);
+function loadCaller(event: WebSocketEvent, action: ClientAction, messageBytes: number): Caller {
+  const identity = identityOf(event.requestContext.authorizer);
+  if (!identity) throw new ProtocolError('forbidden', 'this connection carries no identity from the $connect authorizer: reconnect');
+  if (!maySend(identity.role, action)) {
+    throw new ProtocolError('forbidden', `a ${identity.role} connection may not send ${action}`);
   }
-  return { ...connection, requestTime: event.requestContext.requestTimeEpoch, messageBytes };
+  const { connectionId, connectedAt, requestTimeEpoch } = event.requestContext;
+  return {
+    connectionId,
+    role: identity.role,
+    ...(identity.agentId ? { agentId: identity.agentId } : {}),
+    connectedAt,
+    requestTime: requestTimeEpoch,
+    messageBytes,
+  };
 }
 
 /** A refused log.batch names itself and says whether to retry; other refusals need not. */

@@ -7,20 +7,32 @@ import { config, type Config } from '../config';
 import { consoleLogger } from '../adapters/console-logger';
 import { createDocumentClient } from '../adapters/document-client';
 import { DynamoAgents } from '../adapters/dynamo-agents';
+import { CachedCredentials } from '../adapters/cached-credentials';
 import { DynamoConnections } from '../adapters/dynamo-connections';
+import { DynamoCredentials } from '../adapters/dynamo-credentials';
 import { DynamoLogBuffer } from '../adapters/dynamo-log-buffer';
 import { DynamoSubscriptions } from '../adapters/dynamo-subscriptions';
 import { ManagementApiClients } from '../adapters/management-api-clients';
 import { ManagementApiMessenger } from '../adapters/management-api-messenger';
-import type { Clock, Deps, Messenger } from '../domain/ports';
+import type { Clock, Credentials, Deps, Logger, Messenger } from '../domain/ports';
 import type { WebSocketEvent } from './websocket-event';
 
 /** Builds the domain's dependencies for one event. */
 export type DepsResolver = (event: WebSocketEvent) => Deps;
 
+/** What the $connect authorizer uses: credential look-ups (cached), a logger. */
+export interface AuthorizerDeps {
+  readonly credentials: Pick<Credentials, 'get'>;
+  readonly logger: Logger;
+}
+
+export type AuthorizerDepsResolver = () => AuthorizerDeps;
+
 /** The dependencies of one configuration; `destroy` closes its SDK clients (tests, local shutdown). */
 export interface Runtime {
   readonly deps: DepsResolver;
+  /** Built once per runtime, so the credential cache lives as long as the Lambda container. */
+  readonly authorizerDeps: AuthorizerDepsResolver;
   destroy(): void;
 }
 
@@ -34,14 +46,17 @@ export function connectionsEndpoint(event: WebSocketEvent, cfg: Pick<Config, 'co
 export function createRuntime(cfg: Config): Runtime {
   const client = createDocumentClient({ endpoint: cfg.dynamodbEndpoint, region: cfg.awsRegion });
   const table = { client, tableName: cfg.tableName, clock: systemClock };
+  const credentials = new DynamoCredentials(table);
+  const authorizer: AuthorizerDeps = { credentials: new CachedCredentials(credentials, systemClock), logger: consoleLogger };
   const stores: Omit<Deps, 'messenger'> = {
     connections: new DynamoConnections(table),
+    credentials,
     subscriptions: new DynamoSubscriptions(table),
     agents: new DynamoAgents(table),
     buffer: new DynamoLogBuffer(table, cfg.bufferTtlSeconds),
     clock: systemClock,
     logger: consoleLogger,
-    settings: { bufferLines: cfg.bufferLines, agentToken: cfg.agentToken, viewerToken: cfg.viewerToken },
+    settings: { bufferLines: cfg.bufferLines },
   };
   const clients = new ManagementApiClients({ region: cfg.awsRegion, local: cfg.connectionsEndpoint !== undefined });
   const messengers = new Map<string, Messenger>();
@@ -55,6 +70,7 @@ export function createRuntime(cfg: Config): Runtime {
   };
   return {
     deps: (event) => ({ ...stores, messenger: messengerFor(connectionsEndpoint(event, cfg)) }),
+    authorizerDeps: () => authorizer,
     destroy: () => {
       client.destroy();
       clients.destroy();
@@ -68,4 +84,10 @@ let runtime: Runtime | undefined;
 export const runtimeDeps: DepsResolver = (event) => {
   runtime ??= createRuntime(config());
   return runtime.deps(event);
+};
+
+/** The same for the authorizer's handler file. */
+export const authorizerDeps: AuthorizerDepsResolver = () => {
+  runtime ??= createRuntime(config());
+  return runtime.authorizerDeps();
 };

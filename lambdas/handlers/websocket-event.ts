@@ -22,6 +22,17 @@ export interface WebSocketRequestContext {
   identity: { sourceIp: string; userAgent?: string };
   disconnectStatusCode?: number;
   disconnectReason?: string;
+  /**
+   * With a $connect authorizer: what it returned, on $connect and on every later event of the
+   * connection — `principalId`, `integrationLatency` (ms) and each key of its `context`.
+   */
+  authorizer?: WebSocketAuthorizerContext;
+}
+
+export interface WebSocketAuthorizerContext {
+  readonly principalId: string;
+  readonly integrationLatency?: number;
+  readonly [key: string]: string | number | boolean | undefined;
 }
 
 export interface WebSocketEvent {
@@ -42,7 +53,7 @@ export interface WebSocketResult {
   body?: string;
 }
 
-/** The part of Lambda's context object the handlers use (the local gateway passes a look-alike). */
+/** The part of Lambda's context object Sidetail uses (the local gateway passes the same). */
 export interface LambdaContext {
   getRemainingTimeInMillis(): number;
   awsRequestId: string;

@@ -4,20 +4,19 @@ import { ConfigError, agentIdFromHostName, readAgentConfig } from '../../agent/a
 const VALID = { SIDETAIL_URL: 'wss://abc.execute-api.eu-west-1.amazonaws.com/prod', SIDETAIL_AGENT_TOKEN: 'secret' };
 
 describe('readAgentConfig', () => {
-  it('reads the environment, defaulting the agent id to the host name and Docker to its default socket', () => {
+  it('reads the environment, with no agent id of its own (the credential has it) and Docker on its default socket', () => {
     expect(readAgentConfig(VALID, 'build-box-1.internal')).toEqual({
       url: VALID.SIDETAIL_URL,
       token: 'secret',
-      agentId: 'build-box-1.internal',
       hostName: 'build-box-1.internal',
       dockerHost: undefined,
     });
   });
 
-  it('takes SIDETAIL_AGENT_ID and DOCKER_HOST when set', () => {
-    const config = readAgentConfig({ ...VALID, SIDETAIL_AGENT_ID: 'edge-7', DOCKER_HOST: 'unix:///run/docker.sock' }, 'host');
+  it('takes DOCKER_HOST when set', () => {
+    const config = readAgentConfig({ ...VALID, DOCKER_HOST: 'unix:///run/docker.sock' }, 'host');
 
-    expect(config).toMatchObject({ agentId: 'edge-7', dockerHost: 'unix:///run/docker.sock' });
+    expect(config).toMatchObject({ dockerHost: 'unix:///run/docker.sock' });
   });
 
   it.each([
@@ -27,7 +26,7 @@ describe('readAgentConfig', () => {
     [{ ...VALID, SIDETAIL_URL: 'wss://x/prod?token=1' }, /must not have a query string/],
     [{ SIDETAIL_URL: VALID.SIDETAIL_URL }, /SIDETAIL_AGENT_TOKEN is required/],
     [{ ...VALID, SIDETAIL_AGENT_TOKEN: '   ' }, /SIDETAIL_AGENT_TOKEN is required/],
-    [{ ...VALID, SIDETAIL_AGENT_ID: 'has#hash' }, /SIDETAIL_AGENT_ID=has#hash is not a valid id/],
+    [{ ...VALID, SIDETAIL_AGENT_ID: 'edge-7' }, /SIDETAIL_AGENT_ID is no longer read: the agent id is the one its credential/],
     [{ ...VALID, DOCKER_HOST: 'ssh://me@box' }, /DOCKER_HOST=ssh:\/\/me@box/],
   ])('fails fast with a clear ConfigError on %j', (env, message) => {
     expect(() => readAgentConfig(env, 'host')).toThrow(ConfigError);

@@ -126,7 +126,7 @@ describe('the agent on a real Docker engine', () => {
     cloud = await TestCloud.start();
     const container = await run('echo ready; sleep 30');
     const logger = new RecordingLogger();
-    agent = createAgent({ url: cloud.url, token: 't', agentId: 'int-box', hostName: 'int-box', docker, logger, tuning: { batchDelayMs: 5 } });
+    agent = createAgent({ url: cloud.url, token: 't', hostName: 'int-box', docker, logger, tuning: { batchDelayMs: 5 } });
 
     agent.start();
     await vi.waitFor(() => {

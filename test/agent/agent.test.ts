@@ -28,7 +28,7 @@ describe('agent', () => {
 
   function withSource(source: FakeContainerSource): SidetailAgent {
     logger = new RecordingLogger();
-    const created = new SidetailAgent({ url: cloud!.url, token: 't', agentId: 'box-1', hostName: 'box-1.local', source, logger, tuning: FAST });
+    const created = new SidetailAgent({ url: cloud!.url, token: 't', hostName: 'box-1.local', source, logger, tuning: FAST });
     agent = created;
     created.start();
     return created;
@@ -58,7 +58,6 @@ describe('agent', () => {
       agent = createAgent({
         url: cloud.url,
         token: 't',
-        agentId: 'box-1',
         hostName: 'box-1.local',
         docker: dockerFromHost(`unix://${socket}`),
         logger,
@@ -72,7 +71,7 @@ describe('agent', () => {
       expect(logger.matching(/Docker is not reachable/)).toEqual([
         `Docker is not reachable at unix://${socket} (connect ENOENT ${socket}). Set DOCKER_HOST to point at your engine; retrying every 30ms.`,
       ]);
-      expect(cloud.last.json[0]).toMatchObject({ agentId: 'box-1', hostName: 'box-1.local', containers: [] });
+      expect(cloud.last.json[0]).toMatchObject({ hostName: 'box-1.local', containers: [] });
     });
   });
 
@@ -223,7 +222,7 @@ describe('agent', () => {
     cloud.confirmsRegistrations = false;
     logger = new RecordingLogger();
     agent = new SidetailAgent({
-      url: cloud.url, token: 't', agentId: 'box-1', hostName: 'box-1.local', source: new FakeContainerSource(), logger,
+      url: cloud.url, token: 't', hostName: 'box-1.local', source: new FakeContainerSource(), logger,
       tuning: { ...FAST, registrationTimeoutMs: 100 },
     });
     agent.start();

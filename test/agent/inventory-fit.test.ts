@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_INVENTORY_CONTAINERS, fitInventory } from '../../agent/inventory-fit';
 import { AgentRegister, MAX_INVENTORY_BYTES, MAX_MESSAGE_BYTES, byteLength, decode, encode, type ContainerInfo } from '../../protocol';
 
-const ENVELOPE = { action: 'agent.register' as const, agentId: 'box-1', hostName: 'box-1', agentVersion: '0.1.0' };
+const ENVELOPE = { action: 'agent.register' as const, hostName: 'box-1', agentVersion: '0.1.0' };
 
 function container(i: number, state = 'running'): ContainerInfo {
   return { id: `c${i}`, name: `name-${'n'.repeat(200)}-${i}`, image: 'i'.repeat(100), state, status: 'Up', createdAt: i, tty: false };

@@ -7,6 +7,7 @@ import { InvalidPropsError } from '../../infra/constructs/invalid-props-error';
 import { SidetailStack, type SidetailStackProps } from '../../infra/stacks/sidetail-stack';
 import { loadConfig } from '../../lambdas/config';
 import { ROUTE_TABLE } from '../../lambdas/route-table';
+import { ROUTE_THROTTLING } from '../../infra/route-throttling';
 import { disposeTestApps, testApp } from './fixtures/test-app';
 
 type Env = Record<string, unknown>;
@@ -65,16 +66,15 @@ describe('SidetailStack', () => {
       destroyable.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
     });
 
-    it('lets removalPolicy DESTROY also delete the tokens and the function logs', () => {
-      destroyable.allResources('AWS::SecretsManager::Secret', { DeletionPolicy: 'Delete' });
+    it('lets removalPolicy DESTROY also delete the function logs', () => {
       destroyable.allResources('AWS::Logs::LogGroup', { DeletionPolicy: 'Delete' });
     });
   });
 
   describe('functions', () => {
-    it('makes exactly one function per ROUTE_TABLE entry', () => {
-      template.resourceCountIs('AWS::Lambda::Function', ROUTE_TABLE.length);
+    it('makes one function per ROUTE_TABLE entry, and the authorizer its own', () => {
       expect([...stack.functions.keys()]).toEqual(ROUTE_TABLE.map((route) => route.routeKey));
+      expect([...stack.functions.values()]).not.toContain(stack.authorizerFunction);
     });
 
     it('runs every function on Node.js 22 (ARM64) from an ES module bundle', () => {
@@ -100,29 +100,25 @@ describe('SidetailStack', () => {
       });
     });
 
-    it('passes the connect tokens as Secrets Manager dynamic references, never as values', () => {
-      const { AGENT_TOKEN, VIEWER_TOKEN } = environmentOf('$connect');
+    it.each([...ROUTE_TABLE.map((route) => route.routeKey), 'the authorizer'])('gives %s no secret in its environment', (which) => {
+      const fn = which === 'the authorizer' ? stack.authorizerFunction.function : fnOf(which);
+      const environment: Env = template.toJSON().Resources[logicalId(fn)].Properties.Environment.Variables;
 
-      expect(JSON.stringify(AGENT_TOKEN)).toContain('{{resolve:secretsmanager:');
-      expect(JSON.stringify(VIEWER_TOKEN)).toContain('{{resolve:secretsmanager:');
-      expect(AGENT_TOKEN).not.toEqual(VIEWER_TOKEN);
-      template.resourceCountIs('AWS::SecretsManager::Secret', 2);
+      expect(Object.keys(environment).filter((name) => /TOKEN|SECRET/i.test(name))).toEqual([]);
+      expect(JSON.stringify(environment)).not.toContain('secretsmanager');
     });
 
-    it.each(ROUTE_TABLE.filter((route) => route.routeKey !== '$connect').map((route) => route.routeKey))(
-      'keeps the connect tokens away from %s, which never checks them',
-      (routeKey) => {
-        const environment = environmentOf(routeKey);
-
-        expect(environment).not.toHaveProperty('AGENT_TOKEN');
-        expect(environment).not.toHaveProperty('VIEWER_TOKEN');
-      },
-    );
-
+    it('keeps no secret in Secrets Manager: credentials are hashed items in the table, minted at run time', () => {
+      expect(template.findResources('AWS::SecretsManager::Secret')).toEqual({});
+    });
     it('defaults the buffer to 1000 lines for 24 hours', () => {
-      defaults.allResourcesProperties('AWS::Lambda::Function', {
-        Environment: { Variables: Match.objectLike({ BUFFER_LINES: '1000', BUFFER_TTL_SECONDS: '86400' }) },
-      });
+      const routeFunctions = Object.values(defaults.findResources('AWS::Lambda::Function')).filter((fn) =>
+        String(fn.Properties.Description).startsWith('Sidetail WebSocket route'),
+      );
+
+      expect(routeFunctions.map((fn) => fn.Properties.Environment.Variables)).toEqual(
+        ROUTE_TABLE.map(() => expect.objectContaining({ BUFFER_LINES: '1000', BUFFER_TTL_SECONDS: '86400' })),
+      );
     });
 
     it.each(ROUTE_TABLE.map((route) => route.routeKey))(
@@ -144,6 +140,50 @@ describe('SidetailStack', () => {
         expect(connections['Fn::Join'][1]).toEqual(expect.arrayContaining([{ Ref: apiId() }, '/test/*/@connections/*']));
       },
     );
+  });
+
+  describe('$connect authorizer', () => {
+    const authorizerId = () => logicalId(stack.authorizerFunction.function);
+
+    it('is a Lambda REQUEST authorizer whose identity source is the token in the query string', () => {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+        ApiId: { Ref: apiId() },
+        AuthorizerType: 'REQUEST',
+        IdentitySource: ['route.request.querystring.token'],
+        AuthorizerUri: { 'Fn::Join': ['', Match.arrayWith([{ 'Fn::GetAtt': [authorizerId(), 'Arn'] }])] },
+      });
+    });
+
+    it('guards the $connect route, and only it', () => {
+      const [authorizer] = Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer'));
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: '$connect', AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizer } });
+      const guarded = Object.values(template.findResources('AWS::ApiGatewayV2::Route'))
+        .filter((route) => route.Properties.AuthorizationType === 'CUSTOM')
+        .map((route) => route.Properties.RouteKey);
+      expect(guarded).toEqual(['$connect']);
+    });
+
+    it('runs on the table with nothing but GetItem on the CREDENTIALS partition', () => {
+      const roleId = stack.getLogicalId(stack.authorizerFunction.function.role!.node.defaultChild as iam.CfnRole);
+      const policies = Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } }));
+      const statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Condition?: unknown }[]);
+
+      expect(statements).toEqual([
+        expect.objectContaining({
+          Action: 'dynamodb:GetItem',
+          Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['CREDENTIALS'] } },
+        }),
+      ]);
+      expect(template.toJSON().Resources[authorizerId()].Properties.Environment.Variables.TABLE_NAME).toEqual({ Ref: tableId() });
+    });
+
+    it('may be invoked by API Gateway', () => {
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': [authorizerId(), 'Arn'] },
+        Principal: 'apigateway.amazonaws.com',
+      });
+    });
   });
 
   describe('WebSocket API', () => {
@@ -171,6 +211,16 @@ describe('SidetailStack', () => {
       });
     });
 
+    it('throttles the stage with the buckets the local gateway enforces (infra/route-throttling.ts)', () => {
+      const routeSettings = Object.fromEntries(
+        Object.entries(ROUTE_THROTTLING.routes).map(([key, limit]) => [key, { ThrottlingRateLimit: limit.rateLimit, ThrottlingBurstLimit: limit.burstLimit }]),
+      );
+      defaults.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        DefaultRouteSettings: { ThrottlingRateLimit: ROUTE_THROTTLING.default.rateLimit, ThrottlingBurstLimit: ROUTE_THROTTLING.default.burstLimit },
+        RouteSettings: routeSettings,
+      });
+    });
+
     it('has no routes beyond ROUTE_TABLE', () => {
       template.resourceCountIs('AWS::ApiGatewayV2::Route', ROUTE_TABLE.length);
     });
@@ -191,10 +241,12 @@ describe('SidetailStack', () => {
       });
     });
 
-    it('publishes the table name and where to read each token', () => {
+    it('publishes the table name, and the environment `npm run credentials` needs against this stack', () => {
       template.hasOutput('TableName', { Value: { Ref: tableId() } });
-      template.hasOutput('AgentTokenSecretArn', { Value: { Ref: Match.stringLikeRegexp('^ConnectTokensAgentToken') } });
-      template.hasOutput('ViewerTokenSecretArn', { Value: { Ref: Match.stringLikeRegexp('^ConnectTokensViewerToken') } });
+      template.hasOutput('CredentialsEnvironment', {
+        Value: { 'Fn::Join': ['', Match.arrayWith(['SIDETAIL_TABLE=', { Ref: tableId() }, ' AWS_REGION=', { Ref: 'AWS::Region' }, ' SIDETAIL_CONNECTIONS_ENDPOINT=https://', { Ref: apiId() }])] },
+      });
+      expect(Object.keys(template.toJSON().Outputs)).not.toEqual(expect.arrayContaining([expect.stringMatching(/Secret/)]));
     });
   });
 

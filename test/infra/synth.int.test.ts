@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROUTE_TABLE } from '../../lambdas/route-table';
+import { AUTHORIZER_ENTRY, ROUTE_TABLE } from '../../lambdas/route-table';
 import { runBundle } from './fixtures/bundle-runner';
 import { cdkJsonContext } from './fixtures/test-app';
 
@@ -63,7 +63,7 @@ describe('cdk app synthesis', () => {
     expect(report.pluginReports.flatMap((r) => r.violations ?? [])).toEqual([]);
   });
 
-  it('holds the table, the tokens, one function per route and the WebSocket API with its stage', () => {
+  it('holds the table, one function per route plus the authorizer, and the WebSocket API with its stage', () => {
     const count = (type: string) => Object.values(resources).filter((r) => r.Type === type).length;
 
     expect({
@@ -72,11 +72,12 @@ describe('cdk app synthesis', () => {
       functions: count('AWS::Lambda::Function'),
       apis: count('AWS::ApiGatewayV2::Api'),
       routes: count('AWS::ApiGatewayV2::Route'),
+      authorizers: count('AWS::ApiGatewayV2::Authorizer'),
       stages: count('AWS::ApiGatewayV2::Stage'),
-    }).toEqual({ tables: 1, secrets: 2, functions: ROUTE_TABLE.length, apis: 1, routes: ROUTE_TABLE.length, stages: 1 });
+    }).toEqual({ tables: 1, secrets: 0, functions: ROUTE_TABLE.length + 1, apis: 1, routes: ROUTE_TABLE.length, authorizers: 1, stages: 1 });
   });
 
-  it.each(ROUTE_TABLE.map((route) => [route.name, route.entry]))(
+  it.each([...ROUTE_TABLE, AUTHORIZER_ENTRY].map((route) => [route.name, route.entry]))(
     'bundles the %s handler (%s) into an ES module that loads and exports handler',
     async (name) => {
       const [, fn] = Object.entries(resources).find(

@@ -91,7 +91,7 @@ describe('ViewerConnection', () => {
 
     latest().open();
 
-    expect(latest().sent).toEqual([{ action: 'inventory.get' }, { action: 'log.subscribe', agentId: 'agent-1', containerId: 'web' }]);
+    expect(latest().sent).toEqual([{ action: 'inventory.get' }, { action: 'log.subscribe', agentId: 'agent-1', containerId: 'web', op: 1 }]);
     expect(subscribing).toEqual(['web']);
   });
 
@@ -104,9 +104,25 @@ describe('ViewerConnection', () => {
     connection.unsubscribe(db);
 
     expect(latest().sent.slice(1)).toEqual([
-      { action: 'log.subscribe', agentId: 'agent-1', containerId: 'web' },
-      { action: 'log.unsubscribe', agentId: 'agent-1', containerId: 'web' },
+      { action: 'log.subscribe', agentId: 'agent-1', containerId: 'web', op: 1 },
+      { action: 'log.unsubscribe', agentId: 'agent-1', containerId: 'web', op: 2 },
     ]);
+  });
+
+  it('numbers its subscribes and unsubscribes on each connection from 1, so the cloud can order two sent in one millisecond', () => {
+    connect();
+    latest().open();
+    connection.subscribe(web);
+    connection.unsubscribe(web);
+    connection.subscribe(db);
+
+    latest().drop(1006);
+    vi.advanceTimersByTime(1000);
+    latest().open();
+    connection.unsubscribe(db);
+
+    expect(sockets[0]!.sent.slice(1).map((m) => (m as { op?: number }).op)).toEqual([1, 2, 3]);
+    expect(latest().sent.slice(1).map((m) => (m as { op?: number }).op)).toEqual([1, 2]);
   });
 
   it('passes decoded messages on and ignores bad frames with a warning', () => {
@@ -139,8 +155,8 @@ describe('ViewerConnection', () => {
     expect(sockets).toHaveLength(2);
     expect(latest().sent).toEqual([
       { action: 'inventory.get' },
-      { action: 'log.subscribe', agentId: 'agent-1', containerId: 'web', afterSeq: 42 },
-      { action: 'log.subscribe', agentId: 'agent-1', containerId: 'db' },
+      { action: 'log.subscribe', agentId: 'agent-1', containerId: 'web', afterSeq: 42, op: 1 },
+      { action: 'log.subscribe', agentId: 'agent-1', containerId: 'db', op: 2 },
     ]);
     expect(subscribing).toEqual(['web', 'db', 'web', 'db']);
   });
@@ -155,7 +171,7 @@ describe('ViewerConnection', () => {
     vi.advanceTimersByTime(1000);
     latest().open();
 
-    expect(latest().sent).toContainEqual({ action: 'log.subscribe', agentId: 'agent-1', containerId: 'web', afterSeq: 42, epoch: 1764000000000 });
+    expect(latest().sent).toContainEqual(expect.objectContaining({ action: 'log.subscribe', agentId: 'agent-1', containerId: 'web', afterSeq: 42, epoch: 1764000000000, op: expect.any(Number) }));
   });
 
   it('sends log.fetch for a gap while open, and nothing while disconnected', () => {

@@ -31,6 +31,9 @@ export class TestConnection {
   }
 }
 
+/** The agent id this fake cloud confirms registrations with, as if every token named it. */
+export const TEST_AGENT_ID = 'box-1';
+
 export class TestCloud {
   readonly connections: TestConnection[] = [];
   /** Answer each `ping` with a `pong`, as the cloud's ping route does. */
@@ -52,7 +55,8 @@ export class TestCloud {
         const last = connection.json.at(-1);
         if (this.connectionsAnswerPings && last?.action === 'ping') socket.send(JSON.stringify({ action: 'pong' }));
         if (this.confirmsRegistrations && last?.action === 'agent.register') {
-          socket.send(JSON.stringify({ action: 'agent.registered', agentId: last.agentId }));
+          // The real cloud answers the agent id of the connection's credential.
+          socket.send(JSON.stringify({ action: 'agent.registered', agentId: TEST_AGENT_ID }));
         }
       });
       socket.on('close', (code) => {

@@ -13,7 +13,7 @@ import { TestCloud, freePort } from '../support/test-cloud';
 import { ts } from '../support/docker-bytes';
 import { eventually } from '../support/eventually';
 
-const REGISTER: AgentRegister = { action: 'agent.register', agentId: 'box-1', hostName: 'box-1', agentVersion: '0.1.0', containers: [] };
+const REGISTER: AgentRegister = { action: 'agent.register', hostName: 'box-1', agentVersion: '0.1.0', containers: [] };
 
 function batch(seq: number, text = `line ${seq}`): AgentLogBatch {
   return { action: 'log.batch', containerId: 'c1', epoch: 1, lines: [{ seq, ts: ts(seq), stream: 'stdout', text }] };

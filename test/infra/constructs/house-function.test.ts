@@ -9,6 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HouseFunction, type HouseFunctionProps } from '../../../infra/constructs/house-function';
 import { InvalidPropsError } from '../../../infra/constructs/invalid-props-error';
+import { LAMBDA_TIMEOUT_SECONDS } from '../../../lambdas/lambda-limits';
 import { runBundle } from '../fixtures/bundle-runner';
 import { disposeTestApps, FIXTURE_HANDLER, testApp, unbundledStack } from '../fixtures/test-app';
 
@@ -62,12 +63,12 @@ describe('HouseFunction', () => {
     });
   });
 
-  it('defaults to 256 MB, 10 s and the `handler` export of an ES module bundle', () => {
+  it('defaults to 256 MB, the timeout the local gateway also enforces (lambda-limits.ts) and the `handler` export of an ES module bundle', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: Match.absent(),
       Handler: 'index.handler',
       MemorySize: 256,
-      Timeout: 10,
+      Timeout: LAMBDA_TIMEOUT_SECONDS,
       Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps' } },
     });
     expect(template.toJSON().Resources[logicalId(plain)].Properties.MemorySize).toBe(256);
@@ -131,6 +132,22 @@ describe('HouseFunction', () => {
     expect(actions).not.toContain('dynamodb:DeleteItem');
   });
 
+  it('grants only GetItem under the listed partition keys when tableAccess is { getItemUnder }', () => {
+    const scope = unbundledStack();
+    const table = dynamodb.Table.fromTableName(scope, 'Logs', 'logs');
+    const fn = new HouseFunction(scope, 'Fn', { entry: FIXTURE_HANDLER, table, tableAccess: { getItemUnder: ['CREDENTIALS'] } });
+    const roleId = scope.getLogicalId(fn.function.role!.node.defaultChild as iam.CfnRole);
+    const [policy] = Object.values(Template.fromStack(scope).findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } }));
+
+    expect(policy!.Properties.PolicyDocument.Statement).toEqual([
+      expect.objectContaining({
+        Action: 'dynamodb:GetItem',
+        Effect: 'Allow',
+        Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['CREDENTIALS'] } },
+      }),
+    ]);
+  });
+
   it('grants nothing on a table when given none', () => {
     expect(template.toJSON().Resources[logicalId(plain)].Properties.Environment.Variables.TABLE_NAME).toBeUndefined();
     expect(policyActions(plain).filter((action) => action.startsWith('dynamodb:'))).toEqual([]);
@@ -142,6 +159,7 @@ describe('HouseFunction', () => {
     it.each<[string, (scope: Stack) => Partial<HouseFunctionProps>]>([
       ['a relative entry (it would depend on the cwd)', () => ({ entry: 'lambdas/handlers/connect.ts' })],
       ['tableAccess without a table', () => ({ tableAccess: 'read' })],
+      ['getItemUnder without a partition key', (scope) => ({ table: importedTable(scope, 'logs'), tableAccess: { getItemUnder: [] } })],
       [
         'environment.TABLE_NAME next to a table',
         (scope) => ({ table: importedTable(scope, 'logs'), environment: { TABLE_NAME: 'other' } }),

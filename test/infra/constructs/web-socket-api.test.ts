@@ -5,6 +5,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidPropsError } from '../../../infra/constructs/invalid-props-error';
+import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { WebSocketApi, type WebSocketRouteTarget } from '../../../infra/constructs/web-socket-api';
 import { disposeTestApps, unbundledStack } from '../fixtures/test-app';
 
@@ -133,7 +134,47 @@ describe('WebSocketApi', () => {
     Template.fromStack(scope).hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: 'dev', AutoDeploy: true });
   });
 
+  it('throttles the stage by default and single routes by their own limits, created after those routes', () => {
+    const scope = unbundledStack();
+    const handler = inlineFunction(scope, 'Fn');
+    const api = new WebSocketApi(scope, 'Ws', {
+      routes: [
+        { routeKey: '$connect', handler },
+        { routeKey: 'log.batch', handler },
+        { routeKey: 'ping', handler },
+      ],
+      throttle: { rateLimit: 200, burstLimit: 1000 },
+      routeThrottles: { 'log.batch': { rateLimit: 1000, burstLimit: 2000 }, $connect: { rateLimit: 100, burstLimit: 500 } },
+    });
+    const stageTemplate = Template.fromStack(scope);
+
+    stageTemplate.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 200, ThrottlingBurstLimit: 1000 },
+      RouteSettings: {
+        'log.batch': { ThrottlingRateLimit: 1000, ThrottlingBurstLimit: 2000 },
+        $connect: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 500 },
+      },
+    });
+    const stageId = scope.getLogicalId(api.stage.node.defaultChild as apigwv2.CfnStage);
+    const routeId = (key: string) => scope.getLogicalId(api.routes.get(key)!.node.defaultChild as apigwv2.CfnRoute);
+    const dependsOn = stageTemplate.toJSON().Resources[stageId].DependsOn as string[];
+    expect(dependsOn).toEqual(expect.arrayContaining([routeId('log.batch'), routeId('$connect')]));
+  });
+
+  it('sets no route settings without routeThrottles', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { RouteSettings: Match.absent() });
+  });
+
   describe('rejects contradictory props', () => {
+    it('throws InvalidPropsError for a throttle on a route that is not one of the routes', () => {
+      const scope = unbundledStack();
+      const handler = inlineFunction(scope, 'Fn');
+
+      expect(
+        () => new WebSocketApi(scope, 'Ws', { routes: [{ routeKey: 'ping', handler }], routeThrottles: { 'log.batch': { rateLimit: 1, burstLimit: 1 } } }),
+      ).toThrow(/routeThrottles names "log.batch"/);
+    });
+
     it.each<[string, (fn: lambda.IFunction) => WebSocketRouteTarget[]]>([
       ['no routes', () => []],
       ['a route key listed twice', (handler) => [{ routeKey: 'ping', handler }, { routeKey: 'ping', handler }]],
@@ -145,5 +186,36 @@ describe('WebSocketApi', () => {
 
       expect(() => new WebSocketApi(scope, 'Ws', { routes: routes(handler) })).toThrow(InvalidPropsError);
     });
+  });
+});
+
+describe('WebSocketApi with a $connect authorizer', () => {
+  afterAll(disposeTestApps);
+
+  it('puts the authorizer on $connect only', () => {
+    const stack = unbundledStack();
+    const routes: WebSocketRouteTarget[] = ['$connect', 'ping'].map((routeKey, i) => ({ routeKey, handler: inlineFunction(stack, `Fn${i}`) }));
+    new WebSocketApi(stack, 'Ws', {
+      routes,
+      connectAuthorizer: new WebSocketLambdaAuthorizer('Auth', inlineFunction(stack, 'AuthFn'), { identitySource: ['route.request.querystring.token'] }),
+    });
+    const template = Template.fromStack(stack);
+
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerType: 'REQUEST', IdentitySource: ['route.request.querystring.token'] });
+    const authorization = Object.fromEntries(
+      Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((route) => [route.Properties.RouteKey, route.Properties.AuthorizationType]),
+    );
+    expect(authorization).toEqual({ $connect: 'CUSTOM', ping: expect.not.stringMatching('CUSTOM') });
+  });
+
+  it('throws InvalidPropsError for an authorizer without a $connect route to put it on', () => {
+    const stack = unbundledStack();
+    const build = () =>
+      new WebSocketApi(stack, 'Ws', {
+        routes: [{ routeKey: 'ping', handler: inlineFunction(stack, 'Fn') }],
+        connectAuthorizer: new WebSocketLambdaAuthorizer('Auth', inlineFunction(stack, 'AuthFn')),
+      });
+
+    expect(build).toThrow(InvalidPropsError);
   });
 });

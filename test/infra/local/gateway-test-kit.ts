@@ -29,6 +29,14 @@ export class Cleanup {
   }
 }
 
+/**
+ * A silent gateway, stopped by `cleanup`. Besides quotas and timeouts, specs can set:
+ *   chaos: { seed, invocationDelayMs: { max }, disconnectDropRate, postFaults: { throttledRate, errorRate } }
+ *          AWS's concurrency and failures (infra/local/gateway-chaos.ts; AWS_LIKE_CHAOS is the e2e mode);
+ *   lambdaTimeoutMs          default LAMBDA_TIMEOUT_MS, the stack's function timeout;
+ *   throttling               default ROUTE_THROTTLING, the stack's buckets; false turns them off;
+ *   postToConnectionDelayMs  a fixed latency per @connections POST (default 0).
+ */
 export async function gateway(cleanup: Cleanup, options: LocalGatewayOptions = {}): Promise<LocalGateway> {
   const started = await startLocalGateway({ logger: silentLogger, ...options });
   cleanup.add(() => started.stop());

@@ -3,8 +3,6 @@ import { applyLambdaEnvironment } from '../../../infra/local/lambda-environment'
 
 const env = {
   TABLE_NAME: 't',
-  AGENT_TOKEN: 'a',
-  VIEWER_TOKEN: 'v',
   DYNAMODB_ENDPOINT: 'http://127.0.0.1:1',
   CONNECTIONS_ENDPOINT: 'http://127.0.0.1:2/local',
 };

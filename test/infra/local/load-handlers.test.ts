@@ -6,8 +6,6 @@ import { HandlerModuleError, loadHandlers } from '../../../infra/local/load-hand
 
 const env = {
   TABLE_NAME: 'load-handlers-test',
-  AGENT_TOKEN: 'a',
-  VIEWER_TOKEN: 'v',
   DYNAMODB_ENDPOINT: 'http://127.0.0.1:1',
   CONNECTIONS_ENDPOINT: 'http://127.0.0.1:2/local',
 };

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { parseLocalOptions, UsageError } from '../../../infra/local/local-options';
 
+const AGENT_TOKEN = `local-agent.${'a'.repeat(32)}`;
+const VIEWER_TOKEN = `local-viewer.${'v'.repeat(32)}`;
+
 describe('npm start options', () => {
+  it.each(['SIDETAIL_AGENT_TOKEN', 'SIDETAIL_VIEWER_TOKEN'])('refuses a %s that is not <credentialId>.<secret>', (name) => {
+    expect(() => parseLocalOptions([], { [name]: 'agent-secret' })).toThrow(UsageError);
+    expect(() => parseLocalOptions([], { [name]: 'agent-secret' })).toThrow(`${name} must look like <credentialId>.<secret>`);
+  });
+
   it('defaults to the dashboard on 8080 and the WebSocket API on 4510, on 127.0.0.1', () => {
     expect(parseLocalOptions([], {})).toEqual({ port: 8080, gatewayPort: 4510, host: '127.0.0.1' });
   });
@@ -11,8 +19,8 @@ describe('npm start options', () => {
       SIDETAIL_PORT: '9000',
       SIDETAIL_GATEWAY_PORT: '9001',
       SIDETAIL_HOST: '0.0.0.0',
-      SIDETAIL_AGENT_TOKEN: 'a',
-      SIDETAIL_VIEWER_TOKEN: 'v',
+      SIDETAIL_AGENT_TOKEN: AGENT_TOKEN,
+      SIDETAIL_VIEWER_TOKEN: VIEWER_TOKEN,
       SIDETAIL_AGENT_ID: 'my-host',
       DOCKER_HOST: 'tcp://127.0.0.1:2375',
     };
@@ -21,8 +29,8 @@ describe('npm start options', () => {
       port: 9000,
       gatewayPort: 9001,
       host: '0.0.0.0',
-      agentToken: 'a',
-      viewerToken: 'v',
+      agentToken: AGENT_TOKEN,
+      viewerToken: VIEWER_TOKEN,
       agentId: 'my-host',
       dockerHost: 'tcp://127.0.0.1:2375',
     });

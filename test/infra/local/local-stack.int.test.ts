@@ -14,6 +14,8 @@ import { silentLogger } from '../../../infra/local/logger';
 import { Cleanup, openClient } from './gateway-test-kit';
 
 const quietAgent = { info: () => {}, warn: () => {}, error: () => {} };
+/** A fixed viewer token, as SIDETAIL_VIEWER_TOKEN gives one: stored as a credential of that id. */
+const VIEWER_TOKEN = `stack-viewer.${'v'.repeat(40)}`;
 let webRoot: string;
 let stack: LocalStack;
 
@@ -21,7 +23,7 @@ beforeAll(async () => {
   webRoot = await mkdtemp(join(tmpdir(), 'sidetail-web-'));
   await writeFile(join(webRoot, 'index.html'), '<!doctype html><title>Sidetail</title>');
   stack = await startLocalStack(
-    { port: 0, gatewayPort: 0, host: '127.0.0.1', agentId: 'stack-test-host', dockerHost: inject('dockerHost'), viewerToken: 'viewer-secret' },
+    { port: 0, gatewayPort: 0, host: '127.0.0.1', agentId: 'stack-test-host', dockerHost: inject('dockerHost'), viewerToken: VIEWER_TOKEN },
     { webRoot, logger: silentLogger, agentLogger: quietAgent },
   );
 });
@@ -42,8 +44,14 @@ describe('the local stack (npm start)', () => {
     expect(await config.json()).toEqual({ wsUrl: stack.cloud.wsUrl });
   });
 
+  it('mints the local agent a credential of its own, for the agent id it shows as', () => {
+    expect(stack.cloud.agentId).toBe('stack-test-host');
+    expect(stack.cloud.agentToken).toMatch(/^[0-9a-f]{16}\.[A-Za-z0-9_-]{43}$/);
+    expect(stack.cloud.viewerToken).toBe(VIEWER_TOKEN);
+  });
+
   it('runs an agent on the local Docker engine that registers with the local cloud', async () => {
-    const viewer = await openClient(cleanup, `${stack.cloud.wsUrl}?role=viewer&token=viewer-secret`);
+    const viewer = await openClient(cleanup, `${stack.cloud.wsUrl}?role=viewer&token=${VIEWER_TOKEN}`);
     let hosts: { agentId: string; online: boolean }[] = [];
     while (!hosts.some((h) => h.agentId === 'stack-test-host' && h.online)) {
       viewer.ws.send('{"action":"inventory.get"}');

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ConnectionRefused, TokensNotConfigured } from '../../../lambdas/domain/authorize-connection';
-import { connect } from '../../../lambdas/domain/connect';
+import { connect, CredentialRevoked } from '../../../lambdas/domain/connect';
+import { mintCredential } from '../../../lambdas/domain/mint-credential';
 import { createWorld, NOW, type World } from './in-memory-deps';
 
 describe('connect', () => {
@@ -9,50 +9,39 @@ describe('connect', () => {
     world = createWorld();
   });
 
-  it.each([
-    ['agent', 'agent-secret'],
-    ['viewer', 'viewer-secret'],
-  ])('admits a %s presenting its token and records the role', async (role, token) => {
-    const granted = await connect(world, { connectionId: 'c-1', role, token });
+  it('records an agent connection with the agent id and credential its authorizer proved', async () => {
+    const { credential } = await mintCredential(world, { role: 'agent', agentId: 'build-box-1' });
 
-    expect(granted).toBe(role);
-    expect(await world.connections.get('c-1')).toEqual({ connectionId: 'c-1', role, connectedAt: new Date(NOW).toISOString() });
+    await connect(world, { connectionId: 'c-1', identity: { credentialId: credential.credentialId, role: 'agent', agentId: 'build-box-1' }, connectedAt: NOW });
+
+    expect(await world.connections.get('c-1')).toEqual({
+      connectionId: 'c-1',
+      role: 'agent',
+      agentId: 'build-box-1',
+      credentialId: credential.credentialId,
+      connectedAt: new Date(NOW).toISOString(),
+    });
+    expect(await world.credentials.connectionIds(credential.credentialId)).toEqual(['c-1']);
   });
 
   it('enrols viewers, not agents, for inventory broadcasts', async () => {
-    await connect(world, { connectionId: 'a', role: 'agent', token: 'agent-secret' });
-    await connect(world, { connectionId: 'v', role: 'viewer', token: 'viewer-secret' });
+    const agent = (await mintCredential(world, { role: 'agent', agentId: 'h' })).credential;
+    const viewer = (await mintCredential(world, { role: 'viewer' })).credential;
+
+    await connect(world, { connectionId: 'a', identity: agent, connectedAt: NOW });
+    await connect(world, { connectionId: 'v', identity: viewer, connectedAt: NOW });
 
     expect(await world.connections.viewerIds()).toEqual(['v']);
   });
 
-  it.each([
-    ['no token at all', { agentToken: undefined, viewerToken: undefined }, /AGENT_TOKEN and VIEWER_TOKEN are not configured/],
-    ['no agent token', { agentToken: undefined }, /AGENT_TOKEN is not configured/],
-    ['no viewer token', { viewerToken: '' }, /VIEWER_TOKEN is not configured/],
-  ])('fails fast with TokensNotConfigured when it has %s, whoever connects, and records nothing', async (_name, settings, problem) => {
-    world = createWorld(settings);
+  it('refuses, and forgets, a connection whose credential was revoked while a cached authorizer admitted it', async () => {
+    const { credential } = await mintCredential(world, { role: 'viewer' });
+    await world.credentials.revoke(credential.credentialId, new Date(NOW).toISOString());
 
-    const attempt = connect(world, { connectionId: 'c-1', role: 'viewer', token: 'viewer-secret' });
+    const attempt = connect(world, { connectionId: 'v', identity: credential, connectedAt: NOW });
 
-    await expect(attempt).rejects.toBeInstanceOf(TokensNotConfigured);
-    await expect(attempt).rejects.toThrow(problem);
-    expect(await world.connections.get('c-1')).toBeUndefined();
-  });
-
-  it.each([
-    ['the role is missing', { token: 'viewer-secret' }, 400],
-    ['the role is unknown', { role: 'admin', token: 'viewer-secret' }, 400],
-    ['the token is missing', { role: 'viewer' }, 401],
-    ['the token is wrong', { role: 'viewer', token: 'guess' }, 401],
-    ['the token is a prefix of the right one', { role: 'viewer', token: 'viewer-sec' }, 401],
-    ["the viewer token is used for the agent role", { role: 'agent', token: 'viewer-secret' }, 401],
-    ["the agent token is used for the viewer role", { role: 'viewer', token: 'agent-secret' }, 401],
-  ])('refuses with %s (HTTP %s via ConnectionRefused) and records nothing', async (_name, credentials, status) => {
-    const attempt = connect(world, { connectionId: 'c-1', ...credentials });
-
-    await expect(attempt).rejects.toBeInstanceOf(ConnectionRefused);
-    await expect(attempt).rejects.toMatchObject({ statusCode: status });
-    expect(await world.connections.get('c-1')).toBeUndefined();
+    await expect(attempt).rejects.toBeInstanceOf(CredentialRevoked);
+    expect(await world.connections.get('v')).toBeUndefined();
+    expect(await world.connections.viewerIds()).toEqual([]);
   });
 });

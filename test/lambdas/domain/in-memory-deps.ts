@@ -17,6 +17,8 @@ import type {
   Clock,
   ConnectionRecord,
   Connections,
+  Credential,
+  Credentials,
   Delivery,
   Deps,
   LogBuffer,
@@ -25,8 +27,10 @@ import type {
   Outgoing,
   StoreOutcome,
   StoredBatch,
+  RequestOrder,
   Subscriptions,
 } from '../../../lambdas/domain/ports';
+import { compareOrder } from '../../../lambdas/domain/request-order';
 
 export const NOW = Date.parse('2026-11-25T12:00:00.000Z');
 /** The epoch of lines the specs store without naming one: minted an hour before NOW. */
@@ -44,6 +48,8 @@ export class FakeClock implements Clock {
     this.time += ms;
   }
 }
+/** When the scenario helpers' connections opened: long enough ago to be past their handshake. */
+export const CONNECTED_AT = new Date(NOW - 60_000).toISOString();
 
 export class FakeConnections implements Connections {
   readonly records = new Map<string, ConnectionRecord>();
@@ -57,11 +63,6 @@ export class FakeConnections implements Connections {
   async get(connectionId: string) {
     return this.records.get(connectionId);
   }
-  async setAgentId(connectionId: string, agentId: string) {
-    const record = this.records.get(connectionId);
-    if (!record) throw new Error(`no connection ${connectionId}`);
-    this.records.set(connectionId, { ...record, agentId });
-  }
   async viewerIds() {
     return [...this.viewers];
   }
@@ -72,26 +73,51 @@ export class FakeConnections implements Connections {
   }
 }
 
+/** What the reverse item of a (connection, container) pair holds: the latest request's decision. */
+interface PairState {
+  readonly order: RequestOrder;
+  readonly subscribed: boolean;
+}
+
+/**
+ * The table's two items per subscription, each with the table's conditions. Every call is atomic
+ * here, so subscribe's re-check (needed between concurrent invocations) can never fail; planting
+ * a subscriber item alone (`plantSubscriberItem`) models what a race used to leave behind.
+ */
 export class FakeSubscriptions implements Subscriptions {
-  /** containerKey → connection id → subscribedAt */
-  readonly byContainer = new Map<string, Map<string, number>>();
+  /** The subscriber items: containerKey → connection id → order of the subscribe that wrote it. */
+  readonly byContainer = new Map<string, Map<string, RequestOrder>>();
+  /** The reverse items: connection id → containerKey → subscription or unsubscribe marker. */
+  readonly byConnection = new Map<string, Map<string, PairState>>();
   constructor(private readonly journal: string[]) {}
 
-  /** Like the table's conditional put: a subscription stamped later is kept as it is. */
-  async add(connectionId: string, container: ContainerRef, subscribedAt = 0) {
+  /** Like the table's conditional puts: a later request, or an unsubscribe tied with this one, wins. */
+  async add(connectionId: string, container: ContainerRef, order: RequestOrder = { at: 0, op: 0 }) {
     this.journal.push(`subscriptions.add ${connectionId} ${containerKey(container)}`);
-    const subscribers = this.byContainer.get(containerKey(container)) ?? new Map<string, number>();
-    if ((subscribers.get(connectionId) ?? -Infinity) <= subscribedAt) subscribers.set(connectionId, subscribedAt);
+    const pair = this.byConnection.get(connectionId)?.get(containerKey(container));
+    if (pair) {
+      const versus = compareOrder(pair.order, order);
+      if (versus > 0 || (versus === 0 && !pair.subscribed)) return false;
+    }
+    this.pairsOf(connectionId).set(containerKey(container), { order, subscribed: true });
+    const subscribers = this.byContainer.get(containerKey(container)) ?? new Map<string, RequestOrder>();
+    const held = subscribers.get(connectionId);
+    if (!held || compareOrder(held, order) <= 0) subscribers.set(connectionId, order);
     this.byContainer.set(containerKey(container), subscribers);
+    return true;
   }
   async remove(connectionId: string, container: ContainerRef) {
     this.byContainer.get(containerKey(container))?.delete(connectionId);
+    this.byConnection.get(connectionId)?.delete(containerKey(container));
   }
-  /** Like the table's conditional delete: only a subscription made at or before unsubscribeTime. */
-  async removeUnlessResubscribed(connectionId: string, container: ContainerRef, unsubscribeTime: number) {
-    const subscribedAt = this.byContainer.get(containerKey(container))?.get(connectionId);
-    if (subscribedAt !== undefined && subscribedAt > unsubscribeTime) return false;
-    await this.remove(connectionId, container);
+  /** Like the table: leaves an unsubscribe marker unless a later request owns the pair. */
+  async removeUnlessResubscribed(connectionId: string, container: ContainerRef, order: RequestOrder) {
+    const pair = this.byConnection.get(connectionId)?.get(containerKey(container));
+    if (pair && compareOrder(pair.order, order) > 0) return false;
+    this.pairsOf(connectionId).set(containerKey(container), { order, subscribed: false });
+    const subscribers = this.byContainer.get(containerKey(container));
+    const held = subscribers?.get(connectionId);
+    if (held && compareOrder(held, order) <= 0) subscribers!.delete(connectionId);
     return true;
   }
   async subscriberIds(container: ContainerRef) {
@@ -100,18 +126,36 @@ export class FakeSubscriptions implements Subscriptions {
   async hasSubscribers(container: ContainerRef) {
     return (this.byContainer.get(containerKey(container))?.size ?? 0) > 0;
   }
+  /** Markers included, as in the table. */
   async ofConnection(connectionId: string) {
-    return [...this.byContainer.entries()]
-      .filter(([, ids]) => ids.has(connectionId))
-      .map(([key]) => {
-        const [agentId = '', containerId = ''] = key.split('/');
-        return { agentId, containerId };
-      });
+    return [...(this.byConnection.get(connectionId)?.keys() ?? [])].map(refOf);
   }
-  /** All (connection, container) pairs a connection still has. */
+  async subscriptionCount(connectionId: string, except: ContainerRef) {
+    return [...(this.byConnection.get(connectionId)?.entries() ?? [])].filter(([key, pair]) => pair.subscribed && key !== containerKey(except)).length;
+  }
+  async subscriberCount(container: ContainerRef, exceptConnectionId: string) {
+    return [...(this.byContainer.get(containerKey(container))?.keys() ?? [])].filter((id) => id !== exceptConnectionId).length;
+  }
+  /** The containers a connection gets batches of (it has their subscriber items). */
   of(connectionId: string): string[] {
     return [...this.byContainer.entries()].filter(([, ids]) => ids.has(connectionId)).map(([key]) => key);
   }
+  /** A subscriber item with no reverse item: what a clean-up racing a subscribe used to leave. */
+  plantSubscriberItem(connectionId: string, container: ContainerRef) {
+    const subscribers = this.byContainer.get(containerKey(container)) ?? new Map<string, RequestOrder>();
+    subscribers.set(connectionId, { at: 0, op: 0 });
+    this.byContainer.set(containerKey(container), subscribers);
+  }
+  private pairsOf(connectionId: string): Map<string, PairState> {
+    const pairs = this.byConnection.get(connectionId) ?? new Map<string, PairState>();
+    this.byConnection.set(connectionId, pairs);
+    return pairs;
+  }
+}
+
+function refOf(key: string): ContainerRef {
+  const [agentId = '', containerId = ''] = key.split('/');
+  return { agentId, containerId };
 }
 
 export class FakeAgents implements Agents {
@@ -123,8 +167,13 @@ export class FakeAgents implements Agents {
   async list() {
     return [...this.records.values()].sort((a, b) => a.agentId.localeCompare(b.agentId));
   }
+  /** Like the table's conditional put: a registration from an older connection loses. */
   async put(agent: AgentRecord) {
-    this.records.set(agent.agentId, agent);
+    const current = this.records.get(agent.agentId);
+    const [at, currentAt] = [agent.connectedAt ?? 0, current?.connectedAt ?? 0];
+    const newer = !current || currentAt < at || (currentAt === at && current.connectionId <= agent.connectionId);
+    if (newer) this.records.set(agent.agentId, agent);
+    return newer;
   }
   async updateContainers(agentId: string, connectionId: string, containers: readonly ContainerInfo[], updatedAt: string) {
     const record = this.records.get(agentId);
@@ -137,6 +186,35 @@ export class FakeAgents implements Agents {
     if (record?.connectionId !== connectionId || !record.online) return false;
     this.records.set(agentId, { ...record, online: false, updatedAt });
     return true;
+  }
+}
+
+export class FakeCredentials implements Credentials {
+  readonly records = new Map<string, Credential>();
+  /** credential id → connection ids opened with it */
+  readonly connections = new Map<string, Set<string>>();
+
+  async get(credentialId: string) {
+    return this.records.get(credentialId);
+  }
+  async list() {
+    return [...this.records.values()];
+  }
+  async add(credential: Credential) {
+    if (this.records.has(credential.credentialId)) throw new Error(`credential ${credential.credentialId} exists`);
+    this.records.set(credential.credentialId, credential);
+  }
+  async revoke(credentialId: string, revokedAt: string) {
+    const record = this.records.get(credentialId);
+    if (!record) return false;
+    this.records.set(credentialId, { ...record, revokedAt: record.revokedAt ?? revokedAt });
+    return true;
+  }
+  async addConnection(credentialId: string, connectionId: string) {
+    this.connections.set(credentialId, (this.connections.get(credentialId) ?? new Set()).add(connectionId));
+  }
+  async connectionIds(credentialId: string) {
+    return [...(this.connections.get(credentialId) ?? [])];
   }
 }
 
@@ -238,6 +316,7 @@ export interface World extends Deps {
   readonly connections: FakeConnections;
   readonly subscriptions: FakeSubscriptions;
   readonly agents: FakeAgents;
+  readonly credentials: FakeCredentials;
   readonly buffer: FakeLogBuffer;
   readonly messenger: FakeMessenger;
   readonly logger: RecordingLogger;
@@ -252,11 +331,12 @@ export function createWorld(settings: Partial<Deps['settings']> = {}): World {
     connections: new FakeConnections(journal),
     subscriptions: new FakeSubscriptions(journal),
     agents: new FakeAgents(),
+    credentials: new FakeCredentials(),
     buffer: new FakeLogBuffer(journal),
     messenger: new FakeMessenger(journal),
     clock: new FakeClock(),
     logger: new RecordingLogger(),
-    settings: { bufferLines: 1000, agentToken: 'agent-secret', viewerToken: 'viewer-secret', ...settings },
+    settings: { bufferLines: 1000, ...settings },
   };
 }
 
@@ -280,12 +360,12 @@ export function lines(first: number, last: number, text = (seq: number) => `line
 }
 
 export async function addViewer(world: World, connectionId: string): Promise<void> {
-  await world.connections.add({ connectionId, role: 'viewer', connectedAt: new Date(NOW).toISOString() });
+  await world.connections.add({ connectionId, role: 'viewer', connectedAt: CONNECTED_AT });
 }
 
 /** An agent connection that has registered, online, owning `containers`. */
 export async function addAgent(world: World, agentId = 'host-1', connectionId = 'agent-conn', containers = ['c1']): Promise<void> {
-  await world.connections.add({ connectionId, role: 'agent', connectedAt: new Date(NOW).toISOString(), agentId });
+  await world.connections.add({ connectionId, role: 'agent', connectedAt: CONNECTED_AT, agentId });
   await world.agents.put({
     agentId,
     hostName: `${agentId}.local`,

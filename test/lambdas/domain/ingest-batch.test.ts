@@ -74,6 +74,16 @@ describe('ingestBatch', () => {
     expect(world.logger.entries).toEqual([expect.objectContaining({ level: 'warn', context: expect.objectContaining({ connectionId: 'viewer-1' }) })]);
   });
 
+  it('removes the container subscriber item of a gone subscriber even when nothing of the connection leads to it', async () => {
+    world.subscriptions.plantSubscriberItem('orphan', container());
+    world.messenger.gone.add('orphan');
+
+    await ingestBatch(world, agent, batch(1, 3));
+
+    expect(await world.subscriptions.subscriberIds(container())).not.toContain('orphan');
+    expect(world.messenger.to('viewer-1')).toHaveLength(1);
+  });
+
   it('tells the agent to stop, after the ack, when its last subscriber turns out to be gone', async () => {
     for (const id of ['viewer-1', 'viewer-2', 'viewer-3']) world.messenger.gone.add(id);
 

@@ -6,7 +6,7 @@ import { updateInventory } from '../../../lambdas/domain/update-inventory';
 import { addAgent, addViewer, containerInfo, createWorld, NOW, type World } from './in-memory-deps';
 
 const viewer = { connectionId: 'v', role: 'viewer', requestTime: NOW } as const;
-const agentCaller = { connectionId: 'agent-conn', role: 'agent', requestTime: NOW } as const;
+const agentCaller = { connectionId: 'agent-conn', role: 'agent', agentId: 'host-1', requestTime: NOW, connectedAt: NOW } as const;
 
 /** About `kilobytes` KB of serialized containers. */
 function bulkyContainers(kilobytes: number): ContainerInfo[] {
@@ -71,7 +71,7 @@ describe('host broadcasts', () => {
   });
 
   const register = (containers: ContainerInfo[]) =>
-    registerAgent(world, agentCaller, { action: 'agent.register', agentId: 'host-1', hostName: 'box', agentVersion: '1', containers });
+    registerAgent(world, agentCaller, { action: 'agent.register', hostName: 'box', agentVersion: '1', containers });
 
   it('sends only the registering host to every viewer, never the whole inventory', async () => {
     await register([containerInfo('c1')]);

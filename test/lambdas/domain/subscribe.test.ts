@@ -1,7 +1,16 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { byteLength, encode, MAX_MESSAGE_BYTES, ProtocolError, type LogHistory } from '../../../protocol';
+import {
+  byteLength,
+  encode,
+  MAX_MESSAGE_BYTES,
+  MAX_SUBSCRIBERS_PER_CONTAINER,
+  MAX_SUBSCRIPTIONS_PER_CONNECTION,
+  ProtocolError,
+  type LogHistory,
+} from '../../../protocol';
 import { registerAgent } from '../../../lambdas/domain/register-agent';
 import { subscribe } from '../../../lambdas/domain/subscribe';
+import { unsubscribe } from '../../../lambdas/domain/unsubscribe';
 import { addAgent, addViewer, container, containerInfo, createWorld, EPOCH, lines, NOW, type World } from './in-memory-deps';
 
 const viewer = { connectionId: 'viewer-1', role: 'viewer', requestTime: NOW } as const;
@@ -32,7 +41,7 @@ describe('subscribe', () => {
   it('stamps the subscription with the request time, so an older unsubscribe cannot delete it', async () => {
     await subscribe(world, { ...viewer, requestTime: NOW + 42 }, request);
 
-    expect(world.subscriptions.byContainer.get('host-1/c1')?.get('viewer-1')).toBe(NOW + 42);
+    expect(world.subscriptions.byContainer.get('host-1/c1')?.get('viewer-1')).toEqual({ at: NOW + 42, op: 0 });
   });
 
   it('sends the buffered lines oldest first and a start that resumes after the newest one', async () => {
@@ -206,9 +215,8 @@ describe('subscribe', () => {
     expect(world.subscriptions.of('viewer-1')).toEqual(['host-1/c1']);
 
     await world.connections.add({ connectionId: 'agent-conn-2', role: 'agent', connectedAt: '2026-11-25T12:00:00.000Z' });
-    await registerAgent(world, { connectionId: 'agent-conn-2', role: 'agent', requestTime: NOW }, {
+    await registerAgent(world, { connectionId: 'agent-conn-2', role: 'agent', agentId: 'host-1', requestTime: NOW, connectedAt: NOW }, {
       action: 'agent.register',
-      agentId: 'host-1',
       hostName: 'host-1.local',
       agentVersion: '0.1.0',
       containers: [containerInfo('c1'), containerInfo('c2')],
@@ -228,5 +236,89 @@ describe('subscribe', () => {
     expect(world.subscriptions.of('viewer-1')).toEqual([]);
     expect(await world.connections.get('viewer-1')).toBeUndefined();
     expect(world.messenger.to('agent-conn').map((m) => m.action)).not.toContain('log.stream.start');
+  });
+
+  it('stops the stream again when an unsubscribe handled meanwhile sent its stop before this start', async () => {
+    world.messenger.beforeSend = async (_connectionId, message) => {
+      if (message.action !== 'log.stream.start') return;
+      world.messenger.beforeSend = undefined;
+      await unsubscribe(world, { ...viewer, requestTime: NOW + 1 }, { ...request, action: 'log.unsubscribe' });
+    };
+
+    await subscribe(world, viewer, request);
+
+    expect(world.messenger.to('agent-conn').map((m) => m.action)).toEqual(['log.stream.stop', 'log.stream.start', 'log.stream.stop']);
+  });
+
+  it('removes its subscription again, sending nothing, when the viewer was cleaned up while it was written', async () => {
+    // $disconnect removed the connection record before looking for subscriptions, and found none yet.
+    await world.connections.remove('viewer-1');
+
+    await subscribe(world, viewer, request);
+
+    expect(world.subscriptions.of('viewer-1')).toEqual([]);
+    expect(world.messenger.to('viewer-1')).toEqual([]);
+    expect(world.messenger.to('agent-conn').map((m) => m.action)).not.toContain('log.stream.start');
+  });
+
+  describe('bounded viewer input', () => {
+    const fullId = '4f2a9c1e0b7d4a3f8e6c5b2a19d0e7f6c3b8a5d2e9f1c4b7a0d3e6f9c2b5a8d1';
+
+    it.each([
+      ['an id prefix', '4f'],
+      ['a longer id prefix', '4f2'],
+      ['a container name', 'postgres'],
+    ])('refuses %s with unknown_target, writing and starting nothing: only full ids of the current inventory', async (_name, containerId) => {
+      await addAgent(world, 'host-1', 'agent-conn', [fullId]);
+
+      const attempt = subscribe(world, viewer, { ...request, containerId });
+
+      await expect(attempt).rejects.toMatchObject({ code: 'unknown_target', message: expect.stringContaining('inventory') });
+      expect(world.subscriptions.of('viewer-1')).toEqual([]);
+      expect(world.messenger.sent).toEqual([]);
+    });
+
+    it('accepts the full id the inventory lists', async () => {
+      await addAgent(world, 'host-1', 'agent-conn', [fullId]);
+
+      await subscribe(world, viewer, { ...request, containerId: fullId });
+
+      expect(world.subscriptions.of('viewer-1')).toEqual([`host-1/${fullId}`]);
+    });
+
+    it(`refuses a subscription beyond ${MAX_SUBSCRIPTIONS_PER_CONNECTION} per connection with limit_exceeded, writing nothing`, async () => {
+      const held = Array.from({ length: MAX_SUBSCRIPTIONS_PER_CONNECTION }, (_, i) => `held-${i}`);
+      await addAgent(world, 'host-1', 'agent-conn', [...held, 'one-more']);
+      for (const id of held) await world.subscriptions.add('viewer-1', container(id));
+      world.journal.length = 0;
+
+      const attempt = subscribe(world, viewer, { ...request, containerId: 'one-more' });
+
+      await expect(attempt).rejects.toBeInstanceOf(ProtocolError);
+      await expect(attempt).rejects.toMatchObject({ code: 'limit_exceeded', message: expect.stringContaining(String(MAX_SUBSCRIPTIONS_PER_CONNECTION)) });
+      expect(world.subscriptions.of('viewer-1')).not.toContain('host-1/one-more');
+      expect(world.journal.filter((entry) => entry.startsWith('subscriptions.add'))).toEqual([]);
+      expect(world.messenger.sent).toEqual([]);
+    });
+
+    it('still lets a viewer at the cap subscribe again to a container it already watches', async () => {
+      const held = Array.from({ length: MAX_SUBSCRIPTIONS_PER_CONNECTION }, (_, i) => `held-${i}`);
+      await addAgent(world, 'host-1', 'agent-conn', held);
+      for (const id of held) await world.subscriptions.add('viewer-1', container(id));
+
+      await subscribe(world, viewer, { ...request, containerId: 'held-0' });
+
+      expect(world.messenger.to('viewer-1').map((m) => m.action)).toEqual(['log.history']);
+    });
+
+    it(`refuses a subscriber beyond ${MAX_SUBSCRIBERS_PER_CONTAINER} per container with limit_exceeded, writing nothing`, async () => {
+      for (let i = 0; i < MAX_SUBSCRIBERS_PER_CONTAINER; i++) await world.subscriptions.add(`other-${i}`, container());
+
+      const attempt = subscribe(world, viewer, request);
+
+      await expect(attempt).rejects.toMatchObject({ code: 'limit_exceeded', message: expect.stringContaining(String(MAX_SUBSCRIBERS_PER_CONTAINER)) });
+      expect(world.subscriptions.of('viewer-1')).toEqual([]);
+      expect(world.messenger.sent).toEqual([]);
+    });
   });
 });

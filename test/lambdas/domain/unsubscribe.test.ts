@@ -53,7 +53,7 @@ describe('unsubscribe', () => {
   });
 
   it('removes a subscription made at or before the unsubscribe', async () => {
-    await world.subscriptions.add('viewer-1', container(), NOW + 10);
+    await world.subscriptions.add('viewer-1', container(), { at: NOW + 10, op: 0 });
 
     await unsubscribe(world, { connectionId: 'viewer-1', role: 'viewer', requestTime: NOW + 10 }, request);
 
@@ -66,7 +66,7 @@ describe('unsubscribe', () => {
     // viewer-3's subscribe lands between our "anyone left?" check and the stop reaching the agent:
     // its start may have overtaken our stop.
     world.messenger.beforeSend = async (_connectionId, message) => {
-      if (message.action === 'log.stream.stop') await world.subscriptions.add('viewer-3', container(), NOW);
+      if (message.action === 'log.stream.stop') await world.subscriptions.add('viewer-3', container(), { at: NOW, op: 0 });
     };
 
     await unsubscribe(world, viewer('viewer-2'), request);
@@ -85,5 +85,36 @@ describe('unsubscribe', () => {
 
     expect((await world.agents.get('host-1'))?.online).toBe(false);
     expect(await world.connections.get('agent-conn')).toBeUndefined();
+  });
+
+  describe('handled before a subscribe the viewer sent earlier', () => {
+    const subscribeRequest = { ...request, action: 'log.subscribe' } as const;
+
+    it('leaves a marker, so that the late subscribe writes nothing, sends no history and starts no stream', async () => {
+      await unsubscribe(world, { connectionId: 'viewer-1', role: 'viewer', requestTime: NOW + 20 }, request);
+      world.messenger.sent.length = 0;
+
+      await subscribe(world, { connectionId: 'viewer-1', role: 'viewer', requestTime: NOW + 10 }, subscribeRequest);
+
+      expect(world.subscriptions.of('viewer-1')).toEqual([]);
+      expect(world.messenger.sent).toEqual([]);
+    });
+
+    it('lets the unsubscribe win a tie in the same millisecond, whichever is handled first', async () => {
+      await unsubscribe(world, viewer('viewer-1'), request);
+      await subscribe(world, viewer('viewer-1'), subscribeRequest);
+      await subscribe(world, viewer('viewer-2'), subscribeRequest);
+      await unsubscribe(world, viewer('viewer-2'), request);
+
+      expect(world.subscriptions.of('viewer-1')).toEqual([]);
+      expect(world.subscriptions.of('viewer-2')).toEqual([]);
+    });
+
+    it('orders a tie by the op counters when the viewer sends them', async () => {
+      await unsubscribe(world, viewer('viewer-1'), { ...request, op: 1 });
+      await subscribe(world, viewer('viewer-1'), { ...subscribeRequest, op: 2 });
+
+      expect(world.subscriptions.of('viewer-1')).toEqual(['host-1/c1']);
+    });
   });
 });

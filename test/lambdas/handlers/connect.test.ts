@@ -1,41 +1,42 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { mintCredential } from '../../../lambdas/domain/mint-credential';
+import type { Identity } from '../../../lambdas/domain/ports';
 import { connectHandler } from '../../../lambdas/handlers/connect';
 import { disconnectHandler } from '../../../lambdas/handlers/disconnect';
-import { addAgent, addViewer, container, createWorld, type World } from '../domain/in-memory-deps';
+import { addAgent, addViewer, container, createWorld, NOW, type World } from '../domain/in-memory-deps';
 import { connectEvent, disconnectEvent } from './events';
 
 describe('$connect route', () => {
   let world: World;
-  beforeEach(() => {
+  let viewer: Identity;
+  beforeEach(async () => {
     world = createWorld();
+    viewer = (await mintCredential(world, { role: 'viewer' })).credential;
   });
-  const connect = (query?: Record<string, string>) => connectHandler(() => world)(connectEvent('conn-1', query));
+  const connect = (identity?: Identity) => connectHandler(() => world)(connectEvent('conn-1', identity));
 
-  it('admits a viewer with the viewer token', async () => {
-    expect(await connect({ role: 'viewer', token: 'viewer-secret' })).toEqual({ statusCode: 200 });
-    expect((await world.connections.get('conn-1'))?.role).toBe('viewer');
+  it('records the connection with the identity the authorizer put on the event', async () => {
+    expect(await connect(viewer)).toEqual({ statusCode: 200 });
+
+    expect(await world.connections.get('conn-1')).toEqual({
+      connectionId: 'conn-1',
+      role: 'viewer',
+      credentialId: viewer.credentialId,
+      connectedAt: new Date(0).toISOString(),
+    });
   });
 
-  it.each([
-    ['no query string at all', undefined, 400],
-    ['an unknown role', { role: 'root', token: 'viewer-secret' }, 400],
-    ['a wrong token', { role: 'agent', token: 'nope' }, 401],
-    ['no token', { role: 'agent' }, 401],
-  ])('refuses the handshake with %s (HTTP %s), saying why', async (_name, query, status) => {
-    const result = await connect(query);
+  it('answers 500 and admits nobody when the event carries no authorizer identity (the route lost its authorizer)', async () => {
+    expect(await connect()).toEqual({ statusCode: 500 });
 
-    expect(result.statusCode).toBe(status);
-    expect(result.body).toBeTruthy();
     expect(await world.connections.get('conn-1')).toBeUndefined();
+    expect(world.logger.entries).toEqual([expect.objectContaining({ level: 'error' })]);
   });
 
-  it('answers 500 and logs why when the function was deployed without the tokens', async () => {
-    world = createWorld({ agentToken: undefined, viewerToken: undefined });
+  it('refuses with 403 a credential revoked after a cached authorizer allowed it', async () => {
+    await world.credentials.revoke(viewer.credentialId, new Date(NOW).toISOString());
 
-    expect(await connect({ role: 'viewer', token: 'viewer-secret' })).toEqual({ statusCode: 500 });
-    expect(world.logger.entries).toEqual([
-      expect.objectContaining({ level: 'error', context: expect.objectContaining({ error: expect.stringMatching(/TokensNotConfigured: .*AGENT_TOKEN/) }) }),
-    ]);
+    expect(await connect(viewer)).toEqual({ statusCode: 403, body: 'Forbidden' });
     expect(await world.connections.get('conn-1')).toBeUndefined();
   });
 
@@ -44,7 +45,7 @@ describe('$connect route', () => {
       throw new Error('throttled');
     };
 
-    expect(await connect({ role: 'viewer', token: 'viewer-secret' })).toEqual({ statusCode: 500 });
+    expect(await connect(viewer)).toEqual({ statusCode: 500 });
     expect(world.logger.entries).toEqual([expect.objectContaining({ level: 'error', context: expect.objectContaining({ connectionId: 'conn-1' }) })]);
   });
 });

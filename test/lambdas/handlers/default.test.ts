@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { MAX_MESSAGE_BYTES } from '../../../protocol';
 import { defaultHandler } from '../../../lambdas/handlers/default';
 import { addViewer, createWorld, type World } from '../domain/in-memory-deps';
-import { messageEvent } from './events';
+import { messageEvent, VIEWER_IDENTITY } from './events';
 
 describe('$default route', () => {
   let world: World;
@@ -10,7 +10,8 @@ describe('$default route', () => {
     world = createWorld();
     await addViewer(world, 'viewer-1');
   });
-  const send = (body: string | undefined) => defaultHandler(() => world)(messageEvent('$default', 'viewer-1', body));
+  // As API Gateway delivers it: with the identity the $connect authorizer gave the connection.
+  const send = (body: string | undefined) => defaultHandler(() => world)(messageEvent('$default', 'viewer-1', body, false, VIEWER_IDENTITY));
 
   it('answers an action nobody serves with unknown_action, naming it', async () => {
     const result = await send(JSON.stringify({ action: 'log.delete' }));

@@ -1,7 +1,24 @@
 /** API Gateway WebSocket events for handler specs, shaped like lambdas/handlers/websocket-event.ts. */
-import type { WebSocketEvent } from '../../../lambdas/handlers/websocket-event';
+import type { Identity } from '../../../lambdas/domain/ports';
+import { identityContext } from '../../../lambdas/handlers/identity-context';
+import type { WebSocketAuthorizerContext, WebSocketEvent } from '../../../lambdas/handlers/websocket-event';
 
-export function messageEvent(routeKey: string, connectionId: string, body: string | undefined, isBase64Encoded = false): WebSocketEvent {
+/** What API Gateway puts on every event of a connection its authorizer admitted as `identity`. */
+export function authorizerContext(identity: Identity): WebSocketAuthorizerContext {
+  return { principalId: identity.credentialId, integrationLatency: 12, ...identityContext(identity) };
+}
+
+/** The identities of the connections the in-memory world's helpers create (addAgent, addViewer). */
+export const AGENT_IDENTITY: Identity = { credentialId: 'cred-agent', role: 'agent', agentId: 'host-1' };
+export const VIEWER_IDENTITY: Identity = { credentialId: 'cred-viewer', role: 'viewer' };
+
+export function messageEvent(
+  routeKey: string,
+  connectionId: string,
+  body: string | undefined,
+  isBase64Encoded = false,
+  identity?: Identity,
+): WebSocketEvent {
   return {
     requestContext: {
       routeKey,
@@ -18,18 +35,19 @@ export function messageEvent(routeKey: string, connectionId: string, body: strin
       messageDirection: 'IN',
       messageId: 'msg-1',
       identity: { sourceIp: '127.0.0.1' },
+      ...(identity ? { authorizer: authorizerContext(identity) } : {}),
     },
     body,
     isBase64Encoded,
   };
 }
 
-export function connectEvent(connectionId: string, query?: Record<string, string>): WebSocketEvent {
-  const event = messageEvent('$connect', connectionId, undefined);
-  return { ...event, requestContext: { ...event.requestContext, eventType: 'CONNECT' }, queryStringParameters: query };
+export function connectEvent(connectionId: string, identity?: Identity): WebSocketEvent {
+  const event = messageEvent('$connect', connectionId, undefined, false, identity);
+  return { ...event, requestContext: { ...event.requestContext, eventType: 'CONNECT' } };
 }
 
-export function disconnectEvent(connectionId: string): WebSocketEvent {
-  const event = messageEvent('$disconnect', connectionId, undefined);
+export function disconnectEvent(connectionId: string, identity?: Identity): WebSocketEvent {
+  const event = messageEvent('$disconnect', connectionId, undefined, false, identity);
   return { ...event, requestContext: { ...event.requestContext, eventType: 'DISCONNECT' } };
 }

@@ -10,7 +10,13 @@ import { ManagementApiClients } from '../../../lambdas/adapters/management-api-c
 import { ManagementApiMessenger } from '../../../lambdas/adapters/management-api-messenger';
 import { EncodedMessage } from '../../../lambdas/domain/encoded-message';
 import { subscribersPk } from '../../../lambdas/adapters/keys';
+import { DynamoCredentials } from '../../../lambdas/adapters/dynamo-credentials';
+import { ManagementApiCloser } from '../../../lambdas/adapters/management-api-closer';
+import { mintCredential, type CredentialRequest } from '../../../lambdas/domain/mint-credential';
+import { authorizerHandler } from '../../../lambdas/handlers/authorize';
 import { connectHandler } from '../../../lambdas/handlers/connect';
+import { AUTHORIZER_ENTRY } from '../../../lambdas/route-table';
+import { runCredentialsCommand } from '../../../infra/credentials/credentials-command';
 import { defaultHandler } from '../../../lambdas/handlers/default';
 import { disconnectHandler } from '../../../lambdas/handlers/disconnect';
 import { messageHandler } from '../../../lambdas/handlers/message-handler';
@@ -22,8 +28,6 @@ import { startLocalStore, type LocalStore } from '../../../infra/local/store';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../../lambdas/adapters/document-client';
 
-const AGENT_TOKEN = 'agent-token';
-const VIEWER_TOKEN = 'viewer-token';
 const container = { id: 'c1', name: 'api', image: 'acme/api', state: 'running', status: 'Up', createdAt: 1, tty: false };
 const line = (seq: number) => ({ seq, ts: `2026-11-25T12:00:0${seq}.000000000Z`, stream: 'stdout', text: `line ${seq}` }) as const;
 
@@ -91,16 +95,24 @@ describe('handlers behind the local gateway', () => {
   let gateway: LocalGateway;
   let runtime: Runtime;
   let routes: GatewayRoutes;
+  let credentials: DynamoCredentials;
+  let credentialsClient: ReturnType<typeof createDocumentClient>;
+  let AGENT_TOKEN: string;
+  let VIEWER_TOKEN: string;
   const clients: Client[] = [];
+  const clock = { now: () => Date.now() };
+  const mint = async (request: CredentialRequest) => (await mintCredential({ credentials, clock }, request)).token;
 
   beforeEach(async () => {
     store = await startLocalStore();
     gateway = await startLocalGateway({ logger: silentLogger });
+    credentialsClient = createDocumentClient({ endpoint: store.endpoint, region: store.region });
+    credentials = new DynamoCredentials({ client: credentialsClient, tableName: store.tableName, clock });
+    AGENT_TOKEN = await mint({ role: 'agent', agentId: 'host-1' });
+    VIEWER_TOKEN = await mint({ role: 'viewer' });
     runtime = createRuntime(
       loadConfig({
         TABLE_NAME: store.tableName,
-        AGENT_TOKEN,
-        VIEWER_TOKEN,
         DYNAMODB_ENDPOINT: store.endpoint,
         CONNECTIONS_ENDPOINT: gateway.connectionsEndpoint,
         AWS_REGION: store.region,
@@ -113,12 +125,14 @@ describe('handlers behind the local gateway', () => {
       ...Object.fromEntries(CLIENT_ACTIONS.map((action) => [action, messageHandler(action, runtime.deps)])),
     };
     gateway.setRoutes(routes);
+    gateway.setAuthorizer({ handler: authorizerHandler(runtime.authorizerDeps), identitySource: AUTHORIZER_ENTRY.identitySourceQuery });
   });
 
   afterEach(async () => {
     for (const client of clients.splice(0)) await client.close();
     await gateway.stop();
     runtime.destroy();
+    credentialsClient.destroy();
     await store.stop();
   });
 
@@ -128,18 +142,55 @@ describe('handlers behind the local gateway', () => {
     return client;
   };
 
-  const registeredAgent = async () => {
-    const agent = await open('agent', AGENT_TOKEN);
-    agent.send({ action: 'agent.register', agentId: 'host-1', hostName: 'host-1.local', agentVersion: '0.1.0', containers: [container] });
-    expect(await agent.next()).toEqual({ action: 'agent.registered', agentId: 'host-1' });
+  const registeredAgent = async (token = AGENT_TOKEN, agentId = 'host-1', body: Record<string, unknown> = {}) => {
+    const agent = await open('agent', token);
+    agent.send({ action: 'agent.register', hostName: `${agentId}.local`, agentVersion: '0.1.0', containers: [container], ...body });
+    expect(await agent.next()).toEqual({ action: 'agent.registered', agentId });
     return agent;
   };
 
   it.each([
-    ['a wrong token', 401, `role=viewer&token=nope`],
-    ['an unknown role', 400, `role=admin&token=${VIEWER_TOKEN}`],
+    ['no token', 401, () => 'role=viewer'],
+    ['an empty token', 401, () => 'role=viewer&token='],
+    ['a token of no credential', 403, () => `role=viewer&token=0123456789abcdef.${'x'.repeat(43)}`],
+    ['a wrong secret', 403, () => `role=viewer&token=${VIEWER_TOKEN.split('.')[0]}.${'x'.repeat(43)}`],
+    ['an agent token used as a viewer', 403, () => `role=viewer&token=${AGENT_TOKEN}`],
   ])('refuses a handshake with %s (HTTP %s)', async (_name, status, query) => {
-    expect(await refusedStatus(`${gateway.wsUrl}?${query}`)).toBe(status);
+    expect(await refusedStatus(`${gateway.wsUrl}?${query()}`)).toBe(status);
+  });
+
+  it('registers an agent as the host of its credential, whatever agent id its message claims (issue 7 defect 1)', async () => {
+    const victim = await registeredAgent();
+    const viewer = await open('viewer', VIEWER_TOKEN);
+    const intruderToken = await mint({ role: 'agent', agentId: 'intruder' });
+
+    const intruder = await registeredAgent(intruderToken, 'intruder', { agentId: 'host-1', containers: [] });
+    intruder.send({ action: 'log.batch', containerId: 'c1', epoch: 1, lines: [line(1)] });
+    expect(await intruder.next()).toEqual({ action: 'log.ack', containerId: 'c1', seq: 1 });
+    viewer.send({ action: 'log.subscribe', agentId: 'host-1', containerId: 'c1' });
+
+    // host-1's history has none of the intruder's lines, and its stream starts on host-1's own connection.
+    expect(await viewer.next()).toMatchObject({ action: 'host', host: { agentId: 'intruder' } });
+    expect(await viewer.next()).toEqual({ action: 'log.history', agentId: 'host-1', containerId: 'c1', lines: [], done: true });
+    expect(await victim.next()).toEqual({ action: 'log.stream.start', containerId: 'c1', tail: 1000, epoch: expect.any(Number) });
+  });
+
+  it('closes a revoked agent\'s open connection and refuses its next handshake with 403', async () => {
+    const agent = await registeredAgent();
+    const managementClients = new ManagementApiClients({ local: true });
+    const closer = new ManagementApiCloser(managementClients.clientFor(gateway.connectionsEndpoint));
+    const output: string[] = [];
+
+    const code = await runCredentialsCommand(
+      { name: 'revoke', credentialId: AGENT_TOKEN.split('.')[0]! },
+      { credentials, closer, clock, out: (line) => output.push(line) },
+    ).finally(() => managementClients.destroy());
+
+    expect(code).toBe(0);
+    expect(output).toEqual([`Revoked ${AGENT_TOKEN.split('.')[0]}; closed 1 live connection.`]);
+    await agent.closed;
+    // Within the authorizer's cache window the authorizer still allows it; $connect's own check refuses.
+    expect(await refusedStatus(`${gateway.wsUrl}?role=agent&token=${AGENT_TOKEN}`)).toBe(403);
   });
 
   it('carries a line from the agent to a subscribed viewer: history, start, live batch, ack', async () => {

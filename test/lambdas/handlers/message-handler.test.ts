@@ -1,8 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { MAX_BATCH_BYTES, MAX_MESSAGE_BYTES } from '../../../protocol';
+import { MAX_BATCH_BYTES, MAX_MESSAGE_BYTES, MAX_SUBSCRIPTIONS_PER_CONNECTION } from '../../../protocol';
 import { messageHandler } from '../../../lambdas/handlers/message-handler';
 import { addAgent, addViewer, container, createWorld, EPOCH, lines, NOW, type World } from '../domain/in-memory-deps';
-import { messageEvent } from './events';
+import { AGENT_IDENTITY, messageEvent, VIEWER_IDENTITY } from './events';
+
+/** As the $connect authorizer admitted them: `handle` puts these on the event, as API Gateway does. */
+const IDENTITIES: Record<string, typeof AGENT_IDENTITY> = { 'agent-conn': AGENT_IDENTITY, 'viewer-1': VIEWER_IDENTITY };
 
 const batchBody = (containerId = 'c1', text?: (seq: number) => string) => JSON.stringify({ action: 'log.batch', containerId, epoch: EPOCH, lines: lines(1, 2, text) });
 
@@ -14,7 +17,7 @@ describe('message route wrapper', () => {
     await addViewer(world, 'viewer-1');
   });
   const handle = (action: Parameters<typeof messageHandler>[0], connectionId: string, body: string | undefined, base64 = false) =>
-    messageHandler(action, () => world)(messageEvent(action, connectionId, body, base64));
+    messageHandler(action, () => world)(messageEvent(action, connectionId, body, base64, IDENTITIES[connectionId]));
 
   it('runs the domain function for a valid message and answers 200', async () => {
     const result = await handle('ping', 'viewer-1', JSON.stringify({ action: 'ping' }));
@@ -62,7 +65,24 @@ describe('message route wrapper', () => {
     expect(world.subscriptions.of('agent-conn')).toEqual([]);
   });
 
-  it('answers a connection it has no record of with forbidden', async () => {
+  it('takes the role from the authorizer context, not from any record of the connection', async () => {
+    await world.connections.remove('agent-conn');
+
+    await handle('log.batch', 'agent-conn', batchBody());
+
+    expect(world.buffer.lines(container())).toEqual(lines(1, 2));
+  });
+
+  it('stores an agent\'s batch under the agent id of its credential', async () => {
+    const event = messageEvent('log.batch', 'agent-conn', batchBody(), false, { ...AGENT_IDENTITY, agentId: 'other-host' });
+
+    await messageHandler('log.batch', () => world)(event);
+
+    expect(world.buffer.lines(container('c1', 'other-host'))).toEqual(lines(1, 2));
+    expect(world.buffer.lines(container('c1', 'host-1'))).toEqual([]);
+  });
+
+  it('answers a connection without an authorizer identity with forbidden', async () => {
     await handle('ping', 'stranger', JSON.stringify({ action: 'ping' }));
 
     expect(world.messenger.to('stranger')).toEqual([expect.objectContaining({ code: 'forbidden' })]);
@@ -72,6 +92,29 @@ describe('message route wrapper', () => {
     await handle('log.subscribe', 'viewer-1', JSON.stringify({ action: 'log.subscribe', agentId: 'nobody', containerId: 'c1' }));
 
     expect(world.messenger.to('viewer-1')).toEqual([expect.objectContaining({ code: 'unknown_target', requestAction: 'log.subscribe' })]);
+  });
+
+  it('answers a subscribe above the per-connection cap with limit_exceeded, and records nothing', async () => {
+    const held = Array.from({ length: MAX_SUBSCRIPTIONS_PER_CONNECTION }, (_, i) => `held-${i}`);
+    await addAgent(world, 'host-1', 'agent-conn', [...held, 'c1']);
+    for (const id of held) await world.subscriptions.add('viewer-1', container(id));
+
+    await handle('log.subscribe', 'viewer-1', JSON.stringify({ action: 'log.subscribe', agentId: 'host-1', containerId: 'c1', op: 1 }));
+
+    expect(world.messenger.to('viewer-1')).toEqual([expect.objectContaining({ code: 'limit_exceeded', requestAction: 'log.subscribe' })]);
+    expect(world.subscriptions.of('viewer-1')).not.toContain('host-1/c1');
+  });
+
+  it.each([
+    ['negative', -1],
+    ['fractional', 1.5],
+    ['above 2^53', 2 ** 53],
+    ['a string', '1'],
+  ])('answers a subscribe whose op is %s with malformed, and records nothing', async (_name, op) => {
+    await handle('log.subscribe', 'viewer-1', JSON.stringify({ action: 'log.subscribe', agentId: 'host-1', containerId: 'c1', op }));
+
+    expect(world.messenger.to('viewer-1')).toEqual([expect.objectContaining({ code: 'malformed', requestAction: 'log.subscribe' })]);
+    expect(world.subscriptions.of('viewer-1')).toEqual([]);
   });
 
   it('logs an unexpected failure with its context, answers internal, and returns 500', async () => {
@@ -104,8 +147,8 @@ describe('message route wrapper', () => {
   });
 
   it('hands the domain the time API Gateway received the message, which orders a viewer unsubscribe after its later subscribe', async () => {
-    const subscribe = messageEvent('log.subscribe', 'viewer-1', JSON.stringify({ action: 'log.subscribe', agentId: 'host-1', containerId: 'c1' }));
-    const unsubscribe = messageEvent('log.unsubscribe', 'viewer-1', JSON.stringify({ action: 'log.unsubscribe', agentId: 'host-1', containerId: 'c1' }));
+    const subscribe = messageEvent('log.subscribe', 'viewer-1', JSON.stringify({ action: 'log.subscribe', agentId: 'host-1', containerId: 'c1' }), false, VIEWER_IDENTITY);
+    const unsubscribe = messageEvent('log.unsubscribe', 'viewer-1', JSON.stringify({ action: 'log.unsubscribe', agentId: 'host-1', containerId: 'c1' }), false, VIEWER_IDENTITY);
 
     await messageHandler('log.subscribe', () => world)({ ...subscribe, requestContext: { ...subscribe.requestContext, requestTimeEpoch: 2000 } });
     await messageHandler('log.unsubscribe', () => world)({ ...unsubscribe, requestContext: { ...unsubscribe.requestContext, requestTimeEpoch: 1000 } });
@@ -179,14 +222,6 @@ describe('message route wrapper', () => {
       expect(world.messenger.to('agent-conn')).toEqual([expect.objectContaining({ code, containerId: 'c1', firstSeq: 1, lastSeq: 2, retry })]);
     });
 
-    it('answers a batch on an unregistered connection with not_registered and retry: true (after registering)', async () => {
-      await world.connections.add({ connectionId: 'fresh-agent', role: 'agent', connectedAt: new Date(NOW).toISOString() });
-
-      await handle('log.batch', 'fresh-agent', batchBody());
-
-      expect(world.messenger.to('fresh-agent')).toEqual([expect.objectContaining({ code: 'not_registered', containerId: 'c1', retry: true })]);
-    });
-
     it('names no batch when the body cannot be read', async () => {
       await handle('log.batch', 'agent-conn', '{"action":"log.batch",');
 
@@ -199,7 +234,7 @@ describe('message route wrapper', () => {
   it("stops retrying failed posts in time for the ack, by the Lambda context's remaining time", async () => {
     await world.subscriptions.add('viewer-1', container());
     world.messenger.failing.add('viewer-1');
-    const event = messageEvent('log.batch', 'agent-conn', batchBody());
+    const event = messageEvent('log.batch', 'agent-conn', batchBody(), false, AGENT_IDENTITY);
 
     await messageHandler('log.batch', () => world)(event, { getRemainingTimeInMillis: () => 2_500, awsRequestId: 'req-1' });
 

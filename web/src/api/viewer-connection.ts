@@ -3,6 +3,10 @@
  * backoff, and decodes every frame with the protocol. It remembers the subscriptions the app
  * asked for and re-sends them after each (re)connect with `afterSeq` = the last seq the app
  * holds, so a dropped connection resumes without losing or repeating lines.
+ *
+ * Each subscribe and unsubscribe carries `op`, counted from 1 on every connection: the cloud
+ * handles a connection's messages concurrently and orders these by API Gateway's receive time,
+ * which has only millisecond resolution; `op` orders two sent in the same millisecond.
  */
 import {
   CloudToViewer,
@@ -61,6 +65,8 @@ export class ViewerConnection {
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   #receivedSinceOpen = false;
+  /** The last `op` sent on the current connection. */
+  #op = 0;
 
   constructor(options: ViewerConnectionOptions) {
     this.#options = options;
@@ -85,7 +91,7 @@ export class ViewerConnection {
 
   unsubscribe(ref: ContainerRef): void {
     if (!this.#subscriptions.delete(containerKey(ref))) return;
-    if (this.#open) this.#send({ action: 'log.unsubscribe', agentId: ref.agentId, containerId: ref.containerId });
+    if (this.#open) this.#send({ action: 'log.unsubscribe', agentId: ref.agentId, containerId: ref.containerId, op: ++this.#op });
   }
 
   /**
@@ -133,6 +139,7 @@ export class ViewerConnection {
   #onOpen(): void {
     this.#open = true;
     this.#receivedSinceOpen = false;
+    this.#op = 0;
     this.#setState({ status: 'open', attempt: this.#state.attempt, everOpened: true });
     this.#send({ action: 'inventory.get' });
     for (const ref of this.#subscriptions.values()) this.#sendSubscribe(ref);
@@ -180,12 +187,14 @@ export class ViewerConnection {
     const afterSeq = this.#options.afterSeq(ref);
     const epoch = afterSeq === undefined ? undefined : this.#options.epoch?.(ref);
     this.#options.onSubscribing?.(ref);
+    const op = ++this.#op;
     this.#send({
       action: 'log.subscribe',
       agentId: ref.agentId,
       containerId: ref.containerId,
       ...(afterSeq === undefined ? {} : { afterSeq }),
       ...(epoch === undefined ? {} : { epoch }),
+      op,
     });
   }
 
