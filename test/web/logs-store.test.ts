@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ContainerRef, LogHistory, LogLine, ViewerLogBatch } from '../../protocol';
 import type { GapRange } from '../../web/src/state/line-buffer';
-import { createLogsStore } from '../../web/src/state/logs-store';
+import { createLogsStore, MAX_FETCH_ATTEMPTS } from '../../web/src/state/logs-store';
 
 const ref = { agentId: 'host-1', containerId: 'c1' } as const;
 const other = { agentId: 'host-1', containerId: 'c2' } as const;
@@ -124,6 +124,28 @@ describe('logs store', () => {
       store.applyHistory(history(ref, [7], { epoch: 7 }));
 
       expect(asked).toEqual([{ ref, epoch: 7, gap: { fromSeq: 3, toSeq: 5 } }]);
+    });
+
+    it('asks again for a gap whose answer never came, and gives it up as missing after MAX_FETCH_ATTEMPTS', () => {
+      const { store, asked } = fetchingStore();
+      store.applyBatch(live(ref, [1, 2, 6], 7));
+
+      for (let i = 1; i < MAX_FETCH_ATTEMPTS; i++) store.refetchGaps();
+      expect(asked).toHaveLength(MAX_FETCH_ATTEMPTS);
+      store.refetchGaps();
+
+      expect(asked).toHaveLength(MAX_FETCH_ATTEMPTS);
+      expect(store.view(ref).rows.find((row) => row.kind === 'gap')).toMatchObject({ state: 'missing' });
+    });
+
+    it('asks nothing again once the gap is filled', () => {
+      const { store, asked } = fetchingStore();
+      store.applyBatch(live(ref, [1, 2, 6], 7));
+      store.applyFetched({ action: 'log.fetched', ...ref, epoch: 7, afterSeq: 2, toSeq: 5, lines: lines(3, 4, 5), done: true });
+
+      store.refetchGaps();
+
+      expect(asked).toHaveLength(1);
     });
 
     it('marks a gap missing at once when its epoch is unknown (nothing to ask by)', () => {

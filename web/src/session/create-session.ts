@@ -35,6 +35,9 @@ export interface SessionOptions {
 
 const SELECTED_KEY = 'sidetail.selectedContainer';
 
+/** How often gaps still waiting for their log.fetch answer are asked for again. */
+export const REFETCH_GAPS_MS = 10_000;
+
 export function createSession(options: SessionOptions): Session {
   const connectionStore = createConnectionStore();
   const inventory = createInventoryStore();
@@ -108,6 +111,8 @@ export function createSession(options: SessionOptions): Session {
   };
 
   connection.start();
+  // The answer to a log.fetch is a post too, and can fail like the broadcast it makes up for.
+  const refetch = setInterval(() => logs.refetchGaps(), REFETCH_GAPS_MS);
 
   return {
     connection: connectionStore,
@@ -118,6 +123,9 @@ export function createSession(options: SessionOptions): Session {
     errors,
     select,
     reconnectNow: () => connection.reconnectNow(),
-    close: () => connection.close(),
+    close: () => {
+      clearInterval(refetch);
+      connection.close();
+    },
   };
 }

@@ -30,6 +30,11 @@ export interface LogsStore {
   applyFetched(message: LogFetched): void;
   /** A subscription failed: stop holding live lines back for any container. */
   endAllHistory(): void;
+  /**
+   * Asks again for the gaps whose answer has not come (the answer's post can fail too); a gap
+   * asked for MAX_FETCH_ATTEMPTS times without an answer is marked missing.
+   */
+  refetchGaps(): void;
 }
 
 export interface LogsStoreOptions {
@@ -51,7 +56,12 @@ interface Entry {
   readonly bump: Setter<number>;
   /** Gaps still fetching when the subscription was re-sent: asked again once its history is in. */
   refetch: GapRange[];
+  /** Times each fetching gap (by its first seq) has been asked for. */
+  readonly asked: Map<number, number>;
 }
+
+/** How often one gap is asked for before it is given up as missing. */
+export const MAX_FETCH_ATTEMPTS = 5;
 
 const EMPTY: ContainerLogs = { rows: [], lineCount: 0, loadingHistory: false, trimmed: 0 };
 
@@ -91,7 +101,7 @@ export function createLogsStore(options: LogsStoreOptions = {}): LogsStore {
     let found = entries.get(key);
     if (!found) {
       const [version, bump] = createSignal(0);
-      found = { ref: { agentId: ref.agentId, containerId: ref.containerId }, buffer: new LineBuffer({ capacity: options.capacity }), version, bump, refetch: [] };
+      found = { ref: { agentId: ref.agentId, containerId: ref.containerId }, buffer: new LineBuffer({ capacity: options.capacity }), version, bump, refetch: [], asked: new Map() };
       entries.set(key, found);
       setCreated((n) => n + 1);
     }
@@ -102,7 +112,9 @@ export function createLogsStore(options: LogsStoreOptions = {}): LogsStore {
   const fetchGaps = (e: Entry, gaps: readonly GapRange[] = e.buffer.takeNewGaps()) => {
     const epoch = e.buffer.epoch;
     for (const gap of gaps) {
-      if (epoch === undefined || !options.onGap) e.buffer.fillGap(gap.fromSeq - 1, gap.toSeq, [], true);
+      const attempts = (e.asked.get(gap.fromSeq) ?? 0) + 1;
+      e.asked.set(gap.fromSeq, attempts);
+      if (epoch === undefined || !options.onGap || attempts > MAX_FETCH_ATTEMPTS) e.buffer.fillGap(gap.fromSeq - 1, gap.toSeq, [], true);
       else options.onGap(e.ref, epoch, gap);
     }
   };
@@ -150,6 +162,15 @@ export function createLogsStore(options: LogsStoreOptions = {}): LogsStore {
       if (!e || e.buffer.epoch !== message.epoch) return;
       e.buffer.fillGap(message.afterSeq, message.toSeq, message.lines, message.done);
       markChanged(e);
+    },
+    refetchGaps() {
+      for (const e of entries.values()) {
+        if (e.buffer.loadingHistory) continue;
+        const gaps = e.buffer.fetchingGaps();
+        if (gaps.length === 0) continue;
+        fetchGaps(e, gaps);
+        markChanged(e);
+      }
     },
     endAllHistory() {
       for (const e of entries.values()) {
