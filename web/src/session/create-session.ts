@@ -29,8 +29,8 @@ export interface Session {
 export interface SessionOptions {
   readonly url: string;
   readonly openSocket: SocketFactory;
-  /** Remembers the selected container across reloads. */
-  readonly storage?: Pick<Storage, 'getItem' | 'setItem'>;
+  /** Remembers the selected container across reloads (localStorage; typed here so node can run a session too). */
+  readonly storage?: { getItem(key: string): string | null; setItem(key: string, value: string): void };
 }
 
 const SELECTED_KEY = 'sidetail.selectedContainer';
