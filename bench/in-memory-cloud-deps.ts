@@ -60,7 +60,7 @@ export function benchCloud(viewerCount: number): BenchCloud {
       },
     },
     clock: { now: () => Date.parse('2026-11-25T12:00:00.000Z') },
-    logger: { warn: (message) => problems.push(message), error: (message) => problems.push(message) },
+    logger: { warn: (message, context) => problems.push(`${message} ${JSON.stringify(context)}`), error: (message, context) => problems.push(`${message} ${JSON.stringify(context)}`) },
     credentials: {
       get: async (id) => credentials.get(id),
       list: async () => [...credentials.values()],
