@@ -13,6 +13,7 @@
  *   error not_registered   → hold batches and register again
  *   inventory.ack          → that inventory is stored and relayed (else: sent again, then register)
  *   error for an inventory → register again: its whole list brings the cloud up to date
+ *   error naming a batch   → resend it soon (retry: true) or drop it, saying so (retry: false)
  */
 import type Dockerode from 'dockerode';
 import {
@@ -249,7 +250,7 @@ export class SidetailAgent implements Agent {
         );
         if (message.code === 'not_registered' || message.requestAction === 'agent.register' || message.requestAction === 'agent.inventory') {
           this.reregister();
-        }
+        } else if (message.requestAction === 'log.batch') this.delivery.refused(message);
         return;
       case 'pong':
         return;
@@ -265,7 +266,7 @@ export class SidetailAgent implements Agent {
       source: this.deps.source,
       sink: this.delivery.sinkFor(message.containerId),
       logger: this.logger,
-      request: message.resume ? { tail, resume: message.resume } : { tail },
+      request: message.resume ? { tail, resume: message.resume, epoch: message.epoch } : { tail, epoch: message.epoch },
       ...(tuning.batchDelayMs !== undefined ? { batchDelayMs: tuning.batchDelayMs } : {}),
       ...(tuning.recheckDelayMs !== undefined ? { recheckDelayMs: tuning.recheckDelayMs } : {}),
     });

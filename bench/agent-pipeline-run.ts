@@ -41,7 +41,7 @@ export async function runAgentPipeline(
     source,
     sink: collected.sink,
     logger,
-    request: { tail: 0, resume: { seq: 1, ts: log.firstTs, textsAtTs: [log.firstText] } },
+    request: { tail: 0, resume: { seq: 1, ts: log.firstTs, textsAtTs: [log.firstText] }, epoch: 1 },
   });
   follower.start();
   await waitFor(() => stream !== undefined);

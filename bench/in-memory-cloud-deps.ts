@@ -5,7 +5,7 @@
  * adapter does, and keeps only a byte count.
  */
 import { containerKey, encode, type ContainerRef, type LogLine } from '../protocol';
-import type { AgentRecord, ConnectionRecord, Credential, Deps, LogBuffer } from '../lambdas/domain/ports';
+import type { AgentRecord, ConnectionRecord, Credential, Deps, LogBuffer, StoreOutcome, StoredBatch } from '../lambdas/domain/ports';
 
 export const AGENT_CONNECTION_ID = 'agent-conn';
 export const AGENT_ID = 'bench-host';
@@ -64,7 +64,7 @@ export function benchCloud(viewerCount: number): BenchCloud {
       },
     },
     clock: { now: () => Date.parse('2026-11-25T12:00:00.000Z') },
-    logger: { warn: (message) => problems.push(message), error: (message) => problems.push(message) },
+    logger: { warn: (message, context) => problems.push(`${message} ${JSON.stringify(context)}`), error: (message, context) => problems.push(`${message} ${JSON.stringify(context)}`) },
     credentials: {
       get: async (id) => credentials.get(id),
       list: async () => [...credentials.values()],
@@ -80,22 +80,26 @@ export function benchCloud(viewerCount: number): BenchCloud {
 
 /** Stored batches by container and first seq; trimming keeps it as small as the real buffer. */
 class InMemoryLogBuffer implements LogBuffer {
-  private readonly batches = new Map<string, Map<number, readonly LogLine[]>>();
+  private readonly batches = new Map<string, Map<number, StoredBatch>>();
 
-  async put(container: ContainerRef, lines: readonly LogLine[]): Promise<void> {
+  async put(container: ContainerRef, lines: readonly LogLine[], epoch: number): Promise<StoreOutcome> {
     const key = containerKey(container);
-    const batches = this.batches.get(key) ?? new Map<number, readonly LogLine[]>();
-    batches.set(lines[0]!.seq, lines);
+    const batches = this.batches.get(key) ?? new Map<number, StoredBatch>();
+    // Conflicts are the adapter's to find; the bench feeds one stream's batches once each.
+    batches.set(lines[0]!.seq, { epoch, lines });
     this.batches.set(key, batches);
+    return { kind: 'stored' };
   }
 
-  async deleteThrough(container: ContainerRef, lastSeq: number): Promise<void> {
+  async deleteThrough(container: ContainerRef, epoch: number, lastSeq: number): Promise<void> {
     const batches = this.batches.get(containerKey(container));
-    for (const [firstSeq, lines] of batches ?? []) if (lines[lines.length - 1]!.seq <= lastSeq) batches!.delete(firstSeq);
+    for (const [firstSeq, batch] of batches ?? []) {
+      if (batch.epoch < epoch || batch.lines[batch.lines.length - 1]!.seq <= lastSeq) batches!.delete(firstSeq);
+    }
   }
 
-  async *newestFirst(container: ContainerRef): AsyncIterable<readonly LogLine[]> {
-    const batches = [...(this.batches.get(containerKey(container)) ?? new Map<number, readonly LogLine[]>())];
-    for (const [, lines] of batches.sort(([a], [b]) => b - a)) yield lines;
+  async *newestFirst(container: ContainerRef): AsyncIterable<StoredBatch> {
+    const batches = [...(this.batches.get(containerKey(container)) ?? new Map<number, StoredBatch>())];
+    for (const [, batch] of batches.sort(([a], [b]) => b - a)) yield batch;
   }
 }

@@ -4,6 +4,7 @@
  * own batches. Baseline: the least any cloud must do per batch — validate the agent's message
  * (`decode(AgentToCloud, body)`) and serialize the broadcast once.
  */
+import { identityContext } from '../lambdas/handlers/identity-context';
 import { handleMessage } from '../lambdas/handlers/message-handler';
 import type { WebSocketEvent } from '../lambdas/handlers/websocket-event';
 import { AgentToCloud, decode, encode } from '../protocol';
@@ -101,6 +102,8 @@ function messageEvent(body: string, i: number): WebSocketEvent {
       requestTime: '25/Nov/2026:12:00:00 +0000',
       messageDirection: 'IN',
       identity: { sourceIp: '127.0.0.1' },
+      // As API Gateway hands on the $connect authorizer's answer: the agent the credential proved.
+      authorizer: { principalId: 'bench-credential', ...identityContext({ credentialId: 'bench-credential', role: 'agent', agentId: AGENT_ID }) },
     },
     body,
     isBase64Encoded: false,

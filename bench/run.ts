@@ -6,13 +6,14 @@ import os from 'node:os';
 import { benchAgentPipeline } from './agent-pipeline.bench';
 import { formatTable, type BenchRow } from './bench-table';
 import { canCollectGarbage, collectGarbage } from './collect-garbage';
+import { benchFanout } from './fanout.bench';
 import { benchIngestBatch } from './ingest-batch.bench';
 
 const gcNote = canCollectGarbage() ? '' : ' (no --expose-gc: noisier)';
 console.log(`Sidetail benchmarks — node ${process.version}, ${os.availableParallelism()} CPUs${gcNote}. ratio = subject / baseline.`);
 const started = performance.now();
 const rows: BenchRow[] = [];
-for (const bench of [benchAgentPipeline, benchIngestBatch]) {
+for (const bench of [benchAgentPipeline, benchIngestBatch, benchFanout]) {
   rows.push(...(await bench()));
   collectGarbage();
 }

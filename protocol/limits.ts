@@ -33,6 +33,9 @@ export const MAX_LINE_BYTES = 16 * 1024;
  */
 export const MAX_INVENTORY_BYTES = 120 * 1024;
 
+/** The most seqs one log.fetch may ask for (a gap longer than the buffer cannot be filled anyway). */
+export const MAX_FETCH_LINES = 1000;
+
 /** The cloud keeps this many newest lines per container unless configured otherwise. */
 export const DEFAULT_BUFFER_LINES = 1000;
 

@@ -7,7 +7,7 @@
  * docs/protocol.md describes each one with an example.
  */
 import { z } from 'zod';
-import { MAX_ID_LENGTH } from './limits';
+import { MAX_FETCH_LINES, MAX_ID_LENGTH } from './limits';
 import { TIMESTAMP_PATTERN } from './timestamp';
 
 // ── building blocks ─────────────────────────────────────────────────────────────────────────
@@ -22,6 +22,14 @@ export const Timestamp = z.string().regex(TIMESTAMP_PATTERN, 'must be an RFC 333
 
 /** A per-container sequence number: 1 for the first line ever buffered, +1 for each line after. */
 export const Seq = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+/**
+ * A container's numbering: seqs are unique only within one epoch. The cloud mints a new epoch
+ * (the epoch ms at which it did so, so a later epoch is always a greater number) whenever it
+ * starts a stream with nothing buffered to resume from — exactly when the agent numbers from 1
+ * again. Lines of another epoch are never duplicates of the ones held, whatever their seqs.
+ */
+export const Epoch = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 export const LogStream = z.enum(['stdout', 'stderr']);
 export type LogStream = z.infer<typeof LogStream>;
@@ -121,6 +129,8 @@ export const AgentInventory = z.object({
 export const AgentLogBatch = z.object({
   action: z.literal('log.batch'),
   containerId: SafeId,
+  /** The epoch of the log.stream.start this stream was started by. */
+  epoch: Epoch,
   lines: z.array(LogLine).min(1),
 });
 
@@ -144,7 +154,30 @@ export const LogSubscribe = z.object({
    */
   afterSeq: z.number().int().nonnegative().optional(),
   op: OpCounter.optional(),
+  /**
+   * The epoch `afterSeq` belongs to. When the buffer's numbering is of another epoch, the seqs
+   * cannot be compared: the whole buffer is sent, as a history marked `reset`.
+   */
+  epoch: Epoch.optional(),
 });
+
+/**
+ * The lines with afterSeq < seq <= toSeq of one epoch, from the buffer: a viewer closing a gap
+ * (lines a live broadcast could not deliver). At most MAX_FETCH_LINES seqs per request.
+ */
+export const LogFetch = z
+  .object({
+    action: z.literal('log.fetch'),
+    agentId: SafeId,
+    containerId: SafeId,
+    epoch: Epoch,
+    afterSeq: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+    toSeq: Seq,
+  })
+  .refine((m) => m.toSeq > m.afterSeq && m.toSeq - m.afterSeq <= MAX_FETCH_LINES, {
+    message: `toSeq must be above afterSeq, by at most ${MAX_FETCH_LINES}`,
+    path: ['toSeq'],
+  });
 
 export const LogUnsubscribe = z.object({
   action: z.literal('log.unsubscribe'),
@@ -180,6 +213,11 @@ export const LogStreamStart = z.object({
   /** How many past lines to read when there is nothing to resume from. */
   tail: z.number().int().nonnegative(),
   resume: ResumePoint.optional(),
+  /**
+   * The stream's numbering, echoed on each of its log.batch messages: the newest stored batch's
+   * epoch with `resume`, a newly minted one without (the agent then numbers from 1 again).
+   */
+  epoch: Epoch,
 });
 
 export const LogStreamStop = z.object({
@@ -260,6 +298,8 @@ export const LogHistory = z.object({
    * after it, as the container's lines.
    */
   reset: z.literal(true).optional(),
+  /** The epoch of these lines; absent only when nothing is buffered (the next live batch tells). */
+  epoch: Epoch.optional(),
 });
 
 /** Live lines, broadcast to every viewer subscribed to the container. */
@@ -267,7 +307,25 @@ export const ViewerLogBatch = z.object({
   action: z.literal('log.batch'),
   agentId: SafeId,
   containerId: SafeId,
+  /** A newer epoch than the viewer holds: the numbering restarted (drop what is held, mark it). */
+  epoch: Epoch,
   lines: z.array(LogLine).min(1),
+});
+
+/**
+ * The answer to log.fetch: the buffered lines of the range, oldest first, in as many messages as
+ * it takes to stay under MAX_MESSAGE_BYTES; the last has done: true. A seq of the range that none
+ * of them carries is no longer in the buffer (trimmed, expired, or of another epoch).
+ */
+export const LogFetched = z.object({
+  action: z.literal('log.fetched'),
+  agentId: SafeId,
+  containerId: SafeId,
+  epoch: Epoch,
+  afterSeq: z.number().int().nonnegative(),
+  toSeq: Seq,
+  lines: z.array(LogLine),
+  done: z.boolean(),
 });
 
 // ── cloud → any client ──────────────────────────────────────────────────────────────────────
@@ -291,6 +349,8 @@ export const ErrorCode = z.enum([
   'internal',
   /** A per-connection or per-container cap (protocol/limits.ts) would be passed; nothing was written. */
   'limit_exceeded',
+  /** A log.batch clashes with a different stored batch (same or overlapping seqs of its epoch). */
+  'conflict',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -301,20 +361,27 @@ export const ErrorMessage = z.object({
   message: z.string(),
   /** The action of the rejected message, when it could be read. */
   requestAction: z.string().optional(),
+  /** On the refusal of a log.batch: which batch it was, so the agent can tell which to resend or drop. */
+  containerId: SafeId.optional(),
+  firstSeq: z.number().optional(),
+  lastSeq: z.number().optional(),
+  /** On the refusal of a log.batch: whether sending the same batch again can succeed. */
+  retry: z.boolean().optional(),
 });
 
 // ── unions per direction ────────────────────────────────────────────────────────────────────
 
 export const AgentToCloud = z.discriminatedUnion('action', [AgentRegister, AgentInventory, AgentLogBatch, Ping]);
-export const ViewerToCloud = z.discriminatedUnion('action', [LogSubscribe, LogUnsubscribe, InventoryGet, Ping]);
+export const ViewerToCloud = z.discriminatedUnion('action', [LogSubscribe, LogUnsubscribe, InventoryGet, Ping, LogFetch]);
 export const CloudToAgent = z.discriminatedUnion('action', [AgentRegistered, LogStreamStart, LogStreamStop, LogAck, Pong, ErrorMessage, InventoryAck]);
-export const CloudToViewer = z.discriminatedUnion('action', [Inventory, HostUpdate, LogHistory, ViewerLogBatch, Pong, ErrorMessage, HostContainerChanges]);
+export const CloudToViewer = z.discriminatedUnion('action', [Inventory, HostUpdate, LogHistory, ViewerLogBatch, Pong, ErrorMessage, LogFetched, HostContainerChanges]);
 
 export type AgentRegister = z.infer<typeof AgentRegister>;
 export type AgentInventory = z.infer<typeof AgentInventory>;
 export type AgentLogBatch = z.infer<typeof AgentLogBatch>;
 export type LogSubscribe = z.infer<typeof LogSubscribe>;
 export type LogUnsubscribe = z.infer<typeof LogUnsubscribe>;
+export type LogFetch = z.infer<typeof LogFetch>;
 export type InventoryGet = z.infer<typeof InventoryGet>;
 export type Ping = z.infer<typeof Ping>;
 export type AgentRegistered = z.infer<typeof AgentRegistered>;
@@ -327,6 +394,7 @@ export type HostUpdate = z.infer<typeof HostUpdate>;
 export type HostContainerChanges = z.infer<typeof HostContainerChanges>;
 export type LogHistory = z.infer<typeof LogHistory>;
 export type ViewerLogBatch = z.infer<typeof ViewerLogBatch>;
+export type LogFetched = z.infer<typeof LogFetched>;
 export type Pong = z.infer<typeof Pong>;
 export type ErrorMessage = z.infer<typeof ErrorMessage>;
 

@@ -8,6 +8,7 @@ import {
   AgentLogBatch,
   AgentRegister,
   InventoryGet,
+  LogFetch,
   LogSubscribe,
   LogUnsubscribe,
   Ping,
@@ -25,6 +26,7 @@ export const ROUTES = {
   'log.unsubscribe': { schema: LogUnsubscribe, roles: ['viewer'] },
   'inventory.get': { schema: InventoryGet, roles: ['viewer'] },
   ping: { schema: Ping, roles: ['agent', 'viewer'] },
+  'log.fetch': { schema: LogFetch, roles: ['viewer'] },
 } as const satisfies Record<string, { schema: z.ZodType; roles: readonly Role[] }>;
 
 export type ClientAction = keyof typeof ROUTES;

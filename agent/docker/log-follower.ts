@@ -33,6 +33,8 @@ export interface BatchSink {
 export interface FollowRequest {
   readonly tail: number;
   readonly resume?: ResumePoint;
+  /** The numbering the cloud started this stream in: every batch carries it. */
+  readonly epoch: number;
 }
 
 export interface LogFollowerOptions {
@@ -75,6 +77,7 @@ export class LogFollower {
     this.sequencer = new Sequencer(options.request.resume?.seq ?? 0);
     this.batcher = new LogBatcher({
       containerId: options.containerId,
+      epoch: options.request.epoch,
       send: (batch) => options.sink.send(batch),
       ...(options.batchDelayMs !== undefined ? { delayMs: options.batchDelayMs } : {}),
     });

@@ -17,6 +17,8 @@ export interface BatcherTimers {
 
 export interface LogBatcherOptions {
   readonly containerId: string;
+  /** The stream's epoch (from its log.stream.start), carried on every batch. */
+  readonly epoch: number;
   readonly send: (batch: AgentLogBatch) => void;
   /** How long the first line of a batch may wait for company. */
   readonly delayMs?: number;
@@ -89,6 +91,6 @@ export class LogBatcher {
   }
 
   private message(lines: LogLine[]): AgentLogBatch {
-    return { action: 'log.batch', containerId: this.options.containerId, lines };
+    return { action: 'log.batch', containerId: this.options.containerId, epoch: this.options.epoch, lines };
   }
 }

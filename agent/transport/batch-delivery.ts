@@ -9,10 +9,16 @@
  * A batch left unacked for `ackTimeoutMs` is sent again, and after `maxAttempts` it is dropped
  * with an error line, so that one batch the cloud keeps refusing cannot stall a container forever.
  *
+ * The cloud's refusal of a batch names it (container, first and last seq) and says whether to
+ * retry. `retry: true` (a fault of the cloud's; a stored batch sent again is simply acked) sends
+ * it again soon, with a growing backoff, up to `maxRetries` times; `retry: false` (the same batch
+ * would be refused again, e.g. a conflict with a stored one) drops it at once with an error line
+ * naming the lines and the reason, and the container's next batch goes.
+ *
  * Batches wait in memory; a container whose outbox passes the high-water mark reports congestion
  * so its follower pauses the Docker stream (Docker keeps the lines in its log file meanwhile).
  */
-import { byteLength, encode, type AgentLogBatch, type AgentToCloud, type LogAck } from '../../protocol';
+import { byteLength, encode, type AgentLogBatch, type AgentToCloud, type ErrorMessage, type LogAck } from '../../protocol';
 import type { BatchSink } from '../docker/log-follower';
 import type { Logger } from '../logger';
 
@@ -35,7 +41,13 @@ export interface BatchDeliveryOptions {
   readonly maxAttempts?: number;
   /** Per container: above this many bytes waiting, its follower pauses. */
   readonly highWaterMarkBytes?: number;
+  /** Resends of a batch refused with retry: true before it is dropped. Default 8 (about a minute of backoff). */
+  readonly maxRetries?: number;
+  /** The first resend's delay after a retryable refusal; it doubles up to 30 s. Default 250. */
+  readonly retryDelayMs?: number;
 }
+
+const MAX_RETRY_DELAY_MS = 30_000;
 
 /** A batch waiting for its ack, with its JSON: encoded once, both to size the outbox and to send (again). */
 interface QueuedBatch {
@@ -50,7 +62,11 @@ interface Outbox {
   bytes: number;
   inFlight: boolean;
   attempts: number;
+  /** Retryable refusals of the head batch so far. */
+  retries: number;
   ackTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Set while the head waits out a retry's backoff: nothing is sent meanwhile. */
+  retryTimer: ReturnType<typeof setTimeout> | undefined;
   readonly drainListeners: Set<() => void>;
 }
 
@@ -59,11 +75,15 @@ export class BatchDelivery {
   private readonly ackTimeoutMs: number;
   private readonly maxAttempts: number;
   private readonly highWaterMark: number;
+  private readonly maxRetries: number;
+  private readonly retryDelayMs: number;
 
   constructor(private readonly options: BatchDeliveryOptions) {
     this.ackTimeoutMs = options.ackTimeoutMs ?? 30_000;
     this.maxAttempts = options.maxAttempts ?? 3;
     this.highWaterMark = options.highWaterMarkBytes ?? 1024 * 1024;
+    this.maxRetries = options.maxRetries ?? 8;
+    this.retryDelayMs = options.retryDelayMs ?? 250;
   }
 
   /** The sink a container's follower sends its batches to. */
@@ -85,6 +105,39 @@ export class BatchDelivery {
     this.pump(outbox);
   }
 
+  /**
+   * The cloud refused a batch (an `error` naming it). Ignored unless it names the batch in flight:
+   * a refusal of an earlier copy, or of a batch acked since, is stale.
+   */
+  refused(refusal: ErrorMessage): void {
+    const outbox = refusal.containerId === undefined ? undefined : this.outboxes.get(refusal.containerId);
+    const head = outbox?.queue[0];
+    if (!outbox || !head || !outbox.inFlight) return;
+    if (refusal.lastSeq !== lastSeq(head.batch) || refusal.firstSeq !== firstSeq(head.batch)) return;
+    clearTimeout(outbox.ackTimer);
+    outbox.inFlight = false;
+    const lines = describeLines(head.batch);
+    const reason = `${refusal.code}: ${refusal.message}`;
+    if (refusal.retry === true && outbox.retries < this.maxRetries) {
+      const delay = Math.min(MAX_RETRY_DELAY_MS, this.retryDelayMs * 2 ** outbox.retries);
+      outbox.retries += 1;
+      this.options.logger.warn(
+        `The cloud could not take ${lines} of container ${outbox.containerId.slice(0, 12)} (${reason}); sending them again in ${formatSeconds(delay)}.`,
+      );
+      outbox.retryTimer = setTimeout(() => {
+        outbox.retryTimer = undefined;
+        this.pump(outbox);
+      }, delay);
+      return;
+    }
+    const why = refusal.retry === true ? `after ${outbox.retries} retries` : 'sending them again would be refused the same way';
+    this.options.logger.error(
+      `Dropped ${lines} of container ${outbox.containerId.slice(0, 12)}: the cloud refused ${head.batch.lines.length === 1 ? 'it' : 'them'} (${reason}); ${why}.`,
+    );
+    this.settleHead(outbox);
+    this.pump(outbox);
+  }
+
   /** The connection is (again) open and registered: send each container's oldest unacked batch. */
   resume(): void {
     for (const outbox of this.outboxes.values()) this.pump(outbox);
@@ -94,6 +147,8 @@ export class BatchDelivery {
   pause(): void {
     for (const outbox of this.outboxes.values()) {
       clearTimeout(outbox.ackTimer);
+      clearTimeout(outbox.retryTimer);
+      outbox.retryTimer = undefined;
       outbox.inFlight = false;
       // Not the cloud's refusal: a batch on a dropped connection does not use up an attempt.
       outbox.attempts = 0;
@@ -119,7 +174,10 @@ export class BatchDelivery {
   }
 
   stop(): void {
-    for (const outbox of this.outboxes.values()) clearTimeout(outbox.ackTimer);
+    for (const outbox of this.outboxes.values()) {
+      clearTimeout(outbox.ackTimer);
+      clearTimeout(outbox.retryTimer);
+    }
   }
 
   private submit(outbox: Outbox, batch: AgentLogBatch): void {
@@ -132,7 +190,7 @@ export class BatchDelivery {
 
   private pump(outbox: Outbox): void {
     const head = outbox.queue[0];
-    if (outbox.inFlight || !head || !this.options.channel.connected) return;
+    if (outbox.inFlight || outbox.retryTimer || !head || !this.options.channel.connected) return;
     if (!this.options.channel.send(head.batch, head.json)) return;
     outbox.inFlight = true;
     outbox.attempts += 1;
@@ -163,6 +221,7 @@ export class BatchDelivery {
     if (settled) outbox.bytes -= settled.bytes;
     outbox.inFlight = false;
     outbox.attempts = 0;
+    outbox.retries = 0;
     this.checkDrained(outbox);
   }
 
@@ -197,11 +256,29 @@ export class BatchDelivery {
   private outbox(containerId: string): Outbox {
     let outbox = this.outboxes.get(containerId);
     if (!outbox) {
-      outbox = { containerId, queue: [], bytes: 0, inFlight: false, attempts: 0, ackTimer: undefined, drainListeners: new Set() };
+      outbox = {
+        containerId,
+        queue: [],
+        bytes: 0,
+        inFlight: false,
+        attempts: 0,
+        retries: 0,
+        ackTimer: undefined,
+        retryTimer: undefined,
+        drainListeners: new Set(),
+      };
       this.outboxes.set(containerId, outbox);
     }
     return outbox;
   }
+}
+
+function firstSeq(batch: AgentLogBatch): number {
+  return batch.lines[0]!.seq;
+}
+
+function formatSeconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(2))}s`;
 }
 
 function lastSeq(batch: AgentLogBatch): number {
@@ -209,7 +286,7 @@ function lastSeq(batch: AgentLogBatch): number {
 }
 
 function describeLines(batch: AgentLogBatch): string {
-  const first = batch.lines[0]!.seq;
+  const first = firstSeq(batch);
   const last = lastSeq(batch);
   return first === last ? `line ${first}` : `lines ${first}–${last}`;
 }

@@ -21,7 +21,7 @@ export const VIEWERS_PK = 'VIEWERS';
 export const AGENTS_PK = 'AGENTS';
 export const META_SK = 'META';
 
-/** Batch sort keys pad the first seq so that string order is seq order. */
+/** Batch sort keys pad the epoch and the first seq so that string order is (epoch, seq) order. */
 const SEQ_DIGITS = 16;
 
 /** CONN#<connId> / META: role, connectedAt, agentId? */
@@ -109,13 +109,16 @@ export function logPk(container: ContainerRef): string {
   return `LOG#${container.agentId}#${container.containerId}`;
 }
 
-/** LOG#<agentId>#<containerId> / B#<firstSeq, 16 digits>: one stored batch. */
-export function batchKey(container: ContainerRef, firstSeq: number): Key {
-  return { pk: logPk(container), sk: batchSk(firstSeq) };
+/**
+ * LOG#<agentId>#<containerId> / B#<epoch, 16 digits>#<firstSeq, 16 digits>: one stored batch.
+ * A newer epoch sorts after an older one, so a newest-first query reads the current numbering first.
+ */
+export function batchKey(container: ContainerRef, epoch: number, firstSeq: number): Key {
+  return { pk: logPk(container), sk: batchSk(epoch, firstSeq) };
 }
 
-export function batchSk(firstSeq: number): string {
-  return `${BATCH_PREFIX}${String(firstSeq).padStart(SEQ_DIGITS, '0')}`;
+export function batchSk(epoch: number, firstSeq: number): string {
+  return `${BATCH_PREFIX}${String(epoch).padStart(SEQ_DIGITS, '0')}#${String(firstSeq).padStart(SEQ_DIGITS, '0')}`;
 }
 
 /** The connection id in a `CONN#<connId>` sort key. */

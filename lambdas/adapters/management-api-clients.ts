@@ -3,8 +3,15 @@
  * life (keep-alive sockets and credentials are then reused across invocations).
  */
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import { DELIVERY_CONCURRENCY } from '../domain/deliver';
 import { localClientOptions } from './local-client-options';
 import { guardInvocationDeadline } from './local-invocation-deadline';
+
+/**
+ * The SDK's socket pool holds 50 by default: a broadcast's posts beyond that would queue for a
+ * socket, and fan-out would run at 50 however wide delivery goes.
+ */
+const SOCKETS = { maxSockets: DELIVERY_CONCURRENCY };
 
 export interface ManagementApiClientsOptions {
   readonly region?: string;
@@ -21,9 +28,10 @@ export class ManagementApiClients {
   clientFor(endpoint: string): ApiGatewayManagementApiClient {
     let client = this.clients.get(endpoint);
     if (!client) {
-      client = new ApiGatewayManagementApiClient(
-        this.options.local ? localClientOptions(endpoint, this.options.region) : { endpoint, region: this.options.region },
-      );
+      client = new ApiGatewayManagementApiClient({
+        ...(this.options.local ? localClientOptions(endpoint, this.options.region) : { endpoint, region: this.options.region }),
+        requestHandler: { httpAgent: SOCKETS, httpsAgent: SOCKETS },
+      });
       // Locally nothing stops a timed-out invocation; this makes its later posts fail as on AWS.
       if (this.options.local) guardInvocationDeadline(client);
       this.clients.set(endpoint, client);

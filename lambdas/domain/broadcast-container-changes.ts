@@ -14,6 +14,6 @@ export async function broadcastContainerChanges(
 ): Promise<GoneConnection[]> {
   const viewerIds = await deps.connections.viewerIds();
   if (viewerIds.length === 0) return [];
-  const gone = await deliver(deps, viewerIds, containersMessage(agentId, changes));
+  const { gone } = await deliver(deps, viewerIds, containersMessage(agentId, changes));
   return gone.map((connectionId) => ({ connectionId, mayBeOpening: true }));
 }

@@ -14,6 +14,6 @@ import type { AgentRecord, Deps, GoneConnection } from './ports';
 export async function broadcastHost(deps: Pick<Deps, 'connections' | 'messenger' | 'logger'>, agent: AgentRecord): Promise<GoneConnection[]> {
   const viewerIds = await deps.connections.viewerIds();
   if (viewerIds.length === 0) return [];
-  const gone = await deliver(deps, viewerIds, hostMessage(agent));
+  const { gone } = await deliver(deps, viewerIds, hostMessage(agent));
   return gone.map((connectionId) => ({ connectionId, mayBeOpening: true }));
 }

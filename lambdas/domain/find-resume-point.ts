@@ -1,10 +1,10 @@
 /**
- * Where a (re)started stream continues. Its seq is the buffer's newest (the newest stored batch's
- * last line). Its ts is the HIGHEST ts among that batch's lines, not the last line's: a line the
- * agent joined from Docker's 16 KB pieces keeps its first piece's (earlier) ts, so it can be
- * stored after the other stream's later lines; resuming from its ts would bring those back as new
- * lines. Docker's `since` is inclusive, so the agent sees the lines stamped exactly ts again and
- * drops them by text (`textsAtTs`), never by count.
+ * Where a (re)started stream continues: in the newest stored epoch, after its newest line. The
+ * seq is the buffer's newest (the newest stored batch's last line). Its ts is the HIGHEST ts among
+ * that batch's lines, not the last line's: a line the agent joined from Docker's 16 KB pieces
+ * keeps its first piece's (earlier) ts, so it can be stored after the other stream's later lines;
+ * resuming from its ts would bring those back as new lines. Docker's `since` is inclusive, so the
+ * agent sees the lines stamped exactly ts again and drops them by text (`textsAtTs`), never by count.
  *
  * textsAtTs is capped at MAX_RESUME_TEXTS_BYTES so that `log.stream.start` stays far under the
  * message limit. When more text than that shares one timestamp, the newest texts are kept: the
@@ -17,21 +17,29 @@ import type { LogBuffer } from './ports';
 /** Serialized bytes of textsAtTs at most: half of the 128 KB message limit. */
 export const MAX_RESUME_TEXTS_BYTES = 64 * 1024;
 
+/** A resume point and the epoch whose numbering it continues. */
+export interface ResumeFrom {
+  readonly epoch: number;
+  readonly resume: ResumePoint;
+}
+
 export async function findResumePoint(
   buffer: LogBuffer,
   container: ContainerRef,
   maxTextsBytes = MAX_RESUME_TEXTS_BYTES,
-): Promise<ResumePoint | undefined> {
+): Promise<ResumeFrom | undefined> {
+  let epoch: number | undefined;
   let seq: number | undefined;
   let ts: string | undefined;
   const atTsNewestFirst: LogLine[] = [];
-  for await (const batch of buffer.newestFirst(container)) {
+  for await (const { epoch: batchEpoch, lines: batch } of buffer.newestFirst(container)) {
     if (batch.length === 0) continue;
-    if (seq === undefined || ts === undefined) {
+    if (epoch === undefined || seq === undefined || ts === undefined) {
+      epoch = batchEpoch;
       seq = (batch[batch.length - 1] as LogLine).seq;
       ts = batch.reduce((max, line) => (compareTimestamps(line.ts, max) > 0 ? line.ts : max), (batch[0] as LogLine).ts);
-    } else if (batch.every((line) => compareTimestamps(line.ts, ts as string) < 0)) {
-      // Wholly older than ts: so is every batch before it.
+    } else if (batchEpoch !== epoch || batch.every((line) => compareTimestamps(line.ts, ts as string) < 0)) {
+      // An older numbering, or wholly older than ts: so is every batch before it.
       break;
     }
     for (let i = batch.length - 1; i >= 0; i--) {
@@ -39,8 +47,8 @@ export async function findResumePoint(
       if (compareTimestamps(line.ts, ts) === 0) atTsNewestFirst.push(line);
     }
   }
-  if (seq === undefined || ts === undefined) return undefined;
-  return { seq, ts, textsAtTs: newestThatFit(atTsNewestFirst, maxTextsBytes) };
+  if (epoch === undefined || seq === undefined || ts === undefined) return undefined;
+  return { epoch, resume: { seq, ts, textsAtTs: newestThatFit(atTsNewestFirst, maxTextsBytes) } };
 }
 
 /** The texts, oldest first, of the newest lines whose JSON strings fit `maxBytes` together. */

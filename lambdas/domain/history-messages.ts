@@ -11,6 +11,8 @@ export interface HistoryMessagesOptions {
   readonly maxBytes?: number;
   /** The container's numbering started over behind the subscriber's afterSeq. */
   readonly reset?: boolean;
+  /** The epoch of the lines; none when nothing is buffered. */
+  readonly epoch?: number;
 }
 
 export function historyMessages(container: ContainerRef, lines: readonly LogLine[], options: HistoryMessagesOptions = {}): LogHistory[] {
@@ -23,6 +25,7 @@ export function historyMessages(container: ContainerRef, lines: readonly LogLine
     lines: chunk,
     done,
     ...(reset ? { reset: true as const } : {}),
+    ...(options.epoch !== undefined ? { epoch: options.epoch } : {}),
   });
   const messages = splitBySize(lines, options.maxBytes ?? MAX_MESSAGE_BYTES, message);
   return messages.map((m, i) => (i === 0 ? m : withoutReset(m)));

@@ -1,7 +1,11 @@
 /**
  * `log.batch` from an agent: store the lines in the container's buffer, trim the buffer to the
- * newest N lines, broadcast the lines to the container's subscribers, then ack the batch so the
- * agent sends the container's next one (one in flight per container keeps lines in order).
+ * newest N lines, broadcast the lines to the container's subscribers, ack the batch so the agent
+ * sends the container's next one (one in flight per container keeps lines in order), and only
+ * then clean up subscribers found gone — unrelated to this batch, so never in its way.
+ *
+ * A stored batch is rewritten only by an identical one: a redelivery is acked, but a different
+ * batch at the same seqs of the same epoch is refused (`conflict`) and the stored lines stay.
  */
 import {
   byteLength,
@@ -14,7 +18,6 @@ import {
 } from '../../protocol';
 import { deliver } from './deliver';
 import { forgetConnections } from './forget-connections';
-import { reply } from './reply';
 import type { Caller, Deps } from './ports';
 
 export async function ingestBatch(deps: Deps, caller: Caller, batch: AgentLogBatch): Promise<void> {
@@ -28,15 +31,40 @@ export async function ingestBatch(deps: Deps, caller: Caller, batch: AgentLogBat
   if (bytes > MAX_BATCH_BYTES) throw new ProtocolError('too_large', `batch is ${bytes} bytes; the limit is ${MAX_BATCH_BYTES}`);
 
   const container = { agentId: caller.agentId, containerId: batch.containerId };
+  const { epoch } = batch;
   const lines: LogLine[] = [...batch.lines].sort((a, b) => a.seq - b.seq);
-  await deps.buffer.put(container, lines);
+  const firstSeq = (lines[0] as LogLine).seq;
   const lastSeq = (lines[lines.length - 1] as LogLine).seq;
+  const stored = await deps.buffer.put(container, lines, epoch);
+  if (stored.kind === 'conflict') {
+    // Two different batches claim the same lines: the agent's numbering and the buffer disagree.
+    deps.logger.error('batch conflicts with a stored batch', {
+      ...container,
+      epoch,
+      firstSeq,
+      lastSeq,
+      storedFirstSeq: stored.firstSeq,
+      storedLastSeq: stored.lastSeq,
+    });
+    throw new ProtocolError(
+      'conflict',
+      `lines ${firstSeq}–${lastSeq} (epoch ${epoch}) clash with the stored batch ${stored.firstSeq}–${stored.lastSeq}, which is kept: a stored batch is only ever rewritten by an identical one`,
+    );
+  }
   const keepAfter = lastSeq - deps.settings.bufferLines;
-  if (keepAfter > 0) await deps.buffer.deleteThrough(container, keepAfter);
+  // A stream's first batch also clears what older epochs left (else TTL would, a day later).
+  if (keepAfter > 0 || firstSeq === 1) await deps.buffer.deleteThrough(container, epoch, Math.max(0, keepAfter));
 
   const subscriberIds = await deps.subscriptions.subscriberIds(container);
-  const gone = await deliver(deps, subscriberIds, { action: 'log.batch', ...container, lines });
-  await forgetConnections(deps, gone.map((connectionId) => ({ connectionId, container })));
+  const { gone } = await deliver(deps, subscriberIds, { action: 'log.batch', ...container, epoch, lines });
   // Only after storing: an ack promises the lines survive the agent forgetting them.
-  await reply(deps, caller, { action: 'log.ack', containerId: batch.containerId, seq: lastSeq });
+  const ack = await deliver(deps, [caller.connectionId], { action: 'log.ack', containerId: batch.containerId, seq: lastSeq });
+  if (ack.failed.length > 0) throw new Error(`could not ack lines ${firstSeq}–${lastSeq}: their redelivery will be acked`);
+  const forget = [...gone.map((connectionId) => ({ connectionId, container })), ...ack.gone.map((connectionId) => ({ connectionId, agentId: caller.agentId }))];
+  try {
+    await forgetConnections(deps, forget);
+  } catch (error) {
+    // Acked already; what is left behind is found by the next post (410) or expires.
+    deps.logger.error('clean-up of gone connections failed', { connectionIds: forget.map((g) => g.connectionId), error: String(error) });
+  }
 }

@@ -1,10 +1,15 @@
-/** The seq of a container's newest buffered line; 0 when nothing (unexpired) is buffered. */
+/** The newest buffered line's seq and epoch; undefined when nothing (unexpired) is buffered. */
 import type { ContainerRef, LogLine } from '../../protocol';
 import type { LogBuffer } from './ports';
 
-export async function newestBufferedSeq(buffer: LogBuffer, container: ContainerRef): Promise<number> {
-  for await (const batch of buffer.newestFirst(container)) {
-    if (batch.length > 0) return (batch[batch.length - 1] as LogLine).seq;
+export interface BufferedPosition {
+  readonly epoch: number;
+  readonly seq: number;
+}
+
+export async function newestBufferedSeq(buffer: LogBuffer, container: ContainerRef): Promise<BufferedPosition | undefined> {
+  for await (const { epoch, lines } of buffer.newestFirst(container)) {
+    if (lines.length > 0) return { epoch, seq: (lines[lines.length - 1] as LogLine).seq };
   }
-  return 0;
+  return undefined;
 }

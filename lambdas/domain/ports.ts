@@ -132,16 +132,34 @@ export interface HostContainers {
   apply(agentId: string, changes: ContainerChanges): Promise<ContainerChanges>;
 }
 
+/** One stored batch: its lines, in seq order, and the epoch their seqs belong to. */
+export interface StoredBatch {
+  readonly epoch: number;
+  readonly lines: readonly LogLine[];
+}
+
+/**
+ * What storing a batch did. A stored batch is rewritten only by an identical one: a different
+ * batch at the same first seq, or one overlapping a stored batch's seqs, is a conflict (and the
+ * stored one is kept).
+ */
+export type StoreOutcome =
+  | { readonly kind: 'stored' }
+  /** The identical batch was stored already (a redelivery): nothing changed. */
+  | { readonly kind: 'unchanged' }
+  /** The stored batch it clashes with. */
+  | { readonly kind: 'conflict'; readonly firstSeq: number; readonly lastSeq: number };
+
 export interface LogBuffer {
-  /** Stores one batch. Idempotent: the same first seq is the same stored batch. */
-  put(container: ContainerRef, lines: readonly LogLine[]): Promise<void>;
-  /** Deletes the stored batches whose last seq is at or below `lastSeq`. */
-  deleteThrough(container: ContainerRef, lastSeq: number): Promise<void>;
+  /** Stores one batch of `epoch`, unless it conflicts with a stored one (see StoreOutcome). */
+  put(container: ContainerRef, lines: readonly LogLine[], epoch: number): Promise<StoreOutcome>;
+  /** Deletes the stored batches of epochs before `epoch`, and those of `epoch` whose last seq is at or below `lastSeq`. */
+  deleteThrough(container: ContainerRef, epoch: number, lastSeq: number): Promise<void>;
   /**
-   * Unexpired stored batches, newest first, each batch's lines in seq order. Lazy: a consumer
-   * that stops early costs no further reads.
+   * Unexpired stored batches, newest first (the newest epoch's first), each batch's lines in seq
+   * order. Lazy: a consumer that stops early costs no further reads.
    */
-  newestFirst(container: ContainerRef): AsyncIterable<readonly LogLine[]>;
+  newestFirst(container: ContainerRef): AsyncIterable<StoredBatch>;
 }
 
 export type Delivery = 'sent' | 'gone';
@@ -173,6 +191,8 @@ export interface Messenger {
 export interface Clock {
   /** Epoch milliseconds. */
   now(): number;
+  /** Waits `ms` (a retry's backoff). Default: a real timer; test clocks advance `now` instead. */
+  sleep?(ms: number): Promise<void>;
 }
 
 export interface Logger {
@@ -228,6 +248,12 @@ export interface Deps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly settings: Settings;
+  /**
+   * Epoch ms by which this invocation should have finished (from Lambda's
+   * getRemainingTimeInMillis): retries stop in time for the ack. Absent: DEFAULT_TIME_BUDGET_MS
+   * from when the work starts.
+   */
+  readonly deadline?: number;
 }
 
 /** The connection a message arrived on, and when and how big that message was. */

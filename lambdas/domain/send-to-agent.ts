@@ -11,6 +11,6 @@ export async function sendToAgent(
 ): Promise<GoneConnection[]> {
   // An offline agent gets its streams started when it registers again.
   if (!agent.online) return [];
-  const gone = await deliver(deps, [agent.connectionId], message);
+  const { gone } = await deliver(deps, [agent.connectionId], message);
   return gone.map((connectionId) => ({ connectionId, agentId: agent.agentId }));
 }

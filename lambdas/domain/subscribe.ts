@@ -13,17 +13,19 @@
  * record being gone afterwards (the clean-up removes it before it looks for subscriptions), and the
  * subscription is removed again (docs/data-model.md, "Why it holds without transactions").
  *
- * An `afterSeq` ahead of the buffer's newest line means the numbering started over (the buffer
- * expired and the agent numbered from 1 again): the viewer gets the whole buffer, marked `reset`,
- * instead of nothing followed by live lines it would drop as already seen.
+ * When the viewer's `afterSeq` is of another numbering than the buffer's — its `epoch` differs
+ * from the newest stored one, or (a viewer that names no epoch) it is ahead of the buffer's newest
+ * line — the numbering started over (the buffer expired and the agent numbered from 1 again): the
+ * viewer gets the whole buffer, marked `reset`, instead of nothing followed by live lines it
+ * would drop as already seen.
  */
-import { ProtocolError, type ContainerRef, type LogLine, type LogSubscribe } from '../../protocol';
+import { ProtocolError, type ContainerRef, type LogSubscribe } from '../../protocol';
 import { checkSubscriptionCaps } from './check-subscription-caps';
 import { forgetConnections } from './forget-connections';
 import { historyMessages } from './history-messages';
 import { newestBufferedSeq } from './newest-buffered-seq';
 import type { Caller, Deps } from './ports';
-import { readHistory } from './read-history';
+import { readHistory, type History } from './read-history';
 import { reply } from './reply';
 import { requestOrder } from './request-order';
 import { sendToAgent } from './send-to-agent';
@@ -48,8 +50,8 @@ export async function subscribe(deps: Deps, caller: Caller, request: LogSubscrib
     return;
   }
 
-  const { lines, reset } = await historyFor(deps, container, request.afterSeq);
-  for (const message of historyMessages(container, lines, { reset })) {
+  const { lines, reset, epoch } = await historyFor(deps, container, request.afterSeq, request.epoch);
+  for (const message of historyMessages(container, lines, { reset, epoch })) {
     // The viewer left meanwhile: reply() has forgotten it and its subscription; nothing to start.
     if ((await reply(deps, caller, message)) === 'gone') return;
   }
@@ -64,12 +66,21 @@ export async function subscribe(deps: Deps, caller: Caller, request: LogSubscrib
   await forgetConnections(deps, gone);
 }
 
-async function historyFor(deps: Deps, container: ContainerRef, afterSeq: number | undefined): Promise<{ lines: LogLine[]; reset: boolean }> {
+async function historyFor(
+  deps: Deps,
+  container: ContainerRef,
+  afterSeq: number | undefined,
+  epoch: number | undefined,
+): Promise<History & { reset: boolean }> {
   const maxLines = deps.settings.bufferLines;
-  const lines = await readHistory(deps.buffer, container, { maxLines, afterSeq });
-  // Only an empty answer can hide a restart; the newest seq costs one more (lazy) read then.
-  if (lines.length > 0 || afterSeq === undefined || afterSeq <= (await newestBufferedSeq(deps.buffer, container))) {
-    return { lines, reset: false };
+  const history = await readHistory(deps.buffer, container, { maxLines, afterSeq });
+  const otherEpoch = epoch !== undefined && history.epoch !== undefined && epoch !== history.epoch;
+  // Within one epoch only an empty answer can hide a restart; the newest seq costs one more (lazy) read then.
+  if (
+    !otherEpoch &&
+    (history.lines.length > 0 || afterSeq === undefined || afterSeq <= ((await newestBufferedSeq(deps.buffer, container))?.seq ?? 0))
+  ) {
+    return { ...history, reset: false };
   }
-  return { lines: await readHistory(deps.buffer, container, { maxLines }), reset: true };
+  return { ...(await readHistory(deps.buffer, container, { maxLines })), reset: true };
 }

@@ -1,5 +1,6 @@
 /** Which domain function answers which client action. */
 import type { ClientAction, ClientMessage } from '../../protocol';
+import { fetchLines } from '../domain/fetch-lines';
 import { getInventory } from '../domain/get-inventory';
 import { ingestBatch } from '../domain/ingest-batch';
 import { ping } from '../domain/ping';
@@ -19,4 +20,5 @@ export const ACTION_RUNNERS: { readonly [A in ClientAction]: ActionRunner<A> } =
   'log.unsubscribe': unsubscribe,
   'inventory.get': getInventory,
   ping,
+  'log.fetch': fetchLines,
 };

@@ -14,13 +14,13 @@ import type { WebSocketHandler } from './websocket-event';
 const AnyAction = z.object({ action: z.string().min(1) });
 
 export function defaultHandler(resolveDeps: DepsResolver): WebSocketHandler {
-  return async (event) => {
+  return async (event, lambdaContext) => {
     const deps = resolveDeps(event);
     try {
       const decoded = decode(AnyAction, bodyText(event));
       if (!decoded.ok) throw decoded.error;
       const { action } = decoded.value;
-      if (isClientAction(action)) return await handleMessage(action, event, () => deps);
+      if (isClientAction(action)) return await handleMessage(action, event, () => deps, lambdaContext);
       throw new ProtocolError('unknown_action', `no route for action ${JSON.stringify(action)}`, action);
     } catch (error) {
       if (error instanceof ProtocolError) {

@@ -15,23 +15,30 @@ import {
   type ClientMessage,
   type ErrorCode,
 } from '../../protocol';
+import { DEFAULT_TIME_BUDGET_MS } from '../domain/deliver';
 import type { Caller, Deps } from '../domain/ports';
 import { ACTION_RUNNERS, type ActionRunner } from './action-runners';
+import { batchRefusal, type BatchRefusal } from './batch-refusal';
 import { bodyText } from './event-body';
 import { identityOf } from './identity-context';
 import { describeError, requestContext } from './log-context';
 import type { DepsResolver } from './runtime';
-import type { WebSocketEvent, WebSocketHandler, WebSocketResult } from './websocket-event';
+import type { LambdaContext, WebSocketEvent, WebSocketHandler, WebSocketResult } from './websocket-event';
 
 export function messageHandler(action: ClientAction, resolveDeps: DepsResolver): WebSocketHandler {
-  return (event) => handleMessage(action, event, resolveDeps);
+  return (event, lambdaContext) => handleMessage(action, event, resolveDeps, lambdaContext);
 }
 
-export async function handleMessage(action: ClientAction, event: WebSocketEvent, resolveDeps: DepsResolver): Promise<WebSocketResult> {
+export async function handleMessage(
+  action: ClientAction,
+  event: WebSocketEvent,
+  resolveDeps: DepsResolver,
+  lambdaContext?: LambdaContext,
+): Promise<WebSocketResult> {
   const context = { ...requestContext(event), action };
   let deps: Deps;
   try {
-    deps = resolveDeps(event);
+    deps = withDeadline(resolveDeps(event), lambdaContext);
   } catch (error) {
     // Without dependencies there is no way to answer; the log is the only trace.
     console.error(JSON.stringify({ level: 'error', message: 'cannot build dependencies', ...context, ...describeError(error) }));
@@ -48,12 +55,14 @@ export async function handleMessage(action: ClientAction, event: WebSocketEvent,
     return { statusCode: 200 };
   } catch (error) {
     if (error instanceof ProtocolError) {
-      deps.logger.warn('message rejected', { ...context, code: error.code, reason: error.message });
-      await answerError(deps, event, error.code, error.message, error.requestAction ?? action);
+      const refusal = refusalOf(action, event, error.code);
+      deps.logger.warn('message rejected', { ...context, code: error.code, reason: error.message, ...refusal });
+      await answerError(deps, event, error.code, error.message, error.requestAction ?? action, refusal);
       return { statusCode: 200 };
     }
-    deps.logger.error('message failed', { ...context, ...describeError(error) });
-    await answerError(deps, event, 'internal', 'the cloud failed to handle this message; it is safe to retry', action);
+    const refusal = refusalOf(action, event, 'internal');
+    deps.logger.error('message failed', { ...context, ...describeError(error), ...refusal });
+    await answerError(deps, event, 'internal', 'the cloud failed to handle this message; it is safe to retry', action, refusal);
     return { statusCode: 500 };
   }
 }
@@ -75,10 +84,28 @@ function loadCaller(event: WebSocketEvent, action: ClientAction, messageBytes: n
   };
 }
 
+/** A refused log.batch names itself and says whether to retry; other refusals need not. */
+function refusalOf(action: ClientAction, event: WebSocketEvent, code: ErrorCode): BatchRefusal {
+  return action === 'log.batch' ? batchRefusal(bodyText(event), code) : {};
+}
+
+/** The invocation's deadline, from Lambda's remaining time when the runtime gives it. */
+function withDeadline(deps: Deps, lambdaContext: LambdaContext | undefined): Deps {
+  const remaining = lambdaContext?.getRemainingTimeInMillis();
+  return { ...deps, deadline: deps.clock.now() + (remaining ?? DEFAULT_TIME_BUDGET_MS) };
+}
+
 /** Sends `error` to the caller. Best effort: a failure here is logged, never thrown over the original one. */
-export async function answerError(deps: Deps, event: WebSocketEvent, code: ErrorCode, message: string, requestAction?: string): Promise<void> {
+export async function answerError(
+  deps: Deps,
+  event: WebSocketEvent,
+  code: ErrorCode,
+  message: string,
+  requestAction?: string,
+  refusal: BatchRefusal = {},
+): Promise<void> {
   try {
-    await deps.messenger.send(event.requestContext.connectionId, errorMessage(code, message, requestAction));
+    await deps.messenger.send(event.requestContext.connectionId, { ...errorMessage(code, message, requestAction), ...refusal });
   } catch (error) {
     deps.logger.error('could not send error to caller', { ...requestContext(event), code, ...describeError(error) });
   }

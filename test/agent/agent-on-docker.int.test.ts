@@ -40,7 +40,7 @@ describe('the agent on a real Docker engine', () => {
   }
 
   function follow(containerId: string, sink: RecordingSink, logger = new RecordingLogger()): LogFollower {
-    const follower = new LogFollower({ containerId, source, sink, logger, request: { tail: 1000 }, batchDelayMs: 5, recheckDelayMs: 60_000 });
+    const follower = new LogFollower({ containerId, source, sink, logger, request: { tail: 1000, epoch: 1 }, batchDelayMs: 5, recheckDelayMs: 60_000 });
     followers.push(follower);
     follower.start();
     return follower;
@@ -133,7 +133,7 @@ describe('the agent on a real Docker engine', () => {
       const registers = cloud!.connections[0]!.json.filter((m) => m.action === 'agent.register') as unknown as { containers: { id: string }[] }[];
       expect(registers.at(-1)!.containers.map((c) => c.id)).toContain(container.id);
     }, { timeout: 10_000 });
-    cloud.last.send(JSON.stringify({ action: 'log.stream.start', containerId: container.id, tail: 100 }));
+    cloud.last.send(JSON.stringify({ action: 'log.stream.start', containerId: container.id, tail: 100, epoch: 1 }));
     await vi.waitFor(() => expect(cloud!.last.json.find((m) => m.action === 'log.batch')).toMatchObject({
       containerId: container.id,
       lines: [{ seq: 1, stream: 'stdout', text: 'ready' }],

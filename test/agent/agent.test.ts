@@ -45,7 +45,7 @@ describe('agent', () => {
     source.addContainer('web1');
     withSource(source);
     await eventually(() => expect(cloud!.last.actions).toEqual(['agent.register']));
-    cloud.last.send(JSON.stringify({ action: 'log.stream.start', containerId: 'web1', tail: 50 }));
+    cloud.last.send(JSON.stringify({ action: 'log.stream.start', containerId: 'web1', tail: 50, epoch: 1 }));
     await eventually(() => expect(source.follows).toHaveLength(1));
     return source;
   }
@@ -127,6 +127,7 @@ describe('agent', () => {
     expect(cloud!.last.json.find((m) => m.action === 'log.batch')).toEqual({
       action: 'log.batch',
       containerId: 'web1',
+      epoch: 1,
       lines: [{ seq: 1, ts: ts(1), stream: 'stdout', text: 'hello from web1' }],
     });
   });
@@ -159,7 +160,7 @@ describe('agent', () => {
     source.addContainer('web1');
     withSource(source);
     await eventually(() => expect(cloud!.last.actions).toContain('agent.register'));
-    const start = JSON.stringify({ action: 'log.stream.start', containerId: 'web1', tail: 50 });
+    const start = JSON.stringify({ action: 'log.stream.start', containerId: 'web1', tail: 50, epoch: 1 });
 
     cloud.last.send(start);
     cloud.last.send(start);
@@ -177,7 +178,7 @@ describe('agent', () => {
     withSource(source);
     await eventually(() => expect(source.eventStreams).toHaveLength(1));
     await eventually(() => expect(cloud!.last.actions).toContain('agent.register'));
-    cloud.last.send(JSON.stringify({ action: 'log.stream.start', containerId: 'web1', tail: 50 }));
+    cloud.last.send(JSON.stringify({ action: 'log.stream.start', containerId: 'web1', tail: 50, epoch: 1 }));
     await eventually(() => expect(source.follows).toHaveLength(1));
     source.containers.get('web1')!.running = false;
     source.lastFollow('web1').stream.end(muxFrame('stdout', entry(ts(1), 'before restart\n')));
@@ -327,13 +328,42 @@ describe('agent', () => {
     expect(batches[1]).toEqual(batches[0]);
   });
 
+  it('resends a batch soon when the cloud refuses it with retry: true, instead of waiting for the ack timeout', async () => {
+    const source = await followingWeb1();
+    source.lastFollow('web1').stream.write(muxFrame('stdout', entry(ts(1), 'stored, but the ack failed\n')));
+    await eventually(() => expect(cloud!.last.actions).toEqual(['agent.register', 'log.batch']));
+
+    const refusal = { action: 'error', code: 'internal', message: 'safe to retry', requestAction: 'log.batch', containerId: 'web1', firstSeq: 1, lastSeq: 1, retry: true };
+    cloud!.last.send(JSON.stringify(refusal));
+
+    await eventually(() => expect(cloud!.last.actions).toEqual(['agent.register', 'log.batch', 'log.batch']));
+    const batches = cloud!.last.json.filter((m) => m.action === 'log.batch');
+    expect(batches[1]).toEqual(batches[0]);
+  });
+
+  it('drops a batch refused with retry: false, says which lines and why, and sends the next one', async () => {
+    const source = await followingWeb1();
+    const stream = source.lastFollow('web1').stream;
+    stream.write(muxFrame('stdout', entry(ts(1), 'clashes with a stored batch\n')));
+    await eventually(() => expect(cloud!.last.actions).toEqual(['agent.register', 'log.batch']));
+    stream.write(muxFrame('stdout', entry(ts(2), 'next\n')));
+
+    const refusal = { action: 'error', code: 'conflict', message: 'lines 1–1 clash', requestAction: 'log.batch', containerId: 'web1', firstSeq: 1, lastSeq: 1, retry: false };
+    cloud!.last.send(JSON.stringify(refusal));
+
+    await eventually(() => expect(cloud!.last.actions).toEqual(['agent.register', 'log.batch', 'log.batch']));
+    const batches = cloud!.last.json.filter((m) => m.action === 'log.batch') as unknown as { lines: { seq: number }[] }[];
+    expect(batches[1]!.lines.map((l) => l.seq)).toEqual([2]);
+    expect(logger.matching(/^Dropped line 1 of container web1: the cloud refused it \(conflict: lines 1–1 clash\)/)).toHaveLength(1);
+  });
+
   it('stop() destroys every follow stream and closes the connection', async () => {
     cloud = await TestCloud.start();
     const source = new FakeContainerSource();
     source.addContainer('web1');
     const running = withSource(source);
     await eventually(() => expect(cloud!.last.actions).toContain('agent.register'));
-    cloud.last.send(JSON.stringify({ action: 'log.stream.start', containerId: 'web1', tail: 50 }));
+    cloud.last.send(JSON.stringify({ action: 'log.stream.start', containerId: 'web1', tail: 50, epoch: 1 }));
     await eventually(() => expect(source.follows).toHaveLength(1));
 
     await running.stop();

@@ -6,20 +6,22 @@ import {
   decodeClientMessage,
   encode,
   isClientAction,
+  MAX_FETCH_LINES,
   MAX_MESSAGE_BYTES,
   maySend,
   readAction,
+  ViewerToCloud,
 } from '../../protocol';
 
 const line = { seq: 1, ts: '2024-05-06T07:08:09.123456789Z', stream: 'stdout', text: 'hello' } as const;
 
 describe('decode', () => {
   it('accepts a valid message and returns it typed', () => {
-    const body = encode({ action: 'log.batch', containerId: 'abc123', lines: [line] });
+    const body = encode({ action: 'log.batch', containerId: 'abc123', epoch: 7, lines: [line] });
 
     const result = decode(AgentToCloud, body);
 
-    expect(result).toEqual({ ok: true, value: { action: 'log.batch', containerId: 'abc123', lines: [line] } });
+    expect(result).toEqual({ ok: true, value: { action: 'log.batch', containerId: 'abc123', epoch: 7, lines: [line] } });
   });
 
   it.each([
@@ -86,9 +88,29 @@ describe('decode', () => {
   it('keeps a nanosecond timestamp exactly as sent', () => {
     const ts = '2024-05-06T07:08:09.000000001Z';
 
-    const result = decode(AgentToCloud, encode({ action: 'log.batch', containerId: 'a', lines: [{ ...line, ts }] }));
+    const result = decode(AgentToCloud, encode({ action: 'log.batch', containerId: 'a', epoch: 7, lines: [{ ...line, ts }] }));
 
     expect(result.ok && result.value.action === 'log.batch' && result.value.lines[0]!.ts).toBe(ts);
+  });
+});
+
+describe('log.fetch', () => {
+  const fetch = (afterSeq: number, toSeq: number) =>
+    JSON.stringify({ action: 'log.fetch', agentId: 'h', containerId: 'c', epoch: 7, afterSeq, toSeq });
+
+  it('accepts a range of up to MAX_FETCH_LINES seqs', () => {
+    expect(decode(ViewerToCloud, fetch(0, MAX_FETCH_LINES)).ok).toBe(true);
+  });
+
+  it.each([
+    ['empty', 5, 5],
+    ['backwards', 9, 5],
+    ['longer than MAX_FETCH_LINES', 0, MAX_FETCH_LINES + 1],
+  ])('refuses a range that is %s as malformed', (_name, afterSeq, toSeq) => {
+    const result = decode(ViewerToCloud, fetch(afterSeq, toSeq));
+
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.error.code).toBe('malformed');
   });
 });
 

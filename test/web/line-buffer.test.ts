@@ -6,9 +6,18 @@ function lines(...seqs: number[]): LogLine[] {
   return seqs.map((seq) => ({ seq, ts: `2024-05-06T07:08:${String(seq % 60).padStart(2, '0')}.000000001Z`, stream: 'stdout', text: `line ${seq}` }));
 }
 
-/** Rows as short strings: "3" for line seq 3, "gap 4-6" for a gap marker. */
+/** Rows as short strings: "3" for line seq 3, "gap 4-6" for a gap marker, "restart" for a restart marker. */
 function shape(rows: readonly LogRow[]): string[] {
-  return rows.map((row) => (row.kind === 'line' ? String(row.seq) : `gap ${row.fromSeq}-${row.toSeq}`));
+  return rows.map((row) => (row.kind === 'line' ? String(row.seq) : row.kind === 'gap' ? `gap ${row.fromSeq}-${row.toSeq}` : 'restart'));
+}
+
+/** Gap rows with their state: "gap 4-6 fetching". */
+function gaps(rows: readonly LogRow[]): string[] {
+  return rows.flatMap((row) => (row.kind === 'gap' ? [`gap ${row.fromSeq}-${row.toSeq} ${row.state}`] : []));
+}
+
+function renumbered(...seqs: number[]): LogLine[] {
+  return lines(...seqs).map((line) => ({ ...line, text: `renumbered ${line.seq}` }));
 }
 
 describe('LineBuffer', () => {
@@ -267,6 +276,122 @@ describe('LineBuffer', () => {
       buffer.addHistory([], true);
 
       expect(shape(buffer.rows)).toEqual(['2', '3']);
+    });
+  });
+
+  describe('epochs: seqs are comparable only within one numbering', () => {
+    it('drops the held rows and shows a restart marker when a live batch of a newer epoch arrives', () => {
+      const buffer = new LineBuffer();
+      buffer.addHistory(lines(1, 2, 3, 4, 5), true, 100);
+
+      const outcome = buffer.addLive(renumbered(1, 2), 200);
+
+      expect(shape(buffer.rows)).toEqual(['restart', '1', '2']);
+      expect(buffer.rows.filter((row) => row.kind === 'line').map((row) => row.text)).toEqual(['renumbered 1', 'renumbered 2']);
+      expect(outcome.added).toBe(2);
+      expect(buffer.epoch).toBe(200);
+      expect(buffer.lastSeq).toBe(2);
+    });
+
+    it('drops the lines of an older epoch as stale', () => {
+      const buffer = new LineBuffer();
+      buffer.addLive(lines(1, 2), 200);
+
+      const outcome = buffer.addLive(lines(3, 4), 100);
+
+      expect(shape(buffer.rows)).toEqual(['1', '2']);
+      expect(outcome).toEqual({ added: 0, duplicates: 2, gaps: 0, held: 0 });
+    });
+
+    it('takes the first epoch it sees without a marker (nothing was held)', () => {
+      const buffer = new LineBuffer();
+      buffer.addHistory([], true);
+
+      buffer.addLive(lines(1), 300);
+
+      expect(shape(buffer.rows)).toEqual(['1']);
+      expect(buffer.epoch).toBe(300);
+    });
+
+    it('applies held live lines by their own epoch when the history completes', () => {
+      const buffer = new LineBuffer();
+      buffer.addLive(lines(7, 8), 100);
+      buffer.beginHistory();
+      buffer.addLive(renumbered(1), 200);
+
+      buffer.addHistory(lines(9), true, 100);
+
+      expect(shape(buffer.rows)).toEqual(['restart', '1']);
+    });
+
+    it('shows a restart marker on a reset history when rows were held', () => {
+      const buffer = new LineBuffer();
+      buffer.addLive(lines(5000), 100);
+
+      buffer.restart(200);
+      buffer.addHistory(lines(1), true, 200);
+
+      expect(shape(buffer.rows)).toEqual(['restart', '1']);
+    });
+  });
+
+  describe('gaps are fetched from the cloud and filled in place', () => {
+    it('reports each new gap once, as a range to fetch', () => {
+      const buffer = new LineBuffer();
+      buffer.addLive(lines(1, 2, 6, 7, 9));
+
+      expect(buffer.takeNewGaps()).toEqual([{ fromSeq: 3, toSeq: 5 }, { fromSeq: 8, toSeq: 8 }]);
+      expect(buffer.takeNewGaps()).toEqual([]);
+      expect(gaps(buffer.rows)).toEqual(['gap 3-5 fetching', 'gap 8-8 fetching']);
+    });
+
+    it('puts fetched lines where the gap was, so the gap closes by itself', () => {
+      const buffer = new LineBuffer();
+      buffer.addLive(lines(1, 2, 6, 7));
+
+      buffer.fillGap(2, 5, lines(3, 4, 5), true);
+
+      expect(shape(buffer.rows)).toEqual(['1', '2', '3', '4', '5', '6', '7']);
+      expect(buffer.lineCount).toBe(7);
+    });
+
+    it('marks as missing only what the buffer no longer had', () => {
+      const buffer = new LineBuffer();
+      buffer.addLive(lines(1, 10));
+
+      buffer.fillGap(1, 9, lines(4, 5, 7), true);
+
+      expect(shape(buffer.rows)).toEqual(['1', 'gap 2-3', '4', '5', 'gap 6-6', '7', 'gap 8-9', '10']);
+      expect(gaps(buffer.rows)).toEqual(['gap 2-3 missing', 'gap 6-6 missing', 'gap 8-9 missing']);
+    });
+
+    it('keeps waiting for the later parts of an answer', () => {
+      const buffer = new LineBuffer();
+      buffer.addLive(lines(1, 10));
+
+      buffer.fillGap(1, 9, lines(2, 3, 4), false);
+      expect(gaps(buffer.rows)).toEqual(['gap 5-9 fetching']);
+      buffer.fillGap(1, 9, lines(5, 6, 7, 8, 9), true);
+
+      expect(shape(buffer.rows)).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
+    });
+
+    it('marks the part of a long gap that was not asked for as missing', () => {
+      const buffer = new LineBuffer();
+      buffer.addLive(lines(1, 5000));
+
+      buffer.fillGap(3999, 4999, lines(...Array.from({ length: 1000 }, (_, i) => 4000 + i)), true);
+
+      expect(gaps(buffer.rows)).toEqual(['gap 2-3999 missing']);
+      expect(buffer.lineCount).toBe(1002);
+    });
+
+    it('lists the gaps still waiting for their fetch', () => {
+      const buffer = new LineBuffer();
+      buffer.addLive(lines(1, 3, 5));
+      buffer.fillGap(3, 4, [], true);
+
+      expect(buffer.fetchingGaps()).toEqual([{ fromSeq: 2, toSeq: 2 }]);
     });
   });
 });

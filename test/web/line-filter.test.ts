@@ -17,7 +17,7 @@ describe('filterRows', () => {
   const rows: LogRow[] = [
     line(1, 'Server started'),
     line(2, 'error: disk full', 'stderr'),
-    { kind: 'gap', key: 'gap:3', fromSeq: 3, toSeq: 4 },
+    { kind: 'gap', key: 'gap:3', fromSeq: 3, toSeq: 4, state: 'missing' },
     line(5, '\x1b[31mERROR\x1b[0m again'),
   ];
 

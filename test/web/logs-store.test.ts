@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { LogHistory, LogLine } from '../../protocol';
-import { createLogsStore } from '../../web/src/state/logs-store';
+import type { ContainerRef, LogHistory, LogLine, ViewerLogBatch } from '../../protocol';
+import type { GapRange } from '../../web/src/state/line-buffer';
+import { createLogsStore, MAX_FETCH_ATTEMPTS } from '../../web/src/state/logs-store';
 
 const ref = { agentId: 'host-1', containerId: 'c1' } as const;
 const other = { agentId: 'host-1', containerId: 'c2' } as const;
@@ -13,20 +14,25 @@ function history(target: typeof ref | typeof other, seqs: number[], extra: Parti
   return { action: 'log.history', ...target, lines: lines(...seqs), done: true, ...extra };
 }
 
+function live(target: typeof ref | typeof other, seqs: number[], epoch = 1): ViewerLogBatch {
+  return { action: 'log.batch', ...target, epoch, lines: lines(...seqs) };
+}
+
+/** Line seqs, with -1 for a gap and 0 for a restart marker. */
 function seqsOf(store: ReturnType<typeof createLogsStore>, target: typeof ref | typeof other): number[] {
-  return store.view(target).rows.map((row) => (row.kind === 'line' ? row.seq : -1));
+  return store.view(target).rows.map((row) => (row.kind === 'line' ? row.seq : row.kind === 'gap' ? -1 : 0));
 }
 
 describe('logs store', () => {
-  it('replaces a container’s lines with a history marked reset, then applies live lines after it', () => {
+  it('replaces a container’s lines with a history marked reset, marking the restart, then applies live lines after it', () => {
     const store = createLogsStore({ scheduleFrame: () => {} });
     store.applyHistory(history(ref, [4999, 5000]));
 
     store.beginHistory(ref);
     store.applyHistory(history(ref, [], { reset: true }));
-    store.applyBatch({ action: 'log.batch', ...ref, lines: lines(1, 2) });
+    store.applyBatch(live(ref, [1, 2]));
 
-    expect(seqsOf(store, ref)).toEqual([1, 2]);
+    expect(seqsOf(store, ref)).toEqual([0, 1, 2]);
     expect(store.lastSeq(ref)).toBe(2);
   });
 
@@ -38,7 +44,7 @@ describe('logs store', () => {
     store.applyHistory(history(ref, [1, 2], { reset: true, done: false }));
     store.applyHistory(history(ref, [3, 4]));
 
-    expect(seqsOf(store, ref)).toEqual([1, 2, 3, 4]);
+    expect(seqsOf(store, ref)).toEqual([0, 1, 2, 3, 4]);
   });
 
   it('keeps the lines of a history without reset, dropping repeats by seq', () => {
@@ -59,6 +65,95 @@ describe('logs store', () => {
     store.applyHistory(history(ref, [1], { reset: true }));
 
     expect(seqsOf(store, other)).toEqual([7, 8]);
-    expect(seqsOf(store, ref)).toEqual([1]);
+    expect(seqsOf(store, ref)).toEqual([0, 1]);
+  });
+
+  it('drops a container’s lines and marks the restart when a live batch of a newer epoch arrives', () => {
+    const store = createLogsStore({ scheduleFrame: () => {} });
+    store.applyHistory(history(ref, [1, 2, 3, 4, 5], { epoch: 1 }));
+
+    store.applyBatch(live(ref, [1, 2], 2));
+
+    expect(seqsOf(store, ref)).toEqual([0, 1, 2]);
+    expect(store.epoch(ref)).toBe(2);
+  });
+
+  describe('closing gaps from the cloud buffer', () => {
+    function fetchingStore() {
+      const asked: { ref: ContainerRef; epoch: number; gap: GapRange }[] = [];
+      const store = createLogsStore({ scheduleFrame: () => {}, onGap: (target, epoch, gap) => asked.push({ ref: target, epoch, gap }) });
+      return { store, asked };
+    }
+
+    it('asks for a gap as soon as it appears, with the epoch it belongs to', () => {
+      const { store, asked } = fetchingStore();
+      store.applyBatch(live(ref, [1, 2], 7));
+
+      store.applyBatch(live(ref, [6], 7));
+
+      expect(asked).toEqual([{ ref, epoch: 7, gap: { fromSeq: 3, toSeq: 5 } }]);
+    });
+
+    it('fills the gap with the fetched lines, marking only what the buffer no longer had', () => {
+      const { store } = fetchingStore();
+      store.applyBatch(live(ref, [1, 2, 6], 7));
+
+      store.applyFetched({ action: 'log.fetched', ...ref, epoch: 7, afterSeq: 2, toSeq: 5, lines: lines(4, 5), done: true });
+
+      expect(seqsOf(store, ref)).toEqual([1, 2, -1, 4, 5, 6]);
+      const gap = store.view(ref).rows.find((row) => row.kind === 'gap');
+      expect(gap).toMatchObject({ fromSeq: 3, toSeq: 3, state: 'missing' });
+    });
+
+    it('ignores an answer for an epoch it no longer holds', () => {
+      const { store } = fetchingStore();
+      store.applyBatch(live(ref, [1, 2, 6], 7));
+      store.applyBatch(live(ref, [1], 8));
+
+      store.applyFetched({ action: 'log.fetched', ...ref, epoch: 7, afterSeq: 2, toSeq: 5, lines: lines(3, 4, 5), done: true });
+
+      expect(seqsOf(store, ref)).toEqual([0, 1]);
+    });
+
+    it('asks again, after a re-subscribe’s history, for gaps whose answer never came', () => {
+      const { store, asked } = fetchingStore();
+      store.applyBatch(live(ref, [1, 2, 6], 7));
+      asked.length = 0;
+
+      store.beginHistory(ref);
+      store.applyHistory(history(ref, [7], { epoch: 7 }));
+
+      expect(asked).toEqual([{ ref, epoch: 7, gap: { fromSeq: 3, toSeq: 5 } }]);
+    });
+
+    it('asks again for a gap whose answer never came, and gives it up as missing after MAX_FETCH_ATTEMPTS', () => {
+      const { store, asked } = fetchingStore();
+      store.applyBatch(live(ref, [1, 2, 6], 7));
+
+      for (let i = 1; i < MAX_FETCH_ATTEMPTS; i++) store.refetchGaps();
+      expect(asked).toHaveLength(MAX_FETCH_ATTEMPTS);
+      store.refetchGaps();
+
+      expect(asked).toHaveLength(MAX_FETCH_ATTEMPTS);
+      expect(store.view(ref).rows.find((row) => row.kind === 'gap')).toMatchObject({ state: 'missing' });
+    });
+
+    it('asks nothing again once the gap is filled', () => {
+      const { store, asked } = fetchingStore();
+      store.applyBatch(live(ref, [1, 2, 6], 7));
+      store.applyFetched({ action: 'log.fetched', ...ref, epoch: 7, afterSeq: 2, toSeq: 5, lines: lines(3, 4, 5), done: true });
+
+      store.refetchGaps();
+
+      expect(asked).toHaveLength(1);
+    });
+
+    it('marks a gap missing at once when its epoch is unknown (nothing to ask by)', () => {
+      const { store, asked } = fetchingStore();
+      store.applyHistory(history(ref, [1, 2, 5]));
+
+      expect(asked).toEqual([]);
+      expect(store.view(ref).rows.find((row) => row.kind === 'gap')).toMatchObject({ state: 'missing' });
+    });
   });
 });

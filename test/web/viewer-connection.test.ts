@@ -161,6 +161,30 @@ describe('ViewerConnection', () => {
     expect(subscribing).toEqual(['web', 'db', 'web', 'db']);
   });
 
+  it('names the epoch of the last seq when it resumes a subscription, so a restarted numbering is noticed', () => {
+    connect({ epoch: (ref) => (ref.containerId === 'web' ? 1764000000000 : undefined) });
+    connection.subscribe(web);
+    latest().open();
+    lastSeqs.set('web', 42);
+
+    latest().drop(1006);
+    vi.advanceTimersByTime(1000);
+    latest().open();
+
+    expect(latest().sent).toContainEqual(expect.objectContaining({ action: 'log.subscribe', agentId: 'agent-1', containerId: 'web', afterSeq: 42, epoch: 1764000000000, op: expect.any(Number) }));
+  });
+
+  it('sends log.fetch for a gap while open, and nothing while disconnected', () => {
+    connect();
+    const request = { agentId: 'agent-1', containerId: 'web', epoch: 5, afterSeq: 2, toSeq: 9 };
+    connection.fetch(request);
+    latest().open();
+
+    connection.fetch(request);
+
+    expect(latest().sent).toEqual([{ action: 'inventory.get' }, { action: 'log.fetch', ...request }]);
+  });
+
   it('does not re-send a subscription that was removed while disconnected', () => {
     connect();
     connection.subscribe(web);

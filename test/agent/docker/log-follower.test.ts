@@ -25,8 +25,8 @@ describe('LogFollower', () => {
     follower?.stop();
   });
 
-  function follow(request: FollowRequest = { tail: 100 }, containerId = ID): LogFollower {
-    follower = new LogFollower({ containerId, source, sink, logger, request, batchDelayMs: 1, recheckDelayMs: 5 });
+  function follow(request: Omit<FollowRequest, 'epoch'> = { tail: 100 }, containerId = ID): LogFollower {
+    follower = new LogFollower({ containerId, source, sink, logger, request: { ...request, epoch: 1 }, batchDelayMs: 1, recheckDelayMs: 5 });
     follower.start();
     return follower;
   }
@@ -35,7 +35,7 @@ describe('LogFollower', () => {
     await eventually(() => expect(source.follows).toHaveLength(count));
   }
 
-  it('follows with `tail`, and sends the lines numbered from 1 in log.batch messages', async () => {
+  it('follows with `tail`, and sends the lines numbered from 1 in log.batch messages of the stream\'s epoch', async () => {
     follow({ tail: 100 });
     await followed(1);
 
@@ -48,6 +48,7 @@ describe('LogFollower', () => {
     expect(sink.batches[0]).toEqual({
       action: 'log.batch',
       containerId: ID,
+      epoch: 1,
       lines: [
         { seq: 1, ts: ts(1), stream: 'stdout', text: 'hello' },
         { seq: 2, ts: ts(2), stream: 'stderr', text: 'oops' },

@@ -27,7 +27,7 @@ describe('LogBatcher', () => {
   beforeEach(() => {
     vi.useFakeTimers();
     sent = [];
-    batcher = new LogBatcher({ containerId: CONTAINER, send: (batch) => sent.push(batch) });
+    batcher = new LogBatcher({ containerId: CONTAINER, epoch: 7, send: (batch) => sent.push(batch) });
   });
 
   afterEach(() => {
@@ -44,7 +44,7 @@ describe('LogBatcher', () => {
 
     vi.advanceTimersByTime(1);
 
-    expect(sent).toEqual([{ action: 'log.batch', containerId: CONTAINER, lines: [line(1), line(2)] }]);
+    expect(sent).toEqual([{ action: 'log.batch', containerId: CONTAINER, epoch: 7, lines: [line(1), line(2)] }]);
   });
 
   it('sends nothing when there is nothing to send', () => {
@@ -82,6 +82,7 @@ describe('LogBatcher', () => {
     const message: AgentLogBatchMessage = {
       action: 'log.batch',
       containerId: CONTAINER,
+      epoch: 7,
       lines: [line(1, 'a "quoted" \\ line\twith\u0001control'), line(2, 'ünïcødé €')],
     };
 

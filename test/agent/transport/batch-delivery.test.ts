@@ -42,7 +42,7 @@ class FakeChannel implements DeliveryChannel {
 }
 
 function batch(containerId: string, ...seqs: number[]): AgentLogBatch {
-  return { action: 'log.batch', containerId, lines: seqs.map((seq) => ({ seq, ts: ts(seq), stream: 'stdout', text: `line ${seq} ${'x'.repeat(100)}` })) };
+  return { action: 'log.batch', containerId, epoch: 1, lines: seqs.map((seq) => ({ seq, ts: ts(seq), stream: 'stdout', text: `line ${seq} ${'x'.repeat(100)}` })) };
 }
 
 describe('BatchDelivery', () => {
@@ -191,5 +191,82 @@ describe('BatchDelivery', () => {
 
     expect(channel.sentSeqs).toEqual(['c1:1']);
     expect(delivery.unacknowledged('c1')).toEqual([]);
+  });
+
+  describe('when the cloud refuses the batch in flight', () => {
+    const refusal = (containerId: string, first: number, last: number, retry: boolean) =>
+      ({ action: 'error', code: retry ? 'internal' : 'conflict', message: 'no', requestAction: 'log.batch', containerId, firstSeq: first, lastSeq: last, retry }) as const;
+
+    it('sends it again after a backoff that doubles, and nothing else meanwhile', () => {
+      delivery = new BatchDelivery({ channel, logger, ackTimeoutMs: 30_000, retryDelayMs: 100 });
+      const sink = delivery.sinkFor('c1');
+      sink.send(batch('c1', 1, 2));
+
+      delivery.refused(refusal('c1', 1, 2, true));
+      sink.send(batch('c1', 3));
+      vi.advanceTimersByTime(99);
+      expect(channel.sentSeqs).toEqual(['c1:2']);
+      vi.advanceTimersByTime(1);
+      expect(channel.sentSeqs).toEqual(['c1:2', 'c1:2']);
+
+      delivery.refused(refusal('c1', 1, 2, true));
+      vi.advanceTimersByTime(199);
+      expect(channel.sentSeqs).toHaveLength(2);
+      vi.advanceTimersByTime(1);
+      expect(channel.sentSeqs).toEqual(['c1:2', 'c1:2', 'c1:2']);
+
+      delivery.acknowledge({ action: 'log.ack', containerId: 'c1', seq: 2 });
+      expect(channel.sentSeqs).toEqual(['c1:2', 'c1:2', 'c1:2', 'c1:3']);
+    });
+
+    it('drops it after maxRetries retryable refusals, saying so, and sends the next', () => {
+      delivery = new BatchDelivery({ channel, logger, retryDelayMs: 10, maxRetries: 2 });
+      const sink = delivery.sinkFor('c1');
+      sink.send(batch('c1', 1));
+      sink.send(batch('c1', 2));
+
+      for (let i = 0; i < 2; i++) {
+        delivery.refused(refusal('c1', 1, 1, true));
+        vi.advanceTimersByTime(1000);
+      }
+      delivery.refused(refusal('c1', 1, 1, true));
+
+      expect(channel.sentSeqs).toEqual(['c1:1', 'c1:1', 'c1:1', 'c1:2']);
+      expect(logger.matching(/^Dropped line 1 of container c1: the cloud refused it \(internal: no\); after 2 retries\.$/)).toHaveLength(1);
+    });
+
+    it('drops it at once when retry is false', () => {
+      const sink = delivery.sinkFor('c1');
+      sink.send(batch('c1', 1, 2));
+      sink.send(batch('c1', 3));
+
+      delivery.refused(refusal('c1', 1, 2, false));
+
+      expect(channel.sentSeqs).toEqual(['c1:2', 'c1:3']);
+      expect(delivery.unacknowledged('c1').map((b) => b.lines[0]!.seq)).toEqual([3]);
+      expect(logger.matching(/^Dropped lines 1–2 of container c1: the cloud refused them \(conflict: no\); sending them again would be refused the same way\.$/)).toHaveLength(1);
+    });
+
+    it('ignores a refusal that names another batch than the one in flight (a stale copy)', () => {
+      const sink = delivery.sinkFor('c1');
+      sink.send(batch('c1', 3, 4));
+
+      delivery.refused(refusal('c1', 1, 2, false));
+      delivery.refused({ action: 'error', code: 'internal', message: 'no', requestAction: 'log.batch' });
+
+      expect(delivery.unacknowledged('c1')).toHaveLength(1);
+      expect(channel.sentSeqs).toEqual(['c1:4']);
+    });
+
+    it('cancels the backoff when the connection drops, and sends the batch on the next one', () => {
+      delivery = new BatchDelivery({ channel, logger, retryDelayMs: 10_000 });
+      delivery.sinkFor('c1').send(batch('c1', 1));
+      delivery.refused(refusal('c1', 1, 1, true));
+
+      delivery.pause();
+      delivery.resume();
+
+      expect(channel.sentSeqs).toEqual(['c1:1', 'c1:1']);
+    });
   });
 });

@@ -16,7 +16,7 @@ import { eventually } from '../support/eventually';
 const REGISTER: AgentRegister = { action: 'agent.register', hostName: 'box-1', agentVersion: '0.1.0', containers: [] };
 
 function batch(seq: number, text = `line ${seq}`): AgentLogBatch {
-  return { action: 'log.batch', containerId: 'c1', lines: [{ seq, ts: ts(seq), stream: 'stdout', text }] };
+  return { action: 'log.batch', containerId: 'c1', epoch: 1, lines: [{ seq, ts: ts(seq), stream: 'stdout', text }] };
 }
 
 describe('CloudConnection', () => {
@@ -172,7 +172,7 @@ describe('CloudConnection', () => {
     cloud.confirmsRegistrations = false;
     connect(cloud.url);
     await eventually(() => expect(connection!.connected).toBe(true));
-    const start = { action: 'log.stream.start', containerId: 'c1', tail: 10 };
+    const start = { action: 'log.stream.start', containerId: 'c1', tail: 10, epoch: 1 };
 
     cloud.last.send('not json at all');
     cloud.last.send(JSON.stringify({ action: 'log.stream.start', containerId: 'c1' }));

@@ -8,19 +8,21 @@ import { readHistory } from '../../../lambdas/domain/read-history';
 import { openLocalTable, T0, type LocalTable } from './local-table';
 
 const DAY = 86_400;
+const EPOCH = T0 - 3_600_000;
 
-function lines(first: number, last: number): LogLine[] {
+function lines(first: number, last: number, text = (seq: number) => `line ${seq}`): LogLine[] {
   return Array.from({ length: last - first + 1 }, (_, i) => ({
     seq: first + i,
     ts: new Date(T0 + (first + i) * 1000).toISOString(),
     stream: 'stdout',
-    text: `line ${first + i}`,
+    text: text(first + i),
   }));
 }
+const other = (seq: number) => `other ${seq}`;
 
 async function allLines(buffer: DynamoLogBuffer, container: ContainerRef): Promise<number[]> {
   const seqs: number[] = [];
-  for await (const batch of buffer.newestFirst(container)) seqs.unshift(...batch.map((l) => l.seq));
+  for await (const batch of buffer.newestFirst(container)) seqs.unshift(...batch.lines.map((l) => l.seq));
   return seqs;
 }
 
@@ -46,8 +48,8 @@ describe('DynamoLogBuffer on dynalite', () => {
     const keep = 100;
 
     for (let first = 1; first <= 600; first += 20) {
-      await buffer.put(container, lines(first, first + 19));
-      await buffer.deleteThrough(container, first + 19 - keep);
+      await buffer.put(container, lines(first, first + 19), EPOCH);
+      await buffer.deleteThrough(container, EPOCH, first + 19 - keep);
     }
 
     expect(await allLines(buffer, container)).toEqual(Array.from({ length: keep }, (_, i) => 501 + i));
@@ -57,9 +59,9 @@ describe('DynamoLogBuffer on dynalite', () => {
   it('keeps a batch that straddles the cut, so at least N lines remain', async () => {
     const buffer = new DynamoLogBuffer(table, DAY);
     const container = freshContainer();
-    for (let first = 1; first <= 28; first += 7) await buffer.put(container, lines(first, first + 6));
+    for (let first = 1; first <= 28; first += 7) await buffer.put(container, lines(first, first + 6), EPOCH);
 
-    await buffer.deleteThrough(container, 28 - 10);
+    await buffer.deleteThrough(container, EPOCH, 28 - 10);
 
     expect(await allLines(buffer, container)).toEqual(Array.from({ length: 14 }, (_, i) => 15 + i));
   });
@@ -68,8 +70,8 @@ describe('DynamoLogBuffer on dynalite', () => {
     const buffer = new DynamoLogBuffer(table, DAY);
     const container = freshContainer();
 
-    await buffer.put(container, lines(1, 5));
-    await buffer.put(container, lines(1, 5));
+    expect(await buffer.put(container, lines(1, 5), EPOCH)).toEqual({ kind: 'stored' });
+    expect(await buffer.put(container, lines(1, 5), EPOCH)).toEqual({ kind: 'unchanged' });
 
     expect(await table.partition(logPk(container))).toHaveLength(1);
     expect(await allLines(buffer, container)).toEqual([1, 2, 3, 4, 5]);
@@ -81,10 +83,10 @@ describe('DynamoLogBuffer on dynalite', () => {
     await table.client.send(
       new PutCommand({
         TableName: table.tableName,
-        Item: { ...batchKey(container, 1), firstSeq: 1, lastSeq: 3, lines: JSON.stringify(lines(1, 3)), expiresAt: T0 / 1000 - 1 },
+        Item: { ...batchKey(container, EPOCH, 1), epoch: EPOCH, firstSeq: 1, lastSeq: 3, lines: JSON.stringify(lines(1, 3)), expiresAt: T0 / 1000 - 1 },
       }),
     );
-    await buffer.put(container, lines(4, 6));
+    await buffer.put(container, lines(4, 6), EPOCH);
 
     expect(await allLines(buffer, container)).toEqual([4, 5, 6]);
   });
@@ -92,7 +94,7 @@ describe('DynamoLogBuffer on dynalite', () => {
   it('lets a whole buffer expire with time', async () => {
     const buffer = new DynamoLogBuffer(table, 60);
     const container = freshContainer();
-    await buffer.put(container, lines(1, 3));
+    await buffer.put(container, lines(1, 3), EPOCH);
 
     table.setNow(T0 + 61_000);
 
@@ -103,24 +105,77 @@ describe('DynamoLogBuffer on dynalite', () => {
   it('serves the newest lines as history over several query pages, and the resume point from the newest', async () => {
     const buffer = new DynamoLogBuffer(table, DAY);
     const container = freshContainer();
-    for (let first = 1; first <= 300; first += 3) await buffer.put(container, lines(first, first + 2));
+    for (let first = 1; first <= 300; first += 3) await buffer.put(container, lines(first, first + 2), EPOCH);
     table.commands.length = 0;
 
     const history = await readHistory(buffer, container, { maxLines: 250 });
     const resume = await findResumePoint(buffer, container);
 
-    expect(history.map((l) => l.seq)).toEqual(Array.from({ length: 250 }, (_, i) => 51 + i));
+    expect(history.lines.map((l) => l.seq)).toEqual(Array.from({ length: 250 }, (_, i) => 51 + i));
     expect(table.commands.filter((c) => c === 'QueryCommand').length).toBeGreaterThan(1);
-    expect(resume).toEqual({ seq: 300, ts: lines(300, 300)[0]!.ts, textsAtTs: ['line 300'] });
+    expect(resume).toEqual({ epoch: EPOCH, resume: { seq: 300, ts: lines(300, 300)[0]!.ts, textsAtTs: ['line 300'] } });
   });
 
   it('honours afterSeq without reading older batches than needed', async () => {
     const buffer = new DynamoLogBuffer(table, DAY);
     const container = freshContainer();
-    for (let first = 1; first <= 50; first += 5) await buffer.put(container, lines(first, first + 4));
+    for (let first = 1; first <= 50; first += 5) await buffer.put(container, lines(first, first + 4), EPOCH);
 
     const history = await readHistory(buffer, container, { maxLines: 1000, afterSeq: 43 });
 
-    expect(history.map((l) => l.seq)).toEqual([44, 45, 46, 47, 48, 49, 50]);
+    expect(history.lines.map((l) => l.seq)).toEqual([44, 45, 46, 47, 48, 49, 50]);
+  });
+
+  describe('a stored batch is rewritten only by an identical batch', () => {
+    it('refuses a different batch at a stored first seq, keeping the stored one', async () => {
+      const buffer = new DynamoLogBuffer(table, DAY);
+      const container = freshContainer();
+      await buffer.put(container, lines(1, 5), EPOCH);
+
+      expect(await buffer.put(container, lines(1, 3, other), EPOCH)).toEqual({ kind: 'conflict', firstSeq: 1, lastSeq: 5 });
+
+      const stored = [];
+      for await (const batch of buffer.newestFirst(container)) stored.push(batch);
+      expect(stored).toEqual([{ epoch: EPOCH, lines: lines(1, 5) }]);
+    });
+
+    it.each([
+      ['starts inside a stored batch', [1, 5], [4, 8]],
+      ['ends inside a stored batch', [4, 8], [2, 4]],
+      ['covers a stored batch', [4, 5], [3, 9]],
+    ])('refuses a batch that %s, keeping the stored one', async (_name, [storedFirst, storedLast], [first, last]) => {
+      const buffer = new DynamoLogBuffer(table, DAY);
+      const container = freshContainer();
+      await buffer.put(container, lines(storedFirst!, storedLast!), EPOCH);
+
+      expect(await buffer.put(container, lines(first!, last!, other), EPOCH)).toEqual({ kind: 'conflict', firstSeq: storedFirst, lastSeq: storedLast });
+      expect(await allLines(buffer, container)).toEqual(lines(storedFirst!, storedLast!).map((l) => l.seq));
+    });
+
+    it('stores the same seqs of a newer epoch apart, serving the newest epoch first in one bounded read', async () => {
+      const buffer = new DynamoLogBuffer(table, DAY);
+      const container = freshContainer();
+      for (let first = 1; first <= 30; first += 10) await buffer.put(container, lines(first, first + 9), EPOCH);
+
+      expect(await buffer.put(container, lines(1, 2, other), EPOCH + 1)).toEqual({ kind: 'stored' });
+      table.commands.length = 0;
+
+      const newest = await findResumePoint(buffer, container);
+      const history = await readHistory(buffer, container, { maxLines: 1000 });
+      expect(newest?.epoch).toBe(EPOCH + 1);
+      expect(history).toEqual({ epoch: EPOCH + 1, lines: lines(1, 2, other) });
+      expect(table.commands).toEqual(['QueryCommand', 'QueryCommand']);
+    });
+
+    it('drops the older epochs when told to trim the newer one', async () => {
+      const buffer = new DynamoLogBuffer(table, DAY);
+      const container = freshContainer();
+      await buffer.put(container, lines(1, 10), EPOCH);
+      await buffer.put(container, lines(1, 2, other), EPOCH + 1);
+
+      await buffer.deleteThrough(container, EPOCH + 1, 0);
+
+      expect(await table.partition(logPk(container))).toHaveLength(1);
+    });
   });
 });

@@ -158,6 +158,7 @@ describe('no orphan subscriber items, on dynalite', () => {
     await ingestBatch(deps, { connectionId: agentConn, role: 'agent', agentId: container.agentId, requestTime: T0 }, {
       action: 'log.batch',
       containerId: container.containerId,
+      epoch: 1,
       lines: [{ seq: 1, ts: '2026-11-25T12:00:00.000000000Z', stream: 'stdout', text: 'hello' }],
     });
 
@@ -182,6 +183,7 @@ describe('no orphan subscriber items, on dynalite', () => {
     await ingestBatch(deps, { connectionId: agentConn, role: 'agent', agentId: container.agentId, requestTime: T0 }, {
       action: 'log.batch',
       containerId: container.containerId,
+      epoch: 1,
       lines: [{ seq: 1, ts: '2026-11-25T12:00:00.000000000Z', stream: 'stdout', text: 'hello' }],
     });
 

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { disconnect } from '../../../lambdas/domain/disconnect';
-import { addAgent, addViewer, container, createWorld, type World } from './in-memory-deps';
+import { addAgent, addViewer, container, createWorld, NOW, type World } from './in-memory-deps';
 
 describe('disconnect', () => {
   let world: World;
@@ -32,7 +32,7 @@ describe('disconnect', () => {
 
     expect(world.messenger.to('agent-conn')).toEqual([
       { action: 'log.stream.stop', containerId: 'c1' },
-      { action: 'log.stream.start', containerId: 'c1', tail: 1000 },
+      { action: 'log.stream.start', containerId: 'c1', tail: 1000, epoch: NOW },
     ]);
   });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { byteLength, encode, MAX_LINE_BYTES, MAX_MESSAGE_BYTES, type LogLine } from '../../../protocol';
 import { findResumePoint, MAX_RESUME_TEXTS_BYTES } from '../../../lambdas/domain/find-resume-point';
 import { streamStartMessage } from '../../../lambdas/domain/stream-start-message';
-import { container, createWorld, lines } from './in-memory-deps';
+import { container, createWorld, EPOCH, lines, NOW } from './in-memory-deps';
 
 const at = (second: number, nanos = '000000000') => `2026-11-25T11:00:${String(second).padStart(2, '0')}.${nanos}Z`;
 const line = (seq: number, ts: string, text = `line ${seq}`, stream: LogLine['stream'] = 'stdout'): LogLine => ({ seq, ts, stream, text });
@@ -18,14 +18,14 @@ describe('findResumePoint', () => {
     // seq 4 was joined from 16 KB pieces: it keeps its first piece's ts, earlier than stderr's seq 3.
     await world.buffer.put(container(), [line(2, at(2)), line(3, at(5), 'err', 'stderr'), line(4, at(3), 'x'.repeat(100))]);
 
-    expect(await findResumePoint(world.buffer, container())).toEqual({ seq: 4, ts: at(5), textsAtTs: ['err'] });
+    expect((await findResumePoint(world.buffer, container()))?.resume).toEqual({ seq: 4, ts: at(5), textsAtTs: ['err'] });
   });
 
   it('compares timestamps to the nanosecond', async () => {
     const world = createWorld();
     await world.buffer.put(container(), [line(1, at(1, '000000002')), line(2, at(1, '000000001')), line(3, at(1, '000000002'), 'again')]);
 
-    expect(await findResumePoint(world.buffer, container())).toEqual({ seq: 3, ts: at(1, '000000002'), textsAtTs: ['line 1', 'again'] });
+    expect((await findResumePoint(world.buffer, container()))?.resume).toEqual({ seq: 3, ts: at(1, '000000002'), textsAtTs: ['line 1', 'again'] });
   });
 
   it('collects the texts at that ts from older batches too, oldest first', async () => {
@@ -33,7 +33,7 @@ describe('findResumePoint', () => {
     await world.buffer.put(container(), [line(1, at(1)), line(2, at(4), 'a')]);
     await world.buffer.put(container(), [line(3, at(4), 'b'), line(4, at(2), 'joined')]);
 
-    expect(await findResumePoint(world.buffer, container())).toEqual({ seq: 4, ts: at(4), textsAtTs: ['a', 'b'] });
+    expect((await findResumePoint(world.buffer, container()))?.resume).toEqual({ seq: 4, ts: at(4), textsAtTs: ['a', 'b'] });
   });
 
   it('keeps the newest texts that fit when the texts at one ts would exceed the cap', async () => {
@@ -41,7 +41,7 @@ describe('findResumePoint', () => {
     const long = (seq: number) => `${seq}`.padEnd(MAX_LINE_BYTES, 'y');
     for (let first = 1; first <= 10; first += 2) await world.buffer.put(container(), lines(first, first + 1, long, at(9)));
 
-    const resume = (await findResumePoint(world.buffer, container()))!;
+    const { resume } = (await findResumePoint(world.buffer, container()))!;
 
     expect(resume.seq).toBe(10);
     expect(byteLength(JSON.stringify(resume.textsAtTs))).toBeLessThanOrEqual(MAX_RESUME_TEXTS_BYTES);
@@ -57,5 +57,31 @@ describe('findResumePoint', () => {
     const start = await streamStartMessage(world, container());
 
     expect(byteLength(encode(start))).toBeLessThan(MAX_MESSAGE_BYTES / 2 + 1024);
+  });
+
+  it('resumes in the newest epoch, ignoring the lines of older ones', async () => {
+    const world = createWorld();
+    await world.buffer.put(container(), [line(1, at(8), 'old')], EPOCH);
+    await world.buffer.put(container(), [line(1, at(8), 'new'), line(2, at(1))], EPOCH + 5);
+
+    expect(await findResumePoint(world.buffer, container())).toEqual({ epoch: EPOCH + 5, resume: { seq: 2, ts: at(8), textsAtTs: ['new'] } });
+  });
+});
+
+describe('streamStartMessage', () => {
+  it("continues the newest stored batch's epoch when it resumes", async () => {
+    const world = createWorld();
+    await world.buffer.put(container(), lines(1, 2), EPOCH);
+
+    expect(await streamStartMessage(world, container())).toMatchObject({ epoch: EPOCH, resume: { seq: 2 } });
+  });
+
+  it('mints a new epoch, later than any before it, when nothing is buffered to resume from', async () => {
+    const world = createWorld();
+
+    const start = await streamStartMessage(world, container());
+
+    expect(start).toEqual({ action: 'log.stream.start', containerId: 'c1', tail: 1000, epoch: NOW });
+    expect(start.epoch).toBeGreaterThan(EPOCH);
   });
 });

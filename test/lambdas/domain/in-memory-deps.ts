@@ -14,6 +14,7 @@ import {
 import type {
   AgentRecord,
   Agents,
+  Clock,
   ConnectionRecord,
   Connections,
   ContainerChanges,
@@ -27,12 +28,29 @@ import type {
   Logger,
   Messenger,
   Outgoing,
+  StoreOutcome,
+  StoredBatch,
   RequestOrder,
   Subscriptions,
 } from '../../../lambdas/domain/ports';
 import { compareOrder } from '../../../lambdas/domain/request-order';
 
 export const NOW = Date.parse('2026-11-25T12:00:00.000Z');
+/** The epoch of lines the specs store without naming one: minted an hour before NOW. */
+export const EPOCH = NOW - 3_600_000;
+
+/** A clock that stands still until something sleeps: then time jumps ahead by the sleep. */
+export class FakeClock implements Clock {
+  readonly sleeps: number[] = [];
+  constructor(private time = NOW) {}
+  now() {
+    return this.time;
+  }
+  async sleep(ms: number) {
+    this.sleeps.push(ms);
+    this.time += ms;
+  }
+}
 /** When the scenario helpers' connections opened: long enough ago to be past their handshake. */
 export const CONNECTED_AT = new Date(NOW - 60_000).toISOString();
 
@@ -236,29 +254,44 @@ export class FakeCredentials implements Credentials {
 }
 
 export class FakeLogBuffer implements LogBuffer {
-  /** containerKey → firstSeq → lines */
-  readonly batches = new Map<string, Map<number, readonly LogLine[]>>();
+  /** containerKey → stored batches (like the table's items: epoch, first seq, lines) */
+  readonly batches = new Map<string, StoredBatch[]>();
   constructor(private readonly journal: string[]) {}
 
-  async put(container: ContainerRef, lines: readonly LogLine[]) {
-    const batches = this.batches.get(containerKey(container)) ?? new Map<number, readonly LogLine[]>();
-    batches.set(lines[0]!.seq, lines);
-    this.batches.set(containerKey(container), batches);
-  }
-  async deleteThrough(container: ContainerRef, lastSeq: number) {
-    const batches = this.batches.get(containerKey(container));
-    for (const [firstSeq, lines] of batches ?? []) {
-      if (lines[lines.length - 1]!.seq <= lastSeq) batches!.delete(firstSeq);
+  /** Like the table's conditional put: only an identical batch may land on a stored one. */
+  async put(container: ContainerRef, lines: readonly LogLine[], epoch = EPOCH): Promise<StoreOutcome> {
+    const stored = this.batches.get(containerKey(container)) ?? [];
+    const first = lines[0]!.seq;
+    const last = lines[lines.length - 1]!.seq;
+    const same = stored.find((b) => b.epoch === epoch && b.lines[0]!.seq === first);
+    if (same) {
+      return JSON.stringify(same.lines) === JSON.stringify(lines)
+        ? { kind: 'unchanged' }
+        : { kind: 'conflict', firstSeq: first, lastSeq: same.lines[same.lines.length - 1]!.seq };
     }
+    const clash = stored.find((b) => b.epoch === epoch && b.lines[0]!.seq <= last && b.lines[b.lines.length - 1]!.seq >= first);
+    if (clash) return { kind: 'conflict', firstSeq: clash.lines[0]!.seq, lastSeq: clash.lines[clash.lines.length - 1]!.seq };
+    this.batches.set(containerKey(container), [...stored, { epoch, lines }]);
+    return { kind: 'stored' };
   }
-  async *newestFirst(container: ContainerRef) {
+  async deleteThrough(container: ContainerRef, epoch: number, lastSeq: number) {
+    const stored = this.batches.get(containerKey(container)) ?? [];
+    this.batches.set(
+      containerKey(container),
+      stored.filter((b) => b.epoch > epoch || (b.epoch === epoch && b.lines[b.lines.length - 1]!.seq > lastSeq)),
+    );
+  }
+  async *newestFirst(container: ContainerRef): AsyncIterable<StoredBatch> {
     this.journal.push(`buffer.read ${containerKey(container)}`);
-    const batches = [...(this.batches.get(containerKey(container)) ?? new Map<number, readonly LogLine[]>()).entries()];
-    for (const [, lines] of batches.sort(([a], [b]) => b - a)) yield lines;
+    const stored = [...(this.batches.get(containerKey(container)) ?? [])];
+    yield* stored.sort((a, b) => b.epoch - a.epoch || b.lines[0]!.seq - a.lines[0]!.seq);
   }
-  /** Every buffered line, in seq order. */
-  lines(container: ContainerRef): LogLine[] {
-    return [...(this.batches.get(containerKey(container))?.values() ?? [])].flat().sort((a, b) => a.seq - b.seq);
+  /** Every buffered line (of `epoch`, when given), in seq order. */
+  lines(container: ContainerRef, epoch?: number): LogLine[] {
+    return (this.batches.get(containerKey(container)) ?? [])
+      .filter((b) => epoch === undefined || b.epoch === epoch)
+      .flatMap((b) => b.lines)
+      .sort((a, b) => a.seq - b.seq);
   }
 }
 
@@ -276,6 +309,10 @@ export class FakeMessenger implements Messenger {
   readonly gone = new Set<string>();
   /** Connections whose sends throw. */
   readonly failing = new Set<string>();
+  /** Connections whose next N sends throw (a throttled post that a retry gets through). */
+  readonly failTimes = new Map<string, number>();
+  /** Sends attempted per connection, failed ones included. */
+  readonly attempts = new Map<string, number>();
   /** Runs before each send is recorded: lets a spec interleave another request (a race). */
   beforeSend?: (connectionId: string, message: CloudToAgent | CloudToViewer) => Promise<void>;
   constructor(private readonly journal: string[]) {}
@@ -284,7 +321,13 @@ export class FakeMessenger implements Messenger {
     const message = payload instanceof EncodedMessage ? (JSON.parse(payload.text) as CloudToAgent | CloudToViewer) : payload;
     this.journal.push(`send ${connectionId} ${message.action}`);
     await this.beforeSend?.(connectionId, message);
+    this.attempts.set(connectionId, (this.attempts.get(connectionId) ?? 0) + 1);
     if (this.failing.has(connectionId)) throw new Error(`connection ${connectionId} is broken`);
+    const failuresLeft = this.failTimes.get(connectionId) ?? 0;
+    if (failuresLeft > 0) {
+      this.failTimes.set(connectionId, failuresLeft - 1);
+      throw Object.assign(new Error('Rate exceeded'), { name: 'LimitExceededException', $metadata: { httpStatusCode: 429 } });
+    }
     if (this.gone.has(connectionId)) return 'gone';
     this.sent.push({ connectionId, message, payload });
     return 'sent';
@@ -313,6 +356,7 @@ export interface World extends Deps {
   readonly buffer: FakeLogBuffer;
   readonly messenger: FakeMessenger;
   readonly logger: RecordingLogger;
+  readonly clock: FakeClock;
   readonly journal: string[];
 }
 
@@ -327,7 +371,7 @@ export function createWorld(settings: Partial<Deps['settings']> = {}): World {
     credentials: new FakeCredentials(),
     buffer: new FakeLogBuffer(journal),
     messenger: new FakeMessenger(journal),
-    clock: { now: () => NOW },
+    clock: new FakeClock(),
     logger: new RecordingLogger(),
     settings: { bufferLines: 1000, ...settings },
   };

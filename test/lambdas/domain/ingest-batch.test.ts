@@ -1,11 +1,14 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MAX_BATCH_BYTES, MAX_BATCH_LINES, ProtocolError } from '../../../protocol';
 import { EncodedMessage } from '../../../lambdas/domain/encoded-message';
+import { RESERVED_MS, RETRY_WINDOW_MS } from '../../../lambdas/domain/deliver';
 import { ingestBatch } from '../../../lambdas/domain/ingest-batch';
-import { addAgent, addViewer, container, createWorld, lines, NOW, type World } from './in-memory-deps';
+import { addAgent, addViewer, container, createWorld, EPOCH, lines, NOW, type World } from './in-memory-deps';
 
 const agent = { connectionId: 'agent-conn', role: 'agent', requestTime: NOW, agentId: 'host-1' } as const;
-const batch = (first: number, last: number) => ({ action: 'log.batch', containerId: 'c1', lines: lines(first, last) }) as const;
+const batch = (first: number, last: number, epoch = EPOCH, text?: (seq: number) => string) =>
+  ({ action: 'log.batch', containerId: 'c1', epoch, lines: lines(first, last, text) }) as const;
+const other = (seq: number) => `other ${seq}`;
 
 describe('ingestBatch', () => {
   let world: World;
@@ -23,7 +26,7 @@ describe('ingestBatch', () => {
 
     expect(world.buffer.lines(container())).toEqual(lines(1, 3));
     for (const id of ['viewer-1', 'viewer-2', 'viewer-3']) {
-      expect(world.messenger.to(id)).toEqual([{ action: 'log.batch', agentId: 'host-1', containerId: 'c1', lines: lines(1, 3) }]);
+      expect(world.messenger.to(id)).toEqual([{ action: 'log.batch', agentId: 'host-1', containerId: 'c1', epoch: EPOCH, lines: lines(1, 3) }]);
     }
   });
 
@@ -81,14 +84,14 @@ describe('ingestBatch', () => {
     expect(world.messenger.to('viewer-1')).toHaveLength(1);
   });
 
-  it('tells the agent to stop when its last subscriber turns out to be gone', async () => {
+  it('tells the agent to stop, after the ack, when its last subscriber turns out to be gone', async () => {
     for (const id of ['viewer-1', 'viewer-2', 'viewer-3']) world.messenger.gone.add(id);
 
     await ingestBatch(world, agent, batch(1, 3));
 
     expect(world.messenger.to('agent-conn')).toEqual([
-      { action: 'log.stream.stop', containerId: 'c1' },
       { action: 'log.ack', containerId: 'c1', seq: 3 },
+      { action: 'log.stream.stop', containerId: 'c1' },
     ]);
   });
 
@@ -133,9 +136,117 @@ describe('ingestBatch', () => {
     ['more lines than a batch may hold', () => lines(1, MAX_BATCH_LINES + 1, () => 'x')],
     ['more bytes than a batch may hold', () => lines(1, 7, () => 'x'.repeat(15_000))],
   ])('rejects %s with too_large, storing nothing', async (_name, makeLines) => {
-    const attempt = ingestBatch(world, agent, { action: 'log.batch', containerId: 'c1', lines: makeLines() });
+    const attempt = ingestBatch(world, agent, { action: 'log.batch', containerId: 'c1', epoch: EPOCH, lines: makeLines() });
 
     await expect(attempt).rejects.toMatchObject({ code: 'too_large' });
     expect(world.buffer.lines(container())).toEqual([]);
+  });
+
+  describe('a stored batch is rewritten only by an identical batch', () => {
+    it('refuses a different batch at a stored first seq with conflict, keeps the stored one and acks and broadcasts nothing', async () => {
+      await ingestBatch(world, agent, batch(1, 3));
+      world.messenger.sent.length = 0;
+
+      const attempt = ingestBatch(world, agent, batch(1, 2, EPOCH, other));
+
+      await expect(attempt).rejects.toMatchObject({ code: 'conflict' });
+      expect(world.buffer.lines(container())).toEqual(lines(1, 3));
+      expect(world.messenger.sent).toEqual([]);
+      expect(world.logger.entries).toContainEqual(
+        expect.objectContaining({ level: 'error', context: expect.objectContaining({ containerId: 'c1', epoch: EPOCH, firstSeq: 1, lastSeq: 2, storedFirstSeq: 1, storedLastSeq: 3 }) }),
+      );
+    });
+
+    it('refuses a batch overlapping the seqs of a stored batch that starts earlier', async () => {
+      await ingestBatch(world, agent, batch(1, 5));
+
+      await expect(ingestBatch(world, agent, batch(4, 8, EPOCH, other))).rejects.toMatchObject({ code: 'conflict' });
+      expect(world.buffer.lines(container())).toEqual(lines(1, 5));
+    });
+
+    it('refuses a batch overlapping the seqs of a stored batch that starts later', async () => {
+      await ingestBatch(world, agent, batch(4, 6));
+
+      await expect(ingestBatch(world, agent, batch(2, 4, EPOCH, other))).rejects.toMatchObject({ code: 'conflict' });
+      expect(world.buffer.lines(container())).toEqual(lines(4, 6));
+    });
+
+    it('acks an identical redelivery and broadcasts it again (viewers drop the repeat by seq)', async () => {
+      await ingestBatch(world, agent, batch(1, 3));
+      world.messenger.sent.length = 0;
+
+      await ingestBatch(world, agent, batch(1, 3));
+
+      expect(world.buffer.lines(container())).toEqual(lines(1, 3));
+      expect(world.messenger.to('agent-conn')).toEqual([{ action: 'log.ack', containerId: 'c1', seq: 3 }]);
+      expect(world.messenger.to('viewer-1')).toHaveLength(1);
+    });
+
+    it('takes the same seqs of a newer epoch as new lines, and serves only the newest epoch', async () => {
+      await ingestBatch(world, agent, batch(1, 3));
+
+      await ingestBatch(world, agent, batch(1, 2, EPOCH + 1, other));
+
+      expect(world.messenger.to('viewer-1').at(-1)).toEqual({
+        action: 'log.batch', agentId: 'host-1', containerId: 'c1', epoch: EPOCH + 1, lines: lines(1, 2, other),
+      });
+      const newest = [];
+      for await (const stored of world.buffer.newestFirst(container())) newest.push(stored);
+      expect(newest[0]).toEqual({ epoch: EPOCH + 1, lines: lines(1, 2, other) });
+    });
+  });
+
+  describe('nothing lost in silence', () => {
+    it('retries a throttled post with backoff and delivers it before the ack', async () => {
+      world.messenger.failTimes.set('viewer-1', 2);
+
+      await ingestBatch(world, agent, batch(1, 3));
+
+      expect(world.messenger.to('viewer-1')).toHaveLength(1);
+      expect(world.clock.sleeps.length).toBeGreaterThanOrEqual(2);
+      expect(world.clock.sleeps[1]).toBeGreaterThan(world.clock.sleeps[0]! / 2);
+      expect(world.messenger.to('agent-conn')).toEqual([{ action: 'log.ack', containerId: 'c1', seq: 3 }]);
+    });
+
+    it('gives up on a post that keeps failing after the retry window, logs it, and still acks', async () => {
+      world.messenger.failing.add('viewer-1');
+
+      await ingestBatch({ ...world, deadline: NOW + 60_000 }, agent, batch(1, 3));
+
+      expect(world.messenger.attempts.get('viewer-1')).toBeGreaterThan(2);
+      expect(world.clock.now()).toBeLessThanOrEqual(NOW + RETRY_WINDOW_MS);
+      expect(world.messenger.to('agent-conn')).toEqual([{ action: 'log.ack', containerId: 'c1', seq: 3 }]);
+    });
+
+    it('stops retrying a post that keeps failing when the time budget runs out, logs it, and still acks', async () => {
+      world.messenger.failing.add('viewer-1');
+
+      await ingestBatch({ ...world, deadline: NOW + 1_500 }, agent, batch(1, 3));
+
+      expect(world.messenger.attempts.get('viewer-1')).toBeGreaterThan(1);
+      expect(world.clock.now()).toBeLessThanOrEqual(NOW + 1_500 - RESERVED_MS);
+      expect(world.logger.entries).toContainEqual(expect.objectContaining({ context: expect.objectContaining({ connectionId: 'viewer-1' }) }));
+      expect(world.messenger.to('agent-conn')).toEqual([{ action: 'log.ack', containerId: 'c1', seq: 3 }]);
+    });
+
+    it('acks the batch before cleaning up gone subscribers', async () => {
+      world.messenger.gone.add('viewer-2');
+
+      await ingestBatch(world, agent, batch(1, 3));
+
+      const ack = world.journal.indexOf('send agent-conn log.ack');
+      expect(ack).toBeGreaterThan(-1);
+      expect(ack).toBeLessThan(world.journal.indexOf('connections.remove viewer-2'));
+    });
+
+    it('logs a clean-up that fails after the ack instead of failing the acked batch', async () => {
+      world.messenger.gone.add('viewer-2');
+      world.connections.remove = () => Promise.reject(new Error('throttled'));
+
+      await ingestBatch(world, agent, batch(1, 3));
+
+      expect(world.messenger.to('agent-conn')).toEqual([{ action: 'log.ack', containerId: 'c1', seq: 3 }]);
+      expect(world.logger.entries).toContainEqual(expect.objectContaining({ level: 'error' }));
+    });
   });
 });

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { registerAgent } from '../../../lambdas/domain/register-agent';
 import { updateInventory } from '../../../lambdas/domain/update-inventory';
 import { disconnect } from '../../../lambdas/domain/disconnect';
-import { addViewer, CONNECTED_AT, container, containerInfo, createWorld, lines, NOW, type World } from './in-memory-deps';
+import { addViewer, CONNECTED_AT, container, containerInfo, createWorld, EPOCH, lines, NOW, type World } from './in-memory-deps';
 
 const register = (containers: string[]) =>
   ({ action: 'agent.register', hostName: 'box', agentVersion: '0.1.0', containers: containers.map(containerInfo) }) as const;
@@ -91,7 +91,7 @@ describe('registerAgent', () => {
 
     expect(world.messenger.to('agent-conn')).toEqual([
       { action: 'agent.registered', agentId: 'host-1' },
-      { action: 'log.stream.start', containerId: 'c2', tail: 1000, resume: { seq: 7, ts: lines(7, 7)[0]!.ts, textsAtTs: ['line 7'] } },
+      { action: 'log.stream.start', containerId: 'c2', tail: 1000, resume: { seq: 7, ts: lines(7, 7)[0]!.ts, textsAtTs: ['line 7'] }, epoch: EPOCH },
     ]);
   });
 });

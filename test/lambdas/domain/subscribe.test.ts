@@ -11,7 +11,7 @@ import {
 import { registerAgent } from '../../../lambdas/domain/register-agent';
 import { subscribe } from '../../../lambdas/domain/subscribe';
 import { unsubscribe } from '../../../lambdas/domain/unsubscribe';
-import { addAgent, addViewer, container, containerInfo, createWorld, lines, NOW, type World } from './in-memory-deps';
+import { addAgent, addViewer, container, containerInfo, createWorld, EPOCH, lines, NOW, type World } from './in-memory-deps';
 
 const viewer = { connectionId: 'viewer-1', role: 'viewer', requestTime: NOW } as const;
 const request = { action: 'log.subscribe', agentId: 'host-1', containerId: 'c1' } as const;
@@ -51,11 +51,11 @@ describe('subscribe', () => {
     await subscribe(world, viewer, request);
 
     expect(world.messenger.to('viewer-1')).toEqual([
-      { action: 'log.history', agentId: 'host-1', containerId: 'c1', lines: lines(1, 4), done: true },
+      { action: 'log.history', agentId: 'host-1', containerId: 'c1', lines: lines(1, 4), done: true, epoch: EPOCH },
     ]);
     const newest = lines(4, 4)[0]!;
     expect(world.messenger.to('agent-conn')).toEqual([
-      { action: 'log.stream.start', containerId: 'c1', tail: 1000, resume: { seq: 4, ts: newest.ts, textsAtTs: ['line 4'] } },
+      { action: 'log.stream.start', containerId: 'c1', tail: 1000, resume: { seq: 4, ts: newest.ts, textsAtTs: ['line 4'] }, epoch: EPOCH },
     ]);
   });
 
@@ -71,13 +71,13 @@ describe('subscribe', () => {
     });
   });
 
-  it('sends one empty history with done: true and a plain tail start when nothing is buffered', async () => {
+  it('sends one empty history with done: true (and no epoch) and a tail start in a new epoch when nothing is buffered', async () => {
     await subscribe(world, viewer, request);
 
     expect(world.messenger.to('viewer-1')).toEqual([
       { action: 'log.history', agentId: 'host-1', containerId: 'c1', lines: [], done: true },
     ]);
-    expect(world.messenger.to('agent-conn')).toEqual([{ action: 'log.stream.start', containerId: 'c1', tail: 1000 }]);
+    expect(world.messenger.to('agent-conn')).toEqual([{ action: 'log.stream.start', containerId: 'c1', tail: 1000, epoch: NOW }]);
   });
 
   it('splits a long history into several messages, each under the 128 KB limit, oldest first, done on the last', async () => {
@@ -150,6 +150,41 @@ describe('subscribe', () => {
     });
   });
 
+  describe("when the viewer's afterSeq is of another epoch (the numbering restarted and the new seqs reached its afterSeq)", () => {
+    const renumbered = (seq: number) => `renumbered ${seq}`;
+
+    it('sends the whole buffer of the new epoch, marked reset, though afterSeq lies inside its seqs', async () => {
+      await world.buffer.put(container(), lines(1, 20, renumbered), EPOCH + 1);
+
+      await subscribe(world, viewer, { ...request, afterSeq: 5, epoch: EPOCH });
+
+      expect(world.messenger.to('viewer-1')).toEqual([
+        { action: 'log.history', agentId: 'host-1', containerId: 'c1', lines: lines(1, 20, renumbered), done: true, reset: true, epoch: EPOCH + 1 },
+      ]);
+    });
+
+    it('sends only the lines after afterSeq when the epoch is the same', async () => {
+      await world.buffer.put(container(), lines(1, 20));
+
+      await subscribe(world, viewer, { ...request, afterSeq: 15, epoch: EPOCH });
+
+      expect(world.messenger.to('viewer-1')).toEqual([
+        { action: 'log.history', agentId: 'host-1', containerId: 'c1', lines: lines(16, 20), done: true, epoch: EPOCH },
+      ]);
+    });
+
+    it('serves only the newest epoch when older epochs still linger in the buffer', async () => {
+      await world.buffer.put(container(), lines(21, 30), EPOCH);
+      await world.buffer.put(container(), lines(1, 3, renumbered), EPOCH + 1);
+
+      await subscribe(world, viewer, request);
+
+      expect(world.messenger.to('viewer-1')).toEqual([
+        { action: 'log.history', agentId: 'host-1', containerId: 'c1', lines: lines(1, 3, renumbered), done: true, epoch: EPOCH + 1 },
+      ]);
+    });
+  });
+
   it('sends at most bufferLines lines of history, the newest ones', async () => {
     world = createWorld({ bufferLines: 3 });
     await addViewer(world, viewer.connectionId);
@@ -189,7 +224,7 @@ describe('subscribe', () => {
 
     expect(world.messenger.to('agent-conn-2')).toEqual([
       { action: 'agent.registered', agentId: 'host-1' },
-      { action: 'log.stream.start', containerId: 'c1', tail: 1000, resume: { seq: 2, ts: lines(2, 2)[0]!.ts, textsAtTs: ['line 2'] } },
+      { action: 'log.stream.start', containerId: 'c1', tail: 1000, resume: { seq: 2, ts: lines(2, 2)[0]!.ts, textsAtTs: ['line 2'] }, epoch: EPOCH },
     ]);
   });
 

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { subscribe } from '../../../lambdas/domain/subscribe';
 import { unsubscribe } from '../../../lambdas/domain/unsubscribe';
-import { addAgent, addViewer, container, createWorld, lines, NOW, type World } from './in-memory-deps';
+import { addAgent, addViewer, container, createWorld, EPOCH, lines, NOW, type World } from './in-memory-deps';
 
 const request = { action: 'log.unsubscribe', agentId: 'host-1', containerId: 'c1' } as const;
 const viewer = (connectionId: string) => ({ connectionId, role: 'viewer', requestTime: NOW }) as const;
@@ -73,7 +73,7 @@ describe('unsubscribe', () => {
 
     expect(world.messenger.to('agent-conn')).toEqual([
       { action: 'log.stream.stop', containerId: 'c1' },
-      { action: 'log.stream.start', containerId: 'c1', tail: 1000, resume: { seq: 3, ts: lines(3, 3)[0]!.ts, textsAtTs: ['line 3'] } },
+      { action: 'log.stream.start', containerId: 'c1', tail: 1000, resume: { seq: 3, ts: lines(3, 3)[0]!.ts, textsAtTs: ['line 3'] }, epoch: EPOCH },
     ]);
   });
 

@@ -165,14 +165,14 @@ describe('handlers behind the local gateway', () => {
     const intruderToken = await mint({ role: 'agent', agentId: 'intruder' });
 
     const intruder = await registeredAgent(intruderToken, 'intruder', { agentId: 'host-1', containers: [] });
-    intruder.send({ action: 'log.batch', containerId: 'c1', lines: [line(1)] });
+    intruder.send({ action: 'log.batch', containerId: 'c1', epoch: 1, lines: [line(1)] });
     expect(await intruder.next()).toEqual({ action: 'log.ack', containerId: 'c1', seq: 1 });
     viewer.send({ action: 'log.subscribe', agentId: 'host-1', containerId: 'c1' });
 
     // host-1's history has none of the intruder's lines, and its stream starts on host-1's own connection.
     expect(await viewer.next()).toMatchObject({ action: 'host', host: { agentId: 'intruder' } });
     expect(await viewer.next()).toEqual({ action: 'log.history', agentId: 'host-1', containerId: 'c1', lines: [], done: true });
-    expect(await victim.next()).toEqual({ action: 'log.stream.start', containerId: 'c1', tail: 1000 });
+    expect(await victim.next()).toEqual({ action: 'log.stream.start', containerId: 'c1', tail: 1000, epoch: expect.any(Number) });
   });
 
   it('closes a revoked agent\'s open connection and refuses its next handshake with 403', async () => {
@@ -204,20 +204,62 @@ describe('handlers behind the local gateway', () => {
 
     viewer.send({ action: 'log.subscribe', agentId: 'host-1', containerId: 'c1' });
     expect(await viewer.next()).toEqual({ action: 'log.history', agentId: 'host-1', containerId: 'c1', lines: [], done: true });
-    expect(await agent.next()).toEqual({ action: 'log.stream.start', containerId: 'c1', tail: 1000 });
+    const start = await agent.next();
+    expect(start).toEqual({ action: 'log.stream.start', containerId: 'c1', tail: 1000, epoch: expect.any(Number) });
+    const { epoch } = start as { epoch: number };
 
-    agent.send({ action: 'log.batch', containerId: 'c1', lines: [line(1), line(2)] });
-    expect(await viewer.next()).toEqual({ action: 'log.batch', agentId: 'host-1', containerId: 'c1', lines: [line(1), line(2)] });
+    agent.send({ action: 'log.batch', containerId: 'c1', epoch, lines: [line(1), line(2)] });
+    expect(await viewer.next()).toEqual({ action: 'log.batch', agentId: 'host-1', containerId: 'c1', epoch, lines: [line(1), line(2)] });
     expect(await agent.next()).toEqual({ action: 'log.ack', containerId: 'c1', seq: 2 });
 
     viewer.send({ action: 'log.unsubscribe', agentId: 'host-1', containerId: 'c1' });
     expect(await agent.next()).toEqual({ action: 'log.stream.stop', containerId: 'c1' });
   });
 
+  it('answers log.fetch with the stored lines of the range, so a viewer that missed a broadcast closes its gap', async () => {
+    const viewer = await open('viewer', VIEWER_TOKEN);
+    const agent = await registeredAgent();
+    expect(await viewer.next()).toMatchObject({ action: 'host' });
+    expect(await viewer.next()).toMatchObject({ action: 'host.containers' });
+    viewer.send({ action: 'log.subscribe', agentId: 'host-1', containerId: 'c1' });
+    expect(await viewer.next()).toMatchObject({ action: 'log.history', done: true });
+    const { epoch } = (await agent.next()) as { action: string; epoch: number };
+    for (const seqs of [[1, 2], [3, 4], [5, 6]]) {
+      agent.send({ action: 'log.batch', containerId: 'c1', epoch, lines: seqs.map(line) });
+      expect(await viewer.next()).toMatchObject({ action: 'log.batch' });
+      expect(await agent.next()).toMatchObject({ action: 'log.ack', seq: seqs[1] });
+    }
+
+    viewer.send({ action: 'log.fetch', agentId: 'host-1', containerId: 'c1', epoch, afterSeq: 1, toSeq: 4 });
+
+    expect(await viewer.next()).toEqual({
+      action: 'log.fetched', agentId: 'host-1', containerId: 'c1', epoch, afterSeq: 1, toSeq: 4, lines: [2, 3, 4].map(line), done: true,
+    });
+  });
+
+  it('refuses a different batch at a stored seq with conflict, naming it, and keeps the stored lines', async () => {
+    const viewer = await open('viewer', VIEWER_TOKEN);
+    const agent = await registeredAgent();
+    expect(await viewer.next()).toMatchObject({ action: 'host' });
+    expect(await viewer.next()).toMatchObject({ action: 'host.containers' });
+    viewer.send({ action: 'log.subscribe', agentId: 'host-1', containerId: 'c1' });
+    expect(await viewer.next()).toMatchObject({ action: 'log.history', done: true });
+    const { epoch } = (await agent.next()) as { action: string; epoch: number };
+    agent.send({ action: 'log.batch', containerId: 'c1', epoch, lines: [line(1), line(2)] });
+    expect(await agent.next()).toMatchObject({ action: 'log.ack', seq: 2 });
+
+    agent.send({ action: 'log.batch', containerId: 'c1', epoch, lines: [{ ...line(1), text: 'renumbered' }] });
+
+    expect(await agent.next()).toMatchObject({ action: 'error', code: 'conflict', containerId: 'c1', firstSeq: 1, lastSeq: 1, retry: false });
+    viewer.send({ action: 'log.fetch', agentId: 'host-1', containerId: 'c1', epoch, afterSeq: 0, toSeq: 2 });
+    expect(await viewer.next()).toMatchObject({ action: 'log.batch' });
+    expect(await viewer.next()).toMatchObject({ action: 'log.fetched', lines: [line(1), line(2)] });
+  });
+
   it.each([
     ['text that is not JSON', 'malformed', 'hello'],
     ['an action nobody serves', 'unknown_action', JSON.stringify({ action: 'log.delete' })],
-    ['log.batch from a viewer', 'forbidden', JSON.stringify({ action: 'log.batch', containerId: 'c1', lines: [line(1)] })],
+    ['log.batch from a viewer', 'forbidden', JSON.stringify({ action: 'log.batch', containerId: 'c1', epoch: 1, lines: [line(1)] })],
   ])('answers %s with error %s on the same connection', async (_name, code, body) => {
     const viewer = await open('viewer', VIEWER_TOKEN);
 
@@ -233,7 +275,7 @@ describe('handlers behind the local gateway', () => {
     expect(await viewer.next()).toMatchObject({ action: 'host.containers' });
     viewer.send({ action: 'log.subscribe', agentId: 'host-1', containerId: 'c1' });
     expect(await viewer.next()).toMatchObject({ action: 'log.history', done: true });
-    expect(await agent.next()).toMatchObject({ action: 'log.stream.start' });
+    const { epoch } = (await agent.next()) as { action: string; epoch: number };
     // API Gateway's $disconnect is best effort: pretend this one is lost.
     const lostDisconnect: WebSocketHandler = async () => ({ statusCode: 200 });
     gateway.setRoutes({ ...routes, $disconnect: lostDisconnect });
@@ -243,9 +285,10 @@ describe('handlers behind the local gateway', () => {
       (await reader.send(new QueryCommand({ TableName: store.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': subscribersPk({ agentId: 'host-1', containerId: 'c1' }) } }))).Items ?? [];
     expect(await subscribers()).toHaveLength(1);
 
-    agent.send({ action: 'log.batch', containerId: 'c1', lines: [line(1)] });
+    agent.send({ action: 'log.batch', containerId: 'c1', epoch, lines: [line(1)] });
 
-    // The broadcast found the viewer gone: its subscription is deleted and the agent told to stop.
+    // The broadcast found the viewer gone: after the ack, its subscription is deleted and the agent told to stop.
+    expect(await agent.next()).toEqual({ action: 'log.ack', containerId: 'c1', seq: 1 });
     expect(await agent.next()).toEqual({ action: 'log.stream.stop', containerId: 'c1' });
     expect(await subscribers()).toEqual([]);
     reader.destroy();

@@ -1,13 +1,13 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MAX_BATCH_BYTES, MAX_MESSAGE_BYTES, MAX_SUBSCRIPTIONS_PER_CONNECTION } from '../../../protocol';
 import { messageHandler } from '../../../lambdas/handlers/message-handler';
-import { addAgent, addViewer, container, createWorld, lines, type World } from '../domain/in-memory-deps';
+import { addAgent, addViewer, container, createWorld, EPOCH, lines, NOW, type World } from '../domain/in-memory-deps';
 import { AGENT_IDENTITY, messageEvent, VIEWER_IDENTITY } from './events';
 
 /** As the $connect authorizer admitted them: `handle` puts these on the event, as API Gateway does. */
 const IDENTITIES: Record<string, typeof AGENT_IDENTITY> = { 'agent-conn': AGENT_IDENTITY, 'viewer-1': VIEWER_IDENTITY };
 
-const batchBody = (containerId = 'c1') => JSON.stringify({ action: 'log.batch', containerId, lines: lines(1, 2) });
+const batchBody = (containerId = 'c1', text?: (seq: number) => string) => JSON.stringify({ action: 'log.batch', containerId, epoch: EPOCH, lines: lines(1, 2, text) });
 
 describe('message route wrapper', () => {
   let world: World;
@@ -44,7 +44,16 @@ describe('message route wrapper', () => {
 
     expect(result).toEqual({ statusCode: 200 });
     expect(world.messenger.to('viewer-1')).toEqual([
-      { action: 'error', code: 'forbidden', message: 'a viewer connection may not send log.batch', requestAction: 'log.batch' },
+      {
+        action: 'error',
+        code: 'forbidden',
+        message: 'a viewer connection may not send log.batch',
+        requestAction: 'log.batch',
+        containerId: 'c1',
+        firstSeq: 1,
+        lastSeq: 2,
+        retry: false,
+      },
     ]);
     expect(world.buffer.lines(container())).toEqual([]);
   });
@@ -149,7 +158,7 @@ describe('message route wrapper', () => {
 
   it('checks a batch against MAX_BATCH_BYTES by the size of the body as received', async () => {
     // The schema drops the unknown field, so a re-encoded batch would look small; the body is not.
-    const body = JSON.stringify({ action: 'log.batch', containerId: 'c1', lines: lines(1, 2), padding: 'p'.repeat(MAX_BATCH_BYTES) });
+    const body = JSON.stringify({ action: 'log.batch', containerId: 'c1', epoch: EPOCH, lines: lines(1, 2), padding: 'p'.repeat(MAX_BATCH_BYTES) });
 
     await handle('log.batch', 'agent-conn', body);
 
@@ -176,5 +185,61 @@ describe('message route wrapper', () => {
       console.error = original;
     }
     expect(errors.join('\n')).toMatch(/TABLE_NAME is required/);
+  });
+
+  describe('every refusal of a log.batch names the batch and says whether to retry', () => {
+    it('answers a batch that failed after it was stored with internal, its containerId and seqs, and retry: true', async () => {
+      world.subscriptions.subscriberIds = () => Promise.reject(new Error('throttled'));
+
+      const result = await handle('log.batch', 'agent-conn', batchBody());
+
+      expect(result).toEqual({ statusCode: 500 });
+      expect(world.buffer.lines(container())).toEqual(lines(1, 2));
+      expect(world.messenger.to('agent-conn')).toEqual([
+        expect.objectContaining({ action: 'error', code: 'internal', requestAction: 'log.batch', containerId: 'c1', firstSeq: 1, lastSeq: 2, retry: true }),
+      ]);
+    });
+
+    it('answers a batch that clashes with a stored one with conflict and retry: false', async () => {
+      await handle('log.batch', 'agent-conn', batchBody());
+      world.messenger.sent.length = 0;
+
+      await handle('log.batch', 'agent-conn', batchBody('c1', (seq) => `other ${seq}`));
+
+      expect(world.messenger.to('agent-conn')).toEqual([
+        expect.objectContaining({ code: 'conflict', containerId: 'c1', firstSeq: 1, lastSeq: 2, retry: false }),
+      ]);
+      expect(world.buffer.lines(container())).toEqual(lines(1, 2));
+    });
+
+    it.each([
+      { name: 'too large', code: 'too_large', body: JSON.stringify({ action: 'log.batch', containerId: 'c1', epoch: EPOCH, lines: lines(1, 2), padding: 'p'.repeat(MAX_BATCH_BYTES) }) },
+      { name: 'malformed but readable', code: 'malformed', body: JSON.stringify({ action: 'log.batch', containerId: 'c1', lines: lines(1, 2) }) },
+    ])('answers a batch that is $name with $code, its containerId and seqs, and retry: false', async ({ body, code }) => {
+      const retry = false;
+      await handle('log.batch', 'agent-conn', body);
+
+      expect(world.messenger.to('agent-conn')).toEqual([expect.objectContaining({ code, containerId: 'c1', firstSeq: 1, lastSeq: 2, retry })]);
+    });
+
+    it('names no batch when the body cannot be read', async () => {
+      await handle('log.batch', 'agent-conn', '{"action":"log.batch",');
+
+      expect(world.messenger.to('agent-conn')).toEqual([
+        { action: 'error', code: 'malformed', message: expect.any(String), requestAction: 'log.batch', retry: false },
+      ]);
+    });
+  });
+
+  it("stops retrying failed posts in time for the ack, by the Lambda context's remaining time", async () => {
+    await world.subscriptions.add('viewer-1', container());
+    world.messenger.failing.add('viewer-1');
+    const event = messageEvent('log.batch', 'agent-conn', batchBody(), false, AGENT_IDENTITY);
+
+    await messageHandler('log.batch', () => world)(event, { getRemainingTimeInMillis: () => 2_500, awsRequestId: 'req-1' });
+
+    expect(world.messenger.attempts.get('viewer-1')).toBeGreaterThan(1);
+    expect(world.clock.now()).toBeLessThanOrEqual(NOW + 2_500);
+    expect(world.messenger.to('agent-conn')).toEqual([{ action: 'log.ack', containerId: 'c1', seq: 2 }]);
   });
 });

@@ -14,6 +14,7 @@ import {
   decode,
   encode,
   type ContainerRef,
+  type LogFetch,
   type ViewerToCloud,
 } from '../../../protocol';
 import { DEFAULT_BACKOFF, reconnectDelay, type BackoffOptions } from './backoff';
@@ -38,6 +39,8 @@ export interface ViewerConnectionOptions {
   readonly openSocket: SocketFactory;
   /** The last seq held for a container, sent as `afterSeq` when (re)subscribing. */
   readonly afterSeq: (ref: ContainerRef) => number | undefined;
+  /** The epoch that seq belongs to, sent with it: the cloud answers `reset` if the numbering changed. */
+  readonly epoch?: (ref: ContainerRef) => number | undefined;
   readonly onMessage: (message: CloudToViewer) => void;
   readonly onState: (state: ConnectionState) => void;
   /** Called just before each `log.subscribe` goes out (history for it will follow). */
@@ -89,6 +92,14 @@ export class ViewerConnection {
   unsubscribe(ref: ContainerRef): void {
     if (!this.#subscriptions.delete(containerKey(ref))) return;
     if (this.#open) this.#send({ action: 'log.unsubscribe', agentId: ref.agentId, containerId: ref.containerId, op: ++this.#op });
+  }
+
+  /**
+   * Asks the cloud's buffer for lines a broadcast could not deliver (a gap). Only while open: a
+   * re-subscribe after a reconnect asks again for what was not answered (see the logs store).
+   */
+  fetch(request: Omit<LogFetch, 'action'>): void {
+    if (this.#open) this.#send({ action: 'log.fetch', ...request });
   }
 
   /** Skips the backoff wait (the user clicked "retry", or the browser came back online). */
@@ -174,13 +185,17 @@ export class ViewerConnection {
 
   #sendSubscribe(ref: ContainerRef): void {
     const afterSeq = this.#options.afterSeq(ref);
+    const epoch = afterSeq === undefined ? undefined : this.#options.epoch?.(ref);
     this.#options.onSubscribing?.(ref);
     const op = ++this.#op;
-    this.#send(
-      afterSeq === undefined
-        ? { action: 'log.subscribe', agentId: ref.agentId, containerId: ref.containerId, op }
-        : { action: 'log.subscribe', agentId: ref.agentId, containerId: ref.containerId, afterSeq, op },
-    );
+    this.#send({
+      action: 'log.subscribe',
+      agentId: ref.agentId,
+      containerId: ref.containerId,
+      ...(afterSeq === undefined ? {} : { afterSeq }),
+      ...(epoch === undefined ? {} : { epoch }),
+      op,
+    });
   }
 
   #send(message: ViewerToCloud): void {

@@ -3,6 +3,7 @@ import { createEffect, createMemo, createSignal, For, Match, on, onCleanup, onMo
 import { createLogTimeFormat } from '../format/log-time';
 import type { GapRow, LineRow, LogRow } from '../state/line-buffer';
 import { GapMarker } from './GapMarker';
+import { RestartMarker } from './RestartMarker';
 import { LogLine } from './LogLine';
 import './log-view.css';
 
@@ -207,6 +208,9 @@ export function LogView(props: LogViewProps) {
                   <Switch>
                     <Match when={asLine(row())}>{(line) => <LogLine row={line()} query={props.query} time={time} />}</Match>
                     <Match when={asGap(row())}>{(gap) => <GapMarker row={gap()} />}</Match>
+                    <Match when={row()?.kind === 'restart'}>
+                      <RestartMarker />
+                    </Match>
                   </Switch>
                 </div>
               );

@@ -3,7 +3,7 @@
  * Messages flow connection → stores; user actions (select a container) flow here → connection.
  */
 import type { CloudToViewer, ContainerRef } from '../../../protocol';
-import { containerKey } from '../../../protocol';
+import { containerKey, MAX_FETCH_LINES } from '../../../protocol';
 import type { SocketFactory } from '../api/socket';
 import { ViewerConnection } from '../api/viewer-connection';
 import { createConnectionStore, type ConnectionStore } from '../state/connection-store';
@@ -29,16 +29,23 @@ export interface Session {
 export interface SessionOptions {
   readonly url: string;
   readonly openSocket: SocketFactory;
-  /** Remembers the selected container across reloads. */
-  readonly storage?: Pick<Storage, 'getItem' | 'setItem'>;
+  /** Remembers the selected container across reloads (localStorage; typed here so node can run a session too). */
+  readonly storage?: { getItem(key: string): string | null; setItem(key: string, value: string): void };
 }
 
 const SELECTED_KEY = 'sidetail.selectedContainer';
 
+/** How often gaps still waiting for their log.fetch answer are asked for again. */
+export const REFETCH_GAPS_MS = 10_000;
+
 export function createSession(options: SessionOptions): Session {
   const connectionStore = createConnectionStore();
   const inventory = createInventoryStore();
-  const logs = createLogsStore();
+  // A gap longer than one fetch is asked for its newest part: the buffer keeps the newest lines.
+  const logs = createLogsStore({
+    onGap: (ref, epoch, gap) =>
+      connection.fetch({ ...ref, epoch, afterSeq: Math.max(gap.fromSeq - 1, gap.toSeq - MAX_FETCH_LINES), toSeq: gap.toSeq }),
+  });
   const selection = createSelectionStore();
   const filter = createFilterStore();
   const errors = createErrorsStore();
@@ -64,6 +71,9 @@ export function createSession(options: SessionOptions): Session {
       case 'log.batch':
         logs.applyBatch(message);
         return;
+      case 'log.fetched':
+        logs.applyFetched(message);
+        return;
       case 'error':
         errors.report(message);
         // The subscription's history will not come; stop holding live lines for it.
@@ -78,6 +88,7 @@ export function createSession(options: SessionOptions): Session {
     url: options.url,
     openSocket: options.openSocket,
     afterSeq: (ref) => logs.lastSeq(ref),
+    epoch: (ref) => logs.epoch(ref),
     onSubscribing: (ref) => logs.beginHistory(ref),
     onMessage,
     onState: (state) => connectionStore.update(state),
@@ -103,6 +114,8 @@ export function createSession(options: SessionOptions): Session {
   };
 
   connection.start();
+  // The answer to a log.fetch is a post too, and can fail like the broadcast it makes up for.
+  const refetch = setInterval(() => logs.refetchGaps(), REFETCH_GAPS_MS);
 
   return {
     connection: connectionStore,
@@ -113,6 +126,9 @@ export function createSession(options: SessionOptions): Session {
     errors,
     select,
     reconnectNow: () => connection.reconnectNow(),
-    close: () => connection.close(),
+    close: () => {
+      clearInterval(refetch);
+      connection.close();
+    },
   };
 }

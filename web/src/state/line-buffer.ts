@@ -8,7 +8,13 @@
  *   - while a subscription's history is still arriving, live batches are held back and merged
  *     after the last history message, so a live batch that overtakes history cannot push the
  *     "last seen" seq past lines history is about to deliver;
- *   - a history marked `reset` (the numbering started over) first empties the buffer.
+ *   - a history marked `reset` (the numbering started over) first empties the buffer;
+ *   - seqs are comparable only within one epoch (docs/protocol.md): lines of a newer epoch than
+ *     the one held mean the numbering restarted — the rows are dropped and a restart marker
+ *     shown (`restart`); lines of an older epoch are stale and dropped;
+ *   - a gap is first `fetching` (the store asks the cloud's buffer for the range, log.fetch) and
+ *     is filled in place by what comes back (`fillGap`); what the buffer no longer has stays as
+ *     a `missing` gap.
  * The buffer keeps at most `capacity` rows and drops the oldest beyond that.
  */
 import type { LogLine, LogStream } from '../../../protocol';
@@ -36,9 +42,23 @@ export interface GapRow {
   /** The first and last missing seq, inclusive. */
   readonly fromSeq: number;
   readonly toSeq: number;
+  /** `fetching` while the range is asked of the cloud's buffer; `missing` once it is known to be gone. */
+  readonly state: 'fetching' | 'missing';
 }
 
-export type LogRow = LineRow | GapRow;
+/** Where the container's numbering restarted (a new epoch, or a reset history): what was held before is dropped. */
+export interface RestartRow {
+  readonly kind: 'restart';
+  readonly key: string;
+}
+
+export type LogRow = LineRow | GapRow | RestartRow;
+
+/** The seqs of a gap, inclusive. */
+export interface GapRange {
+  readonly fromSeq: number;
+  readonly toSeq: number;
+}
 
 export interface AppendOutcome {
   /** Lines that became rows. */
@@ -64,7 +84,11 @@ export class LineBuffer {
   #lastSeq: number | undefined;
   #trimmed = 0;
   #loadingHistory = false;
-  #held: LogLine[] = [];
+  #held: { lines: readonly LogLine[]; epoch: number | undefined }[] = [];
+  #heldCount = 0;
+  #epoch: number | undefined;
+  #newGaps: GapRange[] = [];
+  #restarts = 0;
 
   constructor(options: { capacity?: number } = {}) {
     this.capacity = options.capacity ?? DEFAULT_CAPACITY;
@@ -98,6 +122,75 @@ export class LineBuffer {
     return this.#loadingHistory;
   }
 
+  /** The numbering the held seqs belong to (undefined until a message named one). */
+  get epoch(): number | undefined {
+    return this.#epoch;
+  }
+
+  /** Gaps created since the last call: the ranges to fetch from the cloud's buffer. */
+  takeNewGaps(): GapRange[] {
+    const gaps = this.#newGaps;
+    this.#newGaps = [];
+    return gaps;
+  }
+
+  /** Gap rows still waiting for their fetch (to ask again after a reconnect). */
+  fetchingGaps(): GapRange[] {
+    const gaps: GapRange[] = [];
+    for (let i = this.#head; i < this.#store.length; i += 1) {
+      const row = this.#store[i]!;
+      if (row.kind === 'gap' && row.state === 'fetching') gaps.push({ fromSeq: row.fromSeq, toSeq: row.toSeq });
+    }
+    return gaps;
+  }
+
+  /**
+   * The numbering started over (a new epoch, or a history marked `reset`): drop every row, and
+   * when anything was held, leave a marker saying so. `epoch` is the new numbering, when known.
+   */
+  restart(epoch?: number): void {
+    const held = this.#lineCount > 0 || this.#lastSeq !== undefined;
+    this.reset();
+    this.#epoch = epoch;
+    if (held) {
+      this.#restarts += 1;
+      this.#store.push({ kind: 'restart', key: `restart:${this.#restarts}` });
+    }
+  }
+
+  /**
+   * The answer (or one part of it) to a fetch of the seqs after `afterSeq` through `toSeq`:
+   * its lines take the place of the gap they fall in. Seqs of the gap before the first line
+   * received, or between two received lines, are not in the cloud's buffer (answers come oldest
+   * first): they stay as `missing` gaps; so does the rest once the answer is `done`.
+   */
+  fillGap(afterSeq: number, toSeq: number, lines: readonly LogLine[], done: boolean): void {
+    const index = this.#store.findIndex(
+      (row, i) => i >= this.#head && row.kind === 'gap' && row.state === 'fetching' && row.fromSeq <= toSeq && row.toSeq > afterSeq,
+    );
+    if (index < 0) return;
+    const gap = this.#store[index] as GapRow;
+    const rows: LogRow[] = [];
+    let next = gap.fromSeq;
+    // A gap longer than one fetch was asked for its newest part only: the rest will not come.
+    const firstAsked = Math.max(gap.fromSeq, afterSeq + 1);
+    if (firstAsked > next) {
+      rows.push(gapRow(next, firstAsked - 1, 'missing'));
+      next = firstAsked;
+    }
+    for (const line of [...lines].sort((a, b) => a.seq - b.seq)) {
+      if (line.seq < next || line.seq > gap.toSeq) continue;
+      if (line.seq > next) rows.push(gapRow(next, line.seq - 1, 'missing'));
+      rows.push(toRow(line));
+      next = line.seq + 1;
+    }
+    if (next <= gap.toSeq) rows.push(gapRow(next, gap.toSeq, done ? 'missing' : 'fetching'));
+    this.#store.splice(index, 1, ...rows);
+    this.#lineCount += rows.filter((row) => row.kind === 'line').length;
+    this.#snapshot = undefined;
+    this.#trim();
+  }
+
   /** A subscription was (re)sent: hold live lines until its history is complete. */
   beginHistory(): void {
     this.#loadingHistory = true;
@@ -115,11 +208,12 @@ export class LineBuffer {
     this.#lineCount = 0;
     this.#lastSeq = undefined;
     this.#trimmed = 0;
+    this.#newGaps = [];
   }
 
-  /** One `log.history` message. The last one (done) releases the held live lines. */
-  addHistory(lines: readonly LogLine[], done: boolean): AppendOutcome {
-    const outcome = this.#merge(lines);
+  /** One `log.history` message (of `epoch`, when it names one). The last one (done) releases the held live lines. */
+  addHistory(lines: readonly LogLine[], done: boolean, epoch?: number): AppendOutcome {
+    const outcome = this.#mergeInEpoch(lines, epoch);
     if (!done) return outcome;
     return sum(outcome, this.endHistory());
   }
@@ -129,17 +223,36 @@ export class LineBuffer {
     this.#loadingHistory = false;
     const held = this.#held;
     this.#held = [];
-    return held.length === 0 ? NOTHING : this.#merge(held);
+    this.#heldCount = 0;
+    return held.reduce((outcome, part) => sum(outcome, this.#mergeInEpoch(part.lines, part.epoch)), NOTHING);
   }
 
-  /** One live `log.batch`. */
-  addLive(lines: readonly LogLine[]): AppendOutcome {
+  /** One live `log.batch` (of `epoch`, when it names one). */
+  addLive(lines: readonly LogLine[], epoch?: number): AppendOutcome {
     if (this.#loadingHistory) {
-      this.#held.push(...lines);
+      this.#held.push({ lines, epoch });
+      this.#heldCount += lines.length;
       // Held lines are bounded like rows: the oldest would be trimmed after merging anyway.
-      if (this.#held.length > this.capacity) this.#held.splice(0, this.#held.length - this.capacity);
+      while (this.#heldCount - this.#held[0]!.lines.length >= this.capacity) {
+        this.#heldCount -= this.#held.shift()!.lines.length;
+      }
+      if (this.#heldCount > this.capacity) {
+        const first = this.#held[0]!;
+        this.#held[0] = { ...first, lines: first.lines.slice(this.#heldCount - this.capacity) };
+        this.#heldCount = this.capacity;
+      }
       return { ...NOTHING, held: lines.length };
     }
+    return this.#mergeInEpoch(lines, epoch);
+  }
+
+  /** Lines of an older epoch are stale; a newer epoch restarts the numbering before they are merged. */
+  #mergeInEpoch(lines: readonly LogLine[], epoch: number | undefined): AppendOutcome {
+    if (epoch !== undefined && this.#epoch !== undefined && epoch !== this.#epoch) {
+      if (epoch < this.#epoch) return { ...NOTHING, duplicates: lines.length };
+      this.restart(epoch);
+    }
+    if (epoch !== undefined) this.#epoch = epoch;
     return this.#merge(lines);
   }
 
@@ -154,7 +267,8 @@ export class LineBuffer {
         continue;
       }
       if (last !== undefined && line.seq > last + 1) {
-        this.#store.push({ kind: 'gap', key: `gap:${last + 1}`, fromSeq: last + 1, toSeq: line.seq - 1 });
+        this.#store.push(gapRow(last + 1, line.seq - 1, 'fetching'));
+        this.#newGaps.push({ fromSeq: last + 1, toSeq: line.seq - 1 });
         gaps += 1;
       }
       this.#store.push(toRow(line));
@@ -182,6 +296,10 @@ export class LineBuffer {
       this.#head = 0;
     }
   }
+}
+
+function gapRow(fromSeq: number, toSeq: number, state: GapRow['state']): GapRow {
+  return { kind: 'gap', key: `gap:${fromSeq}`, fromSeq, toSeq, state };
 }
 
 function toRow(line: LogLine): LineRow {

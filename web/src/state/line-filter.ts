@@ -16,15 +16,15 @@ export interface LineFilter {
 export type MatchRange = readonly [start: number, end: number];
 
 /**
- * Lines matching the filter. Gap rows stay in place while filtering: lines really are missing
- * there, and a filtered view should not hide that.
+ * Lines matching the filter. Gap and restart rows stay in place while filtering: lines really
+ * are missing (or were dropped) there, and a filtered view should not hide that.
  */
 export function filterRows(rows: readonly LogRow[], filter: LineFilter): readonly LogRow[] {
   if (filter.query === '' && filter.stream === 'all') return rows;
   const needle = filter.query.toLowerCase();
   const stream = filter.stream;
   return rows.filter(
-    (row) => row.kind === 'gap' || ((stream === 'all' || row.stream === stream) && row.searchText.includes(needle)),
+    (row) => row.kind !== 'line' || ((stream === 'all' || row.stream === stream) && row.searchText.includes(needle)),
   );
 }
 

@@ -6,8 +6,8 @@
  * messages or a chatty container costs one re-render per frame, not one per message.
  */
 import { batch, createSignal, type Accessor, type Setter } from 'solid-js';
-import { containerKey, type ContainerRef, type LogHistory, type ViewerLogBatch } from '../../../protocol';
-import { LineBuffer, type LogRow } from './line-buffer';
+import { containerKey, type ContainerRef, type LogFetched, type LogHistory, type ViewerLogBatch } from '../../../protocol';
+import { LineBuffer, type GapRange, type LogRow } from './line-buffer';
 
 export interface ContainerLogs {
   readonly rows: readonly LogRow[];
@@ -21,24 +21,47 @@ export interface LogsStore {
   /** Reactive: re-runs when that container's lines change. */
   view(ref: ContainerRef): ContainerLogs;
   lastSeq(ref: ContainerRef): number | undefined;
+  /** The epoch `lastSeq` belongs to, sent with it when (re)subscribing. */
+  epoch(ref: ContainerRef): number | undefined;
   beginHistory(ref: ContainerRef): void;
   applyHistory(message: LogHistory): void;
   applyBatch(message: ViewerLogBatch): void;
+  /** Lines fetched from the cloud's buffer to close a gap. */
+  applyFetched(message: LogFetched): void;
   /** A subscription failed: stop holding live lines back for any container. */
   endAllHistory(): void;
+  /**
+   * Asks again for the gaps whose answer has not come (the answer's post can fail too); a gap
+   * asked for MAX_FETCH_ATTEMPTS times without an answer is marked missing.
+   */
+  refetchGaps(): void;
 }
 
 export interface LogsStoreOptions {
   readonly capacity?: number;
   /** Runs a callback before the next paint; injectable so the store works without a window. */
   readonly scheduleFrame?: (callback: () => void) => void;
+  /**
+   * A container's lines have a gap that the cloud's buffer may still hold: fetch it (log.fetch)
+   * and hand the answer to applyFetched. Called once per gap, and again after a re-subscribe for
+   * gaps whose answer never came (the connection dropped meanwhile).
+   */
+  readonly onGap?: (ref: ContainerRef, epoch: number, gap: GapRange) => void;
 }
 
 interface Entry {
+  readonly ref: ContainerRef;
   readonly buffer: LineBuffer;
   readonly version: Accessor<number>;
   readonly bump: Setter<number>;
+  /** Gaps still fetching when the subscription was re-sent: asked again once its history is in. */
+  refetch: GapRange[];
+  /** Times each fetching gap (by its first seq) has been asked for. */
+  readonly asked: Map<number, number>;
 }
+
+/** How often one gap is asked for before it is given up as missing. */
+export const MAX_FETCH_ATTEMPTS = 5;
 
 const EMPTY: ContainerLogs = { rows: [], lineCount: 0, loadingHistory: false, trimmed: 0 };
 
@@ -78,11 +101,22 @@ export function createLogsStore(options: LogsStoreOptions = {}): LogsStore {
     let found = entries.get(key);
     if (!found) {
       const [version, bump] = createSignal(0);
-      found = { buffer: new LineBuffer({ capacity: options.capacity }), version, bump };
+      found = { ref: { agentId: ref.agentId, containerId: ref.containerId }, buffer: new LineBuffer({ capacity: options.capacity }), version, bump, refetch: [], asked: new Map() };
       entries.set(key, found);
       setCreated((n) => n + 1);
     }
     return found;
+  };
+
+  /** Asks for the gaps the last change made; without an epoch they cannot be asked for, so they are marked missing. */
+  const fetchGaps = (e: Entry, gaps: readonly GapRange[] = e.buffer.takeNewGaps()) => {
+    const epoch = e.buffer.epoch;
+    for (const gap of gaps) {
+      const attempts = (e.asked.get(gap.fromSeq) ?? 0) + 1;
+      e.asked.set(gap.fromSeq, attempts);
+      if (epoch === undefined || !options.onGap || attempts > MAX_FETCH_ATTEMPTS) e.buffer.fillGap(gap.fromSeq - 1, gap.toSeq, [], true);
+      else options.onGap(e.ref, epoch, gap);
+    }
   };
 
   return {
@@ -97,25 +131,52 @@ export function createLogsStore(options: LogsStoreOptions = {}): LogsStore {
       return { rows: buffer.rows, lineCount: buffer.lineCount, loadingHistory: buffer.loadingHistory, trimmed: buffer.trimmed };
     },
     lastSeq: (ref) => entries.get(containerKey(ref))?.buffer.lastSeq,
+    epoch: (ref) => entries.get(containerKey(ref))?.buffer.epoch,
     beginHistory(ref) {
       const e = entry(ref);
       e.buffer.beginHistory();
+      e.refetch = e.buffer.fetchingGaps();
       markChanged(e);
     },
     applyHistory(message) {
       const e = entry(message);
-      if (message.reset) e.buffer.reset();
-      e.buffer.addHistory(message.lines, message.done);
+      if (message.reset) e.buffer.restart(message.epoch);
+      e.buffer.addHistory(message.lines, message.done, message.epoch);
+      fetchGaps(e);
+      if (message.done) {
+        const stillFetching = new Set(e.buffer.fetchingGaps().map((gap) => gap.fromSeq));
+        fetchGaps(e, e.refetch.filter((gap) => stillFetching.has(gap.fromSeq)));
+        e.refetch = [];
+      }
       markChanged(e);
     },
     applyBatch(message) {
       const e = entry(message);
-      if (e.buffer.addLive(message.lines).added > 0) markChanged(e);
+      const outcome = e.buffer.addLive(message.lines, message.epoch);
+      fetchGaps(e);
+      if (outcome.added > 0 || outcome.gaps > 0) markChanged(e);
+    },
+    applyFetched(message) {
+      const e = entries.get(containerKey(message));
+      // Asked before the numbering restarted: those seqs are not the ones held now.
+      if (!e || e.buffer.epoch !== message.epoch) return;
+      e.buffer.fillGap(message.afterSeq, message.toSeq, message.lines, message.done);
+      markChanged(e);
+    },
+    refetchGaps() {
+      for (const e of entries.values()) {
+        if (e.buffer.loadingHistory) continue;
+        const gaps = e.buffer.fetchingGaps();
+        if (gaps.length === 0) continue;
+        fetchGaps(e, gaps);
+        markChanged(e);
+      }
     },
     endAllHistory() {
       for (const e of entries.values()) {
         if (!e.buffer.loadingHistory) continue;
         e.buffer.endHistory();
+        fetchGaps(e);
         markChanged(e);
       }
     },

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { batchRefusal } from '../../../lambdas/handlers/batch-refusal';
+
+const body = JSON.stringify({ action: 'log.batch', containerId: 'c1', epoch: 1, lines: [{ seq: 7 }, { seq: 5 }, { seq: 9 }] });
+
+describe('batchRefusal', () => {
+  it.each([
+    ['internal', true],
+    ['not_registered', true],
+    ['conflict', false],
+    ['too_large', false],
+    ['malformed', false],
+    ['forbidden', false],
+  ] as const)('says %s is retry: %s', (code, retry) => {
+    expect(batchRefusal(body, code)).toEqual({ containerId: 'c1', firstSeq: 5, lastSeq: 9, retry });
+  });
+
+  it.each([
+    ['not JSON', '{"action":'],
+    ['no body', undefined],
+    ['a container id that could not be one', JSON.stringify({ containerId: 'a#b', lines: 'none' })],
+  ])('names no batch for %s', (_name, text) => {
+    expect(batchRefusal(text, 'malformed')).toEqual({ retry: false });
+  });
+});
