@@ -20,10 +20,16 @@ describe('containerStatusLabel', () => {
     expect(containerStatusLabel({ state, status }, online).text).toBe(text);
   });
 
-  it("keeps Docker's own words and when they were reported for the tooltip", () => {
-    const label = containerStatusLabel({ state: 'running', status: 'Up 6 seconds' }, online);
+  it("keeps Docker's own words and when the agent saw them, when that is known, for the tooltip", () => {
+    const label = containerStatusLabel({ state: 'running', status: 'Up 6 seconds' }, online, Date.parse(T1));
 
     expect(label.title).toBe(`Docker reported "Up 6 seconds" at ${T1}`);
+  });
+
+  it('claims no time for Docker\'s words when it is not known (a container listed by an inventory answer)', () => {
+    const label = containerStatusLabel({ state: 'running', status: 'Up 6 seconds' }, online);
+
+    expect(label.title).toBe('Docker reported "Up 6 seconds"');
   });
 
   it('says "last seen" for a container of an offline host', () => {

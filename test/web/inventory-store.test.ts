@@ -76,4 +76,13 @@ describe('createInventoryStore', () => {
 
     expect(store.hosts()).toEqual([expect.objectContaining({ agentId: 'b', hostName: 'beta', containers: [container('api')] })]);
   });
+
+  it('knows when the agent saw a container only from a change, never from an inventory list', () => {
+    const store = createInventoryStore();
+    store.upsert([host('a', T1, { containers: [container('web'), container('db')], observedAt: 10 })]);
+
+    store.applyChanges({ action: 'host.containers', agentId: 'a', observedAt: 20, upsert: [container('db', { state: 'exited' })], remove: [] });
+
+    expect(store.hosts()[0]!.reportedAt).toEqual({ db: 20 });
+  });
 });

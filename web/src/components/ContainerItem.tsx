@@ -1,18 +1,19 @@
-import type { ContainerInfo, HostInfo } from '../../../protocol';
+import type { ContainerInfo } from '../../../protocol';
 import { containerStatusLabel } from '../format/container-status';
 import { useSession } from '../session/session-context';
 import { displayName } from '../state/inventory-order';
+import type { HostView } from '../state/inventory-store';
 import { ContainerStateDot } from './ContainerStateDot';
 
 export interface ContainerItemProps {
-  host: HostInfo;
+  host: HostView;
   container: ContainerInfo;
 }
 
 export function ContainerItem(props: ContainerItemProps) {
   const session = useSession();
   const target = () => ({ agentId: props.host.agentId, containerId: props.container.id });
-  const status = () => containerStatusLabel(props.container, props.host);
+  const status = () => containerStatusLabel(props.container, props.host, props.host.reportedAt[props.container.id]);
 
   return (
     <li>

@@ -1,7 +1,7 @@
 /**
  * What a container's status line says. Pure.
  *
- * Docker's `status` ("Up 6 seconds") is relative to when the agent last sent its inventory, so
+ * Docker's `status` ("Up 6 seconds") is relative to when the agent listed the container, so
  * shown as-is it goes stale at once. The label uses only the timeless parts — the `state` word,
  * an exit code, a health word — and keeps Docker's text, with when it was reported, for the title.
  */
@@ -17,9 +17,15 @@ export interface ContainerStatusLabel {
 const EXIT_CODE = /^Exited \((-?\d+)\)/;
 const HEALTH = /\((healthy|unhealthy|health: starting)\)/;
 
+/**
+ * `reportedAt`: when the agent listed the container with this status (a `host.containers` change's
+ * observedAt). An inventory answer does not say it per container, and the host's `updatedAt` is its
+ * registration, older than any change since: then the tooltip claims no time.
+ */
 export function containerStatusLabel(
   container: Pick<ContainerInfo, 'state' | 'status'>,
-  host: Pick<HostInfo, 'online' | 'updatedAt'>,
+  host: Pick<HostInfo, 'online'>,
+  reportedAt?: number,
 ): ContainerStatusLabel {
   const state = container.state === '' ? 'unknown' : container.state;
   const exitCode = state === 'exited' ? EXIT_CODE.exec(container.status)?.[1] : undefined;
@@ -30,5 +36,6 @@ export function containerStatusLabel(
   // An offline host's containers may have changed since; say it is the last known state.
   if (!host.online) text = `last seen ${text}`;
   const reported = container.status === '' ? state : container.status;
-  return { text, title: `Docker reported "${reported}" at ${host.updatedAt}` };
+  const at = reportedAt === undefined ? '' : ` at ${new Date(reportedAt).toISOString()}`;
+  return { text, title: `Docker reported "${reported}"${at}` };
 }

@@ -21,6 +21,8 @@ import type { ContainerInfo, HostContainerChanges, HostInfo, HostStatus } from '
 export interface ContainerClock {
   readonly at: number;
   readonly removed: boolean;
+  /** From an inventory's list: `at` is the list's observedAt, not when this container was seen. */
+  readonly listed?: true;
 }
 
 export interface KnownHost {
@@ -51,11 +53,13 @@ export function mergeInventoryHost(known: KnownHost | undefined, incoming: HostI
     ...incoming.containers.filter((c) => !newerIds.has(c.id)),
     ...newer.filter(([, clock]) => !clock.removed).flatMap(([id]) => (held.has(id) ? [held.get(id)!] : [])),
   ];
-  const clocks = new Map<string, ContainerClock>(incoming.containers.map((c) => [c.id, { at: listedAt, removed: false }]));
+  const clocks = new Map<string, ContainerClock>(incoming.containers.map((c) => [c.id, { at: listedAt, removed: false, listed: true }]));
   // Held before, not listed now: gone as of the list, so an older list cannot bring it back.
-  for (const id of held.keys()) if (!clocks.has(id)) clocks.set(id, { at: listedAt, removed: true });
+  for (const id of held.keys()) if (!clocks.has(id)) clocks.set(id, { at: listedAt, removed: true, listed: true });
   for (const [id, clock] of newer) clocks.set(id, clock);
-  return { host: { ...status, containers, ...(incoming.observedAt !== undefined ? { observedAt: incoming.observedAt } : {}) }, clocks };
+  // The newest list's time: a late older list does not move it back.
+  const observedAt = Math.max(incoming.observedAt ?? Number.NEGATIVE_INFINITY, known?.host.observedAt ?? Number.NEGATIVE_INFINITY);
+  return { host: { ...status, containers, ...(Number.isFinite(observedAt) ? { observedAt } : {}) }, clocks };
 }
 
 /** A `host` status: replaces the known status if not older, keeps the containers. */

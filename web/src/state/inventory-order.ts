@@ -12,7 +12,7 @@ export function sortContainers(containers: readonly ContainerInfo[]): ContainerI
   );
 }
 
-export function sortHosts(hosts: readonly HostInfo[]): HostInfo[] {
+export function sortHosts<H extends HostInfo>(hosts: readonly H[]): H[] {
   return [...hosts]
     .sort((a, b) => a.hostName.localeCompare(b.hostName) || a.agentId.localeCompare(b.agentId))
     .map((host) => ({ ...host, containers: sortContainers(host.containers) }));

@@ -8,10 +8,16 @@ import { containerKey, type ContainerInfo, type ContainerRef, type HostContainer
 import { applyContainerChanges, applyHostStatus, mergeInventoryHost, type KnownHost } from './host-merge';
 import { sortHosts } from './inventory-order';
 
+/** A host as shown: with, per container, when the agent saw it as shown, where the dashboard knows it. */
+export interface HostView extends HostInfo {
+  /** By container id: the observedAt of the `host.containers` change it came from. */
+  readonly reportedAt: Readonly<Record<string, number>>;
+}
+
 export interface InventoryStore {
   /** False until a complete inventory (its `done: true` chunk) has arrived once. */
   readonly loaded: () => boolean;
-  readonly hosts: () => readonly HostInfo[];
+  readonly hosts: () => readonly HostView[];
   /** Merges the hosts of an inventory chunk, by agentId. */
   upsert(hosts: readonly HostInfo[]): void;
   /** A host registered or went offline. */
@@ -20,16 +26,17 @@ export interface InventoryStore {
   applyChanges(change: HostContainerChanges): void;
   /** The last chunk of an inventory arrived. */
   markLoaded(): void;
-  find(ref: ContainerRef): { host: HostInfo; container: ContainerInfo } | undefined;
+  find(ref: ContainerRef): { host: HostView; container: ContainerInfo } | undefined;
 }
 
 export function createInventoryStore(): InventoryStore {
-  const [state, setState] = createStore<{ loaded: boolean; hosts: HostInfo[] }>({ loaded: false, hosts: [] });
+  const [state, setState] = createStore<{ loaded: boolean; hosts: HostView[] }>({ loaded: false, hosts: [] });
   // Not reactive: when each container was observed matters to merging, never to what is shown.
   const known = new Map<string, KnownHost>();
   const publish = (): void => {
     // reconcile keeps unchanged hosts/containers identical, so their rows do not re-render.
-    setState('hosts', reconcile(sortHosts([...known.values()].map((entry) => entry.host)), { key: 'agentId' }));
+    const views = [...known.values()].map((entry): HostView => ({ ...entry.host, reportedAt: reportedAt(entry) }));
+    setState('hosts', reconcile(sortHosts(views), { key: 'agentId' }));
   };
   return {
     loaded: () => state.loaded,
@@ -58,4 +65,11 @@ export function createInventoryStore(): InventoryStore {
       return undefined;
     },
   };
+}
+
+/** Only changes say when each container was seen; an inventory's list says it for the host as a whole. */
+function reportedAt(entry: KnownHost): Record<string, number> {
+  const times: Record<string, number> = {};
+  for (const [id, clock] of entry.clocks) if (!clock.removed && !clock.listed) times[id] = clock.at;
+  return times;
 }
