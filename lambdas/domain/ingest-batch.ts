@@ -20,6 +20,9 @@ import { deliver } from './deliver';
 import { forgetConnections } from './forget-connections';
 import type { Caller, Deps } from './ports';
 
+/** How far ahead of this function's clock a batch's epoch may be (clocks of Lambda hosts differ). */
+export const MAX_EPOCH_SKEW_MS = 5 * 60_000;
+
 export async function ingestBatch(deps: Deps, caller: Caller, batch: AgentLogBatch): Promise<void> {
   if (!caller.agentId) throw new ProtocolError('not_registered', 'send agent.register before log.batch');
   // Above these the re-wrapped broadcast (or a history message) could pass API Gateway's limit.
@@ -35,6 +38,16 @@ export async function ingestBatch(deps: Deps, caller: Caller, batch: AgentLogBat
   const lines: LogLine[] = [...batch.lines].sort((a, b) => a.seq - b.seq);
   const firstSeq = (lines[0] as LogLine).seq;
   const lastSeq = (lines[lines.length - 1] as LogLine).seq;
+  // The agent numbers every line: a gap or repeat inside one batch is no batch it could send, and
+  // one stray seq (9e15) would make the trim below forget the whole buffer.
+  if (lastSeq - firstSeq !== lines.length - 1 || lines.some((line, i) => line.seq !== firstSeq + i)) {
+    throw new ProtocolError('malformed', `a batch's seqs must be consecutive; got ${lines.length} lines with seqs ${firstSeq}–${lastSeq}`);
+  }
+  // Epochs are the cloud's clock at a stream's start: one from the future would outrank every
+  // epoch the cloud mints after it, and hide the container's next streams as "older".
+  if (epoch > deps.clock.now() + MAX_EPOCH_SKEW_MS) {
+    throw new ProtocolError('malformed', `epoch ${epoch} is in the future: use the epoch of the stream's log.stream.start`);
+  }
   const stored = await deps.buffer.put(container, lines, epoch);
   if (stored.kind === 'conflict') {
     // Two different batches claim the same lines: the agent's numbering and the buffer disagree.

@@ -142,6 +142,28 @@ describe('ingestBatch', () => {
     expect(world.buffer.lines(container())).toEqual([]);
   });
 
+  it.each([
+    ['a gap between its seqs', () => [...lines(1, 2), ...lines(4, 4)]],
+    ['one stray seq far ahead', () => [...lines(1, 3), { ...lines(4, 4)[0]!, seq: 9e15 }]],
+    ['the same seq twice', () => [...lines(1, 2), ...lines(2, 2)]],
+  ])('refuses a batch with %s as malformed, storing, trimming and broadcasting nothing', async (_name, makeLines) => {
+    await ingestBatch(world, agent, batch(1, 5));
+    world.messenger.sent.length = 0;
+
+    const attempt = ingestBatch(world, agent, { action: 'log.batch', containerId: 'c1', epoch: EPOCH, lines: makeLines() });
+
+    await expect(attempt).rejects.toMatchObject({ code: 'malformed' });
+    expect(world.buffer.lines(container())).toEqual(lines(1, 5));
+    expect(world.messenger.sent).toEqual([]);
+  });
+
+  it('refuses a batch whose epoch is in the future, which would outrank every epoch minted after it', async () => {
+    const attempt = ingestBatch(world, agent, batch(1, 3, NOW + 3_600_000));
+
+    await expect(attempt).rejects.toMatchObject({ code: 'malformed' });
+    expect(world.buffer.lines(container())).toEqual([]);
+  });
+
   describe('a stored batch is rewritten only by an identical batch', () => {
     it('refuses a different batch at a stored first seq with conflict, keeps the stored one and acks and broadcasts nothing', async () => {
       await ingestBatch(world, agent, batch(1, 3));
