@@ -163,6 +163,9 @@ describe(`hostile input through the local gateway (seed ${SEED}, ${CASES} cases)
       expect(stored.filter((line) => !line.text.startsWith('canary ')), 'lines not the canary\'s in its buffer').toEqual([]);
       const host = items.find((item) => item.pk === 'AGENTS' && item.sk === `AGENT#${CANARY_HOST}`);
       expect(host?.hostName).toBe('canary');
+      // Nor removed or rewrote the canary's container (other agents write their own HOST# only).
+      const canaryContainer = items.find((item) => item.pk === `HOST#${CANARY_HOST}` && item.sk === `C#${CANARY_CONTAINER}`);
+      expect(canaryContainer?.info).toMatchObject({ id: CANARY_CONTAINER });
     } finally {
       client.destroy();
     }

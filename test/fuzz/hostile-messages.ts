@@ -48,8 +48,11 @@ export function validTemplate(action: string, random: SeededRandom, targets: Fuz
   switch (action) {
     case 'agent.register':
       return { action, hostName: 'fuzz.internal', agentVersion: 'fuzz', containers: targets.ownContainerIds.map(containerInfo) };
-    case 'agent.inventory':
-      return { action, containers: targets.ownContainerIds.map(containerInfo) };
+    case 'agent.inventory': {
+      const ids = [...targets.ownContainerIds];
+      const removed = random.chance(0.3) ? ids.splice(random.int(0, ids.length - 1), 1) : [];
+      return { action, observedAt: Date.now() - random.int(0, 60_000), upsert: ids.map(containerInfo), remove: removed };
+    }
     case 'log.batch':
       return {
         action,

@@ -33,6 +33,12 @@ export function storeViolations(items: readonly Item[]): string[] {
     const bytes = Buffer.byteLength(JSON.stringify(item));
     if (bytes > ITEM_SIZE_ALARM_BYTES) violations.push(`${item.pk} / ${item.sk} is ${bytes} bytes`);
 
+    // A host's container item holds its observation time and its info, or is a tombstone that expires.
+    if (item.pk.startsWith('HOST#')) {
+      if (typeof item.observedAt !== 'number') violations.push(`container ${item.pk} / ${item.sk} has no observedAt`);
+      if (item.info === undefined && typeof item.expiresAt !== 'number') violations.push(`tombstone ${item.pk} / ${item.sk} never expires`);
+    }
+
     // Every container-side subscriber item has the connection-side item clean-up walks.
     if (item.pk.startsWith('SUBS#') && isSubscription(item)) {
       const container = item.pk.slice('SUBS#'.length);
