@@ -6,7 +6,9 @@
  * Baseline: the 20 ms one post costs — the least any fan-out, however wide, can take.
  * Prints `BENCH fanout_<n>_ms <median> ms` lines as well as table rows.
  */
-import { startLocalCloud } from '../infra/local/cloud';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { startLocalCloud, type LocalCloud } from '../infra/local/cloud';
+import { createDocumentClient } from '../lambdas/adapters/document-client';
 import { silentLogger } from '../infra/local/logger';
 import type { LogLine } from '../protocol';
 import type { BenchRow } from './bench-table';
@@ -70,7 +72,41 @@ export async function benchFanout(): Promise<BenchRow[]> {
     return [...medians].map(([count, ms]) => ({ bench, measure: `ms to the last of ${count} viewer${count > 1 ? 's' : ''}`, subject: ms, baseline: POST_DELAY_MS }));
   } finally {
     for (const socket of sockets) socket.close();
+    await disconnectsHandled(cloud);
     await cloud.stop();
+  }
+}
+
+/**
+ * Waits (up to a minute) until every connection record is gone: 500 `$disconnect` clean-ups at
+ * once keep a single dynalite busy for a while, and stopping it under them makes them fail.
+ */
+async function disconnectsHandled(cloud: LocalCloud): Promise<void> {
+  const client = createDocumentClient({ endpoint: cloud.store.endpoint, region: cloud.store.region });
+  try {
+    const connectionRecords = async (): Promise<number> => {
+      let count = 0;
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await client.send(
+          new ScanCommand({
+            TableName: cloud.store.tableName,
+            Select: 'COUNT',
+            FilterExpression: 'sk = :meta AND begins_with(pk, :conn)',
+            ExpressionAttributeValues: { ':meta': 'META', ':conn': 'CONN#' },
+            ExclusiveStartKey: start,
+          }),
+        );
+        count += page.Count ?? 0;
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return count;
+    };
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 250))) {
+      if ((await connectionRecords()) === 0) return;
+    }
+  } finally {
+    client.destroy();
   }
 }
 
