@@ -7,6 +7,7 @@
  *
  * The content is seeded, so every run (and every process) benchmarks the same bytes.
  */
+import { seededRandom } from '../infra/local/seeded-random';
 
 export interface DockerLog {
   /** The whole multiplexed stream. */
@@ -161,14 +162,3 @@ function pick<T>(random: () => number, values: readonly T[]): T {
   return values[Math.floor(random() * values.length)] as T;
 }
 
-/** mulberry32: tiny, fast and good enough to make reproducible noise. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -1,10 +1,10 @@
 /** Hosts in the table: AGENTS/AGENT#<agentId>; their containers are DynamoHostContainers' (HOST#<agentId>). */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AgentRecord, Agents } from '../domain/ports';
 import { AGENT_PREFIX, agentKey, AGENTS_PK } from './keys';
 import { queryAll } from './query-pages';
 import type { Table } from './table';
+import { isConditionFailure } from './condition-failure';
 
 export class DynamoAgents implements Agents {
   constructor(private readonly table: Table) {}
@@ -81,9 +81,6 @@ export class DynamoAgents implements Agents {
   }
 }
 
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException';
-}
 
 function toRecord(item: Record<string, unknown>): AgentRecord {
   return {

@@ -2,7 +2,6 @@
  * Credentials in the table: CREDENTIALS/CRED#<id> (the hash of the secret, never the secret), and
  * CRED#<id>/CONN#<connectionId> for each connection opened with it (expires like the connection).
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Role } from '../../protocol';
 import type { Credential, Credentials } from '../domain/ports';
@@ -10,6 +9,7 @@ import { CONNECTION_TTL_SECONDS, expiresAt, isExpired } from './expiry';
 import { connectionIdOf, credentialConnectionKey, credentialKey, credentialPk, CREDENTIAL_PREFIX, CREDENTIALS_PK } from './keys';
 import { queryAll } from './query-pages';
 import type { Table } from './table';
+import { isConditionFailure } from './condition-failure';
 
 export class DynamoCredentials implements Credentials {
   constructor(private readonly table: Table) {}
@@ -61,7 +61,7 @@ export class DynamoCredentials implements Credentials {
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }

@@ -9,7 +9,6 @@
  * a connection can be delayed — so an upsert observed before it and handled after it cannot bring
  * the container back.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ContainerInfo } from '../../protocol';
 import { forEachBounded } from '../domain/for-each-bounded';
@@ -18,6 +17,7 @@ import { CONNECTION_TTL_SECONDS, expiresAt, isExpired } from './expiry';
 import { CONTAINER_PREFIX, hostContainerKey, hostContainersPk } from './keys';
 import { queryAll } from './query-pages';
 import type { Table } from './table';
+import { isConditionFailure } from './condition-failure';
 
 /** Conditional puts in flight for one report (a register of a new host writes every container). */
 const WRITE_CONCURRENCY = 16;
@@ -79,7 +79,7 @@ export class DynamoHostContainers implements HostContainers {
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }

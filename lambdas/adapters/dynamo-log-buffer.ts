@@ -7,7 +7,6 @@
  * the new batch's last seq can clash).
  */
 import { createHash } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ContainerRef, LogLine } from '../../protocol';
 import type { LogBuffer, StoreOutcome, StoredBatch } from '../domain/ports';
@@ -16,6 +15,7 @@ import { expiresAt, isExpired } from './expiry';
 import { batchKey, batchSk, logPk } from './keys';
 import { queryAll, queryPages } from './query-pages';
 import type { Table } from './table';
+import { isConditionFailure } from './condition-failure';
 
 /** Page sizes for newest-first reads: a resume point usually needs one item, a history many. */
 const NEWEST_FIRST_PAGES = [2, 8, 32, 128];
@@ -139,6 +139,3 @@ function epochOf(item: Record<string, unknown>): number {
   return typeof item.epoch === 'number' ? item.epoch : 0;
 }
 
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof ConditionalCheckFailedException || (error as { name?: unknown } | null)?.name === 'ConditionalCheckFailedException';
-}

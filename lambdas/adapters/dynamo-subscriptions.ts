@@ -11,7 +11,6 @@
  * item, then reads the reverse item again and takes its subscriber item back if the reverse item
  * is no longer its own. Why that converges without transactions: docs/data-model.md.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { ContainerRef } from '../../protocol';
 import type { RequestOrder, Subscriptions } from '../domain/ports';
@@ -29,6 +28,7 @@ import {
 } from './keys';
 import { queryAll, queryPages } from './query-pages';
 import type { Table } from './table';
+import { isConditionFailure } from './condition-failure';
 
 const SUBSCRIBED = 'subscribed';
 const UNSUBSCRIBED = 'unsubscribed';
@@ -215,7 +215,7 @@ export class DynamoSubscriptions implements Subscriptions {
       await (command instanceof PutCommand ? this.table.client.send(command) : this.table.client.send(command));
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }

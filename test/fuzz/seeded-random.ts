@@ -1,21 +1,15 @@
 /**
- * A small seeded PRNG (mulberry32) for reproducible fuzzing: a failing run prints its seed, and
- * the same seed replays the same messages in the same order.
+ * The local gateway's seeded generator with the draws the fuzz suite makes: a failing run prints
+ * its seed, and the same seed replays the same messages in the same order.
  */
+import { seededRandom, type Random } from '../../infra/local/seeded-random';
+
 export class SeededRandom {
-  private state: number;
+  /** A float in [0, 1). */
+  readonly next: Random;
 
   constructor(readonly seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  /** A float in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = seededRandom(seed);
   }
 
   /** An integer in [min, max]. */
