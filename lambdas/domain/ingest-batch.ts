@@ -19,6 +19,7 @@ import {
 import { deliver } from './deliver';
 import { forgetConnections } from './forget-connections';
 import type { Caller, Deps } from './ports';
+import { registrationOf } from './registration-of';
 
 /** How far ahead of this function's clock a batch's epoch may be (clocks of Lambda hosts differ). */
 export const MAX_EPOCH_SKEW_MS = 5 * 60_000;
@@ -32,6 +33,13 @@ export async function ingestBatch(deps: Deps, caller: Caller, batch: AgentLogBat
   // The raw body's size (decode has bounded it already); re-encoding only where it is unknown.
   const bytes = caller.messageBytes ?? byteLength(encode(batch));
   if (bytes > MAX_BATCH_BYTES) throw new ProtocolError('too_large', `batch is ${bytes} bytes; the limit is ${MAX_BATCH_BYTES}`);
+
+  // One writer per container buffer: the connection holding the host's registration.
+  const registration = await registrationOf(deps, { ...caller, agentId: caller.agentId });
+  if (registration.kind === 'unregistered') throw new ProtocolError('not_registered', 'send agent.register and wait for agent.registered before log.batch');
+  if (registration.kind === 'superseded') {
+    throw new ProtocolError('forbidden', 'a newer connection of this agent holds its registration: batches are taken from that one only');
+  }
 
   const container = { agentId: caller.agentId, containerId: batch.containerId };
   const { epoch } = batch;

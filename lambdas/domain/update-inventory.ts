@@ -8,19 +8,17 @@ import { broadcastContainerChanges } from './broadcast-container-changes';
 import { checkContainerChanges } from './check-container-changes';
 import { hasChanges } from './diff-containers';
 import { forgetConnections } from './forget-connections';
-import type { AgentRecord, Caller, Deps } from './ports';
+import type { Caller, Deps } from './ports';
+import { registrationOf } from './registration-of';
 import { reply } from './reply';
 
 export async function updateInventory(deps: Deps, caller: Caller, message: AgentInventory): Promise<void> {
   if (!caller.agentId) throw new ProtocolError('not_registered', 'send agent.register before agent.inventory');
   checkContainerChanges(message);
-  const agent = await deps.agents.get(caller.agentId);
-  if (agent?.connectionId !== caller.connectionId) {
-    // The agent id is known from the credential, so "not registered yet" is told apart from
-    // "superseded" by which connection is newer: this one, or the one holding the host record.
-    if (!agent || isNewer(caller, agent)) throw new ProtocolError('not_registered', 'send agent.register before agent.inventory');
-    // A newer connection of the same agent owns the host record; this one is on its way out (its
-    // registration, on the newer connection, brought the containers up to date).
+  const registration = await registrationOf(deps, { ...caller, agentId: caller.agentId });
+  if (registration.kind === 'unregistered') throw new ProtocolError('not_registered', 'send agent.register before agent.inventory');
+  if (registration.kind === 'superseded') {
+    // This connection is on its way out: the registration on the newer one brought the containers up to date.
     deps.logger.warn('inventory from a superseded agent connection ignored', { agentId: caller.agentId, connectionId: caller.connectionId });
     return;
   }
@@ -28,10 +26,4 @@ export async function updateInventory(deps: Deps, caller: Caller, message: Agent
   if (hasChanges(stored)) await forgetConnections(deps, await broadcastContainerChanges(deps, caller.agentId, stored));
   // Only now: the agent sends an unacknowledged inventory again (a retry relays it again).
   await reply(deps, caller, { action: 'inventory.ack', observedAt: message.observedAt });
-}
-
-/** The same order as registrations (Agents.put): connection time, then connection id. */
-function isNewer(caller: Caller, current: AgentRecord): boolean {
-  const [at, currentAt] = [caller.connectedAt ?? 0, current.connectedAt ?? 0];
-  return currentAt < at || (currentAt === at && current.connectionId < caller.connectionId);
 }

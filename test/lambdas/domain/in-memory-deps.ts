@@ -408,6 +408,7 @@ export async function addAgent(world: World, agentId = 'host-1', connectionId = 
     hostName: `${agentId}.local`,
     agentVersion: '0.1.0',
     connectionId,
+    connectedAt: Date.parse(CONNECTED_AT),
     online: true,
     updatedAt: new Date(NOW).toISOString(),
   });

@@ -123,11 +123,24 @@ describe('ingestBatch', () => {
     expect(world.buffer.lines(container())).toEqual(lines(1, 3));
   });
 
-  it('rejects a batch from an agent connection that has not registered, storing nothing', async () => {
-    const attempt = ingestBatch(world, { connectionId: 'agent-conn', role: 'agent', requestTime: NOW }, batch(1, 3));
+  it('rejects a batch from a newer connection of the agent that has not registered yet, storing nothing', async () => {
+    const unregistered = { ...agent, connectionId: 'new-conn', connectedAt: NOW };
+
+    const attempt = ingestBatch(world, unregistered, batch(1, 3));
 
     await expect(attempt).rejects.toBeInstanceOf(ProtocolError);
     await expect(attempt).rejects.toMatchObject({ code: 'not_registered' });
+    expect(world.buffer.lines(container())).toEqual([]);
+    expect(world.messenger.sent).toEqual([]);
+  });
+
+  it('refuses a batch from a connection superseded by a newer one of the agent: one writer per buffer', async () => {
+    // Two connections of one agent could each store a batch of the same container, overlapping.
+    const superseded = { ...agent, connectionId: 'old-conn', connectedAt: NOW - 3_600_000 };
+
+    const attempt = ingestBatch(world, superseded, batch(1, 3));
+
+    await expect(attempt).rejects.toMatchObject({ code: 'forbidden' });
     expect(world.buffer.lines(container())).toEqual([]);
     expect(world.messenger.sent).toEqual([]);
   });

@@ -74,6 +74,7 @@ describe('message route wrapper', () => {
   });
 
   it('stores an agent\'s batch under the agent id of its credential', async () => {
+    await addAgent(world, 'other-host', 'agent-conn', ['c1']);
     const event = messageEvent('log.batch', 'agent-conn', batchBody(), false, { ...AGENT_IDENTITY, agentId: 'other-host' });
 
     await messageHandler('log.batch', () => world)(event);
