@@ -18,8 +18,9 @@ import {
 } from '../../protocol';
 import { deliver } from './deliver';
 import { forgetConnections } from './forget-connections';
-import type { Caller, Deps } from './ports';
+import type { Caller, Deps, GoneConnection } from './ports';
 import { registrationOf } from './registration-of';
+import { stopIfUnwatched } from './stop-if-unwatched';
 
 /** How far ahead of this function's clock a batch's epoch may be (clocks of Lambda hosts differ). */
 export const MAX_EPOCH_SKEW_MS = 5 * 60_000;
@@ -81,11 +82,13 @@ export async function ingestBatch(deps: Deps, caller: Caller, batch: AgentLogBat
   // Only after storing: an ack promises the lines survive the agent forgetting them.
   const ack = await deliver(deps, [caller.connectionId], { action: 'log.ack', containerId: batch.containerId, seq: lastSeq });
   if (ack.failed.length > 0) throw new Error(`could not ack lines ${firstSeq}–${lastSeq}: their redelivery will be acked`);
-  const forget = [...gone.map((connectionId) => ({ connectionId, container })), ...ack.gone.map((connectionId) => ({ connectionId, agentId: caller.agentId }))];
+  const forget: GoneConnection[] = [...gone.map((connectionId) => ({ connectionId, container })), ...ack.gone.map((connectionId) => ({ connectionId, agentId: caller.agentId }))];
   try {
+    // A stream nobody watches (its stop was lost, or never sent) is stopped by its next batch.
+    if (subscriberIds.length === 0) forget.push(...(await stopIfUnwatched(deps, container)));
     await forgetConnections(deps, forget);
   } catch (error) {
-    // Acked already; what is left behind is found by the next post (410) or expires.
-    deps.logger.error('clean-up of gone connections failed', { connectionIds: forget.map((g) => g.connectionId), error: String(error) });
+    // Acked already; what is left behind is found by the next post (410), the next batch, or expires.
+    deps.logger.error('clean-up after the batch failed', { ...container, connectionIds: forget.map((g) => g.connectionId), error: String(error) });
   }
 }

@@ -4,10 +4,13 @@
  * leaving the stream stopped under a subscriber. So after the stop, the subscribers are checked
  * again (a consistent read) and, if one turned up, the stream is started again — the start is
  * idempotent on the agent and now arrives after the stop.
+ *
+ * A stop that cannot be posted even after retrying is logged, not thrown: nobody waits for it, and
+ * the container's next batch, finding no subscriber, stops the stream again (ingest-batch).
  */
 import type { ContainerRef } from '../../protocol';
 import type { Deps, GoneConnection } from './ports';
-import { sendToAgent } from './send-to-agent';
+import { AgentUnreachable, sendToAgent } from './send-to-agent';
 import { streamStartMessage } from './stream-start-message';
 
 /** The agent's connection when it turned out to be gone. */
@@ -15,7 +18,14 @@ export async function stopIfUnwatched(deps: Deps, container: ContainerRef): Prom
   if (await deps.subscriptions.hasSubscribers(container)) return [];
   const agent = await deps.agents.get(container.agentId);
   if (!agent) return [];
-  const gone = await sendToAgent(deps, agent, { action: 'log.stream.stop', containerId: container.containerId });
+  let gone: GoneConnection[];
+  try {
+    gone = await sendToAgent(deps, agent, { action: 'log.stream.stop', containerId: container.containerId });
+  } catch (error) {
+    if (!(error instanceof AgentUnreachable)) throw error;
+    deps.logger.error('stream stop lost: the container\'s next batch stops it again', { ...container });
+    return [];
+  }
   if (gone.length > 0 || !agent.online) return gone;
 
   if (!(await deps.subscriptions.hasSubscribers(container))) return [];
