@@ -39,6 +39,7 @@ export function benchCloud(viewerCount: number): BenchCloud {
       add: async () => true,
       remove: async () => {},
       removeUnlessResubscribed: async () => true,
+      isSubscribed: async () => true,
       subscriberIds: async () => viewerIds,
       hasSubscribers: async () => viewerIds.length > 0,
       ofConnection: async () => [],

@@ -203,6 +203,10 @@ export class DynamoSubscriptions implements Subscriptions {
     return total;
   }
 
+  async isSubscribed(connectionId: string, container: ContainerRef): Promise<boolean> {
+    return (await this.live(connectionSubscriptionKey(connectionId, container)))?.state === SUBSCRIBED;
+  }
+
   /** Whether the reverse item still is the subscription `order` wrote (a consistent read). */
   private async holds(reverse: Key, order: RequestOrder): Promise<boolean> {
     const item = await this.live(reverse);

@@ -55,6 +55,8 @@ export interface Subscriptions {
    * before `order`. False (nothing changed) when a later subscribe of the same viewer owns it.
    */
   removeUnlessResubscribed(connectionId: string, container: ContainerRef, order: RequestOrder): Promise<boolean>;
+  /** Whether the connection is subscribed to the container now (a consistent read). */
+  isSubscribed(connectionId: string, container: ContainerRef): Promise<boolean>;
   /** The connections subscribed to a container. */
   subscriberIds(container: ContainerRef): Promise<string[]>;
   /** Cheaper than subscriberIds when only "anyone?" matters. */

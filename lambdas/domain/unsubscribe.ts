@@ -6,8 +6,12 @@
  * wins and nothing happens. It may also be handled BEFORE an earlier subscribe: the marker it
  * leaves keeps that late subscribe from bringing the subscription back (request-order.ts has the
  * order and its tie rule).
+ *
+ * Bounded like a subscribe: an id that is neither watched by this viewer nor a container of the
+ * agent's inventory is refused with nothing written (each unsubscribe leaves a marker for hours),
+ * and only a viewer that was watching can stop the stream.
  */
-import type { LogUnsubscribe } from '../../protocol';
+import { ProtocolError, type LogUnsubscribe } from '../../protocol';
 import { forgetConnections } from './forget-connections';
 import type { Caller, Deps } from './ports';
 import { requestOrder } from './request-order';
@@ -15,7 +19,13 @@ import { stopIfUnwatched } from './stop-if-unwatched';
 
 export async function unsubscribe(deps: Deps, caller: Caller, request: LogUnsubscribe): Promise<void> {
   const container = { agentId: request.agentId, containerId: request.containerId };
+  const wasSubscribed = await deps.subscriptions.isSubscribed(caller.connectionId, container);
+  if (!wasSubscribed && !(await deps.hostContainers.get(request.agentId, request.containerId))) {
+    throw new ProtocolError('unknown_target', `not subscribed to ${JSON.stringify(request.containerId)} of ${JSON.stringify(request.agentId)}, and no such container is in that agent's inventory`);
+  }
   const removed = await deps.subscriptions.removeUnlessResubscribed(caller.connectionId, container, requestOrder(caller, request.op));
-  if (!removed) return;
+  // A subscribe of this viewer racing the check above sees the marker and starts nothing; one that
+  // started already is stopped by its own re-check, or by the container's next unwatched batch.
+  if (!removed || !wasSubscribed) return;
   await forgetConnections(deps, await stopIfUnwatched(deps, container));
 }

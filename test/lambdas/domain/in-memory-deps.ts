@@ -123,6 +123,9 @@ export class FakeSubscriptions implements Subscriptions {
     if (held && compareOrder(held, order) <= 0) subscribers!.delete(connectionId);
     return true;
   }
+  async isSubscribed(connectionId: string, container: ContainerRef) {
+    return this.byConnection.get(connectionId)?.get(containerKey(container))?.subscribed === true;
+  }
   async subscriberIds(container: ContainerRef) {
     return [...(this.byContainer.get(containerKey(container))?.keys() ?? [])];
   }
