@@ -35,7 +35,7 @@ import { connectEvent, disconnectEvent, messageEvent, type ApiIdentity, type Con
 import { newApiId, newGatewayId } from './gateway-ids';
 import { gatewayChaos, isChaotic, type GatewayChaosOptions } from './gateway-chaos';
 import { readProxyResult } from './invoke-handler';
-import { lambdaInvoker } from './lambda-invoker';
+import { asLambda, lambdaInvoker } from './lambda-invoker';
 import { listen, urlHost } from './listen';
 import { quietConsoleLogger, type LocalLogger } from './logger';
 import { raceTimeout } from './race-timeout';
@@ -128,7 +128,8 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
   const chaos = gatewayChaos(options.chaos);
   if (isChaotic(options.chaos)) log.warn(`[gateway] AWS-like chaos ${JSON.stringify(options.chaos)} with seed ${chaos.seed}`);
   const throttle = new RouteThrottle(options.throttling ?? ROUTE_THROTTLING);
-  const invokeHandler = lambdaInvoker({ timeoutMs: options.lambdaTimeoutMs ?? LAMBDA_TIMEOUT_MS, delayMs: chaos.invocationDelay });
+  const lambda = { timeoutMs: options.lambdaTimeoutMs ?? LAMBDA_TIMEOUT_MS, delayMs: chaos.invocationDelay };
+  const invokeHandler = lambdaInvoker(lambda);
 
   let routes: GatewayRoutes = { ...options.routes };
   let authorizer = options.authorizer;
@@ -209,7 +210,7 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
     const handshake = { rawHeaders: req.rawHeaders, url: req.url ?? '/', localPort: req.socket.localPort ?? 0 };
     // The authorizer decides first; what it allowed rides on every later event of the connection.
     const authorization = authorizer
-      ? await track(runAuthorizer(authorizer, connectEvent(apiIdentity(), { connectionId, connectedAt, ...peer(req) }, handshake, requestId, connectedAt), apiIdentity(), integrationTimeoutMs, log))
+      ? await track(runAuthorizer({ ...authorizer, handler: asLambda(authorizer.handler, lambda) }, connectEvent(apiIdentity(), { connectionId, connectedAt, ...peer(req) }, handshake, requestId, connectedAt), apiIdentity(), integrationTimeoutMs, log))
       : undefined;
     if (authorization && !authorization.admitted) return accept(false, authorization.statusCode, authorization.body);
     const identity = { connectionId, connectedAt, ...peer(req), ...(authorization ? { authorizer: authorization.authorizer } : {}) };

@@ -33,7 +33,8 @@ export function lambdaInvoker(options: LambdaInvokerOptions): Invoke {
   return (handler, event, integrationTimeoutMs) => invokeHandler(asLambda(handler, options), event, integrationTimeoutMs);
 }
 
-function asLambda(handler: WebSocketHandler, options: LambdaInvokerOptions): WebSocketHandler {
+/** Any handler — a route's, the authorizer's — run as a Lambda invocation (delay, context, timeout, deadline). */
+export function asLambda<E, R>(handler: (event: E, context?: LambdaContext) => Promise<R>, options: LambdaInvokerOptions): (event: E) => Promise<R> {
   return async (event) => {
     const delay = options.delayMs();
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));

@@ -10,6 +10,11 @@
 import type { Clock, Credential, Credentials } from '../domain/ports';
 
 export const CREDENTIAL_CACHE_MS = 30_000;
+/**
+ * A miss is remembered only briefly: long enough to absorb a flood of made-up ids (the stage's
+ * $connect throttle bounds the rest), short enough that a credential minted just now works at once.
+ */
+export const CREDENTIAL_MISS_CACHE_MS = 1_000;
 /** Bounds the memory a flood of made-up credential ids can take. */
 const MAX_ENTRIES = 1_000;
 
@@ -29,7 +34,7 @@ export class CachedCredentials implements Pick<Credentials, 'get'> {
     const credential = await this.credentials.get(credentialId);
     this.entries.delete(credentialId);
     if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(credentialId, { credential, until: now + this.ttlMs });
+    this.entries.set(credentialId, { credential, until: now + (credential ? this.ttlMs : Math.min(this.ttlMs, CREDENTIAL_MISS_CACHE_MS)) });
     return credential;
   }
 }

@@ -73,4 +73,15 @@ describe('credentials on dynalite', () => {
     expect((await cached.get(credential.credentialId))?.revokedAt).toBe(new Date(T0).toISOString());
     table.setNow(T0);
   });
+
+  it('remembers an unknown credential only briefly, so one minted right after a refusal works within a second', async () => {
+    const cached = new CachedCredentials(credentials, table.clock, 30_000);
+    const token = '00000000000000aa.' + 'x'.repeat(43);
+    expect(await cached.get('00000000000000aa')).toBeUndefined();
+    await mintCredential({ credentials, clock: table.clock }, { role: 'viewer', token });
+
+    table.setNow(T0 + 1_001);
+    expect((await cached.get('00000000000000aa'))?.role).toBe('viewer');
+    table.setNow(T0);
+  });
 });
