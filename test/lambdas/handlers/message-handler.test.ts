@@ -231,6 +231,48 @@ describe('message route wrapper', () => {
     });
   });
 
+  describe('every refusal of a log.subscribe names the container and says whether to retry', () => {
+    const subscribeBody = (containerId = 'c1') => JSON.stringify({ action: 'log.subscribe', agentId: 'host-1', containerId });
+
+    it('answers a subscribe whose history could not be posted with internal, its agentId and containerId, and retry: true, after starting the stream', async () => {
+      world.messenger.beforeSend = async (_connectionId, message) => {
+        if (message.action === 'log.history') throw Object.assign(new Error('Rate exceeded'), { name: 'LimitExceededException' });
+      };
+
+      const result = await handle('log.subscribe', 'viewer-1', subscribeBody());
+
+      expect(result).toEqual({ statusCode: 500 });
+      expect(world.messenger.to('agent-conn').map((m) => m.action)).toEqual(['log.stream.start']);
+      expect(world.messenger.to('viewer-1')).toEqual([
+        expect.objectContaining({ action: 'error', code: 'internal', requestAction: 'log.subscribe', agentId: 'host-1', containerId: 'c1', retry: true }),
+      ]);
+    });
+
+    it('answers a subscribe to an unknown container with unknown_target, its agentId and containerId, and retry: false', async () => {
+      await handle('log.subscribe', 'viewer-1', subscribeBody('nope'));
+
+      expect(world.messenger.to('viewer-1')).toEqual([
+        expect.objectContaining({ action: 'error', code: 'unknown_target', requestAction: 'log.subscribe', agentId: 'host-1', containerId: 'nope', retry: false }),
+      ]);
+    });
+
+    it('gets the error answer through a throttled post with the retries of a broadcast', async () => {
+      world.messenger.failTimes.set('viewer-1', 2);
+
+      await handle('log.subscribe', 'viewer-1', subscribeBody('nope'));
+
+      expect(world.messenger.to('viewer-1')).toEqual([expect.objectContaining({ action: 'error', code: 'unknown_target', containerId: 'nope' })]);
+    });
+
+    it('names no container when the body cannot be read', async () => {
+      await handle('log.subscribe', 'viewer-1', '{"action":"log.subscribe",');
+
+      expect(world.messenger.to('viewer-1')).toEqual([
+        { action: 'error', code: 'malformed', message: expect.any(String), requestAction: 'log.subscribe', retry: false },
+      ]);
+    });
+  });
+
   it("stops retrying failed posts in time for the ack, by the Lambda context's remaining time", async () => {
     await world.subscriptions.add('viewer-1', container());
     world.messenger.failing.add('viewer-1');
