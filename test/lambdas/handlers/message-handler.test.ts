@@ -134,7 +134,7 @@ describe('message route wrapper', () => {
     );
   });
 
-  it('still returns 500 and logs both failures when the error answer cannot be sent either', async () => {
+  it('still returns 500 and logs both failures when the error answer cannot be sent either, even after retrying', async () => {
     world.buffer.put = async () => {
       throw new Error('table is on fire');
     };
@@ -143,7 +143,8 @@ describe('message route wrapper', () => {
     const result = await handle('log.batch', 'agent-conn', batchBody());
 
     expect(result).toEqual({ statusCode: 500 });
-    expect(world.logger.entries.map((e) => e.message)).toEqual(['message failed', 'could not send error to caller']);
+    expect(world.logger.entries.map((e) => e.message)).toEqual(['message failed', 'delivery failed', 'could not send error to caller']);
+    expect(world.messenger.attempts.get('agent-conn')).toBeGreaterThan(1);
   });
 
   it('hands the domain the time API Gateway received the message, which orders a viewer unsubscribe after its later subscribe', async () => {
