@@ -49,6 +49,26 @@ describe('a dashboard session', () => {
     expect(seqs(web)).toEqual([1, 2, 3]);
   });
 
+  it('subscribes again, at growing intervals, to a quiet container it holds no epoch of (nothing to fetch by)', () => {
+    session.select(web);
+    receive({ action: 'log.history', ...web, lines: [], done: true });
+
+    vi.advanceTimersByTime(TAIL_CHECK_FIRST_MS * 7);
+    receive({ action: 'log.history', ...web, lines: [], done: true });
+
+    // At 10 s and 30 s (the empty history a check brings does not start the quiet over), then 70 s.
+    expect(sentOf('log.subscribe')).toHaveLength(1 + 3);
+    expect(sentOf('log.fetch')).toEqual([]);
+  });
+
+  it('subscribes again when the history of its subscribe never came, nor an error', () => {
+    session.select(web);
+
+    vi.advanceTimersByTime(TAIL_CHECK_FIRST_MS);
+
+    expect(sentOf('log.subscribe')).toHaveLength(2);
+  });
+
   it('does not check a container it no longer watches', () => {
     session.select(web);
     receive({ action: 'log.history', ...web, epoch: 7, lines: lines(1), done: true });

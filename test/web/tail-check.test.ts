@@ -56,8 +56,18 @@ describe('the tail check: a viewer that missed the last batch before a stream we
     tail.forget(web);
     vi.advanceTimersByTime(60 * 60_000);
 
-    expect(checkTimes(web)).toEqual([10]);
+    // 60 s of nothing, then a receipt: the first check 10 s after it, and none after the forget.
+    expect(checkTimes(web)).toEqual([70]);
     expect(checkTimes(db).length).toBeGreaterThan(1);
+  });
+
+  it('starts checking when a subscribe goes out, and a later subscribe does not hold the schedule at its first delay', () => {
+    tail.watch(web);
+    vi.advanceTimersByTime(10_000);
+    tail.watch(web);
+    vi.advanceTimersByTime(60_000);
+
+    expect(checkTimes(web)).toEqual([10, 30, 70]);
   });
 
   it('keeps one schedule per container: a receipt for one does not delay the other', () => {
