@@ -361,11 +361,16 @@ export const ErrorMessage = z.object({
   message: z.string(),
   /** The action of the rejected message, when it could be read. */
   requestAction: z.string().optional(),
-  /** On the refusal of a log.batch: which batch it was, so the agent can tell which to resend or drop. */
+  /** On the refusal of a log.subscribe: the agent of the container (see containerId). */
+  agentId: SafeId.optional(),
+  /**
+   * On the refusal of a log.batch: which batch it was, so the agent can tell which to resend or
+   * drop. On the refusal of a log.subscribe: the container, so the viewer re-subscribes just it.
+   */
   containerId: SafeId.optional(),
   firstSeq: z.number().optional(),
   lastSeq: z.number().optional(),
-  /** On the refusal of a log.batch: whether sending the same batch again can succeed. */
+  /** On the refusal of a log.batch or log.subscribe: whether sending the same message again can succeed. */
   retry: z.boolean().optional(),
 });
 

@@ -18,15 +18,19 @@
  * line — the numbering started over (the buffer expired and the agent numbered from 1 again): the
  * viewer gets the whole buffer, marked `reset`, instead of nothing followed by live lines it
  * would drop as already seen.
+ *
+ * The history is posted with a broadcast's retries (deliver). If it still cannot be posted, the
+ * stream is started all the same (the subscription exists: live lines flow) and the subscribe
+ * fails, so the viewer is answered `internal` naming the container, and subscribes again.
  */
 import { ProtocolError, type ContainerRef, type LogSubscribe } from '../../protocol';
 import { checkSubscriptionCaps } from './check-subscription-caps';
+import { deliver } from './deliver';
 import { forgetConnections } from './forget-connections';
 import { historyMessages } from './history-messages';
 import { newestBufferedSeq } from './newest-buffered-seq';
 import type { Caller, Deps } from './ports';
 import { readHistory, type History } from './read-history';
-import { reply } from './reply';
 import { requestOrder } from './request-order';
 import { sendToAgent } from './send-to-agent';
 import { stopIfUnwatched } from './stop-if-unwatched';
@@ -51,9 +55,20 @@ export async function subscribe(deps: Deps, caller: Caller, request: LogSubscrib
   }
 
   const { lines, reset, epoch } = await historyFor(deps, container, request.afterSeq, request.epoch);
+  let historyLost = false;
   for (const message of historyMessages(container, lines, { reset, epoch })) {
-    // The viewer left meanwhile: reply() has forgotten it and its subscription; nothing to start.
-    if ((await reply(deps, caller, message)) === 'gone') return;
+    // With a broadcast's retries: a throttled history must not leave the viewer waiting for it.
+    const { gone, failed } = await deliver(deps, [caller.connectionId], message);
+    if (gone.length > 0) {
+      // The viewer left meanwhile: forget it and its subscription; nothing to start.
+      await forgetConnections(deps, [{ connectionId: caller.connectionId }]);
+      return;
+    }
+    // The later parts would not fit on to what the viewer has; it subscribes again for them.
+    if (failed.length > 0) {
+      historyLost = true;
+      break;
+    }
   }
 
   // An offline agent is sent the start when it registers again; the subscription waits for it.
@@ -64,6 +79,9 @@ export async function subscribe(deps: Deps, caller: Caller, request: LogSubscrib
     gone.push(...(await stopIfUnwatched(deps, container)));
   }
   await forgetConnections(deps, gone);
+  // The subscription and the stream stand; the handler's `internal` answer (naming the container,
+  // retry: true) tells the viewer to subscribe again from its last seq.
+  if (historyLost) throw new Error(`could not send the history of ${container.agentId}/${container.containerId} to ${caller.connectionId}`);
 }
 
 async function historyFor(

@@ -15,13 +15,14 @@ import {
   type ClientMessage,
   type ErrorCode,
 } from '../../protocol';
-import { DEFAULT_TIME_BUDGET_MS } from '../domain/deliver';
+import { DEFAULT_TIME_BUDGET_MS, deliver } from '../domain/deliver';
 import type { Caller, Deps } from '../domain/ports';
 import { ACTION_RUNNERS, type ActionRunner } from './action-runners';
 import { batchRefusal, type BatchRefusal } from './batch-refusal';
 import { bodyText } from './event-body';
 import { identityOf } from './identity-context';
 import { describeError, requestContext } from './log-context';
+import { subscribeRefusal, type SubscribeRefusal } from './subscribe-refusal';
 import type { DepsResolver } from './runtime';
 import type { LambdaContext, WebSocketEvent, WebSocketHandler, WebSocketResult } from './websocket-event';
 
@@ -84,9 +85,11 @@ function loadCaller(event: WebSocketEvent, action: ClientAction, messageBytes: n
   };
 }
 
-/** A refused log.batch names itself and says whether to retry; other refusals need not. */
-function refusalOf(action: ClientAction, event: WebSocketEvent, code: ErrorCode): BatchRefusal {
-  return action === 'log.batch' ? batchRefusal(bodyText(event), code) : {};
+/** A refused log.batch or log.subscribe names what it refused and says whether to retry; other refusals need not. */
+function refusalOf(action: ClientAction, event: WebSocketEvent, code: ErrorCode): BatchRefusal | SubscribeRefusal {
+  if (action === 'log.batch') return batchRefusal(bodyText(event), code);
+  if (action === 'log.subscribe') return subscribeRefusal(bodyText(event), code);
+  return {};
 }
 
 /** The invocation's deadline, from Lambda's remaining time when the runtime gives it. */
@@ -95,17 +98,22 @@ function withDeadline(deps: Deps, lambdaContext: LambdaContext | undefined): Dep
   return { ...deps, deadline: deps.clock.now() + (remaining ?? DEFAULT_TIME_BUDGET_MS) };
 }
 
-/** Sends `error` to the caller. Best effort: a failure here is logged, never thrown over the original one. */
+/**
+ * Sends `error` to the caller, with a broadcast's retries (the post that failed the message may
+ * have been throttled, and this one tells the client to try again). Best effort: a failure here
+ * is logged, never thrown over the original one.
+ */
 export async function answerError(
   deps: Deps,
   event: WebSocketEvent,
   code: ErrorCode,
   message: string,
   requestAction?: string,
-  refusal: BatchRefusal = {},
+  refusal: BatchRefusal | SubscribeRefusal = {},
 ): Promise<void> {
   try {
-    await deps.messenger.send(event.requestContext.connectionId, { ...errorMessage(code, message, requestAction), ...refusal });
+    const { failed } = await deliver(deps, [event.requestContext.connectionId], { ...errorMessage(code, message, requestAction), ...refusal });
+    if (failed.length > 0) deps.logger.error('could not send error to caller', { ...requestContext(event), code });
   } catch (error) {
     deps.logger.error('could not send error to caller', { ...requestContext(event), code, ...describeError(error) });
   }

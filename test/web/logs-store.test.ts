@@ -156,4 +156,59 @@ describe('logs store', () => {
       expect(store.view(ref).rows.find((row) => row.kind === 'gap')).toMatchObject({ state: 'missing' });
     });
   });
+
+  describe('lines after the last seq held, fetched by the tail check', () => {
+    it('appends them as new lines, not as a gap', () => {
+      const store = createLogsStore({ scheduleFrame: () => {} });
+      store.applyBatch(live(ref, [1, 2], 7));
+
+      store.applyFetched({ action: 'log.fetched', ...ref, epoch: 7, afterSeq: 2, toSeq: 1002, lines: lines(3, 4), done: true });
+
+      expect(seqsOf(store, ref)).toEqual([1, 2, 3, 4]);
+      expect(store.lastSeq(ref)).toBe(4);
+    });
+
+    it('drops those a live batch brought meanwhile, by seq', () => {
+      const store = createLogsStore({ scheduleFrame: () => {} });
+      store.applyBatch(live(ref, [1, 2], 7));
+      store.applyBatch(live(ref, [3, 4], 7));
+
+      store.applyFetched({ action: 'log.fetched', ...ref, epoch: 7, afterSeq: 2, toSeq: 1002, lines: lines(3, 4, 5), done: true });
+
+      expect(seqsOf(store, ref)).toEqual([1, 2, 3, 4, 5]);
+    });
+
+    it('fills a gap and appends what follows the last seq from one answer', () => {
+      const store = createLogsStore({ scheduleFrame: () => {}, onGap: () => {} });
+      store.applyBatch(live(ref, [1, 2, 4], 7));
+
+      store.applyFetched({ action: 'log.fetched', ...ref, epoch: 7, afterSeq: 2, toSeq: 1002, lines: lines(3, 4, 5), done: true });
+
+      expect(seqsOf(store, ref)).toEqual([1, 2, 3, 4, 5]);
+    });
+
+    it('takes the first lines of an epoch it holds no line of yet', () => {
+      const store = createLogsStore({ scheduleFrame: () => {} });
+      store.applyHistory(history(ref, [], { epoch: 7 }));
+
+      store.applyFetched({ action: 'log.fetched', ...ref, epoch: 7, afterSeq: 0, toSeq: 1000, lines: lines(1, 2), done: true });
+
+      expect(seqsOf(store, ref)).toEqual([1, 2]);
+    });
+  });
+
+  describe('a subscription that failed for one container', () => {
+    it('stops holding live lines back for that container only', () => {
+      const store = createLogsStore({ scheduleFrame: () => {} });
+      store.beginHistory(ref);
+      store.beginHistory(other);
+      store.applyBatch(live(ref, [1], 7));
+      store.applyBatch(live(other, [1], 7));
+
+      store.endHistory(ref);
+
+      expect(store.view(ref)).toMatchObject({ loadingHistory: false, lineCount: 1 });
+      expect(store.view(other)).toMatchObject({ loadingHistory: true, lineCount: 0 });
+    });
+  });
 });

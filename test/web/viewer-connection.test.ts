@@ -95,6 +95,24 @@ describe('ViewerConnection', () => {
     expect(subscribing).toEqual(['web']);
   });
 
+  it('subscribes again to one container on request, from the last seq held, and only while it is subscribed', () => {
+    connect();
+    latest().open();
+    connection.subscribe(web);
+    lastSeqs.set('web', 41);
+
+    connection.resubscribe(web);
+    connection.resubscribe(db);
+
+    expect(latest().sent.slice(1)).toEqual([
+      { action: 'log.subscribe', agentId: 'agent-1', containerId: 'web', op: 1 },
+      { action: 'log.subscribe', agentId: 'agent-1', containerId: 'web', afterSeq: 41, op: 2 },
+    ]);
+    expect(subscribing).toEqual(['web', 'web']);
+    expect(connection.isSubscribed(web)).toBe(true);
+    expect(connection.isSubscribed(db)).toBe(false);
+  });
+
   it('sends subscribe and unsubscribe at once while open', () => {
     connect();
     latest().open();

@@ -238,6 +238,33 @@ describe('subscribe', () => {
     expect(world.messenger.to('agent-conn').map((m) => m.action)).not.toContain('log.stream.start');
   });
 
+  it('gets a throttled history through with the retries of a broadcast, then starts the stream', async () => {
+    await world.buffer.put(container(), lines(1, 2));
+    world.messenger.failTimes.set('viewer-1', 2);
+
+    await subscribe(world, viewer, request);
+
+    expect(world.messenger.to('viewer-1')).toEqual([
+      { action: 'log.history', agentId: 'host-1', containerId: 'c1', lines: lines(1, 2), done: true, epoch: EPOCH },
+    ]);
+    expect(world.messenger.to('agent-conn').map((m) => m.action)).toEqual(['log.stream.start']);
+  });
+
+  it('still starts the stream, keeping the subscription, and then fails when the history cannot be posted even after retrying', async () => {
+    await world.buffer.put(container(), lines(1, 2));
+    world.messenger.beforeSend = async (_connectionId, message) => {
+      if (message.action === 'log.history') throw Object.assign(new Error('Rate exceeded'), { name: 'LimitExceededException' });
+    };
+
+    await expect(subscribe(world, viewer, request)).rejects.toThrow(/history of host-1\/c1/);
+
+    expect(world.messenger.to('agent-conn').map((m) => m.action)).toEqual(['log.stream.start']);
+    expect(world.subscriptions.of('viewer-1')).toEqual(['host-1/c1']);
+    // Retried within the broadcast's window, not for ever.
+    expect(world.journal.filter((entry) => entry === 'send viewer-1 log.history').length).toBeGreaterThan(1);
+    expect(world.clock.now() - NOW).toBeLessThanOrEqual(2_000);
+  });
+
   it('stops the stream again when an unsubscribe handled meanwhile sent its stop before this start', async () => {
     world.messenger.beforeSend = async (_connectionId, message) => {
       if (message.action !== 'log.stream.start') return;

@@ -135,7 +135,7 @@ describe('message route wrapper', () => {
     );
   });
 
-  it('still returns 500 and logs both failures when the error answer cannot be sent either', async () => {
+  it('still returns 500 and logs both failures when the error answer cannot be sent either, even after retrying', async () => {
     world.buffer.put = async () => {
       throw new Error('table is on fire');
     };
@@ -144,7 +144,8 @@ describe('message route wrapper', () => {
     const result = await handle('log.batch', 'agent-conn', batchBody());
 
     expect(result).toEqual({ statusCode: 500 });
-    expect(world.logger.entries.map((e) => e.message)).toEqual(['message failed', 'could not send error to caller']);
+    expect(world.logger.entries.map((e) => e.message)).toEqual(['message failed', 'delivery failed', 'could not send error to caller']);
+    expect(world.messenger.attempts.get('agent-conn')).toBeGreaterThan(1);
   });
 
   it('hands the domain the time API Gateway received the message, which orders a viewer unsubscribe after its later subscribe', async () => {
@@ -228,6 +229,48 @@ describe('message route wrapper', () => {
 
       expect(world.messenger.to('agent-conn')).toEqual([
         { action: 'error', code: 'malformed', message: expect.any(String), requestAction: 'log.batch', retry: false },
+      ]);
+    });
+  });
+
+  describe('every refusal of a log.subscribe names the container and says whether to retry', () => {
+    const subscribeBody = (containerId = 'c1') => JSON.stringify({ action: 'log.subscribe', agentId: 'host-1', containerId });
+
+    it('answers a subscribe whose history could not be posted with internal, its agentId and containerId, and retry: true, after starting the stream', async () => {
+      world.messenger.beforeSend = async (_connectionId, message) => {
+        if (message.action === 'log.history') throw Object.assign(new Error('Rate exceeded'), { name: 'LimitExceededException' });
+      };
+
+      const result = await handle('log.subscribe', 'viewer-1', subscribeBody());
+
+      expect(result).toEqual({ statusCode: 500 });
+      expect(world.messenger.to('agent-conn').map((m) => m.action)).toEqual(['log.stream.start']);
+      expect(world.messenger.to('viewer-1')).toEqual([
+        expect.objectContaining({ action: 'error', code: 'internal', requestAction: 'log.subscribe', agentId: 'host-1', containerId: 'c1', retry: true }),
+      ]);
+    });
+
+    it('answers a subscribe to an unknown container with unknown_target, its agentId and containerId, and retry: false', async () => {
+      await handle('log.subscribe', 'viewer-1', subscribeBody('nope'));
+
+      expect(world.messenger.to('viewer-1')).toEqual([
+        expect.objectContaining({ action: 'error', code: 'unknown_target', requestAction: 'log.subscribe', agentId: 'host-1', containerId: 'nope', retry: false }),
+      ]);
+    });
+
+    it('gets the error answer through a throttled post with the retries of a broadcast', async () => {
+      world.messenger.failTimes.set('viewer-1', 2);
+
+      await handle('log.subscribe', 'viewer-1', subscribeBody('nope'));
+
+      expect(world.messenger.to('viewer-1')).toEqual([expect.objectContaining({ action: 'error', code: 'unknown_target', containerId: 'nope' })]);
+    });
+
+    it('names no container when the body cannot be read', async () => {
+      await handle('log.subscribe', 'viewer-1', '{"action":"log.subscribe",');
+
+      expect(world.messenger.to('viewer-1')).toEqual([
+        { action: 'error', code: 'malformed', message: expect.any(String), requestAction: 'log.subscribe', retry: false },
       ]);
     });
   });

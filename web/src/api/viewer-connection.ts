@@ -89,6 +89,21 @@ export class ViewerConnection {
     if (this.#open) this.#sendSubscribe(ref);
   }
 
+  /** Whether the app asked for this container (and has not unsubscribed since). */
+  isSubscribed(ref: ContainerRef): boolean {
+    return this.#subscriptions.has(containerKey(ref));
+  }
+
+  /**
+   * Sends the subscribe of a container already subscribed once more, from the last seq held:
+   * its first one was refused by a fault, or its history never came. Only while open (a
+   * reconnect re-sends every subscription anyway) and only while still subscribed.
+   */
+  resubscribe(ref: ContainerRef): void {
+    const subscribed = this.#subscriptions.get(containerKey(ref));
+    if (subscribed && this.#open) this.#sendSubscribe(subscribed);
+  }
+
   unsubscribe(ref: ContainerRef): void {
     if (!this.#subscriptions.delete(containerKey(ref))) return;
     if (this.#open) this.#send({ action: 'log.unsubscribe', agentId: ref.agentId, containerId: ref.containerId, op: ++this.#op });

@@ -12,6 +12,8 @@ import { createFilterStore, type FilterStore } from '../state/filter-store';
 import { createInventoryStore, type InventoryStore } from '../state/inventory-store';
 import { createLogsStore, type LogsStore } from '../state/logs-store';
 import { createSelectionStore, type SelectionStore } from '../state/selection-store';
+import { createSubscribeRetry } from './subscribe-retry';
+import { createTailCheck, tailRequest } from './tail-check';
 
 export interface Session {
   readonly connection: ConnectionStore;
@@ -31,6 +33,8 @@ export interface SessionOptions {
   readonly openSocket: SocketFactory;
   /** Remembers the selected container across reloads (localStorage; typed here so node can run a session too). */
   readonly storage?: { getItem(key: string): string | null; setItem(key: string, value: string): void };
+  /** The tail check's delays (tail-check.ts); shorter in tests. */
+  readonly tailCheck?: { readonly firstMs?: number; readonly maxMs?: number };
 }
 
 const SELECTED_KEY = 'sidetail.selectedContainer';
@@ -49,6 +53,26 @@ export function createSession(options: SessionOptions): Session {
   const selection = createSelectionStore();
   const filter = createFilterStore();
   const errors = createErrorsStore();
+  const subscribeRetry = createSubscribeRetry({
+    resubscribe: (ref) => connection.resubscribe(ref),
+    endHistory: (ref) => logs.endHistory(ref),
+    endAllHistory: () => logs.endAllHistory(),
+  });
+  const tailCheck = createTailCheck({
+    ...options.tailCheck,
+    check: (ref) => {
+      const request = tailRequest({ epoch: logs.epoch(ref), lastSeq: logs.lastSeq(ref), loadingHistory: logs.view(ref).loadingHistory });
+      if (request.kind === 'subscribe') connection.resubscribe(ref);
+      else connection.fetch({ ...ref, epoch: request.epoch, afterSeq: request.afterSeq, toSeq: request.toSeq });
+    },
+  });
+  /** Applies a message with lines; if it brought new ones for a watched container, its tail check starts over. */
+  const applyLines = (ref: ContainerRef, apply: () => void): void => {
+    const before = logs.lastSeq(ref);
+    const epoch = logs.epoch(ref);
+    apply();
+    if ((logs.lastSeq(ref) !== before || logs.epoch(ref) !== epoch) && connection.isSubscribed(ref)) tailCheck.received(ref);
+  };
 
   const onMessage = (message: CloudToViewer): void => {
     switch (message.action) {
@@ -66,18 +90,20 @@ export function createSession(options: SessionOptions): Session {
         restoreSelection();
         return;
       case 'log.history':
-        logs.applyHistory(message);
+        applyLines(message, () => logs.applyHistory(message));
+        if (message.done) subscribeRetry.succeeded(message);
         return;
       case 'log.batch':
-        logs.applyBatch(message);
+        applyLines(message, () => logs.applyBatch(message));
         return;
       case 'log.fetched':
-        logs.applyFetched(message);
+        // New lines after the last held (a tail check's answer) are news; a gap filled is not.
+        applyLines(message, () => logs.applyFetched(message));
         return;
       case 'error':
         errors.report(message);
-        // The subscription's history will not come; stop holding live lines for it.
-        if (message.requestAction === 'log.subscribe') logs.endAllHistory();
+        // The subscription's history will not come (yet): subscribe again, or stop holding live lines.
+        if (message.requestAction === 'log.subscribe') subscribeRetry.refused(message);
         return;
       case 'pong':
         return;
@@ -89,7 +115,11 @@ export function createSession(options: SessionOptions): Session {
     openSocket: options.openSocket,
     afterSeq: (ref) => logs.lastSeq(ref),
     epoch: (ref) => logs.epoch(ref),
-    onSubscribing: (ref) => logs.beginHistory(ref),
+    onSubscribing: (ref) => {
+      logs.beginHistory(ref);
+      // From the subscribe on: a history that never comes (its error lost too) is asked again.
+      tailCheck.watch(ref);
+    },
     onMessage,
     onState: (state) => connectionStore.update(state),
     logger: console,
@@ -98,7 +128,11 @@ export function createSession(options: SessionOptions): Session {
   const select = (ref: ContainerRef): void => {
     const previous = selection.select(ref);
     if (previous && containerKey(previous) === containerKey(ref)) return;
-    if (previous) connection.unsubscribe(previous);
+    if (previous) {
+      connection.unsubscribe(previous);
+      tailCheck.forget(previous);
+      subscribeRetry.forget(previous);
+    }
     connection.subscribe(ref);
     options.storage?.setItem(SELECTED_KEY, containerKey(ref));
   };
@@ -128,6 +162,8 @@ export function createSession(options: SessionOptions): Session {
     reconnectNow: () => connection.reconnectNow(),
     close: () => {
       clearInterval(refetch);
+      tailCheck.close();
+      subscribeRetry.close();
       connection.close();
     },
   };

@@ -26,10 +26,15 @@ export interface LogsStore {
   beginHistory(ref: ContainerRef): void;
   applyHistory(message: LogHistory): void;
   applyBatch(message: ViewerLogBatch): void;
-  /** Lines fetched from the cloud's buffer to close a gap. */
+  /**
+   * Lines fetched from the cloud's buffer: those inside a gap close it; those after the last seq
+   * held (the tail check's answer) are new lines, merged like a live batch.
+   */
   applyFetched(message: LogFetched): void;
-  /** A subscription failed: stop holding live lines back for any container. */
+  /** A subscription failed, and no telling whose: stop holding live lines back for any container. */
   endAllHistory(): void;
+  /** The subscription of this container failed: stop holding its live lines back. */
+  endHistory(ref: ContainerRef): void;
   /**
    * Asks again for the gaps whose answer has not come (the answer's post can fail too); a gap
    * asked for MAX_FETCH_ATTEMPTS times without an answer is marked missing.
@@ -160,7 +165,14 @@ export function createLogsStore(options: LogsStoreOptions = {}): LogsStore {
       const e = entries.get(containerKey(message));
       // Asked before the numbering restarted: those seqs are not the ones held now.
       if (!e || e.buffer.epoch !== message.epoch) return;
-      e.buffer.fillGap(message.afterSeq, message.toSeq, message.lines, message.done);
+      const last = e.buffer.lastSeq ?? 0;
+      const inGaps = message.lines.filter((line) => line.seq <= last);
+      const after = message.lines.filter((line) => line.seq > last);
+      if (message.afterSeq < last) e.buffer.fillGap(message.afterSeq, Math.min(message.toSeq, last), inGaps, message.done);
+      if (after.length > 0) {
+        e.buffer.addLive(after, message.epoch);
+        fetchGaps(e);
+      }
       markChanged(e);
     },
     refetchGaps() {
@@ -171,6 +183,13 @@ export function createLogsStore(options: LogsStoreOptions = {}): LogsStore {
         fetchGaps(e, gaps);
         markChanged(e);
       }
+    },
+    endHistory(ref) {
+      const e = entries.get(containerKey(ref));
+      if (!e?.buffer.loadingHistory) return;
+      e.buffer.endHistory();
+      fetchGaps(e);
+      markChanged(e);
     },
     endAllHistory() {
       for (const e of entries.values()) {
