@@ -260,9 +260,11 @@ export class SidetailAgent implements Agent {
         this.stopFollowing(message.containerId);
         return;
       case 'log.ack':
+        this.gatewayRefusals.delivered();
         this.delivery.acknowledge(message);
         return;
       case 'inventory.ack':
+        this.gatewayRefusals.delivered();
         this.inventoryDelivery.acknowledge(message.observedAt);
         return;
       case 'error':

@@ -7,15 +7,18 @@
  *
  * - One resend round per burst of frames, not one per frame: with many containers in flight, a
  *   round that resent on every frame would multiply the very traffic that is being throttled.
- * - The delay doubles (200 ms up to 5 s by default) while refusals keep coming, because the
- *   `log.batch` bucket is shared by every agent of the stage; it starts over after a quiet spell.
+ * - The delay doubles (200 ms up to 5 s by default) with every round that is refused again, and
+ *   halves with every acknowledgement, because the `log.batch` bucket is shared by every agent of
+ *   the stage: under sustained throttling each agent's rounds settle near the pace the bucket
+ *   allows instead of hammering it, or of stalling at the longest delay while most get through.
+ *   It starts over after a quiet spell.
  * - Logged once when a burst starts and once, summarised, when it has ended — not per frame.
  * - Never fatal; a refusal that sending again would only repeat (e.g. "Forbidden") is logged
  *   and nothing is resent for it (the ack timeouts still apply).
  */
 import type { Logger } from '../logger';
 import type { GatewayErrorFrame } from './gateway-error-frame';
-import { ReconnectBackoff, type BackoffOptions } from './reconnect-backoff';
+import type { BackoffOptions } from './reconnect-backoff';
 
 export interface GatewayRefusalsOptions {
   readonly logger: Logger;
@@ -40,12 +43,18 @@ export class GatewayRefusals {
   private burst: Burst | undefined;
   private resendTimer: ReturnType<typeof setTimeout> | undefined;
   private quietTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly backoff: ReconnectBackoff;
+  /** Rounds refused again, less acknowledgements since: the exponent of the next delay. */
+  private level = 0;
+  private readonly initialDelayMs: number;
+  private readonly maxDelayMs: number;
+  private readonly random: () => number;
   private readonly quietMs: number;
   private readonly now: () => number;
 
   constructor(private readonly options: GatewayRefusalsOptions) {
-    this.backoff = new ReconnectBackoff({ initialDelayMs: 200, maxDelayMs: 5_000, ...options.backoff });
+    this.initialDelayMs = options.backoff?.initialDelayMs ?? 200;
+    this.maxDelayMs = options.backoff?.maxDelayMs ?? 5_000;
+    this.random = options.backoff?.random ?? Math.random;
     this.quietMs = options.quietMs ?? 10_000;
     this.now = options.now ?? Date.now;
   }
@@ -72,7 +81,12 @@ export class GatewayRefusals {
     this.resendTimer = setTimeout(() => {
       this.resendTimer = undefined;
       this.options.onResend();
-    }, this.backoff.next());
+    }, this.nextDelay());
+  }
+
+  /** The cloud acknowledged a message: what is being sent gets through, so wait less next time. */
+  delivered(): void {
+    this.level = Math.max(0, this.level - 1);
   }
 
   /** The connection closed: what was unacknowledged is resent on the next one anyway. */
@@ -86,10 +100,17 @@ export class GatewayRefusals {
     clearTimeout(this.quietTimer);
   }
 
+  /** Between half and all of min(max, initial · 2^level): jittered, so agents do not retry in step. */
+  private nextDelay(): number {
+    const ceiling = Math.min(this.maxDelayMs, this.initialDelayMs * 2 ** Math.min(this.level, 30));
+    this.level += 1;
+    return Math.round(ceiling / 2 + (ceiling / 2) * this.random());
+  }
+
   private endBurst(): void {
     const burst = this.burst;
     this.burst = undefined;
-    this.backoff.reset();
+    this.level = 0;
     if (!burst) return;
     const total = [...burst.counts.values()].reduce((sum, n) => sum + n, 0);
     const kinds = [...burst.counts].map(([message, n]) => `"${message}" ×${n}`).join(', ');

@@ -58,6 +58,22 @@ describe('GatewayRefusals', () => {
     expect(delays).toEqual([200, 400, 800, 1600, 3200, 5000, 5000]);
   });
 
+  it('waits half as long again for every acknowledgement since the last round: it settles at the pace that gets through', () => {
+    const delays: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      refusals.refused(THROTTLED);
+      delays.push(untilResend());
+    }
+    refusals.delivered();
+    refusals.refused(THROTTLED);
+    delays.push(untilResend());
+    for (let i = 0; i < 10; i++) refusals.delivered();
+    refusals.refused(THROTTLED);
+    delays.push(untilResend());
+
+    expect(delays).toEqual([200, 400, 800, 1600, 1600, 200]);
+  });
+
   it('keeps each delay between half and all of its ceiling', () => {
     refusals.stop();
     refusals = new GatewayRefusals({ logger, onRefused: () => {}, onResend: () => events.push('resend'), backoff: { random: () => 0 } });
