@@ -205,13 +205,14 @@ export class CloudConnection {
       return;
     }
     const text = bytes.toString('utf8');
-    const gatewayError = decodeGatewayErrorFrame(text);
-    if (gatewayError) {
-      this.handle('API Gateway\'s error frame', () => this.options.onGatewayError(gatewayError));
-      return;
-    }
     const decoded = decode(CloudToAgent, text);
     if (!decoded.ok) {
+      // Not our protocol: API Gateway's own answer, or a bad frame (checked only here: a valid message is parsed once).
+      const gatewayError = decodeGatewayErrorFrame(text);
+      if (gatewayError) {
+        this.handle('API Gateway\'s error frame', () => this.options.onGatewayError(gatewayError));
+        return;
+      }
       this.options.logger.warn(`Ignored a message from the cloud (${decoded.error.code}): ${decoded.error.message}`);
       return;
     }
