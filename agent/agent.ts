@@ -14,8 +14,9 @@
  *   inventory.ack          → that inventory is stored and relayed (else: sent again, then register)
  *   error for an inventory → register again: its whole list brings the cloud up to date
  *   error naming a batch   → resend it soon (retry: true) or drop it, saying so (retry: false)
- *   API Gateway's own error → (throttled, a Lambda that failed; no message named) resend every
- *                            batch and inventory change unacknowledged then, after a short backoff
+ *   API Gateway's own error → (throttled, a Lambda that failed; no message named) resend the
+ *                            registration, every batch and inventory change unacknowledged then,
+ *                            after a short backoff
  */
 import type Dockerode from 'dockerode';
 import {
@@ -166,10 +167,12 @@ export class SidetailAgent implements Agent {
     this.gatewayRefusals = new GatewayRefusals({
       logger: this.logger,
       onRefused: () => {
+        this.registration.gatewayRefused();
         this.delivery.gatewayRefused();
         this.inventoryDelivery.gatewayRefused();
       },
       onResend: () => {
+        this.registration.resendRefused();
         this.delivery.resendRefused();
         this.inventoryDelivery.resendRefused();
       },

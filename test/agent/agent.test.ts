@@ -359,6 +359,17 @@ describe('agent', () => {
       expect(logger.matching(/Ignored a message|Dropped/)).toEqual([]);
     });
 
+    it('registers again soon when the registration was waiting, instead of a whole registration timeout later', async () => {
+      cloud = await TestCloud.start();
+      cloud.confirmsRegistrations = false;
+      withSource(new FakeContainerSource(), { registrationTimeoutMs: 60_000 });
+      await eventually(() => expect(cloud!.last.actions).toEqual(['agent.register']));
+
+      cloud.last.send(frame('Too Many Requests'));
+
+      await eventually(() => expect(cloud!.last.actions).toEqual(['agent.register', 'agent.register']));
+    });
+
     it('sends an unacknowledged inventory change again too', async () => {
       cloud = await TestCloud.start();
       const source = new FakeContainerSource();
