@@ -5,8 +5,9 @@
  * backoff — an identical redelivery is simply acknowledged by the cloud, so resending a message
  * that did land costs a little traffic and loses nothing.
  *
- * - One resend round per burst of frames, not one per frame: with many containers in flight, a
- *   round that resent on every frame would multiply the very traffic that is being throttled.
+ * - One resend round takes every frame that arrives while it waits, not one round per frame:
+ *   with many containers in flight, resending on every frame would multiply the very traffic
+ *   that is being throttled.
  * - The delay doubles (200 ms up to 5 s by default) with every round that is refused again, and
  *   halves with every acknowledgement, because the `log.batch` bucket is shared by every agent of
  *   the stage: under sustained throttling each agent's rounds settle near the pace the bucket
@@ -65,7 +66,7 @@ export class GatewayRefusals {
       this.burst = { startedAt: now, lastAt: now, counts: new Map() };
       this.options.logger.warn(
         frame.transient
-          ? `API Gateway refused a message ("${frame.message}") without saying which; sending every unacknowledged batch and inventory change again, with backoff. Further refusals are summarised when they stop.`
+          ? `API Gateway refused a message ("${frame.message}") without saying which; sending what is unacknowledged (registration, batches, inventory changes) again, with backoff. Further refusals are summarised when they stop.`
           : `API Gateway refused a message ("${frame.message}") without saying which; sending it again would not help. Further refusals are summarised when they stop.`,
       );
     }

@@ -101,7 +101,7 @@ describe('GatewayRefusals', () => {
     }
     expect(logger.lines).toHaveLength(1);
     expect(logger.lines[0]).toMatchObject({ level: 'warn' });
-    expect(logger.lines[0]!.msg).toMatch(/^API Gateway refused a message \("Too Many Requests"\) without saying which; sending every unacknowledged batch and inventory change again, with backoff\./);
+    expect(logger.lines[0]!.msg).toMatch(/^API Gateway refused a message \("Too Many Requests"\) without saying which; sending what is unacknowledged \(registration, batches, inventory changes\) again, with backoff\./);
 
     vi.advanceTimersByTime(10_000);
 
