@@ -14,6 +14,9 @@
  *   inventory.ack          → that inventory is stored and relayed (else: sent again, then register)
  *   error for an inventory → register again: its whole list brings the cloud up to date
  *   error naming a batch   → resend it soon (retry: true) or drop it, saying so (retry: false)
+ *   API Gateway's own error → (throttled, a Lambda that failed; no message named) resend the
+ *                            registration, every batch and inventory change unacknowledged then,
+ *                            after a short backoff
  */
 import type Dockerode from 'dockerode';
 import {
@@ -34,6 +37,7 @@ import { fitInventory } from './inventory-fit';
 import { consoleLogger, type Logger } from './logger';
 import { BatchDelivery } from './transport/batch-delivery';
 import { CloudConnection } from './transport/cloud-connection';
+import { GatewayRefusals } from './transport/gateway-refusals';
 import { InventoryDelivery } from './transport/inventory-delivery';
 import { Registration } from './transport/registration';
 import type { BackoffOptions } from './transport/reconnect-backoff';
@@ -71,6 +75,8 @@ export interface AgentTuning {
   readonly ackTimeoutMs?: number;
   /** How long an agent.inventory may wait for its inventory.ack before it is sent again. Default 10000. */
   readonly inventoryAckTimeoutMs?: number;
+  /** Between API Gateway's refusal of a message and the resend. Default 200 ms doubling to 5 s. */
+  readonly gatewayRetry?: BackoffOptions;
 }
 
 export interface Agent {
@@ -106,6 +112,7 @@ export class SidetailAgent implements Agent {
   private stopping: Promise<void> | undefined;
   private readonly registration: Registration;
   private readonly inventoryDelivery: InventoryDelivery;
+  private readonly gatewayRefusals: GatewayRefusals;
   /** The agent id the cloud confirmed (the credential's), once registered. */
   private agentId: string | undefined;
 
@@ -121,7 +128,9 @@ export class SidetailAgent implements Agent {
         return this.registerMessage();
       },
       onMessage: (message) => this.onCloudMessage(message),
+      onGatewayError: (frame) => this.gatewayRefusals.refused(frame),
       onClose: () => {
+        this.gatewayRefusals.reset();
         this.registration.reset();
         this.inventoryDelivery.reset();
         this.delivery.pause();
@@ -155,6 +164,20 @@ export class SidetailAgent implements Agent {
       logger: this.logger,
       ...(tuning.ackTimeoutMs !== undefined ? { ackTimeoutMs: tuning.ackTimeoutMs } : {}),
     });
+    this.gatewayRefusals = new GatewayRefusals({
+      logger: this.logger,
+      onRefused: () => {
+        this.registration.gatewayRefused();
+        this.delivery.gatewayRefused();
+        this.inventoryDelivery.gatewayRefused();
+      },
+      onResend: () => {
+        this.registration.resendRefused();
+        this.delivery.resendRefused();
+        this.inventoryDelivery.resendRefused();
+      },
+      ...(tuning.gatewayRetry ? { backoff: tuning.gatewayRetry } : {}),
+    });
     this.monitor = new DockerMonitor({
       source: deps.source,
       logger: this.logger,
@@ -179,6 +202,7 @@ export class SidetailAgent implements Agent {
       this.delivery.stop();
       this.registration.stop();
       this.inventoryDelivery.stop();
+      this.gatewayRefusals.stop();
       await this.connection.stop(this.deps.tuning?.shutdownGraceMs ?? 2000);
       this.logger.info('Sidetail agent stopped.');
     })();
@@ -239,9 +263,11 @@ export class SidetailAgent implements Agent {
         this.stopFollowing(message.containerId);
         return;
       case 'log.ack':
+        this.gatewayRefusals.delivered();
         this.delivery.acknowledge(message);
         return;
       case 'inventory.ack':
+        this.gatewayRefusals.delivered();
         this.inventoryDelivery.acknowledge(message.observedAt);
         return;
       case 'error':

@@ -15,6 +15,12 @@
  * would be refused again, e.g. a conflict with a stored one) drops it at once with an error line
  * naming the lines and the reason, and the container's next batch goes.
  *
+ * API Gateway's own refusals (a throttled message, a Lambda that crashed or timed out) name no
+ * batch. Every batch in flight when one arrives may be the refused one, so each is sent again
+ * after a backoff (gateway-refusals.ts times it; an identical redelivery is simply acked). Such a
+ * resend takes the place of the refused attempt — it does not count toward `maxAttempts` — and
+ * starts the ack timeout anew, which stays the backstop.
+ *
  * Batches wait in memory; a container whose outbox passes the high-water mark reports congestion
  * so its follower pauses the Docker stream (Docker keeps the lines in its log file meanwhile).
  */
@@ -67,6 +73,8 @@ interface Outbox {
   ackTimer: ReturnType<typeof setTimeout> | undefined;
   /** Set while the head waits out a retry's backoff: nothing is sent meanwhile. */
   retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** API Gateway refused a message while the head's latest copy was in flight: it may have been that one. */
+  refusedByGateway: boolean;
   readonly drainListeners: Set<() => void>;
 }
 
@@ -138,6 +146,28 @@ export class BatchDelivery {
     this.pump(outbox);
   }
 
+  /**
+   * API Gateway refused one of the agent's messages without naming it: mark every batch in flight
+   * now; `resendRefused` sends them again unless they are acked (or sent again) meanwhile.
+   */
+  gatewayRefused(): void {
+    for (const outbox of this.outboxes.values()) if (outbox.inFlight) outbox.refusedByGateway = true;
+  }
+
+  /** Sends each batch marked by `gatewayRefused` and still in flight again, as the same attempt. */
+  resendRefused(): void {
+    for (const outbox of this.outboxes.values()) {
+      const head = outbox.queue[0];
+      if (!outbox.refusedByGateway) continue;
+      outbox.refusedByGateway = false;
+      if (!outbox.inFlight || !head || !this.options.channel.connected) continue;
+      if (!this.options.channel.send(head.batch, head.json)) continue;
+      // Not counted: the refused copy never reached the cloud's handler (or failed there on its way).
+      clearTimeout(outbox.ackTimer);
+      outbox.ackTimer = setTimeout(() => this.onAckTimeout(outbox), this.ackTimeoutMs);
+    }
+  }
+
   /** The connection is (again) open and registered: send each container's oldest unacked batch. */
   resume(): void {
     for (const outbox of this.outboxes.values()) this.pump(outbox);
@@ -150,6 +180,7 @@ export class BatchDelivery {
       clearTimeout(outbox.retryTimer);
       outbox.retryTimer = undefined;
       outbox.inFlight = false;
+      outbox.refusedByGateway = false;
       // Not the cloud's refusal: a batch on a dropped connection does not use up an attempt.
       outbox.attempts = 0;
     }
@@ -193,6 +224,7 @@ export class BatchDelivery {
     if (outbox.inFlight || outbox.retryTimer || !head || !this.options.channel.connected) return;
     if (!this.options.channel.send(head.batch, head.json)) return;
     outbox.inFlight = true;
+    outbox.refusedByGateway = false;
     outbox.attempts += 1;
     outbox.ackTimer = setTimeout(() => this.onAckTimeout(outbox), this.ackTimeoutMs);
   }
@@ -220,6 +252,7 @@ export class BatchDelivery {
     const settled = outbox.queue.shift();
     if (settled) outbox.bytes -= settled.bytes;
     outbox.inFlight = false;
+    outbox.refusedByGateway = false;
     outbox.attempts = 0;
     outbox.retries = 0;
     this.checkDrained(outbox);
@@ -265,6 +298,7 @@ export class BatchDelivery {
         retries: 0,
         ackTimer: undefined,
         retryTimer: undefined,
+        refusedByGateway: false,
         drainListeners: new Set(),
       };
       this.outboxes.set(containerId, outbox);

@@ -10,6 +10,8 @@
  * - Sends an application `ping` every few minutes (API Gateway drops connections idle for 10 min)
  *   and treats a ping left unanswered for a whole interval as a dead connection.
  * - Validates every incoming frame with the protocol; a bad frame is logged and ignored.
+ *   API Gateway's own error frames ("Too Many Requests", "Internal server error": no `action`)
+ *   are not bad frames: they go to `onGatewayError`, which decides what to resend and what to log.
  * - Backpressure: `bufferedAmount` counts bytes handed to the socket but not yet written; above
  *   the high-water mark `isCongested()` is true until it falls to half of it.
  *
@@ -28,6 +30,7 @@ import {
 } from '../../protocol';
 import type { Logger } from '../logger';
 import { splitIntoFrames } from './frame-splitter';
+import { decodeGatewayErrorFrame, type GatewayErrorFrame } from './gateway-error-frame';
 import { ReconnectBackoff, type BackoffOptions } from './reconnect-backoff';
 
 /**
@@ -45,6 +48,8 @@ export interface CloudConnectionOptions {
   readonly handshake: () => AgentToCloud;
   /** Every valid message from the cloud except `pong`. */
   readonly onMessage: (message: CloudToAgentMessage) => void;
+  /** API Gateway itself refused one of our messages, naming none (gateway-error-frame.ts). */
+  readonly onGatewayError: (frame: GatewayErrorFrame) => void;
   /** A connection opened and the handshake went out on it. */
   readonly onOpen?: () => void;
   /** The open connection closed (a reconnect is scheduled unless stopping). */
@@ -199,16 +204,28 @@ export class CloudConnection {
       this.options.logger.warn(`Ignored a binary frame of ${bytes.length} bytes from the cloud: messages are JSON text.`);
       return;
     }
-    const decoded = decode(CloudToAgent, bytes.toString('utf8'));
+    const text = bytes.toString('utf8');
+    const decoded = decode(CloudToAgent, text);
     if (!decoded.ok) {
+      // Not our protocol: API Gateway's own answer, or a bad frame (checked only here: a valid message is parsed once).
+      const gatewayError = decodeGatewayErrorFrame(text);
+      if (gatewayError) {
+        this.handle('API Gateway\'s error frame', () => this.options.onGatewayError(gatewayError));
+        return;
+      }
       this.options.logger.warn(`Ignored a message from the cloud (${decoded.error.code}): ${decoded.error.message}`);
       return;
     }
     if (decoded.value.action === 'pong') return;
+    const message = decoded.value;
+    this.handle(`${message.action} from the cloud`, () => this.options.onMessage(message));
+  }
+
+  private handle(what: string, handler: () => void): void {
     try {
-      this.options.onMessage(decoded.value);
+      handler();
     } catch (err) {
-      this.options.logger.error(`Failed to handle ${decoded.value.action} from the cloud: ${(err as Error).stack ?? String(err)}`);
+      this.options.logger.error(`Failed to handle ${what}: ${(err as Error).stack ?? String(err)}`);
     }
   }
 

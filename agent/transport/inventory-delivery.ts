@@ -7,6 +7,10 @@
  * acknowledged in time is sent once more (the cloud takes the same observation again and relays
  * it again), and if that is not acknowledged either, the agent registers again: the registration's
  * whole list brings the cloud up to date, whatever was lost.
+ *
+ * When API Gateway itself refuses a message (gateway-refusals.ts), every inventory unacknowledged
+ * at that moment is sent again after a short backoff instead: that resend takes the place of the
+ * refused copy (it uses up no attempt) and waits a whole ack timeout again.
  */
 import type { AgentInventory } from '../../protocol';
 import type { Logger } from '../logger';
@@ -28,6 +32,8 @@ interface InFlight {
   readonly message: AgentInventory;
   attempts: number;
   timer: ReturnType<typeof setTimeout>;
+  /** API Gateway refused a message while this copy was unacknowledged: it may have been this one. */
+  refusedByGateway: boolean;
 }
 
 export class InventoryDelivery {
@@ -42,7 +48,7 @@ export class InventoryDelivery {
   /** False when there is no connection: then nothing is kept (the next connection registers). */
   send(message: AgentInventory): boolean {
     if (!this.options.send(message)) return false;
-    const entry: InFlight = { message, attempts: 1, timer: this.arm(message.observedAt) };
+    const entry: InFlight = { message, attempts: 1, timer: this.arm(message.observedAt), refusedByGateway: false };
     this.inFlight.set(message.observedAt, entry);
     return true;
   }
@@ -52,6 +58,22 @@ export class InventoryDelivery {
     if (!entry) return;
     clearTimeout(entry.timer);
     this.inFlight.delete(observedAt);
+  }
+
+  /** API Gateway refused a message without naming it: mark every inventory unacknowledged now. */
+  gatewayRefused(): void {
+    for (const entry of this.inFlight.values()) entry.refusedByGateway = true;
+  }
+
+  /** Sends each inventory marked by `gatewayRefused` and still unacknowledged again, as the same attempt. */
+  resendRefused(): void {
+    for (const [observedAt, entry] of this.inFlight) {
+      if (!entry.refusedByGateway) continue;
+      entry.refusedByGateway = false;
+      if (!this.options.send(entry.message)) continue;
+      clearTimeout(entry.timer);
+      entry.timer = this.arm(observedAt);
+    }
   }
 
   /** A registration went out (its list covers everything in flight) or the connection closed. */
@@ -75,6 +97,7 @@ export class InventoryDelivery {
     if (!entry) return;
     if (entry.attempts < ATTEMPTS && this.options.send(entry.message)) {
       entry.attempts += 1;
+      entry.refusedByGateway = false;
       entry.timer = this.arm(observedAt);
       return;
     }

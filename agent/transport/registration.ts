@@ -6,6 +6,8 @@
  * first and refused. A registration that is refused, or left unanswered (a throttled or failed
  * Lambda answers nothing useful), is sent again with backoff — otherwise the agent would hold its
  * batches until the connection happened to drop, up to API Gateway's two hours.
+ * A registration waiting when API Gateway itself refuses a message (gateway-refusals.ts) may be the
+ * refused one: it is sent again at the resend rather than a whole timeout later.
  */
 import type { Logger } from '../logger';
 
@@ -23,6 +25,10 @@ export interface RegistrationOptions {
 
 export class Registration {
   private confirmed = false;
+  /** An agent.register went out and its confirmation has not come. */
+  private waiting = false;
+  /** API Gateway refused a message while this registration was waiting. */
+  private refusedByGateway = false;
   private attempts = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly timeoutMs: number;
@@ -40,6 +46,8 @@ export class Registration {
   /** An agent.register went out on the connection: wait for its confirmation. */
   sent(): void {
     this.confirmed = false;
+    this.waiting = true;
+    this.refusedByGateway = false;
     this.attempts += 1;
     this.schedule(this.timeoutMs, () => {
       this.options.logger.warn(`No agent.registered within ${this.timeoutMs / 1000}s; registering again.`);
@@ -49,6 +57,8 @@ export class Registration {
 
   confirm(): void {
     clearTimeout(this.timer);
+    this.waiting = false;
+    this.refusedByGateway = false;
     this.attempts = 0;
     if (this.confirmed) return;
     this.confirmed = true;
@@ -58,6 +68,8 @@ export class Registration {
   /** The cloud refused the registration, or no longer knows it: hold batches and register again. */
   refused(): void {
     this.confirmed = false;
+    this.waiting = false;
+    this.refusedByGateway = false;
     this.schedule(this.backoffMs(), () => this.retry());
   }
 
@@ -65,7 +77,24 @@ export class Registration {
   reset(): void {
     clearTimeout(this.timer);
     this.confirmed = false;
+    this.waiting = false;
+    this.refusedByGateway = false;
     this.attempts = 0;
+  }
+
+  /** API Gateway refused a message without naming it: the waiting registration may be it. */
+  gatewayRefused(): void {
+    if (this.waiting) this.refusedByGateway = true;
+  }
+
+  /** Registers again if the registration marked by `gatewayRefused` still waits, as the same attempt. */
+  resendRefused(): void {
+    if (!this.refusedByGateway) return;
+    this.refusedByGateway = false;
+    if (!this.waiting || !this.options.register()) return;
+    // Not counted: the refused copy is not the cloud's refusal, and must not lengthen later delays.
+    this.attempts -= 1;
+    this.sent();
   }
 
   stop(): void {

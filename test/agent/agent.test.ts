@@ -341,6 +341,54 @@ describe('agent', () => {
     expect(batches[1]).toEqual(batches[0]);
   });
 
+  describe('when API Gateway itself refuses a message, naming none', () => {
+    const frame = (message: string) => JSON.stringify({ message, connectionId: 'XDmENcnwIE0CFEQ=', requestId: 'XDmGEE2RoE0FRdQ=' });
+
+    it('sends the batch in flight again soon, however often it is throttled, instead of waiting for the ack timeout and dropping it', async () => {
+      const source = await followingWeb1();
+      source.lastFollow('web1').stream.write(muxFrame('stdout', entry(ts(1), 'throttled\n')));
+      await eventually(() => expect(cloud!.last.actions).toEqual(['agent.register', 'log.batch']));
+
+      for (let copies = 2; copies <= 5; copies++) {
+        cloud!.last.send(frame(copies % 2 ? 'Internal server error' : 'Too Many Requests'));
+        await eventually(() => expect(cloud!.last.actions.filter((a) => a === 'log.batch')).toHaveLength(copies));
+      }
+      const batches = cloud!.last.json.filter((m) => m.action === 'log.batch');
+      expect(new Set(batches.map((b) => JSON.stringify(b))).size).toBe(1);
+      expect(logger.matching(/^API Gateway refused a message/)).toHaveLength(1);
+      expect(logger.matching(/Ignored a message|Dropped/)).toEqual([]);
+    });
+
+    it('registers again soon when the registration was waiting, instead of a whole registration timeout later', async () => {
+      cloud = await TestCloud.start();
+      cloud.confirmsRegistrations = false;
+      withSource(new FakeContainerSource(), { registrationTimeoutMs: 60_000 });
+      await eventually(() => expect(cloud!.last.actions).toEqual(['agent.register']));
+
+      cloud.last.send(frame('Too Many Requests'));
+
+      await eventually(() => expect(cloud!.last.actions).toEqual(['agent.register', 'agent.register']));
+    });
+
+    it('sends an unacknowledged inventory change again too', async () => {
+      cloud = await TestCloud.start();
+      const source = new FakeContainerSource();
+      source.addContainer('web1');
+      withSource(source, { inventoryAckTimeoutMs: 60_000 });
+      await eventually(() => expect(source.eventStreams).toHaveLength(1));
+      await eventually(() => expect(cloud!.last.actions).toEqual(['agent.register']));
+      source.addContainer('new1');
+      source.emit({ action: 'create', containerId: 'new1' });
+      await eventually(() => expect(cloud!.last.actions).toEqual(['agent.register', 'agent.inventory']));
+
+      cloud.last.send(frame('Too Many Requests'));
+
+      await eventually(() => expect(cloud!.last.actions).toEqual(['agent.register', 'agent.inventory', 'agent.inventory']));
+      const [first, again] = cloud.last.json.filter((m) => m.action === 'agent.inventory');
+      expect(again).toEqual(first);
+    });
+  });
+
   it('drops a batch refused with retry: false, says which lines and why, and sends the next one', async () => {
     const source = await followingWeb1();
     const stream = source.lastFollow('web1').stream;

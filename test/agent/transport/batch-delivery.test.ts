@@ -269,4 +269,89 @@ describe('BatchDelivery', () => {
       expect(channel.sentSeqs).toEqual(['c1:1', 'c1:1']);
     });
   });
+
+  describe('when API Gateway itself refuses a message (throttled, or a Lambda that crashed or timed out)', () => {
+    it('sends every batch that was in flight again, and nothing queued behind them', () => {
+      delivery.sinkFor('c1').send(batch('c1', 1, 2));
+      delivery.sinkFor('c1').send(batch('c1', 3));
+      delivery.sinkFor('c2').send(batch('c2', 1));
+
+      delivery.gatewayRefused();
+      delivery.resendRefused();
+
+      expect(channel.sentSeqs).toEqual(['c1:2', 'c2:1', 'c1:2', 'c2:1']);
+      expect(channel.encoded[2]).toBe(channel.encoded[0]);
+    });
+
+    it('resends only what was in flight when the refusal came: a batch acked or sent since is not sent again', () => {
+      const sink = delivery.sinkFor('c1');
+      sink.send(batch('c1', 1));
+      sink.send(batch('c1', 2));
+      delivery.sinkFor('c2').send(batch('c2', 1));
+
+      delivery.gatewayRefused();
+      delivery.acknowledge({ action: 'log.ack', containerId: 'c1', seq: 1 });
+      delivery.acknowledge({ action: 'log.ack', containerId: 'c2', seq: 1 });
+      delivery.resendRefused();
+
+      expect(channel.sentSeqs).toEqual(['c1:1', 'c2:1', 'c1:2']);
+    });
+
+    it('does not count refused attempts toward maxAttempts: a batch throttled again and again is still delivered', () => {
+      const sink = delivery.sinkFor('c1');
+      sink.send(batch('c1', 1));
+      sink.send(batch('c1', 2));
+
+      // Ten refusals over 5 s: five times the ack timeout, and more than maxAttempts sends.
+      for (let i = 0; i < 10; i++) {
+        vi.advanceTimersByTime(500);
+        delivery.gatewayRefused();
+        delivery.resendRefused();
+      }
+      delivery.acknowledge({ action: 'log.ack', containerId: 'c1', seq: 1 });
+
+      expect(channel.sentSeqs).toEqual([...Array(11).fill('c1:1'), 'c1:2']);
+      expect(logger.matching(/Dropped|No log\.ack/)).toEqual([]);
+    });
+
+    it('keeps the ack timeout as the backstop after a resend, and counts that as before', () => {
+      delivery.sinkFor('c1').send(batch('c1', 1));
+      delivery.gatewayRefused();
+      delivery.resendRefused();
+
+      vi.advanceTimersByTime(999);
+      expect(channel.sentSeqs).toHaveLength(2);
+      vi.advanceTimersByTime(1);
+      expect(channel.sentSeqs).toHaveLength(3);
+      vi.advanceTimersByTime(2000);
+
+      expect(logger.matching(/^No log\.ack for line 1 of container c1 within 1s; sending them again\.$/)).toHaveLength(2);
+      expect(logger.matching(/^Dropped line 1 of container c1: the cloud did not acknowledge them after 3 attempts\.$/)).toHaveLength(1);
+    });
+
+    it('leaves a batch waiting out a retry after the cloud\'s own refusal to that retry', () => {
+      delivery = new BatchDelivery({ channel, logger, retryDelayMs: 10_000 });
+      delivery.sinkFor('c1').send(batch('c1', 1));
+      delivery.gatewayRefused();
+      delivery.refused({ action: 'error', code: 'internal', message: 'no', requestAction: 'log.batch', containerId: 'c1', firstSeq: 1, lastSeq: 1, retry: true });
+
+      delivery.resendRefused();
+
+      expect(channel.sentSeqs).toEqual(['c1:1']);
+    });
+
+    it('sends nothing again while disconnected: the reconnect resends what was in flight', () => {
+      delivery.sinkFor('c1').send(batch('c1', 1));
+      delivery.gatewayRefused();
+      channel.connected = false;
+      delivery.pause();
+
+      delivery.resendRefused();
+      channel.connected = true;
+      delivery.resume();
+      delivery.resendRefused();
+
+      expect(channel.sentSeqs).toEqual(['c1:1', 'c1:1']);
+    });
+  });
 });

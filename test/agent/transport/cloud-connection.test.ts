@@ -8,6 +8,8 @@ import {
   type AgentRegister,
   type CloudToAgent,
 } from '../../../protocol';
+import type { GatewayErrorFrame } from '../../../agent/transport/gateway-error-frame';
+import { gatewayErrorFrame } from '../../../infra/local/gateway-error-frames';
 import { RecordingLogger } from '../support/recording-logger';
 import { TestCloud, freePort } from '../support/test-cloud';
 import { ts } from '../support/docker-bytes';
@@ -24,6 +26,7 @@ describe('CloudConnection', () => {
   let connection: CloudConnection | undefined;
   let logger: RecordingLogger;
   let received: CloudToAgent[];
+  let gatewayErrors: GatewayErrorFrame[];
 
   afterEach(async () => {
     await connection?.stop(200);
@@ -35,12 +38,14 @@ describe('CloudConnection', () => {
   function connect(url: string, options: Partial<CloudConnectionOptions> = {}): CloudConnection {
     logger = new RecordingLogger();
     received = [];
+    gatewayErrors = [];
     connection = new CloudConnection({
       url,
       token: 'to&ken=with?specials',
       logger,
       handshake: () => REGISTER,
       onMessage: (message) => received.push(message),
+      onGatewayError: (frame) => gatewayErrors.push(frame),
       backoff: { initialDelayMs: 20, maxDelayMs: 100 },
       ...options,
     });
@@ -186,6 +191,26 @@ describe('CloudConnection', () => {
     expect(logger.matching(/^Ignored a message from the cloud \(malformed\): invalid message/)).toHaveLength(2);
     expect(logger.matching(/^Ignored a binary frame of 3 bytes/)).toHaveLength(1);
     expect(cloud.connections).toHaveLength(1);
+    expect(connection!.connected).toBe(true);
+  });
+
+  it('hands API Gateway\'s own error frames to onGatewayError, logs nothing of its own for them, and keeps the connection', async () => {
+    cloud = await TestCloud.start();
+    cloud.confirmsRegistrations = false;
+    connect(cloud.url);
+    await eventually(() => expect(connection!.connected).toBe(true));
+    const start = { action: 'log.stream.start', containerId: 'c1', tail: 10, epoch: 1 };
+
+    cloud.last.send(gatewayErrorFrame('Too Many Requests', 'XDmENcnwIE0CFEQ=', 'XDmGEE2RoE0FRdQ='));
+    cloud.last.send(gatewayErrorFrame('Internal server error', 'XDmENcnwIE0CFEQ=', 'XDmGEE2RoE0FRdR='));
+    cloud.last.send(JSON.stringify(start));
+
+    await eventually(() => expect(received).toEqual([start]));
+    expect(gatewayErrors).toEqual([
+      { message: 'Too Many Requests', transient: true },
+      { message: 'Internal server error', transient: true },
+    ]);
+    expect(logger.lines.filter((line) => line.level !== 'info')).toEqual([]);
     expect(connection!.connected).toBe(true);
   });
 

@@ -87,4 +87,48 @@ describe('InventoryDelivery', () => {
     expect(sent).toEqual([change(1)]);
     expect(reregistrations).toBe(0);
   });
+
+  describe('when API Gateway itself refuses a message (throttled, or a Lambda that crashed or timed out)', () => {
+    it('sends the unacknowledged inventories again, without using up their one resend', () => {
+      delivery.send(change(1));
+      delivery.send(change(2));
+      delivery.acknowledge(2);
+
+      delivery.gatewayRefused();
+      delivery.resendRefused();
+      expect(sent).toEqual([change(1), change(2), change(1)]);
+
+      vi.advanceTimersByTime(1000);
+      expect(sent).toEqual([change(1), change(2), change(1), change(1)]);
+      expect(reregistrations).toBe(0);
+      vi.advanceTimersByTime(1000);
+      expect(reregistrations).toBe(1);
+    });
+
+    it('waits a whole ack timeout after such a resend, so that repeated refusals never end in a registration', () => {
+      delivery.send(change(1));
+
+      for (let i = 0; i < 10; i++) {
+        vi.advanceTimersByTime(900);
+        delivery.gatewayRefused();
+        delivery.resendRefused();
+      }
+      delivery.acknowledge(1);
+      vi.advanceTimersByTime(5000);
+
+      expect(sent).toHaveLength(11);
+      expect(reregistrations).toBe(0);
+    });
+
+    it('resends only what was unacknowledged when the refusal came', () => {
+      delivery.send(change(1));
+      delivery.gatewayRefused();
+      delivery.acknowledge(1);
+      delivery.send(change(2));
+
+      delivery.resendRefused();
+
+      expect(sent).toEqual([change(1), change(2)]);
+    });
+  });
 });

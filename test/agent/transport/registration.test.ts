@@ -95,4 +95,45 @@ describe('Registration', () => {
 
     expect(sends).toBe(0);
   });
+
+  describe('when API Gateway itself refuses a message (throttled, or a Lambda that crashed or timed out)', () => {
+    it('registers again at the resend, not a whole timeout later, and waits a whole timeout after that', () => {
+      registration.sent();
+      vi.advanceTimersByTime(500);
+
+      registration.gatewayRefused();
+      registration.resendRefused();
+      expect(sends).toBe(1);
+      vi.advanceTimersByTime(999);
+      expect(sends).toBe(1);
+      vi.advanceTimersByTime(1);
+      expect(sends).toBe(2);
+    });
+
+    it('does not register again once confirmed, nor for a refusal that came while it was not waiting', () => {
+      registration.sent();
+      registration.gatewayRefused();
+      registration.confirm();
+      registration.resendRefused();
+
+      registration.gatewayRefused();
+      registration.resendRefused();
+
+      expect(sends).toBe(0);
+    });
+
+    it('does not grow the delay after a later refusal by the cloud', () => {
+      registration.sent();
+      for (let i = 0; i < 5; i++) {
+        registration.gatewayRefused();
+        registration.resendRefused();
+      }
+      registration.refused();
+      const before = sends;
+      vi.advanceTimersByTime(1000);
+
+      // As after a single registration: 500 ms · 2^1.
+      expect(sends).toBe(before + 1);
+    });
+  });
 });
