@@ -5,6 +5,7 @@
  * never comes, and then drop a batch that may already be stored.
  */
 import { SafeId, type ErrorCode, type ErrorMessage } from '../../protocol';
+import { bodyObject } from './event-body';
 
 export type BatchRefusal = Pick<ErrorMessage, 'containerId' | 'firstSeq' | 'lastSeq' | 'retry'>;
 
@@ -19,14 +20,7 @@ export function batchRefusal(body: string | undefined, code: ErrorCode): BatchRe
 }
 
 function identify(body: string | undefined): Omit<BatchRefusal, 'retry'> {
-  let json: unknown;
-  try {
-    json = JSON.parse(body ?? '');
-  } catch {
-    return {};
-  }
-  if (!json || typeof json !== 'object') return {};
-  const { containerId, lines } = json as { containerId?: unknown; lines?: unknown };
+  const { containerId, lines } = bodyObject(body) ?? {};
   const seqs = Array.isArray(lines)
     ? lines.map((line) => (line as { seq?: unknown } | null)?.seq).filter((seq): seq is number => Number.isSafeInteger(seq))
     : [];

@@ -5,6 +5,7 @@
  * never come, and has to give up on all of them.
  */
 import { SafeId, type ErrorCode, type ErrorMessage } from '../../protocol';
+import { bodyObject } from './event-body';
 
 export type SubscribeRefusal = Pick<ErrorMessage, 'agentId' | 'containerId' | 'retry'>;
 
@@ -14,14 +15,7 @@ export function subscribeRefusal(body: string | undefined, code: ErrorCode): Sub
 }
 
 function identify(body: string | undefined): Omit<SubscribeRefusal, 'retry'> {
-  let json: unknown;
-  try {
-    json = JSON.parse(body ?? '');
-  } catch {
-    return {};
-  }
-  if (!json || typeof json !== 'object') return {};
-  const { agentId, containerId } = json as { agentId?: unknown; containerId?: unknown };
+  const { agentId, containerId } = bodyObject(body) ?? {};
   // Both or neither: a container id means nothing without its agent's.
   if (!SafeId.safeParse(agentId).success || !SafeId.safeParse(containerId).success) return {};
   return { agentId: agentId as string, containerId: containerId as string };
