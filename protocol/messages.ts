@@ -205,6 +205,12 @@ export const Ping = z.object({ action: z.literal('ping') });
 export const AgentRegistered = z.object({
   action: z.literal('agent.registered'),
   agentId: SafeId,
+  /**
+   * The registered containers viewers watch, when the registration was handled: the agent stops
+   * following every other one (a log.stream.stop sent while it was away is lost), except those a
+   * log.stream.start asked for after it sent this registration. Absent (an older cloud): stop nothing.
+   */
+  watched: z.array(SafeId).max(1000).optional(),
 });
 
 export const LogStreamStart = z.object({

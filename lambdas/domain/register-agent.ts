@@ -1,10 +1,10 @@
 /**
  * `agent.register`: an agent (re)connected. Record the host as online on this connection, bring its
  * containers up to date (writing only what differs, see reconcile-containers), confirm it to the
- * agent (which holds its batches until then), tell the viewers (`host`, and `host.containers` if
- * any changed), and start the streams
- * viewers are already waiting for — with resume points, so a restarted agent continues the
- * numbering instead of starting over.
+ * agent (which holds its batches until then) with the containers viewers watch — the agent stops
+ * every other follow, so a `log.stream.stop` lost while it was away is made good — tell the viewers
+ * (`host`, and `host.containers` if any changed), and start the streams viewers are waiting for —
+ * with resume points, so a restarted agent continues the numbering instead of starting over.
  */
 import { ProtocolError, type AgentRegister } from '../../protocol';
 import { broadcastContainerChanges } from './broadcast-container-changes';
@@ -43,14 +43,19 @@ export async function registerAgent(deps: Deps, caller: Caller, message: AgentRe
     throw new ProtocolError('forbidden', `agent ${agent.agentId} is registered from a newer connection; this one is superseded`);
   }
   const changed = await reconcileContainers(deps, agent.agentId, message.containers, message.observedAt ?? caller.requestTime);
-  if ((await reply(deps, caller, { action: 'agent.registered', agentId: agent.agentId })) === 'gone') return;
+  const watched: string[] = [];
+  await forEachBounded(message.containers, START_CONCURRENCY, async (info) => {
+    if (await deps.subscriptions.hasSubscribers({ agentId: agent.agentId, containerId: info.id })) watched.push(info.id);
+  });
+  // In inventory order, whatever order the look-ups finished in.
+  const watchedIds = message.containers.map((info) => info.id).filter((id) => watched.includes(id));
+  // The list is authoritative: the agent stops every other follow (a stop sent while it was away is lost).
+  if ((await reply(deps, caller, { action: 'agent.registered', agentId: agent.agentId, watched: watchedIds })) === 'gone') return;
 
   const gone: GoneConnection[] = await broadcastHost(deps, agent);
   if (hasChanges(changed)) gone.push(...(await broadcastContainerChanges(deps, agent.agentId, changed)));
-  await forEachBounded(message.containers, START_CONCURRENCY, async (info) => {
-    const container = { agentId: agent.agentId, containerId: info.id };
-    if (!(await deps.subscriptions.hasSubscribers(container))) return;
-    gone.push(...(await sendToAgent(deps, agent, await streamStartMessage(deps, container))));
+  await forEachBounded(watchedIds, START_CONCURRENCY, async (containerId) => {
+    gone.push(...(await sendToAgent(deps, agent, await streamStartMessage(deps, { agentId: agent.agentId, containerId }))));
   });
   await forgetConnections(deps, gone);
 }

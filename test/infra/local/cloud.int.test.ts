@@ -60,7 +60,7 @@ describe('local cloud', () => {
     const agent = await openClient(cleanup, url('agent', AGENT_TOKEN));
     const viewer = await openClient(cleanup, url('viewer', VIEWER_TOKEN));
     agent.ws.send(JSON.stringify({ action: 'agent.register', hostName: 'cloud-test-host', agentVersion: 'test', containers: [] }));
-    expect(await nextOf(agent, 'agent.registered')).toEqual({ action: 'agent.registered', agentId: 'cloud-test-host' });
+    expect(await nextOf(agent, 'agent.registered')).toEqual({ action: 'agent.registered', agentId: 'cloud-test-host', watched: [] });
     // The cloud answers an agent without subscribers with nothing, so the viewer asks until the
     // registration shows (each answer is a fresh read of the store).
     let hosts: { agentId: string; online: boolean }[] = [];
@@ -78,7 +78,7 @@ describe('local cloud', () => {
 
     agent.ws.send(JSON.stringify({ action: 'agent.register', hostName: 'second', agentVersion: 'test', containers: [] }));
 
-    expect(await nextOf(agent, 'agent.registered')).toEqual({ action: 'agent.registered', agentId: 'second-host' });
+    expect(await nextOf(agent, 'agent.registered')).toEqual({ action: 'agent.registered', agentId: 'second-host', watched: [] });
   });
 
   it('refuses a second cloud with another configuration in the same process', async () => {

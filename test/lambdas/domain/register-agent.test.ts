@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { registerAgent } from '../../../lambdas/domain/register-agent';
 import { updateInventory } from '../../../lambdas/domain/update-inventory';
 import { disconnect } from '../../../lambdas/domain/disconnect';
+import { unsubscribe } from '../../../lambdas/domain/unsubscribe';
 import { addViewer, CONNECTED_AT, container, containerInfo, createWorld, EPOCH, lines, NOW, type World } from './in-memory-deps';
 
 const register = (containers: string[]) =>
@@ -70,7 +71,7 @@ describe('registerAgent', () => {
   it('confirms the registration to the agent before anything else, so it may start sending batches', async () => {
     await registerAgent(world, AGENT_CALLER, register(['c1']));
 
-    expect(world.messenger.to('agent-conn')).toEqual([{ action: 'agent.registered', agentId: 'host-1' }]);
+    expect(world.messenger.to('agent-conn')).toEqual([{ action: 'agent.registered', agentId: 'host-1', watched: [] }]);
   });
 
   it('starts no stream for an agent whose connection is gone by the time it is confirmed', async () => {
@@ -83,6 +84,31 @@ describe('registerAgent', () => {
     expect(await world.agents.get('host-1')).toMatchObject({ online: false });
   });
 
+  it('names in agent.registered every container of this agent with subscribers, none other, so the agent stops the rest', async () => {
+    await world.subscriptions.add('viewer-1', container('c1'));
+    await world.subscriptions.add('viewer-1', container('c3'));
+    // A subscriber of another host's container of the same id is not this agent's.
+    await world.subscriptions.add('viewer-1', { agentId: 'host-2', containerId: 'c2' });
+
+    await registerAgent(world, AGENT_CALLER, register(['c1', 'c2', 'c3']));
+
+    expect(world.messenger.to('agent-conn')[0]).toEqual({ action: 'agent.registered', agentId: 'host-1', watched: ['c1', 'c3'] });
+  });
+
+  it('names no container as watched once its last viewer left while the agent was away, so a lost log.stream.stop is made good', async () => {
+    await world.subscriptions.add('viewer-1', container('c1'));
+    await registerAgent(world, AGENT_CALLER, register(['c1']));
+    // The agent's connection dropped; the stop the unsubscribe sends finds it gone.
+    world.messenger.gone.add('agent-conn');
+    await unsubscribe(world, { connectionId: 'viewer-1', role: 'viewer', requestTime: NOW + 1 }, { action: 'log.unsubscribe', agentId: 'host-1', containerId: 'c1' });
+    world.messenger.sent.length = 0;
+    await world.connections.add({ connectionId: 'agent-conn-2', role: 'agent', connectedAt: CONNECTED_AT, agentId: 'host-1' });
+
+    await registerAgent(world, { ...AGENT_CALLER, connectionId: 'agent-conn-2', connectedAt: NOW + 1 }, register(['c1']));
+
+    expect(world.messenger.to('agent-conn-2')).toEqual([{ action: 'agent.registered', agentId: 'host-1', watched: [] }]);
+  });
+
   it('starts streams only for containers that have subscribers, resuming after the buffer', async () => {
     await world.subscriptions.add('viewer-1', container('c2'));
     await world.buffer.put(container('c2'), lines(1, 7));
@@ -90,7 +116,7 @@ describe('registerAgent', () => {
     await registerAgent(world, AGENT_CALLER, register(['c1', 'c2']));
 
     expect(world.messenger.to('agent-conn')).toEqual([
-      { action: 'agent.registered', agentId: 'host-1' },
+      { action: 'agent.registered', agentId: 'host-1', watched: ['c2'] },
       { action: 'log.stream.start', containerId: 'c2', tail: 1000, resume: { seq: 7, ts: lines(7, 7)[0]!.ts, textsAtTs: ['line 7'] }, epoch: EPOCH },
     ]);
   });
@@ -212,7 +238,7 @@ describe('registerAgent: the agent id is the credential\'s, never the message\'s
     expect(world.hostContainers.ids('victim')).toEqual(['c1']);
     expect(await world.agents.get('intruder')).toMatchObject({ connectionId: 'intruder-conn' });
     expect(world.hostContainers.ids('intruder')).toEqual(['evil']);
-    expect(world.messenger.to('intruder-conn')).toContainEqual({ action: 'agent.registered', agentId: 'intruder' });
+    expect(world.messenger.to('intruder-conn')).toContainEqual({ action: 'agent.registered', agentId: 'intruder', watched: [] });
   });
 
   it('keeps one connection to one agent id, so $disconnect leaves none of its hosts online', async () => {

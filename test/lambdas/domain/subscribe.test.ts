@@ -223,7 +223,7 @@ describe('subscribe', () => {
     });
 
     expect(world.messenger.to('agent-conn-2')).toEqual([
-      { action: 'agent.registered', agentId: 'host-1' },
+      { action: 'agent.registered', agentId: 'host-1', watched: ['c1'] },
       { action: 'log.stream.start', containerId: 'c1', tail: 1000, resume: { seq: 2, ts: lines(2, 2)[0]!.ts, textsAtTs: ['line 2'] }, epoch: EPOCH },
     ]);
   });

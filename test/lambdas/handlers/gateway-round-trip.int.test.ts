@@ -145,7 +145,7 @@ describe('handlers behind the local gateway', () => {
   const registeredAgent = async (token = AGENT_TOKEN, agentId = 'host-1', body: Record<string, unknown> = {}) => {
     const agent = await open('agent', token);
     agent.send({ action: 'agent.register', hostName: `${agentId}.local`, agentVersion: '0.1.0', containers: [container], ...body });
-    expect(await agent.next()).toEqual({ action: 'agent.registered', agentId });
+    expect(await agent.next()).toEqual({ action: 'agent.registered', agentId, watched: [] });
     return agent;
   };
 
