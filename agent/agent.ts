@@ -3,7 +3,9 @@
  * the cloud connection, and does what the cloud asks.
  *
  *   connect/reconnect      → agent.register with the inventory (the connection's handshake)
- *   agent.registered       → batches (held until now) and inventory changes may go
+ *   agent.registered       → batches (held until now) and inventory changes may go; every
+ *                            follow not in its `watched` list stops (a stop sent while the agent
+ *                            was away is lost), unless a start for it came after the registration
  *   Docker (re)reachable   → agent.register again: the cloud starts streams only on register
  *   Docker events          → agent.inventory with what changed since the last report (not the
  *                            whole list); a restarted container's follower follows again
@@ -115,6 +117,10 @@ export class SidetailAgent implements Agent {
   private readonly gatewayRefusals: GatewayRefusals;
   /** The agent id the cloud confirmed (the credential's), once registered. */
   private agentId: string | undefined;
+  /** How many agent.register messages were sent; with `startedAfter`, which starts are newer than the latest. */
+  private registrationsSent = 0;
+  /** Per container, `registrationsSent` when its latest log.stream.start arrived. */
+  private readonly startedAfter = new Map<string, number>();
 
   constructor(private readonly deps: AgentDependencies) {
     this.logger = deps.logger ?? consoleLogger;
@@ -254,9 +260,11 @@ export class SidetailAgent implements Agent {
         // The id is the credential's: the agent learns it here, and says so once.
         if (message.agentId !== this.agentId) this.logger.info(`Registered as agent "${message.agentId}".`);
         this.agentId = message.agentId;
+        if (message.watched) this.stopUnwatched(message.watched);
         this.registration.confirm();
         return;
       case 'log.stream.start':
+        this.startedAfter.set(message.containerId, this.registrationsSent);
         this.startFollowing(message);
         return;
       case 'log.stream.stop':
@@ -306,7 +314,23 @@ export class SidetailAgent implements Agent {
     this.delivery.discardQueued(containerId);
   }
 
+  /**
+   * The cloud's list of watched containers is authoritative, but it was computed when the
+   * registration was handled: a follow a start asked for after the latest agent.register was sent
+   * (a viewer subscribing meanwhile) may be missing from it and stays.
+   */
+  private stopUnwatched(watched: readonly string[]): void {
+    const keep = new Set(watched);
+    const unwatched = [...this.followers.keys()].filter(
+      (containerId) => !keep.has(containerId) && this.startedAfter.get(containerId) !== this.registrationsSent,
+    );
+    for (const containerId of unwatched) this.stopFollowing(containerId);
+    for (const containerId of this.startedAfter.keys()) if (!this.followers.has(containerId)) this.startedAfter.delete(containerId);
+    if (unwatched.length > 0) this.logger.info(`Stopped following ${unwatched.length} container(s) nobody watches.`);
+  }
+
   private registerMessage(): AgentRegister {
+    this.registrationsSent += 1;
     const envelope = {
       action: 'agent.register' as const,
       hostName: this.deps.hostName,

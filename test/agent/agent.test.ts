@@ -171,6 +171,75 @@ describe('agent', () => {
     expect(source.follows).toHaveLength(1);
   });
 
+  describe('following exactly what is watched, after each registration', () => {
+    /** An agent on a host of web1, db1 and cache1, following web1 and db1 on its first connection, whose cloud then goes away. */
+    async function followingTwoThenDisconnected(): Promise<{ source: FakeContainerSource; port: number }> {
+      cloud = await TestCloud.start();
+      const source = new FakeContainerSource();
+      source.addContainer('web1');
+      source.addContainer('db1');
+      source.addContainer('cache1');
+      withSource(source);
+      await eventually(() => expect(cloud!.last.actions).toEqual(['agent.register']));
+      for (const containerId of ['web1', 'db1']) cloud.last.send(JSON.stringify({ action: 'log.stream.start', containerId, tail: 50, epoch: 1 }));
+      await eventually(() => expect(source.follows).toHaveLength(2));
+      const { port } = cloud;
+      await cloud.close();
+      return { source, port };
+    }
+
+    it('stops every follow the registration\'s watched list lacks once it reconnects, since a stop sent while it was away is lost', async () => {
+      const { source, port } = await followingTwoThenDisconnected();
+      cloud = await TestCloud.start({ port });
+      cloud.watched = ['web1'];
+
+      await eventually(() => expect(source.lastFollow('db1').stream.destroyed).toBe(true));
+      expect(source.lastFollow('web1').stream.destroyed).toBe(false);
+      expect(source.follows).toHaveLength(2);
+    });
+
+    it('follows a stopped container again on a later log.stream.start', async () => {
+      const { source, port } = await followingTwoThenDisconnected();
+      cloud = await TestCloud.start({ port });
+      cloud.watched = [];
+      await eventually(() => expect(source.lastFollow('db1').stream.destroyed).toBe(true));
+
+      cloud.last.send(JSON.stringify({ action: 'log.stream.start', containerId: 'db1', tail: 50, epoch: 1 }));
+
+      await eventually(() => expect(source.follows).toHaveLength(3));
+      expect(source.lastFollow('db1').stream.destroyed).toBe(false);
+    });
+
+    it('keeps a follow asked for after it sent its registration, though that registration\'s watched list (computed before the subscribe) lacks it', async () => {
+      cloud = await TestCloud.start();
+      cloud.confirmsRegistrations = false;
+      const source = new FakeContainerSource();
+      source.addContainer('web1');
+      source.addContainer('db1');
+      withSource(source);
+      await eventually(() => expect(cloud!.last.actions).toEqual(['agent.register']));
+
+      cloud.last.send(JSON.stringify({ action: 'log.stream.start', containerId: 'web1', tail: 50, epoch: 1 }));
+      cloud.last.send(JSON.stringify({ action: 'agent.registered', agentId: 'box-1', watched: [] }));
+      // Handled in order: once db1 is followed, the registration before it has been handled.
+      cloud.last.send(JSON.stringify({ action: 'log.stream.start', containerId: 'db1', tail: 50, epoch: 1 }));
+
+      await eventually(() => expect(source.follows).toHaveLength(2));
+      expect(source.lastFollow('web1').stream.destroyed).toBe(false);
+    });
+
+    it('stops nothing when the registration names no watched list (a cloud older than that field)', async () => {
+      const { source, port } = await followingTwoThenDisconnected();
+      cloud = await TestCloud.start({ port });
+      await eventually(() => expect(cloud!.last.actions).toContain('agent.register'));
+      // Handled after the registration: once cache1 is followed, the registration has been handled.
+      cloud.last.send(JSON.stringify({ action: 'log.stream.start', containerId: 'cache1', tail: 50, epoch: 1 }));
+
+      await eventually(() => expect(source.follows).toHaveLength(3));
+      expect(source.follows.map((f) => f.stream.destroyed)).toEqual([false, false, false]);
+    });
+  });
+
   it('sends agent.inventory after container events, and follows a restarted container again', async () => {
     cloud = await TestCloud.start();
     const source = new FakeContainerSource();

@@ -40,6 +40,8 @@ export class TestCloud {
   connectionsAnswerPings = false;
   /** Answer each `agent.register` with `agent.registered`, as the cloud does once it stored it. */
   confirmsRegistrations = true;
+  /** The `watched` list those confirmations carry; undefined sends none (as an older cloud). */
+  watched: string[] | undefined;
 
   private constructor(
     private readonly server: WebSocketServer,
@@ -56,7 +58,7 @@ export class TestCloud {
         if (this.connectionsAnswerPings && last?.action === 'ping') socket.send(JSON.stringify({ action: 'pong' }));
         if (this.confirmsRegistrations && last?.action === 'agent.register') {
           // The real cloud answers the agent id of the connection's credential.
-          socket.send(JSON.stringify({ action: 'agent.registered', agentId: TEST_AGENT_ID }));
+          socket.send(JSON.stringify({ action: 'agent.registered', agentId: TEST_AGENT_ID, ...(this.watched ? { watched: this.watched } : {}) }));
         }
       });
       socket.on('close', (code) => {
