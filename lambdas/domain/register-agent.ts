@@ -43,12 +43,12 @@ export async function registerAgent(deps: Deps, caller: Caller, message: AgentRe
     throw new ProtocolError('forbidden', `agent ${agent.agentId} is registered from a newer connection; this one is superseded`);
   }
   const changed = await reconcileContainers(deps, agent.agentId, message.containers, message.observedAt ?? caller.requestTime);
-  const watched: string[] = [];
+  const watched = new Set<string>();
   await forEachBounded(message.containers, START_CONCURRENCY, async (info) => {
-    if (await deps.subscriptions.hasSubscribers({ agentId: agent.agentId, containerId: info.id })) watched.push(info.id);
+    if (await deps.subscriptions.hasSubscribers({ agentId: agent.agentId, containerId: info.id })) watched.add(info.id);
   });
   // In inventory order, whatever order the look-ups finished in.
-  const watchedIds = message.containers.map((info) => info.id).filter((id) => watched.includes(id));
+  const watchedIds = message.containers.map((info) => info.id).filter((id) => watched.has(id));
   // The list is authoritative: the agent stops every other follow (a stop sent while it was away is lost).
   if ((await reply(deps, caller, { action: 'agent.registered', agentId: agent.agentId, watched: watchedIds })) === 'gone') return;
 
