@@ -254,9 +254,14 @@ export class LogFollower {
       }
       if (this.options.sink.isCongested()) this.pauseUntilDrained(stream, generation);
     });
-    stream.once('end', () => finish());
+    let ended = false;
+    stream.once('end', () => {
+      ended = true;
+      finish();
+    });
     stream.once('error', (err: Error) => finish(err));
-    stream.once('close', () => finish());
+    // Closed without an end (the connection to Docker was cut): a failure, not the container stopping.
+    stream.once('close', () => finish(ended ? undefined : new Error('the connection to Docker closed mid-stream')));
   }
 
   private accept(line: FramedLine, filter: ResumeFilter | undefined): void {

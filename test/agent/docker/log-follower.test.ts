@@ -261,6 +261,23 @@ describe('LogFollower', () => {
     expect(follower!.state).toBe('following');
   });
 
+  it('takes a stream closed without its end (the connection to Docker cut) for a failure: follows again even if the container has stopped since', async () => {
+    follow({ tail: 100 });
+    await followed(1);
+    source.lastFollow(ID).stream.write(muxFrame('stdout', entry(ts(1), 'one\n')));
+    await eventually(() => expect(sink.lines).toHaveLength(1));
+    source.containers.get(ID)!.running = false;
+
+    source.lastFollow(ID).stream.destroy();
+
+    // Docker still holds the lines the stopped container wrote after the cut.
+    await followed(2);
+    expect(source.follows[1]!.options.from).toEqual({ since: ts(1) });
+    source.lastFollow(ID).stream.end(Buffer.concat([muxFrame('stdout', entry(ts(1), 'one\n')), muxFrame('stdout', entry(ts(2), 'two\n'))]));
+    await eventually(() => expect(sink.lines.map((l) => [l.seq, l.text])).toEqual([[1, 'one'], [2, 'two']]));
+    await eventually(() => expect(follower!.state).toBe('ended'));
+  });
+
   it('keeps trying a follow that keeps failing, at most maxRetryDelayMs apart, and says so once', async () => {
     source.followFailures.push(...Array.from({ length: 1000 }, () => new Error('(HTTP code 500) server error')));
     follow({ tail: 100 }, ID, 20);
