@@ -229,6 +229,9 @@ export class SidetailAgent implements Agent {
     // Strictly increasing, so that the cloud orders this agent's reports even within one ms.
     this.observedAt = Math.max(listing.observedAt, this.observedAt + 1);
     for (const id of listing.namedByEvents) this.namedByEvents.add(id);
+    // A follower whose container is no longer listed (its destroy event missed) checks, and on a 404 is dropped.
+    const listed = new Set(listing.containers.map((c) => c.id));
+    for (const [id, follower] of this.followers) if (!listed.has(id)) follower.recheck();
   }
 
   private onRegistered(): void {

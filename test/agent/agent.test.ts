@@ -202,6 +202,25 @@ describe('agent', () => {
     await eventually(() => expect(source.follows.map((f) => f.containerId)).toEqual(['late1']));
   });
 
+  it('drops the ended follower of a container that is no longer listed, though its destroy event was missed', async () => {
+    const source = await followingWeb1();
+    source.containers.get('web1')!.running = false;
+    source.lastFollow('web1').stream.end(muxFrame('stdout', entry(ts(1), 'last words\n')));
+    await eventually(() => expect(cloud!.last.actions).toContain('log.batch'));
+    // Past the follower's own re-check, which found it stopped: from now on nothing asks Docker.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    source.containers.delete('web1');
+
+    source.addContainer('db1');
+    source.emit({ action: 'create', containerId: 'db1' });
+
+    await eventually(() => expect(logger.matching(/Container web1 no longer exists: stopped following it\./)).toHaveLength(1));
+    source.addContainer('web1');
+    cloud!.last.send(JSON.stringify({ action: 'log.stream.start', containerId: 'web1', tail: 50, epoch: 2 }));
+    await eventually(() => expect(source.follows).toHaveLength(2));
+    expect(source.follows[1]!.options.from).toEqual({ tail: 50 });
+  });
+
   it('sends agent.inventory after container events, and follows a restarted container again', async () => {
     cloud = await TestCloud.start();
     const source = new FakeContainerSource();
