@@ -77,6 +77,8 @@ export class LogFollower {
   private cancelDrainWait: (() => void) | undefined;
   /** The pending re-check or retry, whichever the last end or failure called for. */
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** What `retryTimer` will do: after a failure the follow is owed again whether or not the container runs. */
+  private pending: 'open' | 'recheck' | undefined;
   private readonly sequencer: Sequencer;
   private readonly batcher: LogBatcher;
   /** The newest timestamp sent and the texts sent at exactly that timestamp: our own resume point. */
@@ -132,6 +134,11 @@ export class LogFollower {
   /** Follows again if the stream has ended but the container runs (e.g. after Docker came back). */
   recheck(): void {
     if (this.currentState !== 'ended') return;
+    // A failed follow waiting for its retry: Docker may answer now, and the lines are owed anyway.
+    if (this.pending === 'open') {
+      this.open();
+      return;
+    }
     const generation = this.generation;
     this.options.source.inspect(this.options.containerId).then(
       (state) => {
@@ -145,7 +152,7 @@ export class LogFollower {
           return;
         }
         this.reportFailure(`Cannot check container ${this.label} (${describe(err)}); trying again.`);
-        this.after(() => this.recheck());
+        this.after('recheck');
       },
     );
   }
@@ -156,6 +163,7 @@ export class LogFollower {
     this.currentState = 'stopped';
     this.generation += 1;
     clearTimeout(this.retryTimer);
+    this.pending = undefined;
     this.cancelDrainWait?.();
     this.cancelDrainWait = undefined;
     this.abort?.abort();
@@ -168,6 +176,7 @@ export class LogFollower {
     const generation = ++this.generation;
     this.currentState = 'opening';
     clearTimeout(this.retryTimer);
+    this.pending = undefined;
     const abort = new AbortController();
     this.abort = abort;
     const { from, filter } = this.plan();
@@ -188,7 +197,7 @@ export class LogFollower {
           return;
         }
         this.reportFailure(`Cannot follow the logs of container ${this.label} (${describe(err)}); trying again.`);
-        this.after(() => this.open());
+        this.after('open');
       },
     );
   }
@@ -236,11 +245,11 @@ export class LogFollower {
         // Follow again whether or not the container still runs: a stopped one's remaining lines
         // are still in its log, and Docker sends them before it ends the stream.
         this.reportFailure(`The log stream of container ${this.label} failed (${describe(err)}); following it again.`);
-        this.after(() => this.open());
+        this.after('open');
         return;
       }
       // Ended (the container stopped, or Docker went away): follow again only if it still runs.
-      this.after(() => this.recheck());
+      this.after('recheck');
     };
 
     stream.on('data', (chunk: Buffer) => {
@@ -292,10 +301,15 @@ export class LogFollower {
     });
   }
 
-  /** Runs `attempt` after the backoff's next wait: failures (and empty streams) in a row wait longer, up to the cap. */
-  private after(attempt: () => void): void {
+  /** Opens or re-checks after the backoff's next wait: failures (and empty streams) in a row wait longer, up to the cap. */
+  private after(attempt: 'open' | 'recheck'): void {
     clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(attempt, this.backoff.next());
+    this.pending = attempt;
+    this.retryTimer = setTimeout(() => {
+      this.pending = undefined;
+      if (attempt === 'open') this.open();
+      else this.recheck();
+    }, this.backoff.next());
   }
 
   /** A streak of failures is reported once; a delivered line ends the streak. */

@@ -278,6 +278,22 @@ describe('LogFollower', () => {
     await eventually(() => expect(follower!.state).toBe('ended'));
   });
 
+  it('on a re-check (Docker reachable again) while a failed follow waits for its retry, follows at once even if the container has stopped', async () => {
+    follower = new LogFollower({ containerId: ID, source, sink, logger, request: { tail: 100, epoch: 1 }, batchDelayMs: 1, recheckDelayMs: 60_000 });
+    follower.start();
+    await followed(1);
+    source.lastFollow(ID).stream.write(muxFrame('stdout', entry(ts(1), 'one\n')));
+    await eventually(() => expect(sink.lines).toHaveLength(1));
+    source.lastFollow(ID).stream.destroy(new Error('read ECONNRESET'));
+    await eventually(() => expect(follower!.state).toBe('ended'));
+    source.containers.get(ID)!.running = false;
+
+    follower.recheck();
+
+    await followed(2);
+    expect(source.follows[1]!.options.from).toEqual({ since: ts(1) });
+  });
+
   it('keeps trying a follow that keeps failing, at most maxRetryDelayMs apart, and says so once', async () => {
     source.followFailures.push(...Array.from({ length: 1000 }, () => new Error('(HTTP code 500) server error')));
     follow({ tail: 100 }, ID, 20);
