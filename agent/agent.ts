@@ -9,7 +9,8 @@
  *   Docker (re)reachable   → agent.register again: the cloud starts streams only on register
  *   Docker events          → agent.inventory with what changed since the last report (not the
  *                            whole list); a restarted container's follower follows again
- *   log.stream.start       → start a follower (ignored if one exists)
+ *   log.stream.start       → start a follower; if one exists, revive its stream if it ended
+ *   container gone (404)   → forget its follower (it stopped itself), so a later start begins anew
  *   log.stream.stop        → stop and forget it, and its batches not yet sent
  *   log.ack                → the container's next batch may go (one in flight per container)
  *   error not_registered   → hold batches and register again
@@ -234,6 +235,9 @@ export class SidetailAgent implements Agent {
     // Strictly increasing, so that the cloud orders this agent's reports even within one ms.
     this.observedAt = Math.max(listing.observedAt, this.observedAt + 1);
     for (const id of listing.namedByEvents) this.namedByEvents.add(id);
+    // A follower whose container is no longer listed (its destroy event missed) checks, and on a 404 is dropped.
+    const listed = new Set(listing.containers.map((c) => c.id));
+    for (const [id, follower] of this.followers) if (!listed.has(id)) follower.recheck();
   }
 
   private onRegistered(): void {
@@ -292,7 +296,13 @@ export class SidetailAgent implements Agent {
   }
 
   private startFollowing(message: LogStreamStart): void {
-    if (this.stopping || this.followers.has(message.containerId)) return;
+    if (this.stopping) return;
+    const existing = this.followers.get(message.containerId);
+    if (existing) {
+      // Keeps the follower's own numbering and resume point, at least as new as the cloud's.
+      existing.revive();
+      return;
+    }
     const tuning = this.deps.tuning ?? {};
     const tail = Math.min(message.tail, this.deps.defaultTail ?? DEFAULT_BUFFER_LINES);
     const follower = new LogFollower({
@@ -303,6 +313,9 @@ export class SidetailAgent implements Agent {
       request: message.resume ? { tail, resume: message.resume, epoch: message.epoch } : { tail, epoch: message.epoch },
       ...(tuning.batchDelayMs !== undefined ? { batchDelayMs: tuning.batchDelayMs } : {}),
       ...(tuning.recheckDelayMs !== undefined ? { recheckDelayMs: tuning.recheckDelayMs } : {}),
+      onGone: () => {
+        if (this.followers.get(message.containerId) === follower) this.followers.delete(message.containerId);
+      },
     });
     this.followers.set(message.containerId, follower);
     follower.start();

@@ -7,6 +7,13 @@
  * last line it sent, dropping the inclusive repeats by timestamp and text exactly as a resume from
  * the cloud does — so numbering continues without gaps or duplicates across restarts.
  *
+ * A follow that fails (an error mid-stream such as ECONNRESET, or Docker refusing to open it: a 500,
+ * EMFILE) is tried again with capped, jittered backoff, from the same resume point; a line cut off
+ * by the failure is forgotten, since `since` brings it again whole. Only two things end the retries:
+ * a stream that is not in Docker's format (reading it again would fail the same way), and Docker
+ * saying the container does not exist (404) — the follower then stops itself and tells its owner
+ * (`onGone`) to forget it. `revive()` (a later log.stream.start) follows an ended stream again at once.
+ *
  * Backpressure: when the sink reports congestion the Docker stream is paused (Docker keeps the
  * lines in its log file) and resumed once the sink has drained.
  */
@@ -17,6 +24,7 @@ import { LogBatcher } from '../pipeline/batcher';
 import { LineFramer, type FramedLine } from '../pipeline/line-framer';
 import { ResumeFilter } from '../pipeline/resume-filter';
 import { Sequencer } from '../pipeline/sequencer';
+import { ReconnectBackoff } from '../transport/reconnect-backoff';
 import { ContainerNotFoundError, type ContainerSource, type FollowFrom, type LogFollow } from './container-source';
 import { DockerStreamFormatError, FrameDemuxer } from './frame-demuxer';
 
@@ -44,15 +52,21 @@ export interface LogFollowerOptions {
   readonly logger: Logger;
   readonly request: FollowRequest;
   readonly batchDelayMs?: number;
-  /** After a stream ends, how long to wait before checking whether the container runs again. */
+  /**
+   * After a stream ends, how long to wait before checking whether the container runs again; also
+   * the first wait before following a failed stream again (doubling, jittered, per failure in a row).
+   */
   readonly recheckDelayMs?: number;
+  /** The longest wait between attempts for a follow that keeps failing. Default 30000. */
+  readonly maxRetryDelayMs?: number;
+  /** Docker says the container does not exist: the follower has stopped itself and may be forgotten. */
+  readonly onGone?: () => void;
 }
 
 export type FollowerState = 'opening' | 'following' | 'ended' | 'stopped';
 
 const DEFAULT_RECHECK_DELAY_MS = 1000;
-/** 1 s · 2^6 ≈ a minute between attempts at most, for a stream that keeps failing. */
-const MAX_BACKOFF_DOUBLINGS = 6;
+const DEFAULT_MAX_RETRY_DELAY_MS = 30_000;
 
 export class LogFollower {
   private currentState: FollowerState = 'ended';
@@ -61,20 +75,25 @@ export class LogFollower {
   private stream: Readable | undefined;
   private abort: AbortController | undefined;
   private cancelDrainWait: (() => void) | undefined;
-  private recheckTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The pending re-check or retry, whichever the last end or failure called for. */
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** What `retryTimer` will do: after a failure the follow is owed again whether or not the container runs. */
+  private pending: 'open' | 'recheck' | undefined;
   private readonly sequencer: Sequencer;
   private readonly batcher: LogBatcher;
   /** The newest timestamp sent and the texts sent at exactly that timestamp: our own resume point. */
   private lastSent: { ts: string; textsAtTs: string[] } | undefined;
-  /** Streams in a row that ended without delivering a line: each doubles the wait before the next. */
-  private unproductiveStreams = 0;
+  /** Waits between attempts: reset by a delivered line, so only failures (and empty streams) in a row grow it. */
+  private readonly backoff: ReconnectBackoff;
   /** A failure was reported and no line has come since: the next failure is not reported again. */
   private failureReported = false;
-  /** The current stream has delivered at least one line. */
-  private delivered = false;
 
   constructor(private readonly options: LogFollowerOptions) {
     this.sequencer = new Sequencer(options.request.resume?.seq ?? 0);
+    this.backoff = new ReconnectBackoff({
+      initialDelayMs: options.recheckDelayMs ?? DEFAULT_RECHECK_DELAY_MS,
+      maxDelayMs: options.maxRetryDelayMs ?? DEFAULT_MAX_RETRY_DELAY_MS,
+    });
     this.batcher = new LogBatcher({
       containerId: options.containerId,
       epoch: options.request.epoch,
@@ -102,16 +121,38 @@ export class LogFollower {
     if (this.currentState === 'ended') this.open();
   }
 
+  /**
+   * The cloud asked for this stream again (a later log.stream.start): if it has ended — for good,
+   * or waiting for a start event or a retry — follow again now, continuing the numbering.
+   */
+  revive(): void {
+    if (this.currentState !== 'ended') return;
+    this.backoff.reset();
+    this.open();
+  }
+
   /** Follows again if the stream has ended but the container runs (e.g. after Docker came back). */
   recheck(): void {
     if (this.currentState !== 'ended') return;
+    // A failed follow waiting for its retry: Docker may answer now, and the lines are owed anyway.
+    if (this.pending === 'open') {
+      this.open();
+      return;
+    }
     const generation = this.generation;
     this.options.source.inspect(this.options.containerId).then(
       (state) => {
+        // Not running: its start event (or a later start from the cloud) brings it back.
         if (generation === this.generation && this.currentState === 'ended' && state.running) this.open();
       },
-      () => {
-        // Gone or unreachable: a start event or Docker's return will bring us back.
+      (err: unknown) => {
+        if (generation !== this.generation || this.currentState !== 'ended') return;
+        if (err instanceof ContainerNotFoundError) {
+          this.gone(`Container ${this.label} no longer exists: stopped following it.`);
+          return;
+        }
+        this.reportFailure(`Cannot check container ${this.label} (${describe(err)}); trying again.`);
+        this.after('recheck');
       },
     );
   }
@@ -121,7 +162,8 @@ export class LogFollower {
     if (this.currentState === 'stopped') return;
     this.currentState = 'stopped';
     this.generation += 1;
-    clearTimeout(this.recheckTimer);
+    clearTimeout(this.retryTimer);
+    this.pending = undefined;
     this.cancelDrainWait?.();
     this.cancelDrainWait = undefined;
     this.abort?.abort();
@@ -133,7 +175,8 @@ export class LogFollower {
   private open(): void {
     const generation = ++this.generation;
     this.currentState = 'opening';
-    clearTimeout(this.recheckTimer);
+    clearTimeout(this.retryTimer);
+    this.pending = undefined;
     const abort = new AbortController();
     this.abort = abort;
     const { from, filter } = this.plan();
@@ -149,9 +192,12 @@ export class LogFollower {
         if (generation !== this.generation) return;
         this.abort = undefined;
         this.currentState = 'ended';
-        // No retry loop here: the container's next start event, or Docker coming back, re-checks.
-        const reason = err instanceof ContainerNotFoundError ? 'it does not exist' : describe(err);
-        this.options.logger.warn(`Cannot follow the logs of container ${this.label}: ${reason}.`);
+        if (err instanceof ContainerNotFoundError) {
+          this.gone(`Cannot follow the logs of container ${this.label}: it does not exist.`);
+          return;
+        }
+        this.reportFailure(`Cannot follow the logs of container ${this.label} (${describe(err)}); trying again.`);
+        this.after('open');
       },
     );
   }
@@ -166,7 +212,6 @@ export class LogFollower {
   private attach(generation: number, follow: LogFollow, filter: ResumeFilter | undefined): void {
     const { stream } = follow;
     this.stream = stream;
-    this.delivered = false;
     this.abort = undefined;
     this.currentState = 'following';
     const framer = new LineFramer({ mode: follow.mode, onLine: (line) => this.accept(line, filter) });
@@ -182,24 +227,29 @@ export class LogFollower {
       if (generation !== this.generation) return;
       this.cancelDrainWait?.();
       this.cancelDrainWait = undefined;
-      demuxer.end();
-      framer.end();
+      // A clean end is the container stopping: its last line may lack a "\n". After a failure the
+      // unfinished line is dropped instead: the next stream's `since` brings it again, whole.
+      if (!err) {
+        demuxer.end();
+        framer.end();
+      }
       this.batcher.flush();
       this.stream = undefined;
       this.currentState = 'ended';
       if (err instanceof DockerStreamFormatError) {
-        // Reading the same bytes again would fail the same way.
+        // Reading the same bytes again would fail the same way: only a later start tries again.
         this.options.logger.error(`Stopped following container ${this.label}: ${err.message}`);
         return;
       }
-      // A stream that keeps failing (or ending at once) is retried less and less often, and its
-      // failures are reported once per streak.
-      if (err && !this.failureReported) {
-        this.options.logger.warn(`The log stream of container ${this.label} failed (${describe(err)}); following it again.`);
-        this.failureReported = true;
+      if (err) {
+        // Follow again whether or not the container still runs: a stopped one's remaining lines
+        // are still in its log, and Docker sends them before it ends the stream.
+        this.reportFailure(`The log stream of container ${this.label} failed (${describe(err)}); following it again.`);
+        this.after('open');
+        return;
       }
-      if (!this.delivered) this.unproductiveStreams += 1;
-      this.scheduleRecheck();
+      // Ended (the container stopped, or Docker went away): follow again only if it still runs.
+      this.after('recheck');
     };
 
     stream.on('data', (chunk: Buffer) => {
@@ -213,14 +263,18 @@ export class LogFollower {
       }
       if (this.options.sink.isCongested()) this.pauseUntilDrained(stream, generation);
     });
-    stream.once('end', () => finish());
+    let ended = false;
+    stream.once('end', () => {
+      ended = true;
+      finish();
+    });
     stream.once('error', (err: Error) => finish(err));
-    stream.once('close', () => finish());
+    // Closed without an end (the connection to Docker was cut): a failure, not the container stopping.
+    stream.once('close', () => finish(ended ? undefined : new Error('the connection to Docker closed mid-stream')));
   }
 
   private accept(line: FramedLine, filter: ResumeFilter | undefined): void {
-    this.delivered = true;
-    this.unproductiveStreams = 0;
+    this.backoff.reset();
     this.failureReported = false;
     if (filter && !filter.accepts(line)) return;
     const seq = this.sequencer.next();
@@ -247,10 +301,29 @@ export class LogFollower {
     });
   }
 
-  private scheduleRecheck(): void {
-    clearTimeout(this.recheckTimer);
-    const base = this.options.recheckDelayMs ?? DEFAULT_RECHECK_DELAY_MS;
-    this.recheckTimer = setTimeout(() => this.recheck(), base * 2 ** Math.min(this.unproductiveStreams, MAX_BACKOFF_DOUBLINGS));
+  /** Opens or re-checks after the backoff's next wait: failures (and empty streams) in a row wait longer, up to the cap. */
+  private after(attempt: 'open' | 'recheck'): void {
+    clearTimeout(this.retryTimer);
+    this.pending = attempt;
+    this.retryTimer = setTimeout(() => {
+      this.pending = undefined;
+      if (attempt === 'open') this.open();
+      else this.recheck();
+    }, this.backoff.next());
+  }
+
+  /** A streak of failures is reported once; a delivered line ends the streak. */
+  private reportFailure(message: string): void {
+    if (this.failureReported) return;
+    this.failureReported = true;
+    this.options.logger.warn(message);
+  }
+
+  /** Docker no longer has the container: stop, and let the owner forget this follower. */
+  private gone(message: string): void {
+    this.options.logger.warn(message);
+    this.stop();
+    this.options.onGone?.();
   }
 
   private get label(): string {

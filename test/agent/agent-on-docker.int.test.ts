@@ -6,6 +6,8 @@
 import type Docker from 'dockerode';
 import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import { createAgent, type Agent } from '../../agent/agent';
+import type { IncomingMessage } from 'node:http';
+import type { ContainerSource, FollowOptions, LogFollow } from '../../agent/docker/container-source';
 import { DockerContainerSource } from '../../agent/docker/docker-container-source';
 import { dockerFromHost } from '../../agent/docker/docker-client';
 import { LogFollower } from '../../agent/docker/log-follower';
@@ -120,6 +122,42 @@ describe('the agent on a real Docker engine', () => {
     ]), { timeout: 10_000 });
     const [first, second] = sink.lines;
     expect(second!.ts > first!.ts).toBe(true);
+  });
+
+  it('survives its connection to Docker being cut twice and a 500 in between: every line once, in order', async () => {
+    const total = 3000;
+    // Blocks of 300 lines a fifth of a second apart: the cuts land while lines are still coming.
+    const container = await run(`i=1; while [ $i -le ${total} ]; do echo line-$i; if [ $((i % 300)) -eq 0 ]; then sleep 0.2; fi; i=$((i+1)); done`);
+    let opened = 0;
+    const faulty: ContainerSource = {
+      address: source.address,
+      list: () => source.list(),
+      events: () => source.events(),
+      inspect: (id) => source.inspect(id),
+      async follow(id: string, options: FollowOptions): Promise<LogFollow> {
+        opened += 1;
+        if (opened === 2) throw Object.assign(new Error('(HTTP code 500) server error - EMFILE'), { statusCode: 500 });
+        const follow = await source.follow(id, options);
+        if (opened === 1 || opened === 3) {
+          // After the first chunk, cut the HTTP connection itself, as a dockerd restart or a proxy would.
+          follow.stream.once('data', () => setImmediate(() => (follow.stream as IncomingMessage).socket?.destroy()));
+        }
+        return follow;
+      },
+    };
+    const sink = new RecordingSink();
+    const logger = new RecordingLogger();
+    const follower = new LogFollower({ containerId: container.id, source: faulty, sink, logger, request: { tail: 1000, epoch: 1 }, batchDelayMs: 5, recheckDelayMs: 50, maxRetryDelayMs: 200 });
+    followers.push(follower);
+    follower.start();
+
+    await container.wait();
+    await vi.waitFor(() => expect(sink.lines.length).toBeGreaterThanOrEqual(total), { timeout: 20_000 });
+
+    expect(opened).toBeGreaterThanOrEqual(4);
+    expect(sink.lines.map((l) => l.text)).toEqual(Array.from({ length: total }, (_, i) => `line-${i + 1}`));
+    expect(sink.lines.map((l) => l.seq)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+    expect(logger.matching(/failed .*following it again|Cannot follow the logs .*trying again/).length).toBeGreaterThanOrEqual(1);
   });
 
   it('registers its containers, streams on request, and reports inventory changes', async () => {

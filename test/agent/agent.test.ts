@@ -240,6 +240,56 @@ describe('agent', () => {
     });
   });
 
+  it('revives on a later log.stream.start a follow that ended, rather than ignoring the start', async () => {
+    const source = await followingWeb1();
+    source.containers.get('web1')!.running = false;
+    source.lastFollow('web1').stream.end(muxFrame('stdout', entry(ts(1), 'before restart\n')));
+    await eventually(() => expect(cloud!.last.actions).toContain('log.batch'));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(source.follows).toHaveLength(1);
+    // Running again, but its start event was lost (the event stream was being reopened).
+    source.containers.get('web1')!.running = true;
+
+    cloud!.last.send(JSON.stringify({ action: 'log.stream.start', containerId: 'web1', tail: 50, resume: { seq: 1, ts: ts(1), textsAtTs: ['before restart'] }, epoch: 1 }));
+
+    await eventually(() => expect(source.follows).toHaveLength(2));
+    expect(source.follows[1]!.options.from).toEqual({ since: ts(1) });
+  });
+
+  it('forgets the follower of a container Docker does not have (404), so that a later start follows it', async () => {
+    cloud = await TestCloud.start();
+    const source = new FakeContainerSource();
+    withSource(source);
+    await eventually(() => expect(cloud!.last.actions).toContain('agent.register'));
+    const start = JSON.stringify({ action: 'log.stream.start', containerId: 'late1', tail: 50, epoch: 1 });
+    cloud.last.send(start);
+    await eventually(() => expect(logger.matching(/late1.*does not exist/)).toHaveLength(1));
+
+    source.addContainer('late1');
+    cloud.last.send(start);
+
+    await eventually(() => expect(source.follows.map((f) => f.containerId)).toEqual(['late1']));
+  });
+
+  it('drops the ended follower of a container that is no longer listed, though its destroy event was missed', async () => {
+    const source = await followingWeb1();
+    source.containers.get('web1')!.running = false;
+    source.lastFollow('web1').stream.end(muxFrame('stdout', entry(ts(1), 'last words\n')));
+    await eventually(() => expect(cloud!.last.actions).toContain('log.batch'));
+    // Past the follower's own re-check, which found it stopped: from now on nothing asks Docker.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    source.containers.delete('web1');
+
+    source.addContainer('db1');
+    source.emit({ action: 'create', containerId: 'db1' });
+
+    await eventually(() => expect(logger.matching(/Container web1 no longer exists: stopped following it\./)).toHaveLength(1));
+    source.addContainer('web1');
+    cloud!.last.send(JSON.stringify({ action: 'log.stream.start', containerId: 'web1', tail: 50, epoch: 2 }));
+    await eventually(() => expect(source.follows).toHaveLength(2));
+    expect(source.follows[1]!.options.from).toEqual({ tail: 50 });
+  });
+
   it('sends agent.inventory after container events, and follows a restarted container again', async () => {
     cloud = await TestCloud.start();
     const source = new FakeContainerSource();

@@ -13,11 +13,13 @@ describe('LogFollower', () => {
   let sink: RecordingSink;
   let logger: RecordingLogger;
   let follower: LogFollower | undefined;
+  let gone: string[];
 
   beforeEach(() => {
     source = new FakeContainerSource();
     sink = new RecordingSink();
     logger = new RecordingLogger();
+    gone = [];
     source.addContainer(ID);
   });
 
@@ -25,8 +27,18 @@ describe('LogFollower', () => {
     follower?.stop();
   });
 
-  function follow(request: Omit<FollowRequest, 'epoch'> = { tail: 100 }, containerId = ID): LogFollower {
-    follower = new LogFollower({ containerId, source, sink, logger, request: { ...request, epoch: 1 }, batchDelayMs: 1, recheckDelayMs: 5 });
+  function follow(request: Omit<FollowRequest, 'epoch'> = { tail: 100 }, containerId = ID, maxRetryDelayMs?: number): LogFollower {
+    follower = new LogFollower({
+      containerId,
+      source,
+      sink,
+      logger,
+      request: { ...request, epoch: 1 },
+      batchDelayMs: 1,
+      recheckDelayMs: 5,
+      onGone: () => gone.push(containerId),
+      ...(maxRetryDelayMs !== undefined ? { maxRetryDelayMs } : {}),
+    });
     follower.start();
     return follower;
   }
@@ -178,11 +190,140 @@ describe('LogFollower', () => {
     expect(stream.isPaused()).toBe(false);
   });
 
-  it('warns once and stays idle when the container does not exist', async () => {
+  it('warns once and gives itself up (onGone) when the container does not exist: a 404 on open', async () => {
     follow({ tail: 100 }, 'ghost');
 
-    await eventually(() => expect(logger.matching(/ghost.*does not exist/)).toHaveLength(1));
-    expect(follower!.state).toBe('ended');
+    await eventually(() => expect(gone).toEqual(['ghost']));
+    expect(logger.matching(/ghost.*does not exist/)).toHaveLength(1);
+    expect(follower!.state).toBe('stopped');
+  });
+
+  it('gives itself up when the container was removed under it: the stream ends and Docker answers 404', async () => {
+    follow({ tail: 100 });
+    await followed(1);
+    source.containers.delete(ID);
+
+    source.lastFollow(ID).stream.end(muxFrame('stdout', entry(ts(1), 'last words\n')));
+
+    await eventually(() => expect(gone).toEqual([ID]));
+    expect(sink.lines.map((l) => l.text)).toEqual(['last words']);
+    expect(follower!.state).toBe('stopped');
+  });
+
+  it('follows again, with backoff, after Docker fails to open the stream (a 500 from dockerd)', async () => {
+    const serverError = Object.assign(new Error('(HTTP code 500) server error - EMFILE: too many open files'), { statusCode: 500 });
+    source.followFailures.push(serverError, serverError);
+    follow({ tail: 100 });
+
+    await followed(1);
+    source.lastFollow(ID).stream.write(muxFrame('stdout', entry(ts(1), 'finally\n')));
+
+    await eventually(() => expect(sink.lines.map((l) => [l.seq, l.text])).toEqual([[1, 'finally']]));
+    expect(source.followAttempts).toBe(3);
+    expect(source.follows[0]!.options.from).toEqual({ tail: 100 });
+    expect(logger.matching(/Cannot follow the logs of container web1.*EMFILE.*trying again/)).toHaveLength(1);
+    expect(follower!.state).toBe('following');
+  });
+
+  it('after a stream error mid-follow, keeps trying while Docker cannot be asked, and resumes after the last line delivered: each line once, in order', async () => {
+    follow({ tail: 100 });
+    await followed(1);
+    const first = source.lastFollow(ID).stream;
+    // The last piece is half a frame: the line it starts comes again, whole, in the next stream.
+    const half = muxFrame('stdout', entry(ts(4), 'four\n'));
+    first.write(Buffer.concat([muxFrame('stdout', entry(ts(1), 'one\n')), muxFrame('stdout', entry(ts(2), 'two\n')), muxFrame('stderr', entry(ts(2), 'two err\n')), half.subarray(0, 12)]));
+    await eventually(() => expect(sink.lines).toHaveLength(3));
+    source.failure = Object.assign(new Error('connect EMFILE /var/run/docker.sock'), { code: 'EMFILE' });
+    const callsBefore = source.calls;
+
+    first.destroy(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
+    await eventually(() => expect(source.calls - callsBefore).toBeGreaterThanOrEqual(3));
+    source.failure = undefined;
+    await followed(2);
+    source.lastFollow(ID).stream.write(
+      Buffer.concat([
+        muxFrame('stdout', entry(ts(2), 'two\n')),
+        muxFrame('stderr', entry(ts(2), 'two err\n')),
+        half,
+        muxFrame('stdout', entry(ts(5), 'five\n')),
+      ]),
+    );
+
+    await eventually(() => expect(sink.lines).toHaveLength(5));
+    expect(source.follows[1]!.options.from).toEqual({ since: ts(2) });
+    expect(sink.lines.map((l) => [l.seq, l.text])).toEqual([
+      [1, 'one'],
+      [2, 'two'],
+      [3, 'two err'],
+      [4, 'four'],
+      [5, 'five'],
+    ]);
+    expect(follower!.state).toBe('following');
+  });
+
+  it('takes a stream closed without its end (the connection to Docker cut) for a failure: follows again even if the container has stopped since', async () => {
+    follow({ tail: 100 });
+    await followed(1);
+    source.lastFollow(ID).stream.write(muxFrame('stdout', entry(ts(1), 'one\n')));
+    await eventually(() => expect(sink.lines).toHaveLength(1));
+    source.containers.get(ID)!.running = false;
+
+    source.lastFollow(ID).stream.destroy();
+
+    // Docker still holds the lines the stopped container wrote after the cut.
+    await followed(2);
+    expect(source.follows[1]!.options.from).toEqual({ since: ts(1) });
+    source.lastFollow(ID).stream.end(Buffer.concat([muxFrame('stdout', entry(ts(1), 'one\n')), muxFrame('stdout', entry(ts(2), 'two\n'))]));
+    await eventually(() => expect(sink.lines.map((l) => [l.seq, l.text])).toEqual([[1, 'one'], [2, 'two']]));
+    await eventually(() => expect(follower!.state).toBe('ended'));
+  });
+
+  it('on a re-check (Docker reachable again) while a failed follow waits for its retry, follows at once even if the container has stopped', async () => {
+    follower = new LogFollower({ containerId: ID, source, sink, logger, request: { tail: 100, epoch: 1 }, batchDelayMs: 1, recheckDelayMs: 60_000 });
+    follower.start();
+    await followed(1);
+    source.lastFollow(ID).stream.write(muxFrame('stdout', entry(ts(1), 'one\n')));
+    await eventually(() => expect(sink.lines).toHaveLength(1));
+    source.lastFollow(ID).stream.destroy(new Error('read ECONNRESET'));
+    await eventually(() => expect(follower!.state).toBe('ended'));
+    source.containers.get(ID)!.running = false;
+
+    follower.recheck();
+
+    await followed(2);
+    expect(source.follows[1]!.options.from).toEqual({ since: ts(1) });
+  });
+
+  it('keeps trying a follow that keeps failing, at most maxRetryDelayMs apart, and says so once', async () => {
+    source.followFailures.push(...Array.from({ length: 1000 }, () => new Error('(HTTP code 500) server error')));
+    follow({ tail: 100 }, ID, 20);
+
+    // Uncapped doubling from 5 ms would make about 7 attempts in a second; capped at 20 ms, dozens.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+
+    expect(source.followAttempts).toBeGreaterThan(20);
+    expect(logger.matching(/Cannot follow the logs of container web1/)).toHaveLength(1);
+  });
+
+  it('revive() follows again at once a stream that ended, keeping the numbering; it does nothing while following', async () => {
+    follow({ tail: 100 });
+    await followed(1);
+    source.containers.get(ID)!.running = false;
+    source.lastFollow(ID).stream.end(muxFrame('stdout', entry(ts(1), 'one\n')));
+    await eventually(() => expect(follower!.state).toBe('ended'));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(source.follows).toHaveLength(1);
+    // Started again, but the start event was missed (the event stream was down meanwhile).
+    source.containers.get(ID)!.running = true;
+
+    follower!.revive();
+    await followed(2);
+    follower!.revive();
+    source.lastFollow(ID).stream.write(Buffer.concat([muxFrame('stdout', entry(ts(1), 'one\n')), muxFrame('stdout', entry(ts(2), 'two\n'))]));
+
+    await eventually(() => expect(sink.lines.map((l) => [l.seq, l.text])).toEqual([[1, 'one'], [2, 'two']]));
+    expect(source.follows).toHaveLength(2);
+    expect(source.follows[1]!.options.from).toEqual({ since: ts(1) });
   });
 
   it('stops reading a stream that is not in Docker\'s format and says why', async () => {
@@ -193,5 +334,8 @@ describe('LogFollower', () => {
 
     await eventually(() => expect(logger.matching(/Stopped following container web1: unknown Docker stream type 7/)).toHaveLength(1));
     expect(follower!.state).toBe('ended');
+    // Only a later start (revive) tries again.
+    follower!.revive();
+    await followed(2);
   });
 });

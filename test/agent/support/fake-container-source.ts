@@ -33,6 +33,10 @@ export class FakeContainerSource implements ContainerSource {
   failure: Error | undefined;
   /** How many calls were made, failed ones included. */
   calls = 0;
+  /** Each follow takes the first of these, if any, and fails with it after a good inspect (a 500 from dockerd). */
+  readonly followFailures: Error[] = [];
+  /** Follows asked for, failed ones included. */
+  followAttempts = 0;
 
   addContainer(id: string, options: { tty?: boolean; running?: boolean; name?: string } = {}): void {
     this.containers.set(id, {
@@ -74,6 +78,9 @@ export class FakeContainerSource implements ContainerSource {
 
   async follow(containerId: string, options: FollowOptions): Promise<LogFollow> {
     const { tty } = await this.inspect(containerId);
+    this.followAttempts += 1;
+    const failure = this.followFailures.shift();
+    if (failure) throw failure;
     const stream = new PassThrough();
     this.follows.push({ containerId, options, stream });
     return { stream, mode: tty ? 'raw' : 'multiplexed' };
