@@ -72,6 +72,8 @@ export class LogFollower {
   private failureReported = false;
   /** The current stream has delivered at least one line. */
   private delivered = false;
+  /** Set by finish(): the container is gone, so read to the stream's end, then stop. */
+  private finished: { promise: Promise<void>; resolve: () => void } | undefined;
 
   constructor(private readonly options: LogFollowerOptions) {
     this.sequencer = new Sequencer(options.request.resume?.seq ?? 0);
@@ -116,8 +118,24 @@ export class LogFollower {
     );
   }
 
+  /**
+   * The container is gone (destroyed): its log file with it, so destroying the stream would lose
+   * what Docker still had to send. Reads the current stream (or the one being opened) to its end,
+   * never follows again, and stops; resolves once every line read is in the sink's batches.
+   */
+  finish(): Promise<void> {
+    if (!this.finished) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.finished = { promise, resolve };
+    }
+    if (this.currentState === 'ended' || this.currentState === 'stopped') this.stop();
+    return this.finished.promise;
+  }
+
   /** Stops following: destroys the stream, sends the lines already numbered, forgets unfinished ones. */
   stop(): void {
+    this.finished?.resolve();
     if (this.currentState === 'stopped') return;
     this.currentState = 'stopped';
     this.generation += 1;
@@ -149,6 +167,7 @@ export class LogFollower {
         if (generation !== this.generation) return;
         this.abort = undefined;
         this.currentState = 'ended';
+        if (this.finished) return this.stop();
         // No retry loop here: the container's next start event, or Docker coming back, re-checks.
         const reason = err instanceof ContainerNotFoundError ? 'it does not exist' : describe(err);
         this.options.logger.warn(`Cannot follow the logs of container ${this.label}: ${reason}.`);
@@ -187,6 +206,7 @@ export class LogFollower {
       this.batcher.flush();
       this.stream = undefined;
       this.currentState = 'ended';
+      if (this.finished) return this.stop();
       if (err instanceof DockerStreamFormatError) {
         // Reading the same bytes again would fail the same way.
         this.options.logger.error(`Stopped following container ${this.label}: ${err.message}`);
