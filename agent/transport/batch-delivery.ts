@@ -197,7 +197,8 @@ export class BatchDelivery {
 
   /**
    * The container's stream stopped: forget the batches not yet sent. The cloud's next
-   * log.stream.start resumes from what it stored, so Docker gives those lines again.
+   * log.stream.start resumes from what it stored, so Docker gives those lines again. Not for a
+   * removed container (containerRemoved): Docker has nothing to give again.
    */
   discardQueued(containerId: string): void {
     const outbox = this.outboxes.get(containerId);
