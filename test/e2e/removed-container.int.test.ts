@@ -38,6 +38,7 @@ describe('a container removed right after printing its last lines', () => {
   let cloud: LocalCloud;
   let agent: Agent;
   const viewers: ViewerClient[] = [];
+  const containers: Dockerode.Container[] = [];
 
   beforeAll(async () => {
     docker = dockerFromHost(inject('dockerHost'));
@@ -58,6 +59,8 @@ describe('a container removed right after printing its last lines', () => {
     await Promise.all(viewers.map((v) => v.close()));
     await agent?.stop();
     await cloud?.stop();
+    // Removed by the tests themselves, unless one failed first.
+    await Promise.all(containers.map((c) => c.remove({ force: true }).catch(() => {})));
   });
 
   /** A viewer subscribed to a fresh container running `then` after its lines; resolves once its stream is live. */
@@ -67,6 +70,7 @@ describe('a container removed right after printing its last lines', () => {
       Cmd: ['sh', '-c', script(then)],
       HostConfig: { NetworkMode: 'none', AutoRemove: autoRemove },
     });
+    containers.push(container);
     await container.start();
     const viewer = await ViewerClient.connect(cloud.wsUrl, cloud.viewerToken);
     viewers.push(viewer);
