@@ -11,7 +11,9 @@
  *                            whole list); a restarted container's follower follows again
  *   log.stream.start       → start a follower; if one exists, revive its stream if it ended
  *   container gone (404)   → forget its follower (it stopped itself), so a later start begins anew
- *   log.stream.stop        → stop and forget it, and its batches not yet sent
+ *   log.stream.stop        → stop and forget it, and its batches not yet sent (Docker has them)
+ *   Docker's destroy       → the log file is gone: read the stream to its end, deliver every
+ *                            batch until acked (a later stop discards none), forget the outbox
  *   log.ack                → the container's next batch may go (one in flight per container)
  *   error not_registered   → hold batches and register again
  *   inventory.ack          → that inventory is stored and relayed (else: sent again, then register)
@@ -108,6 +110,8 @@ export class SidetailAgent implements Agent {
   private reported: ContainerInfo[] | undefined;
   private reportedOmitted = 0;
   private readonly followers = new Map<string, LogFollower>();
+  /** Removed containers whose followers still read what Docker had left to send. */
+  private readonly finishing = new Set<string>();
   private readonly logger: Logger;
   private readonly connection: CloudConnection;
   private readonly delivery: BatchDelivery;
@@ -252,10 +256,24 @@ export class SidetailAgent implements Agent {
   }
 
   private onContainerEvent(event: ContainerEvent): void {
-    const follower = this.followers.get(event.containerId);
-    if (!follower) return;
-    if (event.action === 'start') follower.containerStarted();
-    if (event.action === 'destroy') this.stopFollowing(event.containerId);
+    if (event.action === 'destroy') this.containerRemoved(event.containerId);
+    if (event.action === 'start') this.followers.get(event.containerId)?.containerStarted();
+  }
+
+  /** Its log file went with it: what the follower and the outbox hold are the only copies left. */
+  private containerRemoved(containerId: string): void {
+    const follower = this.followers.get(containerId);
+    if (!follower) {
+      this.delivery.release(containerId);
+      return;
+    }
+    this.delivery.containerRemoved(containerId);
+    this.finishing.add(containerId);
+    void follower.finish().then(() => {
+      this.finishing.delete(containerId);
+      if (this.followers.get(containerId) === follower) this.followers.delete(containerId);
+      this.delivery.release(containerId);
+    });
   }
 
   private onCloudMessage(message: CloudToAgent): void {
@@ -314,7 +332,10 @@ export class SidetailAgent implements Agent {
       ...(tuning.batchDelayMs !== undefined ? { batchDelayMs: tuning.batchDelayMs } : {}),
       ...(tuning.recheckDelayMs !== undefined ? { recheckDelayMs: tuning.recheckDelayMs } : {}),
       onGone: () => {
-        if (this.followers.get(message.containerId) === follower) this.followers.delete(message.containerId);
+        if (this.followers.get(message.containerId) !== follower) return;
+        this.followers.delete(message.containerId);
+        // What it queued still goes; the outbox is forgotten once empty (batch-delivery release).
+        this.delivery.release(message.containerId);
       },
     });
     this.followers.set(message.containerId, follower);
@@ -322,9 +343,12 @@ export class SidetailAgent implements Agent {
   }
 
   private stopFollowing(containerId: string): void {
+    // A removed container's follower reads Docker's last bytes to the end: stopping it would lose them.
+    if (this.finishing.has(containerId)) return;
     this.followers.get(containerId)?.stop();
     this.followers.delete(containerId);
     this.delivery.discardQueued(containerId);
+    this.delivery.release(containerId);
   }
 
   /**

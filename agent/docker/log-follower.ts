@@ -87,6 +87,8 @@ export class LogFollower {
   private readonly backoff: ReconnectBackoff;
   /** A failure was reported and no line has come since: the next failure is not reported again. */
   private failureReported = false;
+  /** Set by finish(): the container is gone, so read to the stream's end, then stop. */
+  private finished: { promise: Promise<void>; resolve: () => void } | undefined;
 
   constructor(private readonly options: LogFollowerOptions) {
     this.sequencer = new Sequencer(options.request.resume?.seq ?? 0);
@@ -157,8 +159,24 @@ export class LogFollower {
     );
   }
 
+  /**
+   * The container is gone (destroyed): its log file with it, so destroying the stream would lose
+   * what Docker still had to send. Reads the current stream (or the one being opened) to its end,
+   * never follows again, and stops; resolves once every line read is in the sink's batches.
+   */
+  finish(): Promise<void> {
+    if (!this.finished) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.finished = { promise, resolve };
+    }
+    if (this.currentState === 'ended' || this.currentState === 'stopped') this.stop();
+    return this.finished.promise;
+  }
+
   /** Stops following: destroys the stream, sends the lines already numbered, forgets unfinished ones. */
   stop(): void {
+    this.finished?.resolve();
     if (this.currentState === 'stopped') return;
     this.currentState = 'stopped';
     this.generation += 1;
@@ -192,6 +210,7 @@ export class LogFollower {
         if (generation !== this.generation) return;
         this.abort = undefined;
         this.currentState = 'ended';
+        if (this.finished) return this.stop();
         if (err instanceof ContainerNotFoundError) {
           this.gone(`Cannot follow the logs of container ${this.label}: it does not exist.`);
           return;
@@ -236,6 +255,7 @@ export class LogFollower {
       this.batcher.flush();
       this.stream = undefined;
       this.currentState = 'ended';
+      if (this.finished) return this.stop();
       if (err instanceof DockerStreamFormatError) {
         // Reading the same bytes again would fail the same way: only a later start tries again.
         this.options.logger.error(`Stopped following container ${this.label}: ${err.message}`);

@@ -23,6 +23,10 @@
  *
  * Batches wait in memory; a container whose outbox passes the high-water mark reports congestion
  * so its follower pauses the Docker stream (Docker keeps the lines in its log file meanwhile).
+ *
+ * A stream stop discards the batches not yet sent (Docker gives them again on the next start) —
+ * except for a removed container, whose log file is gone: its outbox keeps delivering until
+ * every batch is acked. An outbox no follower feeds any more is forgotten once it is empty.
  */
 import { byteLength, encode, type AgentLogBatch, type AgentToCloud, type ErrorMessage, type LogAck } from '../../protocol';
 import type { BatchSink } from '../docker/log-follower';
@@ -75,6 +79,10 @@ interface Outbox {
   retryTimer: ReturnType<typeof setTimeout> | undefined;
   /** API Gateway refused a message while the head's latest copy was in flight: it may have been that one. */
   refusedByGateway: boolean;
+  /** The container was removed: Docker no longer holds these lines, so none is discarded. */
+  containerRemoved: boolean;
+  /** No follower feeds it any more: forgotten once empty. */
+  released: boolean;
   readonly drainListeners: Set<() => void>;
 }
 
@@ -97,6 +105,7 @@ export class BatchDelivery {
   /** The sink a container's follower sends its batches to. */
   sinkFor(containerId: string): BatchSink {
     const outbox = this.outbox(containerId);
+    outbox.released = false;
     return {
       send: (batch) => this.submit(outbox, batch),
       isCongested: () => outbox.bytes > this.highWaterMark || this.options.channel.isCongested(),
@@ -188,15 +197,38 @@ export class BatchDelivery {
 
   /**
    * The container's stream stopped: forget the batches not yet sent. The cloud's next
-   * log.stream.start resumes from what it stored, so Docker gives those lines again.
+   * log.stream.start resumes from what it stored, so Docker gives those lines again. Not for a
+   * removed container (containerRemoved): Docker has nothing to give again.
    */
   discardQueued(containerId: string): void {
     const outbox = this.outboxes.get(containerId);
-    if (!outbox) return;
+    if (!outbox || outbox.containerRemoved) return;
     const keep = outbox.inFlight ? outbox.queue.slice(0, 1) : [];
     outbox.queue.splice(0, outbox.queue.length, ...keep);
     outbox.bytes = keep.reduce((sum, item) => sum + item.bytes, 0);
     this.checkDrained(outbox);
+  }
+
+  /**
+   * Docker removed the container, and its log file with it: from now on its batches are only
+   * here, so a stream stop no longer discards them; they are delivered until acked.
+   */
+  containerRemoved(containerId: string): void {
+    const outbox = this.outboxes.get(containerId);
+    if (outbox) outbox.containerRemoved = true;
+  }
+
+  /** The container's follower is done (stopped, or read to the end): forget its outbox once delivered. */
+  release(containerId: string): void {
+    const outbox = this.outboxes.get(containerId);
+    if (!outbox) return;
+    outbox.released = true;
+    this.forgetIfDone(outbox);
+  }
+
+  /** Whether an outbox is kept for the container (it is fed, or still has batches to deliver). */
+  hasOutbox(containerId: string): boolean {
+    return this.outboxes.has(containerId);
   }
 
   /** Batches of the container not yet acknowledged, oldest first. */
@@ -256,6 +288,13 @@ export class BatchDelivery {
     outbox.attempts = 0;
     outbox.retries = 0;
     this.checkDrained(outbox);
+    this.forgetIfDone(outbox);
+  }
+
+  private forgetIfDone(outbox: Outbox): void {
+    if (!outbox.released || outbox.queue.length > 0 || outbox.inFlight || outbox.retryTimer) return;
+    clearTimeout(outbox.ackTimer);
+    if (this.outboxes.get(outbox.containerId) === outbox) this.outboxes.delete(outbox.containerId);
   }
 
   private onceDrained(outbox: Outbox, listener: () => void): () => void {
@@ -299,6 +338,8 @@ export class BatchDelivery {
         ackTimer: undefined,
         retryTimer: undefined,
         refusedByGateway: false,
+        containerRemoved: false,
+        released: false,
         drainListeners: new Set(),
       };
       this.outboxes.set(containerId, outbox);

@@ -290,6 +290,47 @@ describe('agent', () => {
     expect(source.follows[1]!.options.from).toEqual({ tail: 50 });
   });
 
+  describe('when Docker removes a container it follows (--rm, rm -f: the log file goes with it)', () => {
+    const batchTexts = (): string[][] =>
+      cloud!.last.json.filter((m) => m.action === 'log.batch').map((m) => (m as unknown as { lines: { text: string }[] }).lines.map((l) => l.text));
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+    it('reads what Docker still sends, and delivers every batch until acked, even after a log.stream.stop', async () => {
+      const source = await followingWeb1();
+      const { stream } = source.lastFollow('web1');
+      stream.write(muxFrame('stdout', entry(ts(1), 'one\n')));
+      await eventually(() => expect(batchTexts()).toEqual([['one']]));
+      stream.write(muxFrame('stdout', entry(ts(2), 'two\n')));
+      await pause(30);
+
+      source.containers.delete('web1');
+      source.emit({ action: 'destroy', containerId: 'web1' });
+      await pause(30);
+      // Docker's last bytes come after its destroy event; then the stream ends.
+      stream.end(muxFrame('stdout', entry(ts(3), 'three\n')));
+      cloud!.last.send(JSON.stringify({ action: 'log.stream.stop', containerId: 'web1' }));
+      await pause(30);
+      cloud!.last.send(JSON.stringify({ action: 'log.ack', containerId: 'web1', seq: 1 }));
+      await eventually(() => expect(batchTexts()).toHaveLength(2));
+      cloud!.last.send(JSON.stringify({ action: 'log.ack', containerId: 'web1', seq: 2 }));
+
+      await eventually(() => expect(batchTexts()).toEqual([['one'], ['two'], ['three']]));
+      expect(source.follows).toHaveLength(1);
+    });
+
+    it('forgets the container\'s follower once its stream ended: a later log.stream.start follows anew', async () => {
+      const source = await followingWeb1();
+      source.lastFollow('web1').stream.end(muxFrame('stdout', entry(ts(1), 'last\n')));
+      await eventually(() => expect(batchTexts()).toEqual([['last']]));
+
+      source.emit({ action: 'destroy', containerId: 'web1' });
+      await pause(30);
+      cloud!.last.send(JSON.stringify({ action: 'log.stream.start', containerId: 'web1', tail: 50, epoch: 2 }));
+
+      await eventually(() => expect(source.follows).toHaveLength(2));
+    });
+  });
+
   it('sends agent.inventory after container events, and follows a restarted container again', async () => {
     cloud = await TestCloud.start();
     const source = new FakeContainerSource();

@@ -193,6 +193,62 @@ describe('BatchDelivery', () => {
     expect(delivery.unacknowledged('c1')).toEqual([]);
   });
 
+  describe('for a removed container (its log file is gone: these batches are the only copy)', () => {
+    it('discards none of them on a stream stop, and delivers each until acked', () => {
+      const sink = delivery.sinkFor('c1');
+      sink.send(batch('c1', 1));
+      sink.send(batch('c1', 2));
+      sink.send(batch('c1', 3));
+
+      delivery.containerRemoved('c1');
+      delivery.discardQueued('c1');
+      for (const seq of [1, 2, 3]) delivery.acknowledge({ action: 'log.ack', containerId: 'c1', seq });
+
+      expect(channel.sentSeqs).toEqual(['c1:1', 'c1:2', 'c1:3']);
+    });
+
+    it('keeps a released outbox while batches remain, and forgets it once the last is acked', () => {
+      const sink = delivery.sinkFor('c1');
+      sink.send(batch('c1', 1));
+      sink.send(batch('c1', 2));
+      delivery.containerRemoved('c1');
+
+      delivery.release('c1');
+      delivery.acknowledge({ action: 'log.ack', containerId: 'c1', seq: 1 });
+      expect(delivery.hasOutbox('c1')).toBe(true);
+      delivery.acknowledge({ action: 'log.ack', containerId: 'c1', seq: 2 });
+
+      expect(delivery.hasOutbox('c1')).toBe(false);
+    });
+
+    it('forgets it once the last batch is dropped, too', () => {
+      const sink = delivery.sinkFor('c1');
+      sink.send(batch('c1', 1));
+      delivery.release('c1');
+
+      delivery.refused({ action: 'error', code: 'conflict', message: 'clash', requestAction: 'log.batch', containerId: 'c1', firstSeq: 1, lastSeq: 1, retry: false });
+
+      expect(delivery.hasOutbox('c1')).toBe(false);
+    });
+  });
+
+  it('forgets the outbox of a stopped stream once its batch in flight is acked, and keeps one a new follower feeds', () => {
+    const sink = delivery.sinkFor('c1');
+    sink.send(batch('c1', 1));
+    sink.send(batch('c1', 2));
+    delivery.discardQueued('c1');
+    delivery.release('c1');
+    delivery.sinkFor('c2').send(batch('c2', 1));
+    delivery.release('c2');
+    delivery.sinkFor('c2');
+
+    delivery.acknowledge({ action: 'log.ack', containerId: 'c1', seq: 1 });
+    delivery.acknowledge({ action: 'log.ack', containerId: 'c2', seq: 1 });
+
+    expect(delivery.hasOutbox('c1')).toBe(false);
+    expect(delivery.hasOutbox('c2')).toBe(true);
+  });
+
   describe('when the cloud refuses the batch in flight', () => {
     const refusal = (containerId: string, first: number, last: number, retry: boolean) =>
       ({ action: 'error', code: retry ? 'internal' : 'conflict', message: 'no', requestAction: 'log.batch', containerId, firstSeq: first, lastSeq: last, retry }) as const;
