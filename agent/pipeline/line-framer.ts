@@ -12,11 +12,22 @@
  *    interleave, so state is kept per stream). Docker writes the last piece of a split line with its
  *    "\n", so an unterminated entry without continuation is rare (a stream cut off mid-line);
  *    `end()` flushes it.
- *  - raw (TTY): the stream carries no entry boundaries, so an entry ends only at "\n" (or the end
- *    of the stream), and the next entry's timestamp is expected right after it. A continuation
- *    prefix inside an unterminated entry is therefore indistinguishable from text and stays in it.
- *    In practice this never shows: Docker only writes partials for lines of at least its 16 KB
- *    buffer, and lines are cut at MAX_LINE_BYTES (16 KB), so those prefixes fall in the cut-off part.
+ *  - raw (TTY): the stream carries no entry boundaries, so an entry ends at "\n" (or the end of the
+ *    stream), and the next entry's timestamp is expected right after it. Docker's copier writes a
+ *    partial only when its 16 KB buffer is full without a "\n" (DOCKER_PIECE_BYTES), so after
+ *    exactly that many bytes of an entry a continuation prefix is expected too (and dropped if it
+ *    is a timestamp). This matters at the edge: a TTY writes "\r\n", so a 16,383-character line
+ *    leaves its "\n" — a 16,384-character one its "\r\n" — for a second piece, whose prefix must
+ *    not be read as text (it would push the line over the cap and keep the "\r").
+ *
+ * A line whose last piece filled Docker's buffer is unfinished: Docker writes more. If the stream
+ * ends there (cut, or the follow stopped), `end()` drops it instead of delivering the pieces so
+ * far: Docker still holds the whole line and sends it again when the follow resumes (from a `since`
+ * at or before its first piece, as only delivered lines move the resume point), so a delivered
+ * fragment would sit beside the whole line. A shorter last piece is what Docker writes for a line
+ * left unterminated when the container exits; that one is flushed. (A container that exits right
+ * after exactly 16 KB without a newline is the one case this reads wrongly: Docker sends that
+ * piece again on the next follow, where it joins the next line.)
  *
  * Text is decoded as UTF-8 only once the whole line's bytes are together, so a character split
  * across chunks, frames or partial pieces comes out whole (a StringDecoder per stream would see
@@ -48,6 +59,8 @@ const MAX_PREFIX_BYTES = 40;
 const SPACE = 0x20;
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
+/** Docker's copier buffer (daemon/logger/copier.go): a piece that fills it is continued by another. */
+const DOCKER_PIECE_BYTES = 16 * 1024;
 /** Bytes kept beyond the cap: enough to finish a 4-byte character that straddles it. */
 const CAP_SLACK = 4;
 const NO_BYTES = Buffer.alloc(0);
@@ -66,6 +79,8 @@ interface StreamState {
   prefix: Buffer;
   entryTs: string | undefined;
   line: PendingLine | undefined;
+  /** Text bytes read since the last prefix (lines within one piece are not counted). */
+  pieceBytes: number;
 }
 
 export class LineFramer {
@@ -95,6 +110,8 @@ export class LineFramer {
   /** The stream ended: flush every unterminated line. */
   end(): void {
     for (const [stream, state] of this.states) {
+      // Docker was still writing this line: it sends the whole line again on resume.
+      if (state.line && state.pieceBytes === DOCKER_PIECE_BYTES) continue;
       if (state.phase === 'prefix' && state.prefix.length > 0) this.prefixAsText(state, state.prefix);
       if (state.line) this.emit(state, stream, false);
     }
@@ -108,6 +125,7 @@ export class LineFramer {
     for (let i = start; i < payload.length; i++) {
       const byte = payload[i]!;
       if (byte === SPACE) {
+        state.pieceBytes = 0;
         // Latin-1 maps each byte to one character: a timestamp is ASCII, and any other prefix goes back as its own bytes.
         const candidate =
           carried.length === 0 ? payload.toString('latin1', start, i) : Buffer.concat([carried, payload.subarray(start, i)]).toString('latin1');
@@ -123,6 +141,7 @@ export class LineFramer {
       }
       if (byte === NEWLINE || i >= full) {
         // No timestamp here; the bytes so far are text and this byte is read as text too.
+        state.pieceBytes = 0;
         this.prefixAsText(state, this.prefixBytes(carried, payload, start, i));
         return i;
       }
@@ -139,8 +158,20 @@ export class LineFramer {
 
   private readText(state: StreamState, stream: LogStream, payload: Buffer, start: number): number {
     const newline = payload.indexOf(NEWLINE, start);
+    if (this.options.mode === 'raw') {
+      // Where Docker's piece ends if the entry's text runs on without a newline: a prefix follows.
+      const pieceEnd = start + DOCKER_PIECE_BYTES - state.pieceBytes;
+      if (newline === -1 ? payload.length >= pieceEnd : newline >= pieceEnd) {
+        this.append(state, payload.subarray(start, pieceEnd));
+        state.pieceBytes = DOCKER_PIECE_BYTES;
+        state.phase = 'prefix';
+        return pieceEnd;
+      }
+    }
     if (newline === -1) {
+      // Counted for end(): in multiplexed mode a frame is one piece, and it has no newline.
       this.append(state, payload.subarray(start));
+      state.pieceBytes += payload.length - start;
       return payload.length;
     }
     if (state.line === undefined && newline - start <= this.maxLineBytes) {
@@ -197,7 +228,7 @@ export class LineFramer {
   private stateOf(stream: LogStream): StreamState {
     let state = this.states.get(stream);
     if (!state) {
-      state = { phase: 'prefix', prefix: NO_BYTES, entryTs: undefined, line: undefined };
+      state = { phase: 'prefix', prefix: NO_BYTES, entryTs: undefined, line: undefined, pieceBytes: 0 };
       this.states.set(stream, state);
     }
     return state;

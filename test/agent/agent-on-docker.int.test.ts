@@ -105,6 +105,22 @@ describe('the agent on a real Docker engine', () => {
     expect(sink.lines[1]).toMatchObject({ text: 'after' });
   });
 
+  it('reads TTY lines of exactly 16,383 and 16,384 characters whole: not truncated, no \\r kept', async () => {
+    // The TTY turns "\n" into "\r\n", so Docker's 16 KB copy buffer fills just before (or at) the ending.
+    const container = await run('for n in 16383 16384; do head -c $n /dev/zero | tr "\\0" y; echo; done; echo after', { tty: true });
+    await container.wait();
+    const sink = new RecordingSink();
+
+    follow(container.id, sink);
+
+    await vi.waitFor(() => expect(sink.lines).toHaveLength(3), { timeout: 10_000 });
+    expect(sink.lines.map((l) => [l.text, l.truncated])).toEqual([
+      ['y'.repeat(16_383), undefined],
+      ['y'.repeat(16_384), undefined],
+      ['after', undefined],
+    ]);
+  });
+
   it('after a restart, follows again from the last line with Docker\'s inclusive `since`, without repeating it', async () => {
     const container = await run('echo boot; sleep 30');
     const sink = new RecordingSink();

@@ -338,4 +338,25 @@ describe('LogFollower', () => {
     follower!.revive();
     await followed(2);
   });
+
+  it('delivers a line once, whole, when its stream was cut while its 16 KB pieces were being joined', async () => {
+    follow({ tail: 100 });
+    await followed(1);
+    const pieces = [muxFrame('stdout', entry(ts(2), 'a'.repeat(16 * 1024))), muxFrame('stdout', entry(ts(2), 'b\n'))];
+    source.lastFollow(ID).stream.write(muxFrame('stdout', entry(ts(1), 'before\n')));
+    source.lastFollow(ID).stream.end(pieces[0]);
+
+    // Docker still holds the line: following again from the last line sent, it sends it whole.
+    await followed(2);
+    source.lastFollow(ID).stream.write(Buffer.concat([muxFrame('stdout', entry(ts(1), 'before\n')), ...pieces]));
+
+    await eventually(() => expect(sink.lines.at(-1)?.seq).toBe(2));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(source.follows[1]!.options.from).toEqual({ since: ts(1) });
+    // One line, joined from both pieces (and so over the cap): no fragment before it.
+    expect(sink.lines.map((l) => [l.seq, l.ts, l.text.length, l.truncated])).toEqual([
+      [1, ts(1), 'before'.length, undefined],
+      [2, ts(2), 16 * 1024, true],
+    ]);
+  });
 });

@@ -149,6 +149,39 @@ describe('LineFramer', () => {
     expect(line).toEqual({ ts: ts(1), stream: 'stdout', text });
   });
 
+  // A TTY writes "\r\n". Docker's copier cuts what it reads at its 16 KB buffer, so a 16,383-char
+  // line leaves "\n" (and a 16,384-char line "\r\n") for a second piece with its own prefix.
+  it.each([16_383, 16_384])('joins a TTY line of %i characters that Docker cut after 16 KB, not truncated and without its \\r', (chars) => {
+    const text = 'x'.repeat(chars);
+    const written = Buffer.from(`${text}\r\n`);
+    const bytes = Buffer.concat([entry(ts(1), written.subarray(0, 16 * 1024)), entry(ts(1), written.subarray(16 * 1024)), entry(ts(2), 'next\r\n')]);
+
+    for (const cut of [[], [10], [16 * 1024 + 31], [16 * 1024 + 32], [16 * 1024 + 40, 16 * 1024 + 45]]) {
+      expect(frame(cutAt(bytes, ...cut), 'raw')).toEqual([
+        { ts: ts(1), stream: 'stdout', text },
+        { ts: ts(2), stream: 'stdout', text: 'next' },
+      ]);
+    }
+  });
+
+  it('drops the continuation prefixes of a long TTY line, after every 16 KB piece', () => {
+    const text = 'z'.repeat(40_000);
+    const pieces = [text.slice(0, 16_384), text.slice(16_384, 32_768), `${text.slice(32_768)}\r\n`];
+    const bytes = Buffer.concat(pieces.map((piece, i) => entry(ts(1 + i), piece)));
+
+    expect(frame([bytes], 'raw', { maxLineBytes: 64 * 1024 })).toEqual([{ ts: ts(1), stream: 'stdout', text }]);
+  });
+
+  it.each<StreamMode>(['multiplexed', 'raw'])('does not deliver a line cut off while its 16 KB pieces were being joined (%s)', (mode) => {
+    // Docker holds the rest and sends the whole line again when the follow resumes; delivering
+    // the pieces so far would make them a fragment beside the whole line.
+    const bytes = asDocker(mode, [entry(ts(1), 'done\n'), entry(ts(2), 'a'.repeat(16 * 1024)), entry(ts(2), 'b'.repeat(16 * 1024))]);
+
+    expect(frame([bytes], mode)).toEqual([{ ts: ts(1), stream: 'stdout', text: 'done' }]);
+    // A shorter last piece is what Docker writes when the container exits mid-line: that is delivered.
+    expect(frame([bytes.subarray(0, bytes.length - 3)], mode).map((line) => line.text.length)).toEqual([4, MAX_LINE_BYTES]);
+  });
+
   it.each<StreamMode>(['multiplexed', 'raw'])('flushes a final unterminated line when the stream ends (%s)', (mode) => {
     const bytes = asDocker(mode, [entry(ts(1), 'done\n'), entry(ts(2), 'Press any key')]);
 

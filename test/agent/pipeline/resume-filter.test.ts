@@ -18,7 +18,7 @@ describe('ResumeFilter', () => {
     expect(kept).toEqual([{ ts: ts(6), text: 'GET /health 200' }]);
   });
 
-  it('drops lines older than the resume point', () => {
+  it('drops lines older than the resume point before the first line at or after it', () => {
     const filter = new ResumeFilter({ ts: ts(5), textsAtTs: [] });
 
     const kept = passing(filter, [
@@ -27,6 +27,34 @@ describe('ResumeFilter', () => {
     ]);
 
     expect(kept).toEqual([]);
+  });
+
+  it('keeps new lines stamped before the resume point once Docker has reached it: the clock stepped back', () => {
+    // Docker's `since` skips lines until the first at or after it, then sends every later line,
+    // whatever its timestamp: after a backward clock step those are new lines with older stamps.
+    const filter = new ResumeFilter({ ts: ts(5), textsAtTs: ['last sent'] });
+
+    const kept = passing(filter, [
+      { ts: ts(5), text: 'last sent' },
+      { ts: ts(2), text: 'after the step back' },
+      { ts: ts(3), text: 'still before the resume point' },
+      { ts: ts(6), text: 'caught up' },
+    ]);
+
+    expect(kept).toEqual([
+      { ts: ts(2), text: 'after the step back' },
+      { ts: ts(3), text: 'still before the resume point' },
+      { ts: ts(6), text: 'caught up' },
+    ]);
+  });
+
+  it('keeps older lines after a newer first line too, when Docker returns none of the repeats', () => {
+    const filter = new ResumeFilter({ ts: ts(5), textsAtTs: ['rotated away'] });
+
+    expect(passing(filter, [{ ts: ts(7), text: 'new' }, { ts: ts(1), text: 'new, clock stepped back' }])).toEqual([
+      { ts: ts(7), text: 'new' },
+      { ts: ts(1), text: 'new, clock stepped back' },
+    ]);
   });
 
   it('keeps a line at the resume timestamp whose text the cloud does not have', () => {
