@@ -24,7 +24,10 @@ export function benchCloud(viewerCount: number): BenchCloud {
     [AGENT_CONNECTION_ID, { connectionId: AGENT_CONNECTION_ID, role: 'agent', connectedAt: '2026-11-25T12:00:00.000Z', agentId: AGENT_ID }],
     ...viewerIds.map((id): [string, ConnectionRecord] => [id, { connectionId: id, role: 'viewer', connectedAt: '2026-11-25T12:00:00.000Z' }]),
   ]);
-  const agents = new Map<string, AgentRecord>();
+  // The bench agent holds its host's registration: batches are taken only from that connection.
+  const agents = new Map<string, AgentRecord>([
+    [AGENT_ID, { agentId: AGENT_ID, hostName: 'bench-host.local', agentVersion: 'bench', connectionId: AGENT_CONNECTION_ID, connectedAt: 0, online: true, updatedAt: '2026-11-25T12:00:00.000Z' }],
+  ]);
   const credentials = new Map<string, Credential>();
   const problems: string[] = [];
   let sentChars = 0;
