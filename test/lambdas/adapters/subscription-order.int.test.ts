@@ -8,7 +8,7 @@ import { subscribersPk } from '../../../lambdas/adapters/keys';
 import { subscribe } from '../../../lambdas/domain/subscribe';
 import { unsubscribe } from '../../../lambdas/domain/unsubscribe';
 import { openLocalTable, T0, type LocalTable } from './local-table';
-import { tableDeps, type TableDeps } from './table-deps';
+import { addHost, tableDeps, type TableDeps } from './table-deps';
 
 const iso = new Date(T0).toISOString();
 let count = 0;
@@ -36,19 +36,7 @@ describe('subscribe and unsubscribe of one viewer, handled out of order, on dyna
     agentConn = fresh('agent');
     container = { agentId: fresh('host'), containerId: fresh('c') };
     await deps.connections.add({ connectionId: viewer, role: 'viewer', connectedAt: iso });
-    await deps.agents.put({
-      agentId: container.agentId,
-      hostName: 'h',
-      agentVersion: '1',
-      connectionId: agentConn,
-      online: true,
-      updatedAt: iso,
-    });
-    await deps.hostContainers.apply(container.agentId, {
-      observedAt: 0,
-      upsert: [{ id: container.containerId, name: 'api', image: 'i', state: 'running', status: 'Up', createdAt: 1, tty: false }],
-      remove: [],
-    });
+    await addHost(deps, container, agentConn, iso);
   }
   const subscribeAt = (requestTime: number, op?: number) =>
     subscribe(deps, { connectionId: viewer, role: 'viewer', requestTime }, { action: 'log.subscribe', ...container, ...(op === undefined ? {} : { op }) });

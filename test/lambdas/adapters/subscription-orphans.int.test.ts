@@ -12,7 +12,7 @@ import { ingestBatch } from '../../../lambdas/domain/ingest-batch';
 import { subscribe } from '../../../lambdas/domain/subscribe';
 import { unsubscribe } from '../../../lambdas/domain/unsubscribe';
 import { openLocalTable, T0, type LocalTable } from './local-table';
-import { tableDeps, type TableDeps } from './table-deps';
+import { addHost, tableDeps, type TableDeps } from './table-deps';
 
 const iso = new Date(T0).toISOString();
 let count = 0;
@@ -41,19 +41,7 @@ describe('no orphan subscriber items, on dynalite', () => {
     deps = tableDeps(table);
     agentConn = fresh('agent');
     container = { agentId: fresh('host'), containerId: fresh('c') };
-    await deps.agents.put({
-      agentId: container.agentId,
-      hostName: 'h',
-      agentVersion: '1',
-      connectionId: agentConn,
-      online: true,
-      updatedAt: iso,
-    });
-    await deps.hostContainers.apply(container.agentId, {
-      observedAt: 0,
-      upsert: [{ id: container.containerId, name: 'api', image: 'i', state: 'running', status: 'Up', createdAt: 1, tty: false }],
-      remove: [],
-    });
+    await addHost(deps, container, agentConn, iso);
   }
 
   /** Runs `between` once, right after the first command `matches` has been answered. */

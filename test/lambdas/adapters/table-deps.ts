@@ -11,7 +11,7 @@ import { DynamoLogBuffer } from '../../../lambdas/adapters/dynamo-log-buffer';
 import { DynamoSubscriptions } from '../../../lambdas/adapters/dynamo-subscriptions';
 import { EncodedMessage } from '../../../lambdas/domain/encoded-message';
 import type { Deps, Outgoing } from '../../../lambdas/domain/ports';
-import type { CloudToAgent, CloudToViewer } from '../../../protocol';
+import type { CloudToAgent, CloudToViewer, ContainerRef } from '../../../protocol';
 import type { LocalTable } from './local-table';
 
 export interface TableDeps extends Deps {
@@ -49,4 +49,14 @@ export function tableDeps(table: LocalTable): TableDeps {
     gone,
     actionsTo: (connectionId) => sent.filter((s) => s.connectionId === connectionId).map((s) => s.message.action),
   };
+}
+
+/** A host online on `connectionId` whose inventory holds `container` (by its full id). */
+export async function addHost(deps: Deps, container: ContainerRef, connectionId: string, updatedAt: string): Promise<void> {
+  await deps.agents.put({ agentId: container.agentId, hostName: 'h', agentVersion: '1', connectionId, online: true, updatedAt });
+  await deps.hostContainers.apply(container.agentId, {
+    observedAt: 0,
+    upsert: [{ id: container.containerId, name: 'api', image: 'i', state: 'running', status: 'Up', createdAt: 1, tty: false }],
+    remove: [],
+  });
 }

@@ -148,6 +148,17 @@ describe('handlers behind the local gateway', () => {
     expect(await agent.next()).toEqual({ action: 'agent.registered', agentId, watched: [] });
     return agent;
   };
+  /** A viewer subscribed to c1 of a registered host-1, its history received, and the stream's epoch from the agent's start. */
+  const viewerWatchingC1 = async () => {
+    const viewer = await open('viewer', VIEWER_TOKEN);
+    const agent = await registeredAgent();
+    expect(await viewer.next()).toMatchObject({ action: 'host' });
+    expect(await viewer.next()).toMatchObject({ action: 'host.containers' });
+    viewer.send({ action: 'log.subscribe', agentId: 'host-1', containerId: 'c1' });
+    expect(await viewer.next()).toMatchObject({ action: 'log.history', done: true });
+    const { epoch } = (await agent.next()) as { action: string; epoch: number };
+    return { viewer, agent, epoch };
+  };
 
   it.each([
     ['no token', 401, () => 'role=viewer'],
@@ -217,13 +228,7 @@ describe('handlers behind the local gateway', () => {
   });
 
   it('answers log.fetch with the stored lines of the range, so a viewer that missed a broadcast closes its gap', async () => {
-    const viewer = await open('viewer', VIEWER_TOKEN);
-    const agent = await registeredAgent();
-    expect(await viewer.next()).toMatchObject({ action: 'host' });
-    expect(await viewer.next()).toMatchObject({ action: 'host.containers' });
-    viewer.send({ action: 'log.subscribe', agentId: 'host-1', containerId: 'c1' });
-    expect(await viewer.next()).toMatchObject({ action: 'log.history', done: true });
-    const { epoch } = (await agent.next()) as { action: string; epoch: number };
+    const { viewer, agent, epoch } = await viewerWatchingC1();
     for (const seqs of [[1, 2], [3, 4], [5, 6]]) {
       agent.send({ action: 'log.batch', containerId: 'c1', epoch, lines: seqs.map(line) });
       expect(await viewer.next()).toMatchObject({ action: 'log.batch' });
@@ -238,13 +243,7 @@ describe('handlers behind the local gateway', () => {
   });
 
   it('refuses a different batch at a stored seq with conflict, naming it, and keeps the stored lines', async () => {
-    const viewer = await open('viewer', VIEWER_TOKEN);
-    const agent = await registeredAgent();
-    expect(await viewer.next()).toMatchObject({ action: 'host' });
-    expect(await viewer.next()).toMatchObject({ action: 'host.containers' });
-    viewer.send({ action: 'log.subscribe', agentId: 'host-1', containerId: 'c1' });
-    expect(await viewer.next()).toMatchObject({ action: 'log.history', done: true });
-    const { epoch } = (await agent.next()) as { action: string; epoch: number };
+    const { viewer, agent, epoch } = await viewerWatchingC1();
     agent.send({ action: 'log.batch', containerId: 'c1', epoch, lines: [line(1), line(2)] });
     expect(await agent.next()).toMatchObject({ action: 'log.ack', seq: 2 });
 
@@ -269,13 +268,7 @@ describe('handlers behind the local gateway', () => {
   });
 
   it('removes a subscriber whose post answers 410, when its $disconnect never came', async () => {
-    const viewer = await open('viewer', VIEWER_TOKEN);
-    const agent = await registeredAgent();
-    expect(await viewer.next()).toMatchObject({ action: 'host' });
-    expect(await viewer.next()).toMatchObject({ action: 'host.containers' });
-    viewer.send({ action: 'log.subscribe', agentId: 'host-1', containerId: 'c1' });
-    expect(await viewer.next()).toMatchObject({ action: 'log.history', done: true });
-    const { epoch } = (await agent.next()) as { action: string; epoch: number };
+    const { viewer, agent, epoch } = await viewerWatchingC1();
     // API Gateway's $disconnect is best effort: pretend this one is lost.
     const lostDisconnect: WebSocketHandler = async () => ({ statusCode: 200 });
     gateway.setRoutes({ ...routes, $disconnect: lostDisconnect });
