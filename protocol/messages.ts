@@ -34,6 +34,27 @@ export const Epoch = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 export const LogStream = z.enum(['stdout', 'stderr']);
 export type LogStream = z.infer<typeof LogStream>;
 
+/**
+ * Why an agent skipped lines:
+ *   catch_up  the container went unwatched; only the newest lines were sent on subscribe
+ *   rotated   Docker's log rotation removed lines before the agent could read them
+ *   refused   the cloud refused a batch for good (its lines are replaced by this marker)
+ */
+export const SkipReason = z.enum(['catch_up', 'rotated', 'refused']);
+export type SkipReason = z.infer<typeof SkipReason>;
+
+export const SkippedLines = z.object({
+  reason: SkipReason,
+  /** How many lines were skipped; absent when Docker no longer holds them to count (rotated). */
+  lines: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
+  /** Set when `lines` is a lower bound (counting stopped at its time budget). */
+  atLeast: z.literal(true).optional(),
+  /** Docker timestamps of the first and last skipped line (or the bounds of the lost span). */
+  from: Timestamp,
+  to: Timestamp,
+});
+export type SkippedLines = z.infer<typeof SkippedLines>;
+
 export const LogLine = z.object({
   seq: Seq,
   /** Docker's own timestamp for the line, nanoseconds kept (see protocol/timestamp.ts). */
@@ -43,6 +64,12 @@ export const LogLine = z.object({
   text: z.string(),
   /** Set when the text was cut at MAX_LINE_BYTES. */
   truncated: z.literal(true).optional(),
+  /**
+   * Present only on a skip marker: a line the agent writes in place of lines it could not deliver,
+   * so that a skip is never silent. Its `text` says the same in words (for plain-text consumers
+   * and filters); the dashboard renders the marker from this field (docs/reliability.md).
+   */
+  skipped: SkippedLines.optional(),
 });
 export type LogLine = z.infer<typeof LogLine>;
 
