@@ -14,12 +14,30 @@ const LINE_FRAME_BYTES = 7 + 7 + 12 + 10 + 2;
 /** `,"truncated":true` */
 const TRUNCATED_BYTES = 17;
 
-/** The UTF-8 size of `JSON.stringify(line)`, counted without building it when no string needs escaping (most lines). */
+/**
+ * The UTF-8 size of `JSON.stringify(line)`, counted without building it when no string needs
+ * escaping (most lines). Runs for every line: the checks are ordered cheapest first. A skip
+ * marker's `skipped` (rare) is measured by serializing.
+ */
 export function serializedLineBytes(line: LogLine): number {
-  if (Number.isFinite(line.seq) && VERBATIM_IN_JSON.test(line.text) && VERBATIM_IN_JSON.test(line.ts) && VERBATIM_IN_JSON.test(line.stream)) {
-    return LINE_FRAME_BYTES + String(line.seq).length + line.ts.length + line.stream.length + line.text.length + (line.truncated ? TRUNCATED_BYTES : 0);
+  if (
+    line.skipped === undefined &&
+    Number.isSafeInteger(line.seq) &&
+    line.seq >= 0 &&
+    (line.stream === 'stdout' || line.stream === 'stderr') &&
+    VERBATIM_IN_JSON.test(line.ts) &&
+    VERBATIM_IN_JSON.test(line.text)
+  ) {
+    return LINE_FRAME_BYTES + decimalDigits(line.seq) + line.ts.length + line.stream.length + line.text.length + (line.truncated ? TRUNCATED_BYTES : 0);
   }
   return byteLength(JSON.stringify(line));
+}
+
+/** `String(n).length` for a safe non-negative integer, without making the string. */
+function decimalDigits(n: number): number {
+  let digits = 1;
+  for (let bound = 10; n >= bound && digits < 16; bound *= 10) digits += 1;
+  return digits;
 }
 
 /** A line as it will travel, with its serialized size (measured once, here). */

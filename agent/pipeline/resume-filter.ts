@@ -26,13 +26,18 @@ export class ResumeFilter {
   private readonly compareToResume: (ts: string) => number;
   /** A line at or after resume.ts has come: Docker's `since` filter is over, and so is ours by age. */
   private reachedResumePoint = false;
+  /** Texts at resume.ts not yet dropped: the multiset's size. */
+  private textsLeft: number;
 
   constructor(resume: Pick<ResumePoint, 'ts' | 'textsAtTs'>) {
     this.compareToResume = compareToTimestamp(resume.ts);
     for (const text of resume.textsAtTs) this.remainingAtTs.set(text, (this.remainingAtTs.get(text) ?? 0) + 1);
+    this.textsLeft = resume.textsAtTs.length;
   }
 
   accepts(line: { readonly ts: string; readonly text: string }): boolean {
+    // Past the resume point with every repeat dropped, nothing is filtered any more: skip the comparison (it runs for every line).
+    if (this.reachedResumePoint && this.textsLeft === 0) return true;
     const order = this.compareToResume(line.ts);
     if (order < 0) return this.reachedResumePoint;
     this.reachedResumePoint = true;
@@ -40,6 +45,7 @@ export class ResumeFilter {
     const remaining = this.remainingAtTs.get(line.text) ?? 0;
     if (remaining === 0) return true;
     this.remainingAtTs.set(line.text, remaining - 1);
+    this.textsLeft -= 1;
     return false;
   }
 }

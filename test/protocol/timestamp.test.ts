@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TIMESTAMP_PATTERN, compareTimestamps, compareToTimestamp, isTimestamp, parseTimestamp, toDockerSince } from '../../protocol';
 
@@ -90,6 +91,25 @@ describe('timestamps', () => {
     const disagreements = PAIRS.filter(([a, b]) => Math.sign(compareToTimestamp(b)(a)) !== parsedOrder(a, b));
 
     expect(disagreements).toEqual([]);
+  });
+
+  it('orders any two Docker-form timestamps, fields in range or rolled over, exactly as parsing both does (seeded property)', () => {
+    const seed = Number(process.env.SIDETAIL_PROPERTY_SEED ?? Math.floor(Math.random() * 2 ** 31));
+    const two = (max: number) => fc.integer({ min: 0, max }).map((n) => String(n).padStart(2, '0'));
+    // Every field from 00 to its rollover and past it (month 13, day 32, hour 24, second 60): the fast path must step aside exactly there.
+    const stamp = fc
+      .tuple(fc.integer({ min: 0, max: 9999 }), two(13), two(32), two(24), two(60), two(60), fc.integer({ min: 0, max: 999_999_999 }))
+      .map(([y, mo, d, h, mi, s, n]) => `${String(y).padStart(4, '0')}-${mo}-${d}T${h}:${mi}:${s}.${String(n).padStart(9, '0')}Z`)
+      .filter((value) => isTimestamp(value));
+    console.info(`timestamp order property: seed ${seed}; replay with SIDETAIL_PROPERTY_SEED=${seed}`);
+
+    fc.assert(
+      fc.property(stamp, stamp, (a, b) => {
+        expect(Math.sign(compareTimestamps(a, b))).toBe(parsedOrder(a, b));
+        expect(Math.sign(compareToTimestamp(b)(a))).toBe(parsedOrder(a, b));
+      }),
+      { seed, numRuns: 2000 },
+    );
   });
 
   it.each(['yesterday', '2024-01-01T00:00:00.000000000z', '2024-01-01 00:00:00.000000000Z'])(

@@ -18,6 +18,9 @@ describe('serializedLineBytes', () => {
     ['multibyte characters', line('héllo € 𝄞')],
     ['a lone surrogate', line('broken \ud83d pair')],
     ['a timestamp with an offset', line('x', { ts: '2024-01-02T04:04:05.5+01:00' })],
+    ['a skip marker', line('3 lines skipped', { skipped: { reason: 'catch_up', lines: 3, atLeast: true, from: ts(1), to: ts(2) } })],
+    ['a seq of one digit', line('x', { seq: 7 })],
+    ['a seq of sixteen digits', line('x', { seq: 9_007_199_254_740_991 })],
   ])('counts the UTF-8 bytes of the line\'s JSON exactly, for %s', (_case, value) => {
     expect(serializedLineBytes(value)).toBe(byteLength(JSON.stringify(value)));
   });
