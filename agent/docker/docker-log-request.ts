@@ -72,9 +72,9 @@ export function requestLogStream(address: DockerSocketAddress, path: string, sig
       socket.write(`GET ${path} HTTP/1.1\r\nHost: docker\r\nUser-Agent: sidetail-agent\r\nAccept: application/vnd.docker.multiplexed-stream, */*\r\n\r\n`);
     });
 
-    let head = Buffer.alloc(0);
+    let head: Buffer = Buffer.alloc(0);
     const onHead = (chunk: Buffer) => {
-      head = head.length === 0 ? chunk : (Buffer.concat([head, chunk]) as Buffer);
+      head = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
       const end = head.indexOf('\r\n\r\n');
       if (end === -1) {
         if (head.length > MAX_HEAD_BYTES) fail(new Error('Docker sent response headers larger than 64 KB'));
