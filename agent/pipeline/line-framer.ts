@@ -130,7 +130,7 @@ export class LineFramer {
         const candidate =
           carried.length === 0 ? payload.toString('latin1', start, i) : Buffer.concat([carried, payload.subarray(start, i)]).toString('latin1');
         state.prefix = NO_BYTES;
-        if (isTimestamp(candidate)) {
+        if (DOCKER_TIMESTAMP.test(candidate) || isTimestamp(candidate)) {
           state.entryTs = candidate;
           this.lastTs = candidate;
           state.phase = 'text';
@@ -234,6 +234,9 @@ export class LineFramer {
     return state;
   }
 }
+
+/** Docker's own form, the usual prefix: checked first, without the captures of the general pattern (every line has a prefix). */
+const DOCKER_TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/;
 
 /** A Date as Docker writes timestamps (nine fractional digits). */
 function stamp(date: Date): string {
