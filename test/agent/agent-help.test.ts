@@ -4,6 +4,8 @@ import { AGENT_OPTIONS } from '../../agent/agent-options';
 
 describe('the agent\'s --help', () => {
   const help = agentHelp();
+  /** An option's lines: its heading and the indented text under it. */
+  const block = (flag: string): string => help.split(/\n(?=  -)/).find((b) => b.trimStart().startsWith(`${flag} `)) ?? '';
 
   it.each(AGENT_OPTIONS.map((o) => [o.flag, o.env]))('lists %s together with its variable %s', (flag, env) => {
     const line = help.split('\n').find((l) => l.trimStart().startsWith(`${flag} `) || l.trimStart().startsWith(`${flag}\t`));
@@ -23,8 +25,8 @@ describe('the agent\'s --help', () => {
   it('says which settings are required and what the others default to', () => {
     expect(help).toMatch(/--url URL.*required/);
     expect(help).toMatch(/--token TOKEN.*required/);
-    expect(help).toMatch(/--docker-host ADDRESS[^\n]*\n?[^\n]*default unix:\/\/\/var\/run\/docker\.sock/);
-    expect(help).toContain("the Docker engine's own name");
+    expect(block('--docker-host').replace(/\s+/g, ' ')).toContain('default: unix:///var/run/docker.sock');
+    expect(block('--host-name').replace(/\s+/g, ' ')).toContain("default: the Docker engine's own name");
   });
 
   it('keeps every line within 100 columns, to read in a terminal', () => {
