@@ -3,13 +3,17 @@
  * the cloud connection, and does what the cloud asks.
  *
  *   connect/reconnect      → agent.register with the inventory (the connection's handshake)
+ *   agent.registered with another agent id than the configured one → stop, and say so (onFatal)
  *   agent.registered       → batches (held until now) and inventory changes may go; every
  *                            follow not in its `watched` list stops (a stop sent while the agent
  *                            was away is lost), unless a start for it came after the registration
  *   Docker (re)reachable   → agent.register again: the cloud starts streams only on register
+ *                            (first asking the engine its name, if no host name was configured)
  *   Docker events          → agent.inventory with what changed since the last report (not the
  *                            whole list); a restarted container's follower follows again
  *   log.stream.start       → start a follower; if one exists, revive its stream if it ended
+ *                            (Docker, not the last listing, decides: a container hidden by its
+ *                            sidetail.enable label, or gone, ends the follower, saying why)
  *   container gone (404)   → forget its follower (it stopped itself), so a later start begins anew
  *   log.stream.stop        → stop and forget it, and its batches not yet sent (Docker has them)
  *   Docker's destroy       → the log file is gone: read the stream to its end, deliver every
