@@ -42,8 +42,8 @@ import type { ContainerEvent, ContainerSource } from './docker/container-source'
 import { DockerContainerSource } from './docker/docker-container-source';
 import { DockerMonitor, type Listing } from './docker/docker-monitor';
 import { LogFollower } from './docker/log-follower';
-import { inventoryChanges } from './inventory-changes';
 import { HostName } from './host-name';
+import { inventoryChanges } from './inventory-changes';
 import { fitInventory } from './inventory-fit';
 import { consoleLogger, type Logger } from './logger';
 import { BatchDelivery } from './transport/batch-delivery';
