@@ -10,6 +10,8 @@ import type Docker from 'dockerode';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createAgent, type Agent } from '../../agent/agent';
 import { dockerFromHost } from '../../agent/docker/docker-client';
+import { startLocalCloud } from '../../infra/local/cloud';
+import { ViewerClient } from '../support/viewer-client';
 import { eventually } from './support/eventually';
 import { RecordingLogger } from './support/recording-logger';
 import { TestCloud } from './support/test-cloud';
@@ -128,5 +130,35 @@ describe('which containers the agent shows, by their sidetail.enable label, on a
         expect(sent()).not.toContain(other.name);
       }
     });
+  });
+
+  it('through the local cloud: a viewer never sees a hidden container, and subscribing to it by id is refused', async () => {
+    const shown = await run('shown', {});
+    const hidden = await run('secret-billing', { 'sidetail.enable': 'false' });
+    const local = await startLocalCloud({ gatewayPort: 0, agentId: 'labels-host' });
+    const viewer = await ViewerClient.connect(local.wsUrl, local.viewerToken);
+    logger = new RecordingLogger();
+    agent = createAgent({ url: local.wsUrl, token: local.agentToken, hostName: 'labels-host.test', docker, logger });
+    try {
+      agent.start();
+      viewer.send({ action: 'inventory.get' });
+      await viewer.waitFor((m) =>
+        (m.action === 'inventory' && m.hosts.some((h) => h.agentId === 'labels-host' && h.containers.some((c) => c.id === shown.id))) ||
+        (m.action === 'host.containers' && m.upsert.some((c) => c.id === shown.id)),
+      );
+
+      viewer.send({ action: 'log.subscribe', agentId: 'labels-host', containerId: hidden.id });
+      const refusal = await viewer.waitFor((m) => m.action === 'error' && m.requestAction === 'log.subscribe');
+
+      expect(refusal).toMatchObject({ code: 'unknown_target' });
+      // The refusal repeats the id the viewer sent; nothing else names it, and nothing its name.
+      expect(JSON.stringify(viewer.received.filter((m) => m !== refusal))).not.toContain(hidden.id);
+      expect(JSON.stringify(viewer.received)).not.toContain(hidden.name);
+    } finally {
+      await viewer.close();
+      await agent.stop();
+      agent = undefined;
+      await local.stop();
+    }
   });
 });
