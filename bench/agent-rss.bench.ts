@@ -1,15 +1,18 @@
 /**
  * How much memory the agent needs to follow many busy containers: 50 containers on a private
- * dockerd, each printing about 200 numbered lines a second, followed by one agent *process*
- * (`agent/main.ts`, as it is run) talking to a cloud that acks every batch at once. The figure is
+ * dockerd, each printing about 200 numbered lines a second, followed by one agent *process* —
+ * the bundle as it ships (`npm run build:agent`, built here into a temp directory) on plain node —
+ * talking to a cloud that acks every batch at once. The figure is
  * the process's peak resident set (the kernel's VmHWM) over the run; the baseline is the same
  * process's, idle — connected and registered, following nothing — before the streams start.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type Docker from 'dockerode';
+import { buildAgentBundle } from '../agent/build-bundle';
 import { AckingCloud } from './acking-cloud';
 import type { BenchRow } from './bench-table';
 import type { PrivateDocker } from './private-docker';
@@ -23,9 +26,11 @@ const MB = 1024 * 1024;
 const BUSY_SCRIPT = 'i=0; while true; do i=$((i+1)); echo "busy line $i: GET /api/items/$i 200 3ms"; if [ $((i % 20)) -eq 0 ]; then usleep 100000; fi; done';
 
 export async function benchAgentRss(engine: PrivateDocker): Promise<BenchRow[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'sidetail-bench-agent-'));
+  const { outfile } = await buildAgentBundle(join(dir, 'sidetail-agent.mjs'));
   const containers = await Promise.all(Array.from({ length: CONTAINERS }, () => busyContainer(engine)));
   const cloud = await AckingCloud.start();
-  const agent = startAgent(cloud.url, engine.dockerHost);
+  const agent = startAgent(outfile, cloud.url, engine.dockerHost);
   try {
     await until(() => cloud.registered, 'the agent registers');
     // Registered, following nothing: the idle baseline.
@@ -53,6 +58,7 @@ export async function benchAgentRss(engine: PrivateDocker): Promise<BenchRow[]> 
     await exitOf(agent);
     await cloud.close();
     await Promise.all(containers.map((c) => c.remove({ force: true })));
+    await rm(dir, { recursive: true, force: true });
   }
 }
 
@@ -62,10 +68,9 @@ async function busyContainer(engine: PrivateDocker): Promise<Docker.Container> {
   return container;
 }
 
-/** The agent as it is run (`tsx agent/main.ts`), with its environment and nothing else. */
-function startAgent(url: string, dockerHost: string): ChildProcess {
-  const main = fileURLToPath(new URL('../agent/main.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', main], {
+/** The agent bundle on plain node, with its environment and nothing else. */
+function startAgent(bundle: string, url: string, dockerHost: string): ChildProcess {
+  const child = spawn(process.execPath, [bundle], {
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', SIDETAIL_URL: url, SIDETAIL_AGENT_TOKEN: 'bench-credential.bench-secret-bench-secret-bench-secret', DOCKER_HOST: dockerHost },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
