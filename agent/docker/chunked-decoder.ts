@@ -13,6 +13,7 @@ export class ChunkedCodingError extends Error {
 
 type Phase = 'size' | 'extension' | 'size-lf' | 'data' | 'data-cr' | 'data-lf' | 'trailer' | 'trailer-lf' | 'done';
 
+const NO_BYTES = Buffer.alloc(0);
 const CR = 0x0d;
 const LF = 0x0a;
 /** 0x7fffffff bytes per chunk is far above anything Docker sends; more is a broken stream. */
@@ -31,14 +32,30 @@ export class ChunkedDecoder {
     return this.phase === 'done';
   }
 
-  /** Decodes `input`; returns the data bytes in it, as subarrays of `input`. Bytes after the end are ignored. */
-  push(input: Buffer): Buffer[] {
-    const parts: Buffer[] = [];
+  /**
+   * Decodes `input`; returns the data bytes in it (empty when there are none). Bytes after the end
+   * are ignored. Data in one piece is returned as a subarray of `input`; data from several chunks
+   * is copied into one new Buffer (a socket read holds hundreds of Docker's small chunks).
+   */
+  push(input: Buffer): Buffer {
+    let out: Buffer | undefined;
+    let first: Buffer | undefined;
+    let length = 0;
     let i = 0;
     while (i < input.length && this.phase !== 'done') {
       if (this.phase === 'data') {
         const take = Math.min(this.remaining, input.length - i);
-        parts.push(input.subarray(i, i + take));
+        if (first === undefined) {
+          first = input.subarray(i, i + take);
+        } else {
+          if (out === undefined) {
+            // Never more data than input: one allocation per read.
+            out = Buffer.allocUnsafe(input.length);
+            first.copy(out, 0);
+          }
+          input.copy(out, length, i, i + take);
+        }
+        length += take;
         this.remaining -= take;
         i += take;
         if (this.remaining === 0) this.phase = 'data-cr';
@@ -47,7 +64,8 @@ export class ChunkedDecoder {
       this.step(input[i]!);
       i += 1;
     }
-    return parts;
+    if (out !== undefined) return out.subarray(0, length);
+    return first ?? NO_BYTES;
   }
 
   private step(byte: number): void {

@@ -135,14 +135,12 @@ function streamBody(socket: Socket, response: ResponseHead, rest: Buffer): Docke
     if (ended || chunk.length === 0) return;
     let body: Buffer;
     if (decoder) {
-      let parts: Buffer[];
       try {
-        parts = decoder.push(chunk);
+        body = decoder.push(chunk);
       } catch (error) {
         stream.destroy(error as Error);
         return;
       }
-      body = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
     } else {
       body = chunk.length > remaining ? chunk.subarray(0, remaining) : chunk;
       remaining -= body.length;
@@ -183,16 +181,14 @@ function readError(socket: Socket, response: ResponseHead, rest: Buffer, fail: (
     fail(new DockerRequestError(response.status, message || 'no message'));
   };
   const receive = (chunk: Buffer) => {
-    let data: Buffer[];
+    let data: Buffer;
     try {
-      data = decoder ? decoder.push(chunk) : [chunk];
+      data = decoder ? decoder.push(chunk) : chunk;
     } catch {
       return done();
     }
-    for (const part of data) {
-      parts.push(part);
-      bytes += part.length;
-    }
+    parts.push(data);
+    bytes += data.length;
     if ((decoder && decoder.done) || bytes >= (response.contentLength ?? MAX_ERROR_BODY_BYTES) || bytes >= MAX_ERROR_BODY_BYTES) done();
   };
   socket.removeAllListeners('close');

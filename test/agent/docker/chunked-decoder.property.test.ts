@@ -42,7 +42,7 @@ describe('decoding HTTP chunked transfer coding (seeded properties)', () => {
         ({ b, cuts }) => {
           const bytes = encode(b);
           const decoder = new ChunkedDecoder();
-          const out = cutAt(bytes, ...cuts.map((c) => c % (bytes.length + 1)).sort((x, y) => x - y)).flatMap((piece) => decoder.push(piece));
+          const out = cutAt(bytes, ...cuts.map((c) => c % (bytes.length + 1)).sort((x, y) => x - y)).map((piece) => decoder.push(piece));
           expect(Buffer.concat(out).equals(Buffer.concat(b.chunks.map((c) => Buffer.from(c.data))))).toBe(true);
           expect(decoder.done).toBe(true);
         },
@@ -54,7 +54,7 @@ describe('decoding HTTP chunked transfer coding (seeded properties)', () => {
   it('is not done while the last chunk has not come', () => {
     const decoder = new ChunkedDecoder();
 
-    expect(Buffer.concat(decoder.push(Buffer.from('5\r\nhello\r\n3\r\nab')))).toEqual(Buffer.from('helloab'));
+    expect(decoder.push(Buffer.from('5\r\nhello\r\n3\r\nab'))).toEqual(Buffer.from('helloab'));
     expect(decoder.done).toBe(false);
   });
 
