@@ -249,6 +249,56 @@ describe('BatchDelivery', () => {
     expect(delivery.hasOutbox('c2')).toBe(true);
   });
 
+  describe('never drops a batch whose lines Docker still holds (issue 8 defect 5)', () => {
+    it('sends a batch whose ack never comes again and again, never drops it, and sends the next only after its ack', () => {
+      delivery = new BatchDelivery({ channel, logger, ackTimeoutMs: 1000, retryDelayMs: 100 });
+      const sink = delivery.sinkFor('c1');
+      sink.send(batch('c1', 1, 2));
+      sink.send(batch('c1', 3));
+
+      // Ten minutes without an ack: far more than any count of attempts.
+      vi.advanceTimersByTime(10 * 60_000);
+      expect(channel.sentSeqs.length).toBeGreaterThan(10);
+      expect(new Set(channel.sentSeqs)).toEqual(new Set(['c1:2']));
+      expect(logger.matching(/Dropped/)).toEqual([]);
+      delivery.acknowledge({ action: 'log.ack', containerId: 'c1', seq: 2 });
+
+      expect(channel.sentSeqs.at(-1)).toBe('c1:3');
+      expect(delivery.unacknowledged('c1').map((b) => b.lines[0]!.seq)).toEqual([3]);
+    });
+
+    it('waits longer between resends of an unacked batch, up to a cap', () => {
+      delivery = new BatchDelivery({ channel, logger, ackTimeoutMs: 1000, retryDelayMs: 100 });
+      delivery.sinkFor('c1').send(batch('c1', 1));
+
+      vi.advanceTimersByTime(10 * 60_000);
+      const sendsInTenMinutes = channel.sent.length;
+      vi.advanceTimersByTime(10 * 60_000);
+
+      // At a 30 s cap plus the 1 s ack timeout: about 20 sends in the second ten minutes.
+      expect(channel.sent.length - sendsInTenMinutes).toBeGreaterThanOrEqual(18);
+      expect(channel.sent.length - sendsInTenMinutes).toBeLessThanOrEqual(20);
+    });
+
+    it('sends a batch the cloud keeps refusing with internal again with backoff, however often, until it takes it', () => {
+      delivery = new BatchDelivery({ channel, logger, ackTimeoutMs: 30_000, retryDelayMs: 100 });
+      const sink = delivery.sinkFor('c1');
+      sink.send(batch('c1', 1));
+      sink.send(batch('c1', 2));
+      const internal = { action: 'error', code: 'internal', message: 'boom', requestAction: 'log.batch', containerId: 'c1', firstSeq: 1, lastSeq: 1, retry: true } as const;
+
+      for (let i = 0; i < 20; i++) {
+        delivery.refused(internal);
+        vi.advanceTimersByTime(30_000);
+      }
+      expect(channel.sentSeqs).toEqual(Array(21).fill('c1:1'));
+      delivery.acknowledge({ action: 'log.ack', containerId: 'c1', seq: 1 });
+
+      expect(channel.sentSeqs.at(-1)).toBe('c1:2');
+      expect(logger.matching(/Dropped/)).toEqual([]);
+    });
+  });
+
   describe('when the cloud refuses the batch in flight', () => {
     const refusal = (containerId: string, first: number, last: number, retry: boolean) =>
       ({ action: 'error', code: retry ? 'internal' : 'conflict', message: 'no', requestAction: 'log.batch', containerId, firstSeq: first, lastSeq: last, retry }) as const;
