@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BatchDelivery, type DeliveryChannel } from '../../../agent/transport/batch-delivery';
+import { MemoryBudget } from '../../../agent/transport/memory-budget';
 import { encode, type AgentLogBatch, type AgentToCloud } from '../../../protocol';
 import { ts } from '../support/docker-bytes';
 import { RecordingLogger } from '../support/recording-logger';
@@ -54,7 +55,7 @@ describe('BatchDelivery', () => {
     vi.useFakeTimers();
     channel = new FakeChannel();
     logger = new RecordingLogger();
-    delivery = new BatchDelivery({ channel, logger, ackTimeoutMs: 1000, maxAttempts: 3, highWaterMarkBytes: 1000 });
+    delivery = new BatchDelivery({ channel, logger, ackTimeoutMs: 1000, retryDelayMs: 100, budget: new MemoryBudget({ maxBytes: 1000 }) });
   });
 
   afterEach(() => {
@@ -133,19 +134,22 @@ describe('BatchDelivery', () => {
     expect(channel.sentSeqs).toEqual(['c1:1', 'c1:1', 'c1:2']);
   });
 
-  it('sends a batch again when its ack does not come, and drops it after the last attempt, saying so', () => {
+  it('sends a batch again after a backoff when its ack does not come, saying so as the failures double', () => {
     const sink = delivery.sinkFor('c1');
     sink.send(batch('c1', 1, 2));
     sink.send(batch('c1', 3));
 
     vi.advanceTimersByTime(1000);
-    vi.advanceTimersByTime(1000);
-    expect(channel.sentSeqs).toEqual(['c1:2', 'c1:2', 'c1:2']);
-    vi.advanceTimersByTime(1000);
+    expect(channel.sentSeqs).toEqual(['c1:2']);
+    vi.advanceTimersByTime(100);
+    expect(channel.sentSeqs).toEqual(['c1:2', 'c1:2']);
+    vi.advanceTimersByTime(1000 + 200 + 1000 + 400);
 
-    expect(channel.sentSeqs).toEqual(['c1:2', 'c1:2', 'c1:2', 'c1:3']);
-    expect(logger.matching(/^No log\.ack for lines 1–2 of container c1 within 1s; sending them again\.$/)).toHaveLength(2);
-    expect(logger.matching(/^Dropped lines 1–2 of container c1: the cloud did not acknowledge them after 3 attempts\.$/)).toHaveLength(1);
+    expect(channel.sentSeqs).toEqual(['c1:2', 'c1:2', 'c1:2', 'c1:2']);
+    expect(logger.matching(/^Not delivered: lines 1–2 of container c1: no log\.ack came within 1s; sending them again in 0\.1s\.$/)).toHaveLength(1);
+    expect(logger.matching(/^Not delivered: lines 1–2 of container c1: no log\.ack came within 1s; sending them again in 0\.2s \(2 failed attempts so far\)\.$/)).toHaveLength(1);
+    // The third failure is not logged; the fourth would be.
+    expect(logger.matching(/Not delivered/)).toHaveLength(2);
   });
 
   it('reports congestion above the high-water mark and calls back when acks bring it under half', async () => {
@@ -325,23 +329,7 @@ describe('BatchDelivery', () => {
       expect(channel.sentSeqs).toEqual(['c1:2', 'c1:2', 'c1:2', 'c1:3']);
     });
 
-    it('drops it after maxRetries retryable refusals, saying so, and sends the next', () => {
-      delivery = new BatchDelivery({ channel, logger, retryDelayMs: 10, maxRetries: 2 });
-      const sink = delivery.sinkFor('c1');
-      sink.send(batch('c1', 1));
-      sink.send(batch('c1', 2));
-
-      for (let i = 0; i < 2; i++) {
-        delivery.refused(refusal('c1', 1, 1, true));
-        vi.advanceTimersByTime(1000);
-      }
-      delivery.refused(refusal('c1', 1, 1, true));
-
-      expect(channel.sentSeqs).toEqual(['c1:1', 'c1:1', 'c1:1', 'c1:2']);
-      expect(logger.matching(/^Dropped line 1 of container c1: the cloud refused it \(internal: no\); after 2 retries\.$/)).toHaveLength(1);
-    });
-
-    it('drops it at once when retry is false', () => {
+    it('drops it at once for a conflict (the buffer holds other lines at its seqs, so a marker there would clash too)', () => {
       const sink = delivery.sinkFor('c1');
       sink.send(batch('c1', 1, 2));
       sink.send(batch('c1', 3));
@@ -351,6 +339,7 @@ describe('BatchDelivery', () => {
       expect(channel.sentSeqs).toEqual(['c1:2', 'c1:3']);
       expect(delivery.unacknowledged('c1').map((b) => b.lines[0]!.seq)).toEqual([3]);
       expect(logger.matching(/^Dropped lines 1–2 of container c1: the cloud refused them \(conflict: no\); sending them again would be refused the same way\.$/)).toHaveLength(1);
+      expect(delivery.droppedWithoutMarker).toBe(2);
     });
 
     it('ignores a refusal that names another batch than the one in flight (a stale copy)', () => {
@@ -420,19 +409,17 @@ describe('BatchDelivery', () => {
       expect(logger.matching(/Dropped|No log\.ack/)).toEqual([]);
     });
 
-    it('keeps the ack timeout as the backstop after a resend, and counts that as before', () => {
+    it('keeps the ack timeout as the backstop after a resend', () => {
       delivery.sinkFor('c1').send(batch('c1', 1));
       delivery.gatewayRefused();
       delivery.resendRefused();
 
       vi.advanceTimersByTime(999);
       expect(channel.sentSeqs).toHaveLength(2);
-      vi.advanceTimersByTime(1);
+      vi.advanceTimersByTime(1 + 100);
       expect(channel.sentSeqs).toHaveLength(3);
-      vi.advanceTimersByTime(2000);
 
-      expect(logger.matching(/^No log\.ack for line 1 of container c1 within 1s; sending them again\.$/)).toHaveLength(2);
-      expect(logger.matching(/^Dropped line 1 of container c1: the cloud did not acknowledge them after 3 attempts\.$/)).toHaveLength(1);
+      expect(logger.matching(/^Not delivered: line 1 of container c1: no log\.ack came within 1s; sending them again in 0\.1s\.$/)).toHaveLength(1);
     });
 
     it('leaves a batch waiting out a retry after the cloud\'s own refusal to that retry', () => {
