@@ -92,7 +92,7 @@ export interface AgentTuning {
   readonly gatewayRetry?: BackoffOptions;
   /** When a batch the cloud keeps failing on is replaced by a marker (batch-refusal-policy.ts). */
   readonly crashLoop?: CrashLoopLimits;
-  /** A Docker stream paused this long is followed anew instead of resumed (log-follower.ts). Default 10000. */
+  /** A Docker stream paused this long is followed anew instead of resumed (log-follower.ts). Default 0: always. */
   readonly refollowAfterPauseMs?: number;
 }
 
@@ -110,6 +110,8 @@ export interface DeliveryState {
 
 export interface Agent {
   start(): void;
+  /** What delivery holds now and what it could not deliver (read-only). */
+  deliveryState(): DeliveryState;
   /** Stops following, sends what is batched, closes the connection. Resolves within the shutdown grace. */
   stop(): Promise<void>;
 }

@@ -15,12 +15,14 @@
  * (`onGone`) to forget it. `revive()` (a later log.stream.start) follows an ended stream again at once.
  *
  * Backpressure: when the sink reports congestion the Docker stream is paused (Docker keeps the
- * lines in its log file) and resumed once the sink has drained. After a long pause the stream is
- * not resumed but followed anew from the last line sent: dockerd's reader of a blocked follow
- * reopens the current log file by name when it reaches the end of a rotated one, skipping any file
- * rotated in between, whereas a fresh `since` reads every file Docker still keeps — and shows
- * whether the resume point's line is still among them (rotation-check.ts: a `rotated` marker
- * when it is not). The follower tells the sink how many bytes its pipeline holds (`holding`).
+ * lines in its log file) until the sink has drained. Then the stream is not resumed but followed
+ * anew from the last line sent: dockerd's reader of a blocked follow, when rotation (`max-size`)
+ * runs past it, silently skips and repeats lines (seen on the real engine: a sub-second pause
+ * lost thousands of lines of a fast writer with 64 KB files), whereas a fresh `since` reads every
+ * file Docker still keeps — and shows whether the resume point's line is still among them
+ * (rotation-check.ts: a `rotated` marker when it is not). A removed container's stream is the
+ * only copy left, so it is resumed instead. The follower tells the sink how many bytes its
+ * pipeline holds (`holding`).
  */
 import type { Readable } from 'node:stream';
 import { compareTimestamps, type AgentLogBatch, type ResumePoint } from '../../protocol';
@@ -69,7 +71,10 @@ export interface LogFollowerOptions {
   readonly maxRetryDelayMs?: number;
   /** Docker says the container does not exist: the follower has stopped itself and may be forgotten. */
   readonly onGone?: () => void;
-  /** A stream paused at least this long is followed anew from the last line sent instead of resumed. Default 10000. */
+  /**
+   * A stream paused at least this long is followed anew from the last line sent instead of resumed.
+   * Default 0: always (see the file comment: dockerd may skip what it rotated meanwhile).
+   */
   readonly refollowAfterPauseMs?: number;
 }
 
@@ -77,7 +82,7 @@ export type FollowerState = 'opening' | 'following' | 'ended' | 'stopped';
 
 const DEFAULT_RECHECK_DELAY_MS = 1000;
 const DEFAULT_MAX_RETRY_DELAY_MS = 30_000;
-const DEFAULT_REFOLLOW_AFTER_PAUSE_MS = 10_000;
+const DEFAULT_REFOLLOW_AFTER_PAUSE_MS = 0;
 
 export class LogFollower {
   private currentState: FollowerState = 'ended';
