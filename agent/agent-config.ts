@@ -6,8 +6,13 @@
  *   SIDETAIL_AGENT_TOKEN  required  this agent's own credential (`npm run credentials -- mint --agent <id>`);
  *                                   the cloud takes the agent id from it
  *   DOCKER_HOST           optional  unix:///path/to/docker.sock or tcp://host:port; default /var/run/docker.sock
+ *   SIDETAIL_MAX_BUFFER_BYTES         optional  the bound on log bytes held across all containers
+ *   (flag --max-buffer-bytes, wins)             (e.g. 64m, 512k); above it Docker streams pause.
+ *                                               Default 64 MiB. See docs/reliability.md.
  */
+import { parseByteSize } from './byte-size';
 import { parseDockerHost, InvalidDockerHostError } from './docker/docker-client';
+import { DEFAULT_MAX_BUFFER_BYTES } from './transport/memory-budget';
 
 export interface AgentConfig {
   readonly url: string;
@@ -15,13 +20,17 @@ export interface AgentConfig {
   readonly hostName: string;
   /** As given (validated); undefined means the default socket. */
   readonly dockerHost: string | undefined;
+  readonly maxBufferBytes: number;
 }
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-export function readAgentConfig(env: NodeJS.ProcessEnv, hostName: string): AgentConfig {
+/** Below this a single batch (96 KB) and a Docker read would not fit: the agent could never send. */
+const MIN_BUFFER_BYTES = 256 * 1024;
+
+export function readAgentConfig(env: NodeJS.ProcessEnv, hostName: string, argv: readonly string[] = []): AgentConfig {
   const url = env.SIDETAIL_URL?.trim();
   if (!url) throw new ConfigError('SIDETAIL_URL is required: the WebSocket URL of your Sidetail stage, e.g. wss://abc123.execute-api.eu-west-1.amazonaws.com/prod');
   let parsed: URL;
@@ -49,7 +58,25 @@ export function readAgentConfig(env: NodeJS.ProcessEnv, hostName: string): Agent
     if (err instanceof InvalidDockerHostError) throw new ConfigError(err.message);
     throw err;
   }
-  return { url, token, hostName: hostName.slice(0, 256) || agentIdFromHostName(hostName), dockerHost };
+  const maxBufferBytes = readMaxBufferBytes(env, argv);
+  return { url, token, hostName: hostName.slice(0, 256) || agentIdFromHostName(hostName), dockerHost, maxBufferBytes };
+}
+
+/** `--max-buffer-bytes <size>` (or `=<size>`), else SIDETAIL_MAX_BUFFER_BYTES, else the default. */
+function readMaxBufferBytes(env: NodeJS.ProcessEnv, argv: readonly string[]): number {
+  const flag = argv.findIndex((arg) => arg === '--max-buffer-bytes' || arg.startsWith('--max-buffer-bytes='));
+  const [name, value] =
+    flag >= 0
+      ? ['--max-buffer-bytes', argv[flag]!.includes('=') ? argv[flag]!.slice(argv[flag]!.indexOf('=') + 1) : argv[flag + 1]]
+      : ['SIDETAIL_MAX_BUFFER_BYTES', env.SIDETAIL_MAX_BUFFER_BYTES?.trim() || undefined];
+  if (value === undefined) {
+    if (flag >= 0) throw new ConfigError('--max-buffer-bytes needs a size, e.g. --max-buffer-bytes 64m');
+    return DEFAULT_MAX_BUFFER_BYTES;
+  }
+  const bytes = parseByteSize(value);
+  if (bytes === undefined) throw new ConfigError(`${name}=${value} is not a size; write bytes or a number with k, m or g (e.g. 64m)`);
+  if (bytes < MIN_BUFFER_BYTES) throw new ConfigError(`${name}=${value} is below the smallest bound that works, 256k (one batch is up to 96 KB)`);
+  return bytes;
 }
 
 /** A SafeId from a host name: unsafe characters become "-", and it starts with a letter or digit. */

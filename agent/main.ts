@@ -9,7 +9,7 @@ import { dockerFromHost } from './docker/docker-client';
 
 let config: AgentConfig;
 try {
-  config = readAgentConfig(process.env, os.hostname());
+  config = readAgentConfig(process.env, os.hostname(), process.argv.slice(2));
 } catch (err) {
   if (!(err instanceof ConfigError)) throw err;
   console.error(`sidetail agent: ${err.message}`);
@@ -21,6 +21,7 @@ const agent = createAgent({
   token: config.token,
   hostName: config.hostName,
   docker: dockerFromHost(config.dockerHost),
+  maxBufferBytes: config.maxBufferBytes,
 });
 agent.start();
 

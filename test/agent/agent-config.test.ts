@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, agentIdFromHostName, readAgentConfig } from '../../agent/agent-config';
+import { DEFAULT_MAX_BUFFER_BYTES } from '../../agent/transport/memory-budget';
 
 const VALID = { SIDETAIL_URL: 'wss://abc.execute-api.eu-west-1.amazonaws.com/prod', SIDETAIL_AGENT_TOKEN: 'secret' };
 
@@ -10,7 +11,27 @@ describe('readAgentConfig', () => {
       token: 'secret',
       hostName: 'build-box-1.internal',
       dockerHost: undefined,
+      maxBufferBytes: DEFAULT_MAX_BUFFER_BYTES,
     });
+  });
+
+  it.each([
+    [{ SIDETAIL_MAX_BUFFER_BYTES: '64m' }, [], 64 * 1024 ** 2],
+    [{ SIDETAIL_MAX_BUFFER_BYTES: '1048576' }, [], 1024 ** 2],
+    [{ SIDETAIL_MAX_BUFFER_BYTES: '512KiB' }, [], 512 * 1024],
+    [{ SIDETAIL_MAX_BUFFER_BYTES: '64m' }, ['--max-buffer-bytes', '1g'], 1024 ** 3],
+    [{}, ['--max-buffer-bytes=300k'], 300 * 1024],
+  ])('bounds the bytes held across containers by %j and the flags %j (the flag wins)', (env, argv, bytes) => {
+    expect(readAgentConfig({ ...VALID, ...env }, 'host', argv).maxBufferBytes).toBe(bytes);
+  });
+
+  it.each([
+    [{ SIDETAIL_MAX_BUFFER_BYTES: 'lots' }, [], /SIDETAIL_MAX_BUFFER_BYTES=lots is not a size/],
+    [{ SIDETAIL_MAX_BUFFER_BYTES: '64k' }, [], /below the smallest bound that works, 256k/],
+    [{}, ['--max-buffer-bytes'], /--max-buffer-bytes needs a size/],
+    [{}, ['--max-buffer-bytes', '-1'], /--max-buffer-bytes=-1 is not a size/],
+  ])('refuses a memory bound of %j / %j with a clear ConfigError', (env, argv, message) => {
+    expect(() => readAgentConfig({ ...VALID, ...env }, 'host', argv)).toThrow(message);
   });
 
   it('takes DOCKER_HOST when set', () => {
