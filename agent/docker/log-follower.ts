@@ -32,6 +32,7 @@ import { LineFramer, type FramedLine } from '../pipeline/line-framer';
 import { ResumeFilter } from '../pipeline/resume-filter';
 import { RotationCheck } from '../pipeline/rotation-check';
 import { Sequencer } from '../pipeline/sequencer';
+import { lineObjectBytes } from '../transport/memory-budget';
 import { ReconnectBackoff } from '../transport/reconnect-backoff';
 import { ContainerNotFoundError, type ContainerSource, type FollowFrom, type LogFollow } from './container-source';
 import { DockerStreamFormatError, FrameDemuxer } from './frame-demuxer';
@@ -83,6 +84,8 @@ export type FollowerState = 'opening' | 'following' | 'ended' | 'stopped';
 const DEFAULT_RECHECK_DELAY_MS = 1000;
 const DEFAULT_MAX_RETRY_DELAY_MS = 30_000;
 const DEFAULT_REFOLLOW_AFTER_PAUSE_MS = 0;
+/** How much of Docker's stream is framed between two checks of the sink's room. */
+export const READ_SLICE_BYTES = 8 * 1024;
 
 export class LogFollower {
   private currentState: FollowerState = 'ended';
@@ -90,6 +93,10 @@ export class LogFollower {
   private generation = 0;
   private stream: Readable | undefined;
   private framer: LineFramer | undefined;
+  /** The line objects in the batch being collected, as held bytes (its JSON is the batcher's pendingBytes). */
+  private batchingObjectBytes = 0;
+  /** The rest of a chunk read when the sink filled up: fed before the stream resumes. */
+  private unread: Buffer | undefined;
   private abort: AbortController | undefined;
   private cancelDrainWait: (() => void) | undefined;
   /** The pending re-check or retry, whichever the last end or failure called for. */
@@ -117,8 +124,10 @@ export class LogFollower {
       containerId: options.containerId,
       epoch: options.request.epoch,
       send: (batch) => {
-        options.sink.send(batch);
+        // The batch leaves the pipeline's count before it joins the sink's: never counted twice.
+        this.batchingObjectBytes = 0;
         this.reportHolding();
+        options.sink.send(batch);
       },
       ...(options.batchDelayMs !== undefined ? { delayMs: options.batchDelayMs } : {}),
     });
@@ -208,6 +217,7 @@ export class LogFollower {
     this.stream?.destroy();
     this.stream = undefined;
     this.framer = undefined;
+    this.unread = undefined;
     this.batcher.flush();
     this.options.sink.holding?.(0);
   }
@@ -278,6 +288,7 @@ export class LogFollower {
       this.batcher.flush();
       this.stream = undefined;
       this.framer = undefined;
+      this.unread = undefined;
       this.options.sink.holding?.(0);
       this.currentState = 'ended';
       if (this.finished) return this.stop();
@@ -297,17 +308,32 @@ export class LogFollower {
       this.after('recheck');
     };
 
-    stream.on('data', (chunk: Buffer) => {
-      if (generation !== this.generation) return;
-      try {
-        demuxer.push(chunk);
-      } catch (err) {
-        finish(err as Error);
-        stream.destroy();
-        return;
+    // Read in slices, asking the sink before each: what one slice adds is small and known (see
+    // memory-budget.ts's margin), where a whole chunk of Docker's stream could be 64 KB of lines.
+    // What is left of a chunk when the sink fills waits, counted, with the paused stream.
+    const feed = (bytes: Buffer): boolean => {
+      for (let offset = 0; offset < bytes.length; offset += READ_SLICE_BYTES) {
+        if (offset > 0 && this.options.sink.isCongested()) {
+          this.unread = bytes.subarray(offset);
+          this.reportHolding();
+          this.pauseUntilDrained(stream, generation, feed);
+          return false;
+        }
+        try {
+          demuxer.push(bytes.subarray(offset, offset + READ_SLICE_BYTES));
+        } catch (err) {
+          finish(err as Error);
+          stream.destroy();
+          return false;
+        }
+        this.reportHolding();
       }
-      this.reportHolding();
-      if (this.options.sink.isCongested()) this.pauseUntilDrained(stream, generation);
+      if (!this.options.sink.isCongested()) return true;
+      this.pauseUntilDrained(stream, generation, feed);
+      return false;
+    };
+    stream.on('data', (chunk: Buffer) => {
+      if (generation === this.generation) feed(chunk);
     });
     let ended = false;
     stream.once('end', () => {
@@ -326,10 +352,12 @@ export class LogFollower {
     if (marker) {
       this.options.logger.warn(`Docker no longer holds the lines of container ${this.label} after ${marker.skipped.from}: its log was rotated meanwhile; a marker says so.`);
       this.batcher.add({ seq: this.sequencer.next(), ...marker });
+      this.batchingObjectBytes += lineObjectBytes(marker.text);
     }
     if (filter && !filter.accepts(line)) return;
     const seq = this.sequencer.next();
     this.remember(line);
+    this.batchingObjectBytes += lineObjectBytes(line.text);
     this.batcher.add(
       line.truncated
         ? { seq, ts: line.ts, stream: line.stream, text: line.text, truncated: true }
@@ -343,7 +371,7 @@ export class LogFollower {
     else if (order === 0) this.lastSent!.textsAtTs.push(line.text);
   }
 
-  private pauseUntilDrained(stream: Readable, generation: number): void {
+  private pauseUntilDrained(stream: Readable, generation: number, feed: (bytes: Buffer) => boolean): void {
     if (this.cancelDrainWait) return;
     stream.pause();
     const pausedAt = Date.now();
@@ -352,6 +380,9 @@ export class LogFollower {
       if (generation !== this.generation) return;
       // A removed container's stream is the only copy left: it is read on, never followed anew.
       if (this.finished || Date.now() - pausedAt < (this.options.refollowAfterPauseMs ?? DEFAULT_REFOLLOW_AFTER_PAUSE_MS)) {
+        const unread = this.unread;
+        this.unread = undefined;
+        if (unread && !feed(unread)) return;
         stream.resume();
         return;
       }
@@ -366,6 +397,7 @@ export class LogFollower {
     this.generation += 1;
     this.stream = undefined;
     this.framer = undefined;
+    this.unread = undefined;
     stream?.destroy();
     this.batcher.flush();
     this.open();
@@ -374,7 +406,9 @@ export class LogFollower {
   /** What the pipeline holds: the batch being collected, lines being joined, what the paused stream buffered. */
   private reportHolding(): void {
     if (!this.options.sink.holding) return;
-    this.options.sink.holding(this.batcher.pendingBytes + (this.framer?.pendingBytes ?? 0) + (this.stream?.readableLength ?? 0));
+    this.options.sink.holding(
+      this.batcher.pendingBytes + this.batchingObjectBytes + (this.framer?.pendingBytes ?? 0) + (this.unread?.length ?? 0) + (this.stream?.readableLength ?? 0),
+    );
   }
 
   /** Opens or re-checks after the backoff's next wait: failures (and empty streams) in a row wait longer, up to the cap. */

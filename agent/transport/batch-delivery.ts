@@ -46,7 +46,7 @@ import type { Logger } from '../logger';
 import { skipMarker } from '../pipeline/skip-marker';
 import { isCrashLooping, verdictOn, type CrashLoopLimits } from './batch-refusal-policy';
 import type { GatewayErrorFrame } from './gateway-error-frame';
-import { DEFAULT_MAX_BUFFER_BYTES, MemoryBudget } from './memory-budget';
+import { DEFAULT_MAX_BUFFER_BYTES, MemoryBudget, lineObjectBytes, stringBytes } from './memory-budget';
 
 /** What delivery needs of the connection (CloudConnection implements it). */
 export interface DeliveryChannel {
@@ -82,6 +82,7 @@ export type SkipCounts = Record<SkipReason, { markers: number; lines: number }>;
 interface QueuedBatch {
   readonly batch: AgentLogBatch;
   readonly json: string;
+  /** What holding it costs: its JSON, and its line objects with their texts (both are kept). */
   readonly bytes: number;
   /** A marker standing in for a batch refused for good: if it is refused too, nothing stands in for it. */
   readonly replacement: boolean;
@@ -523,7 +524,14 @@ export class BatchDelivery {
 
 function queued(batch: AgentLogBatch, replacement: boolean): QueuedBatch {
   const json = encode(batch);
-  return { batch, json, bytes: byteLength(json), replacement };
+  return { batch, json, bytes: heldBytesOf(batch, json), replacement };
+}
+
+/** What holding a batch costs (counted against the memory bound): its JSON, and its line objects with their texts. */
+export function heldBytesOf(batch: AgentLogBatch, json = encode(batch)): number {
+  let bytes = stringBytes(json);
+  for (const line of batch.lines) bytes += lineObjectBytes(line.text);
+  return bytes;
 }
 
 function renumbered(batch: AgentLogBatch, shift: number): AgentLogBatch {

@@ -13,12 +13,37 @@
  * half, and the quiet ones always find room for their share. Paused containers resume at three
  * quarters of those thresholds, so that one ack does not flip a stream between paused and flowing.
  *
- * The check runs after each chunk Docker sends, so a container may pass its allowance by what one
- * chunk adds (at most one socket read, 64 KB, of Docker's stream): the bound is exact to that.
+ * Followers check before each 8 KiB slice of Docker's stream, and streams pause a margin short of
+ * the bound, so what the last slice adds stays within it: the bound holds.
  */
 
 export interface MemoryBudgetOptions {
   readonly maxBytes: number;
+  /**
+   * Streams pause this far short of the bound: room for what one slice of Docker's stream adds
+   * once framed and batched (log-follower.ts reads 8 KiB between checks; short lines cost up to
+   * five times their bytes to hold, and a slice may complete a 16 KB line). Default
+   * DEFAULT_MARGIN_BYTES, at most half the bound.
+   */
+  readonly marginBytes?: number;
+}
+
+export const DEFAULT_MARGIN_BYTES = 96 * 1024;
+
+/**
+ * What a log line object costs beside its text: the object with its fields and its timestamp
+ * string (V8: a ~60-byte object, a ~50-byte string). An estimate; strings are counted exactly.
+ */
+export const LINE_OBJECT_BYTES = 120;
+
+/** Bytes of a string as V8 stores it: one per character when all are Latin-1 (counted as ASCII here), else two. */
+export function stringBytes(text: string): number {
+  return Buffer.byteLength(text, 'utf8') === text.length ? text.length : 2 * text.length;
+}
+
+/** What holding one line object costs (its JSON, where there is one, is counted apart). */
+export function lineObjectBytes(text: string): number {
+  return stringBytes(text) + LINE_OBJECT_BYTES;
 }
 
 /** SIDETAIL_MAX_BUFFER_BYTES' default: room for minutes of a busy host's lines during an outage. */
@@ -28,6 +53,8 @@ const RESUME_SCALE = 0.75;
 
 export class MemoryBudget {
   readonly maxBytes: number;
+  /** The bound less the margin: what the pause rules are applied to. */
+  private readonly limit: number;
   private readonly usage = new Map<string, number>();
   private total = 0;
   private peak = 0;
@@ -38,6 +65,7 @@ export class MemoryBudget {
       throw new RangeError(`the memory bound must be a positive number of bytes; got ${options.maxBytes}`);
     }
     this.maxBytes = options.maxBytes;
+    this.limit = options.maxBytes - Math.min(options.marginBytes ?? DEFAULT_MARGIN_BYTES, Math.floor(options.maxBytes / 2));
   }
 
   /** Bytes held across every account now. */
@@ -97,10 +125,10 @@ export class MemoryBudget {
   }
 
   private over(key: string, scale: number): boolean {
-    const limit = this.maxBytes * scale;
+    const limit = this.limit * scale;
     if (this.total >= limit) return true;
     if (this.total < limit / 2) return false;
-    const share = this.maxBytes / Math.max(1, this.usage.size);
+    const share = this.limit / Math.max(1, this.usage.size);
     return this.bytesOf(key) > share * scale;
   }
 

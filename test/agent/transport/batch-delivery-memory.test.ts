@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { BatchDelivery, type DeliveryChannel } from '../../../agent/transport/batch-delivery';
+import { BatchDelivery, heldBytesOf, type DeliveryChannel } from '../../../agent/transport/batch-delivery';
 import { MemoryBudget } from '../../../agent/transport/memory-budget';
-import { encode, type AgentLogBatch, type AgentToCloud } from '../../../protocol';
+import type { AgentLogBatch, AgentToCloud } from '../../../protocol';
 import { ts } from '../support/docker-bytes';
 import { RecordingLogger } from '../support/recording-logger';
 
@@ -21,10 +21,13 @@ class StalledChannel implements DeliveryChannel {
   }
 }
 
-/** A batch of one line whose JSON is about `bytes` long. */
+/** A batch of one line that costs `bytes` to hold (its JSON and its line object: the text counts twice). */
 function batchOf(containerId: string, seq: number, bytes: number): AgentLogBatch {
-  const empty = encode({ action: 'log.batch', containerId, epoch: 1, lines: [{ seq, ts: ts(seq), stream: 'stdout', text: '' }] });
-  return { action: 'log.batch', containerId, epoch: 1, lines: [{ seq, ts: ts(seq), stream: 'stdout', text: 'x'.repeat(bytes - empty.length) }] };
+  const withText = (text: string): AgentLogBatch => ({ action: 'log.batch', containerId, epoch: 1, lines: [{ seq, ts: ts(seq), stream: 'stdout', text }] });
+  const batch = withText('x'.repeat(Math.ceil((bytes - heldBytesOf(withText(''))) / 2)));
+  expect(heldBytesOf(batch) - bytes).toBeGreaterThanOrEqual(0);
+  expect(heldBytesOf(batch) - bytes).toBeLessThanOrEqual(1);
+  return batch;
 }
 
 describe('BatchDelivery under one memory bound across containers (issue 8 defect 6)', () => {
@@ -34,7 +37,7 @@ describe('BatchDelivery under one memory bound across containers (issue 8 defect
   beforeEach(() => {
     vi.useFakeTimers();
     channel = new StalledChannel();
-    delivery = new BatchDelivery({ channel, logger: new RecordingLogger(), budget: new MemoryBudget({ maxBytes: 10_000 }) });
+    delivery = new BatchDelivery({ channel, logger: new RecordingLogger(), budget: new MemoryBudget({ maxBytes: 10_000, marginBytes: 0 }) });
   });
 
   afterEach(() => {
@@ -53,10 +56,11 @@ describe('BatchDelivery under one memory bound across containers (issue 8 defect
   it('counts the bytes each follower pipeline holds, and what it sends, in one total', () => {
     const sink = delivery.sinkFor('c1');
     sink.holding?.(3000);
-    sink.send(batchOf('c1', 1, 1000));
+    const batch = batchOf('c1', 1, 1000);
+    sink.send(batch);
     sink.holding?.(500);
 
-    expect(delivery.heldBytes).toBe(1500);
+    expect(delivery.heldBytes).toBe(500 + heldBytesOf(batch));
   });
 
   it('pauses a chatty container beyond its fair share once half the bound is held, while a quiet one still flows', () => {

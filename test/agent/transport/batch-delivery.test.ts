@@ -55,7 +55,7 @@ describe('BatchDelivery', () => {
     vi.useFakeTimers();
     channel = new FakeChannel();
     logger = new RecordingLogger();
-    delivery = new BatchDelivery({ channel, logger, ackTimeoutMs: 1000, retryDelayMs: 100, budget: new MemoryBudget({ maxBytes: 1000 }) });
+    delivery = new BatchDelivery({ channel, logger, ackTimeoutMs: 1000, retryDelayMs: 100, budget: new MemoryBudget({ maxBytes: 1000, marginBytes: 0 }) });
   });
 
   afterEach(() => {
@@ -152,9 +152,9 @@ describe('BatchDelivery', () => {
     expect(logger.matching(/Not delivered/)).toHaveLength(2);
   });
 
-  it('reports congestion above the high-water mark and calls back when acks bring it under half', async () => {
+  it('reports congestion at the memory bound and calls back when acks bring it under three quarters of it', async () => {
     const sink = delivery.sinkFor('c1');
-    // About 200 bytes each: 12 are well above the 1000-byte mark, 2 are under half of it.
+    // About 430 bytes each to hold: 12 are well above the 1000-byte bound, 1 is under 750.
     for (let seq = 1; seq <= 12; seq++) sink.send(batch('c1', seq));
     expect(sink.isCongested()).toBe(true);
     const drained = vi.fn();
@@ -164,6 +164,9 @@ describe('BatchDelivery', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(drained).not.toHaveBeenCalled();
     for (let seq = 7; seq <= 10; seq++) delivery.acknowledge({ action: 'log.ack', containerId: 'c1', seq });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(drained).not.toHaveBeenCalled();
+    delivery.acknowledge({ action: 'log.ack', containerId: 'c1', seq: 11 });
     await vi.advanceTimersByTimeAsync(0);
 
     expect(drained).toHaveBeenCalledTimes(1);
