@@ -14,7 +14,9 @@
  *   log.stream.stop        → stop and forget it, and its batches not yet sent (Docker has them)
  *   Docker's destroy       → the log file is gone: read the stream to its end, deliver every
  *                            batch until acked (a later stop discards none), forget the outbox
- *   log.ack                → the container's next batch may go (one in flight per container)
+ *   log.ack                → the container's next batch may go (one in flight per container);
+ *                            at the memory bound across containers Docker streams pause, and
+ *                            follow anew once acks free room (transport/memory-budget.ts)
  *   error not_registered   → hold batches and register again
  *   inventory.ack          → that inventory is stored and relayed (else: sent again, then register)
  *   error for an inventory → register again: its whole list brings the cloud up to date
