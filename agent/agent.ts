@@ -18,11 +18,14 @@
  *   log.stream.stop        → stop and forget it, and its batches not yet sent (Docker has them)
  *   Docker's destroy       → the log file is gone: read the stream to its end, deliver every
  *                            batch until acked (a later stop discards none), forget the outbox
- *   log.ack                → the container's next batch may go (one in flight per container)
+ *   log.ack                → the container's next batch may go (one in flight per container);
+ *                            at the memory bound across containers Docker streams pause, and
+ *                            follow anew once acks free room (transport/memory-budget.ts)
  *   error not_registered   → hold batches and register again
  *   inventory.ack          → that inventory is stored and relayed (else: sent again, then register)
  *   error for an inventory → register again: its whole list brings the cloud up to date
- *   error naming a batch   → resend it soon (retry: true) or drop it, saying so (retry: false)
+ *   error naming a batch   → resend it with backoff, or put a `refused` marker in its place
+ *                            when it cannot succeed (batch-refusal-policy.ts)
  *   API Gateway's own error → (throttled, a Lambda that failed; no message named) resend the
  *                            registration, every batch and inventory change unacknowledged then,
  *                            after a short backoff
@@ -46,10 +49,12 @@ import { HostName } from './host-name';
 import { inventoryChanges } from './inventory-changes';
 import { fitInventory } from './inventory-fit';
 import { consoleLogger, type Logger } from './logger';
-import { BatchDelivery } from './transport/batch-delivery';
+import { BatchDelivery, type SkipCounts } from './transport/batch-delivery';
+import type { CrashLoopLimits } from './transport/batch-refusal-policy';
 import { CloudConnection } from './transport/cloud-connection';
 import { GatewayRefusals } from './transport/gateway-refusals';
 import { InventoryDelivery } from './transport/inventory-delivery';
+import { DEFAULT_MAX_BUFFER_BYTES, MemoryBudget } from './transport/memory-budget';
 import { Registration } from './transport/registration';
 import type { BackoffOptions } from './transport/reconnect-backoff';
 
@@ -77,6 +82,11 @@ export interface AgentOptions {
    */
   readonly defaultTail?: number;
   readonly logger?: Logger;
+  /**
+   * The bound on the bytes of log lines held across all containers (SIDETAIL_MAX_BUFFER_BYTES);
+   * above it Docker streams are paused. Default DEFAULT_MAX_BUFFER_BYTES (64 MiB).
+   */
+  readonly maxBufferBytes?: number;
   /** Timings, for tests and unusual networks; the defaults suit production. */
   readonly tuning?: AgentTuning;
 }
@@ -99,10 +109,28 @@ export interface AgentTuning {
   readonly inventoryAckTimeoutMs?: number;
   /** Between API Gateway's refusal of a message and the resend. Default 200 ms doubling to 5 s. */
   readonly gatewayRetry?: BackoffOptions;
+  /** When a batch the cloud keeps failing on is replaced by a marker (batch-refusal-policy.ts). */
+  readonly crashLoop?: CrashLoopLimits;
+  /** A Docker stream paused this long is followed anew instead of resumed (log-follower.ts). Default 0: always. */
+  readonly refollowAfterPauseMs?: number;
+}
+
+/** What delivery holds and what it could not deliver: for status reports and specs. */
+export interface DeliveryState {
+  readonly heldBytes: number;
+  readonly peakHeldBytes: number;
+  readonly maxHeldBytes: number;
+  /** Docker's timestamp of the oldest line not yet acknowledged by the cloud, if any. */
+  readonly oldestUnacknowledgedTs: string | undefined;
+  /** Lines in skip markers the cloud acknowledged, by reason. */
+  readonly skipped: SkipCounts;
+  readonly droppedWithoutMarker: number;
 }
 
 export interface Agent {
   start(): void;
+  /** What delivery holds now and what it could not deliver (read-only). */
+  deliveryState(): DeliveryState;
   /** Stops following, sends what is batched, closes the connection. Resolves within the shutdown grace. */
   stop(): Promise<void>;
 }
@@ -197,13 +225,15 @@ export class SidetailAgent implements Agent {
         onceDrained: (listener) => connection.onceDrained(listener),
       },
       logger: this.logger,
+      budget: new MemoryBudget({ maxBytes: deps.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES }),
       ...(tuning.ackTimeoutMs !== undefined ? { ackTimeoutMs: tuning.ackTimeoutMs } : {}),
+      ...(tuning.crashLoop ? { crashLoop: tuning.crashLoop } : {}),
     });
     this.gatewayRefusals = new GatewayRefusals({
       logger: this.logger,
-      onRefused: () => {
+      onRefused: (frame) => {
         this.registration.gatewayRefused();
-        this.delivery.gatewayRefused();
+        this.delivery.gatewayRefused(frame);
         this.inventoryDelivery.gatewayRefused();
       },
       onResend: () => {
@@ -221,6 +251,17 @@ export class SidetailAgent implements Agent {
       onInventory: (listing) => this.onInventory(listing),
       onContainerEvent: (event) => this.onContainerEvent(event),
     });
+  }
+
+  deliveryState(): DeliveryState {
+    return {
+      heldBytes: this.delivery.heldBytes,
+      peakHeldBytes: this.delivery.peakHeldBytes,
+      maxHeldBytes: this.delivery.maxHeldBytes,
+      oldestUnacknowledgedTs: this.delivery.oldestUnacknowledgedTs(),
+      skipped: this.delivery.skipCounts(),
+      droppedWithoutMarker: this.delivery.droppedWithoutMarker,
+    };
   }
 
   start(): void {
@@ -371,6 +412,7 @@ export class SidetailAgent implements Agent {
       request: message.resume ? { tail, resume: message.resume, epoch: message.epoch } : { tail, epoch: message.epoch },
       ...(tuning.batchDelayMs !== undefined ? { batchDelayMs: tuning.batchDelayMs } : {}),
       ...(tuning.recheckDelayMs !== undefined ? { recheckDelayMs: tuning.recheckDelayMs } : {}),
+      ...(tuning.refollowAfterPauseMs !== undefined ? { refollowAfterPauseMs: tuning.refollowAfterPauseMs } : {}),
       onGone: () => {
         if (this.followers.get(message.containerId) !== follower) return;
         this.followers.delete(message.containerId);

@@ -38,6 +38,7 @@ const agent = createAgent({
   docker: dockerFromHost(config.dockerHost),
   // A configuration error found only once connected (the credential is another agent's).
   onFatal: () => process.exit(2),
+  maxBufferBytes: config.maxBufferBytes,
 });
 agent.start();
 
