@@ -68,7 +68,16 @@ export interface AgentTuning {
   /** Between attempts to reach an unreachable Docker engine. Default 5000. */
   readonly dockerRetryMs?: number;
   readonly reconnect?: BackoffOptions;
+  /** Ping after this long without a frame from the cloud. Default 30000 (transport/heartbeat.ts). */
   readonly heartbeatMs?: number;
+  /** A ping unanswered this long ends the connection. Default 20000. */
+  readonly heartbeatTimeoutMs?: number;
+  /** Replace the connection by this age (API Gateway closes at 2 h). Default 110 min. */
+  readonly maxConnectionAgeMs?: number;
+  /** Replace it up to this much before maxConnectionAgeMs, at random. Default 5 min. */
+  readonly replaceJitterMs?: number;
+  /** How long a replacement waits for the old connection's batches in flight to be acked. Default 10000. */
+  readonly handoverDrainMs?: number;
   readonly batchDelayMs?: number;
   /** After a container's log stream ends, when to check whether it runs again. Default 1000. */
   readonly recheckDelayMs?: number;
@@ -93,6 +102,15 @@ export interface Agent {
 /** Everything AgentOptions holds, with the engine given as a ContainerSource instead of dockerode. */
 export interface AgentDependencies extends Omit<AgentOptions, 'docker'> {
   readonly source: ContainerSource;
+}
+
+function connectionLifetime(tuning: AgentTuning) {
+  return {
+    ...(tuning.heartbeatTimeoutMs !== undefined ? { heartbeatTimeoutMs: tuning.heartbeatTimeoutMs } : {}),
+    ...(tuning.maxConnectionAgeMs !== undefined ? { maxConnectionAgeMs: tuning.maxConnectionAgeMs } : {}),
+    ...(tuning.replaceJitterMs !== undefined ? { replaceJitterMs: tuning.replaceJitterMs } : {}),
+    ...(tuning.handoverDrainMs !== undefined ? { handoverDrainMs: tuning.handoverDrainMs } : {}),
+  };
 }
 
 export function createAgent(options: AgentOptions): Agent {
@@ -148,6 +166,9 @@ export class SidetailAgent implements Agent {
       },
       ...(tuning.reconnect ? { backoff: tuning.reconnect } : {}),
       ...(tuning.heartbeatMs !== undefined ? { heartbeatMs: tuning.heartbeatMs } : {}),
+      ...connectionLifetime(tuning),
+      // A replacement registers once the old connection's batches are acked: none is sent twice.
+      isDrained: () => !this.delivery.hasInFlight(),
     });
     this.registration = new Registration({
       register: () => this.connection.send(this.registerMessage()),
@@ -166,7 +187,8 @@ export class SidetailAgent implements Agent {
     this.delivery = new BatchDelivery({
       channel: {
         get connected() {
-          return connection.connected && isRegistered();
+          // Not while a replacement waits for the old connection to drain (cloud-connection.ts).
+          return connection.connected && isRegistered() && !connection.handingOver;
         },
         send: (message, encoded) => connection.send(message, encoded),
         isCongested: () => connection.isCongested(),
@@ -245,6 +267,7 @@ export class SidetailAgent implements Agent {
   }
 
   private onRegistered(): void {
+    this.connection.handoverConfirmed();
     this.sendInventoryChanges();
     this.delivery.resume();
   }
