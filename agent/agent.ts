@@ -40,6 +40,9 @@ import { LogFollower } from './docker/log-follower';
 import { inventoryChanges } from './inventory-changes';
 import { fitInventory } from './inventory-fit';
 import { consoleLogger, type Logger } from './logger';
+import { DeliveryLag } from './status/delivery-lag';
+import { SkipCounts } from './status/skip-counts';
+import { StatusReporter } from './status/status-reporter';
 import { BatchDelivery } from './transport/batch-delivery';
 import { CloudConnection } from './transport/cloud-connection';
 import { GatewayRefusals } from './transport/gateway-refusals';
@@ -91,6 +94,8 @@ export interface AgentTuning {
   readonly inventoryAckTimeoutMs?: number;
   /** Between API Gateway's refusal of a message and the resend. Default 200 ms doubling to 5 s. */
   readonly gatewayRetry?: BackoffOptions;
+  /** Between agent.status reports (lag, skip counts). Default 60000. */
+  readonly statusIntervalMs?: number;
 }
 
 export interface Agent {
@@ -138,6 +143,9 @@ export class SidetailAgent implements Agent {
   private readonly registration: Registration;
   private readonly inventoryDelivery: InventoryDelivery;
   private readonly gatewayRefusals: GatewayRefusals;
+  private readonly skips = new SkipCounts();
+  private readonly lag: DeliveryLag;
+  private readonly status: StatusReporter;
   /** The agent id the cloud confirmed (the credential's), once registered. */
   private agentId: string | undefined;
   /** How many agent.register messages were sent; with `startedAfter`, which starts are newer than the latest. */
@@ -190,7 +198,11 @@ export class SidetailAgent implements Agent {
           // Not while a replacement waits for the old connection to drain (cloud-connection.ts).
           return connection.connected && isRegistered() && !connection.handingOver;
         },
-        send: (message, encoded) => connection.send(message, encoded),
+        send: (message, encoded) => {
+          const sent = connection.send(message, encoded);
+          if (sent && message.action === 'log.batch') this.skips.sent(message);
+          return sent;
+        },
         isCongested: () => connection.isCongested(),
         onceDrained: (listener) => connection.onceDrained(listener),
       },
@@ -211,6 +223,13 @@ export class SidetailAgent implements Agent {
       },
       ...(tuning.gatewayRetry ? { backoff: tuning.gatewayRetry } : {}),
     });
+    this.lag = new DeliveryLag(this.delivery);
+    this.status = new StatusReporter({
+      lag: this.lag,
+      skips: this.skips,
+      send: (message) => this.registration.isConfirmed && !this.connection.handingOver && this.connection.send(message),
+      ...(tuning.statusIntervalMs !== undefined ? { intervalMs: tuning.statusIntervalMs } : {}),
+    });
     this.monitor = new DockerMonitor({
       source: deps.source,
       logger: this.logger,
@@ -225,11 +244,13 @@ export class SidetailAgent implements Agent {
     this.logger.info(`Sidetail agent ${AGENT_VERSION} starting on ${this.deps.hostName}.`);
     this.monitor.start();
     this.connection.start();
+    this.status.start();
   }
 
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.monitor.stop();
+      this.status.stop();
       for (const follower of this.followers.values()) follower.stop();
       this.followers.clear();
       this.delivery.stop();
@@ -362,6 +383,7 @@ export class SidetailAgent implements Agent {
       },
     });
     this.followers.set(message.containerId, follower);
+    this.lag.streamStarted(message.containerId);
     follower.start();
   }
 

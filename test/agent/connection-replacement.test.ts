@@ -66,4 +66,22 @@ describe('agent: replacing the connection before its maximum age', () => {
     expect(batchSeqs(old)).toEqual([[1]]);
     expect(cloud.connections).toHaveLength(2);
   });
+
+  it('reports its lag and pending lines periodically once registered (agent.status)', async () => {
+    cloud = await TestCloud.start();
+    const source = new FakeContainerSource();
+    source.addContainer('web1');
+    agent = new SidetailAgent({ url: cloud.url, token: 't', hostName: 'box-1.local', source, logger: new RecordingLogger(), tuning: { ...FAST, statusIntervalMs: 100 } });
+    agent.start();
+    await eventually(() => expect(cloud!.last.actions[0]).toBe('agent.register'));
+    cloud.last.send(JSON.stringify({ action: 'log.stream.start', containerId: 'web1', tail: 50, epoch: 1 }));
+    await eventually(() => expect(source.follows).toHaveLength(1));
+    source.lastFollow('web1').stream.write(muxFrame('stdout', entry(ts(1), 'one\n')));
+    const statuses = () => cloud!.last.json.filter((m) => m.action === 'agent.status');
+
+    await eventually(() => expect(statuses().at(-1)).toMatchObject({ pendingLines: 1, skipped: {} }));
+    cloud.last.send(JSON.stringify({ action: 'log.ack', containerId: 'web1', seq: 1 }));
+
+    await eventually(() => expect(statuses().at(-1)).toMatchObject({ lagMs: 0, pendingLines: 0 }));
+  });
 });
