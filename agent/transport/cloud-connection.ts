@@ -346,6 +346,7 @@ export class CloudConnection {
       this.retiring = old;
       this.retireTimer = setTimeout(() => this.retire(), RETIRE_TIMEOUT_MS);
     }
+    this.options.logger.info(`Connected to ${this.displayUrl} (replacing the previous connection, which closes once the registration moved).`);
     this.notify('onClose');
     this.begin(next);
     this.checkDrained();
