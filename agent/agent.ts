@@ -177,6 +177,7 @@ export class SidetailAgent implements Agent {
       ...connectionLifetime(tuning),
       // A replacement registers once the old connection's batches are acked: none is sent twice.
       isDrained: () => !this.delivery.hasInFlight(),
+      onHandoverCancelled: () => this.delivery.resume(),
     });
     this.registration = new Registration({
       register: () => this.connection.send(this.registerMessage()),

@@ -98,6 +98,8 @@ export interface CloudConnectionOptions {
   readonly handoverDrainMs?: number;
   /** Whether nothing sent on the connection awaits its answer (no batch in flight): the handover may proceed. */
   readonly isDrained?: () => boolean;
+  /** A replacement that held new batches failed before it took over: they may go on the old connection again. */
+  readonly onHandoverCancelled?: () => void;
   readonly random?: () => number;
   readonly handshakeTimeoutMs?: number;
   readonly highWaterMarkBytes?: number;
@@ -320,8 +322,10 @@ export class CloudConnection {
         return;
       }
       if (next !== this.next) return;
+      const held = this.nextOpen;
       this.dropReplacement();
       if (this.stopping) return;
+      if (held) this.handle('the cancelled handover', () => this.options.onHandoverCancelled?.());
       this.options.logger.warn(`Could not open the replacement connection (${describeConnectError(lastError)}); trying again in ${REPLACEMENT_RETRY_MS / 1000}s.`);
       clearTimeout(this.replaceTimer);
       this.replaceTimer = setTimeout(() => this.beginReplacement(), REPLACEMENT_RETRY_MS);

@@ -159,6 +159,21 @@ describe('CloudConnection lifecycle', () => {
       expect(connection!.connected).toBe(true);
     });
 
+    it('lets held batches go on the old connection again when the replacement closes before taking over', async () => {
+      cloud = await TestCloud.start();
+      let cancelled = 0;
+      connect(cloud.url, { maxConnectionAgeMs: 300, replaceJitterMs: 0, isDrained: () => false, handoverDrainMs: 60_000, onHandoverCancelled: () => (cancelled += 1) });
+      await eventually(() => expect(connection!.handingOver).toBe(true));
+
+      cloud.connections[1]!.socket.terminate();
+
+      await eventually(() => expect(cancelled).toBe(1));
+      expect(connection!.handingOver).toBe(false);
+      expect(connection!.connected).toBe(true);
+      expect(connection!.send({ action: 'ping' })).toBe(true);
+      await eventually(() => expect(cloud!.connections[0]!.actions).toEqual(['agent.register', 'ping']));
+    });
+
     it('replaces each connection in turn, at a jittered time no later than the maximum age', async () => {
       cloud = await TestCloud.start();
       connect(cloud.url, { maxConnectionAgeMs: 250, replaceJitterMs: 100, random: () => 0.5, isDrained: () => true, onOpen: () => connection?.handoverConfirmed() });
