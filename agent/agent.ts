@@ -41,7 +41,7 @@ import { inventoryChanges } from './inventory-changes';
 import { fitInventory } from './inventory-fit';
 import { consoleLogger, type Logger } from './logger';
 import { DeliveryLag } from './status/delivery-lag';
-import { SkipCounts } from './status/skip-counts';
+import { SkipMarkerTally } from './status/skip-marker-tally';
 import { StatusReporter } from './status/status-reporter';
 import { BatchDelivery } from './transport/batch-delivery';
 import { CloudConnection } from './transport/cloud-connection';
@@ -81,6 +81,8 @@ export interface AgentTuning {
   readonly replaceJitterMs?: number;
   /** How long a replacement waits for the old connection's batches in flight to be acked. Default 10000. */
   readonly handoverDrainMs?: number;
+  /** Between agent.status reports (lag, skip counts). Default 60000. */
+  readonly statusIntervalMs?: number;
   readonly batchDelayMs?: number;
   /** After a container's log stream ends, when to check whether it runs again. Default 1000. */
   readonly recheckDelayMs?: number;
@@ -94,8 +96,6 @@ export interface AgentTuning {
   readonly inventoryAckTimeoutMs?: number;
   /** Between API Gateway's refusal of a message and the resend. Default 200 ms doubling to 5 s. */
   readonly gatewayRetry?: BackoffOptions;
-  /** Between agent.status reports (lag, skip counts). Default 60000. */
-  readonly statusIntervalMs?: number;
 }
 
 export interface Agent {
@@ -143,7 +143,7 @@ export class SidetailAgent implements Agent {
   private readonly registration: Registration;
   private readonly inventoryDelivery: InventoryDelivery;
   private readonly gatewayRefusals: GatewayRefusals;
-  private readonly skips = new SkipCounts();
+  private readonly skips = new SkipMarkerTally();
   private readonly lag: DeliveryLag;
   private readonly status: StatusReporter;
   /** The agent id the cloud confirmed (the credential's), once registered. */

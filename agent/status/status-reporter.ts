@@ -8,13 +8,13 @@
  */
 import type { AgentStatus } from '../../protocol';
 import type { DeliveryLag } from './delivery-lag';
-import type { SkipCounts } from './skip-counts';
+import type { SkipMarkerTally } from './skip-marker-tally';
 
 export const DEFAULT_STATUS_INTERVAL_MS = 60_000;
 
 export interface StatusReporterOptions {
   readonly lag: DeliveryLag;
-  readonly skips: SkipCounts;
+  readonly skips: SkipMarkerTally;
   /** Sends on the registered connection; false when there is none. */
   readonly send: (message: AgentStatus) => boolean;
   readonly intervalMs?: number;

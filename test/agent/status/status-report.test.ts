@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DeliveryLag, type HeldBatches } from '../../../agent/status/delivery-lag';
-import { SkipCounts } from '../../../agent/status/skip-counts';
+import { SkipMarkerTally } from '../../../agent/status/skip-marker-tally';
 import { StatusReporter } from '../../../agent/status/status-reporter';
 import type { AgentLogBatch, AgentStatus, LogLine } from '../../../protocol';
 
@@ -25,9 +25,9 @@ class Held implements HeldBatches {
   }
 }
 
-describe('skip counts', () => {
+describe('the skip marker tally', () => {
   it('adds up the lines of the markers sent, per reason, and says when a count is only a lower bound', () => {
-    const counts = new SkipCounts();
+    const counts = new SkipMarkerTally();
 
     counts.sent(batch('c1', [line(1, T0, { reason: 'catch_up', lines: 99_000, atLeast: true, from: at(T0), to: at(T0) }), line(2, T0)]));
     counts.sent(batch('c2', [line(7, T0, { reason: 'refused', lines: 40, from: at(T0), to: at(T0) })]));
@@ -41,7 +41,7 @@ describe('skip counts', () => {
   });
 
   it('counts a marker sent again (a resend after a drop) once', () => {
-    const counts = new SkipCounts();
+    const counts = new SkipMarkerTally();
     const withMarker = batch('c1', [line(5, T0, { reason: 'refused', lines: 3, from: at(T0), to: at(T0) })]);
 
     counts.sent(withMarker);
@@ -51,7 +51,7 @@ describe('skip counts', () => {
   });
 
   it('reports nothing skipped when no marker was sent', () => {
-    const counts = new SkipCounts();
+    const counts = new SkipMarkerTally();
     counts.sent(batch('c1', [line(1, T0)]));
 
     expect(counts.snapshot()).toEqual({});
@@ -116,7 +116,7 @@ describe('status reporter', () => {
     vi.useFakeTimers({ now: T0 });
     const sent: AgentStatus[] = [];
     const held = new Held();
-    const skips = new SkipCounts();
+    const skips = new SkipMarkerTally();
     const reporter = new StatusReporter({ lag: new DeliveryLag(held), skips, send: (m) => (sent.push(m), true), intervalMs: 60_000 });
     reporter.start();
     skips.sent(batch('c1', [line(1, T0, { reason: 'catch_up', lines: 10, from: at(T0), to: at(T0) })]));
@@ -134,7 +134,7 @@ describe('status reporter', () => {
   it('skips a report that cannot go, and the next carries the same totals', () => {
     const sent: AgentStatus[] = [];
     let connected = false;
-    const reporter = new StatusReporter({ lag: new DeliveryLag(new Held()), skips: new SkipCounts(), send: (m) => connected && (sent.push(m), true), now: () => T0 });
+    const reporter = new StatusReporter({ lag: new DeliveryLag(new Held()), skips: new SkipMarkerTally(), send: (m) => connected && (sent.push(m), true), now: () => T0 });
 
     expect(reporter.report()).toBe(false);
     connected = true;

@@ -11,7 +11,7 @@ import type { AgentLogBatch, ReportedStatus, SkipCount, SkipReason } from '../..
 /** Markers remembered per container to recognise a resend; markers are rare, so this is plenty. */
 const REMEMBERED_PER_CONTAINER = 256;
 
-export class SkipCounts {
+export class SkipMarkerTally {
   private readonly totals = new Map<SkipReason, { markers: number; lines: number; atLeast: boolean }>();
   /** Per container, the markers counted (epoch, seq, reason), oldest first. */
   private readonly counted = new Map<string, Set<string>>();
