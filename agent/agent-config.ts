@@ -1,55 +1,79 @@
 /**
- * The agent's configuration, read from the environment once, in one place. Missing or invalid
- * values fail fast with a message that says what to set.
- *
- *   SIDETAIL_URL          required  ws:// or wss:// URL of the cloud's WebSocket stage
- *   SIDETAIL_AGENT_TOKEN  required  this agent's own credential (`npm run credentials -- mint --agent <id>`);
- *                                   the cloud takes the agent id from it
- *   DOCKER_HOST           optional  unix:///path/to/docker.sock or tcp://host:port; default /var/run/docker.sock
+ * The agent's configuration, read from flags and the environment once, in one place (a flag wins
+ * over its variable; agent-options.ts lists them all). Missing or invalid values fail fast with a
+ * message that says what to set.
  */
+import { SafeId } from '../protocol';
 import { parseDockerHost, InvalidDockerHostError } from './docker/docker-client';
+import { AGENT_OPTIONS, HELP_FLAGS, VERSION_FLAG, type AgentOption, type AgentOptionKey } from './agent-options';
 
 export interface AgentConfig {
   readonly url: string;
   readonly token: string;
-  readonly hostName: string;
+  /** The agent id the operator expects; the credential's is the one used, and must equal it. */
+  readonly agentId: string | undefined;
+  /** Shown in the dashboard; undefined: the Docker engine's own name. */
+  readonly hostName: string | undefined;
   /** As given (validated); undefined means the default socket. */
   readonly dockerHost: string | undefined;
+  /** Show and stream only containers labelled sidetail.enable=true. */
+  readonly optIn: boolean;
 }
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-export function readAgentConfig(env: NodeJS.ProcessEnv, hostName: string): AgentConfig {
-  const url = env.SIDETAIL_URL?.trim();
-  if (!url) throw new ConfigError('SIDETAIL_URL is required: the WebSocket URL of your Sidetail stage, e.g. wss://abc123.execute-api.eu-west-1.amazonaws.com/prod');
+/** What the command line asks for: --help and --version win over everything else. */
+export function agentCommand(argv: readonly string[]): 'run' | 'help' | 'version' {
+  if (argv.some((arg) => (HELP_FLAGS as readonly string[]).includes(arg))) return 'help';
+  if (argv.includes(VERSION_FLAG)) return 'version';
+  return 'run';
+}
+
+const MAX_HOST_NAME = 256;
+
+export function readAgentConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = []): AgentConfig {
+  const raw = collect(env, argv);
+
+  const url = raw.url?.value;
+  if (!url) throw new ConfigError(`${required('url')}: the WebSocket URL of your Sidetail stage, e.g. wss://abc123.execute-api.eu-west-1.amazonaws.com/prod`);
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new ConfigError(`SIDETAIL_URL=${url} is not a URL; expected ws://… or wss://…`);
+    throw new ConfigError(`${raw.url!.source}=${url} is not a URL; expected ws://… or wss://…`);
   }
   if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
-    throw new ConfigError(`SIDETAIL_URL=${url} must start with ws:// or wss://`);
+    throw new ConfigError(`${raw.url!.source}=${url} must start with ws:// or wss://`);
   }
-  if (parsed.search) throw new ConfigError(`SIDETAIL_URL=${url} must not have a query string; the agent adds role and token`);
+  if (parsed.search) throw new ConfigError(`${raw.url!.source}=${url} must not have a query string; the agent adds role and token`);
 
-  const token = env.SIDETAIL_AGENT_TOKEN?.trim();
-  if (!token) throw new ConfigError('SIDETAIL_AGENT_TOKEN is required: this agent\'s credential, from `npm run credentials -- mint --agent <id>`');
-  // Set, it would suggest the agent can choose its id; the credential decides, so say so.
-  if (env.SIDETAIL_AGENT_ID?.trim()) {
-    throw new ConfigError('SIDETAIL_AGENT_ID is no longer read: the agent id is the one its credential (SIDETAIL_AGENT_TOKEN) was minted for; unset it');
+  const token = raw.token?.value;
+  if (!token) throw new ConfigError(`${required('token')}: this agent's credential, from \`npm run credentials -- mint --agent <id>\``);
+
+  const agentId = raw.agentId?.value;
+  if (agentId !== undefined && !SafeId.safeParse(agentId).success) {
+    throw new ConfigError(`${raw.agentId!.source}=${agentId} is not an agent id: letters, digits, ".", "_" or "-", at most 128 characters`);
   }
 
-  const dockerHost = env.DOCKER_HOST?.trim() || undefined;
+  const hostName = raw.hostName?.value;
+  if (hostName !== undefined && hostName.length > MAX_HOST_NAME) {
+    throw new ConfigError(`${raw.hostName!.source} is longer than ${MAX_HOST_NAME} characters`);
+  }
+
+  const dockerHost = raw.dockerHost?.value;
   try {
     parseDockerHost(dockerHost);
   } catch (err) {
-    if (err instanceof InvalidDockerHostError) throw new ConfigError(err.message);
+    if (err instanceof InvalidDockerHostError) {
+      // Its message names DOCKER_HOST; a flag's value is reported under the flag.
+      throw new ConfigError(raw.dockerHost?.source === 'DOCKER_HOST' ? err.message : err.message.replace(/^DOCKER_HOST/, raw.dockerHost!.source));
+    }
     throw err;
   }
-  return { url, token, hostName: hostName.slice(0, 256) || agentIdFromHostName(hostName), dockerHost };
+
+  return { url, token, agentId, hostName, dockerHost, optIn: raw.optIn ? switchValue(raw.optIn) : false };
 }
 
 /** A SafeId from a host name: unsafe characters become "-", and it starts with a letter or digit. */
@@ -59,4 +83,51 @@ export function agentIdFromHostName(hostName: string): string {
     .replace(/^[^A-Za-z0-9]+/, '')
     .slice(0, 128);
   return id || 'agent';
+}
+
+/** A setting's value (trimmed, non-empty) and where it came from, for messages. */
+interface RawValue {
+  readonly value: string;
+  readonly source: string;
+}
+
+function collect(env: NodeJS.ProcessEnv, argv: readonly string[]): Partial<Record<AgentOptionKey, RawValue>> {
+  const raw: Partial<Record<AgentOptionKey, RawValue>> = {};
+  for (const option of AGENT_OPTIONS) {
+    const value = env[option.env]?.trim();
+    if (value) raw[option.key] = { value, source: option.env };
+  }
+  const byFlag = new Map<string, AgentOption & { key: AgentOptionKey }>(AGENT_OPTIONS.map((o) => [o.flag, o]));
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('-')) throw new ConfigError(`unexpected argument ${JSON.stringify(arg)}; see --help`);
+    const eq = arg.indexOf('=');
+    const name = eq === -1 ? arg : arg.slice(0, eq);
+    const option = byFlag.get(name);
+    if (!option) throw new ConfigError(`unknown option ${JSON.stringify(name)}; see --help`);
+    let value: string | undefined;
+    if (eq !== -1) value = arg.slice(eq + 1).trim();
+    else if (option.value === undefined) value = 'true';
+    else value = argv[++i]?.trim();
+    if (value === undefined || value === '' || (option.value !== undefined && eq === -1 && value.startsWith('--'))) {
+      throw new ConfigError(`${name} needs a value (${option.value})`);
+    }
+    raw[option.key] = { value, source: name };
+  }
+  return raw;
+}
+
+function required(key: AgentOptionKey): string {
+  const option = AGENT_OPTIONS.find((o) => o.key === key)!;
+  return `${option.env} (${option.flag}) is required`;
+}
+
+const TRUE = new Set(['true', '1', 'yes', 'on']);
+const FALSE = new Set(['false', '0', 'no', 'off']);
+
+function switchValue({ value, source }: RawValue): boolean {
+  const word = value.toLowerCase();
+  if (TRUE.has(word)) return true;
+  if (FALSE.has(word)) return false;
+  throw new ConfigError(`${source}=${value}: expected true or false`);
 }

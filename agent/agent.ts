@@ -3,13 +3,17 @@
  * the cloud connection, and does what the cloud asks.
  *
  *   connect/reconnect      → agent.register with the inventory (the connection's handshake)
+ *   agent.registered with another agent id than the configured one → stop, and say so (onFatal)
  *   agent.registered       → batches (held until now) and inventory changes may go; every
  *                            follow not in its `watched` list stops (a stop sent while the agent
  *                            was away is lost), unless a start for it came after the registration
  *   Docker (re)reachable   → agent.register again: the cloud starts streams only on register
+ *                            (first asking the engine its name, if no host name was configured)
  *   Docker events          → agent.inventory with what changed since the last report (not the
  *                            whole list); a restarted container's follower follows again
  *   log.stream.start       → start a follower; if one exists, revive its stream if it ended
+ *                            (Docker, not the last listing, decides: a container hidden by its
+ *                            sidetail.enable label, or gone, ends the follower, saying why)
  *   container gone (404)   → forget its follower (it stopped itself), so a later start begins anew
  *   log.stream.stop        → stop and forget it, and its batches not yet sent (Docker has them)
  *   Docker's destroy       → the log file is gone: read the stream to its end, deliver every
@@ -23,6 +27,7 @@
  *                            registration, every batch and inventory change unacknowledged then,
  *                            after a short backoff
  */
+import os from 'node:os';
 import type Dockerode from 'dockerode';
 import {
   DEFAULT_BUFFER_LINES,
@@ -37,6 +42,7 @@ import type { ContainerEvent, ContainerSource } from './docker/container-source'
 import { DockerContainerSource } from './docker/docker-container-source';
 import { DockerMonitor, type Listing } from './docker/docker-monitor';
 import { LogFollower } from './docker/log-follower';
+import { HostName } from './host-name';
 import { inventoryChanges } from './inventory-changes';
 import { fitInventory } from './inventory-fit';
 import { consoleLogger, type Logger } from './logger';
@@ -55,7 +61,18 @@ export interface AgentOptions {
   readonly url: string;
   /** The agent credential's token; the cloud takes this host's agent id from its credential. */
   readonly token: string;
-  readonly hostName: string;
+  /** Shown in the dashboard. Default: the Docker engine's own name (host-name.ts). */
+  readonly hostName?: string;
+  /**
+   * The agent id the operator expects. The credential decides the id (the cloud answers it in
+   * agent.registered); if it is another, the agent stops before sending anything but its
+   * registration, and calls onFatal.
+   */
+  readonly agentId?: string;
+  /** The agent stopped itself for good (a wrong agent id); the message says why. */
+  readonly onFatal?: (message: string) => void;
+  /** Show and stream only containers labelled sidetail.enable=true (container-visibility.ts). */
+  readonly optIn?: boolean;
   readonly docker: Dockerode;
   /**
    * The most history lines read when a stream starts fresh (log.stream.start's `tail` is capped
@@ -105,7 +122,7 @@ export interface Agent {
 }
 
 /** Everything AgentOptions holds, with the engine given as a ContainerSource instead of dockerode. */
-export interface AgentDependencies extends Omit<AgentOptions, 'docker'> {
+export interface AgentDependencies extends Omit<AgentOptions, 'docker' | 'optIn'> {
   readonly source: ContainerSource;
 }
 
@@ -119,8 +136,8 @@ function connectionLifetime(tuning: AgentTuning) {
 }
 
 export function createAgent(options: AgentOptions): Agent {
-  const { docker, ...rest } = options;
-  return new SidetailAgent({ ...rest, source: new DockerContainerSource(docker) });
+  const { docker, optIn, ...rest } = options;
+  return new SidetailAgent({ ...rest, source: new DockerContainerSource(docker, { optIn: optIn ?? false }) });
 }
 
 export class SidetailAgent implements Agent {
@@ -152,9 +169,16 @@ export class SidetailAgent implements Agent {
   private registrationsSent = 0;
   /** Per container, `registrationsSent` when its latest log.stream.start arrived. */
   private readonly startedAfter = new Map<string, number>();
+  private readonly hostName: HostName;
 
   constructor(private readonly deps: AgentDependencies) {
     this.logger = deps.logger ?? consoleLogger;
+    this.hostName = new HostName({
+      configured: deps.hostName,
+      engineName: deps.source.engineName?.bind(deps.source),
+      fallback: os.hostname(),
+      logger: this.logger,
+    });
     const tuning = deps.tuning ?? {};
     this.connection = new CloudConnection({
       url: deps.url,
@@ -242,7 +266,7 @@ export class SidetailAgent implements Agent {
   }
 
   start(): void {
-    this.logger.info(`Sidetail agent ${AGENT_VERSION} starting on ${this.deps.hostName}.`);
+    this.logger.info(`Sidetail agent ${AGENT_VERSION} starting${this.deps.hostName === undefined ? '' : ` on ${this.deps.hostName}`}.`);
     this.monitor.start();
     this.connection.start();
     this.status.start();
@@ -268,7 +292,12 @@ export class SidetailAgent implements Agent {
     this.observe(listing);
     // Registering (not just an inventory) makes the cloud send log.stream.start for the
     // containers viewers are waiting on, which it may have asked for while Docker was away.
-    if (this.connection.send(this.registerMessage())) this.registration.sent();
+    const register = (): void => {
+      if (!this.stopping && this.connection.send(this.registerMessage())) this.registration.sent();
+    };
+    // Not configured: the engine's name, asked once it answers, goes with this registration.
+    if (this.hostName.known) register();
+    else void this.hostName.learn().then(register);
     for (const follower of this.followers.values()) follower.recheck();
   }
 
@@ -324,6 +353,7 @@ export class SidetailAgent implements Agent {
   private onCloudMessage(message: CloudToAgent): void {
     switch (message.action) {
       case 'agent.registered':
+        if (this.deps.agentId !== undefined && message.agentId !== this.deps.agentId) return this.wrongAgentId(message.agentId);
         // The id is the credential's: the agent learns it here, and says so once.
         if (message.agentId !== this.agentId) this.logger.info(`Registered as agent "${message.agentId}".`);
         this.agentId = message.agentId;
@@ -356,6 +386,16 @@ export class SidetailAgent implements Agent {
       case 'pong':
         return;
     }
+  }
+
+  /** The credential is another agent's than the one configured: nothing may go under its name. */
+  private wrongAgentId(credentialAgentId: string): void {
+    const expected = this.deps.agentId!;
+    const message =
+      `The credential (SIDETAIL_AGENT_TOKEN) is for agent "${credentialAgentId}", but SIDETAIL_AGENT_ID (--agent-id) says "${expected}": ` +
+      `use the token minted for "${expected}", or set the agent id to "${credentialAgentId}". Stopping.`;
+    this.logger.error(message);
+    void this.stop().then(() => this.deps.onFatal?.(message));
   }
 
   private startFollowing(message: LogStreamStart): void {
@@ -416,7 +456,7 @@ export class SidetailAgent implements Agent {
     this.registrationsSent += 1;
     const envelope = {
       action: 'agent.register' as const,
-      hostName: this.deps.hostName,
+      hostName: this.hostName.current,
       agentVersion: AGENT_VERSION,
     };
     const containers = this.fitted();

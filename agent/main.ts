@@ -1,15 +1,28 @@
 /**
- * The agent's composition root: `tsx agent/main.ts`. Reads the environment once (see
- * agent-config.ts), builds the Docker client and the agent, and stops cleanly on SIGINT/SIGTERM.
+ * The agent's composition root: `node dist/agent/sidetail-agent.mjs` (the bundle, `npm run
+ * build:agent`) or `tsx agent/main.ts`. Reads flags and the environment once (agent-config.ts;
+ * `--help` lists them), builds the Docker client and the agent, and stops cleanly on SIGINT/SIGTERM.
  */
-import os from 'node:os';
 import { createAgent } from './agent';
-import { ConfigError, readAgentConfig, type AgentConfig } from './agent-config';
+import { ConfigError, agentCommand, readAgentConfig, type AgentConfig } from './agent-config';
+import { agentHelp } from './agent-help';
+import { AGENT_VERSION } from './agent-version';
 import { dockerFromHost } from './docker/docker-client';
+
+const argv = process.argv.slice(2);
+const command = agentCommand(argv);
+if (command === 'help') {
+  process.stdout.write(agentHelp());
+  process.exit(0);
+}
+if (command === 'version') {
+  process.stdout.write(`${AGENT_VERSION}\n`);
+  process.exit(0);
+}
 
 let config: AgentConfig;
 try {
-  config = readAgentConfig(process.env, os.hostname());
+  config = readAgentConfig(process.env, argv);
 } catch (err) {
   if (!(err instanceof ConfigError)) throw err;
   console.error(`sidetail agent: ${err.message}`);
@@ -19,8 +32,12 @@ try {
 const agent = createAgent({
   url: config.url,
   token: config.token,
-  hostName: config.hostName,
+  ...(config.hostName !== undefined ? { hostName: config.hostName } : {}),
+  ...(config.agentId !== undefined ? { agentId: config.agentId } : {}),
+  optIn: config.optIn,
   docker: dockerFromHost(config.dockerHost),
+  // A configuration error found only once connected (the credential is another agent's).
+  onFatal: () => process.exit(2),
 });
 agent.start();
 

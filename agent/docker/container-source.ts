@@ -49,11 +49,31 @@ export interface ContainerSource {
   /** Rejects with a ContainerNotFoundError when the container does not exist. */
   inspect(containerId: string): Promise<ContainerState>;
   follow(containerId: string, options: FollowOptions): Promise<LogFollow>;
+  /**
+   * The engine's own name (Docker's `info` → Name): the host's name, also when the agent runs in
+   * a container. Optional: without it, the agent shows as this machine's host name.
+   */
+  engineName?(): Promise<string>;
 }
 
 export class ContainerNotFoundError extends Error {
-  override readonly name = 'ContainerNotFoundError';
-  constructor(readonly containerId: string) {
+  override readonly name: string = 'ContainerNotFoundError';
+  constructor(
+    readonly containerId: string,
+    /** Why the agent cannot have it, in words that follow "container x:". */
+    readonly why = 'it does not exist',
+  ) {
     super(`no such container: ${containerId}`);
+  }
+}
+
+/**
+ * The container is hidden by its labels (container-visibility.ts): to the agent it does not exist,
+ * so a start for it ends like one for a removed container — but the log says why.
+ */
+export class ContainerHiddenError extends ContainerNotFoundError {
+  override readonly name = 'ContainerHiddenError';
+  constructor(containerId: string, reason: string) {
+    super(containerId, `refused, as ${reason}`);
   }
 }

@@ -1,14 +1,20 @@
-/** ContainerSource over the Docker Engine API (dockerode). */
+/**
+ * ContainerSource over the Docker Engine API (dockerode). Containers hidden by their
+ * `sidetail.enable` label are not there for the agent: not listed, and not found when inspected
+ * or followed (container-visibility.ts).
+ */
 import { pipeline, type Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
 import { toDockerSince, type ContainerInfo } from '../../protocol';
 import {
+  ContainerHiddenError,
   ContainerNotFoundError,
   type ContainerSource,
   type ContainerState,
   type FollowOptions,
   type LogFollow,
 } from './container-source';
+import { hiddenBy } from './container-visibility';
 import { DockerEventParser } from './docker-events';
 
 /** Inspects run in parallel when listing, but not a thousand at once on the engine's socket. */
@@ -19,15 +25,18 @@ export class DockerContainerSource implements ContainerSource {
   /** A container's TTY setting never changes, so it is inspected once per container. */
   private readonly ttyById = new Map<string, boolean>();
 
+  private readonly optIn: boolean;
+
   constructor(
     private readonly docker: Dockerode,
-    address?: string,
+    options: { readonly address?: string; readonly optIn?: boolean } = {},
   ) {
-    this.address = address ?? describeModem(docker);
+    this.address = options.address ?? describeModem(docker);
+    this.optIn = options.optIn ?? false;
   }
 
   async list(): Promise<ContainerInfo[]> {
-    const containers = await this.docker.listContainers({ all: true });
+    const containers = (await this.docker.listContainers({ all: true })).filter((c) => hiddenBy(c.Labels, this.optIn) === undefined);
     const listed = new Set(containers.map((c) => c.Id));
     for (const id of this.ttyById.keys()) if (!listed.has(id)) this.ttyById.delete(id);
     const unknown = containers.filter((c) => !this.ttyById.has(c.Id));
@@ -63,16 +72,24 @@ export class DockerContainerSource implements ContainerSource {
   async inspect(containerId: string): Promise<ContainerState> {
     try {
       const info = await this.docker.getContainer(containerId).inspect();
+      const hidden = hiddenBy(info.Config?.Labels, this.optIn);
+      if (hidden !== undefined) throw new ContainerHiddenError(containerId, hidden);
       const tty = Boolean(info.Config?.Tty);
       this.ttyById.set(containerId, tty);
       return { running: Boolean(info.State?.Running), tty };
     } catch (err) {
+      if (err instanceof ContainerHiddenError) throw err;
       if ((err as { statusCode?: number }).statusCode === 404) {
         this.ttyById.delete(containerId);
         throw new ContainerNotFoundError(containerId);
       }
       throw err;
     }
+  }
+
+  async engineName(): Promise<string> {
+    const info = (await this.docker.info()) as { Name?: unknown };
+    return typeof info.Name === 'string' ? info.Name : '';
   }
 
   async follow(containerId: string, options: FollowOptions): Promise<LogFollow> {

@@ -212,7 +212,7 @@ export class LogFollower {
         this.currentState = 'ended';
         if (this.finished) return this.stop();
         if (err instanceof ContainerNotFoundError) {
-          this.gone(`Cannot follow the logs of container ${this.label}: it does not exist.`);
+          this.gone(`Cannot follow the logs of container ${this.label}: ${err.why}.`);
           return;
         }
         this.reportFailure(`Cannot follow the logs of container ${this.label} (${describe(err)}); trying again.`);

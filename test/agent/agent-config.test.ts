@@ -1,36 +1,115 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, agentIdFromHostName, readAgentConfig } from '../../agent/agent-config';
+import { ConfigError, agentCommand, agentIdFromHostName, readAgentConfig } from '../../agent/agent-config';
+import { AGENT_OPTIONS } from '../../agent/agent-options';
 
 const VALID = { SIDETAIL_URL: 'wss://abc.execute-api.eu-west-1.amazonaws.com/prod', SIDETAIL_AGENT_TOKEN: 'secret' };
 
 describe('readAgentConfig', () => {
-  it('reads the environment, with no agent id of its own (the credential has it) and Docker on its default socket', () => {
-    expect(readAgentConfig(VALID, 'build-box-1.internal')).toEqual({
+  it('reads the environment, with no agent id or host name of its own and Docker on its default socket', () => {
+    expect(readAgentConfig(VALID)).toEqual({
       url: VALID.SIDETAIL_URL,
       token: 'secret',
-      hostName: 'build-box-1.internal',
+      agentId: undefined,
+      hostName: undefined,
       dockerHost: undefined,
+      optIn: false,
     });
   });
 
   it('takes DOCKER_HOST when set', () => {
-    const config = readAgentConfig({ ...VALID, DOCKER_HOST: 'unix:///run/docker.sock' }, 'host');
+    const config = readAgentConfig({ ...VALID, DOCKER_HOST: 'unix:///run/docker.sock' });
 
     expect(config).toMatchObject({ dockerHost: 'unix:///run/docker.sock' });
   });
 
+  it('takes every setting from flags as well as from the environment', () => {
+    const config = readAgentConfig({}, [
+      '--url', 'ws://127.0.0.1:4510/local',
+      '--token=abc.def',
+      '--agent-id', 'edge-7',
+      '--host-name', 'edge 7 (rack 2)',
+      '--docker-host', 'tcp://socket-proxy:2375',
+      '--opt-in',
+    ]);
+
+    expect(config).toEqual({
+      url: 'ws://127.0.0.1:4510/local',
+      token: 'abc.def',
+      agentId: 'edge-7',
+      hostName: 'edge 7 (rack 2)',
+      dockerHost: 'tcp://socket-proxy:2375',
+      optIn: true,
+    });
+  });
+
+  it('lets a flag win over its environment variable', () => {
+    const config = readAgentConfig({ ...VALID, SIDETAIL_HOST_NAME: 'from-env', SIDETAIL_OPT_IN: 'true' }, ['--host-name', 'from-flag', '--opt-in=false']);
+
+    expect(config).toMatchObject({ hostName: 'from-flag', optIn: false });
+  });
+
+  it('takes the expected agent id and the display host name from SIDETAIL_AGENT_ID and SIDETAIL_HOST_NAME', () => {
+    const config = readAgentConfig({ ...VALID, SIDETAIL_AGENT_ID: 'edge-7', SIDETAIL_HOST_NAME: 'edge-7.example.com' });
+
+    expect(config).toMatchObject({ agentId: 'edge-7', hostName: 'edge-7.example.com' });
+  });
+
   it.each([
-    [{ SIDETAIL_AGENT_TOKEN: 'secret' }, /SIDETAIL_URL is required/],
-    [{ ...VALID, SIDETAIL_URL: 'https://example.com/prod' }, /must start with ws:\/\/ or wss:\/\//],
-    [{ ...VALID, SIDETAIL_URL: 'not a url' }, /is not a URL/],
-    [{ ...VALID, SIDETAIL_URL: 'wss://x/prod?token=1' }, /must not have a query string/],
-    [{ SIDETAIL_URL: VALID.SIDETAIL_URL }, /SIDETAIL_AGENT_TOKEN is required/],
-    [{ ...VALID, SIDETAIL_AGENT_TOKEN: '   ' }, /SIDETAIL_AGENT_TOKEN is required/],
-    [{ ...VALID, SIDETAIL_AGENT_ID: 'edge-7' }, /SIDETAIL_AGENT_ID is no longer read: the agent id is the one its credential/],
-    [{ ...VALID, DOCKER_HOST: 'ssh://me@box' }, /DOCKER_HOST=ssh:\/\/me@box/],
-  ])('fails fast with a clear ConfigError on %j', (env, message) => {
-    expect(() => readAgentConfig(env, 'host')).toThrow(ConfigError);
-    expect(() => readAgentConfig(env, 'host')).toThrow(message);
+    ['true', true],
+    ['1', true],
+    ['yes', true],
+    ['FALSE', false],
+    ['0', false],
+    ['', false],
+  ])('reads SIDETAIL_OPT_IN=%j as %s', (value, optIn) => {
+    expect(readAgentConfig({ ...VALID, SIDETAIL_OPT_IN: value })).toMatchObject({ optIn });
+  });
+
+  it.each([
+    [{ SIDETAIL_AGENT_TOKEN: 'secret' }, [], /SIDETAIL_URL \(--url\) is required/],
+    [{ ...VALID, SIDETAIL_URL: 'https://example.com/prod' }, [], /must start with ws:\/\/ or wss:\/\//],
+    [{ ...VALID, SIDETAIL_URL: 'not a url' }, [], /is not a URL/],
+    [{ ...VALID, SIDETAIL_URL: 'wss://x/prod?token=1' }, [], /must not have a query string/],
+    [{ SIDETAIL_URL: VALID.SIDETAIL_URL }, [], /SIDETAIL_AGENT_TOKEN \(--token\) is required/],
+    [{ ...VALID, SIDETAIL_AGENT_TOKEN: '   ' }, [], /SIDETAIL_AGENT_TOKEN \(--token\) is required/],
+    [{ ...VALID, SIDETAIL_AGENT_ID: 'edge 7' }, [], /SIDETAIL_AGENT_ID=edge 7 is not an agent id/],
+    [{ ...VALID, DOCKER_HOST: 'ssh://me@box' }, [], /DOCKER_HOST=ssh:\/\/me@box/],
+    [{ ...VALID, SIDETAIL_OPT_IN: 'maybe' }, [], /SIDETAIL_OPT_IN=maybe: expected true or false/],
+    [{ ...VALID, SIDETAIL_HOST_NAME: 'x'.repeat(257) }, [], /SIDETAIL_HOST_NAME is longer than 256 characters/],
+    [VALID, ['--colour'], /unknown option "--colour"; see --help/],
+    [VALID, ['stray'], /unexpected argument "stray"; see --help/],
+    [VALID, ['--host-name'], /--host-name needs a value/],
+    [VALID, ['--opt-in=perhaps'], /--opt-in=perhaps: expected true or false/],
+  ])('fails fast with a clear ConfigError on %j %j', (env, argv, message) => {
+    expect(() => readAgentConfig(env, argv)).toThrow(ConfigError);
+    expect(() => readAgentConfig(env, argv)).toThrow(message);
+  });
+
+  it('names the flag, not the variable, when the bad value came from a flag', () => {
+    expect(() => readAgentConfig(VALID, ['--url', 'http://x/prod'])).toThrow(/^--url=http:\/\/x\/prod must start with ws:\/\/ or wss:\/\//);
+  });
+});
+
+describe('agentCommand', () => {
+  it.each([
+    [[], 'run'],
+    [['--help'], 'help'],
+    [['-h'], 'help'],
+    [['--url', 'ws://x/y', '--help'], 'help'],
+    [['--version'], 'version'],
+  ])('makes %j a %j', (argv, command) => {
+    expect(agentCommand(argv)).toBe(command);
+  });
+});
+
+describe('the table of options', () => {
+  it('gives every option a flag and every setting an environment variable of its own', () => {
+    const flags = AGENT_OPTIONS.map((o) => o.flag);
+    const envs = AGENT_OPTIONS.map((o) => o.env);
+
+    expect(new Set(flags).size).toBe(flags.length);
+    expect(new Set(envs).size).toBe(envs.length);
+    expect(envs.every((e) => /^[A-Z][A-Z0-9_]*$/.test(e))).toBe(true);
   });
 });
 
