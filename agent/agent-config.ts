@@ -18,6 +18,8 @@ export interface AgentConfig {
   readonly dockerHost: string | undefined;
   /** Show and stream only containers labelled sidetail.enable=true. */
   readonly optIn: boolean;
+  /** Replace the cloud connection by this age (ms); undefined: the default, 110 min. */
+  readonly connectionMaxAgeMs: number | undefined;
 }
 
 export class ConfigError extends Error {
@@ -73,7 +75,15 @@ export function readAgentConfig(env: NodeJS.ProcessEnv, argv: readonly string[] 
     throw err;
   }
 
-  return { url, token, agentId, hostName, dockerHost, optIn: raw.optIn ? switchValue(raw.optIn) : false };
+  return {
+    url,
+    token,
+    agentId,
+    hostName,
+    dockerHost,
+    optIn: raw.optIn ? switchValue(raw.optIn) : false,
+    connectionMaxAgeMs: raw.connectionMaxAge ? connectionMaxAgeMs(raw.connectionMaxAge) : undefined,
+  };
 }
 
 /** A SafeId from a host name: unsafe characters become "-", and it starts with a letter or digit. */
@@ -120,6 +130,17 @@ function collect(env: NodeJS.ProcessEnv, argv: readonly string[]): Partial<Recor
 function required(key: AgentOptionKey): string {
   const option = AGENT_OPTIONS.find((o) => o.key === key)!;
   return `${option.env} (${option.flag}) is required`;
+}
+
+/** API Gateway closes a connection at 2 hours: a replacement must come before. */
+const GATEWAY_LIMIT_MINUTES = 120;
+
+function connectionMaxAgeMs({ value, source }: RawValue): number {
+  const minutes = Number(value);
+  if (!Number.isFinite(minutes) || minutes < 1 || minutes >= GATEWAY_LIMIT_MINUTES) {
+    throw new ConfigError(`${source}=${value}: expected minutes from 1 to under ${GATEWAY_LIMIT_MINUTES} (API Gateway closes every connection at ${GATEWAY_LIMIT_MINUTES})`);
+  }
+  return Math.round(minutes * 60_000);
 }
 
 const TRUE = new Set(['true', '1', 'yes', 'on']);

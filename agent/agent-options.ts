@@ -67,6 +67,15 @@ export const AGENT_OPTIONS = [
       'show and stream only containers labelled sidetail.enable=true; without it, all but those labelled sidetail.enable=false',
     default: 'false',
   },
+  {
+    key: 'connectionMaxAge',
+    flag: '--connection-max-age',
+    env: 'SIDETAIL_CONNECTION_MAX_AGE',
+    value: 'MINUTES',
+    summary:
+      'replace the connection to the cloud by this age, up to 5 minutes earlier at random (API Gateway closes every connection at 120 minutes)',
+    default: '110',
+  },
 ] as const satisfies readonly AgentOption[];
 
 export type AgentOptionKey = (typeof AGENT_OPTIONS)[number]['key'];
