@@ -67,6 +67,38 @@ describe('agent: replacing the connection before its maximum age', () => {
     expect(cloud.connections).toHaveLength(2);
   });
 
+  it('sends a batch the old connection never acks again on the new one after the drain timeout, once; a late ack on the old one changes nothing', async () => {
+    cloud = await TestCloud.start();
+    const source = new FakeContainerSource();
+    source.addContainer('web1');
+    agent = new SidetailAgent({
+      url: cloud.url,
+      token: 't',
+      hostName: 'box-1.local',
+      source,
+      logger: new RecordingLogger(),
+      tuning: { ...FAST, maxConnectionAgeMs: 800, replaceJitterMs: 0, handoverDrainMs: 300 },
+    });
+    agent.start();
+    await eventually(() => expect(cloud!.last.actions).toEqual(['agent.register']));
+    const old = cloud.last;
+    old.send(JSON.stringify({ action: 'log.stream.start', containerId: 'web1', tail: 50, epoch: 1 }));
+    await eventually(() => expect(source.follows).toHaveLength(1));
+    const stream = source.lastFollow('web1').stream;
+    stream.write(muxFrame('stdout', entry(ts(1), 'one\n')));
+    await eventually(() => expect(batchSeqs(old)).toEqual([[1]]));
+
+    await eventually(() => expect(cloud!.connections).toHaveLength(2));
+    const replacement = cloud.last;
+    await eventually(() => expect(batchSeqs(replacement)).toEqual([[1]]));
+    old.send(JSON.stringify({ action: 'log.ack', containerId: 'web1', seq: 1 }));
+    replacement.send(JSON.stringify({ action: 'log.ack', containerId: 'web1', seq: 1 }));
+    stream.write(muxFrame('stdout', entry(ts(2), 'two\n')));
+
+    await eventually(() => expect(batchSeqs(replacement)).toEqual([[1], [2]]));
+    expect(batchSeqs(old)).toEqual([[1]]);
+  });
+
   it('reports its lag and pending lines periodically once registered (agent.status)', async () => {
     cloud = await TestCloud.start();
     const source = new FakeContainerSource();
