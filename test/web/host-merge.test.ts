@@ -128,6 +128,10 @@ describe('supersedes', () => {
 describe('the agent\'s status report on a host', () => {
   const report = (observedAt: number, lagMs = 0, since = 1) => ({ observedAt, since, lagMs, pendingLines: 0, skipped: {} });
 
+  it('comes with the first host message of a host not known yet', () => {
+    expect(applyHostStatus(undefined, { ...statusOf, status: report(10, 7) }).host.status).toEqual(report(10, 7));
+  });
+
   it('is kept when a host message brings none (a registration, going offline)', () => {
     const known = mergeInventoryHost(undefined, host('a', T1, { status: report(10, 7) }));
 

@@ -68,7 +68,7 @@ export function mergeInventoryHost(known: KnownHost | undefined, incoming: HostI
 
 /** A `host` status: replaces the known status if not older, keeps the containers. */
 export function applyHostStatus(known: KnownHost | undefined, incoming: HostStatus): KnownHost {
-  if (!known) return { host: { ...statusOf(incoming), containers: [] }, clocks: new Map() };
+  if (!known) return { host: { ...withReport(statusOf(incoming), incoming.status), containers: [] }, clocks: new Map() };
   const report = newerReport(known.host.status, incoming.status);
   if (!supersedes(incoming, known.host)) return report === known.host.status ? known : { host: { ...known.host, status: report! }, clocks: known.clocks };
   return { host: withReport({ ...known.host, ...statusOf(incoming) }, report), clocks: known.clocks };
