@@ -22,6 +22,8 @@ export interface AgentConfig {
   readonly optIn: boolean;
   /** The bound on log bytes held across all containers (memory-budget.ts). */
   readonly maxBufferBytes: number;
+  /** Replace the cloud connection by this age (ms); undefined: the default, 110 min. */
+  readonly connectionMaxAgeMs: number | undefined;
 }
 
 export class ConfigError extends Error {
@@ -88,6 +90,7 @@ export function readAgentConfig(env: NodeJS.ProcessEnv, argv: readonly string[] 
     dockerHost,
     optIn: raw.optIn ? switchValue(raw.optIn) : false,
     maxBufferBytes: raw.maxBufferBytes ? byteSizeValue(raw.maxBufferBytes) : DEFAULT_MAX_BUFFER_BYTES,
+    connectionMaxAgeMs: raw.connectionMaxAge ? connectionMaxAgeMs(raw.connectionMaxAge) : undefined,
   };
 }
 
@@ -135,6 +138,17 @@ function collect(env: NodeJS.ProcessEnv, argv: readonly string[]): Partial<Recor
 function required(key: AgentOptionKey): string {
   const option = AGENT_OPTIONS.find((o) => o.key === key)!;
   return `${option.env} (${option.flag}) is required`;
+}
+
+/** API Gateway closes a connection at 2 hours: a replacement must come before. */
+const GATEWAY_LIMIT_MINUTES = 120;
+
+function connectionMaxAgeMs({ value, source }: RawValue): number {
+  const minutes = Number(value);
+  if (!Number.isFinite(minutes) || minutes < 1 || minutes >= GATEWAY_LIMIT_MINUTES) {
+    throw new ConfigError(`${source}=${value}: expected minutes from 1 to under ${GATEWAY_LIMIT_MINUTES} (API Gateway closes every connection at ${GATEWAY_LIMIT_MINUTES})`);
+  }
+  return Math.round(minutes * 60_000);
 }
 
 const TRUE = new Set(['true', '1', 'yes', 'on']);

@@ -49,6 +49,9 @@ import { HostName } from './host-name';
 import { inventoryChanges } from './inventory-changes';
 import { fitInventory } from './inventory-fit';
 import { consoleLogger, type Logger } from './logger';
+import { DeliveryLag } from './status/delivery-lag';
+import { SkipMarkerTally } from './status/skip-marker-tally';
+import { StatusReporter } from './status/status-reporter';
 import { BatchDelivery, type SkipCounts } from './transport/batch-delivery';
 import type { CrashLoopLimits } from './transport/batch-refusal-policy';
 import { CloudConnection } from './transport/cloud-connection';
@@ -95,7 +98,18 @@ export interface AgentTuning {
   /** Between attempts to reach an unreachable Docker engine. Default 5000. */
   readonly dockerRetryMs?: number;
   readonly reconnect?: BackoffOptions;
+  /** Ping after this long without a frame from the cloud. Default 30000 (transport/heartbeat.ts). */
   readonly heartbeatMs?: number;
+  /** A ping unanswered this long ends the connection. Default 20000. */
+  readonly heartbeatTimeoutMs?: number;
+  /** Replace the connection by this age (API Gateway closes at 2 h). Default 110 min. */
+  readonly maxConnectionAgeMs?: number;
+  /** Replace it up to this much before maxConnectionAgeMs, at random. Default 5 min. */
+  readonly replaceJitterMs?: number;
+  /** How long a replacement waits for the old connection's batches in flight to be acked. Default 10000. */
+  readonly handoverDrainMs?: number;
+  /** Between agent.status reports (lag, skip counts). Default 60000. */
+  readonly statusIntervalMs?: number;
   readonly batchDelayMs?: number;
   /** After a container's log stream ends, when to check whether it runs again. Default 1000. */
   readonly recheckDelayMs?: number;
@@ -140,6 +154,15 @@ export interface AgentDependencies extends Omit<AgentOptions, 'docker' | 'optIn'
   readonly source: ContainerSource;
 }
 
+function connectionLifetime(tuning: AgentTuning) {
+  return {
+    ...(tuning.heartbeatTimeoutMs !== undefined ? { heartbeatTimeoutMs: tuning.heartbeatTimeoutMs } : {}),
+    ...(tuning.maxConnectionAgeMs !== undefined ? { maxConnectionAgeMs: tuning.maxConnectionAgeMs } : {}),
+    ...(tuning.replaceJitterMs !== undefined ? { replaceJitterMs: tuning.replaceJitterMs } : {}),
+    ...(tuning.handoverDrainMs !== undefined ? { handoverDrainMs: tuning.handoverDrainMs } : {}),
+  };
+}
+
 export function createAgent(options: AgentOptions): Agent {
   const { docker, optIn, ...rest } = options;
   return new SidetailAgent({ ...rest, source: new DockerContainerSource(docker, { optIn: optIn ?? false }) });
@@ -165,6 +188,9 @@ export class SidetailAgent implements Agent {
   private readonly registration: Registration;
   private readonly inventoryDelivery: InventoryDelivery;
   private readonly gatewayRefusals: GatewayRefusals;
+  private readonly skips = new SkipMarkerTally();
+  private readonly lag: DeliveryLag;
+  private readonly status: StatusReporter;
   /** The agent id the cloud confirmed (the credential's), once registered. */
   private agentId: string | undefined;
   /** How many agent.register messages were sent; with `startedAfter`, which starts are newer than the latest. */
@@ -200,6 +226,10 @@ export class SidetailAgent implements Agent {
       },
       ...(tuning.reconnect ? { backoff: tuning.reconnect } : {}),
       ...(tuning.heartbeatMs !== undefined ? { heartbeatMs: tuning.heartbeatMs } : {}),
+      ...connectionLifetime(tuning),
+      // A replacement registers once the old connection's batches are acked: none is sent twice.
+      isDrained: () => !this.delivery.hasInFlight(),
+      onHandoverCancelled: () => this.delivery.resume(),
     });
     this.registration = new Registration({
       register: () => this.connection.send(this.registerMessage()),
@@ -218,9 +248,14 @@ export class SidetailAgent implements Agent {
     this.delivery = new BatchDelivery({
       channel: {
         get connected() {
-          return connection.connected && isRegistered();
+          // Not while a replacement waits for the old connection to drain (cloud-connection.ts).
+          return connection.connected && isRegistered() && !connection.handingOver;
         },
-        send: (message, encoded) => connection.send(message, encoded),
+        send: (message, encoded) => {
+          const sent = connection.send(message, encoded);
+          if (sent && message.action === 'log.batch') this.skips.sent(message);
+          return sent;
+        },
         isCongested: () => connection.isCongested(),
         onceDrained: (listener) => connection.onceDrained(listener),
       },
@@ -242,6 +277,13 @@ export class SidetailAgent implements Agent {
         this.inventoryDelivery.resendRefused();
       },
       ...(tuning.gatewayRetry ? { backoff: tuning.gatewayRetry } : {}),
+    });
+    this.lag = new DeliveryLag(this.delivery);
+    this.status = new StatusReporter({
+      lag: this.lag,
+      skips: this.skips,
+      send: (message) => this.registration.isConfirmed && !this.connection.handingOver && this.connection.send(message),
+      ...(tuning.statusIntervalMs !== undefined ? { intervalMs: tuning.statusIntervalMs } : {}),
     });
     this.monitor = new DockerMonitor({
       source: deps.source,
@@ -268,11 +310,13 @@ export class SidetailAgent implements Agent {
     this.logger.info(`Sidetail agent ${AGENT_VERSION} starting${this.deps.hostName === undefined ? '' : ` on ${this.deps.hostName}`}.`);
     this.monitor.start();
     this.connection.start();
+    this.status.start();
   }
 
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.monitor.stop();
+      this.status.stop();
       for (const follower of this.followers.values()) follower.stop();
       this.followers.clear();
       this.delivery.stop();
@@ -315,6 +359,7 @@ export class SidetailAgent implements Agent {
   }
 
   private onRegistered(): void {
+    this.connection.handoverConfirmed();
     this.sendInventoryChanges();
     this.delivery.resume();
   }
@@ -421,6 +466,7 @@ export class SidetailAgent implements Agent {
       },
     });
     this.followers.set(message.containerId, follower);
+    this.lag.streamStarted(message.containerId);
     follower.start();
   }
 

@@ -285,6 +285,12 @@ export class BatchDelivery {
     return this.outboxes.has(containerId);
   }
 
+  /** Whether a batch of any container was sent and awaits its answer (a connection replacement waits for none). */
+  hasInFlight(): boolean {
+    for (const outbox of this.outboxes.values()) if (outbox.inFlight) return true;
+    return false;
+  }
+
   /** Batches of the container not yet acknowledged, oldest first. */
   unacknowledged(containerId: string): readonly AgentLogBatch[] {
     return this.outboxes.get(containerId)?.queue.map((item) => item.batch) ?? [];

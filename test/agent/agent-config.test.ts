@@ -125,6 +125,18 @@ describe('agentCommand', () => {
   });
 });
 
+describe('the connection\'s maximum age', () => {
+  it('is read in minutes from SIDETAIL_CONNECTION_MAX_AGE or --connection-max-age', () => {
+    expect(readAgentConfig({ ...VALID, SIDETAIL_CONNECTION_MAX_AGE: '90' })).toMatchObject({ connectionMaxAgeMs: 90 * 60_000 });
+    expect(readAgentConfig(VALID, ['--connection-max-age', '1.5'])).toMatchObject({ connectionMaxAgeMs: 90_000 });
+    expect(readAgentConfig(VALID).connectionMaxAgeMs).toBeUndefined();
+  });
+
+  it.each(['120', '0', 'soon', '-5'])('refuses %j: a replacement must come before API Gateway closes at 120 minutes', (value) => {
+    expect(() => readAgentConfig({ ...VALID, SIDETAIL_CONNECTION_MAX_AGE: value })).toThrow(/SIDETAIL_CONNECTION_MAX_AGE=.*expected minutes from 1 to under 120/);
+  });
+});
+
 describe('the table of options', () => {
   it('gives every option a flag and every setting an environment variable of its own', () => {
     const flags = AGENT_OPTIONS.map((o) => o.flag);
