@@ -6,6 +6,8 @@
 import { SafeId } from '../protocol';
 import { parseDockerHost, InvalidDockerHostError } from './docker/docker-client';
 import { AGENT_OPTIONS, HELP_FLAGS, VERSION_FLAG, type AgentOption, type AgentOptionKey } from './agent-options';
+import { parseByteSize } from './byte-size';
+import { DEFAULT_MAX_BUFFER_BYTES } from './transport/memory-budget';
 
 export interface AgentConfig {
   readonly url: string;
@@ -18,6 +20,10 @@ export interface AgentConfig {
   readonly dockerHost: string | undefined;
   /** Show and stream only containers labelled sidetail.enable=true. */
   readonly optIn: boolean;
+  /** The bound on log bytes held across all containers (memory-budget.ts). */
+  readonly maxBufferBytes: number;
+  /** Replace the cloud connection by this age (ms); undefined: the default, 110 min. */
+  readonly connectionMaxAgeMs: number | undefined;
 }
 
 export class ConfigError extends Error {
@@ -32,6 +38,9 @@ export function agentCommand(argv: readonly string[]): 'run' | 'help' | 'version
 }
 
 const MAX_HOST_NAME = 256;
+
+/** Below this a single batch (96 KB) and a Docker read would not fit: the agent could never send. */
+const MIN_BUFFER_BYTES = 256 * 1024;
 
 export function readAgentConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = []): AgentConfig {
   const raw = collect(env, argv);
@@ -73,7 +82,16 @@ export function readAgentConfig(env: NodeJS.ProcessEnv, argv: readonly string[] 
     throw err;
   }
 
-  return { url, token, agentId, hostName, dockerHost, optIn: raw.optIn ? switchValue(raw.optIn) : false };
+  return {
+    url,
+    token,
+    agentId,
+    hostName,
+    dockerHost,
+    optIn: raw.optIn ? switchValue(raw.optIn) : false,
+    maxBufferBytes: raw.maxBufferBytes ? byteSizeValue(raw.maxBufferBytes) : DEFAULT_MAX_BUFFER_BYTES,
+    connectionMaxAgeMs: raw.connectionMaxAge ? connectionMaxAgeMs(raw.connectionMaxAge) : undefined,
+  };
 }
 
 /** A SafeId from a host name: unsafe characters become "-", and it starts with a letter or digit. */
@@ -122,6 +140,17 @@ function required(key: AgentOptionKey): string {
   return `${option.env} (${option.flag}) is required`;
 }
 
+/** API Gateway closes a connection at 2 hours: a replacement must come before. */
+const GATEWAY_LIMIT_MINUTES = 120;
+
+function connectionMaxAgeMs({ value, source }: RawValue): number {
+  const minutes = Number(value);
+  if (!Number.isFinite(minutes) || minutes < 1 || minutes >= GATEWAY_LIMIT_MINUTES) {
+    throw new ConfigError(`${source}=${value}: expected minutes from 1 to under ${GATEWAY_LIMIT_MINUTES} (API Gateway closes every connection at ${GATEWAY_LIMIT_MINUTES})`);
+  }
+  return Math.round(minutes * 60_000);
+}
+
 const TRUE = new Set(['true', '1', 'yes', 'on']);
 const FALSE = new Set(['false', '0', 'no', 'off']);
 
@@ -130,4 +159,11 @@ function switchValue({ value, source }: RawValue): boolean {
   if (TRUE.has(word)) return true;
   if (FALSE.has(word)) return false;
   throw new ConfigError(`${source}=${value}: expected true or false`);
+}
+
+function byteSizeValue({ value, source }: RawValue): number {
+  const bytes = parseByteSize(value);
+  if (bytes === undefined) throw new ConfigError(`${source}=${value} is not a size; write bytes or a number with k, m or g (e.g. 64m)`);
+  if (bytes < MIN_BUFFER_BYTES) throw new ConfigError(`${source}=${value} is below the smallest bound that works, 256k (one batch is up to 96 KB)`);
+  return bytes;
 }

@@ -67,6 +67,24 @@ export const AGENT_OPTIONS = [
       'show and stream only containers labelled sidetail.enable=true; without it, all but those labelled sidetail.enable=false',
     default: 'false',
   },
+  {
+    key: 'maxBufferBytes',
+    flag: '--max-buffer-bytes',
+    env: 'SIDETAIL_MAX_BUFFER_BYTES',
+    value: 'SIZE',
+    summary:
+      'the bound on log bytes the agent holds across all containers (e.g. 64m, 512k; at least 256k); above it Docker streams pause and Docker\'s log is the spool (docs/reliability.md)',
+    default: '64m',
+  },
+  {
+    key: 'connectionMaxAge',
+    flag: '--connection-max-age',
+    env: 'SIDETAIL_CONNECTION_MAX_AGE',
+    value: 'MINUTES',
+    summary:
+      'replace the connection to the cloud by this age, up to 5 minutes earlier at random (API Gateway closes every connection at 120 minutes)',
+    default: '110',
+  },
 ] as const satisfies readonly AgentOption[];
 
 export type AgentOptionKey = (typeof AGENT_OPTIONS)[number]['key'];

@@ -18,11 +18,14 @@
  *   log.stream.stop        → stop and forget it, and its batches not yet sent (Docker has them)
  *   Docker's destroy       → the log file is gone: read the stream to its end, deliver every
  *                            batch until acked (a later stop discards none), forget the outbox
- *   log.ack                → the container's next batch may go (one in flight per container)
+ *   log.ack                → the container's next batch may go (one in flight per container);
+ *                            at the memory bound across containers Docker streams pause, and
+ *                            follow anew once acks free room (transport/memory-budget.ts)
  *   error not_registered   → hold batches and register again
  *   inventory.ack          → that inventory is stored and relayed (else: sent again, then register)
  *   error for an inventory → register again: its whole list brings the cloud up to date
- *   error naming a batch   → resend it soon (retry: true) or drop it, saying so (retry: false)
+ *   error naming a batch   → resend it with backoff, or put a `refused` marker in its place
+ *                            when it cannot succeed (batch-refusal-policy.ts)
  *   API Gateway's own error → (throttled, a Lambda that failed; no message named) resend the
  *                            registration, every batch and inventory change unacknowledged then,
  *                            after a short backoff
@@ -46,10 +49,15 @@ import { HostName } from './host-name';
 import { inventoryChanges } from './inventory-changes';
 import { fitInventory } from './inventory-fit';
 import { consoleLogger, type Logger } from './logger';
-import { BatchDelivery } from './transport/batch-delivery';
+import { DeliveryLag } from './status/delivery-lag';
+import { SkipMarkerTally } from './status/skip-marker-tally';
+import { StatusReporter } from './status/status-reporter';
+import { BatchDelivery, type SkipCounts } from './transport/batch-delivery';
+import type { CrashLoopLimits } from './transport/batch-refusal-policy';
 import { CloudConnection } from './transport/cloud-connection';
 import { GatewayRefusals } from './transport/gateway-refusals';
 import { InventoryDelivery } from './transport/inventory-delivery';
+import { DEFAULT_MAX_BUFFER_BYTES, MemoryBudget } from './transport/memory-budget';
 import { Registration } from './transport/registration';
 import type { BackoffOptions } from './transport/reconnect-backoff';
 
@@ -77,6 +85,11 @@ export interface AgentOptions {
    */
   readonly defaultTail?: number;
   readonly logger?: Logger;
+  /**
+   * The bound on the bytes of log lines held across all containers (SIDETAIL_MAX_BUFFER_BYTES);
+   * above it Docker streams are paused. Default DEFAULT_MAX_BUFFER_BYTES (64 MiB).
+   */
+  readonly maxBufferBytes?: number;
   /** Timings, for tests and unusual networks; the defaults suit production. */
   readonly tuning?: AgentTuning;
 }
@@ -85,7 +98,18 @@ export interface AgentTuning {
   /** Between attempts to reach an unreachable Docker engine. Default 5000. */
   readonly dockerRetryMs?: number;
   readonly reconnect?: BackoffOptions;
+  /** Ping after this long without a frame from the cloud. Default 30000 (transport/heartbeat.ts). */
   readonly heartbeatMs?: number;
+  /** A ping unanswered this long ends the connection. Default 20000. */
+  readonly heartbeatTimeoutMs?: number;
+  /** Replace the connection by this age (API Gateway closes at 2 h). Default 110 min. */
+  readonly maxConnectionAgeMs?: number;
+  /** Replace it up to this much before maxConnectionAgeMs, at random. Default 5 min. */
+  readonly replaceJitterMs?: number;
+  /** How long a replacement waits for the old connection's batches in flight to be acked. Default 10000. */
+  readonly handoverDrainMs?: number;
+  /** Between agent.status reports (lag, skip counts). Default 60000. */
+  readonly statusIntervalMs?: number;
   readonly batchDelayMs?: number;
   /** After a container's log stream ends, when to check whether it runs again. Default 1000. */
   readonly recheckDelayMs?: number;
@@ -99,10 +123,28 @@ export interface AgentTuning {
   readonly inventoryAckTimeoutMs?: number;
   /** Between API Gateway's refusal of a message and the resend. Default 200 ms doubling to 5 s. */
   readonly gatewayRetry?: BackoffOptions;
+  /** When a batch the cloud keeps failing on is replaced by a marker (batch-refusal-policy.ts). */
+  readonly crashLoop?: CrashLoopLimits;
+  /** A Docker stream paused this long is followed anew instead of resumed (log-follower.ts). Default 0: always. */
+  readonly refollowAfterPauseMs?: number;
+}
+
+/** What delivery holds and what it could not deliver: for status reports and specs. */
+export interface DeliveryState {
+  readonly heldBytes: number;
+  readonly peakHeldBytes: number;
+  readonly maxHeldBytes: number;
+  /** Docker's timestamp of the oldest line not yet acknowledged by the cloud, if any. */
+  readonly oldestUnacknowledgedTs: string | undefined;
+  /** Lines in skip markers the cloud acknowledged, by reason. */
+  readonly skipped: SkipCounts;
+  readonly droppedWithoutMarker: number;
 }
 
 export interface Agent {
   start(): void;
+  /** What delivery holds now and what it could not deliver (read-only). */
+  deliveryState(): DeliveryState;
   /** Stops following, sends what is batched, closes the connection. Resolves within the shutdown grace. */
   stop(): Promise<void>;
 }
@@ -110,6 +152,15 @@ export interface Agent {
 /** Everything AgentOptions holds, with the engine given as a ContainerSource instead of dockerode. */
 export interface AgentDependencies extends Omit<AgentOptions, 'docker' | 'optIn'> {
   readonly source: ContainerSource;
+}
+
+function connectionLifetime(tuning: AgentTuning) {
+  return {
+    ...(tuning.heartbeatTimeoutMs !== undefined ? { heartbeatTimeoutMs: tuning.heartbeatTimeoutMs } : {}),
+    ...(tuning.maxConnectionAgeMs !== undefined ? { maxConnectionAgeMs: tuning.maxConnectionAgeMs } : {}),
+    ...(tuning.replaceJitterMs !== undefined ? { replaceJitterMs: tuning.replaceJitterMs } : {}),
+    ...(tuning.handoverDrainMs !== undefined ? { handoverDrainMs: tuning.handoverDrainMs } : {}),
+  };
 }
 
 export function createAgent(options: AgentOptions): Agent {
@@ -137,6 +188,9 @@ export class SidetailAgent implements Agent {
   private readonly registration: Registration;
   private readonly inventoryDelivery: InventoryDelivery;
   private readonly gatewayRefusals: GatewayRefusals;
+  private readonly skips = new SkipMarkerTally();
+  private readonly lag: DeliveryLag;
+  private readonly status: StatusReporter;
   /** The agent id the cloud confirmed (the credential's), once registered. */
   private agentId: string | undefined;
   /** How many agent.register messages were sent; with `startedAfter`, which starts are newer than the latest. */
@@ -172,6 +226,10 @@ export class SidetailAgent implements Agent {
       },
       ...(tuning.reconnect ? { backoff: tuning.reconnect } : {}),
       ...(tuning.heartbeatMs !== undefined ? { heartbeatMs: tuning.heartbeatMs } : {}),
+      ...connectionLifetime(tuning),
+      // A replacement registers once the old connection's batches are acked: none is sent twice.
+      isDrained: () => !this.delivery.hasInFlight(),
+      onHandoverCancelled: () => this.delivery.resume(),
     });
     this.registration = new Registration({
       register: () => this.connection.send(this.registerMessage()),
@@ -190,20 +248,27 @@ export class SidetailAgent implements Agent {
     this.delivery = new BatchDelivery({
       channel: {
         get connected() {
-          return connection.connected && isRegistered();
+          // Not while a replacement waits for the old connection to drain (cloud-connection.ts).
+          return connection.connected && isRegistered() && !connection.handingOver;
         },
-        send: (message, encoded) => connection.send(message, encoded),
+        send: (message, encoded) => {
+          const sent = connection.send(message, encoded);
+          if (sent && message.action === 'log.batch') this.skips.sent(message);
+          return sent;
+        },
         isCongested: () => connection.isCongested(),
         onceDrained: (listener) => connection.onceDrained(listener),
       },
       logger: this.logger,
+      budget: new MemoryBudget({ maxBytes: deps.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES }),
       ...(tuning.ackTimeoutMs !== undefined ? { ackTimeoutMs: tuning.ackTimeoutMs } : {}),
+      ...(tuning.crashLoop ? { crashLoop: tuning.crashLoop } : {}),
     });
     this.gatewayRefusals = new GatewayRefusals({
       logger: this.logger,
-      onRefused: () => {
+      onRefused: (frame) => {
         this.registration.gatewayRefused();
-        this.delivery.gatewayRefused();
+        this.delivery.gatewayRefused(frame);
         this.inventoryDelivery.gatewayRefused();
       },
       onResend: () => {
@@ -212,6 +277,13 @@ export class SidetailAgent implements Agent {
         this.inventoryDelivery.resendRefused();
       },
       ...(tuning.gatewayRetry ? { backoff: tuning.gatewayRetry } : {}),
+    });
+    this.lag = new DeliveryLag(this.delivery);
+    this.status = new StatusReporter({
+      lag: this.lag,
+      skips: this.skips,
+      send: (message) => this.registration.isConfirmed && !this.connection.handingOver && this.connection.send(message),
+      ...(tuning.statusIntervalMs !== undefined ? { intervalMs: tuning.statusIntervalMs } : {}),
     });
     this.monitor = new DockerMonitor({
       source: deps.source,
@@ -223,15 +295,28 @@ export class SidetailAgent implements Agent {
     });
   }
 
+  deliveryState(): DeliveryState {
+    return {
+      heldBytes: this.delivery.heldBytes,
+      peakHeldBytes: this.delivery.peakHeldBytes,
+      maxHeldBytes: this.delivery.maxHeldBytes,
+      oldestUnacknowledgedTs: this.delivery.oldestUnacknowledgedTs(),
+      skipped: this.delivery.skipCounts(),
+      droppedWithoutMarker: this.delivery.droppedWithoutMarker,
+    };
+  }
+
   start(): void {
     this.logger.info(`Sidetail agent ${AGENT_VERSION} starting${this.deps.hostName === undefined ? '' : ` on ${this.deps.hostName}`}.`);
     this.monitor.start();
     this.connection.start();
+    this.status.start();
   }
 
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.monitor.stop();
+      this.status.stop();
       for (const follower of this.followers.values()) follower.stop();
       this.followers.clear();
       this.delivery.stop();
@@ -274,6 +359,7 @@ export class SidetailAgent implements Agent {
   }
 
   private onRegistered(): void {
+    this.connection.handoverConfirmed();
     this.sendInventoryChanges();
     this.delivery.resume();
   }
@@ -371,6 +457,7 @@ export class SidetailAgent implements Agent {
       request: message.resume ? { tail, resume: message.resume, epoch: message.epoch } : { tail, epoch: message.epoch },
       ...(tuning.batchDelayMs !== undefined ? { batchDelayMs: tuning.batchDelayMs } : {}),
       ...(tuning.recheckDelayMs !== undefined ? { recheckDelayMs: tuning.recheckDelayMs } : {}),
+      ...(tuning.refollowAfterPauseMs !== undefined ? { refollowAfterPauseMs: tuning.refollowAfterPauseMs } : {}),
       onGone: () => {
         if (this.followers.get(message.containerId) !== follower) return;
         this.followers.delete(message.containerId);
@@ -379,6 +466,7 @@ export class SidetailAgent implements Agent {
       },
     });
     this.followers.set(message.containerId, follower);
+    this.lag.streamStarted(message.containerId);
     follower.start();
   }
 

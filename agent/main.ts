@@ -36,8 +36,10 @@ const agent = createAgent({
   ...(config.agentId !== undefined ? { agentId: config.agentId } : {}),
   optIn: config.optIn,
   docker: dockerFromHost(config.dockerHost),
+  ...(config.connectionMaxAgeMs !== undefined ? { tuning: { maxConnectionAgeMs: config.connectionMaxAgeMs } } : {}),
   // A configuration error found only once connected (the credential is another agent's).
   onFatal: () => process.exit(2),
+  maxBufferBytes: config.maxBufferBytes,
 });
 agent.start();
 

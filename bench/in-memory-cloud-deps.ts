@@ -54,6 +54,7 @@ export function benchCloud(viewerCount: number): BenchCloud {
       list: async () => [...agents.values()],
       put: async (agent) => (agents.set(agent.agentId, agent), true),
       markOffline: async () => true,
+      putStatus: async () => true,
     },
     hostContainers: {
       entries: async () => [],

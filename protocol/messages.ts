@@ -95,6 +95,38 @@ export type ContainerInfo = z.infer<typeof ContainerInfo>;
  */
 export const ObservedAt = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
+/** The lines an agent replaced by skip markers for one reason, since it started (agent.status). */
+export const SkipCount = z.object({
+  /** Markers sent. */
+  markers: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  /** The lines those markers counted. */
+  lines: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  /** Some marker gave only a lower bound, or no count at all (Docker no longer held the lines): more were skipped. */
+  atLeast: z.literal(true).optional(),
+});
+export type SkipCount = z.infer<typeof SkipCount>;
+
+/**
+ * How an agent is doing, as it reports it (agent.status) and the cloud keeps it on the host: how far
+ * behind its delivery is, and what it had to skip. Counts start at `since`, when the agent process started.
+ */
+export const ReportedStatus = z.object({
+  /** When the agent made the report (epoch ms, its clock; strictly increasing per agent process). */
+  observedAt: ObservedAt,
+  /** When this agent process started counting (epoch ms): a restart starts the counts over. */
+  since: ObservedAt,
+  /**
+   * Age of the oldest line the agent holds and the cloud has not acked, in ms (0: nothing waits):
+   * now minus that line's Docker timestamp, or minus when its stream was started if that is later.
+   */
+  lagMs: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  /** Lines handed to delivery and not acked yet. */
+  pendingLines: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  /** Per reason, the lines replaced by the skip markers sent since `since`; a reason with none is absent. */
+  skipped: z.object({ catch_up: SkipCount.optional(), rotated: SkipCount.optional(), refused: SkipCount.optional() }),
+});
+export type ReportedStatus = z.infer<typeof ReportedStatus>;
+
 export const HostInfo = z.object({
   agentId: SafeId,
   hostName: z.string().max(256),
@@ -107,6 +139,11 @@ export const HostInfo = z.object({
    * included) when it read them. A `host.containers` change observed later is newer than this list.
    */
   observedAt: ObservedAt.optional(),
+  /**
+   * The agent's latest status report (agent.status), when it sent one. In `host`, absent means no
+   * news about it: keep what is held (registration and going offline do not change it).
+   */
+  status: ReportedStatus.optional(),
 });
 export type HostInfo = z.infer<typeof HostInfo>;
 
@@ -159,6 +196,11 @@ export const AgentLogBatch = z.object({
   /** The epoch of the log.stream.start this stream was started by. */
   epoch: Epoch,
   lines: z.array(LogLine).min(1),
+});
+
+/** The agent's periodic report of its lag and skips, kept on the host record for viewers (docs/reliability.md). */
+export const AgentStatus = ReportedStatus.extend({
+  action: z.literal('agent.status'),
 });
 
 // ── viewer → cloud ──────────────────────────────────────────────────────────────────────────
@@ -409,7 +451,7 @@ export const ErrorMessage = z.object({
 
 // ── unions per direction ────────────────────────────────────────────────────────────────────
 
-export const AgentToCloud = z.discriminatedUnion('action', [AgentRegister, AgentInventory, AgentLogBatch, Ping]);
+export const AgentToCloud = z.discriminatedUnion('action', [AgentRegister, AgentInventory, AgentLogBatch, Ping, AgentStatus]);
 export const ViewerToCloud = z.discriminatedUnion('action', [LogSubscribe, LogUnsubscribe, InventoryGet, Ping, LogFetch]);
 export const CloudToAgent = z.discriminatedUnion('action', [AgentRegistered, LogStreamStart, LogStreamStop, LogAck, Pong, ErrorMessage, InventoryAck]);
 export const CloudToViewer = z.discriminatedUnion('action', [Inventory, HostUpdate, LogHistory, ViewerLogBatch, Pong, ErrorMessage, LogFetched, HostContainerChanges]);
@@ -417,6 +459,7 @@ export const CloudToViewer = z.discriminatedUnion('action', [Inventory, HostUpda
 export type AgentRegister = z.infer<typeof AgentRegister>;
 export type AgentInventory = z.infer<typeof AgentInventory>;
 export type AgentLogBatch = z.infer<typeof AgentLogBatch>;
+export type AgentStatus = z.infer<typeof AgentStatus>;
 export type LogSubscribe = z.infer<typeof LogSubscribe>;
 export type LogUnsubscribe = z.infer<typeof LogUnsubscribe>;
 export type LogFetch = z.infer<typeof LogFetch>;

@@ -7,6 +7,7 @@ import {
   AgentInventory,
   AgentLogBatch,
   AgentRegister,
+  AgentStatus,
   InventoryGet,
   LogFetch,
   LogSubscribe,
@@ -27,6 +28,7 @@ export const ROUTES = {
   'inventory.get': { schema: InventoryGet, roles: ['viewer'] },
   ping: { schema: Ping, roles: ['agent', 'viewer'] },
   'log.fetch': { schema: LogFetch, roles: ['viewer'] },
+  'agent.status': { schema: AgentStatus, roles: ['agent'] },
 } as const satisfies Record<string, { schema: z.ZodType; roles: readonly Role[] }>;
 
 export type ClientAction = keyof typeof ROUTES;

@@ -15,7 +15,14 @@
  * (`onGone`) to forget it. `revive()` (a later log.stream.start) follows an ended stream again at once.
  *
  * Backpressure: when the sink reports congestion the Docker stream is paused (Docker keeps the
- * lines in its log file) and resumed once the sink has drained.
+ * lines in its log file) until the sink has drained. Then the stream is not resumed but followed
+ * anew from the last line sent: dockerd's reader of a blocked follow, when rotation (`max-size`)
+ * runs past it, silently skips and repeats lines (seen on the real engine: a sub-second pause
+ * lost thousands of lines of a fast writer with 64 KB files), whereas a fresh `since` reads every
+ * file Docker still keeps — and shows whether the resume point's line is still among them
+ * (rotation-check.ts: a `rotated` marker when it is not). A removed container's stream is the
+ * only copy left, so it is resumed instead. The follower tells the sink how many bytes its
+ * pipeline holds (`holding`).
  */
 import type { Readable } from 'node:stream';
 import { compareTimestamps, type AgentLogBatch, type ResumePoint } from '../../protocol';
@@ -23,7 +30,9 @@ import type { Logger } from '../logger';
 import { LogBatcher } from '../pipeline/batcher';
 import { LineFramer, type FramedLine } from '../pipeline/line-framer';
 import { ResumeFilter } from '../pipeline/resume-filter';
+import { RotationCheck } from '../pipeline/rotation-check';
 import { Sequencer } from '../pipeline/sequencer';
+import { lineObjectBytes } from '../transport/memory-budget';
 import { ReconnectBackoff } from '../transport/reconnect-backoff';
 import { ContainerNotFoundError, type ContainerSource, type FollowFrom, type LogFollow } from './container-source';
 import { DockerStreamFormatError, FrameDemuxer } from './frame-demuxer';
@@ -35,6 +44,8 @@ export interface BatchSink {
   isCongested(): boolean;
   /** Calls `listener` once when the sink has room again; the returned function cancels that. */
   onceDrained(listener: () => void): () => void;
+  /** The bytes the follower's pipeline holds now (lines being joined or batched, a paused stream's buffer). */
+  holding?(bytes: number): void;
 }
 
 /** What log.stream.start asked for. */
@@ -61,18 +72,31 @@ export interface LogFollowerOptions {
   readonly maxRetryDelayMs?: number;
   /** Docker says the container does not exist: the follower has stopped itself and may be forgotten. */
   readonly onGone?: () => void;
+  /**
+   * A stream paused at least this long is followed anew from the last line sent instead of resumed.
+   * Default 0: always (see the file comment: dockerd may skip what it rotated meanwhile).
+   */
+  readonly refollowAfterPauseMs?: number;
 }
 
 export type FollowerState = 'opening' | 'following' | 'ended' | 'stopped';
 
 const DEFAULT_RECHECK_DELAY_MS = 1000;
 const DEFAULT_MAX_RETRY_DELAY_MS = 30_000;
+const DEFAULT_REFOLLOW_AFTER_PAUSE_MS = 0;
+/** How much of Docker's stream is framed between two checks of the sink's room. */
+export const READ_SLICE_BYTES = 8 * 1024;
 
 export class LogFollower {
   private currentState: FollowerState = 'ended';
   /** Bumped whenever a stream is opened or the follower stops: callbacks of older streams see a stale value and do nothing. */
   private generation = 0;
   private stream: Readable | undefined;
+  private framer: LineFramer | undefined;
+  /** The line objects in the batch being collected, as held bytes (its JSON is the batcher's pendingBytes). */
+  private batchingObjectBytes = 0;
+  /** The rest of a chunk read when the sink filled up: fed before the stream resumes. */
+  private unread: Buffer | undefined;
   private abort: AbortController | undefined;
   private cancelDrainWait: (() => void) | undefined;
   /** The pending re-check or retry, whichever the last end or failure called for. */
@@ -99,7 +123,12 @@ export class LogFollower {
     this.batcher = new LogBatcher({
       containerId: options.containerId,
       epoch: options.request.epoch,
-      send: (batch) => options.sink.send(batch),
+      send: (batch) => {
+        // The batch leaves the pipeline's count before it joins the sink's: never counted twice.
+        this.batchingObjectBytes = 0;
+        this.reportHolding();
+        options.sink.send(batch);
+      },
       ...(options.batchDelayMs !== undefined ? { delayMs: options.batchDelayMs } : {}),
     });
   }
@@ -187,7 +216,10 @@ export class LogFollower {
     this.abort?.abort();
     this.stream?.destroy();
     this.stream = undefined;
+    this.framer = undefined;
+    this.unread = undefined;
     this.batcher.flush();
+    this.options.sink.holding?.(0);
   }
 
   private open(): void {
@@ -197,14 +229,14 @@ export class LogFollower {
     this.pending = undefined;
     const abort = new AbortController();
     this.abort = abort;
-    const { from, filter } = this.plan();
+    const { from, filter, rotation } = this.plan();
     this.options.source.follow(this.options.containerId, { from, signal: abort.signal }).then(
       (follow) => {
         if (generation !== this.generation) {
           follow.stream.destroy();
           return;
         }
-        this.attach(generation, follow, filter);
+        this.attach(generation, follow, filter, rotation);
       },
       (err: unknown) => {
         if (generation !== this.generation) return;
@@ -222,18 +254,19 @@ export class LogFollower {
   }
 
   /** Where the next stream starts, and which of its lines were sent already. */
-  private plan(): { from: FollowFrom; filter: ResumeFilter | undefined } {
+  private plan(): { from: FollowFrom; filter: ResumeFilter | undefined; rotation: RotationCheck | undefined } {
     const resume = this.lastSent ?? this.options.request.resume;
-    if (resume) return { from: { since: resume.ts }, filter: new ResumeFilter(resume) };
-    return { from: { tail: this.options.request.tail }, filter: undefined };
+    if (resume) return { from: { since: resume.ts }, filter: new ResumeFilter(resume), rotation: new RotationCheck(resume.ts) };
+    return { from: { tail: this.options.request.tail }, filter: undefined, rotation: undefined };
   }
 
-  private attach(generation: number, follow: LogFollow, filter: ResumeFilter | undefined): void {
+  private attach(generation: number, follow: LogFollow, filter: ResumeFilter | undefined, rotation: RotationCheck | undefined): void {
     const { stream } = follow;
     this.stream = stream;
     this.abort = undefined;
     this.currentState = 'following';
-    const framer = new LineFramer({ mode: follow.mode, onLine: (line) => this.accept(line, filter) });
+    const framer = new LineFramer({ mode: follow.mode, onLine: (line) => this.accept(line, filter, rotation) });
+    this.framer = framer;
     const demuxer = new FrameDemuxer(follow.mode, {
       piece: (piece) => framer.push(piece.stream, piece.payload, piece.frameEnd),
       systemError: (message) => this.options.logger.warn(`Docker reported an error in the logs of container ${this.label}: ${message}`),
@@ -254,6 +287,9 @@ export class LogFollower {
       }
       this.batcher.flush();
       this.stream = undefined;
+      this.framer = undefined;
+      this.unread = undefined;
+      this.options.sink.holding?.(0);
       this.currentState = 'ended';
       if (this.finished) return this.stop();
       if (err instanceof DockerStreamFormatError) {
@@ -272,16 +308,32 @@ export class LogFollower {
       this.after('recheck');
     };
 
-    stream.on('data', (chunk: Buffer) => {
-      if (generation !== this.generation) return;
-      try {
-        demuxer.push(chunk);
-      } catch (err) {
-        finish(err as Error);
-        stream.destroy();
-        return;
+    // Read in slices, asking the sink before each: what one slice adds is small and known (see
+    // memory-budget.ts's margin), where a whole chunk of Docker's stream could be 64 KB of lines.
+    // What is left of a chunk when the sink fills waits, counted, with the paused stream.
+    const feed = (bytes: Buffer): boolean => {
+      for (let offset = 0; offset < bytes.length; offset += READ_SLICE_BYTES) {
+        if (offset > 0 && this.options.sink.isCongested()) {
+          this.unread = bytes.subarray(offset);
+          this.reportHolding();
+          this.pauseUntilDrained(stream, generation, feed);
+          return false;
+        }
+        try {
+          demuxer.push(bytes.subarray(offset, offset + READ_SLICE_BYTES));
+        } catch (err) {
+          finish(err as Error);
+          stream.destroy();
+          return false;
+        }
+        this.reportHolding();
       }
-      if (this.options.sink.isCongested()) this.pauseUntilDrained(stream, generation);
+      if (!this.options.sink.isCongested()) return true;
+      this.pauseUntilDrained(stream, generation, feed);
+      return false;
+    };
+    stream.on('data', (chunk: Buffer) => {
+      if (generation === this.generation) feed(chunk);
     });
     let ended = false;
     stream.once('end', () => {
@@ -293,12 +345,19 @@ export class LogFollower {
     stream.once('close', () => finish(ended ? undefined : new Error('the connection to Docker closed mid-stream')));
   }
 
-  private accept(line: FramedLine, filter: ResumeFilter | undefined): void {
+  private accept(line: FramedLine, filter: ResumeFilter | undefined, rotation: RotationCheck | undefined): void {
     this.backoff.reset();
     this.failureReported = false;
+    const marker = rotation?.inspect(line);
+    if (marker) {
+      this.options.logger.warn(`Docker no longer holds the lines of container ${this.label} after ${marker.skipped.from}: its log was rotated meanwhile; a marker says so.`);
+      this.batcher.add({ seq: this.sequencer.next(), ...marker });
+      this.batchingObjectBytes += lineObjectBytes(marker.text);
+    }
     if (filter && !filter.accepts(line)) return;
     const seq = this.sequencer.next();
     this.remember(line);
+    this.batchingObjectBytes += lineObjectBytes(line.text);
     this.batcher.add(
       line.truncated
         ? { seq, ts: line.ts, stream: line.stream, text: line.text, truncated: true }
@@ -312,13 +371,44 @@ export class LogFollower {
     else if (order === 0) this.lastSent!.textsAtTs.push(line.text);
   }
 
-  private pauseUntilDrained(stream: Readable, generation: number): void {
+  private pauseUntilDrained(stream: Readable, generation: number, feed: (bytes: Buffer) => boolean): void {
     if (this.cancelDrainWait) return;
     stream.pause();
+    const pausedAt = Date.now();
     this.cancelDrainWait = this.options.sink.onceDrained(() => {
       this.cancelDrainWait = undefined;
-      if (generation === this.generation) stream.resume();
+      if (generation !== this.generation) return;
+      // A removed container's stream is the only copy left: it is read on, never followed anew.
+      if (this.finished || Date.now() - pausedAt < (this.options.refollowAfterPauseMs ?? DEFAULT_REFOLLOW_AFTER_PAUSE_MS)) {
+        const unread = this.unread;
+        this.unread = undefined;
+        if (unread && !feed(unread)) return;
+        stream.resume();
+        return;
+      }
+      // Rotation may have run past dockerd's blocked reader: a fresh `since` reads what Docker still keeps.
+      this.refollow();
     });
+  }
+
+  /** Drops the current stream (an unfinished line with it: `since` brings it again, whole) and follows anew from the last line sent. */
+  private refollow(): void {
+    const stream = this.stream;
+    this.generation += 1;
+    this.stream = undefined;
+    this.framer = undefined;
+    this.unread = undefined;
+    stream?.destroy();
+    this.batcher.flush();
+    this.open();
+  }
+
+  /** What the pipeline holds: the batch being collected, lines being joined, what the paused stream buffered. */
+  private reportHolding(): void {
+    if (!this.options.sink.holding) return;
+    this.options.sink.holding(
+      this.batcher.pendingBytes + this.batchingObjectBytes + (this.framer?.pendingBytes ?? 0) + (this.unread?.length ?? 0) + (this.stream?.readableLength ?? 0),
+    );
   }
 
   /** Opens or re-checks after the backoff's next wait: failures (and empty streams) in a row wait longer, up to the cap. */

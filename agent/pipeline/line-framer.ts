@@ -107,6 +107,13 @@ export class LineFramer {
     }
   }
 
+  /** Bytes held for lines not yet complete (a line being joined, a prefix cut by a chunk). */
+  get pendingBytes(): number {
+    let bytes = 0;
+    for (const state of this.states.values()) bytes += state.prefix.length + (state.line?.kept ?? 0);
+    return bytes;
+  }
+
   /** The stream ended: flush every unterminated line. */
   end(): void {
     for (const [stream, state] of this.states) {

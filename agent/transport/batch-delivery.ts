@@ -6,31 +6,47 @@
  * container therefore has at most ONE batch in flight: the next is sent only after the cloud's
  * `log.ack` for it. A batch still unacked when the connection drops is sent again after the
  * reconnect and re-register (storage is idempotent by first seq; viewers drop repeated seqs).
- * A batch left unacked for `ackTimeoutMs` is sent again, and after `maxAttempts` it is dropped
- * with an error line, so that one batch the cloud keeps refusing cannot stall a container forever.
  *
- * The cloud's refusal of a batch names it (container, first and last seq) and says whether to
- * retry. `retry: true` (a fault of the cloud's; a stored batch sent again is simply acked) sends
- * it again soon, with a growing backoff, up to `maxRetries` times; `retry: false` (the same batch
- * would be refused again, e.g. a conflict with a stored one) drops it at once with an error line
- * naming the lines and the reason, and the container's next batch goes.
+ * A batch is never dropped for taking long: one left unacked for `ackTimeoutMs`, or refused with a
+ * fault of the cloud's (`internal`, …), is sent again after a backoff that doubles up to 30 s, for
+ * as long as it takes — the cloud is waited out, and while the outbox waits the memory budget
+ * pauses the container's Docker stream, whose log file holds the lines that follow. What a refusal
+ * means is decided in batch-refusal-policy.ts: a batch refused for good (sending it again would be
+ * refused the same way), or one the cloud keeps crashing on, is replaced by a `refused` skip
+ * marker numbered at its first seq, and the lines queued behind it are renumbered to follow the
+ * marker, so the numbering stays consecutive; a `conflict` is dropped with an error line.
  *
  * API Gateway's own refusals (a throttled message, a Lambda that crashed or timed out) name no
  * batch. Every batch in flight when one arrives may be the refused one, so each is sent again
  * after a backoff (gateway-refusals.ts times it; an identical redelivery is simply acked). Such a
- * resend takes the place of the refused attempt — it does not count toward `maxAttempts` — and
- * starts the ack timeout anew, which stays the backstop.
+ * resend takes the place of the refused attempt and starts the ack timeout anew, which stays the
+ * backstop; a crash (not a throttle) counts toward the batch's failures.
  *
- * Batches wait in memory; a container whose outbox passes the high-water mark reports congestion
- * so its follower pauses the Docker stream (Docker keeps the lines in its log file meanwhile).
+ * Memory: every outbox's batches, and what each follower's pipeline holds (`holding`), are
+ * counted in one MemoryBudget across containers; a container over its allowance reports
+ * congestion, so its follower pauses the Docker stream until acks free room.
  *
  * A stream stop discards the batches not yet sent (Docker gives them again on the next start) —
  * except for a removed container, whose log file is gone: its outbox keeps delivering until
  * every batch is acked. An outbox no follower feeds any more is forgotten once it is empty.
  */
-import { byteLength, encode, type AgentLogBatch, type AgentToCloud, type ErrorMessage, type LogAck } from '../../protocol';
+import {
+  byteLength,
+  compareTimestamps,
+  encode,
+  type AgentLogBatch,
+  type AgentToCloud,
+  type ErrorMessage,
+  type LogAck,
+  type LogLine,
+  type SkipReason,
+} from '../../protocol';
 import type { BatchSink } from '../docker/log-follower';
 import type { Logger } from '../logger';
+import { skipMarker } from '../pipeline/skip-marker';
+import { isCrashLooping, verdictOn, type CrashLoopLimits } from './batch-refusal-policy';
+import type { GatewayErrorFrame } from './gateway-error-frame';
+import { DEFAULT_MAX_BUFFER_BYTES, MemoryBudget, lineObjectBytes, stringBytes } from './memory-budget';
 
 /** What delivery needs of the connection (CloudConnection implements it). */
 export interface DeliveryChannel {
@@ -48,76 +64,107 @@ export interface BatchDeliveryOptions {
   readonly channel: DeliveryChannel;
   readonly logger: Logger;
   readonly ackTimeoutMs?: number;
-  readonly maxAttempts?: number;
-  /** Per container: above this many bytes waiting, its follower pauses. */
-  readonly highWaterMarkBytes?: number;
-  /** Resends of a batch refused with retry: true before it is dropped. Default 8 (about a minute of backoff). */
-  readonly maxRetries?: number;
-  /** The first resend's delay after a retryable refusal; it doubles up to 30 s. Default 250. */
+  /** The bound on the bytes held across containers. Default: one of DEFAULT_MAX_BUFFER_BYTES. */
+  readonly budget?: MemoryBudget;
+  /** The first resend's delay after a failed attempt; it doubles up to `maxRetryDelayMs`. Default 250. */
   readonly retryDelayMs?: number;
+  /** Default 30000. */
+  readonly maxRetryDelayMs?: number;
+  /** When a batch the cloud keeps failing on is given up (batch-refusal-policy.ts). */
+  readonly crashLoop?: CrashLoopLimits;
+  readonly now?: () => number;
 }
 
-const MAX_RETRY_DELAY_MS = 30_000;
+/** Lines in the skip markers the cloud acknowledged, per reason: what the agent could not deliver, and said so. */
+export type SkipCounts = Record<SkipReason, { markers: number; lines: number }>;
 
 /** A batch waiting for its ack, with its JSON: encoded once, both to size the outbox and to send (again). */
 interface QueuedBatch {
   readonly batch: AgentLogBatch;
   readonly json: string;
+  /** What holding it costs: its JSON, and its line objects with their texts (both are kept). */
   readonly bytes: number;
+  /** A marker standing in for a batch refused for good: if it is refused too, nothing stands in for it. */
+  readonly replacement: boolean;
 }
 
 interface Outbox {
   readonly containerId: string;
   readonly queue: QueuedBatch[];
+  /** Bytes of `queue`. */
   bytes: number;
+  /** What the follower's pipeline holds (reported through its sink). */
+  pipelineBytes: number;
   inFlight: boolean;
-  attempts: number;
-  /** Retryable refusals of the head batch so far. */
-  retries: number;
   ackTimer: ReturnType<typeof setTimeout> | undefined;
   /** Set while the head waits out a retry's backoff: nothing is sent meanwhile. */
   retryTimer: ReturnType<typeof setTimeout> | undefined;
   /** API Gateway refused a message while the head's latest copy was in flight: it may have been that one. */
   refusedByGateway: boolean;
+  /** Failed attempts of the head in a row (unacked, refused for a fault, crashed), and since when. */
+  failures: number;
+  failingSince: number;
+  /** The count of acks (of any container) when the streak began: more since means the cloud takes others. */
+  acksAtStreakStart: number;
+  /** Subtracted from the seqs of what the follower sends: lines that were renumbered behind a marker. */
+  seqShift: number;
   /** The container was removed: Docker no longer holds these lines, so none is discarded. */
   containerRemoved: boolean;
   /** No follower feeds it any more: forgotten once empty. */
   released: boolean;
-  readonly drainListeners: Set<() => void>;
+  /** Waiting for room that an emptied queue gives (a container with nothing queued is never held back). */
+  readonly emptyListeners: Set<() => void>;
 }
 
 export class BatchDelivery {
   private readonly outboxes = new Map<string, Outbox>();
   private readonly ackTimeoutMs: number;
-  private readonly maxAttempts: number;
-  private readonly highWaterMark: number;
-  private readonly maxRetries: number;
   private readonly retryDelayMs: number;
+  private readonly maxRetryDelayMs: number;
+  private readonly now: () => number;
+  private readonly budget: MemoryBudget;
+  /** Every ack so far, of any container. */
+  private acks = 0;
+  private readonly skips: SkipCounts = { catch_up: { markers: 0, lines: 0 }, rotated: { markers: 0, lines: 0 }, refused: { markers: 0, lines: 0 } };
+  private droppedUnmarked = 0;
 
   constructor(private readonly options: BatchDeliveryOptions) {
     this.ackTimeoutMs = options.ackTimeoutMs ?? 30_000;
-    this.maxAttempts = options.maxAttempts ?? 3;
-    this.highWaterMark = options.highWaterMarkBytes ?? 1024 * 1024;
-    this.maxRetries = options.maxRetries ?? 8;
     this.retryDelayMs = options.retryDelayMs ?? 250;
+    this.maxRetryDelayMs = options.maxRetryDelayMs ?? 30_000;
+    this.now = options.now ?? Date.now;
+    this.budget = options.budget ?? new MemoryBudget({ maxBytes: DEFAULT_MAX_BUFFER_BYTES });
   }
 
-  /** The sink a container's follower sends its batches to. */
+  /** The sink a container's follower sends its batches to. A new follower numbers from the cloud's resume point. */
   sinkFor(containerId: string): BatchSink {
     const outbox = this.outbox(containerId);
     outbox.released = false;
+    outbox.seqShift = 0;
     return {
       send: (batch) => this.submit(outbox, batch),
-      isCongested: () => outbox.bytes > this.highWaterMark || this.options.channel.isCongested(),
+      isCongested: () => (outbox.queue.length > 0 && this.budget.isOver(containerId)) || this.options.channel.isCongested(),
       onceDrained: (listener) => this.onceDrained(outbox, listener),
+      holding: (bytes) => {
+        if (this.outboxes.get(containerId) !== outbox) return;
+        this.budget.adjust(containerId, bytes - outbox.pipelineBytes);
+        outbox.pipelineBytes = bytes;
+      },
     };
   }
 
   acknowledge(ack: LogAck): void {
     const outbox = this.outboxes.get(ack.containerId);
     const head = outbox?.queue[0];
-    // An ack for anything but the batch in flight is stale (e.g. for a copy sent before a drop).
-    if (!outbox || !head || !outbox.inFlight || lastSeq(head.batch) !== ack.seq) return;
+    // An ack for anything but the head batch sent is stale (e.g. for a copy sent before a drop). A
+    // late ack of a copy whose ack timed out, while the head waits to be sent again, is good.
+    if (!outbox || !head || !(outbox.inFlight || outbox.retryTimer) || lastSeq(head.batch) !== ack.seq) return;
+    this.acks += 1;
+    for (const line of head.batch.lines) {
+      if (!line.skipped) continue;
+      this.skips[line.skipped.reason].markers += 1;
+      this.skips[line.skipped.reason].lines += line.skipped.lines ?? 0;
+    }
     this.settleHead(outbox);
     this.pump(outbox);
   }
@@ -133,34 +180,32 @@ export class BatchDelivery {
     if (refusal.lastSeq !== lastSeq(head.batch) || refusal.firstSeq !== firstSeq(head.batch)) return;
     clearTimeout(outbox.ackTimer);
     outbox.inFlight = false;
-    const lines = describeLines(head.batch);
     const reason = `${refusal.code}: ${refusal.message}`;
-    if (refusal.retry === true && outbox.retries < this.maxRetries) {
-      const delay = Math.min(MAX_RETRY_DELAY_MS, this.retryDelayMs * 2 ** outbox.retries);
-      outbox.retries += 1;
-      this.options.logger.warn(
-        `The cloud could not take ${lines} of container ${outbox.containerId.slice(0, 12)} (${reason}); sending them again in ${formatSeconds(delay)}.`,
-      );
-      outbox.retryTimer = setTimeout(() => {
-        outbox.retryTimer = undefined;
-        this.pump(outbox);
-      }, delay);
+    const verdict = verdictOn(refusal);
+    if (verdict === 'resend') {
+      this.failed(outbox, `the cloud could not take them (${reason})`);
       return;
     }
-    const why = refusal.retry === true ? `after ${outbox.retries} retries` : 'sending them again would be refused the same way';
-    this.options.logger.error(
-      `Dropped ${lines} of container ${outbox.containerId.slice(0, 12)}: the cloud refused ${head.batch.lines.length === 1 ? 'it' : 'them'} (${reason}); ${why}.`,
-    );
-    this.settleHead(outbox);
+    if (verdict === 'drop' || head.replacement) {
+      this.dropHead(outbox, `the cloud refused ${head.batch.lines.length === 1 ? 'it' : 'them'} (${reason}); sending them again would be refused the same way`);
+    } else {
+      this.replaceHead(outbox, `the cloud refused them for good (${reason})`);
+    }
     this.pump(outbox);
   }
 
   /**
    * API Gateway refused one of the agent's messages without naming it: mark every batch in flight
-   * now; `resendRefused` sends them again unless they are acked (or sent again) meanwhile.
+   * now; `resendRefused` sends them again unless they are acked (or sent again) meanwhile. A crash
+   * or timeout of the Lambda (not a throttle) counts as a failed attempt of each.
    */
-  gatewayRefused(): void {
-    for (const outbox of this.outboxes.values()) if (outbox.inFlight) outbox.refusedByGateway = true;
+  gatewayRefused(frame?: GatewayErrorFrame): void {
+    const crashed = frame !== undefined && frame.message !== 'Too Many Requests';
+    for (const outbox of this.outboxes.values()) {
+      if (!outbox.inFlight) continue;
+      outbox.refusedByGateway = true;
+      if (crashed) this.countFailure(outbox);
+    }
   }
 
   /** Sends each batch marked by `gatewayRefused` and still in flight again, as the same attempt. */
@@ -170,8 +215,14 @@ export class BatchDelivery {
       if (!outbox.refusedByGateway) continue;
       outbox.refusedByGateway = false;
       if (!outbox.inFlight || !head || !this.options.channel.connected) continue;
+      if (this.crashLooping(outbox)) {
+        clearTimeout(outbox.ackTimer);
+        outbox.inFlight = false;
+        this.giveUp(outbox, 'API Gateway reported the cloud failing on them');
+        this.pump(outbox);
+        continue;
+      }
       if (!this.options.channel.send(head.batch, head.json)) continue;
-      // Not counted: the refused copy never reached the cloud's handler (or failed there on its way).
       clearTimeout(outbox.ackTimer);
       outbox.ackTimer = setTimeout(() => this.onAckTimeout(outbox), this.ackTimeoutMs);
     }
@@ -182,7 +233,7 @@ export class BatchDelivery {
     for (const outbox of this.outboxes.values()) this.pump(outbox);
   }
 
-  /** The connection dropped: what was in flight will be sent again on the next one. */
+  /** The connection dropped: what was in flight will be sent again on the next one, at once. */
   pause(): void {
     for (const outbox of this.outboxes.values()) {
       clearTimeout(outbox.ackTimer);
@@ -190,8 +241,6 @@ export class BatchDelivery {
       outbox.retryTimer = undefined;
       outbox.inFlight = false;
       outbox.refusedByGateway = false;
-      // Not the cloud's refusal: a batch on a dropped connection does not use up an attempt.
-      outbox.attempts = 0;
     }
   }
 
@@ -204,9 +253,14 @@ export class BatchDelivery {
     const outbox = this.outboxes.get(containerId);
     if (!outbox || outbox.containerRemoved) return;
     const keep = outbox.inFlight ? outbox.queue.slice(0, 1) : [];
+    if (!outbox.inFlight) {
+      clearTimeout(outbox.retryTimer);
+      outbox.retryTimer = undefined;
+      this.endStreak(outbox);
+    }
     outbox.queue.splice(0, outbox.queue.length, ...keep);
-    outbox.bytes = keep.reduce((sum, item) => sum + item.bytes, 0);
-    this.checkDrained(outbox);
+    this.setQueuedBytes(outbox, keep.reduce((sum, item) => sum + item.bytes, 0));
+    this.checkEmpty(outbox);
   }
 
   /**
@@ -231,9 +285,49 @@ export class BatchDelivery {
     return this.outboxes.has(containerId);
   }
 
+  /** Whether a batch of any container was sent and awaits its answer (a connection replacement waits for none). */
+  hasInFlight(): boolean {
+    for (const outbox of this.outboxes.values()) if (outbox.inFlight) return true;
+    return false;
+  }
+
   /** Batches of the container not yet acknowledged, oldest first. */
   unacknowledged(containerId: string): readonly AgentLogBatch[] {
     return this.outboxes.get(containerId)?.queue.map((item) => item.batch) ?? [];
+  }
+
+  /** Bytes of log lines held now across containers (batches unacked, and the followers' pipelines). */
+  get heldBytes(): number {
+    return this.budget.heldBytes;
+  }
+
+  /** The most bytes held at any moment so far. */
+  get peakHeldBytes(): number {
+    return this.budget.peakBytes;
+  }
+
+  get maxHeldBytes(): number {
+    return this.budget.maxBytes;
+  }
+
+  /** The Docker timestamp of the oldest line not yet acknowledged, of any container (undefined when all are). */
+  oldestUnacknowledgedTs(): string | undefined {
+    let oldest: string | undefined;
+    for (const outbox of this.outboxes.values()) {
+      const ts = outbox.queue[0]?.batch.lines[0]?.ts;
+      if (ts !== undefined && (oldest === undefined || compareTimestamps(ts, oldest) < 0)) oldest = ts;
+    }
+    return oldest;
+  }
+
+  /** Lines in the skip markers the cloud has acknowledged so far, by reason. */
+  skipCounts(): SkipCounts {
+    return structuredClone(this.skips);
+  }
+
+  /** Lines dropped without a marker standing in for them (a conflict: the cloud's buffer holds other lines at their seqs). */
+  get droppedWithoutMarker(): number {
+    return this.droppedUnmarked;
   }
 
   stop(): void {
@@ -244,10 +338,9 @@ export class BatchDelivery {
   }
 
   private submit(outbox: Outbox, batch: AgentLogBatch): void {
-    const json = encode(batch);
-    const bytes = byteLength(json);
-    outbox.queue.push({ batch, json, bytes });
-    outbox.bytes += bytes;
+    const item = queued(outbox.seqShift === 0 ? batch : renumbered(batch, outbox.seqShift), false);
+    outbox.queue.push(item);
+    this.setQueuedBytes(outbox, outbox.bytes + item.bytes);
     this.pump(outbox);
   }
 
@@ -257,54 +350,139 @@ export class BatchDelivery {
     if (!this.options.channel.send(head.batch, head.json)) return;
     outbox.inFlight = true;
     outbox.refusedByGateway = false;
-    outbox.attempts += 1;
     outbox.ackTimer = setTimeout(() => this.onAckTimeout(outbox), this.ackTimeoutMs);
   }
 
   private onAckTimeout(outbox: Outbox): void {
-    const head = outbox.queue[0];
-    if (!outbox.inFlight || !head) return;
+    if (!outbox.inFlight || !outbox.queue[0]) return;
     outbox.inFlight = false;
-    const lines = describeLines(head.batch);
-    if (outbox.attempts >= this.maxAttempts) {
-      this.options.logger.error(
-        `Dropped ${lines} of container ${outbox.containerId.slice(0, 12)}: the cloud did not acknowledge them after ${outbox.attempts} attempts.`,
-      );
-      this.settleHead(outbox);
-    } else {
+    this.failed(outbox, `no log.ack came within ${formatSeconds(this.ackTimeoutMs)}`);
+  }
+
+  /** The head's attempt failed for a reason that may pass: send it again after the backoff, unless it is crash-looping. */
+  private failed(outbox: Outbox, why: string): void {
+    const head = outbox.queue[0]!;
+    this.countFailure(outbox);
+    if (this.crashLooping(outbox)) {
+      this.giveUp(outbox, why);
+      this.pump(outbox);
+      return;
+    }
+    const delay = Math.min(this.maxRetryDelayMs, this.retryDelayMs * 2 ** Math.min(outbox.failures - 1, 30));
+    // Once per streak doubling: a cloud that stays away for an hour does not fill the log.
+    if ((outbox.failures & (outbox.failures - 1)) === 0) {
+      const attempts = outbox.failures === 1 ? '' : ` (${outbox.failures} failed attempts so far)`;
       this.options.logger.warn(
-        `No log.ack for ${lines} of container ${outbox.containerId.slice(0, 12)} within ${this.ackTimeoutMs / 1000}s; sending them again.`,
+        `Not delivered: ${describeLines(head.batch)} of container ${label(outbox)}: ${why}; sending them again in ${formatSeconds(delay)}${attempts}.`,
       );
     }
-    this.pump(outbox);
+    outbox.retryTimer = setTimeout(() => {
+      outbox.retryTimer = undefined;
+      this.pump(outbox);
+      this.forgetIfDone(outbox);
+    }, delay);
+  }
+
+  private countFailure(outbox: Outbox): void {
+    if (outbox.failures === 0) {
+      outbox.failingSince = this.now();
+      outbox.acksAtStreakStart = this.acks;
+    }
+    outbox.failures += 1;
+  }
+
+  private crashLooping(outbox: Outbox): boolean {
+    return isCrashLooping(
+      { failures: outbox.failures, failingForMs: this.now() - outbox.failingSince, othersTaken: this.acks > outbox.acksAtStreakStart },
+      this.options.crashLoop,
+    );
+  }
+
+  /** A batch the cloud keeps failing on: a marker takes its place (or, for a marker, nothing does). */
+  private giveUp(outbox: Outbox, why: string): void {
+    const minutes = Math.round((this.now() - outbox.failingSince) / 60_000);
+    const what = `the cloud failed on them ${outbox.failures} times over ${minutes} min (last: ${why})`;
+    if (outbox.queue[0]!.replacement) this.dropHead(outbox, what);
+    else this.replaceHead(outbox, what);
+  }
+
+  private dropHead(outbox: Outbox, why: string): void {
+    const head = outbox.queue[0]!;
+    const count = head.batch.lines.length;
+    this.droppedUnmarked += head.replacement ? (head.batch.lines[0]?.skipped?.lines ?? 0) : count;
+    this.options.logger.error(`Dropped ${describeLines(head.batch)} of container ${label(outbox)}: ${why}.`);
+    this.settleHead(outbox);
+  }
+
+  /**
+   * Puts a `refused` marker in the head batch's place, at its first seq, and renumbers what is
+   * queued behind it (and what the follower sends from now on) to follow the marker.
+   */
+  private replaceHead(outbox: Outbox, why: string): void {
+    const head = outbox.queue[0]!;
+    const lines = head.batch.lines;
+    const first = lines[0]!;
+    const last = lines[lines.length - 1]!;
+    const marker: LogLine = { seq: first.seq, ...skipMarker({ reason: 'refused', ...skippedCount(lines), from: first.ts, to: last.ts }) };
+    this.options.logger.error(
+      `Replaced ${describeLines(head.batch)} of container ${label(outbox)} with a "refused" skip marker: ${why}.`,
+    );
+    const shift = lines.length - 1;
+    const items = outbox.queue.map((item, i) =>
+      i === 0 ? queued({ ...head.batch, lines: [marker] }, true) : shift === 0 ? item : queued(renumbered(item.batch, shift), false),
+    );
+    outbox.queue.splice(0, outbox.queue.length, ...items);
+    outbox.seqShift += shift;
+    this.setQueuedBytes(outbox, items.reduce((sum, item) => sum + item.bytes, 0));
+    this.endStreak(outbox);
   }
 
   private settleHead(outbox: Outbox): void {
     clearTimeout(outbox.ackTimer);
+    clearTimeout(outbox.retryTimer);
+    outbox.retryTimer = undefined;
     const settled = outbox.queue.shift();
-    if (settled) outbox.bytes -= settled.bytes;
+    if (settled) this.setQueuedBytes(outbox, outbox.bytes - settled.bytes);
     outbox.inFlight = false;
     outbox.refusedByGateway = false;
-    outbox.attempts = 0;
-    outbox.retries = 0;
-    this.checkDrained(outbox);
+    this.endStreak(outbox);
+    this.checkEmpty(outbox);
     this.forgetIfDone(outbox);
+  }
+
+  private endStreak(outbox: Outbox): void {
+    outbox.failures = 0;
+  }
+
+  private setQueuedBytes(outbox: Outbox, bytes: number): void {
+    const delta = bytes - outbox.bytes;
+    outbox.bytes = bytes;
+    this.budget.adjust(outbox.containerId, delta);
   }
 
   private forgetIfDone(outbox: Outbox): void {
     if (!outbox.released || outbox.queue.length > 0 || outbox.inFlight || outbox.retryTimer) return;
     clearTimeout(outbox.ackTimer);
-    if (this.outboxes.get(outbox.containerId) === outbox) this.outboxes.delete(outbox.containerId);
+    if (this.outboxes.get(outbox.containerId) !== outbox) return;
+    this.outboxes.delete(outbox.containerId);
+    this.budget.close(outbox.containerId);
   }
 
+  /** Calls `listener` once the container may take more lines: room in the budget (or nothing queued) and a drained socket. */
   private onceDrained(outbox: Outbox, listener: () => void): () => void {
     let cancelled = false;
     let cancelWait: (() => void) | undefined;
     const step = (): void => {
       if (cancelled) return;
-      if (outbox.bytes > this.highWaterMark / 2) {
-        outbox.drainListeners.add(step);
-        cancelWait = () => outbox.drainListeners.delete(step);
+      cancelWait?.();
+      cancelWait = undefined;
+      if (outbox.queue.length > 0 && this.budget.isOver(outbox.containerId, true)) {
+        const cancelBudgetWait = this.budget.onceUnder(outbox.containerId, step);
+        outbox.emptyListeners.add(step);
+        cancelWait = () => {
+          cancelBudgetWait();
+          outbox.emptyListeners.delete(step);
+        };
       } else if (this.options.channel.isCongested()) {
         cancelWait = this.options.channel.onceDrained(step);
       } else {
@@ -318,11 +496,9 @@ export class BatchDelivery {
     };
   }
 
-  private checkDrained(outbox: Outbox): void {
-    if (outbox.drainListeners.size === 0 || outbox.bytes > this.highWaterMark / 2) return;
-    const listeners = [...outbox.drainListeners];
-    outbox.drainListeners.clear();
-    for (const listener of listeners) listener();
+  private checkEmpty(outbox: Outbox): void {
+    if (outbox.queue.length > 0 || outbox.emptyListeners.size === 0) return;
+    for (const listener of [...outbox.emptyListeners]) listener();
   }
 
   private outbox(containerId: string): Outbox {
@@ -332,20 +508,59 @@ export class BatchDelivery {
         containerId,
         queue: [],
         bytes: 0,
+        pipelineBytes: 0,
         inFlight: false,
-        attempts: 0,
-        retries: 0,
         ackTimer: undefined,
         retryTimer: undefined,
         refusedByGateway: false,
+        failures: 0,
+        failingSince: 0,
+        acksAtStreakStart: 0,
+        seqShift: 0,
         containerRemoved: false,
         released: false,
-        drainListeners: new Set(),
+        emptyListeners: new Set(),
       };
       this.outboxes.set(containerId, outbox);
+      this.budget.open(containerId);
     }
     return outbox;
   }
+}
+
+function queued(batch: AgentLogBatch, replacement: boolean): QueuedBatch {
+  const json = encode(batch);
+  return { batch, json, bytes: heldBytesOf(batch, json), replacement };
+}
+
+/** What holding a batch costs (counted against the memory bound): its JSON, and its line objects with their texts. */
+export function heldBytesOf(batch: AgentLogBatch, json = encode(batch)): number {
+  let bytes = stringBytes(json);
+  for (const line of batch.lines) bytes += lineObjectBytes(line.text);
+  return bytes;
+}
+
+function renumbered(batch: AgentLogBatch, shift: number): AgentLogBatch {
+  return { ...batch, lines: batch.lines.map((line) => ({ ...line, seq: line.seq - shift })) };
+}
+
+/** How many lines a marker for these stands in for: each line, and what markers among them stood in for. */
+function skippedCount(lines: readonly LogLine[]): { lines: number; atLeast?: true } {
+  let count = 0;
+  let atLeast = false;
+  for (const line of lines) {
+    if (!line.skipped) count += 1;
+    else if (line.skipped.lines === undefined) atLeast = true;
+    else {
+      count += line.skipped.lines;
+      if (line.skipped.atLeast) atLeast = true;
+    }
+  }
+  return atLeast ? { lines: count, atLeast: true } : { lines: count };
+}
+
+function label(outbox: Outbox): string {
+  return outbox.containerId.slice(0, 12);
 }
 
 function firstSeq(batch: AgentLogBatch): number {

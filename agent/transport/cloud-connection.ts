@@ -7,8 +7,17 @@
  *   once a connection has stayed up for a while.
  * - Fragments any message above one frame: API Gateway closes the connection on a frame above
  *   32 KB, so larger messages go out as a text frame plus continuation frames.
- * - Sends an application `ping` every few minutes (API Gateway drops connections idle for 10 min)
- *   and treats a ping left unanswered for a whole interval as a dead connection.
+ * - Notices a dead connection within a minute (heartbeat.ts): a `ping` after 30 s without a frame
+ *   from the cloud, and a ping unanswered for 20 s ends the connection. This also keeps it inside
+ *   API Gateway's 10-minute idle limit.
+ * - Replaces the connection before API Gateway's 2-hour limit (at a jittered age, default
+ *   1 h 45 min – 1 h 50 min), losing and repeating nothing: it opens the new socket while the old
+ *   one keeps working, holds new batches (`handingOver`) until the old connection's batches in
+ *   flight are acked (`isDrained`, at most `handoverDrainMs`), then makes the new socket the
+ *   connection (`onClose` for the old, the handshake and `onOpen` on the new; whatever is still
+ *   unacked goes again there, which the cloud's identical-rewrite rule makes harmless) and closes
+ *   the old one once the new registration is confirmed (`handoverConfirmed`). The cloud takes
+ *   batches only from the connection holding the registration, so there is one writer throughout.
  * - Validates every incoming frame with the protocol; a bad frame is logged and ignored.
  *   API Gateway's own error frames ("Too Many Requests", "Internal server error": no `action`)
  *   are not bad frames: they go to `onGatewayError`, which decides what to resend and what to log.
@@ -31,6 +40,7 @@ import {
 import type { Logger } from '../logger';
 import { splitIntoFrames } from './frame-splitter';
 import { decodeGatewayErrorFrame, type GatewayErrorFrame } from './gateway-error-frame';
+import { Heartbeat } from './heartbeat';
 import { ReconnectBackoff, type BackoffOptions } from './reconnect-backoff';
 
 /**
@@ -38,6 +48,22 @@ import { ReconnectBackoff, type BackoffOptions } from './reconnect-backoff';
  * + 4-byte mask), so even counting the header a frame stays within MAX_FRAME_BYTES.
  */
 export const FRAME_PAYLOAD_BYTES = MAX_FRAME_BYTES - 14;
+
+/** API Gateway closes every WebSocket connection after 2 hours. */
+export const GATEWAY_MAX_CONNECTION_MS = 2 * 60 * 60_000;
+/** Replace a connection by this age: ten minutes of room for a slow handover or a failed attempt. */
+export const DEFAULT_MAX_CONNECTION_AGE_MS = 110 * 60_000;
+/** Replacements are spread over this much before the maximum age, so a fleet does not reconnect in step. */
+export const DEFAULT_REPLACE_JITTER_MS = 5 * 60_000;
+/** The longest a replacement waits for the old connection's batches in flight to be acked. */
+export const DEFAULT_HANDOVER_DRAIN_MS = 10_000;
+/** A replaced connection is closed after this long even if the new registration is never confirmed. */
+const RETIRE_TIMEOUT_MS = 60_000;
+/** Between attempts to open a replacement that failed (the old connection still works meanwhile). */
+const REPLACEMENT_RETRY_MS = 15_000;
+
+/** What a replaced connection may still bring: answers to what went on it, and the cloud's stream commands. */
+const TAKEN_FROM_RETIRING: ReadonlySet<CloudToAgentMessage['action']> = new Set(['log.ack', 'inventory.ack', 'log.stream.start', 'log.stream.stop']);
 
 export interface CloudConnectionOptions {
   /** ws:// or wss:// URL of the stage, without the query string. */
@@ -52,12 +78,29 @@ export interface CloudConnectionOptions {
   readonly onGatewayError: (frame: GatewayErrorFrame) => void;
   /** A connection opened and the handshake went out on it. */
   readonly onOpen?: () => void;
-  /** The open connection closed (a reconnect is scheduled unless stopping). */
+  /**
+   * The open connection closed (a reconnect is scheduled unless stopping), or was replaced by a
+   * new one (whose handshake and `onOpen` follow at once): what was in flight on it goes again.
+   */
   readonly onClose?: () => void;
   readonly backoff?: BackoffOptions;
   /** A connection that stays up this long resets the backoff. */
   readonly stableAfterMs?: number;
+  /** Ping after this long without a frame from the cloud. Default 30 s (heartbeat.ts). */
   readonly heartbeatMs?: number;
+  /** A ping unanswered this long ends the connection. Default 20 s. */
+  readonly heartbeatTimeoutMs?: number;
+  /** Replace a connection by this age. Default 110 min (API Gateway closes at 120). */
+  readonly maxConnectionAgeMs?: number;
+  /** A connection is replaced at a random age between maxConnectionAgeMs minus this and maxConnectionAgeMs. Default 5 min. */
+  readonly replaceJitterMs?: number;
+  /** The longest a replacement waits for `isDrained`. Default 10 s. */
+  readonly handoverDrainMs?: number;
+  /** Whether nothing sent on the connection awaits its answer (no batch in flight): the handover may proceed. */
+  readonly isDrained?: () => boolean;
+  /** A replacement that held new batches failed before it took over: they may go on the old connection again. */
+  readonly onHandoverCancelled?: () => void;
+  readonly random?: () => number;
   readonly handshakeTimeoutMs?: number;
   readonly highWaterMarkBytes?: number;
 }
@@ -74,10 +117,18 @@ export class CloudConnection {
   /** Bumped on every open and close, so that write callbacks of an old socket change nothing. */
   private generation = 0;
   private socketPendingBytes = 0;
-  private awaitingReply = false;
+  /** The replacement being opened, or open and waiting for the old connection to drain. */
+  private next: WebSocket | undefined;
+  /** Open, waiting for the drain: new batches are held (`handingOver`). */
+  private nextOpen = false;
+  /** The replaced connection, until the new registration is confirmed. */
+  private retiring: WebSocket | undefined;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-  private heartbeatTimer: ReturnType<typeof setInterval> | undefined;
   private stableTimer: ReturnType<typeof setTimeout> | undefined;
+  private replaceTimer: ReturnType<typeof setTimeout> | undefined;
+  private drainTimer: ReturnType<typeof setTimeout> | undefined;
+  private retireTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly heartbeat: Heartbeat;
   private lastFailure: string | undefined;
   private readonly drainListeners = new Set<() => void>();
   private readonly closeWaiters = new Set<() => void>();
@@ -87,6 +138,17 @@ export class CloudConnection {
   constructor(private readonly options: CloudConnectionOptions) {
     this.backoff = new ReconnectBackoff(options.backoff);
     this.highWaterMark = options.highWaterMarkBytes ?? 1024 * 1024;
+    this.heartbeat = new Heartbeat({
+      ...(options.heartbeatMs !== undefined ? { idleMs: options.heartbeatMs } : {}),
+      ...(options.heartbeatTimeoutMs !== undefined ? { timeoutMs: options.heartbeatTimeoutMs } : {}),
+      ping: () => {
+        if (this.ws && this.open) this.write(this.ws, Buffer.from(encode({ action: 'ping' }), 'utf8'));
+      },
+      dead: (silentForMs) => {
+        this.options.logger.warn(`The cloud did not answer a heartbeat (nothing from it for ${Math.round(silentForMs / 1000)}s); reconnecting.`);
+        this.ws?.terminate();
+      },
+    });
   }
 
   start(): void {
@@ -100,6 +162,8 @@ export class CloudConnection {
     this.stopping = true;
     clearTimeout(this.reconnectTimer);
     this.stopTimers();
+    this.dropReplacement();
+    this.retire();
     const ws = this.ws;
     if (!ws) return;
     const closed = new Promise<void>((resolve) => this.closeWaiters.add(resolve));
@@ -112,6 +176,24 @@ export class CloudConnection {
 
   get connected(): boolean {
     return this.open;
+  }
+
+  /**
+   * A replacement is open and waits for the old connection's batches in flight to be acked: send
+   * no new batches meanwhile, so that none is left in flight on a connection about to go.
+   */
+  get handingOver(): boolean {
+    return this.nextOpen;
+  }
+
+  /** The registration on the (new) connection is confirmed: the replaced one is closed now. */
+  handoverConfirmed(): void {
+    this.retire();
+  }
+
+  /** Something that `isDrained` reads may have changed (e.g. an ack was handled). */
+  checkHandover(): void {
+    if (this.nextOpen && this.options.isDrained?.() !== false) this.switchOver();
   }
 
   /** Bytes handed to the socket and not yet written to the network. */
@@ -150,6 +232,21 @@ export class CloudConnection {
   }
 
   private connect(): void {
+    const ws = this.openSocket();
+    this.ws = ws;
+    let opened = false;
+    let lastError: Error | undefined;
+    ws.on('open', () => {
+      opened = true;
+      if (ws === this.ws) this.onOpen(ws);
+    });
+    ws.on('error', (err) => {
+      lastError = err;
+    });
+    ws.on('close', (code, reason) => this.onClose(ws, opened, code, reason.toString('utf8'), lastError));
+  }
+
+  private openSocket(): WebSocket {
     const url = new URL(this.options.url);
     url.searchParams.set('role', 'agent');
     url.searchParams.set('token', this.options.token);
@@ -159,46 +256,126 @@ export class CloudConnection {
       handshakeTimeout: this.options.handshakeTimeoutMs ?? 10_000,
       maxPayload: MAX_MESSAGE_BYTES,
     });
-    this.ws = ws;
-    let opened = false;
-    let lastError: Error | undefined;
-    ws.on('open', () => {
-      opened = true;
-      this.onOpen(ws);
-    });
-    ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
-    ws.on('error', (err) => {
-      lastError = err;
-    });
-    ws.on('close', (code, reason) => this.onClose(ws, opened, code, reason.toString('utf8'), lastError));
+    ws.on('message', (data, isBinary) => this.onFrame(ws, data, isBinary));
+    return ws;
   }
 
   private onOpen(ws: WebSocket): void {
-    if (ws !== this.ws) return;
     this.generation += 1;
     this.open = true;
-    this.awaitingReply = false;
     this.lastFailure = undefined;
     this.options.logger.info(`Connected to ${this.displayUrl}.`);
+    this.begin(ws);
+    this.stableTimer = setTimeout(() => this.backoff.reset(), this.options.stableAfterMs ?? 30_000);
+  }
+
+  /** `ws` is the connection from now on: register on it first, watch it, and plan its replacement. */
+  private begin(ws: WebSocket): void {
     // The handshake first: the cloud refuses log batches from an agent that has not registered.
     this.write(ws, Buffer.from(encode(this.options.handshake()), 'utf8'));
     this.notify('onOpen');
-    this.stableTimer = setTimeout(() => this.backoff.reset(), this.options.stableAfterMs ?? 30_000);
-    this.heartbeatTimer = setInterval(() => this.heartbeat(ws), this.options.heartbeatMs ?? 4 * 60_000);
+    this.heartbeat.start();
+    clearTimeout(this.replaceTimer);
+    this.replaceTimer = setTimeout(() => this.beginReplacement(), this.replacementDelay());
   }
 
-  private heartbeat(ws: WebSocket): void {
-    if (this.awaitingReply) {
-      this.options.logger.warn('The cloud did not answer the last heartbeat; reconnecting.');
-      ws.terminate();
-      return;
+  /** At a random age in [max − jitter, max]: agents started together do not all reconnect at once. */
+  private replacementDelay(): number {
+    const max = this.options.maxConnectionAgeMs ?? DEFAULT_MAX_CONNECTION_AGE_MS;
+    const jitter = Math.min(max, this.options.replaceJitterMs ?? DEFAULT_REPLACE_JITTER_MS);
+    return Math.max(0, max - jitter * (this.options.random ?? Math.random)());
+  }
+
+  private beginReplacement(): void {
+    if (this.stopping || this.next || !this.ws || !this.open) return;
+    this.options.logger.info('Replacing the connection to the cloud before API Gateway\'s 2-hour limit.');
+    const next = this.openSocket();
+    this.next = next;
+    let lastError: Error | undefined;
+    next.on('error', (err) => {
+      lastError = err;
+    });
+    next.on('open', () => {
+      if (next === this.ws) {
+        // The old connection dropped while this one was connecting: it is the connection now.
+        this.onOpen(next);
+        return;
+      }
+      if (next !== this.next) return;
+      this.nextOpen = true;
+      this.drainTimer = setTimeout(() => {
+        if (this.next === next && this.nextOpen) {
+          this.options.logger.warn(`Batches in flight on the old connection were not acked within ${(this.options.handoverDrainMs ?? DEFAULT_HANDOVER_DRAIN_MS) / 1000}s; sending them again on the new one.`);
+          this.switchOver();
+        }
+      }, this.options.handoverDrainMs ?? DEFAULT_HANDOVER_DRAIN_MS);
+      queueMicrotask(() => this.checkHandover());
+    });
+    next.on('close', (code, reason) => {
+      if (next === this.ws) {
+        this.onClose(next, this.open, code, reason.toString('utf8'), lastError);
+        return;
+      }
+      if (next === this.retiring) {
+        this.retiring = undefined;
+        clearTimeout(this.retireTimer);
+        return;
+      }
+      if (next !== this.next) return;
+      const held = this.nextOpen;
+      this.dropReplacement();
+      if (this.stopping) return;
+      if (held) this.handle('the cancelled handover', () => this.options.onHandoverCancelled?.());
+      this.options.logger.warn(`Could not open the replacement connection (${describeConnectError(lastError)}); trying again in ${REPLACEMENT_RETRY_MS / 1000}s.`);
+      clearTimeout(this.replaceTimer);
+      this.replaceTimer = setTimeout(() => this.beginReplacement(), REPLACEMENT_RETRY_MS);
+    });
+  }
+
+  /** The replacement becomes the connection; the old one retires. */
+  private switchOver(): void {
+    const next = this.next;
+    const old = this.ws;
+    if (!next || !this.nextOpen) return;
+    clearTimeout(this.drainTimer);
+    this.next = undefined;
+    this.nextOpen = false;
+    this.ws = next;
+    // Write callbacks of the old socket no longer count toward bufferedAmount.
+    this.generation += 1;
+    this.socketPendingBytes = 0;
+    this.heartbeat.stop();
+    if (old) {
+      this.retire();
+      this.retiring = old;
+      this.retireTimer = setTimeout(() => this.retire(), RETIRE_TIMEOUT_MS);
     }
-    this.awaitingReply = true;
-    this.write(ws, Buffer.from(encode({ action: 'ping' }), 'utf8'));
+    this.options.logger.info(`Connected to ${this.displayUrl} (replacing the previous connection, which closes once the registration moved).`);
+    this.notify('onClose');
+    this.begin(next);
+    this.checkDrained();
   }
 
-  private onFrame(data: WebSocket.RawData, isBinary: boolean): void {
-    this.awaitingReply = false;
+  private retire(): void {
+    clearTimeout(this.retireTimer);
+    const retiring = this.retiring;
+    if (!retiring) return;
+    this.retiring = undefined;
+    if (retiring.readyState === WebSocket.OPEN) retiring.close(1000, 'replaced by a new connection');
+    else retiring.terminate();
+  }
+
+  private dropReplacement(): void {
+    clearTimeout(this.drainTimer);
+    const next = this.next;
+    this.next = undefined;
+    this.nextOpen = false;
+    next?.terminate();
+  }
+
+  private onFrame(ws: WebSocket, data: WebSocket.RawData, isBinary: boolean): void {
+    if (ws === this.ws) this.heartbeat.received();
+    else if (ws !== this.retiring) return; // nothing is expected on a replacement before its handshake
     const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
     if (isBinary) {
       this.options.logger.warn(`Ignored a binary frame of ${bytes.length} bytes from the cloud: messages are JSON text.`);
@@ -206,6 +383,11 @@ export class CloudConnection {
     }
     const text = bytes.toString('utf8');
     const decoded = decode(CloudToAgent, text);
+    if (ws === this.retiring && !(decoded.ok && TAKEN_FROM_RETIRING.has(decoded.value.action))) {
+      // Its refusals and confirmations are of the old connection (e.g. `forbidden`: superseded), not of what goes on the new one.
+      this.options.logger.info(`Ignored ${decoded.ok ? decoded.value.action : 'a frame'} on the replaced connection.`);
+      return;
+    }
     if (!decoded.ok) {
       // Not our protocol: API Gateway's own answer, or a bad frame (checked only here: a valid message is parsed once).
       const gatewayError = decodeGatewayErrorFrame(text);
@@ -219,6 +401,7 @@ export class CloudConnection {
     if (decoded.value.action === 'pong') return;
     const message = decoded.value;
     this.handle(`${message.action} from the cloud`, () => this.options.onMessage(message));
+    this.checkHandover();
   }
 
   private handle(what: string, handler: () => void): void {
@@ -230,6 +413,11 @@ export class CloudConnection {
   }
 
   private onClose(ws: WebSocket, opened: boolean, code: number, reason: string, error: Error | undefined): void {
+    if (ws === this.retiring) {
+      this.retiring = undefined;
+      clearTimeout(this.retireTimer);
+      return;
+    }
     if (ws !== this.ws) return;
     this.ws = undefined;
     const wasOpen = this.open;
@@ -241,6 +429,18 @@ export class CloudConnection {
     for (const resolve of this.closeWaiters) resolve();
     this.closeWaiters.clear();
     if (this.stopping) return;
+    const next = this.next;
+    if (next) {
+      // A replacement is on its way: it takes over instead of a reconnect.
+      this.options.logger.warn(`Connection to the cloud closed (code ${code}${reason ? `: ${reason}` : ''}) during its replacement; going on with the new one.`);
+      const wasNextOpen = this.nextOpen;
+      clearTimeout(this.drainTimer);
+      this.next = undefined;
+      this.nextOpen = false;
+      this.ws = next;
+      if (wasNextOpen) this.onOpen(next);
+      return;
+    }
     const delay = this.backoff.next();
     const retry = `reconnecting in ${(delay / 1000).toFixed(1)}s`;
     if (opened) {
@@ -289,10 +489,11 @@ export class CloudConnection {
   }
 
   private stopTimers(): void {
-    clearInterval(this.heartbeatTimer);
+    this.heartbeat.stop();
     clearTimeout(this.stableTimer);
-    this.heartbeatTimer = undefined;
+    clearTimeout(this.replaceTimer);
     this.stableTimer = undefined;
+    this.replaceTimer = undefined;
   }
 
   /** The URL without its query string: the token must never reach a log. */

@@ -24,7 +24,7 @@ import type { BackoffOptions } from './reconnect-backoff';
 export interface GatewayRefusalsOptions {
   readonly logger: Logger;
   /** A transient refusal arrived: note what is unacknowledged now; one of those was refused. */
-  readonly onRefused: () => void;
+  readonly onRefused: (frame: GatewayErrorFrame) => void;
   /** The backoff passed: send again what was noted and is still unacknowledged. */
   readonly onResend: () => void;
   /** Default 200 ms doubling up to 5 s, each delay between half and all of that. */
@@ -76,7 +76,7 @@ export class GatewayRefusals {
     this.quietTimer = setTimeout(() => this.endBurst(), this.quietMs);
     this.quietTimer.unref?.();
     if (!frame.transient) return;
-    this.options.onRefused();
+    this.options.onRefused(frame);
     // A round already waiting takes this refusal along: what was just noted goes with it.
     if (this.resendTimer) return;
     this.resendTimer = setTimeout(() => {

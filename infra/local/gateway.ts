@@ -96,6 +96,11 @@ export interface LocalGateway {
   /** Sets the $connect authorizer for handshakes from now on (the handlers load after the gateway starts). */
   setAuthorizer(authorizer: GatewayAuthorizer | undefined): void;
   connectionCount(): number;
+  /**
+   * A stalled cloud, for tests: messages of `routeKey` are taken but reach no Lambda (nothing is
+   * answered, nothing acked) until the returned function is called; then they run, in arrival order.
+   */
+  stall(routeKey: string): () => void;
   /** Closes every connection (1001, with $disconnect), waits for running handlers, stops listening. */
   stop(): Promise<void>;
 }
@@ -135,6 +140,8 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
   let authorizer = options.authorizer;
   let routeKeys = new Set(Object.keys(routes).filter((key) => routes[key]));
   const connections = new Map<string, GatewayConnection>();
+  /** Per stalled route, the invocations waiting for the stall to end. */
+  const stalls = new Map<string, (() => void)[]>();
   /** Every handler invocation still running, so stop() can wait for them. */
   const running = new Set<Promise<unknown>>();
   /** Upgrade requests whose $connect succeeded, until `ws` hands over the socket. */
@@ -318,6 +325,15 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
       void sendErrorFrame(connection, 'Too Many Requests', requestId);
       return;
     }
+    const stalled = stalls.get(routeKey);
+    if (stalled) {
+      stalled.push(() => invoke(connection, routeKey, body, requestId));
+      return;
+    }
+    invoke(connection, routeKey, body, requestId);
+  }
+
+  function invoke(connection: GatewayConnection, routeKey: string, body: string, requestId: string) {
     const event = messageEvent(apiIdentity(), connection, routeKey, body, { requestId, messageId: newGatewayId() });
     void track(invokeHandler(routes[routeKey]!, event, integrationTimeoutMs)).then((invocation) => {
       if (invocation.outcome === 'threw') {
@@ -408,6 +424,15 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
       authorizer = next;
     },
     connectionCount: () => connections.size,
+    stall(routeKey) {
+      const waiting: (() => void)[] = [];
+      stalls.set(routeKey, waiting);
+      return () => {
+        if (stalls.get(routeKey) !== waiting) return;
+        stalls.delete(routeKey);
+        for (const run of waiting.splice(0)) run();
+      };
+    },
     async stop() {
       if (stopping) return;
       stopping = true;

@@ -1,5 +1,6 @@
 /** Hosts in the table: AGENTS/AGENT#<agentId>; their containers are DynamoHostContainers' (HOST#<agentId>). */
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ReportedStatus } from '../../protocol';
 import type { AgentRecord, Agents } from '../domain/ports';
 import { AGENT_PREFIX, agentKey, AGENTS_PK } from './keys';
 import { queryAll } from './query-pages';
@@ -27,33 +28,54 @@ export class DynamoAgents implements Agents {
 
   async put(agent: AgentRecord): Promise<boolean> {
     const connectedAt = agent.connectedAt ?? 0;
-    try {
-      await this.table.client.send(
-        new PutCommand({
-          TableName: this.table.tableName,
-          Item: {
-            ...agentKey(agent.agentId),
-            hostName: agent.hostName,
-            agentVersion: agent.agentVersion,
-            connectionId: agent.connectionId,
-            connectedAt,
-            online: agent.online,
-            updatedAt: agent.updatedAt,
-          },
-          // Only a connection at least as new as the recorded one wins; on equal times the greater
-          // connection id, so two racing registrations end the same whichever is handled first.
-          ConditionExpression:
-            'attribute_not_exists(#connectedAt) OR #connectedAt < :connectedAt OR ' +
-            '(#connectedAt = :connectedAt AND #connectionId <= :connectionId)',
-          ExpressionAttributeNames: { '#connectedAt': 'connectedAt', '#connectionId': 'connectionId' },
-          ExpressionAttributeValues: { ':connectedAt': connectedAt, ':connectionId': agent.connectionId },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return this.conditionally(
+      new UpdateCommand({
+        TableName: this.table.tableName,
+        Key: agentKey(agent.agentId),
+        // An update, not a put: the agent's status report (agent.status) stays until its next one.
+        // `containers` is the earlier layout's list (containers are items of their own now).
+        UpdateExpression:
+          'SET #hostName = :hostName, #agentVersion = :agentVersion, #connectionId = :connectionId, ' +
+          '#connectedAt = :connectedAt, #online = :online, #updatedAt = :updatedAt REMOVE #containers',
+        // Only a connection at least as new as the recorded one wins; on equal times the greater
+        // connection id, so two racing registrations end the same whichever is handled first.
+        ConditionExpression:
+          'attribute_not_exists(#connectedAt) OR #connectedAt < :connectedAt OR ' +
+          '(#connectedAt = :connectedAt AND #connectionId <= :connectionId)',
+        ExpressionAttributeNames: {
+          '#hostName': 'hostName',
+          '#agentVersion': 'agentVersion',
+          '#connectionId': 'connectionId',
+          '#connectedAt': 'connectedAt',
+          '#online': 'online',
+          '#updatedAt': 'updatedAt',
+          '#containers': 'containers',
+        },
+        ExpressionAttributeValues: {
+          ':hostName': agent.hostName,
+          ':agentVersion': agent.agentVersion,
+          ':connectionId': agent.connectionId,
+          ':connectedAt': connectedAt,
+          ':online': agent.online,
+          ':updatedAt': agent.updatedAt,
+        },
+      }),
+    );
+  }
+
+  async putStatus(agentId: string, connectionId: string, status: ReportedStatus): Promise<boolean> {
+    return this.conditionally(
+      new UpdateCommand({
+        TableName: this.table.tableName,
+        Key: agentKey(agentId),
+        UpdateExpression: 'SET #status = :status',
+        // A connection's reports are handled concurrently, so an older one can come last: it loses.
+        ConditionExpression:
+          '#connectionId = :connectionId AND (attribute_not_exists(#status) OR #status.#since <> :since OR #status.#observedAt < :observedAt)',
+        ExpressionAttributeNames: { '#status': 'status', '#connectionId': 'connectionId', '#since': 'since', '#observedAt': 'observedAt' },
+        ExpressionAttributeValues: { ':status': status, ':connectionId': connectionId, ':since': status.since, ':observedAt': status.observedAt },
+      }),
+    );
   }
 
   async markOffline(agentId: string, connectionId: string, updatedAt: string): Promise<boolean> {
@@ -91,5 +113,12 @@ function toRecord(item: Record<string, unknown>): AgentRecord {
     ...(typeof item.connectedAt === 'number' ? { connectedAt: item.connectedAt } : {}),
     online: item.online === true,
     updatedAt: item.updatedAt as string,
+    ...statusOf(item.status),
   };
+}
+
+/** A stored status report, if there is a valid one (a malformed one is not passed on to viewers). */
+function statusOf(value: unknown): { status?: ReportedStatus } {
+  const parsed = ReportedStatus.safeParse(value);
+  return parsed.success ? { status: parsed.data } : {};
 }

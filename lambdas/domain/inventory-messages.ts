@@ -31,5 +31,11 @@ export function containersMessage(agentId: string, changes: ContainerChanges): H
 }
 
 function hostStatus(agent: AgentRecord): HostStatus {
-  return { agentId: agent.agentId, hostName: agent.hostName, online: agent.online, updatedAt: agent.updatedAt };
+  return {
+    agentId: agent.agentId,
+    hostName: agent.hostName,
+    online: agent.online,
+    updatedAt: agent.updatedAt,
+    ...(agent.status ? { status: agent.status } : {}),
+  };
 }

@@ -3,7 +3,7 @@
  * over DynamoDB and the API Gateway management API; unit tests implement them in memory.
  * Nothing here knows about the SDK, keys or TTLs.
  */
-import type { CloudToAgent, CloudToViewer, ContainerInfo, ContainerRef, LogLine, Role } from '../../protocol';
+import type { CloudToAgent, CloudToViewer, ContainerInfo, ContainerRef, LogLine, ReportedStatus, Role } from '../../protocol';
 import type { EncodedMessage } from './encoded-message';
 
 /** A connection as recorded at $connect, with the identity its credential proved. */
@@ -84,6 +84,8 @@ export interface AgentRecord {
   readonly online: boolean;
   /** ISO time of the last registration or of going offline. */
   readonly updatedAt: string;
+  /** The agent's latest status report (agent.status); a registration keeps it. */
+  readonly status?: ReportedStatus;
 }
 
 export interface Agents {
@@ -92,9 +94,16 @@ export interface Agents {
   /**
    * Records a registration unless the host is already registered from a newer connection (later
    * `connectedAt`; on a tie, the greater connection id wins). The same connection may register
-   * again. True if it was recorded, false if a newer connection owns the host.
+   * again. True if it was recorded, false if a newer connection owns the host. The stored status
+   * (`agent.status`) is kept: it is replaced only by the agent's next report.
    */
   put(agent: AgentRecord): Promise<boolean>;
+  /**
+   * Stores a status report, only while `connectionId` holds the registration and only if the
+   * report is newer than the stored one (a later `observedAt`, or another agent process: `since`).
+   * True if it was stored.
+   */
+  putStatus(agentId: string, connectionId: string, status: ReportedStatus): Promise<boolean>;
   /**
    * Marks the agent offline, only if it is online on `connectionId` (its newer connection keeps
    * it online). True if this call changed it.

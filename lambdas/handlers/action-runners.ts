@@ -5,6 +5,7 @@ import { getInventory } from '../domain/get-inventory';
 import { ingestBatch } from '../domain/ingest-batch';
 import { ping } from '../domain/ping';
 import type { Caller, Deps } from '../domain/ports';
+import { recordStatus } from '../domain/record-status';
 import { registerAgent } from '../domain/register-agent';
 import { subscribe } from '../domain/subscribe';
 import { unsubscribe } from '../domain/unsubscribe';
@@ -21,4 +22,5 @@ export const ACTION_RUNNERS: { readonly [A in ClientAction]: ActionRunner<A> } =
   'inventory.get': getInventory,
   ping,
   'log.fetch': fetchLines,
+  'agent.status': recordStatus,
 };

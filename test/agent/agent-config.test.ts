@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, agentCommand, agentIdFromHostName, readAgentConfig } from '../../agent/agent-config';
 import { AGENT_OPTIONS } from '../../agent/agent-options';
+import { DEFAULT_MAX_BUFFER_BYTES } from '../../agent/transport/memory-budget';
 
 const VALID = { SIDETAIL_URL: 'wss://abc.execute-api.eu-west-1.amazonaws.com/prod', SIDETAIL_AGENT_TOKEN: 'secret' };
 
@@ -13,7 +14,27 @@ describe('readAgentConfig', () => {
       hostName: undefined,
       dockerHost: undefined,
       optIn: false,
+      maxBufferBytes: DEFAULT_MAX_BUFFER_BYTES,
     });
+  });
+
+  it.each([
+    [{ SIDETAIL_MAX_BUFFER_BYTES: '64m' }, [], 64 * 1024 ** 2],
+    [{ SIDETAIL_MAX_BUFFER_BYTES: '1048576' }, [], 1024 ** 2],
+    [{ SIDETAIL_MAX_BUFFER_BYTES: '512KiB' }, [], 512 * 1024],
+    [{ SIDETAIL_MAX_BUFFER_BYTES: '64m' }, ['--max-buffer-bytes', '1g'], 1024 ** 3],
+    [{}, ['--max-buffer-bytes=300k'], 300 * 1024],
+  ])('bounds the bytes held across containers by %j and the flags %j (the flag wins)', (env, argv, bytes) => {
+    expect(readAgentConfig({ ...VALID, ...env }, argv).maxBufferBytes).toBe(bytes);
+  });
+
+  it.each([
+    [{ SIDETAIL_MAX_BUFFER_BYTES: 'lots' }, [], /SIDETAIL_MAX_BUFFER_BYTES=lots is not a size/],
+    [{ SIDETAIL_MAX_BUFFER_BYTES: '64k' }, [], /below the smallest bound that works, 256k/],
+    [{}, ['--max-buffer-bytes'], /--max-buffer-bytes needs a value/],
+    [{}, ['--max-buffer-bytes', '-1'], /--max-buffer-bytes=-1 is not a size/],
+  ])('refuses a memory bound of %j / %j with a clear ConfigError', (env, argv, message) => {
+    expect(() => readAgentConfig({ ...VALID, ...env }, argv)).toThrow(message);
   });
 
   it('takes DOCKER_HOST when set', () => {
@@ -30,6 +51,7 @@ describe('readAgentConfig', () => {
       '--host-name', 'edge 7 (rack 2)',
       '--docker-host', 'tcp://socket-proxy:2375',
       '--opt-in',
+      '--max-buffer-bytes', '32m',
     ]);
 
     expect(config).toEqual({
@@ -39,6 +61,7 @@ describe('readAgentConfig', () => {
       hostName: 'edge 7 (rack 2)',
       dockerHost: 'tcp://socket-proxy:2375',
       optIn: true,
+      maxBufferBytes: 32 * 1024 ** 2,
     });
   });
 
@@ -99,6 +122,18 @@ describe('agentCommand', () => {
     [['--version'], 'version'],
   ])('makes %j a %j', (argv, command) => {
     expect(agentCommand(argv)).toBe(command);
+  });
+});
+
+describe('the connection\'s maximum age', () => {
+  it('is read in minutes from SIDETAIL_CONNECTION_MAX_AGE or --connection-max-age', () => {
+    expect(readAgentConfig({ ...VALID, SIDETAIL_CONNECTION_MAX_AGE: '90' })).toMatchObject({ connectionMaxAgeMs: 90 * 60_000 });
+    expect(readAgentConfig(VALID, ['--connection-max-age', '1.5'])).toMatchObject({ connectionMaxAgeMs: 90_000 });
+    expect(readAgentConfig(VALID).connectionMaxAgeMs).toBeUndefined();
+  });
+
+  it.each(['120', '0', 'soon', '-5'])('refuses %j: a replacement must come before API Gateway closes at 120 minutes', (value) => {
+    expect(() => readAgentConfig({ ...VALID, SIDETAIL_CONNECTION_MAX_AGE: value })).toThrow(/SIDETAIL_CONNECTION_MAX_AGE=.*expected minutes from 1 to under 120/);
   });
 });
 

@@ -31,6 +31,11 @@ export interface DockerEngine {
   readonly docker: Docker;
   /** Removes all containers, stops dockerd (SIGTERM, then SIGKILL) and deletes `rootDir`. Idempotent. */
   stop(): Promise<void>;
+  /**
+   * Stops dockerd (SIGTERM) and starts it again on the same data, socket and containerd namespace,
+   * resolving once it answers. With `liveRestore` its containers keep running meanwhile.
+   */
+  restart(): Promise<void>;
 }
 
 export interface DockerEngineOptions {
@@ -40,6 +45,8 @@ export interface DockerEngineOptions {
   readonly startTimeoutMs?: number;
   /** How long dockerd may take to exit after SIGTERM before it is SIGKILLed. Default 20 s. */
   readonly stopTimeoutMs?: number;
+  /** dockerd's --live-restore: containers keep running while dockerd is down (restart()). Default false. */
+  readonly liveRestore?: boolean;
 }
 
 // sun_path holds 108 bytes including the NUL; the deepest socket dockerd makes is under the exec-root.
@@ -72,7 +79,7 @@ export async function startDockerEngine(options: DockerEngineOptions = {}): Prom
   const tmpDir = join(rootDir, 'tmp');
   await mkdir(tmpDir);
 
-  const dockerd = spawnDockerd(dockerdPath, logPath, tmpDir, [
+  const dockerdArgs = [
     `--config-file=${configPath}`,
     `--data-root=${join(rootDir, 'data')}`,
     `--exec-root=${join(rootDir, 'exec')}`,
@@ -88,8 +95,10 @@ export async function startDockerEngine(options: DockerEngineOptions = {}): Prom
     '--ip-masq=false',
     // Containers still running at shutdown get this long to stop before they are killed.
     '--shutdown-timeout=2',
-  ]);
-  const exited = exitOf(dockerd);
+    ...(options.liveRestore ? ['--live-restore'] : []),
+  ];
+  let dockerd = spawnDockerd(dockerdPath, logPath, tmpDir, dockerdArgs);
+  let exited = exitOf(dockerd);
 
   // If the test process exits without stop() (a crash, process.exit), take the engine down with it.
   const killOnExit = () => {
@@ -123,13 +132,26 @@ export async function startDockerEngine(options: DockerEngineOptions = {}): Prom
     await destroy();
   };
 
+  const restart = async (): Promise<void> => {
+    dockerd.kill('SIGTERM');
+    if (!(await withinMs(exited, stopTimeoutMs))) dockerd.kill('SIGKILL');
+    await exited;
+    dockerd = spawnDockerd(dockerdPath, logPath, tmpDir, dockerdArgs);
+    exited = exitOf(dockerd);
+    const failure = await waitUntilAnswering(socketPath, exited, startTimeoutMs);
+    if (failure !== undefined) throw new DockerEngineStartError(`dockerd (${dockerdPath}) ${failure} after a restart.\n--- dockerd log (tail) ---\n${await logTail(logPath)}`);
+  };
+
   return {
     rootDir,
     socketPath,
     dockerHost: `unix://${socketPath}`,
-    pid: dockerd.pid ?? -1,
+    get pid() {
+      return dockerd.pid ?? -1;
+    },
     docker,
     stop: () => (stopping ??= shutdown()),
+    restart,
   };
 }
 

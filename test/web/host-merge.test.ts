@@ -124,3 +124,37 @@ describe('supersedes', () => {
     expect(supersedes({ updatedAt: incoming }, { updatedAt: existing })).toBe(expected);
   });
 });
+
+describe('the agent\'s status report on a host', () => {
+  const report = (observedAt: number, lagMs = 0, since = 1) => ({ observedAt, since, lagMs, pendingLines: 0, skipped: {} });
+
+  it('comes with the first host message of a host not known yet', () => {
+    expect(applyHostStatus(undefined, { ...statusOf, status: report(10, 7) }).host.status).toEqual(report(10, 7));
+  });
+
+  it('is kept when a host message brings none (a registration, going offline)', () => {
+    const known = mergeInventoryHost(undefined, host('a', T1, { status: report(10, 7) }));
+
+    const offline = applyHostStatus(known, { ...statusOf, online: false, updatedAt: T2 });
+
+    expect(offline.host).toMatchObject({ online: false, status: report(10, 7) });
+  });
+
+  it('is replaced by a later report, never by an earlier one arriving late', () => {
+    const known = applyHostStatus(mergeInventoryHost(undefined, host('a', T1)), { ...statusOf, status: report(20, 9_000) });
+
+    const late = mergeInventoryHost(known, host('a', T1, { status: report(10, 1) }));
+    const later = applyHostStatus(late, { ...statusOf, status: report(30, 0) });
+
+    expect(late.host.status).toEqual(report(20, 9_000));
+    expect(later.host.status).toEqual(report(30, 0));
+  });
+
+  it('of a restarted agent (a later `since`) replaces the old process\'s, whatever its time', () => {
+    const known = mergeInventoryHost(undefined, host('a', T1, { status: report(50, 0, 1) }));
+
+    const restarted = applyHostStatus(known, { ...statusOf, status: report(40, 0, 2) });
+
+    expect(restarted.host.status).toEqual(report(40, 0, 2));
+  });
+});

@@ -177,7 +177,7 @@ describe('LogFollower', () => {
     expect(follower!.state).toBe('stopped');
   });
 
-  it('pauses the Docker stream while the sink is congested and resumes it once drained', async () => {
+  it('pauses the Docker stream while the sink is congested, and once drained follows anew from the last line sent', async () => {
     follow({ tail: 100 });
     await followed(1);
     const stream = source.lastFollow(ID).stream;
@@ -187,7 +187,72 @@ describe('LogFollower', () => {
     await eventually(() => expect(stream.isPaused()).toBe(true));
     sink.drain();
 
+    // dockerd's blocked reader may have skipped what rotation removed meanwhile: a fresh `since` does not.
+    await followed(2);
+    expect(stream.destroyed).toBe(true);
+    expect(source.lastFollow(ID).options.from).toEqual({ since: ts(1) });
+    source.lastFollow(ID).stream.write(Buffer.concat([muxFrame('stdout', entry(ts(1), 'a\n')), muxFrame('stdout', entry(ts(2), 'b\n'))]));
+    await eventually(() => expect(sink.lines.map((l) => [l.seq, l.text])).toEqual([[1, 'a'], [2, 'b']]));
+  });
+
+  it('resumes a stream paused for less than refollowAfterPauseMs', async () => {
+    follower = new LogFollower({ containerId: ID, source, sink, logger, request: { tail: 100, epoch: 1 }, batchDelayMs: 1, refollowAfterPauseMs: 60_000 });
+    follower.start();
+    await followed(1);
+    const stream = source.lastFollow(ID).stream;
+    sink.congested = true;
+
+    stream.write(muxFrame('stdout', entry(ts(1), 'a\n')));
+    await eventually(() => expect(stream.isPaused()).toBe(true));
+    sink.drain();
+
     expect(stream.isPaused()).toBe(false);
+    expect(source.follows).toHaveLength(1);
+  });
+
+  describe('when Docker no longer holds the line it resumes from (rotated away)', () => {
+    it('numbers a rotated marker before the first line, bounding the lost span, when that line is later than the resume point', async () => {
+      follow({ tail: 100, resume: { seq: 41, ts: ts(5), textsAtTs: ['GET / 200'] } });
+      await followed(1);
+
+      source.lastFollow(ID).stream.write(Buffer.concat([muxFrame('stdout', entry(ts(9), 'later\n')), muxFrame('stdout', entry(ts(10), 'next\n'))]));
+
+      await eventually(() => expect(sink.lines).toHaveLength(3));
+      expect(sink.lines[0]).toMatchObject({ seq: 42, ts: ts(9), stream: 'stdout', skipped: { reason: 'rotated', from: ts(5), to: ts(9) } });
+      expect(sink.lines[0]!.skipped).not.toHaveProperty('lines');
+      expect(sink.lines.slice(1).map((l) => [l.seq, l.text])).toEqual([[43, 'later'], [44, 'next']]);
+      expect(logger.matching(/rotated/)).toHaveLength(1);
+    });
+
+    it('writes no marker when the resume point\'s line comes back (since is inclusive), nor for lines stamped before it', async () => {
+      follow({ tail: 100, resume: { seq: 41, ts: ts(5), textsAtTs: ['GET / 200'] } });
+      await followed(1);
+
+      source.lastFollow(ID).stream.write(
+        Buffer.concat([
+          muxFrame('stdout', entry(ts(4), 'older\n')),
+          muxFrame('stdout', entry(ts(5), 'GET / 200\n')),
+          muxFrame('stdout', entry(ts(9), 'later\n')),
+        ]),
+      );
+
+      await eventually(() => expect(sink.lines.map((l) => l.text)).toEqual(['later']));
+      expect(sink.lines.some((l) => l.skipped)).toBe(false);
+    });
+  });
+
+  it('tells the sink what its pipeline holds, and nothing once stopped', async () => {
+    const held: number[] = [];
+    sink.holding = (bytes: number) => held.push(bytes);
+    follow({ tail: 100 });
+    await followed(1);
+
+    // A line Docker cut into a 16 KB piece, not yet joined: the framer holds it.
+    source.lastFollow(ID).stream.write(muxFrame('stdout', entry(ts(1), 'x'.repeat(16 * 1024))));
+    await eventually(() => expect(Math.max(...held)).toBeGreaterThanOrEqual(16 * 1024));
+    follower!.stop();
+
+    expect(held.at(-1)).toBe(0);
   });
 
   it('warns once and gives itself up (onGone) when the container does not exist: a 404 on open', async () => {

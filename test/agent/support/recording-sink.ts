@@ -5,6 +5,8 @@ import type { AgentLogBatch, LogLine } from '../../../protocol';
 export class RecordingSink implements BatchSink {
   readonly batches: AgentLogBatch[] = [];
   congested = false;
+  /** Set to see what the follower's pipeline holds. */
+  holding: ((bytes: number) => void) | undefined;
   private readonly listeners = new Set<() => void>();
 
   send(batch: AgentLogBatch): void {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BatchDelivery, type DeliveryChannel } from '../../../agent/transport/batch-delivery';
+import { MemoryBudget } from '../../../agent/transport/memory-budget';
 import { encode, type AgentLogBatch, type AgentToCloud } from '../../../protocol';
 import { ts } from '../support/docker-bytes';
 import { RecordingLogger } from '../support/recording-logger';
@@ -54,7 +55,7 @@ describe('BatchDelivery', () => {
     vi.useFakeTimers();
     channel = new FakeChannel();
     logger = new RecordingLogger();
-    delivery = new BatchDelivery({ channel, logger, ackTimeoutMs: 1000, maxAttempts: 3, highWaterMarkBytes: 1000 });
+    delivery = new BatchDelivery({ channel, logger, ackTimeoutMs: 1000, retryDelayMs: 100, budget: new MemoryBudget({ maxBytes: 1000, marginBytes: 0 }) });
   });
 
   afterEach(() => {
@@ -133,24 +134,27 @@ describe('BatchDelivery', () => {
     expect(channel.sentSeqs).toEqual(['c1:1', 'c1:1', 'c1:2']);
   });
 
-  it('sends a batch again when its ack does not come, and drops it after the last attempt, saying so', () => {
+  it('sends a batch again after a backoff when its ack does not come, saying so as the failures double', () => {
     const sink = delivery.sinkFor('c1');
     sink.send(batch('c1', 1, 2));
     sink.send(batch('c1', 3));
 
     vi.advanceTimersByTime(1000);
-    vi.advanceTimersByTime(1000);
-    expect(channel.sentSeqs).toEqual(['c1:2', 'c1:2', 'c1:2']);
-    vi.advanceTimersByTime(1000);
+    expect(channel.sentSeqs).toEqual(['c1:2']);
+    vi.advanceTimersByTime(100);
+    expect(channel.sentSeqs).toEqual(['c1:2', 'c1:2']);
+    vi.advanceTimersByTime(1000 + 200 + 1000 + 400);
 
-    expect(channel.sentSeqs).toEqual(['c1:2', 'c1:2', 'c1:2', 'c1:3']);
-    expect(logger.matching(/^No log\.ack for lines 1–2 of container c1 within 1s; sending them again\.$/)).toHaveLength(2);
-    expect(logger.matching(/^Dropped lines 1–2 of container c1: the cloud did not acknowledge them after 3 attempts\.$/)).toHaveLength(1);
+    expect(channel.sentSeqs).toEqual(['c1:2', 'c1:2', 'c1:2', 'c1:2']);
+    expect(logger.matching(/^Not delivered: lines 1–2 of container c1: no log\.ack came within 1s; sending them again in 0\.1s\.$/)).toHaveLength(1);
+    expect(logger.matching(/^Not delivered: lines 1–2 of container c1: no log\.ack came within 1s; sending them again in 0\.2s \(2 failed attempts so far\)\.$/)).toHaveLength(1);
+    // The third failure is not logged; the fourth would be.
+    expect(logger.matching(/Not delivered/)).toHaveLength(2);
   });
 
-  it('reports congestion above the high-water mark and calls back when acks bring it under half', async () => {
+  it('reports congestion at the memory bound and calls back when acks bring it under three quarters of it', async () => {
     const sink = delivery.sinkFor('c1');
-    // About 200 bytes each: 12 are well above the 1000-byte mark, 2 are under half of it.
+    // About 430 bytes each to hold: 12 are well above the 1000-byte bound, 1 is under 750.
     for (let seq = 1; seq <= 12; seq++) sink.send(batch('c1', seq));
     expect(sink.isCongested()).toBe(true);
     const drained = vi.fn();
@@ -160,6 +164,9 @@ describe('BatchDelivery', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(drained).not.toHaveBeenCalled();
     for (let seq = 7; seq <= 10; seq++) delivery.acknowledge({ action: 'log.ack', containerId: 'c1', seq });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(drained).not.toHaveBeenCalled();
+    delivery.acknowledge({ action: 'log.ack', containerId: 'c1', seq: 11 });
     await vi.advanceTimersByTimeAsync(0);
 
     expect(drained).toHaveBeenCalledTimes(1);
@@ -249,6 +256,56 @@ describe('BatchDelivery', () => {
     expect(delivery.hasOutbox('c2')).toBe(true);
   });
 
+  describe('never drops a batch whose lines Docker still holds (issue 8 defect 5)', () => {
+    it('sends a batch whose ack never comes again and again, never drops it, and sends the next only after its ack', () => {
+      delivery = new BatchDelivery({ channel, logger, ackTimeoutMs: 1000, retryDelayMs: 100 });
+      const sink = delivery.sinkFor('c1');
+      sink.send(batch('c1', 1, 2));
+      sink.send(batch('c1', 3));
+
+      // Ten minutes without an ack: far more than any count of attempts.
+      vi.advanceTimersByTime(10 * 60_000);
+      expect(channel.sentSeqs.length).toBeGreaterThan(10);
+      expect(new Set(channel.sentSeqs)).toEqual(new Set(['c1:2']));
+      expect(logger.matching(/Dropped/)).toEqual([]);
+      delivery.acknowledge({ action: 'log.ack', containerId: 'c1', seq: 2 });
+
+      expect(channel.sentSeqs.at(-1)).toBe('c1:3');
+      expect(delivery.unacknowledged('c1').map((b) => b.lines[0]!.seq)).toEqual([3]);
+    });
+
+    it('waits longer between resends of an unacked batch, up to a cap', () => {
+      delivery = new BatchDelivery({ channel, logger, ackTimeoutMs: 1000, retryDelayMs: 100 });
+      delivery.sinkFor('c1').send(batch('c1', 1));
+
+      vi.advanceTimersByTime(10 * 60_000);
+      const sendsInTenMinutes = channel.sent.length;
+      vi.advanceTimersByTime(10 * 60_000);
+
+      // At a 30 s cap plus the 1 s ack timeout: about 20 sends in the second ten minutes.
+      expect(channel.sent.length - sendsInTenMinutes).toBeGreaterThanOrEqual(18);
+      expect(channel.sent.length - sendsInTenMinutes).toBeLessThanOrEqual(20);
+    });
+
+    it('sends a batch the cloud keeps refusing with internal again with backoff, however often, until it takes it', () => {
+      delivery = new BatchDelivery({ channel, logger, ackTimeoutMs: 30_000, retryDelayMs: 100 });
+      const sink = delivery.sinkFor('c1');
+      sink.send(batch('c1', 1));
+      sink.send(batch('c1', 2));
+      const internal = { action: 'error', code: 'internal', message: 'boom', requestAction: 'log.batch', containerId: 'c1', firstSeq: 1, lastSeq: 1, retry: true } as const;
+
+      for (let i = 0; i < 20; i++) {
+        delivery.refused(internal);
+        vi.advanceTimersByTime(30_000);
+      }
+      expect(channel.sentSeqs).toEqual(Array(21).fill('c1:1'));
+      delivery.acknowledge({ action: 'log.ack', containerId: 'c1', seq: 1 });
+
+      expect(channel.sentSeqs.at(-1)).toBe('c1:2');
+      expect(logger.matching(/Dropped/)).toEqual([]);
+    });
+  });
+
   describe('when the cloud refuses the batch in flight', () => {
     const refusal = (containerId: string, first: number, last: number, retry: boolean) =>
       ({ action: 'error', code: retry ? 'internal' : 'conflict', message: 'no', requestAction: 'log.batch', containerId, firstSeq: first, lastSeq: last, retry }) as const;
@@ -275,23 +332,7 @@ describe('BatchDelivery', () => {
       expect(channel.sentSeqs).toEqual(['c1:2', 'c1:2', 'c1:2', 'c1:3']);
     });
 
-    it('drops it after maxRetries retryable refusals, saying so, and sends the next', () => {
-      delivery = new BatchDelivery({ channel, logger, retryDelayMs: 10, maxRetries: 2 });
-      const sink = delivery.sinkFor('c1');
-      sink.send(batch('c1', 1));
-      sink.send(batch('c1', 2));
-
-      for (let i = 0; i < 2; i++) {
-        delivery.refused(refusal('c1', 1, 1, true));
-        vi.advanceTimersByTime(1000);
-      }
-      delivery.refused(refusal('c1', 1, 1, true));
-
-      expect(channel.sentSeqs).toEqual(['c1:1', 'c1:1', 'c1:1', 'c1:2']);
-      expect(logger.matching(/^Dropped line 1 of container c1: the cloud refused it \(internal: no\); after 2 retries\.$/)).toHaveLength(1);
-    });
-
-    it('drops it at once when retry is false', () => {
+    it('drops it at once for a conflict (the buffer holds other lines at its seqs, so a marker there would clash too)', () => {
       const sink = delivery.sinkFor('c1');
       sink.send(batch('c1', 1, 2));
       sink.send(batch('c1', 3));
@@ -301,6 +342,7 @@ describe('BatchDelivery', () => {
       expect(channel.sentSeqs).toEqual(['c1:2', 'c1:3']);
       expect(delivery.unacknowledged('c1').map((b) => b.lines[0]!.seq)).toEqual([3]);
       expect(logger.matching(/^Dropped lines 1–2 of container c1: the cloud refused them \(conflict: no\); sending them again would be refused the same way\.$/)).toHaveLength(1);
+      expect(delivery.droppedWithoutMarker).toBe(2);
     });
 
     it('ignores a refusal that names another batch than the one in flight (a stale copy)', () => {
@@ -370,19 +412,17 @@ describe('BatchDelivery', () => {
       expect(logger.matching(/Dropped|No log\.ack/)).toEqual([]);
     });
 
-    it('keeps the ack timeout as the backstop after a resend, and counts that as before', () => {
+    it('keeps the ack timeout as the backstop after a resend', () => {
       delivery.sinkFor('c1').send(batch('c1', 1));
       delivery.gatewayRefused();
       delivery.resendRefused();
 
       vi.advanceTimersByTime(999);
       expect(channel.sentSeqs).toHaveLength(2);
-      vi.advanceTimersByTime(1);
+      vi.advanceTimersByTime(1 + 100);
       expect(channel.sentSeqs).toHaveLength(3);
-      vi.advanceTimersByTime(2000);
 
-      expect(logger.matching(/^No log\.ack for line 1 of container c1 within 1s; sending them again\.$/)).toHaveLength(2);
-      expect(logger.matching(/^Dropped line 1 of container c1: the cloud did not acknowledge them after 3 attempts\.$/)).toHaveLength(1);
+      expect(logger.matching(/^Not delivered: line 1 of container c1: no log\.ack came within 1s; sending them again in 0\.1s\.$/)).toHaveLength(1);
     });
 
     it('leaves a batch waiting out a retry after the cloud\'s own refusal to that retry', () => {

@@ -227,11 +227,11 @@ describe('CloudConnection', () => {
 
   it('treats a heartbeat left unanswered as a dead connection and reconnects', async () => {
     cloud = await TestCloud.start();
-    connect(cloud.url, { heartbeatMs: 40 });
+    connect(cloud.url, { heartbeatMs: 40, heartbeatTimeoutMs: 40 });
 
     await connections(2);
 
-    expect(logger.matching(/did not answer the last heartbeat/).length).toBeGreaterThanOrEqual(1);
+    expect(logger.matching(/did not answer a heartbeat/).length).toBeGreaterThanOrEqual(1);
   });
 
   it('reports congestion while written bytes are above the high-water mark, and calls back once they are out', async () => {

@@ -63,7 +63,7 @@ describe('loadHandlers', () => {
     const routes = await loadHandlers(env);
 
     expect(Object.keys(routes).sort()).toEqual(
-      ['$connect', '$default', '$disconnect', 'agent.inventory', 'agent.register', 'inventory.get', 'log.batch', 'log.fetch', 'log.subscribe', 'log.unsubscribe', 'ping'].sort(),
+      ['$connect', '$default', '$disconnect', 'agent.inventory', 'agent.register', 'agent.status', 'inventory.get', 'log.batch', 'log.fetch', 'log.subscribe', 'log.unsubscribe', 'ping'].sort(),
     );
   });
 });

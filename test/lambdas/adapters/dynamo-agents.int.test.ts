@@ -66,3 +66,50 @@ describe('agents on dynalite: registrations ordered by connection time', () => {
     expect((await agents.get(second))?.connectionId).toBe('conn-b');
   });
 });
+
+describe('agents on dynalite: status reports', () => {
+  let table: LocalTable;
+  let agents: DynamoAgents;
+  beforeAll(async () => {
+    table = await openLocalTable();
+    agents = new DynamoAgents(table);
+  });
+  afterAll(() => table.close());
+
+  const status = (observedAt: number, lagMs = 0, since = T0 - 1_000) => ({
+    observedAt,
+    since,
+    lagMs,
+    pendingLines: 2,
+    skipped: { catch_up: { markers: 1, lines: 99_000, atLeast: true as const } },
+  });
+
+  it('stores a report on the host record, kept by the next registration, and read back with the host', async () => {
+    const agentId = freshAgent();
+    await agents.put(host(agentId, 'conn', T0));
+
+    expect(await agents.putStatus(agentId, 'conn', status(T0 + 1))).toBe(true);
+    await agents.put(host(agentId, 'newer-conn', T0 + 10));
+
+    expect(await agents.get(agentId)).toMatchObject({ connectionId: 'newer-conn', status: status(T0 + 1) });
+    expect((await agents.list()).find((a) => a.agentId === agentId)?.status).toEqual(status(T0 + 1));
+  });
+
+  it('refuses a report from a connection that does not hold the registration, and one older than the stored one', async () => {
+    const agentId = freshAgent();
+    await agents.put(host(agentId, 'conn', T0));
+    await agents.putStatus(agentId, 'conn', status(T0 + 5, 7));
+
+    expect(await agents.putStatus(agentId, 'other-conn', status(T0 + 9, 1))).toBe(false);
+    expect(await agents.putStatus(agentId, 'conn', status(T0 + 4, 2))).toBe(false);
+    expect((await agents.get(agentId))?.status?.lagMs).toBe(7);
+  });
+
+  it('takes the first report of a restarted agent process whatever its clock', async () => {
+    const agentId = freshAgent();
+    await agents.put(host(agentId, 'conn', T0));
+    await agents.putStatus(agentId, 'conn', status(T0 + 5));
+
+    expect(await agents.putStatus(agentId, 'conn', status(T0 + 1, 0, T0))).toBe(true);
+  });
+});

@@ -10,6 +10,7 @@ import {
   type ContainerInfo,
   type ContainerRef,
   type LogLine,
+  type ReportedStatus,
 } from '../../../protocol';
 import type {
   AgentRecord,
@@ -178,8 +179,17 @@ export class FakeAgents implements Agents {
     const current = this.records.get(agent.agentId);
     const [at, currentAt] = [agent.connectedAt ?? 0, current?.connectedAt ?? 0];
     const newer = !current || currentAt < at || (currentAt === at && current.connectionId <= agent.connectionId);
-    if (newer) this.records.set(agent.agentId, agent);
+    // Like the table's update: the stored status report stays.
+    if (newer) this.records.set(agent.agentId, current?.status && !agent.status ? { ...agent, status: current.status } : agent);
     return newer;
+  }
+  /** Like the table's conditional update: the registered connection's newer report only. */
+  async putStatus(agentId: string, connectionId: string, status: ReportedStatus) {
+    const record = this.records.get(agentId);
+    if (record?.connectionId !== connectionId) return false;
+    if (record.status && record.status.since === status.since && record.status.observedAt >= status.observedAt) return false;
+    this.records.set(agentId, { ...record, status });
+    return true;
   }
   async markOffline(agentId: string, connectionId: string, updatedAt: string) {
     const record = this.records.get(agentId);

@@ -1,6 +1,7 @@
 import { createMemo, For, Match, Show, Switch } from 'solid-js';
 import { useSession } from '../session/session-context';
 import { ContainerItem } from './ContainerItem';
+import { HostHealth } from './HostHealth';
 import './host-list.css';
 
 /** The sidebar: each host, then its containers (running first). Clicking one opens its logs. */
@@ -33,6 +34,7 @@ export function HostList() {
                   <Show when={!host.online}>
                     <span class="host-badge">offline</span>
                   </Show>
+                  <HostHealth host={host} />
                   <span class="count">{host.containers.length}</span>
                 </header>
                 <ul class="container-list">

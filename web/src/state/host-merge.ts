@@ -10,12 +10,16 @@
  * Host status: the report with the newer `updatedAt` wins; on a tie the incoming one does (same
  * stored version). The cloud never removes a host, so a host once known stays.
  *
+ * The agent's own status report (`status`: lag, skips) has its own clock: the report with the
+ * later `observedAt` wins, or a report of another agent process (`since`) whatever its time. A
+ * `host` without one says nothing about it (a registration, going offline): the held one stays.
+ *
  * Containers: the dashboard remembers when it learned each container's state, or its removal. A
  * change applies unless what is held was observed later; an inventory's list replaces what is
  * held except containers changed (or removed) later than its `observedAt` — those changes are
  * newer than the list, which was read before they were stored.
  */
-import type { ContainerInfo, HostContainerChanges, HostInfo, HostStatus } from '../../../protocol';
+import type { ContainerInfo, HostContainerChanges, HostInfo, HostStatus, ReportedStatus } from '../../../protocol';
 
 /** When the dashboard's knowledge of one container was observed, and whether it was its removal. */
 export interface ContainerClock {
@@ -44,7 +48,7 @@ export function supersedes(incoming: Pick<HostInfo, 'updatedAt'>, existing: Pick
 
 /** A host of an `inventory` answer merged into what is known of it. */
 export function mergeInventoryHost(known: KnownHost | undefined, incoming: HostInfo): KnownHost {
-  const status = !known || supersedes(incoming, known.host) ? statusOf(incoming) : statusOf(known.host);
+  const status = withReport(!known || supersedes(incoming, known.host) ? statusOf(incoming) : statusOf(known.host), newerReport(known?.host.status, incoming.status));
   const listedAt = incoming.observedAt ?? Number.NEGATIVE_INFINITY;
   const newer = [...(known?.clocks ?? new Map<string, ContainerClock>())].filter(([, clock]) => clock.at > listedAt);
   const newerIds = new Set(newer.map(([id]) => id));
@@ -64,9 +68,22 @@ export function mergeInventoryHost(known: KnownHost | undefined, incoming: HostI
 
 /** A `host` status: replaces the known status if not older, keeps the containers. */
 export function applyHostStatus(known: KnownHost | undefined, incoming: HostStatus): KnownHost {
-  if (!known) return { host: { ...statusOf(incoming), containers: [] }, clocks: new Map() };
-  if (!supersedes(incoming, known.host)) return known;
-  return { host: { ...known.host, ...statusOf(incoming) }, clocks: known.clocks };
+  if (!known) return { host: { ...withReport(statusOf(incoming), incoming.status), containers: [] }, clocks: new Map() };
+  const report = newerReport(known.host.status, incoming.status);
+  if (!supersedes(incoming, known.host)) return report === known.host.status ? known : { host: { ...known.host, status: report! }, clocks: known.clocks };
+  return { host: withReport({ ...known.host, ...statusOf(incoming) }, report), clocks: known.clocks };
+}
+
+/** The agent's status report to keep: the later one, or the one of a newer agent process. */
+export function newerReport(held: ReportedStatus | undefined, incoming: ReportedStatus | undefined): ReportedStatus | undefined {
+  if (!incoming) return held;
+  if (!held || incoming.since !== held.since) return incoming.since >= (held?.since ?? 0) ? incoming : held;
+  return incoming.observedAt >= held.observedAt ? incoming : held;
+}
+
+function withReport<H extends HostStatus>(host: H, report: ReportedStatus | undefined): H {
+  const { status: _status, ...rest } = host;
+  return (report ? { ...rest, status: report } : rest) as H;
 }
 
 /**
