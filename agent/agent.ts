@@ -82,6 +82,8 @@ export interface AgentTuning {
   readonly inventoryAckTimeoutMs?: number;
   /** Between API Gateway's refusal of a message and the resend. Default 200 ms doubling to 5 s. */
   readonly gatewayRetry?: BackoffOptions;
+  /** How long a catch-up may count the lines it skips before its first line goes. Default 1500. */
+  readonly catchUpBudgetMs?: number;
 }
 
 export interface Agent {
@@ -331,6 +333,7 @@ export class SidetailAgent implements Agent {
       request: message.resume ? { tail, resume: message.resume, epoch: message.epoch } : { tail, epoch: message.epoch },
       ...(tuning.batchDelayMs !== undefined ? { batchDelayMs: tuning.batchDelayMs } : {}),
       ...(tuning.recheckDelayMs !== undefined ? { recheckDelayMs: tuning.recheckDelayMs } : {}),
+      ...(tuning.catchUpBudgetMs !== undefined ? { catchUpBudgetMs: tuning.catchUpBudgetMs } : {}),
       onGone: () => {
         if (this.followers.get(message.containerId) !== follower) return;
         this.followers.delete(message.containerId);

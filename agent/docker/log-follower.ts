@@ -14,6 +14,11 @@
  * saying the container does not exist (404) — the follower then stops itself and tells its owner
  * (`onGone`) to forget it. `revive()` (a later log.stream.start) follows an ended stream again at once.
  *
+ * Catch-up: the first follow of a stream the cloud started with a resume point asks Docker for the
+ * newest `tail + 1` lines since it (not everything since), and a CatchUp (agent/pipeline/catch-up.ts)
+ * puts one counted marker where it skipped lines (docs/reliability.md). Re-follows after that
+ * continue from the follower's own last line, with `since` alone: nothing of theirs is skipped.
+ *
  * Backpressure: when the sink reports congestion the Docker stream is paused (Docker keeps the
  * lines in its log file) and resumed once the sink has drained.
  */
@@ -21,12 +26,14 @@ import type { Readable } from 'node:stream';
 import { compareTimestamps, type AgentLogBatch, type ResumePoint } from '../../protocol';
 import type { Logger } from '../logger';
 import { LogBatcher } from '../pipeline/batcher';
+import { CatchUp } from '../pipeline/catch-up';
 import { LineFramer, type FramedLine } from '../pipeline/line-framer';
 import { ResumeFilter } from '../pipeline/resume-filter';
 import { Sequencer } from '../pipeline/sequencer';
 import { ReconnectBackoff } from '../transport/reconnect-backoff';
 import { ContainerNotFoundError, type ContainerSource, type FollowFrom, type LogFollow } from './container-source';
 import { DockerStreamFormatError, FrameDemuxer } from './frame-demuxer';
+import { countSkippedLines } from './skipped-line-count';
 
 /** Where a container's batches go: BatchDelivery's sink for it in the agent, a recording fake in tests. */
 export interface BatchSink {
@@ -61,7 +68,15 @@ export interface LogFollowerOptions {
   readonly maxRetryDelayMs?: number;
   /** Docker says the container does not exist: the follower has stopped itself and may be forgotten. */
   readonly onGone?: () => void;
+  /**
+   * How long a catch-up may count the lines it skips before the first line goes (the count is then
+   * a lower bound). Default DEFAULT_CATCH_UP_BUDGET_MS.
+   */
+  readonly catchUpBudgetMs?: number;
 }
+
+/** Holds the first line of a catch-up back at most this long (plus the window's transfer). */
+export const DEFAULT_CATCH_UP_BUDGET_MS = 1500;
 
 export type FollowerState = 'opening' | 'following' | 'ended' | 'stopped';
 
@@ -87,6 +102,8 @@ export class LogFollower {
   private readonly backoff: ReconnectBackoff;
   /** A failure was reported and no line has come since: the next failure is not reported again. */
   private failureReported = false;
+  /** The catch-up of the stream's first follow (with the cloud's resume point); 'done' once it has decided. */
+  private catchUp: CatchUp | undefined;
   /** Set by finish(): the container is gone, so read to the stream's end, then stop. */
   private finished: { promise: Promise<void>; resolve: () => void } | undefined;
 
@@ -184,6 +201,7 @@ export class LogFollower {
     this.pending = undefined;
     this.cancelDrainWait?.();
     this.cancelDrainWait = undefined;
+    this.catchUp?.cancel();
     this.abort?.abort();
     this.stream?.destroy();
     this.stream = undefined;
@@ -197,14 +215,14 @@ export class LogFollower {
     this.pending = undefined;
     const abort = new AbortController();
     this.abort = abort;
-    const { from, filter } = this.plan();
+    const { from, filter, catchUp } = this.plan(generation);
     this.options.source.follow(this.options.containerId, { from, signal: abort.signal }).then(
       (follow) => {
         if (generation !== this.generation) {
           follow.stream.destroy();
           return;
         }
-        this.attach(generation, follow, filter);
+        this.attach(generation, follow, filter, catchUp);
       },
       (err: unknown) => {
         if (generation !== this.generation) return;
@@ -221,19 +239,45 @@ export class LogFollower {
     );
   }
 
-  /** Where the next stream starts, and which of its lines were sent already. */
-  private plan(): { from: FollowFrom; filter: ResumeFilter | undefined } {
-    const resume = this.lastSent ?? this.options.request.resume;
-    if (resume) return { from: { since: resume.ts }, filter: new ResumeFilter(resume) };
-    return { from: { tail: this.options.request.tail }, filter: undefined };
+  /** Where the next stream starts, which of its lines were sent already, and whether it catches up. */
+  private plan(generation: number): { from: FollowFrom; filter: ResumeFilter | undefined; catchUp: CatchUp | undefined } {
+    const { request } = this.options;
+    if (!this.lastSent && request.resume && this.catchUp?.state !== 'done') {
+      const resume = request.resume;
+      this.catchUp = new CatchUp({
+        tail: request.tail,
+        resumeTs: resume.ts,
+        count: (first, after) =>
+          countSkippedLines({
+            source: this.options.source,
+            containerId: this.options.containerId,
+            resume,
+            last: first,
+            after,
+            budgetMs: this.options.catchUpBudgetMs ?? DEFAULT_CATCH_UP_BUDGET_MS,
+          }),
+        line: (line) => this.send(line),
+        marker: (marker, skipped) => {
+          this.batcher.add({ seq: this.sequencer.next(), ...marker });
+          if (skipped) this.remember(skipped);
+        },
+        onReleased: () => {
+          if (generation === this.generation && !this.cancelDrainWait) this.stream?.resume();
+        },
+      });
+      return { from: { since: resume.ts, tail: request.tail + 1 }, filter: new ResumeFilter(resume), catchUp: this.catchUp };
+    }
+    const resume = this.lastSent ?? request.resume;
+    if (resume) return { from: { since: resume.ts }, filter: new ResumeFilter(resume), catchUp: undefined };
+    return { from: { tail: request.tail }, filter: undefined, catchUp: undefined };
   }
 
-  private attach(generation: number, follow: LogFollow, filter: ResumeFilter | undefined): void {
+  private attach(generation: number, follow: LogFollow, filter: ResumeFilter | undefined, catchUp: CatchUp | undefined): void {
     const { stream } = follow;
     this.stream = stream;
     this.abort = undefined;
     this.currentState = 'following';
-    const framer = new LineFramer({ mode: follow.mode, onLine: (line) => this.accept(line, filter) });
+    const framer = new LineFramer({ mode: follow.mode, onLine: (line) => this.accept(line, filter, catchUp) });
     const demuxer = new FrameDemuxer(follow.mode, {
       piece: (piece) => framer.push(piece.stream, piece.payload, piece.frameEnd),
       systemError: (message) => this.options.logger.warn(`Docker reported an error in the logs of container ${this.label}: ${message}`),
@@ -244,14 +288,25 @@ export class LogFollower {
       if (finished) return;
       finished = true;
       if (generation !== this.generation) return;
-      this.cancelDrainWait?.();
-      this.cancelDrainWait = undefined;
       // A clean end is the container stopping: its last line may lack a "\n". After a failure the
       // unfinished line is dropped instead: the next stream's `since` brings it again, whole.
       if (!err) {
         demuxer.end();
         framer.end();
       }
+      // A catch-up still counting: its held lines go once it has, before the stream's end is acted on.
+      if (!err && catchUp?.state === 'counting') {
+        void catchUp.released.then(() => {
+          if (generation === this.generation) afterEnd(err);
+        });
+        return;
+      }
+      afterEnd(err);
+    };
+    const afterEnd = (err?: Error): void => {
+      if (err) catchUp?.cancel();
+      this.cancelDrainWait?.();
+      this.cancelDrainWait = undefined;
       this.batcher.flush();
       this.stream = undefined;
       this.currentState = 'ended';
@@ -282,6 +337,8 @@ export class LogFollower {
         return;
       }
       if (this.options.sink.isCongested()) this.pauseUntilDrained(stream, generation);
+      // A catch-up holding a whole window while it counts: Docker keeps the rest until it is done.
+      else if (catchUp?.isFull()) stream.pause();
     });
     let ended = false;
     stream.once('end', () => {
@@ -293,10 +350,19 @@ export class LogFollower {
     stream.once('close', () => finish(ended ? undefined : new Error('the connection to Docker closed mid-stream')));
   }
 
-  private accept(line: FramedLine, filter: ResumeFilter | undefined): void {
+  private accept(line: FramedLine, filter: ResumeFilter | undefined, catchUp: CatchUp | undefined): void {
     this.backoff.reset();
     this.failureReported = false;
-    if (filter && !filter.accepts(line)) return;
+    if (filter && !filter.accepts(line)) {
+      catchUp?.dropped();
+      return;
+    }
+    if (catchUp) catchUp.accept(line);
+    else this.send(line);
+  }
+
+  /** Numbers a line, remembers it as sent, and batches it. */
+  private send(line: FramedLine): void {
     const seq = this.sequencer.next();
     this.remember(line);
     this.batcher.add(

@@ -40,6 +40,8 @@ export function skipMarker(input: SkipMarkerInput): Omit<LogLine, 'seq'> {
 }
 
 function markerText(reason: SkipReason, lines: number | undefined, atLeast: boolean, from: string, to: string): string {
+  // Zero at least: counting found nothing in time, so there may be lines here, or none.
+  if (atLeast && lines === 0) return `— lines may have been ${WHY[reason]}, uncounted (${span(from, to)}) —`;
   const howMany =
     lines === undefined ? 'lines' : `${atLeast ? 'at least ' : ''}${count.format(lines)} ${lines === 1 && !atLeast ? 'line' : 'lines'}`;
   return `— ${howMany} ${WHY[reason]} (${span(from, to)}) —`;

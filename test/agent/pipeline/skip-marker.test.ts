@@ -48,3 +48,12 @@ describe('skipMarker', () => {
     expect(LogLine.safeParse({ seq: 7, ...marker }).success).toBe(true);
   });
 });
+
+describe('skipMarker for a span nothing could be counted in', () => {
+  it('says lines may be missing there, uncounted, and says "at least 0" in its field', () => {
+    const marker = skipMarker({ reason: 'catch_up', lines: 0, atLeast: true, from: FROM, to: TO });
+
+    expect(marker.text).toBe('— lines may have been skipped while nobody watched, uncounted (10:00:01 – 12:13:07 UTC) —');
+    expect(marker.skipped).toEqual({ reason: 'catch_up', lines: 0, atLeast: true, from: FROM, to: TO });
+  });
+});
