@@ -126,6 +126,8 @@ export interface AgentTuning {
   readonly crashLoop?: CrashLoopLimits;
   /** A Docker stream paused this long is followed anew instead of resumed (log-follower.ts). Default 0: always. */
   readonly refollowAfterPauseMs?: number;
+  /** How long a catch-up may count the lines it skips before its first line goes. Default 1500. */
+  readonly catchUpBudgetMs?: number;
 }
 
 /** What delivery holds and what it could not deliver: for status reports and specs. */
@@ -452,6 +454,7 @@ export class SidetailAgent implements Agent {
       ...(tuning.batchDelayMs !== undefined ? { batchDelayMs: tuning.batchDelayMs } : {}),
       ...(tuning.recheckDelayMs !== undefined ? { recheckDelayMs: tuning.recheckDelayMs } : {}),
       ...(tuning.refollowAfterPauseMs !== undefined ? { refollowAfterPauseMs: tuning.refollowAfterPauseMs } : {}),
+      ...(tuning.catchUpBudgetMs !== undefined ? { catchUpBudgetMs: tuning.catchUpBudgetMs } : {}),
       onGone: () => {
         if (this.followers.get(message.containerId) !== follower) return;
         this.followers.delete(message.containerId);

@@ -5,6 +5,7 @@
 import os from 'node:os';
 import { benchAgentPipeline } from './agent-pipeline.bench';
 import { formatTable, type BenchRow } from './bench-table';
+import { benchCatchUp } from './catch-up.bench';
 import { canCollectGarbage, collectGarbage } from './collect-garbage';
 import { benchFanout } from './fanout.bench';
 import { benchIngestBatch } from './ingest-batch.bench';
@@ -13,7 +14,7 @@ const gcNote = canCollectGarbage() ? '' : ' (no --expose-gc: noisier)';
 console.log(`Sidetail benchmarks — node ${process.version}, ${os.availableParallelism()} CPUs${gcNote}. ratio = subject / baseline.`);
 const started = performance.now();
 const rows: BenchRow[] = [];
-for (const bench of [benchAgentPipeline, benchIngestBatch, benchFanout]) {
+for (const bench of [benchAgentPipeline, benchIngestBatch, benchFanout, benchCatchUp]) {
   rows.push(...(await bench()));
   collectGarbage();
 }

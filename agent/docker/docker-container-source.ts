@@ -94,23 +94,50 @@ export class DockerContainerSource implements ContainerSource {
 
   async follow(containerId: string, options: FollowOptions): Promise<LogFollow> {
     const { tty } = await this.inspect(containerId);
-    const from = options.from.since !== undefined ? { since: toDockerSince(options.from.since) } : { tail: options.from.tail };
+    const { since, tail } = options.from;
+    const query = {
+      stdout: true,
+      stderr: true,
+      timestamps: true,
+      ...(since !== undefined ? { since: toDockerSince(since) } : {}),
+      ...(tail !== undefined ? { tail } : {}),
+    };
     try {
       // No `timeout` here, ever: dockerode's timeout is an idle timeout, which would end the
       // follow of any container that stays quiet for that long.
-      const stream = (await this.docker.getContainer(containerId).logs({
-        follow: true,
-        stdout: true,
-        stderr: true,
-        timestamps: true,
-        ...from,
-        ...(options.signal ? { abortSignal: options.signal } : {}),
-      })) as unknown as Readable;
+      const stream =
+        options.until === undefined
+          ? ((await this.docker.getContainer(containerId).logs({
+              follow: true,
+              ...query,
+              ...(options.signal ? { abortSignal: options.signal } : {}),
+            })) as unknown as Readable)
+          : await this.readSpan(containerId, { ...query, follow: false, until: toDockerSince(options.until) }, options.signal);
       return { stream, mode: tty ? 'raw' : 'multiplexed' };
     } catch (err) {
       if ((err as { statusCode?: number }).statusCode === 404) throw new ContainerNotFoundError(containerId);
       throw err;
     }
+  }
+
+  /**
+   * A non-follow read as a stream: dockerode's `logs` buffers the whole answer when not following,
+   * which for a span of a million lines is tens of megabytes, unread until the last byte.
+   */
+  private readSpan(containerId: string, query: Record<string, unknown>, signal: AbortSignal | undefined): Promise<Readable> {
+    return new Promise((resolve, reject) => {
+      this.docker.modem.dial(
+        {
+          path: `/containers/${encodeURIComponent(containerId)}/logs?`,
+          method: 'GET',
+          isStream: true,
+          statusCodes: { 200: true, 404: 'no such container', 500: 'server error' },
+          options: query,
+          ...(signal ? { abortSignal: signal } : {}),
+        } as never,
+        (err: unknown, stream: unknown) => (err ? reject(err) : resolve(stream as Readable)),
+      );
+    });
   }
 }
 
