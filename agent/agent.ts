@@ -50,7 +50,6 @@ import { inventoryChanges } from './inventory-changes';
 import { fitInventory } from './inventory-fit';
 import { consoleLogger, type Logger } from './logger';
 import { DeliveryLag } from './status/delivery-lag';
-import { SkipMarkerTally } from './status/skip-marker-tally';
 import { StatusReporter } from './status/status-reporter';
 import { BatchDelivery, type SkipCounts } from './transport/batch-delivery';
 import type { CrashLoopLimits } from './transport/batch-refusal-policy';
@@ -127,6 +126,8 @@ export interface AgentTuning {
   readonly crashLoop?: CrashLoopLimits;
   /** A Docker stream paused this long is followed anew instead of resumed (log-follower.ts). Default 0: always. */
   readonly refollowAfterPauseMs?: number;
+  /** How long a catch-up may count the lines it skips before its first line goes. Default 1500. */
+  readonly catchUpBudgetMs?: number;
 }
 
 /** What delivery holds and what it could not deliver: for status reports and specs. */
@@ -188,7 +189,6 @@ export class SidetailAgent implements Agent {
   private readonly registration: Registration;
   private readonly inventoryDelivery: InventoryDelivery;
   private readonly gatewayRefusals: GatewayRefusals;
-  private readonly skips = new SkipMarkerTally();
   private readonly lag: DeliveryLag;
   private readonly status: StatusReporter;
   /** The agent id the cloud confirmed (the credential's), once registered. */
@@ -251,11 +251,7 @@ export class SidetailAgent implements Agent {
           // Not while a replacement waits for the old connection to drain (cloud-connection.ts).
           return connection.connected && isRegistered() && !connection.handingOver;
         },
-        send: (message, encoded) => {
-          const sent = connection.send(message, encoded);
-          if (sent && message.action === 'log.batch') this.skips.sent(message);
-          return sent;
-        },
+        send: (message, encoded) => connection.send(message, encoded),
         isCongested: () => connection.isCongested(),
         onceDrained: (listener) => connection.onceDrained(listener),
       },
@@ -281,7 +277,7 @@ export class SidetailAgent implements Agent {
     this.lag = new DeliveryLag(this.delivery);
     this.status = new StatusReporter({
       lag: this.lag,
-      skips: this.skips,
+      skipped: () => this.delivery.skipCounts(),
       send: (message) => this.registration.isConfirmed && !this.connection.handingOver && this.connection.send(message),
       ...(tuning.statusIntervalMs !== undefined ? { intervalMs: tuning.statusIntervalMs } : {}),
     });
@@ -458,6 +454,7 @@ export class SidetailAgent implements Agent {
       ...(tuning.batchDelayMs !== undefined ? { batchDelayMs: tuning.batchDelayMs } : {}),
       ...(tuning.recheckDelayMs !== undefined ? { recheckDelayMs: tuning.recheckDelayMs } : {}),
       ...(tuning.refollowAfterPauseMs !== undefined ? { refollowAfterPauseMs: tuning.refollowAfterPauseMs } : {}),
+      ...(tuning.catchUpBudgetMs !== undefined ? { catchUpBudgetMs: tuning.catchUpBudgetMs } : {}),
       onGone: () => {
         if (this.followers.get(message.containerId) !== follower) return;
         this.followers.delete(message.containerId);

@@ -8,6 +8,7 @@ import os from 'node:os';
 import { benchAgentPipeline } from './agent-pipeline.bench';
 import { benchOnDocker } from './docker.bench';
 import { formatTable, type BenchRow } from './bench-table';
+import { benchCatchUp } from './catch-up.bench';
 import { canCollectGarbage, collectGarbage } from './collect-garbage';
 import { benchFanout } from './fanout.bench';
 import { benchIngestBatch } from './ingest-batch.bench';
@@ -22,6 +23,8 @@ const benches: Record<string, () => Promise<BenchRow[]>> = {
   fanout: benchFanout,
   // A private dockerd (root): the agent against `docker logs -t` on 1,000,000 lines, and its RSS following 50 containers.
   docker: benchOnDocker,
+  // A private dockerd: the first live line after 100,000 and 1,000,000 unwatched lines.
+  'catch-up': benchCatchUp,
 };
 const only = process.argv.slice(2);
 const unknown = only.filter((name) => !(name in benches));

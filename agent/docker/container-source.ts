@@ -6,11 +6,20 @@ import type { Readable } from 'node:stream';
 import type { ContainerInfo } from '../../protocol';
 import type { StreamMode } from './frame-demuxer';
 
-/** Exactly one of `tail` (fresh follow) or `since` (resume; an RFC 3339 timestamp, inclusive). */
-export type FollowFrom = { readonly tail: number; readonly since?: never } | { readonly since: string; readonly tail?: never };
+/**
+ * `tail` alone (a fresh follow: the newest lines), `since` alone (an RFC 3339 timestamp,
+ * inclusive: everything from there on), or both: the newest `tail` lines, none older than `since`
+ * (a catch-up, docs/reliability.md).
+ */
+export type FollowFrom = { readonly tail: number; readonly since?: never } | { readonly since: string; readonly tail?: number };
 
 export interface FollowOptions {
   readonly from: FollowFrom;
+  /**
+   * Not a follow: only the lines Docker holds now up to this timestamp (inclusive; like Docker's
+   * own, the read ends at the first entry stamped later), then the stream ends.
+   */
+  readonly until?: string;
   /** Aborts the request while it is still being opened. */
   readonly signal?: AbortSignal;
 }
@@ -48,6 +57,7 @@ export interface ContainerSource {
   events(): Promise<Readable>;
   /** Rejects with a ContainerNotFoundError when the container does not exist. */
   inspect(containerId: string): Promise<ContainerState>;
+  /** Follows the container's log, or with `until` reads a span of it and ends. */
   follow(containerId: string, options: FollowOptions): Promise<LogFollow>;
   /**
    * The engine's own name (Docker's `info` → Name): the host's name, also when the agent runs in

@@ -14,6 +14,11 @@
  * saying the container does not exist (404) — the follower then stops itself and tells its owner
  * (`onGone`) to forget it. `revive()` (a later log.stream.start) follows an ended stream again at once.
  *
+ * Catch-up: the first follow of a stream the cloud started with a resume point asks Docker for the
+ * newest `tail + 1` lines since it (not everything since), and a CatchUp (agent/pipeline/catch-up.ts)
+ * puts one counted marker where it skipped lines (docs/reliability.md). Re-follows after that
+ * continue from the follower's own last line, with `since` alone: nothing of theirs is skipped.
+ *
  * Backpressure: when the sink reports congestion the Docker stream is paused (Docker keeps the
  * lines in its log file) until the sink has drained. Then the stream is not resumed but followed
  * anew from the last line sent: dockerd's reader of a blocked follow, when rotation (`max-size`)
@@ -28,6 +33,7 @@ import type { Readable } from 'node:stream';
 import { compareTimestamps, type AgentLogBatch, type ResumePoint } from '../../protocol';
 import type { Logger } from '../logger';
 import { LogBatcher } from '../pipeline/batcher';
+import { CatchUp } from '../pipeline/catch-up';
 import { LineFramer, type FramedLine } from '../pipeline/line-framer';
 import { ResumeFilter } from '../pipeline/resume-filter';
 import { RotationCheck } from '../pipeline/rotation-check';
@@ -36,6 +42,7 @@ import { lineObjectBytes } from '../transport/memory-budget';
 import { ReconnectBackoff } from '../transport/reconnect-backoff';
 import { ContainerNotFoundError, type ContainerSource, type FollowFrom, type LogFollow } from './container-source';
 import { DockerStreamFormatError, FrameDemuxer } from './frame-demuxer';
+import { countSkippedLines } from './skipped-line-count';
 
 /** Where a container's batches go: BatchDelivery's sink for it in the agent, a recording fake in tests. */
 export interface BatchSink {
@@ -77,7 +84,15 @@ export interface LogFollowerOptions {
    * Default 0: always (see the file comment: dockerd may skip what it rotated meanwhile).
    */
   readonly refollowAfterPauseMs?: number;
+  /**
+   * How long a catch-up may count the lines it skips before the first line goes (the count is then
+   * a lower bound). Default DEFAULT_CATCH_UP_BUDGET_MS.
+   */
+  readonly catchUpBudgetMs?: number;
 }
+
+/** Holds the first line of a catch-up back at most this long (plus the window's transfer). */
+export const DEFAULT_CATCH_UP_BUDGET_MS = 1500;
 
 export type FollowerState = 'opening' | 'following' | 'ended' | 'stopped';
 
@@ -111,6 +126,8 @@ export class LogFollower {
   private readonly backoff: ReconnectBackoff;
   /** A failure was reported and no line has come since: the next failure is not reported again. */
   private failureReported = false;
+  /** The catch-up of the stream's first follow (with the cloud's resume point); 'done' once it has decided. */
+  private catchUp: CatchUp | undefined;
   /** Set by finish(): the container is gone, so read to the stream's end, then stop. */
   private finished: { promise: Promise<void>; resolve: () => void } | undefined;
 
@@ -213,6 +230,7 @@ export class LogFollower {
     this.pending = undefined;
     this.cancelDrainWait?.();
     this.cancelDrainWait = undefined;
+    this.catchUp?.cancel();
     this.abort?.abort();
     this.stream?.destroy();
     this.stream = undefined;
@@ -229,14 +247,14 @@ export class LogFollower {
     this.pending = undefined;
     const abort = new AbortController();
     this.abort = abort;
-    const { from, filter, rotation } = this.plan();
+    const { from, filter, catchUp, rotation } = this.plan(generation);
     this.options.source.follow(this.options.containerId, { from, signal: abort.signal }).then(
       (follow) => {
         if (generation !== this.generation) {
           follow.stream.destroy();
           return;
         }
-        this.attach(generation, follow, filter, rotation);
+        this.attach(generation, follow, filter, catchUp, rotation);
       },
       (err: unknown) => {
         if (generation !== this.generation) return;
@@ -253,19 +271,58 @@ export class LogFollower {
     );
   }
 
-  /** Where the next stream starts, and which of its lines were sent already. */
-  private plan(): { from: FollowFrom; filter: ResumeFilter | undefined; rotation: RotationCheck | undefined } {
-    const resume = this.lastSent ?? this.options.request.resume;
-    if (resume) return { from: { since: resume.ts }, filter: new ResumeFilter(resume), rotation: new RotationCheck(resume.ts) };
-    return { from: { tail: this.options.request.tail }, filter: undefined, rotation: undefined };
+  /** Where the next stream starts, which of its lines were sent already, and whether it catches up. */
+  private plan(generation: number): {
+    from: FollowFrom;
+    filter: ResumeFilter | undefined;
+    catchUp: CatchUp | undefined;
+    rotation: RotationCheck | undefined;
+  } {
+    const { request } = this.options;
+    if (!this.lastSent && request.resume && this.catchUp?.state !== 'done') {
+      const resume = request.resume;
+      this.catchUp = new CatchUp({
+        tail: request.tail,
+        resumeTs: resume.ts,
+        count: (first, after) =>
+          countSkippedLines({
+            source: this.options.source,
+            containerId: this.options.containerId,
+            resume,
+            last: first,
+            after,
+            budgetMs: this.options.catchUpBudgetMs ?? DEFAULT_CATCH_UP_BUDGET_MS,
+          }),
+        line: (line) => this.send(line),
+        marker: (marker, skipped) => {
+          this.batcher.add({ seq: this.sequencer.next(), ...marker });
+          this.batchingObjectBytes += lineObjectBytes(marker.text);
+          if (skipped) this.remember(skipped);
+        },
+        onReleased: () => {
+          if (generation === this.generation && !this.cancelDrainWait) this.stream?.resume();
+        },
+      });
+      // No rotation check: the lines the window leaves out are the catch-up's skip, counted, not a rotation.
+      return { from: { since: resume.ts, tail: request.tail + 1 }, filter: new ResumeFilter(resume), catchUp: this.catchUp, rotation: undefined };
+    }
+    const resume = this.lastSent ?? request.resume;
+    if (resume) return { from: { since: resume.ts }, filter: new ResumeFilter(resume), catchUp: undefined, rotation: new RotationCheck(resume.ts) };
+    return { from: { tail: request.tail }, filter: undefined, catchUp: undefined, rotation: undefined };
   }
 
-  private attach(generation: number, follow: LogFollow, filter: ResumeFilter | undefined, rotation: RotationCheck | undefined): void {
+  private attach(
+    generation: number,
+    follow: LogFollow,
+    filter: ResumeFilter | undefined,
+    catchUp: CatchUp | undefined,
+    rotation: RotationCheck | undefined,
+  ): void {
     const { stream } = follow;
     this.stream = stream;
     this.abort = undefined;
     this.currentState = 'following';
-    const framer = new LineFramer({ mode: follow.mode, onLine: (line) => this.accept(line, filter, rotation) });
+    const framer = new LineFramer({ mode: follow.mode, onLine: (line) => this.accept(line, filter, catchUp, rotation) });
     this.framer = framer;
     const demuxer = new FrameDemuxer(follow.mode, {
       piece: (piece) => framer.push(piece.stream, piece.payload, piece.frameEnd),
@@ -277,14 +334,25 @@ export class LogFollower {
       if (finished) return;
       finished = true;
       if (generation !== this.generation) return;
-      this.cancelDrainWait?.();
-      this.cancelDrainWait = undefined;
       // A clean end is the container stopping: its last line may lack a "\n". After a failure the
       // unfinished line is dropped instead: the next stream's `since` brings it again, whole.
       if (!err) {
         demuxer.end();
         framer.end();
       }
+      // A catch-up still counting: its held lines go once it has, before the stream's end is acted on.
+      if (!err && catchUp?.state === 'counting') {
+        void catchUp.released.then(() => {
+          if (generation === this.generation) afterEnd(err);
+        });
+        return;
+      }
+      afterEnd(err);
+    };
+    const afterEnd = (err?: Error): void => {
+      if (err) catchUp?.cancel();
+      this.cancelDrainWait?.();
+      this.cancelDrainWait = undefined;
       this.batcher.flush();
       this.stream = undefined;
       this.framer = undefined;
@@ -328,9 +396,13 @@ export class LogFollower {
         }
         this.reportHolding();
       }
-      if (!this.options.sink.isCongested()) return true;
-      this.pauseUntilDrained(stream, generation, feed);
-      return false;
+      if (this.options.sink.isCongested()) {
+        this.pauseUntilDrained(stream, generation, feed);
+        return false;
+      }
+      // A catch-up holding a whole window while it counts: Docker keeps the rest until it is done.
+      if (catchUp?.isFull()) stream.pause();
+      return true;
     };
     stream.on('data', (chunk: Buffer) => {
       if (generation === this.generation) feed(chunk);
@@ -345,7 +417,7 @@ export class LogFollower {
     stream.once('close', () => finish(ended ? undefined : new Error('the connection to Docker closed mid-stream')));
   }
 
-  private accept(line: FramedLine, filter: ResumeFilter | undefined, rotation: RotationCheck | undefined): void {
+  private accept(line: FramedLine, filter: ResumeFilter | undefined, catchUp: CatchUp | undefined, rotation: RotationCheck | undefined): void {
     this.backoff.reset();
     this.failureReported = false;
     const marker = rotation?.inspect(line);
@@ -354,7 +426,16 @@ export class LogFollower {
       this.batcher.add({ seq: this.sequencer.next(), ...marker });
       this.batchingObjectBytes += lineObjectBytes(marker.text);
     }
-    if (filter && !filter.accepts(line)) return;
+    if (filter && !filter.accepts(line)) {
+      catchUp?.dropped();
+      return;
+    }
+    if (catchUp) catchUp.accept(line);
+    else this.send(line);
+  }
+
+  /** Numbers a line, remembers it as sent, and batches it. */
+  private send(line: FramedLine): void {
     const seq = this.sequencer.next();
     this.remember(line);
     this.batchingObjectBytes += lineObjectBytes(line.text);
@@ -395,6 +476,8 @@ export class LogFollower {
   private refollow(): void {
     const stream = this.stream;
     this.generation += 1;
+    // Lines a catch-up still holds are read again by the new follow, which starts the catch-up over.
+    this.catchUp?.cancel();
     this.stream = undefined;
     this.framer = undefined;
     this.unread = undefined;
@@ -407,7 +490,12 @@ export class LogFollower {
   private reportHolding(): void {
     if (!this.options.sink.holding) return;
     this.options.sink.holding(
-      this.batcher.pendingBytes + this.batchingObjectBytes + (this.framer?.pendingBytes ?? 0) + (this.unread?.length ?? 0) + (this.stream?.readableLength ?? 0),
+      this.batcher.pendingBytes +
+        this.batchingObjectBytes +
+        (this.framer?.pendingBytes ?? 0) +
+        (this.catchUp?.heldBytes ?? 0) +
+        (this.unread?.length ?? 0) +
+        (this.stream?.readableLength ?? 0),
     );
   }
 

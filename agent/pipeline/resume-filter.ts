@@ -17,6 +17,10 @@
  * line joined from 16 KB pieces that started earlier), is that they come again: a duplicate,
  * never a loss — as for texts beyond MAX_RESUME_TEXTS_BYTES.
  * Timestamps are compared to the nanosecond (`compareToTimestamp`), never through Date.
+ *
+ * Skip markers: the filter only ever sees Docker's lines, and `textsAtTs` only ever holds real
+ * lines' texts (find-resume-point leaves markers out), so a marker's human text is never matched
+ * against a line. A resume point that is a marker (its seq and ts, no texts) drops nothing at ts.
  */
 import { compareToTimestamp, type ResumePoint } from '../../protocol';
 

@@ -6,15 +6,15 @@
  * Cost: one message and one small Lambda invocation with one DynamoDB write per interval
  * (default 60 s: 1,440 a day per agent); viewers hear of it only when it is news (record-status.ts).
  */
-import type { AgentStatus } from '../../protocol';
+import type { AgentStatus, ReportedStatus } from '../../protocol';
 import type { DeliveryLag } from './delivery-lag';
-import type { SkipMarkerTally } from './skip-marker-tally';
 
 export const DEFAULT_STATUS_INTERVAL_MS = 60_000;
 
 export interface StatusReporterOptions {
   readonly lag: DeliveryLag;
-  readonly skips: SkipMarkerTally;
+  /** The lines of the skip markers acknowledged so far, per reason (BatchDelivery.skipCounts). */
+  readonly skipped: () => ReportedStatus['skipped'];
   /** Sends on the registered connection; false when there is none. */
   readonly send: (message: AgentStatus) => boolean;
   readonly intervalMs?: number;
@@ -47,7 +47,7 @@ export class StatusReporter {
       observedAt,
       since: this.since,
       ...this.options.lag.measure(),
-      skipped: this.options.skips.snapshot(),
+      skipped: this.options.skipped(),
     });
     if (sent) this.lastObservedAt = observedAt;
     return sent;

@@ -39,11 +39,12 @@ import {
   type ErrorMessage,
   type LogAck,
   type LogLine,
-  type SkipReason,
+  type ReportedStatus,
 } from '../../protocol';
 import type { BatchSink } from '../docker/log-follower';
 import type { Logger } from '../logger';
 import { skipMarker } from '../pipeline/skip-marker';
+import { SkipMarkerTally } from '../status/skip-marker-tally';
 import { isCrashLooping, verdictOn, type CrashLoopLimits } from './batch-refusal-policy';
 import type { GatewayErrorFrame } from './gateway-error-frame';
 import { DEFAULT_MAX_BUFFER_BYTES, MemoryBudget, lineObjectBytes, stringBytes } from './memory-budget';
@@ -76,7 +77,7 @@ export interface BatchDeliveryOptions {
 }
 
 /** Lines in the skip markers the cloud acknowledged, per reason: what the agent could not deliver, and said so. */
-export type SkipCounts = Record<SkipReason, { markers: number; lines: number }>;
+export type SkipCounts = ReportedStatus['skipped'];
 
 /** A batch waiting for its ack, with its JSON: encoded once, both to size the outbox and to send (again). */
 interface QueuedBatch {
@@ -125,7 +126,7 @@ export class BatchDelivery {
   private readonly budget: MemoryBudget;
   /** Every ack so far, of any container. */
   private acks = 0;
-  private readonly skips: SkipCounts = { catch_up: { markers: 0, lines: 0 }, rotated: { markers: 0, lines: 0 }, refused: { markers: 0, lines: 0 } };
+  private readonly skips = new SkipMarkerTally();
   private droppedUnmarked = 0;
 
   constructor(private readonly options: BatchDeliveryOptions) {
@@ -160,11 +161,7 @@ export class BatchDelivery {
     // late ack of a copy whose ack timed out, while the head waits to be sent again, is good.
     if (!outbox || !head || !(outbox.inFlight || outbox.retryTimer) || lastSeq(head.batch) !== ack.seq) return;
     this.acks += 1;
-    for (const line of head.batch.lines) {
-      if (!line.skipped) continue;
-      this.skips[line.skipped.reason].markers += 1;
-      this.skips[line.skipped.reason].lines += line.skipped.lines ?? 0;
-    }
+    this.skips.acknowledged(head.batch);
     this.settleHead(outbox);
     this.pump(outbox);
   }
@@ -322,7 +319,7 @@ export class BatchDelivery {
 
   /** Lines in the skip markers the cloud has acknowledged so far, by reason. */
   skipCounts(): SkipCounts {
-    return structuredClone(this.skips);
+    return this.skips.snapshot();
   }
 
   /** Lines dropped without a marker standing in for them (a conflict: the cloud's buffer holds other lines at their seqs). */

@@ -10,6 +10,13 @@
  * message limit. When more text than that shares one timestamp, the newest texts are kept: the
  * older ones, sent again by Docker, then reach viewers a second time with new seqs. A duplicate
  * is the price; no line is ever lost.
+ *
+ * A skip marker (a line with `skipped`, written by the agent) counts like a line for the seq and
+ * the ts — its ts is the end of the span it stands for, so a resume continues after that span
+ * instead of replaying it — but its text is never among textsAtTs: Docker never sends it, and a
+ * real line with the same text at that ts must not be dropped for it. Skipped lines stamped
+ * exactly that ts are not in the buffer either, so Docker's inclusive `since` brings them once
+ * (after the marker that counted them): shown, never lost.
  */
 import { byteLength, compareTimestamps, type ContainerRef, type LogLine, type ResumePoint } from '../../protocol';
 import type { LogBuffer } from './ports';
@@ -44,7 +51,7 @@ export async function findResumePoint(
     }
     for (let i = batch.length - 1; i >= 0; i--) {
       const line = batch[i] as LogLine;
-      if (compareTimestamps(line.ts, ts) === 0) atTsNewestFirst.push(line);
+      if (!line.skipped && compareTimestamps(line.ts, ts) === 0) atTsNewestFirst.push(line);
     }
   }
   if (epoch === undefined || seq === undefined || ts === undefined) return undefined;

@@ -68,7 +68,7 @@ describe('LogFollower', () => {
     });
   });
 
-  it('resumes with `since` = resume.ts, drops the repeats and numbers from resume.seq + 1', async () => {
+  it('resumes with `since` = resume.ts (and one more than `tail`: a catch-up), drops the repeats and numbers from resume.seq + 1', async () => {
     follow({ tail: 100, resume: { seq: 41, ts: ts(5), textsAtTs: ['GET / 200'] } });
     await followed(1);
 
@@ -81,7 +81,9 @@ describe('LogFollower', () => {
     );
 
     await eventually(() => expect(sink.lines).toHaveLength(2));
-    expect(source.follows[0]!.options.from).toEqual({ since: ts(5) });
+    expect(source.follows[0]!.options.from).toEqual({ since: ts(5), tail: 101 });
+    // The window reached back to a line sent already: nothing was skipped, nothing is counted.
+    expect(source.follows).toHaveLength(1);
     expect(sink.lines).toEqual([
       { seq: 42, ts: ts(5), stream: 'stdout', text: 'GET /about 200' },
       { seq: 43, ts: ts(6), stream: 'stdout', text: 'GET / 200' },

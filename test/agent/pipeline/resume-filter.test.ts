@@ -107,4 +107,21 @@ describe('ResumeFilter', () => {
 
     expect(kept).toEqual([{ ts: '2024-01-02T03:04:05.123456790Z', text: 'x' }]);
   });
+
+  it('resuming after a skip marker (its ts, no texts: a marker is never a line Docker sends) passes every line stamped exactly then, and no older one', () => {
+    const filter = new ResumeFilter({ ts: ts(5), textsAtTs: [] });
+
+    const kept = passing(filter, [
+      { ts: ts(4), text: 'before the span' },
+      { ts: ts(5), text: '— 2 lines skipped while nobody watched (03:04:00 – 03:04:00 UTC) —' },
+      { ts: ts(5), text: 'the last skipped line, shown once' },
+      { ts: ts(6), text: 'new' },
+    ]);
+
+    expect(kept.map((l) => l.text)).toEqual([
+      '— 2 lines skipped while nobody watched (03:04:00 – 03:04:00 UTC) —',
+      'the last skipped line, shown once',
+      'new',
+    ]);
+  });
 });

@@ -26,12 +26,12 @@ class Held implements HeldBatches {
 }
 
 describe('the skip marker tally', () => {
-  it('adds up the lines of the markers sent, per reason, and says when a count is only a lower bound', () => {
+  it('adds up the lines of the markers acknowledged, per reason, and says when a count is only a lower bound', () => {
     const counts = new SkipMarkerTally();
 
-    counts.sent(batch('c1', [line(1, T0, { reason: 'catch_up', lines: 99_000, atLeast: true, from: at(T0), to: at(T0) }), line(2, T0)]));
-    counts.sent(batch('c2', [line(7, T0, { reason: 'refused', lines: 40, from: at(T0), to: at(T0) })]));
-    counts.sent(batch('c2', [line(9, T0, { reason: 'rotated', from: at(T0), to: at(T0) }), line(10, T0, { reason: 'refused', lines: 2, from: at(T0), to: at(T0) })]));
+    counts.acknowledged(batch('c1', [line(1, T0, { reason: 'catch_up', lines: 99_000, atLeast: true, from: at(T0), to: at(T0) }), line(2, T0)]));
+    counts.acknowledged(batch('c2', [line(7, T0, { reason: 'refused', lines: 40, from: at(T0), to: at(T0) })]));
+    counts.acknowledged(batch('c2', [line(9, T0, { reason: 'rotated', from: at(T0), to: at(T0) }), line(10, T0, { reason: 'refused', lines: 2, from: at(T0), to: at(T0) })]));
 
     expect(counts.snapshot()).toEqual({
       catch_up: { markers: 1, lines: 99_000, atLeast: true },
@@ -40,19 +40,9 @@ describe('the skip marker tally', () => {
     });
   });
 
-  it('counts a marker sent again (a resend after a drop) once', () => {
+  it('reports nothing skipped when no marker was acknowledged', () => {
     const counts = new SkipMarkerTally();
-    const withMarker = batch('c1', [line(5, T0, { reason: 'refused', lines: 3, from: at(T0), to: at(T0) })]);
-
-    counts.sent(withMarker);
-    counts.sent(withMarker);
-
-    expect(counts.snapshot()).toEqual({ refused: { markers: 1, lines: 3 } });
-  });
-
-  it('reports nothing skipped when no marker was sent', () => {
-    const counts = new SkipMarkerTally();
-    counts.sent(batch('c1', [line(1, T0)]));
+    counts.acknowledged(batch('c1', [line(1, T0)]));
 
     expect(counts.snapshot()).toEqual({});
   });
@@ -117,9 +107,9 @@ describe('status reporter', () => {
     const sent: AgentStatus[] = [];
     const held = new Held();
     const skips = new SkipMarkerTally();
-    const reporter = new StatusReporter({ lag: new DeliveryLag(held), skips, send: (m) => (sent.push(m), true), intervalMs: 60_000 });
+    const reporter = new StatusReporter({ lag: new DeliveryLag(held), skipped: () => skips.snapshot(), send: (m) => (sent.push(m), true), intervalMs: 60_000 });
     reporter.start();
-    skips.sent(batch('c1', [line(1, T0, { reason: 'catch_up', lines: 10, from: at(T0), to: at(T0) })]));
+    skips.acknowledged(batch('c1', [line(1, T0, { reason: 'catch_up', lines: 10, from: at(T0), to: at(T0) })]));
 
     vi.advanceTimersByTime(120_000);
     reporter.stop();
@@ -134,7 +124,7 @@ describe('status reporter', () => {
   it('skips a report that cannot go, and the next carries the same totals', () => {
     const sent: AgentStatus[] = [];
     let connected = false;
-    const reporter = new StatusReporter({ lag: new DeliveryLag(new Held()), skips: new SkipMarkerTally(), send: (m) => connected && (sent.push(m), true), now: () => T0 });
+    const reporter = new StatusReporter({ lag: new DeliveryLag(new Held()), skipped: () => ({}), send: (m) => connected && (sent.push(m), true), now: () => T0 });
 
     expect(reporter.report()).toBe(false);
     connected = true;

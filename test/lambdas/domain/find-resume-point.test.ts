@@ -7,6 +7,29 @@ import { container, createWorld, EPOCH, lines, NOW } from './in-memory-deps';
 const at = (second: number, nanos = '000000000') => `2026-11-25T11:00:${String(second).padStart(2, '0')}.${nanos}Z`;
 const line = (seq: number, ts: string, text = `line ${seq}`, stream: LogLine['stream'] = 'stdout'): LogLine => ({ seq, ts, stream, text });
 
+const marker = (seq: number, from: string, to: string): LogLine => ({
+  ...line(seq, to, `— 2 lines skipped while nobody watched —`),
+  skipped: { reason: 'catch_up', lines: 2, from, to },
+});
+
+describe('findResumePoint with skip markers', () => {
+  it('never lists a marker\'s text among the texts at ts: it is not a line Docker will send again', async () => {
+    const world = createWorld();
+    await world.buffer.put(container(), [line(1, at(1))]);
+    await world.buffer.put(container(), [marker(2, at(2), at(4)), line(3, at(4), 'a')]);
+
+    expect((await findResumePoint(world.buffer, container()))?.resume).toEqual({ seq: 3, ts: at(4), textsAtTs: ['a'] });
+  });
+
+  it('resumes after a marker that is the newest buffered line: its seq and its ts (the end of the span it stands for), no text', async () => {
+    const world = createWorld();
+    await world.buffer.put(container(), [line(1, at(1))]);
+    await world.buffer.put(container(), [marker(2, at(2), at(3))]);
+
+    expect(await findResumePoint(world.buffer, container())).toEqual({ epoch: EPOCH, resume: { seq: 2, ts: at(3), textsAtTs: [] } });
+  });
+});
+
 describe('findResumePoint', () => {
   it('finds nothing in an empty buffer', async () => {
     expect(await findResumePoint(createWorld().buffer, container())).toBeUndefined();

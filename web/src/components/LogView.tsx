@@ -1,9 +1,10 @@
 import { createVirtualizer, type VirtualItem } from '@tanstack/solid-virtual';
 import { createEffect, createMemo, createSignal, For, Match, on, onCleanup, onMount, Show, Switch } from 'solid-js';
 import { createLogTimeFormat } from '../format/log-time';
-import type { GapRow, LineRow, LogRow } from '../state/line-buffer';
+import type { GapRow, LineRow, LogRow, SkipRow } from '../state/line-buffer';
 import { GapMarker } from './GapMarker';
 import { RestartMarker } from './RestartMarker';
+import { SkipMarker } from './SkipMarker';
 import { LogLine } from './LogLine';
 import './log-view.css';
 
@@ -23,6 +24,7 @@ const END_THRESHOLD_PX = 4;
 
 const asLine = (row: LogRow | undefined): LineRow | undefined => (row?.kind === 'line' ? row : undefined);
 const asGap = (row: LogRow | undefined): GapRow | undefined => (row?.kind === 'gap' ? row : undefined);
+const asSkip = (row: LogRow | undefined): SkipRow | undefined => (row?.kind === 'skipped' ? row : undefined);
 
 /**
  * The virtual list of log rows. It owns the scroll element and the virtualizer: only the rows
@@ -208,6 +210,7 @@ export function LogView(props: LogViewProps) {
                   <Switch>
                     <Match when={asLine(row())}>{(line) => <LogLine row={line()} query={props.query} time={time} />}</Match>
                     <Match when={asGap(row())}>{(gap) => <GapMarker row={gap()} />}</Match>
+                    <Match when={asSkip(row())}>{(skip) => <SkipMarker row={skip()} time={time} />}</Match>
                     <Match when={row()?.kind === 'restart'}>
                       <RestartMarker />
                     </Match>

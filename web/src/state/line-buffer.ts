@@ -12,12 +12,14 @@
  *   - seqs are comparable only within one epoch (docs/protocol.md): lines of a newer epoch than
  *     the one held mean the numbering restarted — the rows are dropped and a restart marker
  *     shown (`restart`); lines of an older epoch are stale and dropped;
+ *   - a skip marker (a line with `skipped`) becomes a `skipped` row in its place, numbered like
+ *     a line but not counted as one;
  *   - a gap is first `fetching` (the store asks the cloud's buffer for the range, log.fetch) and
  *     is filled in place by what comes back (`fillGap`); what the buffer no longer has stays as
  *     a `missing` gap.
  * The buffer keeps at most `capacity` rows and drops the oldest beyond that.
  */
-import type { LogLine, LogStream } from '../../../protocol';
+import type { LogLine, LogStream, SkippedLines } from '../../../protocol';
 import { stripAnsi } from '../format/ansi';
 
 export const DEFAULT_CAPACITY = 50_000;
@@ -46,13 +48,27 @@ export interface GapRow {
   readonly state: 'fetching' | 'missing';
 }
 
+/**
+ * A skip marker from the agent (a line with `skipped`): lines it could not deliver, counted. It
+ * has its own seq, so it merges like a line; it is not counted as one (`lineCount`).
+ */
+export interface SkipRow {
+  readonly kind: 'skipped';
+  readonly key: string;
+  readonly seq: number;
+  readonly ts: string;
+  readonly skipped: SkippedLines;
+  /** The agent's own wording, for the tooltip. */
+  readonly text: string;
+}
+
 /** Where the container's numbering restarted (a new epoch, or a reset history): what was held before is dropped. */
 export interface RestartRow {
   readonly kind: 'restart';
   readonly key: string;
 }
 
-export type LogRow = LineRow | GapRow | RestartRow;
+export type LogRow = LineRow | GapRow | RestartRow | SkipRow;
 
 /** The seqs of a gap, inclusive. */
 export interface GapRange {
@@ -258,6 +274,7 @@ export class LineBuffer {
 
   #merge(lines: readonly LogLine[]): AppendOutcome {
     let added = 0;
+    let markers = 0;
     let duplicates = 0;
     let gaps = 0;
     for (const line of lines) {
@@ -274,10 +291,11 @@ export class LineBuffer {
       this.#store.push(toRow(line));
       this.#lastSeq = line.seq;
       added += 1;
+      if (line.skipped) markers += 1;
     }
     if (added === 0) return { ...NOTHING, duplicates };
 
-    this.#lineCount += added;
+    this.#lineCount += added - markers;
     this.#snapshot = undefined;
     this.#trim();
     return { added, duplicates, gaps, held: 0 };
@@ -302,7 +320,8 @@ function gapRow(fromSeq: number, toSeq: number, state: GapRow['state']): GapRow 
   return { kind: 'gap', key: `gap:${fromSeq}`, fromSeq, toSeq, state };
 }
 
-function toRow(line: LogLine): LineRow {
+function toRow(line: LogLine): LineRow | SkipRow {
+  if (line.skipped) return { kind: 'skipped', key: `line:${line.seq}`, seq: line.seq, ts: line.ts, skipped: line.skipped, text: line.text };
   return {
     kind: 'line',
     key: `line:${line.seq}`,

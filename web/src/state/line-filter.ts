@@ -16,8 +16,10 @@ export interface LineFilter {
 export type MatchRange = readonly [start: number, end: number];
 
 /**
- * Lines matching the filter. Gap and restart rows stay in place while filtering: lines really
- * are missing (or were dropped) there, and a filtered view should not hide that.
+ * Lines matching the filter. Gap, restart and skip-marker rows stay in place while filtering,
+ * whatever the query or stream: lines really are missing (or were dropped, or skipped) there —
+ * matching ones, perhaps — and a filtered view should not hide that. A marker's own wording is
+ * not searched: it is not a line the container wrote.
  */
 export function filterRows(rows: readonly LogRow[], filter: LineFilter): readonly LogRow[] {
   if (filter.query === '' && filter.stream === 'all') return rows;

@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { CatchUp, type SkipCount } from '../../../agent/pipeline/catch-up';
+import type { FramedLine } from '../../../agent/pipeline/line-framer';
+import { ts } from '../support/docker-bytes';
+
+const at = (n: number, text = `l${n}`): FramedLine => ({ ts: ts(n), stream: 'stdout', text });
+
+/** A CatchUp whose count the spec settles by hand, recording what goes on. */
+function catchUp(tail = 2) {
+  const out: string[] = [];
+  let settle!: (count: SkipCount) => void;
+  let fail!: (error: Error) => void;
+  const counted: FramedLine[] = [];
+  let released = 0;
+  const gate = new CatchUp({
+    tail,
+    resumeTs: ts(5),
+    count: (first) => {
+      counted.push(first);
+      return new Promise<SkipCount>((resolve, reject) => {
+        settle = resolve;
+        fail = reject;
+      });
+    },
+    line: (line) => out.push(line.text),
+    marker: (marker, skipped) => out.push(`marker ${marker.skipped!.lines}${marker.skipped!.atLeast ? '+' : ''} to ${marker.ts === skipped?.ts ? 'skipped' : marker.ts}`),
+    onReleased: () => (released += 1),
+  });
+  return { gate, out, counted, settle: (c: SkipCount) => settle(c), fail: (e: Error) => fail(e), released: () => released };
+}
+
+describe('CatchUp', () => {
+  it('passes every line on at once after a line already sent was dropped: the window reached back', () => {
+    const { gate, out, counted } = catchUp();
+
+    gate.dropped();
+    gate.accept(at(6));
+    gate.accept(at(7));
+
+    expect(out).toEqual(['l6', 'l7']);
+    expect(counted).toEqual([]);
+    expect(gate.state).toBe('done');
+  });
+
+  it('holds the lines after the first while counting, then sends the marker (the first line skipped with the rest) and them', async () => {
+    const { gate, out, counted, settle, released } = catchUp();
+    gate.accept(at(10));
+    gate.accept(at(11));
+    gate.accept(at(12));
+    expect(counted).toEqual([at(10)]);
+    expect(out).toEqual([]);
+
+    settle({ before: 7, exact: true, first: ts(6) });
+    await gate.released;
+
+    expect(out).toEqual(['marker 8 to skipped', 'l11', 'l12']);
+    expect(released()).toBe(1);
+    gate.accept(at(13));
+    expect(out.at(-1)).toBe('l13');
+  });
+
+  it('says "at least" when the count is a lower bound', async () => {
+    const { gate, out, settle } = catchUp();
+    gate.accept(at(10));
+
+    settle({ before: 3, exact: false, first: ts(6) });
+    await gate.released;
+
+    expect(out).toEqual(['marker 4+ to skipped']);
+  });
+
+  it('sends the first line without a marker when nothing lay before it', async () => {
+    const { gate, out, settle } = catchUp();
+    gate.accept(at(10));
+    gate.accept(at(11));
+
+    settle({ before: 0, exact: true });
+    await gate.released;
+
+    expect(out).toEqual(['l10', 'l11']);
+  });
+
+  it('skips no line it has no proof for when the count failed or found nothing in time: an uncounted marker, then the first line', async () => {
+    const { gate, out, fail } = catchUp();
+    gate.accept(at(10));
+
+    fail(new Error('Docker answered 500'));
+    await gate.released;
+
+    expect(out).toEqual([`marker 0+ to ${ts(10)}`, 'l10']);
+  });
+
+  it('is full past `tail` held lines, so the follower pauses its stream', () => {
+    const { gate } = catchUp(2);
+    gate.accept(at(10));
+    gate.accept(at(11));
+    gate.accept(at(12));
+    expect(gate.isFull()).toBe(false);
+
+    gate.accept(at(13));
+
+    expect(gate.isFull()).toBe(true);
+  });
+
+  it('sends nothing it held once cancelled (the stream failed or stopped), however the count ends', async () => {
+    const { gate, out, settle, released } = catchUp();
+    gate.accept(at(10));
+    gate.accept(at(11));
+
+    gate.cancel();
+    settle({ before: 5, exact: true, first: ts(6) });
+    await gate.released;
+
+    expect(out).toEqual([]);
+    expect(released()).toBe(0);
+    expect(gate.state).toBe('cancelled');
+  });
+});
