@@ -450,7 +450,9 @@ export class SidetailAgent implements Agent {
       source: this.deps.source,
       sink: this.delivery.sinkFor(message.containerId),
       logger: this.logger,
-      request: message.resume ? { tail, resume: message.resume, epoch: message.epoch } : { tail, epoch: message.epoch },
+      request: message.resume
+        ? { tail, resume: message.resume, epoch: message.epoch, ...(message.catchUp ? { catchUp: true } : {}) }
+        : { tail, epoch: message.epoch },
       ...(tuning.batchDelayMs !== undefined ? { batchDelayMs: tuning.batchDelayMs } : {}),
       ...(tuning.recheckDelayMs !== undefined ? { recheckDelayMs: tuning.recheckDelayMs } : {}),
       ...(tuning.refollowAfterPauseMs !== undefined ? { refollowAfterPauseMs: tuning.refollowAfterPauseMs } : {}),

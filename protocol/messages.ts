@@ -289,6 +289,13 @@ export const LogStreamStart = z.object({
   tail: z.number().int().nonnegative(),
   resume: ResumePoint.optional(),
   /**
+   * Set when the start is for a viewer's subscribe to a container nobody watched: with `resume`,
+   * the agent may send only the newest `tail` lines since it, behind a counted catch_up skip
+   * marker. Absent (the registration's restart of containers viewers kept watching while the agent
+   * was away, or an older cloud): every line since `resume` is sent.
+   */
+  catchUp: z.literal(true).optional(),
+  /**
    * The stream's numbering, echoed on each of its log.batch messages: the newest stored batch's
    * epoch with `resume`, a newly minted one without (the agent then numbers from 1 again).
    */

@@ -59,6 +59,8 @@ export interface BatchSink {
 export interface FollowRequest {
   readonly tail: number;
   readonly resume?: ResumePoint;
+  /** With `resume`: only the newest `tail` lines since it are sent, behind a catch_up marker (LogStreamStart.catchUp). */
+  readonly catchUp?: boolean;
   /** The numbering the cloud started this stream in: every batch carries it. */
   readonly epoch: number;
 }
@@ -279,7 +281,7 @@ export class LogFollower {
     rotation: RotationCheck | undefined;
   } {
     const { request } = this.options;
-    if (!this.lastSent && request.resume && this.catchUp?.state !== 'done') {
+    if (!this.lastSent && request.resume && request.catchUp && this.catchUp?.state !== 'done') {
       const resume = request.resume;
       this.catchUp = new CatchUp({
         tail: request.tail,

@@ -17,10 +17,14 @@
  * loaded 2-core machine that was about 85,000 lines a second once past the resume point, and
  * 4.5 s merely to pass a million older lines (docs/reliability.md). So the count stops at its
  * budget and says how far it got: `atLeast`.
+ *
+ * The same read shows whether rotation removed lines after the resume point (its line did not
+ * come back): those are in no count, so the catch-up puts a `rotated` marker for them.
  */
 import { compareTimestamps, type ResumePoint } from '../../protocol';
 import { LineFramer, type FramedLine } from '../pipeline/line-framer';
 import { ResumeFilter } from '../pipeline/resume-filter';
+import { RotationCheck } from '../pipeline/rotation-check';
 import type { ContainerSource } from './container-source';
 import { FrameDemuxer } from './frame-demuxer';
 
@@ -42,6 +46,11 @@ export interface SkippedLineCount {
   readonly exact: boolean;
   /** The first of them's timestamp, when one was read. */
   readonly first?: string;
+  /**
+   * The read's first line at or after the resume point is stamped later than it: Docker's log no
+   * longer holds the resume point's line, so rotation removed lines after it (rotation-check.ts).
+   */
+  readonly rotated?: true;
 }
 
 export async function countSkippedLines(request: SkippedLineCountRequest): Promise<SkippedLineCount> {
@@ -58,6 +67,8 @@ export async function countSkippedLines(request: SkippedLineCountRequest): Promi
   });
 
   const filter = new ResumeFilter(resume);
+  const rotation = new RotationCheck(resume.ts);
+  let rotated = false;
   let read = 0;
   let first: string | undefined;
   let newest: { ts: string; text: string } | undefined;
@@ -65,6 +76,7 @@ export async function countSkippedLines(request: SkippedLineCountRequest): Promi
   let beforeLast: number | undefined;
   let ended = false;
   const onLine = (line: FramedLine) => {
+    if (rotation.inspect(line)) rotated = true;
     if (!filter.accepts(line)) return;
     read += 1;
     first ??= line.ts;
@@ -103,9 +115,9 @@ export async function countSkippedLines(request: SkippedLineCountRequest): Promi
     while (k < run.length && compareTimestamps(run[k]!.ts, last.ts) <= 0) k += 1;
     const endOfRun = run[k - 1]!;
     if (read >= k && newest && newest.text === endOfRun.text && compareTimestamps(newest.ts, endOfRun.ts) === 0) {
-      return read > k ? { before: read - k, exact: true, first: first! } : { before: 0, exact: true };
+      return { ...(read > k ? { before: read - k, exact: true, first: first! } : { before: 0, exact: true }), ...(rotated ? { rotated } : {}) };
     }
   }
   const counted = beforeLast ?? read;
-  return counted > 0 ? { before: counted, exact: false, first: first! } : { before: 0, exact: false };
+  return { ...(counted > 0 ? { before: counted, exact: false, first: first! } : { before: 0, exact: false }), ...(rotated ? { rotated } : {}) };
 }

@@ -32,6 +32,8 @@ export interface SkipCount {
   readonly before: number;
   readonly exact: boolean;
   readonly first?: string;
+  /** Docker no longer held the resume point's line: rotation removed lines the count cannot know. */
+  readonly rotated?: boolean;
 }
 
 export interface CatchUpOptions {
@@ -121,6 +123,9 @@ export class CatchUp {
     const held = this.held;
     this.held = [];
     this.heldTextBytes = 0;
+    if (count.rotated) {
+      this.options.marker(skipMarker({ reason: 'rotated', from: this.options.resumeTs, to: count.first ?? first.ts }), undefined);
+    }
     if (count.before > 0) {
       const lines = count.before + 1;
       this.options.marker(

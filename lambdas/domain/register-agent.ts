@@ -55,7 +55,7 @@ export async function registerAgent(deps: Deps, caller: Caller, message: AgentRe
   const gone: GoneConnection[] = await broadcastHost(deps, agent);
   if (hasChanges(changed)) gone.push(...(await broadcastContainerChanges(deps, agent.agentId, changed)));
   await forEachBounded(watchedIds, START_CONCURRENCY, async (containerId) => {
-    gone.push(...(await sendToAgent(deps, agent, await streamStartMessage(deps, { agentId: agent.agentId, containerId }))));
+    gone.push(...(await sendToAgent(deps, agent, await streamStartMessage(deps, { agentId: agent.agentId, containerId }, { catchUp: false }))));
   });
   await forgetConnections(deps, gone);
 }

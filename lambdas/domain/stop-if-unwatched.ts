@@ -29,5 +29,6 @@ export async function stopIfUnwatched(deps: Deps, container: ContainerRef): Prom
   if (gone.length > 0 || !agent.online) return gone;
 
   if (!(await deps.subscriptions.hasSubscribers(container))) return [];
-  return sendToAgent(deps, agent, await streamStartMessage(deps, container));
+  // A subscriber came meanwhile: its subscribe's start (a catch-up) may have gone before the stop.
+  return sendToAgent(deps, agent, await streamStartMessage(deps, container, { catchUp: true }));
 }

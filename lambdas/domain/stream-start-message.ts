@@ -7,9 +7,26 @@ import type { ContainerRef, LogStreamStart } from '../../protocol';
 import { findResumePoint } from './find-resume-point';
 import type { Deps } from './ports';
 
-export async function streamStartMessage(deps: Pick<Deps, 'buffer' | 'settings' | 'clock'>, container: ContainerRef): Promise<LogStreamStart> {
+export interface StreamStartOptions {
+  /**
+   * For a viewer who just subscribed: lines written while nobody watched may be skipped, behind a
+   * marker (LogStreamStart.catchUp). Not for a restart of a stream viewers kept watching.
+   */
+  readonly catchUp: boolean;
+}
+
+export async function streamStartMessage(
+  deps: Pick<Deps, 'buffer' | 'settings' | 'clock'>,
+  container: ContainerRef,
+  options: StreamStartOptions,
+): Promise<LogStreamStart> {
   const found = await findResumePoint(deps.buffer, container);
-  const start = { action: 'log.stream.start' as const, containerId: container.containerId, tail: deps.settings.bufferLines };
+  const start = {
+    action: 'log.stream.start' as const,
+    containerId: container.containerId,
+    tail: deps.settings.bufferLines,
+    ...(options.catchUp ? { catchUp: true as const } : {}),
+  };
   return found ? { ...start, resume: found.resume, epoch: found.epoch } : { ...start, epoch: mintEpoch(deps.clock.now()) };
 }
 

@@ -72,7 +72,7 @@ export async function subscribe(deps: Deps, caller: Caller, request: LogSubscrib
   }
 
   // An offline agent is sent the start when it registers again; the subscription waits for it.
-  const gone = await sendToAgent(deps, agent, await streamStartMessage(deps, container));
+  const gone = await sendToAgent(deps, agent, await streamStartMessage(deps, container, { catchUp: true }));
   // An unsubscribe handled meanwhile may have sent its stop before this start: the last word to
   // the agent must then be a stop (stop-if-unwatched is the mirror image of this).
   if (gone.length === 0 && agent.online && !(await deps.subscriptions.hasSubscribers(container))) {

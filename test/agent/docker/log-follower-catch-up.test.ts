@@ -37,7 +37,7 @@ describe('LogFollower catching up from a resume point', () => {
       source,
       sink,
       logger: new RecordingLogger(),
-      request: { tail: TAIL, resume: RESUME, epoch: 1 },
+      request: { tail: TAIL, resume: RESUME, epoch: 1, catchUp: true },
       batchDelayMs: 1,
       recheckDelayMs: 5,
       catchUpBudgetMs,
@@ -88,7 +88,7 @@ describe('LogFollower catching up from a resume point', () => {
     const follow = await nth(follows, 1);
     follow.stream.write(frames([10, 'w10'], [11, 'w11'], [12, 'w12'], [13, 'w13']));
     const count = await nth(counts, 1);
-    count.stream.write(frames([6, 's6'], [7, 's7'])); // …and Docker is still reading
+    count.stream.write(frames([5, 'sent'], [6, 's6'], [7, 's7'])); // …and Docker is still reading
 
     await eventually(() => expect(sink.lines).toHaveLength(4));
     expect(sink.lines[0]!.skipped).toEqual({ reason: 'catch_up', lines: 3, atLeast: true, from: ts(6), to: ts(10) });
@@ -124,7 +124,7 @@ describe('LogFollower catching up from a resume point', () => {
     follow.stream.write(frames([10, 'w10'], [11, 'w11'], [12, 'w12'], [13, 'w13']));
     const count = await nth(counts, 1);
     // Docker ends the read at the first entry after `until`: here a skipped line stamped later.
-    count.stream.end(frames([6, 's6']));
+    count.stream.end(frames([5, 'sent'], [6, 's6']));
 
     await eventually(() => expect(sink.lines).toHaveLength(4));
     expect(sink.lines[0]!.skipped).toEqual({ reason: 'catch_up', lines: 2, atLeast: true, from: ts(6), to: ts(10) });
@@ -141,7 +141,7 @@ describe('LogFollower catching up from a resume point', () => {
     expect(second.options.from).toEqual({ since: ts(5), tail: TAIL + 1 });
     second.stream.write(frames([10, 'w10'], [11, 'w11'], [12, 'w12'], [13, 'w13']));
     const count = await nth(counts, 2);
-    count.stream.end(frames([6, 's6'], [10, 'w10']));
+    count.stream.end(frames([5, 'sent'], [6, 's6'], [10, 'w10']));
 
     await eventually(() => expect(sink.lines).toHaveLength(4));
     expect(sink.lines.map((l) => [l.seq, l.skipped?.lines ?? l.text])).toEqual([[42, 2], [43, 'w11'], [44, 'w12'], [45, 'w13']]);
@@ -153,7 +153,7 @@ describe('LogFollower catching up from a resume point', () => {
     source.containers.get(ID)!.running = false;
     first.stream.end(frames([10, 'w10'], [11, 'w11'], [12, 'w12'], [13, 'w13']));
     const count = await nth(counts, 1);
-    count.stream.end(frames([6, 's6'], [10, 'w10']));
+    count.stream.end(frames([5, 'sent'], [6, 's6'], [10, 'w10']));
     await eventually(() => expect(sink.lines).toHaveLength(4));
     await eventually(() => expect(follower!.state).toBe('ended'));
 
@@ -173,7 +173,7 @@ describe('LogFollower catching up from a resume point', () => {
       source,
       sink,
       logger: new RecordingLogger(),
-      request: { tail: 0, resume: RESUME, epoch: 1 },
+      request: { tail: 0, resume: RESUME, epoch: 1, catchUp: true },
       batchDelayMs: 1,
       recheckDelayMs: 5,
     });
@@ -182,7 +182,7 @@ describe('LogFollower catching up from a resume point', () => {
     source.containers.get(ID)!.running = false;
     first.stream.end(frames([10, 'w10']));
     const count = await nth(counts, 1);
-    count.stream.end(frames([6, 's6'], [10, 'w10']));
+    count.stream.end(frames([5, 'sent'], [6, 's6'], [10, 'w10']));
     await eventually(() => expect(sink.lines).toHaveLength(1));
     await eventually(() => expect(follower!.state).toBe('ended'));
 
@@ -190,5 +190,19 @@ describe('LogFollower catching up from a resume point', () => {
     follower.containerStarted();
     const second = await nth(follows, 2);
     expect(second.options.from).toEqual({ since: ts(10) });
+  });
+
+  it('puts a rotated marker first when the span read shows the resume point\'s line gone: Docker rotated away lines no count can know', async () => {
+    start();
+    const follow = await nth(follows, 1);
+    follow.stream.write(frames([10, 'w10'], [11, 'w11'], [12, 'w12'], [13, 'w13']));
+    const count = await nth(counts, 1);
+    count.stream.end(frames([7, 's7'], [8, 's8'], [10, 'w10']));
+
+    await eventually(() => expect(sink.lines).toHaveLength(5));
+    expect(sink.lines[0]).toMatchObject({ seq: 42, skipped: { reason: 'rotated', from: ts(5), to: ts(7) } });
+    expect(sink.lines[0]!.skipped).not.toHaveProperty('lines');
+    expect(sink.lines[1]).toMatchObject({ seq: 43, skipped: { reason: 'catch_up', lines: 3, from: ts(7), to: ts(10) } });
+    expect(sink.lines.slice(2).map((l) => [l.seq, l.text])).toEqual([[44, 'w11'], [45, 'w12'], [46, 'w13']]);
   });
 });

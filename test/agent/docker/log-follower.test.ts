@@ -68,8 +68,22 @@ describe('LogFollower', () => {
     });
   });
 
-  it('resumes with `since` = resume.ts (and one more than `tail`: a catch-up), drops the repeats and numbers from resume.seq + 1', async () => {
-    follow({ tail: 100, resume: { seq: 41, ts: ts(5), textsAtTs: ['GET / 200'] } });
+  it('resumes a stream viewers kept watching with `since` = resume.ts alone: every line since goes, the repeats dropped, numbered from resume.seq + 1', async () => {
+    follow({ tail: 2, resume: { seq: 41, ts: ts(5), textsAtTs: ['GET / 200'] } });
+    await followed(1);
+
+    source.lastFollow(ID).stream.write(
+      Buffer.concat([5, 6, 7, 8].map((n) => muxFrame('stdout', entry(ts(n), n === 5 ? 'GET / 200\n' : `line ${n}\n`)))),
+    );
+
+    await eventually(() => expect(sink.lines).toHaveLength(3));
+    expect(source.follows[0]!.options.from).toEqual({ since: ts(5) });
+    expect(sink.lines.map((l) => [l.seq, l.text])).toEqual([[42, 'line 6'], [43, 'line 7'], [44, 'line 8']]);
+    expect(sink.lines.some((l) => l.skipped)).toBe(false);
+  });
+
+  it('resumes a catch-up with `since` = resume.ts and one more than `tail`, drops the repeats and numbers from resume.seq + 1', async () => {
+    follow({ tail: 100, resume: { seq: 41, ts: ts(5), textsAtTs: ['GET / 200'] }, catchUp: true });
     await followed(1);
 
     source.lastFollow(ID).stream.write(
@@ -213,16 +227,18 @@ describe('LogFollower', () => {
   });
 
   describe('when Docker no longer holds the line it resumes from (rotated away)', () => {
-    it('numbers a rotated marker before the first line, bounding the lost span, when that line is later than the resume point', async () => {
-      follow({ tail: 100, resume: { seq: 41, ts: ts(5), textsAtTs: ['GET / 200'] } });
+    it('numbers a rotated marker before the first line, bounding the lost span, when a re-follow\'s first line is later than the last line sent', async () => {
+      follow({ tail: 100 });
       await followed(1);
+      source.lastFollow(ID).stream.end(muxFrame('stdout', entry(ts(5), 'GET / 200\n')));
+      await followed(2);
 
       source.lastFollow(ID).stream.write(Buffer.concat([muxFrame('stdout', entry(ts(9), 'later\n')), muxFrame('stdout', entry(ts(10), 'next\n'))]));
 
-      await eventually(() => expect(sink.lines).toHaveLength(3));
-      expect(sink.lines[0]).toMatchObject({ seq: 42, ts: ts(9), stream: 'stdout', skipped: { reason: 'rotated', from: ts(5), to: ts(9) } });
-      expect(sink.lines[0]!.skipped).not.toHaveProperty('lines');
-      expect(sink.lines.slice(1).map((l) => [l.seq, l.text])).toEqual([[43, 'later'], [44, 'next']]);
+      await eventually(() => expect(sink.lines).toHaveLength(4));
+      expect(sink.lines[1]).toMatchObject({ seq: 2, ts: ts(9), stream: 'stdout', skipped: { reason: 'rotated', from: ts(5), to: ts(9) } });
+      expect(sink.lines[1]!.skipped).not.toHaveProperty('lines');
+      expect(sink.lines.slice(2).map((l) => [l.seq, l.text])).toEqual([[3, 'later'], [4, 'next']]);
       expect(logger.matching(/rotated/)).toHaveLength(1);
     });
 

@@ -23,7 +23,12 @@ function catchUp(tail = 2) {
       });
     },
     line: (line) => out.push(line.text),
-    marker: (marker, skipped) => out.push(`marker ${marker.skipped!.lines}${marker.skipped!.atLeast ? '+' : ''} to ${marker.ts === skipped?.ts ? 'skipped' : marker.ts}`),
+    marker: (marker, skipped) =>
+      out.push(
+        marker.skipped!.reason === 'rotated'
+          ? `rotated ${marker.skipped!.from} to ${marker.skipped!.to}`
+          : `marker ${marker.skipped!.lines}${marker.skipped!.atLeast ? '+' : ''} to ${marker.ts === skipped?.ts ? 'skipped' : marker.ts}`,
+      ),
     onReleased: () => (released += 1),
   });
   return { gate, out, counted, settle: (c: SkipCount) => settle(c), fail: (e: Error) => fail(e), released: () => released };
@@ -114,5 +119,27 @@ describe('CatchUp', () => {
     expect(out).toEqual([]);
     expect(released()).toBe(0);
     expect(gate.state).toBe('cancelled');
+  });
+
+  it('puts a rotated marker first when the count found the resume point\'s line gone: rotation removed lines no count can know', async () => {
+    const { gate, out, settle } = catchUp();
+    gate.accept(at(10));
+    gate.accept(at(11));
+    gate.accept(at(12));
+
+    settle({ before: 3, exact: true, first: ts(8), rotated: true });
+    await gate.released;
+
+    expect(out).toEqual([`rotated ${ts(5)} to ${ts(8)}`, 'marker 4 to skipped', 'l11', 'l12']);
+  });
+
+  it('marks a rotation even when nothing Docker still holds was skipped', async () => {
+    const { gate, out, settle } = catchUp();
+    gate.accept(at(10));
+
+    settle({ before: 0, exact: true, rotated: true });
+    await gate.released;
+
+    expect(out).toEqual([`rotated ${ts(5)} to ${ts(10)}`, 'l10']);
   });
 });

@@ -19,7 +19,7 @@ describe('RotationCheck', () => {
     expect(marker).toMatchObject({ ts: ts(9), stream: 'stdout', skipped: { reason: 'rotated', from: ts(5), to: ts(9) } });
     expect(marker!.skipped).not.toHaveProperty('lines');
     expect(LogLine.parse({ seq: 1, ...marker })).toEqual({ seq: 1, ...marker });
-    expect(marker!.text).toMatch(/^\[sidetail\] Lines skipped between .+ and .+: Docker's log rotation removed them/);
+    expect(marker!.text).toMatch(/^— lines lost: Docker's log rotation removed them before they were read \(.+ – .+ UTC\) —$/);
   });
 
   it('passes over lines stamped before the resume point and decides on the first one at or after it, once', () => {

@@ -79,7 +79,7 @@ describe('BatchDelivery when a batch cannot be delivered', () => {
       expect(marker).toHaveLength(1);
       expect(LogLine.parse(marker[0])).toEqual(marker[0]);
       expect(marker[0]).toMatchObject({ seq: 11, ts: ts(13), stream: 'stdout', skipped: { reason: 'refused', lines: 3, from: ts(11), to: ts(13) } });
-      expect(marker[0]!.text).toMatch(/3 lines skipped between .* and .*: the cloud refused them for good/);
+      expect(marker[0]!.text).toMatch(/^— 3 lines refused by the cloud for good \(.+ – .+ UTC\) —$/);
       expect(logger.matching(/^Replaced lines 11–13 of container c1 with a "refused" skip marker: the cloud refused them for good \(malformed: no\)\.$/)).toHaveLength(1);
     });
 

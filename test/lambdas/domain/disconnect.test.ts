@@ -32,7 +32,7 @@ describe('disconnect', () => {
 
     expect(world.messenger.to('agent-conn')).toEqual([
       { action: 'log.stream.stop', containerId: 'c1' },
-      { action: 'log.stream.start', containerId: 'c1', tail: 1000, epoch: NOW },
+      { action: 'log.stream.start', containerId: 'c1', tail: 1000, catchUp: true, epoch: NOW },
     ]);
   });
 

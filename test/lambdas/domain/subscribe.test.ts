@@ -55,7 +55,7 @@ describe('subscribe', () => {
     ]);
     const newest = lines(4, 4)[0]!;
     expect(world.messenger.to('agent-conn')).toEqual([
-      { action: 'log.stream.start', containerId: 'c1', tail: 1000, resume: { seq: 4, ts: newest.ts, textsAtTs: ['line 4'] }, epoch: EPOCH },
+      { action: 'log.stream.start', containerId: 'c1', tail: 1000, catchUp: true, resume: { seq: 4, ts: newest.ts, textsAtTs: ['line 4'] }, epoch: EPOCH },
     ]);
   });
 
@@ -77,7 +77,7 @@ describe('subscribe', () => {
     expect(world.messenger.to('viewer-1')).toEqual([
       { action: 'log.history', agentId: 'host-1', containerId: 'c1', lines: [], done: true },
     ]);
-    expect(world.messenger.to('agent-conn')).toEqual([{ action: 'log.stream.start', containerId: 'c1', tail: 1000, epoch: NOW }]);
+    expect(world.messenger.to('agent-conn')).toEqual([{ action: 'log.stream.start', containerId: 'c1', tail: 1000, catchUp: true, epoch: NOW }]);
   });
 
   it('splits a long history into several messages, each under the 128 KB limit, oldest first, done on the last', async () => {

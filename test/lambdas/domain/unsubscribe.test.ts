@@ -73,7 +73,7 @@ describe('unsubscribe', () => {
 
     expect(world.messenger.to('agent-conn')).toEqual([
       { action: 'log.stream.stop', containerId: 'c1' },
-      { action: 'log.stream.start', containerId: 'c1', tail: 1000, resume: { seq: 3, ts: lines(3, 3)[0]!.ts, textsAtTs: ['line 3'] }, epoch: EPOCH },
+      { action: 'log.stream.start', containerId: 'c1', tail: 1000, catchUp: true, resume: { seq: 3, ts: lines(3, 3)[0]!.ts, textsAtTs: ['line 3'] }, epoch: EPOCH },
     ]);
   });
 

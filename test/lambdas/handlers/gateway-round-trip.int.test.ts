@@ -183,7 +183,7 @@ describe('handlers behind the local gateway', () => {
     // host-1's history has none of the intruder's lines, and its stream starts on host-1's own connection.
     expect(await viewer.next()).toMatchObject({ action: 'host', host: { agentId: 'intruder' } });
     expect(await viewer.next()).toEqual({ action: 'log.history', agentId: 'host-1', containerId: 'c1', lines: [], done: true });
-    expect(await victim.next()).toEqual({ action: 'log.stream.start', containerId: 'c1', tail: 1000, epoch: expect.any(Number) });
+    expect(await victim.next()).toEqual({ action: 'log.stream.start', containerId: 'c1', tail: 1000, catchUp: true, epoch: expect.any(Number) });
   });
 
   it('closes a revoked agent\'s open connection and refuses its next handshake with 403', async () => {
@@ -216,7 +216,7 @@ describe('handlers behind the local gateway', () => {
     viewer.send({ action: 'log.subscribe', agentId: 'host-1', containerId: 'c1' });
     expect(await viewer.next()).toEqual({ action: 'log.history', agentId: 'host-1', containerId: 'c1', lines: [], done: true });
     const start = await agent.next();
-    expect(start).toEqual({ action: 'log.stream.start', containerId: 'c1', tail: 1000, epoch: expect.any(Number) });
+    expect(start).toEqual({ action: 'log.stream.start', containerId: 'c1', tail: 1000, catchUp: true, epoch: expect.any(Number) });
     const { epoch } = start as { epoch: number };
 
     agent.send({ action: 'log.batch', containerId: 'c1', epoch, lines: [line(1), line(2)] });
