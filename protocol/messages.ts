@@ -294,7 +294,7 @@ export const LogStreamStart = z.object({
    * marker. Absent (the registration's restart of containers viewers kept watching while the agent
    * was away, or an older cloud): every line since `resume` is sent.
    */
-  catchUp: z.literal(true).optional(),
+  catchUp: z.boolean().optional(),
   /**
    * The stream's numbering, echoed on each of its log.batch messages: the newest stored batch's
    * epoch with `resume`, a newly minted one without (the agent then numbers from 1 again).

@@ -282,7 +282,8 @@ export class CloudConnection {
   /** At a random age in [max − jitter, max]: agents started together do not all reconnect at once. */
   private replacementDelay(): number {
     const max = this.options.maxConnectionAgeMs ?? DEFAULT_MAX_CONNECTION_AGE_MS;
-    const jitter = Math.min(max, this.options.replaceJitterMs ?? DEFAULT_REPLACE_JITTER_MS);
+    // At most a tenth of the age: a short configured age must not mean a replacement at once.
+    const jitter = Math.min(max / 10, this.options.replaceJitterMs ?? DEFAULT_REPLACE_JITTER_MS);
     return Math.max(0, max - jitter * (this.options.random ?? Math.random)());
   }
 

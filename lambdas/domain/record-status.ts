@@ -4,7 +4,7 @@
  * `inventory` carries it; viewers are sent the host (`host`) only when the report says something
  * new to them — a restart, new skips, or the lag moving into another band — not every minute.
  */
-import { ProtocolError, type AgentStatus, type ReportedStatus } from '../../protocol';
+import { ProtocolError, SkipReason, type AgentStatus, type ReportedStatus, type SkipCount } from '../../protocol';
 import { broadcastHost } from './broadcast-host';
 import { forgetConnections } from './forget-connections';
 import type { Caller, Deps } from './ports';
@@ -35,8 +35,15 @@ export function isNews(previous: ReportedStatus | undefined, next: ReportedStatu
   return (
     previous.since !== next.since ||
     lagBand(previous.lagMs) !== lagBand(next.lagMs) ||
-    JSON.stringify(previous.skipped) !== JSON.stringify(next.skipped)
+    SKIP_REASONS.some((reason) => !sameCount(previous.skipped[reason], next.skipped[reason]))
   );
+}
+
+const SKIP_REASONS = SkipReason.options;
+
+// Field by field: a status read back from DynamoDB keeps no key order, so its JSON may differ.
+function sameCount(a: SkipCount | undefined, b: SkipCount | undefined): boolean {
+  return a?.markers === b?.markers && a?.lines === b?.lines && a?.atLeast === b?.atLeast;
 }
 
 export function lagBand(lagMs: number): number {

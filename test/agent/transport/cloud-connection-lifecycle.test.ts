@@ -183,5 +183,15 @@ describe('CloudConnection lifecycle', () => {
       const [first, second] = cloud.connections;
       await eventually(() => expect([first!.closeCode, second!.closeCode]).toEqual([1000, 1000]));
     });
+
+    it('keeps the jitter within a tenth of a short maximum age: a small setting never means a replacement at once', async () => {
+      cloud = await TestCloud.start();
+      const openedAt: number[] = [];
+      connect(cloud.url, { maxConnectionAgeMs: 400, random: () => 1, isDrained: () => true, onOpen: () => (openedAt.push(Date.now()), connection?.handoverConfirmed()) });
+
+      await eventually(() => expect(openedAt.length).toBeGreaterThanOrEqual(2));
+
+      expect(openedAt[1]! - openedAt[0]!).toBeGreaterThanOrEqual(340);
+    });
   });
 });

@@ -77,4 +77,11 @@ describe('agent.status', () => {
   ])('counts as news to viewers: %s → %s', (_case, change, news) => {
     expect(isNews(stored, { ...stored, ...change })).toBe(news);
   });
+
+  it('is not news when the same skip counts come back from the table with their keys in another order', () => {
+    const skipped = { catch_up: { markers: 1, lines: 10 }, refused: { markers: 2, lines: 4 } };
+    const readBack = { refused: { lines: 4, markers: 2 }, catch_up: { lines: 10, markers: 1 } };
+
+    expect(isNews({ ...stored, skipped: readBack }, { ...stored, skipped })).toBe(false);
+  });
 });
