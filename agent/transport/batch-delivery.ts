@@ -40,6 +40,7 @@ import {
   type LogAck,
   type LogLine,
   type ReportedStatus,
+  type ResumePoint,
 } from '../../protocol';
 import type { BatchSink } from '../docker/log-follower';
 import type { Logger } from '../logger';
@@ -291,6 +292,24 @@ export class BatchDelivery {
   /** Batches of the container not yet acknowledged, oldest first. */
   unacknowledged(containerId: string): readonly AgentLogBatch[] {
     return this.outboxes.get(containerId)?.queue.map((item) => item.batch) ?? [];
+  }
+
+  /**
+   * Where a new follower of the container continues when its outbox still holds unacked batches
+   * of `epoch`: after the last line queued (highest ts, texts at that ts, as the cloud computes
+   * it). A batch in flight may not be stored yet, so the cloud's resume point can be older;
+   * numbering from there would give the same seqs to other lines, or the same lines with other
+   * batch boundaries, and the cloud would refuse them as a conflict. Undefined when nothing of
+   * that epoch is queued.
+   */
+  queuedResumePoint(containerId: string, epoch: number): ResumePoint | undefined {
+    const queue = this.outboxes.get(containerId)?.queue ?? [];
+    if (queue.length === 0 || queue.some((item) => item.batch.epoch !== epoch)) return undefined;
+    const lines = queue.flatMap((item) => item.batch.lines);
+    const ts = lines.reduce((max, line) => (compareTimestamps(line.ts, max) > 0 ? line.ts : max), lines[0]!.ts);
+    // Markers count for the seq and ts, never for the texts: Docker never sends their text.
+    const textsAtTs = lines.filter((line) => !line.skipped && compareTimestamps(line.ts, ts) === 0).map((line) => line.text);
+    return { seq: lines[lines.length - 1]!.seq, ts, textsAtTs };
   }
 
   /** Bytes of log lines held now across containers (batches unacked, and the followers' pipelines). */
