@@ -14,7 +14,9 @@
  * means is decided in batch-refusal-policy.ts: a batch refused for good (sending it again would be
  * refused the same way), or one the cloud keeps crashing on, is replaced by a `refused` skip
  * marker numbered at its first seq, and the lines queued behind it are renumbered to follow the
- * marker, so the numbering stays consecutive; a `conflict` is dropped with an error line.
+ * marker, so the numbering stays consecutive; a `conflict` is dropped with an error line — except
+ * on the marker of a crash-loop give-up, which says the batch was stored before the cloud failed:
+ * the marker is dropped and the renumbering taken back.
  *
  * API Gateway's own refusals (a throttled message, a Lambda that crashed or timed out) name no
  * batch. Every batch in flight when one arrives may be the refused one, so each is sent again
@@ -88,6 +90,12 @@ interface QueuedBatch {
   readonly bytes: number;
   /** A marker standing in for a batch refused for good: if it is refused too, nothing stands in for it. */
   readonly replacement: boolean;
+  /**
+   * On the marker of a crash-loop give-up: how far the queue behind it was renumbered. The cloud
+   * stores a batch before it acks it, so the one it kept failing on may be stored: a `conflict`
+   * on the marker says so, and the renumbering is taken back.
+   */
+  readonly shiftBehind?: number;
 }
 
 interface Outbox {
@@ -184,7 +192,9 @@ export class BatchDelivery {
       this.failed(outbox, `the cloud could not take them (${reason})`);
       return;
     }
-    if (verdict === 'drop' || head.replacement) {
+    if (verdict === 'drop' && head.shiftBehind !== undefined) {
+      this.withdrawMarker(outbox, head.shiftBehind);
+    } else if (verdict === 'drop' || head.replacement) {
       this.dropHead(outbox, `the cloud refused ${head.batch.lines.length === 1 ? 'it' : 'them'} (${reason}); sending them again would be refused the same way`);
     } else {
       this.replaceHead(outbox, `the cloud refused them for good (${reason})`);
@@ -419,7 +429,22 @@ export class BatchDelivery {
     const minutes = Math.round((this.now() - outbox.failingSince) / 60_000);
     const what = `the cloud failed on them ${outbox.failures} times over ${minutes} min (last: ${why})`;
     if (outbox.queue[0]!.replacement) this.dropHead(outbox, what);
-    else this.replaceHead(outbox, what);
+    else this.replaceHead(outbox, what, true);
+  }
+
+  /** The batch a give-up marker stands for is stored after all: drop the marker, and number what follows as before. */
+  private withdrawMarker(outbox: Outbox, shift: number): void {
+    const marker = outbox.queue[0]!.batch.lines[0]!;
+    const first = marker.seq;
+    const last = first + shift;
+    this.options.logger.warn(
+      `Withdrew the "refused" skip marker for ${first === last ? `line ${first}` : `lines ${first}–${last}`} of container ${label(outbox)}: the cloud holds them already (it stored them before failing).`,
+    );
+    const items = outbox.queue.map((item, i) => (i === 0 || shift === 0 ? item : queued(renumbered(item.batch, -shift), false)));
+    outbox.queue.splice(0, outbox.queue.length, ...items);
+    outbox.seqShift -= shift;
+    this.setQueuedBytes(outbox, items.reduce((sum, item) => sum + item.bytes, 0));
+    this.settleHead(outbox);
   }
 
   private dropHead(outbox: Outbox, why: string): void {
@@ -434,7 +459,7 @@ export class BatchDelivery {
    * Puts a `refused` marker in the head batch's place, at its first seq, and renumbers what is
    * queued behind it (and what the follower sends from now on) to follow the marker.
    */
-  private replaceHead(outbox: Outbox, why: string): void {
+  private replaceHead(outbox: Outbox, why: string, mayBeStored = false): void {
     const head = outbox.queue[0]!;
     const lines = head.batch.lines;
     const first = lines[0]!;
@@ -445,7 +470,11 @@ export class BatchDelivery {
     );
     const shift = lines.length - 1;
     const items = outbox.queue.map((item, i) =>
-      i === 0 ? queued({ ...head.batch, lines: [marker] }, true) : shift === 0 ? item : queued(renumbered(item.batch, shift), false),
+      i === 0
+        ? queued({ ...head.batch, lines: [marker] }, true, mayBeStored ? shift : undefined)
+        : shift === 0
+          ? item
+          : queued(renumbered(item.batch, shift), false),
     );
     outbox.queue.splice(0, outbox.queue.length, ...items);
     outbox.seqShift += shift;
@@ -544,9 +573,9 @@ export class BatchDelivery {
   }
 }
 
-function queued(batch: AgentLogBatch, replacement: boolean): QueuedBatch {
+function queued(batch: AgentLogBatch, replacement: boolean, shiftBehind?: number): QueuedBatch {
   const json = encode(batch);
-  return { batch, json, bytes: heldBytesOf(batch, json), replacement };
+  return { batch, json, bytes: heldBytesOf(batch, json), replacement, ...(shiftBehind === undefined ? {} : { shiftBehind }) };
 }
 
 /** What holding a batch costs (counted against the memory bound): its JSON, and its line objects with their texts. */

@@ -168,6 +168,28 @@ describe('BatchDelivery when a batch cannot be delivered', () => {
       expect(logger.matching(/^Replaced lines 1–2 of container c1 with a "refused" skip marker: the cloud failed on them 7 times over 1 min/)).toHaveLength(1);
     });
 
+    it('takes the renumbering back when its marker draws a conflict: the cloud had stored the batch before failing, so the lines behind keep their seqs', () => {
+      const sink = delivery.sinkFor('c1');
+      sink.send(batch('c1', 1, 2, 3));
+      sink.send(batch('c1', 4, 5));
+      keepFailing(2 * 60_000, 10_000, true);
+      const marker = channel.sent.filter((b) => b.containerId === 'c1').at(-1)!;
+      expect(marker.lines[0]).toMatchObject({ seq: 1, skipped: { reason: 'refused', lines: 3 } });
+
+      delivery.refused(refusal('conflict', marker, false));
+      sink.send(batch('c1', 6));
+      delivery.acknowledge(ack('c1', 5));
+
+      const sentToC1 = channel.sent.filter((b) => b.containerId === 'c1');
+      expect(sentToC1.slice(-2).map((b) => b.lines.map((line) => [line.seq, line.text]))).toEqual([
+        [[4, 'line 4'], [5, 'line 5']],
+        [[6, 'line 6']],
+      ]);
+      expect(delivery.droppedWithoutMarker).toBe(0);
+      expect(delivery.skipCounts().refused).toBeUndefined();
+      expect(logger.matching(/^Withdrew the "refused" skip marker for lines 1–3 of container c1: the cloud holds them already/)).toHaveLength(1);
+    });
+
     it('keeps sending it while the cloud takes nothing else (an outage, most likely), until the longer limit', () => {
       delivery.sinkFor('c1').send(batch('c1', 1, 2));
 
