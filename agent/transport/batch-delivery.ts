@@ -111,7 +111,9 @@ interface Outbox {
   retryTimer: ReturnType<typeof setTimeout> | undefined;
   /** API Gateway refused a message while the head's latest copy was in flight: it may have been that one. */
   refusedByGateway: boolean;
-  /** Failed attempts of the head in a row (unacked, refused for a fault, crashed), and since when. */
+  /** Failed attempts of the head in a row, of any kind: they set the backoff. */
+  retries: number;
+  /** Of those, the ones that count toward a crash-loop give-up (unacked, refused for a fault, crashed), and since when. */
   failures: number;
   failingSince: number;
   /** The count of acks (of any container) when the streak began: more since means the cloud takes others. */
@@ -189,7 +191,8 @@ export class BatchDelivery {
     const reason = `${refusal.code}: ${refusal.message}`;
     const verdict = verdictOn(refusal);
     if (verdict === 'resend') {
-      this.failed(outbox, `the cloud could not take them (${reason})`);
+      // A superseded connection says nothing about the batch: it is no crash-loop failure.
+      this.failed(outbox, `the cloud could not take them (${reason})`, refusal.code !== 'forbidden');
       return;
     }
     if (verdict === 'drop' && head.shiftBehind !== undefined) {
@@ -386,18 +389,19 @@ export class BatchDelivery {
   }
 
   /** The head's attempt failed for a reason that may pass: send it again after the backoff, unless it is crash-looping. */
-  private failed(outbox: Outbox, why: string): void {
+  private failed(outbox: Outbox, why: string, countsTowardCrashLoop = true): void {
     const head = outbox.queue[0]!;
-    this.countFailure(outbox);
-    if (this.crashLooping(outbox)) {
+    if (countsTowardCrashLoop) this.countFailure(outbox);
+    else outbox.retries += 1;
+    if (countsTowardCrashLoop && this.crashLooping(outbox)) {
       this.giveUp(outbox, why);
       this.pump(outbox);
       return;
     }
-    const delay = Math.min(this.maxRetryDelayMs, this.retryDelayMs * 2 ** Math.min(outbox.failures - 1, 30));
+    const delay = Math.min(this.maxRetryDelayMs, this.retryDelayMs * 2 ** Math.min(outbox.retries - 1, 30));
     // Once per streak doubling: a cloud that stays away for an hour does not fill the log.
-    if ((outbox.failures & (outbox.failures - 1)) === 0) {
-      const attempts = outbox.failures === 1 ? '' : ` (${outbox.failures} failed attempts so far)`;
+    if ((outbox.retries & (outbox.retries - 1)) === 0) {
+      const attempts = outbox.retries === 1 ? '' : ` (${outbox.retries} failed attempts so far)`;
       this.options.logger.warn(
         `Not delivered: ${describeLines(head.batch)} of container ${label(outbox)}: ${why}; sending them again in ${formatSeconds(delay)}${attempts}.`,
       );
@@ -415,6 +419,7 @@ export class BatchDelivery {
       outbox.acksAtStreakStart = this.acks;
     }
     outbox.failures += 1;
+    outbox.retries += 1;
   }
 
   private crashLooping(outbox: Outbox): boolean {
@@ -496,6 +501,7 @@ export class BatchDelivery {
   }
 
   private endStreak(outbox: Outbox): void {
+    outbox.retries = 0;
     outbox.failures = 0;
   }
 
@@ -558,6 +564,7 @@ export class BatchDelivery {
         ackTimer: undefined,
         retryTimer: undefined,
         refusedByGateway: false,
+        retries: 0,
         failures: 0,
         failingSince: 0,
         acksAtStreakStart: 0,

@@ -143,12 +143,12 @@ describe('BatchDelivery when a batch cannot be delivered', () => {
       delivery = new BatchDelivery({ channel, logger, ackTimeoutMs: 30_000, retryDelayMs: 100, crashLoop: { failures: 5, afterMs: 60_000, aloneAfterMs: 600_000 } });
     });
 
-    /** Refuses the head of c1 `internal` every `everyMs` for `forMs`, acking c2's batches meanwhile if asked. */
-    function keepFailing(forMs: number, everyMs: number, othersTaken: boolean): void {
+    /** Refuses the head of c1 (`internal`, unless told) every `everyMs` for `forMs`, acking c2's batches meanwhile if asked. */
+    function keepFailing(forMs: number, everyMs: number, othersTaken: boolean, code: ErrorCode = 'internal'): void {
       for (let t = 0; t < forMs; t += everyMs) {
         const head = channel.sent.filter((b) => b.containerId === 'c1').at(-1)!;
         if (head.lines[0]!.skipped) return;
-        delivery.refused(refusal('internal', head, true));
+        delivery.refused(refusal(code, head, code === 'internal'));
         if (othersTaken) {
           const seq = t / everyMs + 1;
           delivery.sinkFor('c2').send(batch('c2', seq));
@@ -198,6 +198,16 @@ describe('BatchDelivery when a batch cannot be delivered', () => {
       keepFailing(6 * 60_000, 10_000, false);
 
       expect(channel.last.lines[0]!.skipped).toMatchObject({ reason: 'refused', lines: 2 });
+    });
+
+    it('does not count forbidden as a failure: the batch goes again on the connection that holds the registration, however long it takes', () => {
+      delivery.sinkFor('c1').send(batch('c1', 1, 2));
+
+      keepFailing(2 * 60 * 60_000, 10_000, true, 'forbidden');
+
+      const sentToC1 = channel.sent.filter((b) => b.containerId === 'c1');
+      expect(sentToC1.every((b) => !b.lines[0]!.skipped)).toBe(true);
+      expect(sentToC1.length).toBeGreaterThan(10);
     });
 
     it('counts API Gateway\'s "Internal server error" as a failure, but not its throttling', () => {
