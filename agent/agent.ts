@@ -445,14 +445,18 @@ export class SidetailAgent implements Agent {
     }
     const tuning = this.deps.tuning ?? {};
     const tail = Math.min(message.tail, this.deps.defaultTail ?? DEFAULT_BUFFER_LINES);
+    // A stop and quick restart can leave batches of this epoch unacked (one in flight): the start's
+    // resume point may not include them yet, so the new follower continues after them, and the
+    // resume filter drops their lines when Docker gives them again (no catch-up: nothing was missed).
+    const queued = this.delivery.queuedResumePoint(message.containerId, message.epoch);
+    const resume = queued && (!message.resume || queued.seq >= message.resume.seq) ? queued : message.resume;
+    const catchUp = message.catchUp && resume === message.resume;
     const follower = new LogFollower({
       containerId: message.containerId,
       source: this.deps.source,
       sink: this.delivery.sinkFor(message.containerId),
       logger: this.logger,
-      request: message.resume
-        ? { tail, resume: message.resume, epoch: message.epoch, ...(message.catchUp ? { catchUp: true } : {}) }
-        : { tail, epoch: message.epoch },
+      request: resume ? { tail, resume, epoch: message.epoch, ...(catchUp ? { catchUp: true } : {}) } : { tail, epoch: message.epoch },
       ...(tuning.batchDelayMs !== undefined ? { batchDelayMs: tuning.batchDelayMs } : {}),
       ...(tuning.recheckDelayMs !== undefined ? { recheckDelayMs: tuning.recheckDelayMs } : {}),
       ...(tuning.refollowAfterPauseMs !== undefined ? { refollowAfterPauseMs: tuning.refollowAfterPauseMs } : {}),

@@ -14,7 +14,9 @@
  * means is decided in batch-refusal-policy.ts: a batch refused for good (sending it again would be
  * refused the same way), or one the cloud keeps crashing on, is replaced by a `refused` skip
  * marker numbered at its first seq, and the lines queued behind it are renumbered to follow the
- * marker, so the numbering stays consecutive; a `conflict` is dropped with an error line.
+ * marker, so the numbering stays consecutive; a `conflict` is dropped with an error line — except
+ * on the marker of a crash-loop give-up, which says the batch was stored before the cloud failed:
+ * the marker is dropped and the renumbering taken back.
  *
  * API Gateway's own refusals (a throttled message, a Lambda that crashed or timed out) name no
  * batch. Every batch in flight when one arrives may be the refused one, so each is sent again
@@ -40,6 +42,7 @@ import {
   type LogAck,
   type LogLine,
   type ReportedStatus,
+  type ResumePoint,
 } from '../../protocol';
 import type { BatchSink } from '../docker/log-follower';
 import type { Logger } from '../logger';
@@ -87,6 +90,12 @@ interface QueuedBatch {
   readonly bytes: number;
   /** A marker standing in for a batch refused for good: if it is refused too, nothing stands in for it. */
   readonly replacement: boolean;
+  /**
+   * On the marker of a crash-loop give-up: how far the queue behind it was renumbered. The cloud
+   * stores a batch before it acks it, so the one it kept failing on may be stored: a `conflict`
+   * on the marker says so, and the renumbering is taken back.
+   */
+  readonly shiftBehind?: number;
 }
 
 interface Outbox {
@@ -102,7 +111,9 @@ interface Outbox {
   retryTimer: ReturnType<typeof setTimeout> | undefined;
   /** API Gateway refused a message while the head's latest copy was in flight: it may have been that one. */
   refusedByGateway: boolean;
-  /** Failed attempts of the head in a row (unacked, refused for a fault, crashed), and since when. */
+  /** Failed attempts of the head in a row, of any kind: they set the backoff. */
+  retries: number;
+  /** Of those, the ones that count toward a crash-loop give-up (unacked, refused for a fault, crashed), and since when. */
   failures: number;
   failingSince: number;
   /** The count of acks (of any container) when the streak began: more since means the cloud takes others. */
@@ -180,10 +191,13 @@ export class BatchDelivery {
     const reason = `${refusal.code}: ${refusal.message}`;
     const verdict = verdictOn(refusal);
     if (verdict === 'resend') {
-      this.failed(outbox, `the cloud could not take them (${reason})`);
+      // A superseded connection says nothing about the batch: it is no crash-loop failure.
+      this.failed(outbox, `the cloud could not take them (${reason})`, refusal.code !== 'forbidden');
       return;
     }
-    if (verdict === 'drop' || head.replacement) {
+    if (verdict === 'drop' && head.shiftBehind !== undefined) {
+      this.withdrawMarker(outbox, head.shiftBehind);
+    } else if (verdict === 'drop' || head.replacement) {
       this.dropHead(outbox, `the cloud refused ${head.batch.lines.length === 1 ? 'it' : 'them'} (${reason}); sending them again would be refused the same way`);
     } else {
       this.replaceHead(outbox, `the cloud refused them for good (${reason})`);
@@ -293,6 +307,24 @@ export class BatchDelivery {
     return this.outboxes.get(containerId)?.queue.map((item) => item.batch) ?? [];
   }
 
+  /**
+   * Where a new follower of the container continues when its outbox still holds unacked batches
+   * of `epoch`: after the last line queued (highest ts, texts at that ts, as the cloud computes
+   * it). A batch in flight may not be stored yet, so the cloud's resume point can be older;
+   * numbering from there would give the same seqs to other lines, or the same lines with other
+   * batch boundaries, and the cloud would refuse them as a conflict. Undefined when nothing of
+   * that epoch is queued.
+   */
+  queuedResumePoint(containerId: string, epoch: number): ResumePoint | undefined {
+    const queue = this.outboxes.get(containerId)?.queue ?? [];
+    if (queue.length === 0 || queue.some((item) => item.batch.epoch !== epoch)) return undefined;
+    const lines = queue.flatMap((item) => item.batch.lines);
+    const ts = lines.reduce((max, line) => (compareTimestamps(line.ts, max) > 0 ? line.ts : max), lines[0]!.ts);
+    // Markers count for the seq and ts, never for the texts: Docker never sends their text.
+    const textsAtTs = lines.filter((line) => !line.skipped && compareTimestamps(line.ts, ts) === 0).map((line) => line.text);
+    return { seq: lines[lines.length - 1]!.seq, ts, textsAtTs };
+  }
+
   /** Bytes of log lines held now across containers (batches unacked, and the followers' pipelines). */
   get heldBytes(): number {
     return this.budget.heldBytes;
@@ -357,18 +389,19 @@ export class BatchDelivery {
   }
 
   /** The head's attempt failed for a reason that may pass: send it again after the backoff, unless it is crash-looping. */
-  private failed(outbox: Outbox, why: string): void {
+  private failed(outbox: Outbox, why: string, countsTowardCrashLoop = true): void {
     const head = outbox.queue[0]!;
-    this.countFailure(outbox);
-    if (this.crashLooping(outbox)) {
+    if (countsTowardCrashLoop) this.countFailure(outbox);
+    else outbox.retries += 1;
+    if (countsTowardCrashLoop && this.crashLooping(outbox)) {
       this.giveUp(outbox, why);
       this.pump(outbox);
       return;
     }
-    const delay = Math.min(this.maxRetryDelayMs, this.retryDelayMs * 2 ** Math.min(outbox.failures - 1, 30));
+    const delay = Math.min(this.maxRetryDelayMs, this.retryDelayMs * 2 ** Math.min(outbox.retries - 1, 30));
     // Once per streak doubling: a cloud that stays away for an hour does not fill the log.
-    if ((outbox.failures & (outbox.failures - 1)) === 0) {
-      const attempts = outbox.failures === 1 ? '' : ` (${outbox.failures} failed attempts so far)`;
+    if ((outbox.retries & (outbox.retries - 1)) === 0) {
+      const attempts = outbox.retries === 1 ? '' : ` (${outbox.retries} failed attempts so far)`;
       this.options.logger.warn(
         `Not delivered: ${describeLines(head.batch)} of container ${label(outbox)}: ${why}; sending them again in ${formatSeconds(delay)}${attempts}.`,
       );
@@ -386,6 +419,7 @@ export class BatchDelivery {
       outbox.acksAtStreakStart = this.acks;
     }
     outbox.failures += 1;
+    outbox.retries += 1;
   }
 
   private crashLooping(outbox: Outbox): boolean {
@@ -400,7 +434,22 @@ export class BatchDelivery {
     const minutes = Math.round((this.now() - outbox.failingSince) / 60_000);
     const what = `the cloud failed on them ${outbox.failures} times over ${minutes} min (last: ${why})`;
     if (outbox.queue[0]!.replacement) this.dropHead(outbox, what);
-    else this.replaceHead(outbox, what);
+    else this.replaceHead(outbox, what, true);
+  }
+
+  /** The batch a give-up marker stands for is stored after all: drop the marker, and number what follows as before. */
+  private withdrawMarker(outbox: Outbox, shift: number): void {
+    const marker = outbox.queue[0]!.batch.lines[0]!;
+    const first = marker.seq;
+    const last = first + shift;
+    this.options.logger.warn(
+      `Withdrew the "refused" skip marker for ${first === last ? `line ${first}` : `lines ${first}–${last}`} of container ${label(outbox)}: the cloud holds them already (it stored them before failing).`,
+    );
+    const items = outbox.queue.map((item, i) => (i === 0 || shift === 0 ? item : queued(renumbered(item.batch, -shift), false)));
+    outbox.queue.splice(0, outbox.queue.length, ...items);
+    outbox.seqShift -= shift;
+    this.setQueuedBytes(outbox, items.reduce((sum, item) => sum + item.bytes, 0));
+    this.settleHead(outbox);
   }
 
   private dropHead(outbox: Outbox, why: string): void {
@@ -415,7 +464,7 @@ export class BatchDelivery {
    * Puts a `refused` marker in the head batch's place, at its first seq, and renumbers what is
    * queued behind it (and what the follower sends from now on) to follow the marker.
    */
-  private replaceHead(outbox: Outbox, why: string): void {
+  private replaceHead(outbox: Outbox, why: string, mayBeStored = false): void {
     const head = outbox.queue[0]!;
     const lines = head.batch.lines;
     const first = lines[0]!;
@@ -426,7 +475,11 @@ export class BatchDelivery {
     );
     const shift = lines.length - 1;
     const items = outbox.queue.map((item, i) =>
-      i === 0 ? queued({ ...head.batch, lines: [marker] }, true) : shift === 0 ? item : queued(renumbered(item.batch, shift), false),
+      i === 0
+        ? queued({ ...head.batch, lines: [marker] }, true, mayBeStored ? shift : undefined)
+        : shift === 0
+          ? item
+          : queued(renumbered(item.batch, shift), false),
     );
     outbox.queue.splice(0, outbox.queue.length, ...items);
     outbox.seqShift += shift;
@@ -448,6 +501,7 @@ export class BatchDelivery {
   }
 
   private endStreak(outbox: Outbox): void {
+    outbox.retries = 0;
     outbox.failures = 0;
   }
 
@@ -510,6 +564,7 @@ export class BatchDelivery {
         ackTimer: undefined,
         retryTimer: undefined,
         refusedByGateway: false,
+        retries: 0,
         failures: 0,
         failingSince: 0,
         acksAtStreakStart: 0,
@@ -525,9 +580,9 @@ export class BatchDelivery {
   }
 }
 
-function queued(batch: AgentLogBatch, replacement: boolean): QueuedBatch {
+function queued(batch: AgentLogBatch, replacement: boolean, shiftBehind?: number): QueuedBatch {
   const json = encode(batch);
-  return { batch, json, bytes: heldBytesOf(batch, json), replacement };
+  return { batch, json, bytes: heldBytesOf(batch, json), replacement, ...(shiftBehind === undefined ? {} : { shiftBehind }) };
 }
 
 /** What holding a batch costs (counted against the memory bound): its JSON, and its line objects with their texts. */

@@ -18,8 +18,9 @@
  * A batch the cloud keeps failing on is *crash-looping* — a poison batch that fails the Lambda
  * each time — and must not block its container forever, nor be dropped in silence: once its
  * attempts have failed (refused `internal`, unacked, or answered by API Gateway's "Internal server
- * error") at least `failures` times over at least `afterMs`, while the cloud took other batches
- * meanwhile, it is replaced by a `refused` marker. If the cloud took nothing else meanwhile, that
+ * error"; not `forbidden`, which is about the connection) at least `failures` times over at
+ * least `afterMs`, while the cloud took other batches meanwhile, it is replaced by a `refused`
+ * marker. If the cloud took nothing else meanwhile, that
  * is an outage rather than a poison batch, and it is given up only after `aloneAfterMs`.
  */
 import type { ErrorMessage } from '../../protocol';

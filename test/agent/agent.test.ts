@@ -171,6 +171,36 @@ describe('agent', () => {
     expect(source.follows).toHaveLength(1);
   });
 
+  it('restarted before its in-flight batch is stored, numbers after what is still queued rather than from the cloud\'s older resume point', async () => {
+    const source = await followingWeb1();
+    const batches = (): { lines: { seq: number; text: string }[] }[] =>
+      cloud!.last.json.filter((m) => m.action === 'log.batch') as unknown as { lines: { seq: number; text: string }[] }[];
+    const first = source.lastFollow('web1').stream;
+    first.write(muxFrame('stdout', entry(ts(1), 'one\n')));
+    await eventually(() => expect(batches()).toHaveLength(1));
+    cloud!.last.send(JSON.stringify({ action: 'log.ack', containerId: 'web1', seq: 1 }));
+    first.write(muxFrame('stdout', entry(ts(2), 'two\n')));
+    await eventually(() => expect(batches()).toHaveLength(2));
+
+    // Stopped with line 2 in flight, and started again before the cloud stored it: the start's
+    // resume point is line 1, but line 2 is still on its way (and numbering it again with other
+    // batch boundaries would clash with it).
+    cloud!.last.send(JSON.stringify({ action: 'log.stream.stop', containerId: 'web1' }));
+    cloud!.last.send(JSON.stringify({ action: 'log.stream.start', containerId: 'web1', tail: 50, resume: { seq: 1, ts: ts(1), textsAtTs: ['one'] }, epoch: 1, catchUp: true }));
+    await eventually(() => expect(source.follows).toHaveLength(2));
+    expect(source.follows[1]!.options.from).toEqual({ since: ts(2) });
+    source.lastFollow('web1').stream.write(Buffer.concat([muxFrame('stdout', entry(ts(2), 'two\n')), muxFrame('stdout', entry(ts(3), 'three\n'))]));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    cloud!.last.send(JSON.stringify({ action: 'log.ack', containerId: 'web1', seq: 2 }));
+
+    await eventually(() => expect(batches()).toHaveLength(3));
+    expect(batches().map((b) => b.lines)).toEqual([
+      [{ seq: 1, ts: ts(1), stream: 'stdout', text: 'one' }],
+      [{ seq: 2, ts: ts(2), stream: 'stdout', text: 'two' }],
+      [{ seq: 3, ts: ts(3), stream: 'stdout', text: 'three' }],
+    ]);
+  });
+
   describe('following exactly what is watched, after each registration', () => {
     /** An agent on a host of web1, db1 and cache1, following web1 and db1 on its first connection, whose cloud then goes away. */
     async function followingTwoThenDisconnected(): Promise<{ source: FakeContainerSource; port: number }> {

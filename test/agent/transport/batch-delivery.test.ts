@@ -200,6 +200,34 @@ describe('BatchDelivery', () => {
     expect(delivery.unacknowledged('c1')).toEqual([]);
   });
 
+  it('tells where a new follower continues while batches of the epoch are still queued: after the last, at the highest ts, with the texts of the real lines there', () => {
+    const sink = delivery.sinkFor('c1');
+    // Line 3 was joined from Docker's pieces and keeps its first piece's (earlier) ts.
+    sink.send({
+      action: 'log.batch',
+      containerId: 'c1',
+      epoch: 1,
+      lines: [
+        { seq: 1, ts: ts(5), stream: 'stdout', text: 'a' },
+        { seq: 2, ts: ts(7), stream: 'stderr', text: 'b' },
+        { seq: 3, ts: ts(6), stream: 'stdout', text: 'c' },
+      ],
+    });
+    sink.send({
+      action: 'log.batch',
+      containerId: 'c1',
+      epoch: 1,
+      lines: [
+        { seq: 4, ts: ts(7), stream: 'stdout', text: 'd' },
+        { seq: 5, ts: ts(7), stream: 'stdout', text: 'skipped', skipped: { reason: 'rotated', from: ts(7), to: ts(7) } },
+      ],
+    });
+
+    expect(delivery.queuedResumePoint('c1', 1)).toEqual({ seq: 5, ts: ts(7), textsAtTs: ['b', 'd'] });
+    expect(delivery.queuedResumePoint('c1', 2)).toBeUndefined();
+    expect(delivery.queuedResumePoint('c2', 1)).toBeUndefined();
+  });
+
   describe('for a removed container (its log file is gone: these batches are the only copy)', () => {
     it('discards none of them on a stream stop, and delivers each until acked', () => {
       const sink = delivery.sinkFor('c1');

@@ -143,12 +143,12 @@ describe('BatchDelivery when a batch cannot be delivered', () => {
       delivery = new BatchDelivery({ channel, logger, ackTimeoutMs: 30_000, retryDelayMs: 100, crashLoop: { failures: 5, afterMs: 60_000, aloneAfterMs: 600_000 } });
     });
 
-    /** Refuses the head of c1 `internal` every `everyMs` for `forMs`, acking c2's batches meanwhile if asked. */
-    function keepFailing(forMs: number, everyMs: number, othersTaken: boolean): void {
+    /** Refuses the head of c1 (`internal`, unless told) every `everyMs` for `forMs`, acking c2's batches meanwhile if asked. */
+    function keepFailing(forMs: number, everyMs: number, othersTaken: boolean, code: ErrorCode = 'internal'): void {
       for (let t = 0; t < forMs; t += everyMs) {
         const head = channel.sent.filter((b) => b.containerId === 'c1').at(-1)!;
         if (head.lines[0]!.skipped) return;
-        delivery.refused(refusal('internal', head, true));
+        delivery.refused(refusal(code, head, code === 'internal'));
         if (othersTaken) {
           const seq = t / everyMs + 1;
           delivery.sinkFor('c2').send(batch('c2', seq));
@@ -168,6 +168,28 @@ describe('BatchDelivery when a batch cannot be delivered', () => {
       expect(logger.matching(/^Replaced lines 1–2 of container c1 with a "refused" skip marker: the cloud failed on them 7 times over 1 min/)).toHaveLength(1);
     });
 
+    it('takes the renumbering back when its marker draws a conflict: the cloud had stored the batch before failing, so the lines behind keep their seqs', () => {
+      const sink = delivery.sinkFor('c1');
+      sink.send(batch('c1', 1, 2, 3));
+      sink.send(batch('c1', 4, 5));
+      keepFailing(2 * 60_000, 10_000, true);
+      const marker = channel.sent.filter((b) => b.containerId === 'c1').at(-1)!;
+      expect(marker.lines[0]).toMatchObject({ seq: 1, skipped: { reason: 'refused', lines: 3 } });
+
+      delivery.refused(refusal('conflict', marker, false));
+      sink.send(batch('c1', 6));
+      delivery.acknowledge(ack('c1', 5));
+
+      const sentToC1 = channel.sent.filter((b) => b.containerId === 'c1');
+      expect(sentToC1.slice(-2).map((b) => b.lines.map((line) => [line.seq, line.text]))).toEqual([
+        [[4, 'line 4'], [5, 'line 5']],
+        [[6, 'line 6']],
+      ]);
+      expect(delivery.droppedWithoutMarker).toBe(0);
+      expect(delivery.skipCounts().refused).toBeUndefined();
+      expect(logger.matching(/^Withdrew the "refused" skip marker for lines 1–3 of container c1: the cloud holds them already/)).toHaveLength(1);
+    });
+
     it('keeps sending it while the cloud takes nothing else (an outage, most likely), until the longer limit', () => {
       delivery.sinkFor('c1').send(batch('c1', 1, 2));
 
@@ -176,6 +198,16 @@ describe('BatchDelivery when a batch cannot be delivered', () => {
       keepFailing(6 * 60_000, 10_000, false);
 
       expect(channel.last.lines[0]!.skipped).toMatchObject({ reason: 'refused', lines: 2 });
+    });
+
+    it('does not count forbidden as a failure: the batch goes again on the connection that holds the registration, however long it takes', () => {
+      delivery.sinkFor('c1').send(batch('c1', 1, 2));
+
+      keepFailing(2 * 60 * 60_000, 10_000, true, 'forbidden');
+
+      const sentToC1 = channel.sent.filter((b) => b.containerId === 'c1');
+      expect(sentToC1.every((b) => !b.lines[0]!.skipped)).toBe(true);
+      expect(sentToC1.length).toBeGreaterThan(10);
     });
 
     it('counts API Gateway\'s "Internal server error" as a failure, but not its throttling', () => {
