@@ -37,6 +37,8 @@ export interface SkippedLineCountRequest {
   /** The window's lines after `last`, as received so far (the run stamped at or before last.ts is at its head). */
   readonly after: () => readonly { readonly ts: string; readonly text: string }[];
   readonly budgetMs: number;
+  /** Aborted when the catch-up is cancelled: the read stops at once. */
+  readonly signal?: AbortSignal;
 }
 
 export interface SkippedLineCount {
