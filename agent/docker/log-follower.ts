@@ -358,7 +358,8 @@ export class LogFollower {
         framer.end();
       }
       // A catch-up still counting: its held lines go once it has, before the stream's end is acted on.
-      if (!err && catchUp?.busy) {
+      // After a failure too when the container is gone: no follow could bring them again.
+      if ((!err || this.finished) && catchUp?.busy) {
         void catchUp.released.then(() => {
           if (generation === this.generation) afterEnd(err);
         });
