@@ -286,7 +286,7 @@ export class LogFollower {
       this.catchUp = new CatchUp({
         tail: request.tail,
         resumeTs: resume.ts,
-        count: (first, after) =>
+        count: (first, after, signal) =>
           countSkippedLines({
             source: this.options.source,
             containerId: this.options.containerId,
@@ -294,8 +294,23 @@ export class LogFollower {
             last: first,
             after,
             budgetMs: this.options.catchUpBudgetMs ?? DEFAULT_CATCH_UP_BUDGET_MS,
+            signal,
           }),
-        line: (line) => this.send(line),
+        line: (line) => {
+          // The line moves from the catch-up's held bytes to the batch: the sink sees the room it takes.
+          this.send(line);
+          this.reportHolding();
+        },
+        // The held window goes line by line as the sink has room (a window of long lines is many times its budget).
+        isCongested: () => this.options.sink.isCongested(),
+        drained: (signal) =>
+          new Promise<void>((resolve) => {
+            const cancel = this.options.sink.onceDrained(resolve);
+            signal.addEventListener('abort', () => {
+              cancel();
+              resolve();
+            }, { once: true });
+          }),
         marker: (marker, skipped) => {
           this.batcher.add({ seq: this.sequencer.next(), ...marker });
           this.batchingObjectBytes += lineObjectBytes(marker.text);
@@ -343,7 +358,8 @@ export class LogFollower {
         framer.end();
       }
       // A catch-up still counting: its held lines go once it has, before the stream's end is acted on.
-      if (!err && catchUp?.state === 'counting') {
+      // After a failure too when the container is gone: no follow could bring them again.
+      if ((!err || this.finished) && catchUp?.busy) {
         void catchUp.released.then(() => {
           if (generation === this.generation) afterEnd(err);
         });

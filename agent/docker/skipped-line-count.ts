@@ -37,6 +37,8 @@ export interface SkippedLineCountRequest {
   /** The window's lines after `last`, as received so far (the run stamped at or before last.ts is at its head). */
   readonly after: () => readonly { readonly ts: string; readonly text: string }[];
   readonly budgetMs: number;
+  /** Aborted when the catch-up is cancelled: the read stops at once. */
+  readonly signal?: AbortSignal;
 }
 
 export interface SkippedLineCount {
@@ -91,7 +93,16 @@ export async function countSkippedLines(request: SkippedLineCountRequest): Promi
     await new Promise<void>((resolve, reject) => {
       if (timedOut) span.stream.destroy();
       abort.signal.addEventListener('abort', () => span.stream.destroy(), { once: true });
-      span.stream.on('data', (chunk: Buffer) => demuxer.push(chunk));
+      span.stream.on('data', (chunk: Buffer) => {
+        try {
+          demuxer.push(chunk);
+        } catch (err) {
+          // Not Docker's format: thrown from here it would be uncaught and end the agent. What was
+          // counted before it stands, as a lower bound.
+          span.stream.destroy();
+          reject(err);
+        }
+      });
       span.stream.once('end', () => {
         demuxer.end();
         framer.end();

@@ -20,7 +20,9 @@
  *    follow and in the count alike.
  *
  * Holding is bounded: past `tail + 1` held lines the follower pauses its Docker stream (`isFull`)
- * until `onReleased`, and Docker keeps the rest.
+ * until `onReleased`, and Docker keeps the rest. The held lines go on one at a time, each only
+ * while the sink has room (`isCongested`, `drained`): a whole window poured in at once would go
+ * far past the memory bound. Lines that come meanwhile join the held ones, so the order holds.
  */
 import type { LogLine } from '../../protocol';
 import type { FramedLine } from './line-framer';
@@ -41,23 +43,29 @@ export interface CatchUpOptions {
   readonly tail: number;
   /** The resume point's ts: the lower bound of an uncounted span. */
   readonly resumeTs: string;
-  /** Counts the lines between the resume point and `first` (the first line passed); `after` are the lines held so far. */
-  readonly count: (first: FramedLine, after: () => readonly FramedLine[]) => Promise<SkipCount>;
+  /** Counts the lines between the resume point and `first` (the first line passed); `after` are the lines held so far; `signal` aborts on cancel. */
+  readonly count: (first: FramedLine, after: () => readonly FramedLine[], signal: AbortSignal) => Promise<SkipCount>;
   /** Where lines go on: numbered, remembered, batched. */
   readonly line: (line: FramedLine) => void;
   /** The marker, numbered before the lines after it; `skipped` is the window's oldest line when it is skipped too (remember it as sent). */
   readonly marker: (marker: Omit<LogLine, 'seq'>, skipped: FramedLine | undefined) => void;
   /** The held lines have gone: the follower resumes its Docker stream if it paused it. */
   readonly onReleased?: () => void;
+  /** True while the sink holds more than it wants: the release waits for `drained`. */
+  readonly isCongested?: () => boolean;
+  /** Resolves when the sink has room again, or once `signal` aborts (the catch-up was cancelled). */
+  readonly drained?: (signal: AbortSignal) => Promise<void>;
 }
 
-export type CatchUpState = 'waiting' | 'counting' | 'done' | 'cancelled';
+export type CatchUpState = 'waiting' | 'counting' | 'releasing' | 'done' | 'cancelled';
 
 export class CatchUp {
   private currentState: CatchUpState = 'waiting';
   private held: FramedLine[] = [];
   private heldTextBytes = 0;
   private settled: Promise<void> = Promise.resolve();
+  /** Aborted by cancel(): ends the count in flight and any wait for the sink's room. */
+  private readonly abort = new AbortController();
 
   constructor(private readonly options: CatchUpOptions) {}
 
@@ -75,9 +83,14 @@ export class CatchUp {
     return this.heldTextBytes;
   }
 
-  /** True while so many lines are held that the follower should pause its stream. */
+  /** Counting, or releasing what it held: lines that come now are held, and the catch-up is not over. */
+  get busy(): boolean {
+    return this.currentState === 'counting' || this.currentState === 'releasing';
+  }
+
+  /** True while the follower should pause its stream: a whole window held, or the held lines still going. */
   isFull(): boolean {
-    return this.currentState === 'counting' && this.held.length > this.options.tail;
+    return (this.currentState === 'counting' && this.held.length > this.options.tail) || this.currentState === 'releasing';
   }
 
   /** The resume filter dropped a line already sent: the window reached back, nothing was skipped. */
@@ -91,6 +104,7 @@ export class CatchUp {
       case 'done':
         return this.options.line(line);
       case 'counting':
+      case 'releasing':
         this.held.push(line);
         this.heldTextBytes += lineObjectBytes(line.text);
         return;
@@ -109,20 +123,18 @@ export class CatchUp {
     this.currentState = 'cancelled';
     this.held = [];
     this.heldTextBytes = 0;
+    this.abort.abort();
   }
 
   private async countAndRelease(first: FramedLine): Promise<void> {
     let count: SkipCount;
     try {
-      count = await this.options.count(first, () => this.held);
+      count = await this.options.count(first, () => this.held, this.abort.signal);
     } catch {
       count = { before: 0, exact: false };
     }
     if (this.currentState !== 'counting') return;
-    this.currentState = 'done';
-    const held = this.held;
-    this.held = [];
-    this.heldTextBytes = 0;
+    this.currentState = 'releasing';
     if (count.rotated) {
       this.options.marker(skipMarker({ reason: 'rotated', from: this.options.resumeTs, to: count.first ?? first.ts }), undefined);
     }
@@ -136,7 +148,17 @@ export class CatchUp {
       if (!count.exact) this.options.marker(skipMarker({ reason: 'catch_up', lines: 0, atLeast: true, from: this.options.resumeTs, to: first.ts }), undefined);
       this.options.line(first);
     }
-    for (const line of held) this.options.line(line);
+    while (this.held.length > 0) {
+      if (this.options.isCongested?.() && this.options.drained) {
+        await this.options.drained(this.abort.signal);
+        if (this.currentState !== 'releasing') return;
+        continue;
+      }
+      const line = this.held.shift()!;
+      this.heldTextBytes -= lineObjectBytes(line.text);
+      this.options.line(line);
+    }
+    this.currentState = 'done';
     this.options.onReleased?.();
   }
 }

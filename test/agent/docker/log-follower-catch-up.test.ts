@@ -167,6 +167,36 @@ describe('LogFollower catching up from a resume point', () => {
     expect(counts()).toHaveLength(1);
   });
 
+  it('releases the held window only as the sink has room: nothing held goes into a congested sink, the rest once it drains', async () => {
+    start();
+    const follow = await nth(follows, 1);
+    follow.stream.write(frames([10, 'w10'], [11, 'w11'], [12, 'w12'], [13, 'w13']));
+    const count = await nth(counts, 1);
+    sink.congested = true;
+    count.stream.end(frames([5, 'sent'], [6, 's6'], [10, 'w10']));
+
+    await eventually(() => expect(sink.lines).toHaveLength(1));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(sink.lines.map((l) => l.skipped?.lines ?? l.text)).toEqual([2]);
+
+    sink.drain();
+    await eventually(() => expect(sink.lines.map((l) => l.skipped?.lines ?? l.text)).toEqual([2, 'w11', 'w12', 'w13']));
+  });
+
+  it('delivers the held window of a removed container whose stream is cut while counting: it is the only copy left', async () => {
+    start();
+    const first = await nth(follows, 1);
+    first.stream.write(frames([10, 'w10'], [11, 'w11'], [12, 'w12'], [13, 'w13']));
+    const count = await nth(counts, 1);
+    const finished = follower!.finish();
+    first.stream.destroy();
+    count.stream.end(frames([5, 'sent'], [6, 's6'], [10, 'w10']));
+
+    await finished;
+    expect(sink.lines.map((l) => l.skipped?.lines ?? l.text)).toEqual([2, 'w11', 'w12', 'w13']);
+    expect(follower!.state).toBe('stopped');
+  });
+
   it('follows on after the skipped window line when only the marker was sent, never replaying the span', async () => {
     follower = new LogFollower({
       containerId: ID,

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { CatchUp, type SkipCount } from '../../../agent/pipeline/catch-up';
+import { CatchUp, type CatchUpOptions, type SkipCount } from '../../../agent/pipeline/catch-up';
 import type { FramedLine } from '../../../agent/pipeline/line-framer';
 import { ts } from '../support/docker-bytes';
 
 const at = (n: number, text = `l${n}`): FramedLine => ({ ts: ts(n), stream: 'stdout', text });
 
 /** A CatchUp whose count the spec settles by hand, recording what goes on. */
-function catchUp(tail = 2) {
+function catchUp(tail = 2, extra: Partial<CatchUpOptions> = {}) {
   const out: string[] = [];
   let settle!: (count: SkipCount) => void;
   let fail!: (error: Error) => void;
@@ -30,6 +30,7 @@ function catchUp(tail = 2) {
           : `marker ${marker.skipped!.lines}${marker.skipped!.atLeast ? '+' : ''} to ${marker.ts === skipped?.ts ? 'skipped' : marker.ts}`,
       ),
     onReleased: () => (released += 1),
+    ...extra,
   });
   return { gate, out, counted, settle: (c: SkipCount) => settle(c), fail: (e: Error) => fail(e), released: () => released };
 }
@@ -141,5 +142,83 @@ describe('CatchUp', () => {
     await gate.released;
 
     expect(out).toEqual([`rotated ${ts(5)} to ${ts(10)}`, 'l10']);
+  });
+
+  describe('releasing the held lines within the memory bound', () => {
+    /** A sink that is congested until the spec drains it; `drained` waits for that (or for the catch-up's cancel). */
+    function congestion() {
+      let congested = true;
+      const waiters: (() => void)[] = [];
+      return {
+        isCongested: () => congested,
+        drained: (signal: AbortSignal) =>
+          new Promise<void>((resolve) => {
+            waiters.push(resolve);
+            signal.addEventListener('abort', () => resolve(), { once: true });
+          }),
+        set: (value: boolean) => (congested = value),
+        drain: () => waiters.splice(0).forEach((resolve) => resolve()),
+      };
+    }
+    const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+    it('sends no held line while the sink is congested, and the rest once it drains', async () => {
+      const sink = congestion();
+      const { gate, out, settle, released } = catchUp(3, { isCongested: sink.isCongested, drained: sink.drained });
+      gate.accept(at(10));
+      gate.accept(at(11));
+      gate.accept(at(12));
+
+      settle({ before: 2, exact: true, first: ts(7) });
+      await tick();
+      expect(out).toEqual(['marker 3 to skipped']);
+      expect(gate.state).not.toBe('done');
+      expect(released()).toBe(0);
+
+      sink.set(false);
+      sink.drain();
+      await gate.released;
+      expect(out).toEqual(['marker 3 to skipped', 'l11', 'l12']);
+      expect(released()).toBe(1);
+      expect(gate.state).toBe('done');
+    });
+
+    it('keeps the order: a line that comes while it still releases goes after the held ones', async () => {
+      const sink = congestion();
+      const { gate, out, settle } = catchUp(3, { isCongested: sink.isCongested, drained: sink.drained });
+      gate.accept(at(10));
+      gate.accept(at(11));
+      settle({ before: 0, exact: true });
+      await tick();
+
+      gate.accept(at(12));
+      expect(gate.isFull()).toBe(true);
+      sink.set(false);
+      sink.drain();
+      await gate.released;
+
+      expect(out).toEqual(['l10', 'l11', 'l12']);
+      gate.accept(at(13));
+      expect(out.at(-1)).toBe('l13');
+    });
+
+    it('stops releasing when cancelled while it waits for the sink to drain', async () => {
+      const sink = congestion();
+      const { gate, out, settle, released } = catchUp(3, { isCongested: sink.isCongested, drained: sink.drained });
+      gate.accept(at(10));
+      gate.accept(at(11));
+      settle({ before: 0, exact: true });
+      await tick();
+
+      gate.cancel();
+      await gate.released;
+      sink.set(false);
+      sink.drain();
+      await tick();
+
+      expect(out).toEqual(['l10']);
+      expect(released()).toBe(0);
+      expect(gate.heldBytes).toBe(0);
+    });
   });
 });
