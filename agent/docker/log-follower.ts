@@ -477,8 +477,9 @@ export class LogFollower {
     this.cancelDrainWait = this.options.sink.onceDrained(() => {
       this.cancelDrainWait = undefined;
       if (generation !== this.generation) return;
-      // A removed container's stream is the only copy left: it is read on, never followed anew.
-      if (this.finished || Date.now() - pausedAt < (this.options.refollowAfterPauseMs ?? DEFAULT_REFOLLOW_AFTER_PAUSE_MS)) {
+      // A removed container's stream is the only copy left: it is read on, never followed anew. So is
+      // a catch-up's, still fresh: following anew would start its window and count over.
+      if (this.finished || this.catchUp?.busy || Date.now() - pausedAt < (this.options.refollowAfterPauseMs ?? DEFAULT_REFOLLOW_AFTER_PAUSE_MS)) {
         const unread = this.unread;
         this.unread = undefined;
         if (unread && !feed(unread)) return;

@@ -66,6 +66,13 @@ export async function countSkippedLines(request: SkippedLineCountRequest): Promi
       abort.abort();
       resolve();
     }, budgetMs);
+    // A cancelled catch-up has no use for the count: the read stops now, not at the budget's end.
+    const cancel = () => {
+      abort.abort();
+      resolve();
+    };
+    if (request.signal?.aborted) cancel();
+    else request.signal?.addEventListener('abort', cancel, { once: true });
   });
 
   const filter = new ResumeFilter(resume);

@@ -197,6 +197,35 @@ describe('LogFollower catching up from a resume point', () => {
     expect(follower!.state).toBe('stopped');
   });
 
+  it('stops the count\'s span read when the follower stops, not at the end of its budget', async () => {
+    start(60_000);
+    const follow = await nth(follows, 1);
+    follow.stream.write(frames([10, 'w10'], [11, 'w11'], [12, 'w12'], [13, 'w13']));
+    const count = await nth(counts, 1);
+
+    follower!.stop();
+
+    await eventually(() => expect(count.stream.destroyed).toBe(true));
+  });
+
+  it('reads on after a congestion pause while counting, instead of following anew: that would start the window and its count over', async () => {
+    start();
+    const follow = await nth(follows, 1);
+    follow.stream.write(frames([10, 'w10'], [11, 'w11'], [12, 'w12']));
+    const count = await nth(counts, 1);
+    sink.congested = true;
+    follow.stream.write(frames([13, 'w13']));
+    await eventually(() => expect(follow.stream.isPaused()).toBe(true));
+
+    sink.drain();
+    count.stream.end(frames([5, 'sent'], [6, 's6'], [10, 'w10']));
+    follow.stream.write(frames([14, 'live']));
+
+    await eventually(() => expect(sink.lines.map((l) => l.skipped?.lines ?? l.text)).toEqual([2, 'w11', 'w12', 'w13', 'live']));
+    expect(follows()).toHaveLength(1);
+    expect(counts()).toHaveLength(1);
+  });
+
   it('follows on after the skipped window line when only the marker was sent, never replaying the span', async () => {
     follower = new LogFollower({
       containerId: ID,

@@ -29,4 +29,25 @@ describe('countSkippedLines', () => {
     await expect(counting).resolves.toMatchObject({ before: 1, exact: false, first: ts(2) });
     expect(stream.destroyed).toBe(true);
   });
+
+  it('stops its read at once when its signal aborts (the catch-up was cancelled), before its budget', async () => {
+    const source = new FakeContainerSource();
+    source.addContainer('c1');
+    const cancel = new AbortController();
+    const counting = countSkippedLines({
+      source,
+      containerId: 'c1',
+      resume: { ts: ts(1), textsAtTs: [] },
+      last: { ts: ts(10), text: 'w10' },
+      after: () => [],
+      budgetMs: 60_000,
+      signal: cancel.signal,
+    });
+    await eventually(() => expect(source.follows).toHaveLength(1));
+
+    cancel.abort();
+
+    await eventually(() => expect(source.follows[0]!.stream.destroyed).toBe(true));
+    await expect(counting).resolves.toMatchObject({ exact: false });
+  });
 });
