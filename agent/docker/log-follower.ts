@@ -262,6 +262,7 @@ export class LogFollower {
         if (generation !== this.generation) return;
         this.abort = undefined;
         this.currentState = 'ended';
+        this.reportHolding();
         if (this.finished) return this.stop();
         if (err instanceof ContainerNotFoundError) {
           this.gone(`Cannot follow the logs of container ${this.label}: ${err.why}.`);
@@ -418,8 +419,12 @@ export class LogFollower {
         this.pauseUntilDrained(stream, generation, feed);
         return false;
       }
-      // A catch-up holding a whole window while it counts: Docker keeps the rest until it is done.
-      if (catchUp?.isFull()) stream.pause();
+      // A catch-up holding a whole window while it counts: Docker keeps the rest until it is done
+      // (its onReleased resumes the stream; nothing else may).
+      if (catchUp?.isFull()) {
+        stream.pause();
+        return false;
+      }
       return true;
     };
     stream.on('data', (chunk: Buffer) => {
@@ -483,7 +488,7 @@ export class LogFollower {
         const unread = this.unread;
         this.unread = undefined;
         if (unread && !feed(unread)) return;
-        stream.resume();
+        if (!this.catchUp?.isFull()) stream.resume();
         return;
       }
       // Rotation may have run past dockerd's blocked reader: a fresh `since` reads what Docker still keeps.
@@ -502,6 +507,8 @@ export class LogFollower {
     this.unread = undefined;
     stream?.destroy();
     this.batcher.flush();
+    // What the dropped stream held is no longer held: other containers may have that room now.
+    this.reportHolding();
     this.open();
   }
 
