@@ -2,7 +2,7 @@
  * Turning frames into typed messages and back. Decoding never throws: bad input becomes a
  * ProtocolError carrying the `error` code and human text to send back to the client.
  */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { MAX_MESSAGE_BYTES } from './limits';
 import type { ErrorCode, ErrorMessage } from './messages';
 import { ROUTES, type ClientAction, type ClientMessage } from './routes';
@@ -56,7 +56,7 @@ export function readAction(body: string): string | undefined {
 }
 
 /** Validates one frame against a schema: size, then JSON, then shape. */
-export function decode<S extends z.ZodType>(schema: S, body: string | undefined | null): Decoded<z.infer<S>> {
+export function decode<S extends z.ZodMiniType>(schema: S, body: string | undefined | null): Decoded<z.infer<S>> {
   if (body == null || body === '') return fail('malformed', 'empty message: expected a JSON object with an "action"');
   if (byteLength(body) > MAX_MESSAGE_BYTES) {
     return fail('too_large', `message is ${byteLength(body)} bytes; the limit is ${MAX_MESSAGE_BYTES}`, readAction(body));
@@ -86,7 +86,7 @@ function fail(code: ErrorCode, message: string, requestAction?: string): { ok: f
 }
 
 /** "lines.0.seq: expected number, received string; …" — the first few problems, for humans. */
-function describeIssues(error: z.ZodError): string {
+function describeIssues(error: z.core.$ZodError): string {
   const shown = error.issues.slice(0, 3).map((issue) => {
     const path = issue.path.map(String).join('.');
     return path ? `${path}: ${issue.message}` : issue.message;

@@ -6,22 +6,26 @@
  *   agent → cloud, viewer (dashboard) → cloud, cloud → agent, cloud → viewer.
  * docs/protocol.md describes each one with an example.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 import { MAX_FETCH_LINES, MAX_ID_LENGTH } from './limits';
 import { TIMESTAMP_PATTERN } from './timestamp';
+
+// zod/mini (tree-shakes to a fraction of zod's size: Lambda cold starts) ships no messages by
+// default; refusals must say what is wrong in words.
+z.config(en());
 
 // ── building blocks ─────────────────────────────────────────────────────────────────────────
 
 /** Ids end up inside DynamoDB keys joined by `#`, so they are restricted to a safe alphabet. */
 export const SafeId = z
   .string()
-  .max(MAX_ID_LENGTH)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be letters, digits, ".", "_" or "-"');
+  .check(z.maxLength(MAX_ID_LENGTH), z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be letters, digits, ".", "_" or "-"'));
 
-export const Timestamp = z.string().regex(TIMESTAMP_PATTERN, 'must be an RFC 3339 timestamp');
+export const Timestamp = z.string().check(z.regex(TIMESTAMP_PATTERN, 'must be an RFC 3339 timestamp'));
 
 /** A per-container sequence number: 1 for the first line ever buffered, +1 for each line after. */
-export const Seq = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+export const Seq = z.int().check(z.positive(), z.maximum(Number.MAX_SAFE_INTEGER));
 
 /**
  * A container's numbering: seqs are unique only within one epoch. The cloud mints a new epoch
@@ -29,7 +33,7 @@ export const Seq = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
  * starts a stream with nothing buffered to resume from — exactly when the agent numbers from 1
  * again. Lines of another epoch are never duplicates of the ones held, whatever their seqs.
  */
-export const Epoch = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+export const Epoch = z.int().check(z.positive(), z.maximum(Number.MAX_SAFE_INTEGER));
 
 export const LogStream = z.enum(['stdout', 'stderr']);
 export type LogStream = z.infer<typeof LogStream>;
@@ -46,9 +50,9 @@ export type SkipReason = z.infer<typeof SkipReason>;
 export const SkippedLines = z.object({
   reason: SkipReason,
   /** How many lines were skipped; absent when Docker no longer holds them to count (rotated). */
-  lines: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
+  lines: z.optional(z.int().check(z.nonnegative(), z.maximum(Number.MAX_SAFE_INTEGER))),
   /** Set when `lines` is a lower bound (counting stopped at its time budget). */
-  atLeast: z.literal(true).optional(),
+  atLeast: z.optional(z.literal(true)),
   /** Docker timestamps of the first and last skipped line (or the bounds of the lost span). */
   from: Timestamp,
   to: Timestamp,
@@ -63,26 +67,26 @@ export const LogLine = z.object({
   stream: LogStream,
   text: z.string(),
   /** Set when the text was cut at MAX_LINE_BYTES. */
-  truncated: z.literal(true).optional(),
+  truncated: z.optional(z.literal(true)),
   /**
    * Present only on a skip marker: a line the agent writes in place of lines it could not deliver,
    * so that a skip is never silent. Its `text` says the same in words (for plain-text consumers
    * and filters); the dashboard renders the marker from this field (docs/reliability.md).
    */
-  skipped: SkippedLines.optional(),
+  skipped: z.optional(SkippedLines),
 });
 export type LogLine = z.infer<typeof LogLine>;
 
 export const ContainerInfo = z.object({
   id: SafeId,
-  name: z.string().max(256),
-  image: z.string().max(512),
+  name: z.string().check(z.maxLength(256)),
+  image: z.string().check(z.maxLength(512)),
   /** Docker's state word: running, exited, paused, restarting, created, dead. */
-  state: z.string().max(32),
+  state: z.string().check(z.maxLength(32)),
   /** Docker's human status, e.g. "Up 3 minutes". */
-  status: z.string().max(256),
+  status: z.string().check(z.maxLength(256)),
   /** Unix seconds. */
-  createdAt: z.number().int().nonnegative(),
+  createdAt: z.int().check(z.nonnegative()),
   tty: z.boolean(),
 });
 export type ContainerInfo = z.infer<typeof ContainerInfo>;
@@ -93,16 +97,16 @@ export type ContainerInfo = z.infer<typeof ContainerInfo>;
  * report of a container only if it is at least as new as what it holds, so a report handled late
  * never overwrites a newer one (docs/data-model.md, "Containers").
  */
-export const ObservedAt = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+export const ObservedAt = z.int().check(z.nonnegative(), z.maximum(Number.MAX_SAFE_INTEGER));
 
 /** The lines an agent replaced by skip markers for one reason, since it started (agent.status). */
 export const SkipCount = z.object({
   /** Markers sent. */
-  markers: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  markers: z.int().check(z.nonnegative(), z.maximum(Number.MAX_SAFE_INTEGER)),
   /** The lines those markers counted. */
-  lines: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  lines: z.int().check(z.nonnegative(), z.maximum(Number.MAX_SAFE_INTEGER)),
   /** Some marker gave only a lower bound, or no count at all (Docker no longer held the lines): more were skipped. */
-  atLeast: z.literal(true).optional(),
+  atLeast: z.optional(z.literal(true)),
 });
 export type SkipCount = z.infer<typeof SkipCount>;
 
@@ -119,17 +123,17 @@ export const ReportedStatus = z.object({
    * Age of the oldest line the agent holds and the cloud has not acked, in ms (0: nothing waits):
    * now minus that line's Docker timestamp, or minus when its stream was started if that is later.
    */
-  lagMs: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  lagMs: z.int().check(z.nonnegative(), z.maximum(Number.MAX_SAFE_INTEGER)),
   /** Lines handed to delivery and not acked yet. */
-  pendingLines: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  pendingLines: z.int().check(z.nonnegative(), z.maximum(Number.MAX_SAFE_INTEGER)),
   /** Per reason, the lines replaced by the skip markers sent since `since`; a reason with none is absent. */
-  skipped: z.object({ catch_up: SkipCount.optional(), rotated: SkipCount.optional(), refused: SkipCount.optional() }),
+  skipped: z.object({ catch_up: z.optional(SkipCount), rotated: z.optional(SkipCount), refused: z.optional(SkipCount) }),
 });
 export type ReportedStatus = z.infer<typeof ReportedStatus>;
 
 export const HostInfo = z.object({
   agentId: SafeId,
-  hostName: z.string().max(256),
+  hostName: z.string().check(z.maxLength(256)),
   online: z.boolean(),
   /** ISO time of the last registration or of going offline. */
   updatedAt: z.string(),
@@ -138,17 +142,17 @@ export const HostInfo = z.object({
    * In `inventory`: the newest `observedAt` the cloud held for this host's containers (removals
    * included) when it read them. A `host.containers` change observed later is newer than this list.
    */
-  observedAt: ObservedAt.optional(),
+  observedAt: z.optional(ObservedAt),
   /**
    * The agent's latest status report (agent.status), when it sent one. In `host`, absent means no
    * news about it: keep what is held (registration and going offline do not change it).
    */
-  status: ReportedStatus.optional(),
+  status: z.optional(ReportedStatus),
 });
 export type HostInfo = z.infer<typeof HostInfo>;
 
 /** A host without its containers: what `host` carries (they travel as `host.containers` changes). */
-export const HostStatus = HostInfo.omit({ containers: true, observedAt: true });
+export const HostStatus = z.omit(HostInfo, { containers: true, observedAt: true });
 export type HostStatus = z.infer<typeof HostStatus>;
 
 /** Where the cloud's buffer for a container ends, so a (re)starting stream continues from there. */
@@ -170,12 +174,12 @@ export type ResumePoint = z.infer<typeof ResumePoint>;
  */
 export const AgentRegister = z.object({
   action: z.literal('agent.register'),
-  hostName: z.string().min(1).max(256),
-  agentVersion: z.string().max(64),
+  hostName: z.string().check(z.minLength(1), z.maxLength(256)),
+  agentVersion: z.string().check(z.maxLength(64)),
   /** The whole (fitted) list: the cloud writes what differs from what it holds and removes the rest. */
-  containers: z.array(ContainerInfo).max(1000),
+  containers: z.array(ContainerInfo).check(z.maxLength(1000)),
   /** When the list was observed; absent (older agents), the cloud's receive time stands in. */
-  observedAt: ObservedAt.optional(),
+  observedAt: z.optional(ObservedAt),
 });
 
 /**
@@ -185,8 +189,8 @@ export const AgentRegister = z.object({
 export const AgentInventory = z.object({
   action: z.literal('agent.inventory'),
   observedAt: ObservedAt,
-  upsert: z.array(ContainerInfo).max(1000),
-  remove: z.array(SafeId).max(1000),
+  upsert: z.array(ContainerInfo).check(z.maxLength(1000)),
+  remove: z.array(SafeId).check(z.maxLength(1000)),
 });
 
 /** A batch of new lines of one container. The cloud knows the agent from the connection. */
@@ -195,11 +199,11 @@ export const AgentLogBatch = z.object({
   containerId: SafeId,
   /** The epoch of the log.stream.start this stream was started by. */
   epoch: Epoch,
-  lines: z.array(LogLine).min(1),
+  lines: z.array(LogLine).check(z.minLength(1)),
 });
 
 /** The agent's periodic report of its lag and skips, kept on the host record for viewers (docs/reliability.md). */
-export const AgentStatus = ReportedStatus.extend({
+export const AgentStatus = z.extend(ReportedStatus, {
   action: z.literal('agent.status'),
 });
 
@@ -210,7 +214,7 @@ export const AgentStatus = ReportedStatus.extend({
  * Gateway stamps messages only to the millisecond, so two in the same millisecond would tie; the
  * cloud orders them by this count then (docs/data-model.md, "Subscription order").
  */
-export const OpCounter = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+export const OpCounter = z.int().check(z.nonnegative(), z.maximum(Number.MAX_SAFE_INTEGER));
 
 export const LogSubscribe = z.object({
   action: z.literal('log.subscribe'),
@@ -221,13 +225,13 @@ export const LogSubscribe = z.object({
    * When it is ahead of the buffer's newest line, the numbering started over: the whole buffer is
    * sent instead, as a history marked `reset`.
    */
-  afterSeq: z.number().int().nonnegative().optional(),
-  op: OpCounter.optional(),
+  afterSeq: z.optional(z.int().check(z.nonnegative())),
+  op: z.optional(OpCounter),
   /**
    * The epoch `afterSeq` belongs to. When the buffer's numbering is of another epoch, the seqs
    * cannot be compared: the whole buffer is sent, as a history marked `reset`.
    */
-  epoch: Epoch.optional(),
+  epoch: z.optional(Epoch),
 });
 
 /**
@@ -240,19 +244,21 @@ export const LogFetch = z
     agentId: SafeId,
     containerId: SafeId,
     epoch: Epoch,
-    afterSeq: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+    afterSeq: z.int().check(z.nonnegative(), z.maximum(Number.MAX_SAFE_INTEGER)),
     toSeq: Seq,
   })
-  .refine((m) => m.toSeq > m.afterSeq && m.toSeq - m.afterSeq <= MAX_FETCH_LINES, {
-    message: `toSeq must be above afterSeq, by at most ${MAX_FETCH_LINES}`,
-    path: ['toSeq'],
-  });
+  .check(
+    z.refine((m) => m.toSeq > m.afterSeq && m.toSeq - m.afterSeq <= MAX_FETCH_LINES, {
+      message: `toSeq must be above afterSeq, by at most ${MAX_FETCH_LINES}`,
+      path: ['toSeq'],
+    }),
+  );
 
 export const LogUnsubscribe = z.object({
   action: z.literal('log.unsubscribe'),
   agentId: SafeId,
   containerId: SafeId,
-  op: OpCounter.optional(),
+  op: z.optional(OpCounter),
 });
 
 export const InventoryGet = z.object({
@@ -279,22 +285,22 @@ export const AgentRegistered = z.object({
    * following every other one (a log.stream.stop sent while it was away is lost), except those a
    * log.stream.start asked for after it sent this registration. Absent (an older cloud): stop nothing.
    */
-  watched: z.array(SafeId).max(1000).optional(),
+  watched: z.optional(z.array(SafeId).check(z.maxLength(1000))),
 });
 
 export const LogStreamStart = z.object({
   action: z.literal('log.stream.start'),
   containerId: SafeId,
   /** How many past lines to read when there is nothing to resume from. */
-  tail: z.number().int().nonnegative(),
-  resume: ResumePoint.optional(),
+  tail: z.int().check(z.nonnegative()),
+  resume: z.optional(ResumePoint),
   /**
    * Set when the start is for a viewer's subscribe to a container nobody watched: with `resume`,
    * the agent may send only the newest `tail` lines since it, behind a counted catch_up skip
    * marker. Absent (the registration's restart of containers viewers kept watching while the agent
    * was away, or an older cloud): every line since `resume` is sent.
    */
-  catchUp: z.boolean().optional(),
+  catchUp: z.optional(z.boolean()),
   /**
    * The stream's numbering, echoed on each of its log.batch messages: the newest stored batch's
    * epoch with `resume`, a newly minted one without (the agent then numbers from 1 again).
@@ -379,9 +385,9 @@ export const LogHistory = z.object({
    * The viewer drops what it holds for this container and takes this history, and the live lines
    * after it, as the container's lines.
    */
-  reset: z.literal(true).optional(),
+  reset: z.optional(z.literal(true)),
   /** The epoch of these lines; absent only when nothing is buffered (the next live batch tells). */
-  epoch: Epoch.optional(),
+  epoch: z.optional(Epoch),
 });
 
 /** Live lines, broadcast to every viewer subscribed to the container. */
@@ -391,7 +397,7 @@ export const ViewerLogBatch = z.object({
   containerId: SafeId,
   /** A newer epoch than the viewer holds: the numbering restarted (drop what is held, mark it). */
   epoch: Epoch,
-  lines: z.array(LogLine).min(1),
+  lines: z.array(LogLine).check(z.minLength(1)),
 });
 
 /**
@@ -404,7 +410,7 @@ export const LogFetched = z.object({
   agentId: SafeId,
   containerId: SafeId,
   epoch: Epoch,
-  afterSeq: z.number().int().nonnegative(),
+  afterSeq: z.int().check(z.nonnegative()),
   toSeq: Seq,
   lines: z.array(LogLine),
   done: z.boolean(),
@@ -442,18 +448,18 @@ export const ErrorMessage = z.object({
   /** Human-readable, for logs and the dashboard. */
   message: z.string(),
   /** The action of the rejected message, when it could be read. */
-  requestAction: z.string().optional(),
+  requestAction: z.optional(z.string()),
   /** On the refusal of a log.subscribe: the agent of the container (see containerId). */
-  agentId: SafeId.optional(),
+  agentId: z.optional(SafeId),
   /**
    * On the refusal of a log.batch: which batch it was, so the agent can tell which to resend or
    * drop. On the refusal of a log.subscribe: the container, so the viewer re-subscribes just it.
    */
-  containerId: SafeId.optional(),
-  firstSeq: z.number().optional(),
-  lastSeq: z.number().optional(),
+  containerId: z.optional(SafeId),
+  firstSeq: z.optional(z.number()),
+  lastSeq: z.optional(z.number()),
   /** On the refusal of a log.batch or log.subscribe: whether sending the same message again can succeed. */
-  retry: z.boolean().optional(),
+  retry: z.optional(z.boolean()),
 });
 
 // ── unions per direction ────────────────────────────────────────────────────────────────────

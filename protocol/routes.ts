@@ -2,7 +2,7 @@
  * The client → cloud actions. Each is one API Gateway route (route selection on `action`),
  * one Lambda handler, and the roles whose connections may send it.
  */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import {
   AgentInventory,
   AgentLogBatch,
@@ -29,7 +29,7 @@ export const ROUTES = {
   ping: { schema: Ping, roles: ['agent', 'viewer'] },
   'log.fetch': { schema: LogFetch, roles: ['viewer'] },
   'agent.status': { schema: AgentStatus, roles: ['agent'] },
-} as const satisfies Record<string, { schema: z.ZodType; roles: readonly Role[] }>;
+} as const satisfies Record<string, { schema: z.ZodMiniType; roles: readonly Role[] }>;
 
 export type ClientAction = keyof typeof ROUTES;
 export const CLIENT_ACTIONS = Object.keys(ROUTES) as ClientAction[];

@@ -3,7 +3,7 @@
  * without an action, or an action nobody serves. Each gets its own error. A known action (which
  * API Gateway routes elsewhere) is handled as its route would, so nothing depends on routing.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { decode, isClientAction, ProtocolError } from '../../protocol';
 import { answerError, handleMessage } from './message-handler';
 import { bodyText } from './event-body';
@@ -11,7 +11,7 @@ import { describeError, requestContext } from './log-context';
 import { runtimeDeps, type DepsResolver } from './runtime';
 import type { WebSocketHandler } from './websocket-event';
 
-const AnyAction = z.object({ action: z.string().min(1) });
+const AnyAction = z.object({ action: z.string().check(z.minLength(1)) });
 
 export function defaultHandler(resolveDeps: DepsResolver): WebSocketHandler {
   return async (event, lambdaContext) => {

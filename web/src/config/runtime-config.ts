@@ -2,10 +2,10 @@
  * /config.json: where the dashboard finds the WebSocket API. The local static server and
  * CloudFront both serve `{ "wsUrl": "wss://…" }` next to index.html.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 export const RuntimeConfig = z.object({
-  wsUrl: z.string().regex(/^wss?:\/\/[^\s]+$/, 'must be a ws:// or wss:// URL'),
+  wsUrl: z.string().check(z.regex(/^wss?:\/\/[^\s]+$/, 'must be a ws:// or wss:// URL')),
 });
 export type RuntimeConfig = z.infer<typeof RuntimeConfig>;
 
