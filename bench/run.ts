@@ -12,6 +12,7 @@ import { benchAgentPipeline } from './agent-pipeline.bench';
 import { benchOnDocker } from './docker.bench';
 import { formatTable, type BenchRow } from './bench-table';
 import { benchCatchUp } from './catch-up.bench';
+import { benchCost } from './cost.bench';
 import { canCollectGarbage } from './collect-garbage';
 import { benchFanout } from './fanout.bench';
 import { benchIngestBatch } from './ingest-batch.bench';
@@ -24,6 +25,8 @@ const benches: Record<string, () => Promise<BenchRow[]>> = {
   docker: benchOnDocker,
   // A private dockerd: the first live line after 100,000 and 1,000,000 unwatched lines.
   'catch-up': benchCatchUp,
+  // A private dockerd: USD per GB (1 and 10 viewers) and per watched container-hour, metered through the whole local stack.
+  cost: benchCost,
 };
 /** How a bench run in its own process hands its rows back (the last line of its output). */
 const ROWS_PREFIX = 'BENCH-ROWS ';
