@@ -21,12 +21,21 @@ export async function logContainer(engine: PrivateDocker, output: Buffer, name: 
   return container;
 }
 
-/** A container that prints one numbered line a second ("tick N seq=N"), for the watched-hour bench. */
-export async function tickingContainer(engine: PrivateDocker, name: string): Promise<Docker.Container> {
+/**
+ * A container that, on SIGUSR1, prints `warmUp` numbered lines ("warm-up N seq=N") `warmUpPauseUs`
+ * apart and then one a second ("tick N seq=N"), for the watched-hour bench: the warm-up fills the
+ * cloud's buffer with batches like the ticks' own (one line each, when the pause is longer than
+ * the agent's batching window), so the ticks cost what they do in a container watched for long.
+ */
+export async function tickingContainer(engine: PrivateDocker, name: string, warmUp: number, warmUpPauseUs: number): Promise<Docker.Container> {
   const container = await engine.docker.createContainer({
     name,
     Image: engine.busyboxImage,
-    Cmd: ['sh', '-c', `trap 'go=1' USR1; echo ready; while [ -z "$go" ]; do usleep 20000; done; i=1; while true; do echo "tick $i seq=$i"; i=$((i+1)); sleep 1; done`],
+    Cmd: [
+      'sh',
+      '-c',
+      `trap 'go=1' USR1; echo ready; while [ -z "$go" ]; do usleep 20000; done; i=1; while [ $i -le ${warmUp} ]; do echo "warm-up $i seq=$i"; i=$((i+1)); usleep ${warmUpPauseUs}; done; while true; do echo "tick $i seq=$i"; i=$((i+1)); sleep 1; done`,
+    ],
     HostConfig: { NetworkMode: 'none' },
   });
   await container.start();
