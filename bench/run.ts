@@ -12,6 +12,10 @@ import { benchAgentPipeline } from './agent-pipeline.bench';
 import { benchOnDocker } from './docker.bench';
 import { formatTable, type BenchRow } from './bench-table';
 import { benchCatchUp } from './catch-up.bench';
+import { benchCost } from './cost.bench';
+import { benchE2eVsDockerLogs } from './e2e-vs-docker-logs.bench';
+import { benchLambdaBundle } from './lambda-bundle.bench';
+import { benchRoundTrip } from './round-trip.bench';
 import { canCollectGarbage } from './collect-garbage';
 import { benchFanout } from './fanout.bench';
 import { benchIngestBatch } from './ingest-batch.bench';
@@ -24,6 +28,14 @@ const benches: Record<string, () => Promise<BenchRow[]>> = {
   docker: benchOnDocker,
   // A private dockerd: the first live line after 100,000 and 1,000,000 unwatched lines.
   'catch-up': benchCatchUp,
+  // A private dockerd: USD per GB (1 and 10 viewers) and per watched container-hour, metered through the whole local stack.
+  cost: benchCost,
+  // A private dockerd: 200,000 lines through the whole local stack against docker logs -t -f.
+  e2e: benchE2eVsDockerLogs,
+  // A private dockerd: one container's rate with 50 ms per Lambda invocation.
+  'round-trip': benchRoundTrip,
+  // esbuild, as the CDK stack bundles each handler: the largest bundle.
+  'lambda-bundle': benchLambdaBundle,
 };
 /** How a bench run in its own process hands its rows back (the last line of its output). */
 const ROWS_PREFIX = 'BENCH-ROWS ';

@@ -13,6 +13,8 @@ import { mintCredential, type CredentialRequest } from '../../lambdas/domain/min
 import { startLocalGateway, type LocalGateway, type LocalGatewayOptions } from './gateway';
 import { loadAuthorizer, loadHandlers } from './load-handlers';
 import { quietConsoleLogger, type LocalLogger } from './logger';
+import { startCapacityProxy, type CapacityProxy } from './metering/dynamodb-capacity-proxy';
+import type { LocalMeter } from './metering/local-meter';
 import { startLocalStore, type LocalStore } from './store';
 
 export interface LocalCloudOptions {
@@ -31,8 +33,13 @@ export interface LocalCloudOptions {
   /** Gateway options for tests: shorter quotas and timeouts, the AWS-like chaos mode, throttling. */
   readonly gateway?: Pick<
     LocalGatewayOptions,
-    'idleTimeoutMs' | 'maxDurationMs' | 'lambdaTimeoutMs' | 'throttling' | 'postToConnectionDelayMs' | 'chaos'
+    'idleTimeoutMs' | 'maxDurationMs' | 'lambdaTimeoutMs' | 'throttling' | 'postToConnectionDelayMs' | 'chaos' | 'invocationDelayMs'
   >;
+  /**
+   * Opt-in: what AWS would bill, counted at the boundaries — gateway messages and connection time,
+   * invocations, and the handlers' DynamoDB capacity (through a proxy that asks for it on every call).
+   */
+  readonly meter?: LocalMeter;
   readonly logger?: LocalLogger;
 }
 
@@ -67,6 +74,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const credentials = new DynamoCredentials({ client, tableName: store.tableName, clock });
   const mint = async (request: CredentialRequest) => (await mintCredential({ credentials, clock }, request)).token;
   let gateway: LocalGateway | undefined;
+  let capacityProxy: CapacityProxy | undefined;
   let agentToken: string;
   let viewerToken: string;
   try {
@@ -78,11 +86,13 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       routes: {},
       logger,
       ...options.gateway,
+      ...(options.meter ? { meter: options.meter } : {}),
     });
+    if (options.meter) capacityProxy = await startCapacityProxy(store.endpoint, options.meter);
     const routes = await loadHandlers({
       TABLE_NAME: store.tableName,
       ...(options.bufferLines === undefined ? {} : { BUFFER_LINES: String(options.bufferLines) }),
-      DYNAMODB_ENDPOINT: store.endpoint,
+      DYNAMODB_ENDPOINT: capacityProxy?.endpoint ?? store.endpoint,
       CONNECTIONS_ENDPOINT: gateway.connectionsEndpoint,
       AWS_REGION: store.region,
     });
@@ -90,6 +100,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     gateway.setRoutes(routes);
   } catch (err) {
     await gateway?.stop();
+    await capacityProxy?.stop();
     client.destroy();
     await store.stop();
     throw err;
@@ -111,6 +122,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         try {
           await started.stop();
         } finally {
+          await capacityProxy?.stop();
           client.destroy();
           await store.stop();
         }

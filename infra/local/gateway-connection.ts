@@ -28,6 +28,8 @@ export class GatewayConnection implements ConnectionIdentity {
   disconnectNotified = false;
   /** Set right after construction when a $connect authorizer admitted the connection. */
   authorizer: WebSocketAuthorizerContext | undefined;
+  /** Told of every message sent to the client (the gateway's opt-in meter). */
+  onSent: ((bytes: number) => void) | undefined;
   private readonly idleTimer: NodeJS.Timeout;
   private readonly durationTimer: NodeJS.Timeout;
 
@@ -61,6 +63,7 @@ export class GatewayConnection implements ConnectionIdentity {
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     if (!this.isOpen) return Promise.reject(new ConnectionGoneError(this.connectionId));
     this.touch();
+    this.onSent?.(bytes.length);
     return new Promise((resolve, reject) => {
       const done = (err?: Error) => (err ? reject(new ConnectionGoneError(this.connectionId)) : resolve());
       const frame = this.limits.maxFrameBytes;

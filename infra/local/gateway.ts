@@ -18,6 +18,8 @@
  *     a Lambda-like `context`; routes are throttled with the stack's settings (route-throttling.ts).
  *   - Optionally (`chaos`, see gateway-chaos.ts) AWS's concurrency and failures: random invocation
  *     delays, dropped `$disconnect`s, faulty @connections posts.
+ *   - Optionally a fixed latency before every invocation (`invocationDelayMs`: AWS's round trip),
+ *     and a meter of what AWS would bill (`meter`, see metering/local-meter.ts).
  */
 import { createServer, STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -38,6 +40,7 @@ import { readProxyResult } from './invoke-handler';
 import { asLambda, lambdaInvoker } from './lambda-invoker';
 import { listen, urlHost } from './listen';
 import { quietConsoleLogger, type LocalLogger } from './logger';
+import type { GatewayMeter, InvocationMeter, MeteredRole } from './metering/local-meter';
 import { raceTimeout } from './race-timeout';
 import { selectRouteKey } from './route-selection';
 import { RouteThrottle } from './route-throttle';
@@ -76,6 +79,13 @@ export interface LocalGatewayOptions {
   readonly postToConnectionDelayMs?: number;
   /** AWS's concurrency and failures (see gateway-chaos.ts). Default: none. */
   readonly chaos?: GatewayChaosOptions;
+  /**
+   * A fixed delay before every Lambda invocation starts, in ms — a realistic round trip (on AWS an
+   * invocation through API Gateway takes tens of ms); chaos's random delay comes on top. Default 0.
+   */
+  readonly invocationDelayMs?: number;
+  /** Opt-in: counts messages (in 32 KB units), connection time and invocations (metering/local-meter.ts). */
+  readonly meter?: GatewayMeter & InvocationMeter;
   /** Default: warnings and errors to the console. */
   readonly logger?: LocalLogger;
 }
@@ -133,7 +143,14 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
   const chaos = gatewayChaos(options.chaos);
   if (isChaotic(options.chaos)) log.warn(`[gateway] AWS-like chaos ${JSON.stringify(options.chaos)} with seed ${chaos.seed}`);
   const throttle = new RouteThrottle(options.throttling ?? ROUTE_THROTTLING);
-  const lambda = { timeoutMs: options.lambdaTimeoutMs ?? LAMBDA_TIMEOUT_MS, delayMs: chaos.invocationDelay };
+  const fixedDelayMs = options.invocationDelayMs ?? 0;
+  if (!(Number.isFinite(fixedDelayMs) && fixedDelayMs >= 0)) throw new RangeError(`invocationDelayMs must be a non-negative number of milliseconds, got ${fixedDelayMs}`);
+  const meter = options.meter;
+  const lambda = {
+    timeoutMs: options.lambdaTimeoutMs ?? LAMBDA_TIMEOUT_MS,
+    delayMs: fixedDelayMs > 0 ? () => fixedDelayMs + chaos.invocationDelay() : chaos.invocationDelay,
+    ...(meter ? { meter } : {}),
+  };
   const invokeHandler = lambdaInvoker(lambda);
 
   let routes: GatewayRoutes = { ...options.routes };
@@ -217,7 +234,7 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
     const handshake = { rawHeaders: req.rawHeaders, url: req.url ?? '/', localPort: req.socket.localPort ?? 0 };
     // The authorizer decides first; what it allowed rides on every later event of the connection.
     const authorization = authorizer
-      ? await track(runAuthorizer({ ...authorizer, handler: asLambda(authorizer.handler, lambda) }, connectEvent(apiIdentity(), { connectionId, connectedAt, ...peer(req) }, handshake, requestId, connectedAt), apiIdentity(), integrationTimeoutMs, log))
+      ? await track(runAuthorizer({ ...authorizer, handler: asLambda(authorizer.handler, lambda, '$authorizer') }, connectEvent(apiIdentity(), { connectionId, connectedAt, ...peer(req) }, handshake, requestId, connectedAt), apiIdentity(), integrationTimeoutMs, log))
       : undefined;
     if (authorization && !authorization.admitted) return accept(false, authorization.statusCode, authorization.body);
     const identity = { connectionId, connectedAt, ...peer(req), ...(authorization ? { authorizer: authorization.authorizer } : {}) };
@@ -273,6 +290,11 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
     );
     connection.authorizer = admission.authorizer;
     connections.set(connection.connectionId, connection);
+    if (meter) {
+      const role = meteredRole(connection.authorizer);
+      meter.connectionOpened(connection.connectionId, role, Date.now());
+      connection.onSent = (bytes) => meter.message('out', role, bytes);
+    }
     log.info(`[gateway] connected ${connection.connectionId} from ${sourceIp}`);
 
     // Sees every byte before `ws` parses it (ws attached its own listener just now, and data
@@ -300,6 +322,7 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
       if (deliverBeforeClose !== undefined && deliverBeforeClose-- <= 0) return;
       if (connection.cause) return; // already closing: nothing more reaches the integration
       if (isBinary) return closeConnection(connection, CLOSE.binary);
+      meter?.message('in', meteredRole(connection.authorizer), data.length);
       connection.touch();
       dispatch(connection, data.toString('utf8'));
     });
@@ -386,6 +409,7 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
     if (connection) {
       if (connection.disconnectNotified) return;
       connection.disconnectNotified = true;
+      meter?.connectionClosed(connection.connectionId, Date.now());
     }
     log.info(`[gateway] disconnected ${identity.connectionId} (${cause.statusCode} ${cause.reason})`);
     const handler = routes.$disconnect;
@@ -451,6 +475,11 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
       wss.close();
     },
   };
+}
+
+function meteredRole(authorizer: WebSocketAuthorizerContext | undefined): MeteredRole {
+  const role = authorizer?.role;
+  return role === 'agent' || role === 'viewer' ? role : 'unknown';
 }
 
 function refuseUpgrade(socket: Duplex, status: number, body = STATUS_CODES[status] ?? '') {

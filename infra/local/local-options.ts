@@ -4,6 +4,7 @@
  *   --port N          SIDETAIL_PORT          dashboard port (default 8080)
  *   --gateway-port N  SIDETAIL_GATEWAY_PORT  WebSocket API port (default 4510)
  *   --host H          SIDETAIL_HOST          address both bind to (default 127.0.0.1)
+ *   --invocation-delay-ms N  SIDETAIL_INVOCATION_DELAY_MS  a fixed delay before every Lambda invocation (default 0)
  *                     SIDETAIL_AGENT_TOKEN   the local agent's token, <credentialId>.<secret> (default: minted per run)
  *                     SIDETAIL_VIEWER_TOKEN  the viewer token, <credentialId>.<secret> (default: minted per run)
  *                     SIDETAIL_AGENT_ID      the local agent's id, its credential's (default: from the host name)
@@ -19,6 +20,8 @@ export interface LocalStartOptions {
   readonly viewerToken?: string;
   readonly agentId?: string;
   readonly dockerHost?: string;
+  /** A fixed delay before every Lambda invocation: AWS's round trip, to try the product as it feels there. */
+  readonly invocationDelayMs?: number;
 }
 
 export const DEFAULT_DASHBOARD_PORT = 8080;
@@ -33,13 +36,15 @@ export const USAGE = `Usage: npm start -- [--port N] [--gateway-port N] [--host 
   --port N          dashboard port (SIDETAIL_PORT, default ${DEFAULT_DASHBOARD_PORT})
   --gateway-port N  WebSocket API port (SIDETAIL_GATEWAY_PORT, default ${DEFAULT_GATEWAY_PORT})
   --host ADDRESS    address to listen on (SIDETAIL_HOST, default 127.0.0.1)
+  --invocation-delay-ms N  delay every Lambda invocation by N ms, as AWS's round trip does
+                    (SIDETAIL_INVOCATION_DELAY_MS, default 0)
 
 Environment: SIDETAIL_AGENT_TOKEN, SIDETAIL_VIEWER_TOKEN (<credentialId>.<secret>, the same on every
 run; default: minted per run), SIDETAIL_AGENT_ID, DOCKER_HOST (default unix:///var/run/docker.sock).`;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-const FLAGS = { '--port': 'port', '--gateway-port': 'gatewayPort', '--host': 'host' } as const;
+const FLAGS = { '--port': 'port', '--gateway-port': 'gatewayPort', '--host': 'host', '--invocation-delay-ms': 'invocationDelayMs' } as const;
 
 /** 'help' when --help was asked for; throws UsageError on anything it cannot use. */
 export function parseLocalOptions(argv: readonly string[], env: Env): LocalStartOptions | 'help' {
@@ -72,7 +77,17 @@ export function parseLocalOptions(argv: readonly string[], env: Env): LocalStart
     ...optional('viewerToken', token(env.SIDETAIL_VIEWER_TOKEN, 'SIDETAIL_VIEWER_TOKEN')),
     ...optional('agentId', nonEmpty(env.SIDETAIL_AGENT_ID)),
     ...optional('dockerHost', nonEmpty(env.DOCKER_HOST)),
+    ...invocationDelay(flags.invocationDelayMs ?? env.SIDETAIL_INVOCATION_DELAY_MS, flags.invocationDelayMs ? '--invocation-delay-ms' : 'SIDETAIL_INVOCATION_DELAY_MS'),
   };
+}
+
+function invocationDelay(raw: string | undefined, source: string): { invocationDelayMs?: number } {
+  const value = raw?.trim();
+  if (!value) return {};
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
+    throw new UsageError(`${source}=${value} is not a whole number of milliseconds`);
+  }
+  return { invocationDelayMs: Number(value) };
 }
 
 function parsePort(raw: string | undefined, source: string, fallback: number): number {

@@ -59,6 +59,7 @@ export async function startLocalStack(options: LocalStartOptions, deps: LocalSta
       agentId,
       agentToken: options.agentToken,
       viewerToken: options.viewerToken,
+      ...(options.invocationDelayMs === undefined ? {} : { gateway: { invocationDelayMs: options.invocationDelayMs } }),
       logger: deps.logger ?? quietConsoleLogger,
     });
   } catch (err) {

@@ -45,6 +45,18 @@ describe('npm start options', () => {
     expect(parseLocalOptions(argv, env)).toMatchObject({ port: 9100, gatewayPort: 9101, host: '::1' });
   });
 
+  it.each([
+    [['--invocation-delay-ms', '50'], {}],
+    [['--invocation-delay-ms=50'], {}],
+    [[], { SIDETAIL_INVOCATION_DELAY_MS: '50' }],
+  ])('takes a fixed delay for every Lambda invocation from %j %j', (argv, env) => {
+    expect(parseLocalOptions(argv, env)).toMatchObject({ invocationDelayMs: 50 });
+  });
+
+  it.each([['-5'], ['1.5'], ['soon']])('refuses an invocation delay of %s', (value) => {
+    expect(() => parseLocalOptions(['--invocation-delay-ms', value], {})).toThrow('--invocation-delay-ms=' + value + ' is not a whole number of milliseconds');
+  });
+
   it('ignores empty variables', () => {
     expect(parseLocalOptions([], { SIDETAIL_PORT: ' ', SIDETAIL_AGENT_TOKEN: '' })).toEqual({ port: 8080, gatewayPort: 4510, host: '127.0.0.1' });
   });
