@@ -220,7 +220,7 @@ export class LineBuffer {
       next = firstAsked;
     }
     if (next <= gap.toSeq) rows.push(gapRow(next, gap.toSeq, done ? 'missing' : 'fetching'));
-    this.#store.splice(index, 1, ...rows);
+    this.#replace(index, 1, rows);
     this.#lineCount += rows.filter((row) => row.kind === 'line').length;
     this.#snapshot = undefined;
     this.#trim();
@@ -359,7 +359,7 @@ export class LineBuffer {
   #insertAtTop(rows: readonly LogRow[]): void {
     let at = this.#head;
     while (at < this.#store.length && this.#store[at]!.kind === 'restart') at += 1;
-    this.#store.splice(at, 0, ...rows);
+    this.#replace(at, 0, rows);
     this.#lineCount += rows.filter((row) => row.kind === 'line').length;
     this.#snapshot = undefined;
   }
@@ -391,6 +391,12 @@ export class LineBuffer {
     this.#snapshot = undefined;
     this.#trim();
     return { added, duplicates, gaps, held: 0 };
+  }
+
+  /** `splice` without spreading `rows` into arguments: a stored batch may bring 10,000 lines at once. */
+  #replace(index: number, deleteCount: number, rows: readonly LogRow[]): void {
+    if (rows.length <= 1000) this.#store.splice(index, deleteCount, ...rows);
+    else this.#store = this.#store.slice(0, index).concat(rows, this.#store.slice(index + deleteCount));
   }
 
   #trim(): void {

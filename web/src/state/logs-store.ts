@@ -243,7 +243,7 @@ export function createLogsStore(options: LogsStoreOptions = {}): LogsStore {
       const forOlder = older.status === 'loading' && older.request?.afterSeq === message.afterSeq && older.request.toSeq === message.toSeq;
       if (forOlder) {
         // Merged once complete: a part alone would leave the seqs still to come looking like a gap.
-        older.lines.push(...below);
+        for (const line of below) older.lines.push(line);
         older.lost.push(...message.lost);
         if (message.done) finishOlder(e, older);
       } else if (below.length > 0) {
