@@ -135,6 +135,17 @@ describe('a dashboard session reading packed batches', () => {
     expect(fetches()).toContainEqual({ action: 'log.fetch', ...web, epoch: 7, afterSeq: 1, toSeq: 50 });
   });
 
+  it('fetches nothing for the stopped parts of a container no longer watched', async () => {
+    await receive({ action: 'log.history', ...web, epoch: 7, batches: [compressLines(lines([1]))], done: true });
+    await receive(liveParts(range(2, 50), 2)[0]!);
+    session.select({ agentId: 'agent-1', containerId: 'db' });
+
+    vi.advanceTimersByTime(PART_MAX_AGE_MS + REFETCH_GAPS_MS);
+    await session.settled();
+
+    expect(fetches()).toEqual([]);
+  });
+
   it('gives up a batch whose parts are overtaken by a later batch; the gap is fetched', async () => {
     await receive({ action: 'log.history', ...web, epoch: 7, batches: [compressLines(lines([1]))], done: true });
 

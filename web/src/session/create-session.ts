@@ -170,7 +170,7 @@ export function createSession(options: SessionOptions): Session {
   const refetch = setInterval(
     () =>
       inOrder.run(() => {
-        for (const lost of reader.expire()) applyLines(lost, () => logs.applyBatch(lost));
+        for (const lost of reader.expire()) if (connection.isSubscribed(lost)) applyLines(lost, () => logs.applyBatch(lost));
         logs.refetchGaps();
       }),
     REFETCH_GAPS_MS,
