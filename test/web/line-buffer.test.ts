@@ -394,4 +394,142 @@ describe('LineBuffer', () => {
       expect(buffer.fetchingGaps()).toEqual([{ fromSeq: 2, toSeq: 2 }]);
     });
   });
+
+  describe('batches that could not be read (lost: inflated past the bound, invalid, parts that never completed)', () => {
+    it('shows the seqs of a lost batch after the last line as a gap to fetch, and numbers on after it', () => {
+      const buffer = new LineBuffer();
+      buffer.addLive(lines(1, 2));
+
+      const outcome = buffer.addLive([], 7, [{ fromSeq: 3, toSeq: 9 }]);
+      buffer.addLive(lines(10), 7);
+
+      expect(shape(buffer.rows)).toEqual(['1', '2', 'gap 3-9', '10']);
+      expect(buffer.takeNewGaps()).toEqual([{ fromSeq: 3, toSeq: 9 }]);
+      expect(outcome.gaps).toBe(1);
+      expect(buffer.lastSeq).toBe(10);
+    });
+
+    it('takes the seqs between the last line and a lost batch into the same gap', () => {
+      const buffer = new LineBuffer();
+      buffer.addLive(lines(1, 2));
+
+      buffer.addLive([], 7, [{ fromSeq: 6, toSeq: 9 }]);
+
+      expect(gaps(buffer.rows)).toEqual(['gap 3-9 fetching']);
+    });
+
+    it('shows a lost batch before the oldest line (the first of a history) as a gap at the top', () => {
+      const buffer = new LineBuffer();
+
+      buffer.addHistory(lines(101, 102), true, 7, [{ fromSeq: 1, toSeq: 100 }]);
+
+      expect(shape(buffer.rows)).toEqual(['gap 1-100', '101', '102']);
+      expect(buffer.takeNewGaps()).toEqual([{ fromSeq: 1, toSeq: 100 }]);
+    });
+
+    it('needs no gap of its own for a lost batch between lines (their seqs already make one)', () => {
+      const buffer = new LineBuffer();
+
+      buffer.addHistory([...lines(1, 2), ...lines(6, 7)], true, 7, [{ fromSeq: 3, toSeq: 5 }]);
+
+      expect(shape(buffer.rows)).toEqual(['1', '2', 'gap 3-5', '6', '7']);
+    });
+
+    it('holds a lost live batch while history loads, like its lines would be', () => {
+      const buffer = new LineBuffer();
+      buffer.beginHistory();
+      buffer.addLive([], 7, [{ fromSeq: 4, toSeq: 6 }]);
+
+      buffer.addHistory(lines(1, 2, 3), true, 7);
+
+      expect(shape(buffer.rows)).toEqual(['1', '2', '3', 'gap 4-6']);
+    });
+
+    it('ignores a lost batch of an older epoch', () => {
+      const buffer = new LineBuffer();
+      buffer.addLive(lines(1), 8);
+
+      buffer.addLive([], 7, [{ fromSeq: 2, toSeq: 5 }]);
+
+      expect(shape(buffer.rows)).toEqual(['1']);
+    });
+  });
+
+  describe('a fetch answer holding more than was asked (stored batches are whole)', () => {
+    it('fills the part of a long gap before the range asked with the lines that came anyway', () => {
+      const buffer = new LineBuffer();
+      buffer.addLive(lines(1, 5000));
+
+      buffer.fillGap(3999, 4999, lines(...Array.from({ length: 3000 }, (_, i) => 2000 + i)), true);
+
+      expect(gaps(buffer.rows)).toEqual(['gap 2-1999 missing']);
+      expect(buffer.lineCount).toBe(3002);
+    });
+  });
+
+  describe('older lines, loaded by scrolling back', () => {
+    it('knows the oldest seq it holds, a gap at the top included', () => {
+      const buffer = new LineBuffer();
+      expect(buffer.oldestSeq).toBeUndefined();
+
+      buffer.addHistory(lines(101, 102), true, 7, [{ fromSeq: 90, toSeq: 100 }]);
+
+      expect(buffer.oldestSeq).toBe(90);
+    });
+
+    it('puts older lines before the oldest held, in seq order, dropping the ones it holds', () => {
+      const buffer = new LineBuffer();
+      buffer.addHistory(lines(5, 6, 7), true, 7);
+
+      const outcome = buffer.prependOlder([...lines(3, 4, 5, 6), ...lines(1, 2)]);
+
+      expect(shape(buffer.rows)).toEqual(['1', '2', '3', '4', '5', '6', '7']);
+      expect(outcome).toMatchObject({ added: 4, duplicates: 2 });
+      expect(buffer.lineCount).toBe(7);
+      expect(buffer.lastSeq).toBe(7);
+      expect(buffer.oldestSeq).toBe(1);
+    });
+
+    it('shows seqs between older lines that did not come as gaps to fetch', () => {
+      const buffer = new LineBuffer();
+      buffer.addHistory(lines(10, 11), true, 7);
+
+      buffer.prependOlder(lines(3, 4, 7));
+
+      expect(shape(buffer.rows)).toEqual(['3', '4', 'gap 5-6', '7', 'gap 8-9', '10', '11']);
+      expect(buffer.takeNewGaps()).toEqual([{ fromSeq: 5, toSeq: 6 }, { fromSeq: 8, toSeq: 9 }]);
+    });
+
+    it('keeps a restart marker at the top, older lines of the new numbering after it', () => {
+      const buffer = new LineBuffer();
+      buffer.addHistory(lines(1, 2), true, 7);
+      buffer.addLive(lines(50, 51), 8);
+
+      buffer.prependOlder(lines(48, 49));
+
+      expect(shape(buffer.rows)).toEqual(['restart', '48', '49', '50', '51']);
+    });
+
+    it('keeps only as many as the capacity has room for, the newest of them', () => {
+      const buffer = new LineBuffer({ capacity: 4 });
+      buffer.addHistory(lines(10, 11), true, 7);
+
+      buffer.prependOlder(lines(6, 7, 8, 9));
+
+      expect(shape(buffer.rows)).toEqual(['8', '9', '10', '11']);
+      expect(buffer.trimmed).toBe(2);
+      expect(buffer.room).toBe(0);
+    });
+
+    it('returns a new rows array after prepending, with the held rows keeping their keys', () => {
+      const buffer = new LineBuffer();
+      buffer.addHistory(lines(5), true, 7);
+      const before = buffer.rows;
+
+      buffer.prependOlder(lines(4));
+
+      expect(buffer.rows).not.toBe(before);
+      expect(buffer.rows[1]!.key).toBe(before[0]!.key);
+    });
+  });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ContainerRef, LogHistory, LogLine, ViewerLogBatch } from '../../protocol';
+import { MAX_FETCH_LINES, type ContainerRef, type LogLine } from '../../protocol';
 import type { GapRange } from '../../web/src/state/line-buffer';
-import { createLogsStore, MAX_FETCH_ATTEMPTS } from '../../web/src/state/logs-store';
+import { createLogsStore, MAX_FETCH_ATTEMPTS, type BatchLines, type FetchedLines, type HistoryLines } from '../../web/src/state/logs-store';
 
 const ref = { agentId: 'host-1', containerId: 'c1' } as const;
 const other = { agentId: 'host-1', containerId: 'c2' } as const;
@@ -10,12 +10,17 @@ function lines(...seqs: number[]): LogLine[] {
   return seqs.map((seq) => ({ seq, ts: `2024-05-06T07:08:${String(seq % 60).padStart(2, '0')}.000000001Z`, stream: 'stdout', text: `line ${seq}` }));
 }
 
-function history(target: typeof ref | typeof other, seqs: number[], extra: Partial<LogHistory> = {}): LogHistory {
-  return { action: 'log.history', ...target, lines: lines(...seqs), done: true, ...extra };
+/** A log.history message as the session hands it over, its batches read. */
+function history(target: typeof ref | typeof other, seqs: number[], extra: Partial<HistoryLines> = {}): HistoryLines {
+  return { ...target, lines: lines(...seqs), lost: [], done: true, ...extra };
 }
 
-function live(target: typeof ref | typeof other, seqs: number[], epoch = 1): ViewerLogBatch {
-  return { action: 'log.batch', ...target, epoch, lines: lines(...seqs) };
+function live(target: typeof ref | typeof other, seqs: number[], epoch = 1, lost: GapRange[] = []): BatchLines {
+  return { ...target, epoch, lines: lines(...seqs), lost };
+}
+
+function fetched(target: typeof ref | typeof other, epoch: number, afterSeq: number, toSeq: number, seqs: number[], extra: Partial<FetchedLines> = {}): FetchedLines {
+  return { ...target, epoch, afterSeq, toSeq, lines: lines(...seqs), lost: [], done: true, ...extra };
 }
 
 /** Line seqs, with -1 for a gap and 0 for a restart marker. */
@@ -98,7 +103,7 @@ describe('logs store', () => {
       const { store } = fetchingStore();
       store.applyBatch(live(ref, [1, 2, 6], 7));
 
-      store.applyFetched({ action: 'log.fetched', ...ref, epoch: 7, afterSeq: 2, toSeq: 5, lines: lines(4, 5), done: true });
+      store.applyFetched(fetched(ref, 7, 2, 5, [4, 5]));
 
       expect(seqsOf(store, ref)).toEqual([1, 2, -1, 4, 5, 6]);
       const gap = store.view(ref).rows.find((row) => row.kind === 'gap');
@@ -110,7 +115,7 @@ describe('logs store', () => {
       store.applyBatch(live(ref, [1, 2, 6], 7));
       store.applyBatch(live(ref, [1], 8));
 
-      store.applyFetched({ action: 'log.fetched', ...ref, epoch: 7, afterSeq: 2, toSeq: 5, lines: lines(3, 4, 5), done: true });
+      store.applyFetched(fetched(ref, 7, 2, 5, [3, 4, 5]));
 
       expect(seqsOf(store, ref)).toEqual([0, 1]);
     });
@@ -141,7 +146,7 @@ describe('logs store', () => {
     it('asks nothing again once the gap is filled', () => {
       const { store, asked } = fetchingStore();
       store.applyBatch(live(ref, [1, 2, 6], 7));
-      store.applyFetched({ action: 'log.fetched', ...ref, epoch: 7, afterSeq: 2, toSeq: 5, lines: lines(3, 4, 5), done: true });
+      store.applyFetched(fetched(ref, 7, 2, 5, [3, 4, 5]));
 
       store.refetchGaps();
 
@@ -162,7 +167,7 @@ describe('logs store', () => {
       const store = createLogsStore({ scheduleFrame: () => {} });
       store.applyBatch(live(ref, [1, 2], 7));
 
-      store.applyFetched({ action: 'log.fetched', ...ref, epoch: 7, afterSeq: 2, toSeq: 1002, lines: lines(3, 4), done: true });
+      store.applyFetched(fetched(ref, 7, 2, 1002, [3, 4]));
 
       expect(seqsOf(store, ref)).toEqual([1, 2, 3, 4]);
       expect(store.lastSeq(ref)).toBe(4);
@@ -173,7 +178,7 @@ describe('logs store', () => {
       store.applyBatch(live(ref, [1, 2], 7));
       store.applyBatch(live(ref, [3, 4], 7));
 
-      store.applyFetched({ action: 'log.fetched', ...ref, epoch: 7, afterSeq: 2, toSeq: 1002, lines: lines(3, 4, 5), done: true });
+      store.applyFetched(fetched(ref, 7, 2, 1002, [3, 4, 5]));
 
       expect(seqsOf(store, ref)).toEqual([1, 2, 3, 4, 5]);
     });
@@ -182,7 +187,7 @@ describe('logs store', () => {
       const store = createLogsStore({ scheduleFrame: () => {}, onGap: () => {} });
       store.applyBatch(live(ref, [1, 2, 4], 7));
 
-      store.applyFetched({ action: 'log.fetched', ...ref, epoch: 7, afterSeq: 2, toSeq: 1002, lines: lines(3, 4, 5), done: true });
+      store.applyFetched(fetched(ref, 7, 2, 1002, [3, 4, 5]));
 
       expect(seqsOf(store, ref)).toEqual([1, 2, 3, 4, 5]);
     });
@@ -191,7 +196,7 @@ describe('logs store', () => {
       const store = createLogsStore({ scheduleFrame: () => {} });
       store.applyHistory(history(ref, [], { epoch: 7 }));
 
-      store.applyFetched({ action: 'log.fetched', ...ref, epoch: 7, afterSeq: 0, toSeq: 1000, lines: lines(1, 2), done: true });
+      store.applyFetched(fetched(ref, 7, 0, 1000, [1, 2]));
 
       expect(seqsOf(store, ref)).toEqual([1, 2]);
     });
@@ -209,6 +214,144 @@ describe('logs store', () => {
 
       expect(store.view(ref)).toMatchObject({ loadingHistory: false, lineCount: 1 });
       expect(store.view(other)).toMatchObject({ loadingHistory: true, lineCount: 0 });
+    });
+  });
+
+  describe('a batch that could not be read', () => {
+    it('asks for the seqs of a lost live batch at once, as a gap', () => {
+      const asked: GapRange[] = [];
+      const store = createLogsStore({ scheduleFrame: () => {}, onGap: (_target, _epoch, gap) => asked.push(gap) });
+      store.applyBatch(live(ref, [1, 2], 7));
+
+      store.applyBatch(live(ref, [], 7, [{ fromSeq: 3, toSeq: 9 }]));
+
+      expect(asked).toEqual([{ fromSeq: 3, toSeq: 9 }]);
+      expect(store.lastSeq(ref)).toBe(9);
+    });
+  });
+
+  describe('loading older lines (scrolling back)', () => {
+    function olderStore(capacity?: number) {
+      const asked: { ref: ContainerRef; epoch: number; afterSeq: number; toSeq: number }[] = [];
+      const store = createLogsStore({ scheduleFrame: () => {}, capacity, onGap: () => {}, onFetchOlder: (target, epoch, range) => asked.push({ ref: target, epoch, ...range }) });
+      return { store, asked };
+    }
+
+    it('asks for the MAX_FETCH_LINES seqs before the oldest held, of the epoch held', () => {
+      const { store, asked } = olderStore();
+      store.applyHistory(history(ref, [5001, 5002], { epoch: 7 }));
+
+      store.loadOlder(ref);
+
+      expect(asked).toEqual([{ ref, epoch: 7, afterSeq: 5000 - MAX_FETCH_LINES, toSeq: 5000 }]);
+      expect(store.view(ref).olderStatus).toBe('loading');
+    });
+
+    it('asks once while an answer is awaited', () => {
+      const { store, asked } = olderStore();
+      store.applyHistory(history(ref, [5001], { epoch: 7 }));
+
+      store.loadOlder(ref);
+      store.loadOlder(ref);
+
+      expect(asked).toHaveLength(1);
+    });
+
+    it('merges the answer before the held lines in seq order, and asks again from the new oldest next time', () => {
+      const { store, asked } = olderStore();
+      store.applyHistory(history(ref, [2001, 2002], { epoch: 7 }));
+      store.loadOlder(ref);
+
+      store.applyFetched(fetched(ref, 7, 1000, 2000, [1001, 1002], { done: false }));
+      expect(seqsOf(store, ref)).toEqual([2001, 2002]);
+      store.applyFetched(fetched(ref, 7, 1000, 2000, Array.from({ length: 998 }, (_, i) => 1003 + i)));
+
+      expect(seqsOf(store, ref).slice(0, 3)).toEqual([1001, 1002, 1003]);
+      expect(seqsOf(store, ref)).toHaveLength(1002);
+      expect(store.view(ref).olderStatus).toBe('idle');
+      store.loadOlder(ref);
+      expect(asked[1]).toMatchObject({ afterSeq: 0, toSeq: 1000 });
+    });
+
+    it('keeps lines of the answer from before the range asked (a stored batch reaching back)', () => {
+      const { store } = olderStore();
+      store.applyHistory(history(ref, [1500], { epoch: 7 }));
+      store.loadOlder(ref);
+
+      store.applyFetched(fetched(ref, 7, 499, 1499, Array.from({ length: 1499 }, (_, i) => 1 + i)));
+
+      expect(store.view(ref).lineCount).toBe(1500);
+    });
+
+    it('marks the start of the buffer when an answer brings nothing older, and asks no more', () => {
+      const { store, asked } = olderStore();
+      store.applyHistory(history(ref, [301, 302], { epoch: 7 }));
+      store.loadOlder(ref);
+
+      store.applyFetched(fetched(ref, 7, 0, 300, []));
+      store.loadOlder(ref);
+
+      expect(store.view(ref).olderStatus).toBe('exhausted');
+      expect(asked).toHaveLength(1);
+      expect(seqsOf(store, ref)).toEqual([301, 302]);
+    });
+
+    it('knows without asking that nothing comes before seq 1', () => {
+      const { store, asked } = olderStore();
+      store.applyHistory(history(ref, [1, 2], { epoch: 7 }));
+
+      store.loadOlder(ref);
+
+      expect(asked).toEqual([]);
+      expect(store.view(ref).olderStatus).toBe('exhausted');
+    });
+
+    it('shows an older batch that could not be read as a gap, not as the start of the buffer', () => {
+      const { store } = olderStore();
+      store.applyHistory(history(ref, [301], { epoch: 7 }));
+      store.loadOlder(ref);
+
+      store.applyFetched(fetched(ref, 7, 0, 300, [], { lost: [{ fromSeq: 201, toSeq: 300 }] }));
+
+      expect(store.view(ref).olderStatus).toBe('idle');
+      expect(store.view(ref).rows[0]).toMatchObject({ kind: 'gap', fromSeq: 201, toSeq: 300 });
+    });
+
+    it('asks again for an answer that does not come, and gives up after MAX_FETCH_ATTEMPTS without marking the start', () => {
+      const { store, asked } = olderStore();
+      store.applyHistory(history(ref, [301], { epoch: 7 }));
+      store.loadOlder(ref);
+
+      for (let i = 0; i < MAX_FETCH_ATTEMPTS; i++) store.refetchGaps();
+
+      expect(asked).toHaveLength(MAX_FETCH_ATTEMPTS);
+      expect(store.view(ref).olderStatus).toBe('idle');
+    });
+
+    it('ignores an answer asked before the numbering restarted, and asks anew in the new epoch', () => {
+      const { store, asked } = olderStore();
+      store.applyHistory(history(ref, [301], { epoch: 7 }));
+      store.loadOlder(ref);
+      store.applyFetched(fetched(ref, 7, 0, 300, []));
+      expect(store.view(ref).olderStatus).toBe('exhausted');
+
+      store.applyBatch(live(ref, [40, 41], 8));
+      store.applyFetched(fetched(ref, 7, 0, 300, [299, 300]));
+      store.loadOlder(ref);
+
+      expect(seqsOf(store, ref)).toEqual([0, 40, 41]);
+      expect(asked[1]).toMatchObject({ epoch: 8, afterSeq: 0, toSeq: 39 });
+    });
+
+    it('does not ask while the container’s history is loading, nor when the view holds its capacity', () => {
+      const { store, asked } = olderStore(2);
+      store.beginHistory(ref);
+      store.loadOlder(ref);
+      store.applyHistory(history(ref, [301, 302], { epoch: 7 }));
+
+      store.loadOlder(ref);
+
+      expect(asked).toEqual([]);
     });
   });
 });

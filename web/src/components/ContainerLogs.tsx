@@ -74,6 +74,9 @@ export function ContainerLogs(props: ContainerLogsProps) {
             <Show when={filtering()} fallback={<>{count.format(lineCount())} lines</>}>
               {count.format(matchCount())} of {count.format(lineCount())} lines
             </Show>
+            <Show when={logs().olderStatus !== 'idle'}>
+              <span class="log-older"> · {logs().olderStatus === 'loading' ? 'loading older lines…' : 'start of the buffer'}</span>
+            </Show>
             <Show when={logs().trimmed > 0}>
               <span class="log-trimmed" title="The dashboard keeps the newest lines of each container; older ones were dropped from view.">
                 {' '}
@@ -92,7 +95,7 @@ export function ContainerLogs(props: ContainerLogsProps) {
           </p>
         )}
       </Show>
-      <LogView rows={visible()} query={query()} emptyText={emptyText()} />
+      <LogView rows={visible()} query={query()} emptyText={emptyText()} onTopReached={() => session.logs.loadOlder(props.target)} />
     </section>
   );
 }

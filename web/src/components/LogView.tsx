@@ -15,12 +15,16 @@ export interface LogViewProps {
   query: string;
   /** Shown instead of the list while there are no rows. */
   emptyText: string;
+  /** The view is at (or near) the top of the rows: older ones may be loaded (logs store's loadOlder). */
+  onTopReached?: () => void;
 }
 
 /** A one-line row's height before it is measured; wrapped lines are measured as they render. */
 const ESTIMATED_ROW_PX = 20;
 /** "At the bottom" tolerates a few pixels of sub-pixel rounding. */
 const END_THRESHOLD_PX = 4;
+/** Within this of the top, older lines are asked for (a few rows early, so they are there when reached). */
+const TOP_REACHED_PX = 4 * ESTIMATED_ROW_PX;
 
 const asLine = (row: LogRow | undefined): LineRow | undefined => (row?.kind === 'line' ? row : undefined);
 const asGap = (row: LogRow | undefined): GapRow | undefined => (row?.kind === 'gap' ? row : undefined);
@@ -136,6 +140,7 @@ export function LogView(props: LogViewProps) {
       else if (following()) return scrollToEnd();
     }
     if (!following()) rememberAnchor();
+    if (scroller.scrollTop <= TOP_REACHED_PX) props.onTopReached?.();
   };
 
   onMount(() => {

@@ -1,6 +1,8 @@
 /**
  * One signed-in dashboard session: the connection to the cloud plus the stores it feeds.
  * Messages flow connection → stores; user actions (select a container) flow here → connection.
+ * Log messages carry packed batches, read asynchronously (log-batch-reader.ts); every message
+ * takes effect in arrival order all the same (arrival-order.ts).
  */
 import type { CloudToViewer, ContainerRef } from '../../../protocol';
 import { containerKey, MAX_FETCH_LINES } from '../../../protocol';
@@ -12,6 +14,8 @@ import { createFilterStore, type FilterStore } from '../state/filter-store';
 import { createInventoryStore, type InventoryStore } from '../state/inventory-store';
 import { createLogsStore, type LogsStore } from '../state/logs-store';
 import { createSelectionStore, type SelectionStore } from '../state/selection-store';
+import { createArrivalOrder } from './arrival-order';
+import { createLogBatchReader } from './log-batch-reader';
 import { createSubscribeRetry } from './subscribe-retry';
 import { createTailCheck, tailRequest } from './tail-check';
 
@@ -26,6 +30,8 @@ export interface Session {
   select(ref: ContainerRef): void;
   reconnectNow(): void;
   close(): void;
+  /** Resolves once every message received so far has taken effect (their batches read). */
+  settled(): Promise<void>;
 }
 
 export interface SessionOptions {
@@ -49,7 +55,10 @@ export function createSession(options: SessionOptions): Session {
   const logs = createLogsStore({
     onGap: (ref, epoch, gap) =>
       connection.fetch({ ...ref, epoch, afterSeq: Math.max(gap.fromSeq - 1, gap.toSeq - MAX_FETCH_LINES), toSeq: gap.toSeq }),
+    onFetchOlder: (ref, epoch, range) => connection.fetch({ ...ref, epoch, ...range }),
   });
+  const reader = createLogBatchReader({ logger: console });
+  const inOrder = createArrivalOrder((error) => console.error('sidetail: a message could not be applied', error));
   const selection = createSelectionStore();
   const filter = createFilterStore();
   const errors = createErrorsStore();
@@ -74,7 +83,7 @@ export function createSession(options: SessionOptions): Session {
     if ((logs.lastSeq(ref) !== before || logs.epoch(ref) !== epoch) && connection.isSubscribed(ref)) tailCheck.received(ref);
   };
 
-  const onMessage = (message: CloudToViewer): void => {
+  const apply = async (message: CloudToViewer): Promise<void> => {
     switch (message.action) {
       case 'inventory':
         // Chunks of one answer, or of an answer after a reconnect: upsert, never replace.
@@ -89,17 +98,24 @@ export function createSession(options: SessionOptions): Session {
         inventory.applyChanges(message);
         restoreSelection();
         return;
-      case 'log.history':
-        applyLines(message, () => logs.applyHistory(message));
+      case 'log.history': {
+        const read = await reader.history(message);
+        applyLines(message, () => logs.applyHistory(read));
         if (message.done) subscribeRetry.succeeded(message);
         return;
-      case 'log.batch':
-        applyLines(message, () => logs.applyBatch(message));
+      }
+      case 'log.batch': {
+        // Nothing to apply while the batch's other parts are still to come.
+        const read = await reader.batch(message);
+        if (read.lines.length > 0 || read.lost.length > 0) applyLines(message, () => logs.applyBatch(read));
         return;
-      case 'log.fetched':
+      }
+      case 'log.fetched': {
         // New lines after the last held (a tail check's answer) are news; a gap filled is not.
-        applyLines(message, () => logs.applyFetched(message));
+        const read = await reader.fetched(message);
+        applyLines(message, () => logs.applyFetched(read));
         return;
+      }
       case 'error':
         errors.report(message);
         // The subscription's history will not come (yet): subscribe again, or stop holding live lines.
@@ -116,11 +132,12 @@ export function createSession(options: SessionOptions): Session {
     afterSeq: (ref) => logs.lastSeq(ref),
     epoch: (ref) => logs.epoch(ref),
     onSubscribing: (ref) => {
-      logs.beginHistory(ref);
+      // After the messages before it: a live batch still being read belongs to the old subscription.
+      inOrder.run(() => logs.beginHistory(ref));
       // From the subscribe on: a history that never comes (its error lost too) is asked again.
       tailCheck.watch(ref);
     },
-    onMessage,
+    onMessage: (message) => inOrder.run(() => apply(message)),
     onState: (state) => connectionStore.update(state),
     logger: console,
   });
@@ -149,7 +166,15 @@ export function createSession(options: SessionOptions): Session {
 
   connection.start();
   // The answer to a log.fetch is a post too, and can fail like the broadcast it makes up for.
-  const refetch = setInterval(() => logs.refetchGaps(), REFETCH_GAPS_MS);
+  // So can a part of a batch: one that stopped coming is given up, its seqs fetched as a gap.
+  const refetch = setInterval(
+    () =>
+      inOrder.run(() => {
+        for (const lost of reader.expire()) if (connection.isSubscribed(lost)) applyLines(lost, () => logs.applyBatch(lost));
+        logs.refetchGaps();
+      }),
+    REFETCH_GAPS_MS,
+  );
 
   return {
     connection: connectionStore,
@@ -166,5 +191,6 @@ export function createSession(options: SessionOptions): Session {
       subscribeRetry.close();
       connection.close();
     },
+    settled: () => inOrder.settled(),
   };
 }

@@ -16,7 +16,10 @@
  *     a line but not counted as one;
  *   - a gap is first `fetching` (the store asks the cloud's buffer for the range, log.fetch) and
  *     is filled in place by what comes back (`fillGap`); what the buffer no longer has stays as
- *     a `missing` gap.
+ *     a `missing` gap;
+ *   - a batch that arrived but could not be read (`lost`: it inflated past the bound, was
+ *     invalid, or its parts never all came) is a gap over its seqs, fetched like any other;
+ *   - older lines, loaded by scrolling back (`prependOlder`), go before the oldest row held.
  * The buffer keeps at most `capacity` rows and drops the oldest beyond that.
  */
 import type { LogLine, LogStream, SkippedLines } from '../../../protocol';
@@ -100,7 +103,7 @@ export class LineBuffer {
   #lastSeq: number | undefined;
   #trimmed = 0;
   #loadingHistory = false;
-  #held: { lines: readonly LogLine[]; epoch: number | undefined }[] = [];
+  #held: { lines: readonly LogLine[]; lost: readonly GapRange[]; epoch: number | undefined }[] = [];
   #heldCount = 0;
   #epoch: number | undefined;
   #newGaps: GapRange[] = [];
@@ -132,6 +135,21 @@ export class LineBuffer {
   /** Rows dropped from the front because of the capacity. */
   get trimmed(): number {
     return this.#trimmed;
+  }
+
+  /** The lowest seq held (a gap row's first seq included): the scroll-back asks for the seqs before it. */
+  get oldestSeq(): number | undefined {
+    for (let i = this.#head; i < this.#store.length; i += 1) {
+      const row = this.#store[i]!;
+      if (row.kind === 'gap') return row.fromSeq;
+      if (row.kind !== 'restart') return row.seq;
+    }
+    return undefined;
+  }
+
+  /** Rows that can still be added before the capacity trims the oldest. */
+  get room(): number {
+    return Math.max(0, this.capacity - (this.#store.length - this.#head));
   }
 
   get loadingHistory(): boolean {
@@ -188,23 +206,65 @@ export class LineBuffer {
     const gap = this.#store[index] as GapRow;
     const rows: LogRow[] = [];
     let next = gap.fromSeq;
-    // A gap longer than one fetch was asked for its newest part only: the rest will not come.
-    const firstAsked = Math.max(gap.fromSeq, afterSeq + 1);
-    if (firstAsked > next) {
-      rows.push(gapRow(next, firstAsked - 1, 'missing'));
-      next = firstAsked;
-    }
+    // Stored batches come whole, so lines before the range asked may come too: they fill the gap as well.
     for (const line of [...lines].sort((a, b) => a.seq - b.seq)) {
       if (line.seq < next || line.seq > gap.toSeq) continue;
       if (line.seq > next) rows.push(gapRow(next, line.seq - 1, 'missing'));
       rows.push(toRow(line));
       next = line.seq + 1;
     }
+    // A gap longer than one fetch was asked for its newest part only: the rest will not come.
+    const firstAsked = Math.max(gap.fromSeq, afterSeq + 1);
+    if (next < firstAsked) {
+      rows.push(gapRow(next, firstAsked - 1, 'missing'));
+      next = firstAsked;
+    }
     if (next <= gap.toSeq) rows.push(gapRow(next, gap.toSeq, done ? 'missing' : 'fetching'));
-    this.#store.splice(index, 1, ...rows);
+    this.#replace(index, 1, rows);
     this.#lineCount += rows.filter((row) => row.kind === 'line').length;
     this.#snapshot = undefined;
     this.#trim();
+  }
+
+  /**
+   * Older lines (scrolling back, or a fetch answer reaching back): those below the oldest seq held
+   * go before it, in seq order, after a restart marker at the top; seqs between them that did not
+   * come are gaps to fetch. Only as many rows as the capacity has room for are kept, the newest.
+   */
+  prependOlder(lines: readonly LogLine[]): AppendOutcome {
+    const oldest = this.oldestSeq;
+    if (oldest === undefined) return { ...NOTHING, duplicates: lines.length };
+    const older = [...lines].filter((line) => line.seq < oldest).sort((a, b) => a.seq - b.seq);
+    let rows: LogRow[] = [];
+    let gaps: GapRange[] = [];
+    let previous: number | undefined;
+    for (const line of older) {
+      if (previous !== undefined && line.seq <= previous) continue;
+      if (previous !== undefined && line.seq > previous + 1) {
+        rows.push(gapRow(previous + 1, line.seq - 1, 'fetching'));
+        gaps.push({ fromSeq: previous + 1, toSeq: line.seq - 1 });
+      }
+      rows.push(toRow(line));
+      previous = line.seq;
+    }
+    if (previous !== undefined && previous + 1 < oldest) {
+      rows.push(gapRow(previous + 1, oldest - 1, 'fetching'));
+      gaps.push({ fromSeq: previous + 1, toSeq: oldest - 1 });
+    }
+    const uniqueLines = rows.filter((row) => row.kind !== 'gap').length;
+    const duplicates = lines.length - uniqueLines;
+    const dropped = Math.max(0, rows.length - this.room);
+    if (dropped > 0) {
+      rows = rows.slice(dropped);
+      const first = rows[0];
+      const keptFrom = first === undefined ? oldest : first.kind === 'gap' ? first.fromSeq : (first as LineRow | SkipRow).seq;
+      gaps = gaps.filter((gap) => gap.fromSeq >= keptFrom);
+      this.#trimmed += dropped;
+    }
+    if (rows.length === 0) return { ...NOTHING, duplicates };
+    this.#insertAtTop(rows);
+    this.#newGaps.push(...gaps);
+    return { added: rows.filter((row) => row.kind !== 'gap').length, duplicates, gaps: gaps.length, held: 0 };
   }
 
   /** A subscription was (re)sent: hold live lines until its history is complete. */
@@ -227,9 +287,12 @@ export class LineBuffer {
     this.#newGaps = [];
   }
 
-  /** One `log.history` message (of `epoch`, when it names one). The last one (done) releases the held live lines. */
-  addHistory(lines: readonly LogLine[], done: boolean, epoch?: number): AppendOutcome {
-    const outcome = this.#mergeInEpoch(lines, epoch);
+  /**
+   * One `log.history` message (of `epoch`, when it names one), with the seqs of its batches that
+   * could not be read (`lost`). The last one (done) releases the held live lines.
+   */
+  addHistory(lines: readonly LogLine[], done: boolean, epoch?: number, lost: readonly GapRange[] = []): AppendOutcome {
+    const outcome = this.#mergeInEpoch(lines, epoch, lost);
     if (!done) return outcome;
     return sum(outcome, this.endHistory());
   }
@@ -240,13 +303,13 @@ export class LineBuffer {
     const held = this.#held;
     this.#held = [];
     this.#heldCount = 0;
-    return held.reduce((outcome, part) => sum(outcome, this.#mergeInEpoch(part.lines, part.epoch)), NOTHING);
+    return held.reduce((outcome, part) => sum(outcome, this.#mergeInEpoch(part.lines, part.epoch, part.lost)), NOTHING);
   }
 
-  /** One live `log.batch` (of `epoch`, when it names one). */
-  addLive(lines: readonly LogLine[], epoch?: number): AppendOutcome {
+  /** One live `log.batch` (of `epoch`, when it names one), or the seqs of live batches that could not be read (`lost`). */
+  addLive(lines: readonly LogLine[], epoch?: number, lost: readonly GapRange[] = []): AppendOutcome {
     if (this.#loadingHistory) {
-      this.#held.push({ lines, epoch });
+      this.#held.push({ lines, lost, epoch });
       this.#heldCount += lines.length;
       // Held lines are bounded like rows: the oldest would be trimmed after merging anyway.
       while (this.#heldCount - this.#held[0]!.lines.length >= this.capacity) {
@@ -259,17 +322,46 @@ export class LineBuffer {
       }
       return { ...NOTHING, held: lines.length };
     }
-    return this.#mergeInEpoch(lines, epoch);
+    return this.#mergeInEpoch(lines, epoch, lost);
   }
 
   /** Lines of an older epoch are stale; a newer epoch restarts the numbering before they are merged. */
-  #mergeInEpoch(lines: readonly LogLine[], epoch: number | undefined): AppendOutcome {
+  #mergeInEpoch(lines: readonly LogLine[], epoch: number | undefined, lost: readonly GapRange[] = []): AppendOutcome {
     if (epoch !== undefined && this.#epoch !== undefined && epoch !== this.#epoch) {
       if (epoch < this.#epoch) return { ...NOTHING, duplicates: lines.length };
       this.restart(epoch);
     }
     if (epoch !== undefined) this.#epoch = epoch;
-    return this.#merge(lines);
+    // Lines first: a lost batch between them is a gap their seqs already make.
+    return lost.reduce((outcome, span) => sum(outcome, this.#mergeLost(span)), this.#merge(lines));
+  }
+
+  /** Seqs that came but could not be read: after the last seq, or before the oldest, they are a gap to fetch. */
+  #mergeLost(span: GapRange): AppendOutcome {
+    const last = this.#lastSeq;
+    if (last === undefined || span.toSeq > last) {
+      const fromSeq = last === undefined ? span.fromSeq : last + 1;
+      this.#store.push(gapRow(fromSeq, span.toSeq, 'fetching'));
+      this.#newGaps.push({ fromSeq, toSeq: span.toSeq });
+      this.#lastSeq = span.toSeq;
+      this.#snapshot = undefined;
+      this.#trim();
+      return { ...NOTHING, gaps: 1 };
+    }
+    const oldest = this.oldestSeq;
+    if (oldest === undefined || span.fromSeq >= oldest || this.room === 0) return NOTHING;
+    this.#insertAtTop([gapRow(span.fromSeq, oldest - 1, 'fetching')]);
+    this.#newGaps.push({ fromSeq: span.fromSeq, toSeq: oldest - 1 });
+    return { ...NOTHING, gaps: 1 };
+  }
+
+  /** Rows before the oldest held, after a restart marker at the top (older lines of the new numbering). */
+  #insertAtTop(rows: readonly LogRow[]): void {
+    let at = this.#head;
+    while (at < this.#store.length && this.#store[at]!.kind === 'restart') at += 1;
+    this.#replace(at, 0, rows);
+    this.#lineCount += rows.filter((row) => row.kind === 'line').length;
+    this.#snapshot = undefined;
   }
 
   #merge(lines: readonly LogLine[]): AppendOutcome {
@@ -299,6 +391,12 @@ export class LineBuffer {
     this.#snapshot = undefined;
     this.#trim();
     return { added, duplicates, gaps, held: 0 };
+  }
+
+  /** `splice` without spreading `rows` into arguments: a stored batch may bring 10,000 lines at once. */
+  #replace(index: number, deleteCount: number, rows: readonly LogRow[]): void {
+    if (rows.length <= 1000) this.#store.splice(index, deleteCount, ...rows);
+    else this.#store = this.#store.slice(0, index).concat(rows, this.#store.slice(index + deleteCount));
   }
 
   #trim(): void {

@@ -4,10 +4,20 @@
  * container tells Solid when its rows changed. Data lands in the buffer at once (so `lastSeq`
  * is always current), but views are told at most once per animation frame: a burst of history
  * messages or a chatty container costs one re-render per frame, not one per message.
+ *
+ * Messages come in with their packed batches already read (the session inflates them, in arrival
+ * order): lines, and the seqs of batches that could not be read (`lost`), which become gaps.
+ *
+ * Scrolling back: `loadOlder` asks the cloud's buffer for the MAX_FETCH_LINES seqs before the
+ * oldest held (log.fetch), merges the answer before the held lines once it is complete, and is
+ * ready to ask again; an answer with nothing older marks the start of the buffer ('exhausted').
  */
 import { batch, createSignal, type Accessor, type Setter } from 'solid-js';
-import { containerKey, type ContainerRef, type LogFetched, type LogHistory, type ViewerLogBatch } from '../../../protocol';
+import { containerKey, MAX_FETCH_LINES, type ContainerRef, type LogFetched, type LogHistory, type LogLine, type ViewerLogBatch } from '../../../protocol';
 import { LineBuffer, type GapRange, type LogRow } from './line-buffer';
+
+/** Whether older lines can be asked for: 'loading' while asked, 'exhausted' at the start of the buffer. */
+export type OlderStatus = 'idle' | 'loading' | 'exhausted';
 
 export interface ContainerLogs {
   readonly rows: readonly LogRow[];
@@ -15,6 +25,23 @@ export interface ContainerLogs {
   readonly loadingHistory: boolean;
   /** Rows dropped from the front by the client cap. */
   readonly trimmed: number;
+  readonly olderStatus: OlderStatus;
+}
+
+/** What a message's packed batches held: their lines in seq order, and the seqs of those that could not be read. */
+export interface ReadLines {
+  readonly lines: readonly LogLine[];
+  readonly lost: readonly GapRange[];
+}
+
+export type HistoryLines = Omit<LogHistory, 'action' | 'batches'> & ReadLines;
+export type BatchLines = Pick<ViewerLogBatch, 'agentId' | 'containerId' | 'epoch'> & ReadLines;
+export type FetchedLines = Omit<LogFetched, 'action' | 'batches'> & ReadLines;
+
+/** A range of seqs to ask of the cloud's buffer: afterSeq < seq <= toSeq. */
+export interface SeqRange {
+  readonly afterSeq: number;
+  readonly toSeq: number;
 }
 
 export interface LogsStore {
@@ -24,13 +51,20 @@ export interface LogsStore {
   /** The epoch `lastSeq` belongs to, sent with it when (re)subscribing. */
   epoch(ref: ContainerRef): number | undefined;
   beginHistory(ref: ContainerRef): void;
-  applyHistory(message: LogHistory): void;
-  applyBatch(message: ViewerLogBatch): void;
+  applyHistory(message: HistoryLines): void;
+  /** A live batch's lines, or (no lines) the seqs of live batches that could not be read. */
+  applyBatch(message: BatchLines): void;
   /**
    * Lines fetched from the cloud's buffer: those inside a gap close it; those after the last seq
-   * held (the tail check's answer) are new lines, merged like a live batch.
+   * held (the tail check's answer) are new lines, merged like a live batch; those before the
+   * oldest held (scrolling back, or a stored batch reaching back) go before the held lines.
    */
-  applyFetched(message: LogFetched): void;
+  applyFetched(message: FetchedLines): void;
+  /**
+   * The reader reached the top of the container's lines: ask for the older ones (once at a time;
+   * not while its history loads, at the start of the buffer, or when the view holds its capacity).
+   */
+  loadOlder(ref: ContainerRef): void;
   /** A subscription failed, and no telling whose: stop holding live lines back for any container. */
   endAllHistory(): void;
   /** The subscription of this container failed: stop holding its live lines back. */
@@ -52,7 +86,22 @@ export interface LogsStoreOptions {
    * gaps whose answer never came (the connection dropped meanwhile).
    */
   readonly onGap?: (ref: ContainerRef, epoch: number, gap: GapRange) => void;
+  /** Older lines are wanted (loadOlder): fetch the range (log.fetch) and hand the answer to applyFetched. */
+  readonly onFetchOlder?: (ref: ContainerRef, epoch: number, range: SeqRange) => void;
 }
+
+/** The scroll-back of one container, in one epoch (another epoch starts it over). */
+interface Older {
+  readonly status: OlderStatus;
+  readonly epoch?: number;
+  /** While loading: what was asked, the older lines of its answer so far, and how often it was asked. */
+  readonly request?: SeqRange;
+  readonly lines: LogLine[];
+  readonly lost: GapRange[];
+  asked: number;
+}
+
+const IDLE: Older = { status: 'idle', lines: [], lost: [], asked: 0 };
 
 interface Entry {
   readonly ref: ContainerRef;
@@ -63,12 +112,13 @@ interface Entry {
   refetch: GapRange[];
   /** Times each fetching gap (by its first seq) has been asked for. */
   readonly asked: Map<number, number>;
+  older: Older;
 }
 
 /** How often one gap is asked for before it is given up as missing. */
 export const MAX_FETCH_ATTEMPTS = 5;
 
-const EMPTY: ContainerLogs = { rows: [], lineCount: 0, loadingHistory: false, trimmed: 0 };
+const EMPTY: ContainerLogs = { rows: [], lineCount: 0, loadingHistory: false, trimmed: 0, olderStatus: 'idle' };
 
 // Looked up on globalThis so this module typechecks without the DOM lib too (node tests import it).
 type FrameScheduler = (callback: () => void) => unknown;
@@ -106,7 +156,7 @@ export function createLogsStore(options: LogsStoreOptions = {}): LogsStore {
     let found = entries.get(key);
     if (!found) {
       const [version, bump] = createSignal(0);
-      found = { ref: { agentId: ref.agentId, containerId: ref.containerId }, buffer: new LineBuffer({ capacity: options.capacity }), version, bump, refetch: [], asked: new Map() };
+      found = { ref: { agentId: ref.agentId, containerId: ref.containerId }, buffer: new LineBuffer({ capacity: options.capacity }), version, bump, refetch: [], asked: new Map(), older: IDLE };
       entries.set(key, found);
       setCreated((n) => n + 1);
     }
@@ -124,6 +174,24 @@ export function createLogsStore(options: LogsStoreOptions = {}): LogsStore {
     }
   };
 
+  /** The scroll-back state of the epoch held: one of an earlier epoch is over. */
+  const olderOf = (e: Entry): Older => (e.older.epoch === e.buffer.epoch ? e.older : IDLE);
+
+  const askOlder = (e: Entry, older: Older): void => {
+    older.asked += 1;
+    if (older.request && older.epoch !== undefined) options.onFetchOlder?.(e.ref, older.epoch, older.request);
+  };
+
+  /** The scroll-back's answer is complete: merge it; nothing older in it means the start of the buffer. */
+  const finishOlder = (e: Entry, older: Older): void => {
+    const toSeq = older.request?.toSeq ?? 0;
+    const found = older.lines.some((line) => line.seq <= toSeq) || older.lost.some((span) => span.fromSeq <= toSeq);
+    e.buffer.prependOlder(older.lines);
+    // Older batches that could not be read: a gap at the top, fetched like any gap.
+    if (older.lost.length > 0) e.buffer.addLive([], older.epoch, older.lost);
+    e.older = { ...IDLE, status: found ? 'idle' : 'exhausted', epoch: older.epoch };
+  };
+
   return {
     view(ref) {
       const found = entries.get(containerKey(ref));
@@ -133,7 +201,7 @@ export function createLogsStore(options: LogsStoreOptions = {}): LogsStore {
       }
       found.version();
       const { buffer } = found;
-      return { rows: buffer.rows, lineCount: buffer.lineCount, loadingHistory: buffer.loadingHistory, trimmed: buffer.trimmed };
+      return { rows: buffer.rows, lineCount: buffer.lineCount, loadingHistory: buffer.loadingHistory, trimmed: buffer.trimmed, olderStatus: olderOf(found).status };
     },
     lastSeq: (ref) => entries.get(containerKey(ref))?.buffer.lastSeq,
     epoch: (ref) => entries.get(containerKey(ref))?.buffer.epoch,
@@ -145,8 +213,11 @@ export function createLogsStore(options: LogsStoreOptions = {}): LogsStore {
     },
     applyHistory(message) {
       const e = entry(message);
-      if (message.reset) e.buffer.restart(message.epoch);
-      e.buffer.addHistory(message.lines, message.done, message.epoch);
+      if (message.reset) {
+        e.buffer.restart(message.epoch);
+        e.older = IDLE;
+      }
+      e.buffer.addHistory(message.lines, message.done, message.epoch, message.lost);
       fetchGaps(e);
       if (message.done) {
         const stillFetching = new Set(e.buffer.fetchingGaps().map((gap) => gap.fromSeq));
@@ -157,7 +228,7 @@ export function createLogsStore(options: LogsStoreOptions = {}): LogsStore {
     },
     applyBatch(message) {
       const e = entry(message);
-      const outcome = e.buffer.addLive(message.lines, message.epoch);
+      const outcome = e.buffer.addLive(message.lines, message.epoch, message.lost);
       fetchGaps(e);
       if (outcome.added > 0 || outcome.gaps > 0) markChanged(e);
     },
@@ -165,18 +236,55 @@ export function createLogsStore(options: LogsStoreOptions = {}): LogsStore {
       const e = entries.get(containerKey(message));
       // Asked before the numbering restarted: those seqs are not the ones held now.
       if (!e || e.buffer.epoch !== message.epoch) return;
-      const last = e.buffer.lastSeq ?? 0;
-      const inGaps = message.lines.filter((line) => line.seq <= last);
-      const after = message.lines.filter((line) => line.seq > last);
-      if (message.afterSeq < last) e.buffer.fillGap(message.afterSeq, Math.min(message.toSeq, last), inGaps, message.done);
-      if (after.length > 0) {
-        e.buffer.addLive(after, message.epoch);
-        fetchGaps(e);
+      const oldest = e.buffer.oldestSeq;
+      const below = oldest === undefined ? [] : message.lines.filter((line) => line.seq < oldest);
+      const rest = below.length === 0 ? message.lines : message.lines.filter((line) => line.seq >= oldest!);
+      const older = olderOf(e);
+      const forOlder = older.status === 'loading' && older.request?.afterSeq === message.afterSeq && older.request.toSeq === message.toSeq;
+      if (forOlder) {
+        // Merged once complete: a part alone would leave the seqs still to come looking like a gap.
+        for (const line of below) older.lines.push(line);
+        older.lost.push(...message.lost);
+        if (message.done) finishOlder(e, older);
+      } else if (below.length > 0) {
+        e.buffer.prependOlder(below);
       }
+      const last = e.buffer.lastSeq ?? 0;
+      const inGaps = rest.filter((line) => line.seq <= last);
+      const after = rest.filter((line) => line.seq > last);
+      if (!forOlder && message.afterSeq < last) e.buffer.fillGap(message.afterSeq, Math.min(message.toSeq, last), inGaps, message.done);
+      if (after.length > 0) e.buffer.addLive(after, message.epoch);
+      fetchGaps(e);
+      markChanged(e);
+    },
+    loadOlder(ref) {
+      const e = entries.get(containerKey(ref));
+      if (!e || e.buffer.loadingHistory || olderOf(e).status !== 'idle') return;
+      const epoch = e.buffer.epoch;
+      const oldest = e.buffer.oldestSeq;
+      if (epoch === undefined || oldest === undefined) return;
+      if (oldest <= 1) {
+        e.older = { ...IDLE, status: 'exhausted', epoch };
+        markChanged(e);
+        return;
+      }
+      const wanted = Math.min(MAX_FETCH_LINES, e.buffer.room);
+      if (wanted === 0) return;
+      const toSeq = oldest - 1;
+      e.older = { status: 'loading', epoch, request: { afterSeq: Math.max(0, toSeq - wanted), toSeq }, lines: [], lost: [], asked: 0 };
+      askOlder(e, e.older);
       markChanged(e);
     },
     refetchGaps() {
       for (const e of entries.values()) {
+        const older = olderOf(e);
+        if (older.status === 'loading') {
+          // Not answered (the answer's post failed, or the connection dropped): ask again, then let the reader ask anew.
+          if (older.asked >= MAX_FETCH_ATTEMPTS) {
+            e.older = { ...IDLE, epoch: older.epoch };
+            markChanged(e);
+          } else askOlder(e, older);
+        }
         if (e.buffer.loadingHistory) continue;
         const gaps = e.buffer.fetchingGaps();
         if (gaps.length === 0) continue;
