@@ -258,6 +258,24 @@ describe('handlers behind the local gateway', () => {
     expect(linesOfPacked(((await viewer.next()) as LogFetched).batches)).toEqual([line(1), line(2)]);
   });
 
+  it('takes a batch in parts: holds and acks each part, stores the joined batch as binary, broadcasts every part, serves it whole', async () => {
+    const { viewer, agent, epoch } = await viewerWatchingC1();
+    const whole = batchOf(epoch, Array.from({ length: 9 }, (_, i) => ({ ...line(i + 1), text: `line ${i + 1} `.repeat(40 + i) })));
+    const bytes = Buffer.from(whole.data, 'base64');
+    const half = Math.ceil(bytes.length / 2);
+    const parts = [bytes.subarray(0, half), bytes.subarray(half)].map((piece, index) => ({ ...whole, data: piece.toString('base64'), part: { index, count: 2 } }));
+
+    agent.send(parts[0]!);
+    expect(await agent.next()).toEqual({ action: 'log.ack', containerId: 'c1', seq: 9, part: 0 });
+    agent.send(parts[1]!);
+
+    expect(await viewer.next()).toEqual({ ...parts[0], agentId: 'host-1' });
+    expect(await viewer.next()).toEqual({ ...parts[1], agentId: 'host-1' });
+    expect(await agent.next()).toEqual({ action: 'log.ack', containerId: 'c1', seq: 9 });
+    viewer.send({ action: 'log.fetch', agentId: 'host-1', containerId: 'c1', epoch, afterSeq: 0, toSeq: 9 });
+    expect(((await viewer.next()) as LogFetched).batches).toEqual([{ firstSeq: 1, lastSeq: 9, data: whole.data }]);
+  });
+
   it.each([
     ['text that is not JSON', 'malformed', 'hello'],
     ['an action nobody serves', 'unknown_action', JSON.stringify({ action: 'log.delete' })],
