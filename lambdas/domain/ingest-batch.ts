@@ -19,7 +19,7 @@ import { checkPackedBatch } from './check-packed-batch';
 import { deliver } from './deliver';
 import { EncodedMessage } from './encoded-message';
 import { forgetConnections } from './forget-connections';
-import type { Caller, Deps, GoneConnection } from './ports';
+import type { Caller, Deps, GoneConnection, HeldPart } from './ports';
 import { registrationOf } from './registration-of';
 import { stopIfUnwatched } from './stop-if-unwatched';
 
@@ -54,7 +54,7 @@ export async function ingestBatch(deps: Deps, caller: Caller, batch: AgentLogBat
     return;
   }
 
-  // The parts broadcast, each as the agent sent it; a whole batch is its own one part.
+  // A last part: the whole batch is the held parts and this one, joined.
   const parts = batch.part ? await joinParts(deps.buffer, container, batch as PartOfBatch) : undefined;
   const data = parts ? joinedBytes(parts) : packedBytes(batch.data);
   const { digest } = checkPackedBatch(batch, data);
@@ -77,18 +77,7 @@ export async function ingestBatch(deps: Deps, caller: Caller, batch: AgentLogBat
   }
 
   const subscriberIds = await deps.subscriptions.subscriberIds(container);
-  const broadcasts: ViewerLogBatch[] = parts
-    ? parts.map((part) => ({
-        action: 'log.batch',
-        agentId: caller.agentId as string,
-        containerId: batch.containerId,
-        epoch,
-        firstSeq,
-        lastSeq,
-        data: part.index === parts.length - 1 ? batch.data : Buffer.from(part.data).toString('base64'),
-        part: { index: part.index, count: parts.length },
-      }))
-    : [viewerBatchOf(batch, caller.agentId)];
+  const broadcasts = parts ? parts.map((part) => viewerPartOf(batch, part, caller.agentId as string)) : [viewerBatchOf(batch, caller.agentId)];
   const gone = new Set<string>();
   for (const broadcast of broadcasts) {
     // In order, each to every subscriber: a viewer gets the parts one after the other.
@@ -107,6 +96,13 @@ export async function ingestBatch(deps: Deps, caller: Caller, batch: AgentLogBat
     // Acked already; what is left behind is found by the next post (410), the next batch, or expires.
     deps.logger.error('clean-up after the batch failed', { ...container, connectionIds: forget.map((g) => g.connectionId), error: String(error) });
   }
+}
+
+/** One part of a batch sent in parts as the agent sent it (the last is this message's own data), with the agent id. */
+function viewerPartOf(last: AgentLogBatch, part: HeldPart, agentId: string): ViewerLogBatch {
+  const { action: _action, data, part: _part, ...batch } = last;
+  const isLast = part.index === part.count - 1;
+  return { action: 'log.batch', agentId, ...batch, data: isLast ? data : Buffer.from(part.data).toString('base64'), part: { index: part.index, count: part.count } };
 }
 
 /** The agent's message as it came, with the agent id (from the connection) added. */
