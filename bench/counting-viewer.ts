@@ -8,6 +8,7 @@
 import WebSocket from 'ws';
 import { CloudToViewer, decode, encode, type CloudToViewer as Incoming, type LogLine, type ViewerToCloud } from '../protocol';
 import { lineNumber } from './realistic-logs';
+import { PackedReader, packedOf } from '../test/support/packed-batches';
 
 export class ExactlyOnceError extends Error {
   override readonly name = 'ExactlyOnceError';
@@ -17,9 +18,8 @@ export class ExactlyOnceError extends Error {
  * The lines a message from the cloud brings a viewer of `containerId`. The one place that knows
  * where lines sit in the protocol's messages: a change of the wire format changes this function.
  */
-export function viewerLines(message: Incoming, containerId: string): readonly LogLine[] {
-  if (message.action !== 'log.history' && message.action !== 'log.batch' && message.action !== 'log.fetched') return [];
-  return message.containerId === containerId ? message.lines : [];
+export function viewerLines(message: Incoming, containerId: string, reader: PackedReader): readonly LogLine[] {
+  return packedOf([message], containerId).flatMap((carrier) => reader.read(carrier));
 }
 
 export class CountingViewer {
@@ -34,6 +34,7 @@ export class CountingViewer {
   /** Texts that arrived without a number (e.g. the container's "ready"). */
   readonly unnumbered: string[] = [];
   readonly others: Incoming[] = [];
+  private readonly reader = new PackedReader();
   /** performance.now() of the last numbered line's arrival. */
   lastLineAt = 0;
   private readonly waiters = new Set<() => void>();
@@ -42,7 +43,7 @@ export class CountingViewer {
     socket.on('message', (data: Buffer) => {
       const decoded = decode(CloudToViewer, data.toString('utf8'));
       if (!decoded.ok) throw new ExactlyOnceError(`a viewer got a frame outside the protocol: ${decoded.error.message}`);
-      const lines = viewerLines(decoded.value, this.containerId);
+      const lines = viewerLines(decoded.value, this.containerId, this.reader);
       if (lines.length === 0) this.others.push(decoded.value);
       for (const line of lines) this.count(line);
       for (const wake of this.waiters) wake();

@@ -25,27 +25,28 @@ export function unpacked(carrier: Pick<PackedCarrier, 'data'>): LogLine[] {
 }
 
 /**
- * The lines of packed batches in arrival order. A batch in parts counts once all its parts have
- * come (in any order), at the place of its last part; incomplete ones are left out.
+ * Reads packed batches as they arrive: a whole batch gives its lines at once, a batch in parts gives
+ * them when its last missing part comes (in any order); until then it gives nothing.
  */
-export function linesOfPacked(carriers: Iterable<PackedCarrier>): LogLine[] {
-  const lines: LogLine[] = [];
-  const parts = new Map<string, string[]>();
-  for (const carrier of carriers) {
-    if (!carrier.part) {
-      lines.push(...unpacked(carrier));
-      continue;
-    }
+export class PackedReader {
+  private readonly parts = new Map<string, string[]>();
+
+  read(carrier: PackedCarrier): LogLine[] {
+    if (!carrier.part) return unpacked(carrier);
     const key = `${carrier.firstSeq}-${carrier.lastSeq}-${carrier.part.count}`;
-    const held = parts.get(key) ?? new Array<string>(carrier.part.count);
+    const held = this.parts.get(key) ?? new Array<string>(carrier.part.count);
     held[carrier.part.index] = carrier.data;
-    parts.set(key, held);
-    if (held.every((data) => data !== undefined) && held.length === carrier.part.count) {
-      parts.delete(key);
-      lines.push(...unpacked({ data: Buffer.concat(held.map(packedBytes)).toString('base64') }));
-    }
+    this.parts.set(key, held);
+    if (held.filter((data) => data !== undefined).length < carrier.part.count) return [];
+    this.parts.delete(key);
+    return unpacked({ data: Buffer.concat(held.map(packedBytes)).toString('base64') });
   }
-  return lines;
+}
+
+/** The lines of packed batches in arrival order; a batch in parts counts at the place of its last part. */
+export function linesOfPacked(carriers: Iterable<PackedCarrier>): LogLine[] {
+  const reader = new PackedReader();
+  return [...carriers].flatMap((carrier) => reader.read(carrier));
 }
 
 /** Every packed batch a viewer message carries for `containerId`: history, live batches, fetched ranges. */
