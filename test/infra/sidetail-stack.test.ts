@@ -1,6 +1,7 @@
 import { RemovalPolicy, type App, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidPropsError } from '../../infra/constructs/invalid-props-error';
@@ -25,7 +26,15 @@ describe('SidetailStack', () => {
 
   beforeAll(() => {
     app = testApp({ bundle: false });
-    stack = new SidetailStack(app, 'SidetailTest', { bufferLines: 500, bufferTtlSeconds: 3600, stageName: 'test', dashboardDirectory: FIXTURE_DASHBOARD });
+    stack = new SidetailStack(app, 'SidetailTest', {
+      bufferLines: 500,
+      bufferTtlSeconds: 3600,
+      stageName: 'test',
+      dashboardDirectory: FIXTURE_DASHBOARD,
+      logRetention: logs.RetentionDays.ONE_WEEK,
+      alarmEmail: 'ops@example.com',
+      createApiGatewayLogRole: false,
+    });
     const defaultsStack = new SidetailStack(app, 'SidetailDefaults', { dashboardDirectory: FIXTURE_DASHBOARD });
     const destroyableStack = new SidetailStack(app, 'SidetailDestroyable', { removalPolicy: RemovalPolicy.DESTROY, dashboardDirectory: FIXTURE_DASHBOARD });
     // One synthesis for all three stacks.
@@ -44,6 +53,7 @@ describe('SidetailStack', () => {
     template.toJSON().Resources[logicalId(fnOf(routeKey))].Properties.Environment.Variables;
   const tableId = () => logicalId(stack.logTable.table);
   const apiId = () => logicalId(stack.webSocketApi.api);
+  const distributionId = () => stack.getLogicalId(stack.dashboard.distribution.node.defaultChild as CfnElement);
 
   describe('table', () => {
     it('is one pay-per-request table keyed by string pk/sk, expiring items by expiresAt', () => {
@@ -68,8 +78,11 @@ describe('SidetailStack', () => {
       destroyable.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
     });
 
-    it('lets removalPolicy DESTROY also delete the function logs', () => {
+    it('lets removalPolicy DESTROY also delete the function and access logs, which RETAIN keeps', () => {
       destroyable.allResources('AWS::Logs::LogGroup', { DeletionPolicy: 'Delete' });
+      const kept = Object.entries(defaults.findResources('AWS::Logs::LogGroup')).filter(([, group]) => group.DeletionPolicy === 'Retain');
+      // Every group but the dashboard deployment's, whose logs are only of copying files.
+      expect(kept).toHaveLength(Object.keys(defaults.findResources('AWS::Logs::LogGroup')).length - 1);
     });
   });
 
@@ -336,7 +349,116 @@ describe('SidetailStack', () => {
     });
   });
 
+  describe('stage operations', () => {
+    it('writes access logs to a log group of its own, kept for the logRetention given (a month by default)', () => {
+      const accessLogsId = stack.getLogicalId(stack.accessLogs.node.defaultChild as CfnElement);
+
+      template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': [accessLogsId, 'Arn'] }, Format: Match.stringLikeRegexp('connectionId') },
+        DefaultRouteSettings: Match.objectLike({ LoggingLevel: 'ERROR', DataTraceEnabled: false, DetailedMetricsEnabled: true }),
+      });
+      template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
+      template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
+      defaults.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    });
+
+    it("sets the account's API Gateway CloudWatch role by default, before the stage that needs it, and keeps the role", () => {
+      const [accountId] = Object.keys(defaults.findResources('AWS::ApiGateway::Account'));
+      const [stage] = Object.values(defaults.findResources('AWS::ApiGatewayV2::Stage'));
+
+      expect(accountId).toBeDefined();
+      expect(stage!.DependsOn).toEqual(expect.arrayContaining([accountId]));
+      defaults.hasResource('AWS::IAM::Role', {
+        DeletionPolicy: 'Retain',
+        Properties: Match.objectLike({ AssumeRolePolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Principal: { Service: 'apigateway.amazonaws.com' } })] }) }),
+      });
+    });
+
+    it('leaves the account setting alone with createApiGatewayLogRole false', () => {
+      template.resourceCountIs('AWS::ApiGateway::Account', 0);
+      expect(stack.apiGatewayAccountLogging).toBeUndefined();
+    });
+
+    it('alarms on every function, the stage and the table, and mails them to alarmEmail', () => {
+      const functions = [stack.authorizerFunction, ...stack.functions.values()];
+      const [topicId] = Object.keys(template.findResources('AWS::SNS::Topic'));
+
+      for (const fn of functions) {
+        for (const metricName of ['Errors', 'Throttles']) {
+          template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+            MetricName: metricName,
+            Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(fn.function) } }],
+            AlarmActions: [{ Ref: topicId }],
+          });
+        }
+      }
+      for (const metricName of ['IntegrationError', 'ExecutionError']) {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'AWS/ApiGateway',
+          MetricName: metricName,
+          Dimensions: Match.arrayWith([{ Name: 'ApiId', Value: { Ref: apiId() } }, { Name: 'Stage', Value: 'test' }]),
+        });
+      }
+      for (const metricName of ['ReadThrottleEvents', 'WriteThrottleEvents']) {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: metricName, Dimensions: [{ Name: 'TableName', Value: { Ref: tableId() } }] });
+      }
+      template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+      defaults.resourceCountIs('AWS::SNS::Topic', 0);
+    });
+  });
+
+  describe('dashboard', () => {
+    it("deploys the build with a config.json naming this stage's wss:// URL, which is also the only socket its CSP allows", () => {
+      const [deployment] = Object.values(template.findResources('Custom::CDKBucketDeployment'));
+      const [policy] = Object.values(template.findResources('AWS::CloudFront::ResponseHeadersPolicy'));
+      // config.json's URL reaches the deployment as markers, one per deploy-time part of it.
+      const [buildMarkers, configMarkers] = deployment!.Properties.SourceMarkers as Record<string, unknown>[];
+
+      expect(buildMarkers).toEqual({});
+      expect(Object.values(configMarkers!)).toEqual(expect.arrayContaining([{ Ref: apiId() }]));
+      expect(stack.resolve(stack.webSocketApi.url)).toEqual({ 'Fn::Join': ['', expect.arrayContaining(['wss://', { Ref: apiId() }])] });
+      expect(policy!.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy).toEqual({
+        'Fn::Join': ['', expect.arrayContaining([expect.stringMatching(/connect-src 'self' wss:\/\/$/), { Ref: apiId() }, expect.stringMatching(/^\/test; /)])],
+      });
+    });
+
+    it('keeps the bucket by default, and deletes it with its files under removalPolicy DESTROY', () => {
+      defaults.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
+      destroyable.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete' });
+      destroyable.hasResourceProperties('Custom::CDKBucketDeployment', { RetainOnDelete: false });
+    });
+
+    it('publishes its URL', () => {
+      template.hasOutput('DashboardUrl', { Value: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId(), 'DomainName'] }]] } });
+    });
+  });
+
   describe('outputs', () => {
+    it('publishes a command that mints a viewer credential and prints the dashboard link carrying it', () => {
+      template.hasOutput('ViewerLinkCommand', {
+        Value: {
+          'Fn::Join': [
+            '',
+            [
+              'echo "https://',
+              { 'Fn::GetAtt': [distributionId(), 'DomainName'] },
+              '/#token=$(npm run --silent credentials -- --table ',
+              { Ref: tableId() },
+              ' --region ',
+              { Ref: 'AWS::Region' },
+              ' mint --viewer | tail -n 1)"',
+            ],
+          ],
+        },
+      });
+    });
+
+    it('publishes a command that mints an agent credential for this table and region', () => {
+      template.hasOutput('MintAgentCredentialCommand', {
+        Value: { 'Fn::Join': ['', ['npm run --silent credentials -- --table ', { Ref: tableId() }, ' --region ', { Ref: 'AWS::Region' }, ' mint --agent "$(hostname)"']] },
+      });
+    });
+
     it('publishes the wss:// URL and the https:// @connections endpoint of the stage', () => {
       template.hasOutput('WebSocketUrl', {
         Value: { 'Fn::Join': ['', Match.arrayWith(['wss://', { Ref: apiId() }, '/test'])] },
