@@ -42,7 +42,8 @@ export const ACCESS_LOG_FORMAT = {
   sourceIp: '$context.identity.sourceIp',
   status: '$context.status',
   error: '$context.error.message',
-  integrationError: '$context.integrationErrorMessage',
+  integrationError: '$context.integration.error',
+  integrationStatus: '$context.integration.status',
   authorizerError: '$context.authorizer.error',
 } as const;
 
