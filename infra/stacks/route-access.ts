@@ -18,8 +18,8 @@ const HOST = 'HOST#*';
 const LOG = 'LOG#*';
 const CRED = 'CRED#*';
 
-/** The port methods of lambdas/domain/ports.ts, each with the commands its adapter sends. */
-const PORT_METHODS = {
+/** The port methods of lambdas/domain/ports.ts, each with the commands its adapter sends (checked against lambdas/adapters by test/infra/route-access.test.ts). */
+export const PORT_METHODS = {
   'connections.add': [{ actions: ['BatchWriteItem'], partitions: [CONN, VIEWERS] }],
   'connections.get': [{ actions: ['GetItem'], partitions: [CONN] }],
   'connections.viewerIds': [{ actions: ['Query'], partitions: [VIEWERS] }],

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { AUTHORIZER_ACCESS, ROUTE_ACCESS } from '../../infra/stacks/route-access';
+import { AUTHORIZER_ACCESS, PORT_METHODS, ROUTE_ACCESS } from '../../infra/stacks/route-access';
 import { ROUTE_TABLE } from '../../lambdas/route-table';
 
 const LAMBDAS = fileURLToPath(new URL('../../lambdas/', import.meta.url));
@@ -106,5 +106,98 @@ describe('ROUTE_ACCESS', () => {
 
     expect(posting.sort()).toEqual(ROUTE_TABLE.map((route) => route.routeKey).filter((key) => key !== '$connect').sort());
     expect(AUTHORIZER_ACCESS.postsToConnections).toBe(false);
+  });
+});
+
+/** Adapter class → the port it implements (lambdas/handlers/runtime.ts wires them). */
+const ADAPTERS = {
+  connections: 'dynamo-connections',
+  subscriptions: 'dynamo-subscriptions',
+  agents: 'dynamo-agents',
+  hostContainers: 'dynamo-host-containers',
+  credentials: 'dynamo-credentials',
+  buffer: 'dynamo-log-buffer',
+} as const;
+const COMMANDS: Record<string, string> = {
+  GetCommand: 'GetItem',
+  PutCommand: 'PutItem',
+  UpdateCommand: 'UpdateItem',
+  DeleteCommand: 'DeleteItem',
+  QueryCommand: 'Query',
+  BatchWriteCommand: 'BatchWriteItem',
+  ScanCommand: 'Scan',
+};
+const HELPERS: Record<string, string> = { batchWrite: 'BatchWriteItem', queryAll: 'Query', queryPages: 'Query' };
+/** Key builders of lambdas/adapters/keys.ts → the partition pattern route-access.ts names. */
+const KEY_BUILDERS: Record<string, string> = {
+  connectionKey: 'CONN#*',
+  connectionPk: 'CONN#*',
+  connectionSubscriptionKey: 'CONN#*',
+  viewerKey: 'VIEWERS#*',
+  viewersPk: 'VIEWERS#*',
+  subscriberKey: 'SUBS#*',
+  subscribersPk: 'SUBS#*',
+  agentKey: 'AGENTS',
+  AGENTS_PK: 'AGENTS',
+  hostContainerKey: 'HOST#*',
+  hostContainersPk: 'HOST#*',
+  credentialKey: 'CREDENTIALS',
+  CREDENTIALS_PK: 'CREDENTIALS',
+  credentialPk: 'CRED#*',
+  credentialConnectionKey: 'CRED#*',
+  logPk: 'LOG#*',
+  batchKey: 'LOG#*',
+};
+
+/** Each method of an adapter class: the DynamoDB actions it sends and the partitions it names, its private helpers included. */
+function adapterMethods(file: string): Map<string, { actions: Set<string>; partitions: Set<string> }> {
+  const source = withoutComments(readFileSync(join(LAMBDAS, 'adapters', `${file}.ts`), 'utf8'));
+  const classBody = /export class \w+[^{]*\{([\s\S]*?)\n\}/.exec(source)![1]!;
+  const bodies = new Map<string, string>();
+  const heads = [...classBody.matchAll(/^ {2}(?:private )?(?:async\s*\*?\s*)?(\w+)\(/gm)];
+  heads.forEach((head, i) => bodies.set(head[1]!, classBody.slice(head.index, heads[i + 1]?.index ?? classBody.length)));
+  const resolved = new Map<string, { actions: Set<string>; partitions: Set<string> }>();
+  const resolve = (name: string, stack: string[] = []): { actions: Set<string>; partitions: Set<string> } => {
+    const known = resolved.get(name);
+    if (known) return known;
+    const body = bodies.get(name) ?? '';
+    const actions = new Set<string>();
+    const partitions = new Set<string>();
+    for (const [, command] of body.matchAll(/new (\w+Command)\(/g)) if (COMMANDS[command!]) actions.add(COMMANDS[command!]!);
+    for (const [, helper] of body.matchAll(/\b(batchWrite|queryAll|queryPages)\(/g)) actions.add(HELPERS[helper!]!);
+    for (const [, builder] of body.matchAll(/\b(\w+)\b/g)) if (KEY_BUILDERS[builder!]) partitions.add(KEY_BUILDERS[builder!]!);
+    for (const [, callee] of body.matchAll(/this\.(\w+)\(/g)) {
+      if (callee === name || stack.includes(callee!) || !bodies.has(callee!)) continue;
+      const inner = resolve(callee!, [...stack, name]);
+      for (const action of inner.actions) actions.add(action);
+      for (const partition of inner.partitions) partitions.add(partition);
+    }
+    const result = { actions, partitions };
+    resolved.set(name, result);
+    return result;
+  };
+  return new Map([...bodies.keys()].map((name) => [name, resolve(name)]));
+}
+
+describe('PORT_METHODS', () => {
+  const granted = Object.entries(PORT_METHODS) as [string, readonly { actions: readonly string[]; partitions: readonly string[] }[]][];
+
+  it.each(granted.map(([method]) => [method]))('grants %s the actions its adapter method sends, on the partitions it names', (method) => {
+    const [port, name] = method.split('.') as [keyof typeof ADAPTERS, string];
+    const sent = adapterMethods(ADAPTERS[port]).get(name);
+    const grants = PORT_METHODS[method as keyof typeof PORT_METHODS] as readonly { actions: readonly string[]; partitions: readonly string[] }[];
+
+    expect(sent, `${ADAPTERS[port]}.ts has no method ${name}`).toBeDefined();
+    expect([...sent!.actions].sort()).toEqual([...new Set(grants.flatMap((grant) => grant.actions))].sort());
+    expect([...sent!.partitions].sort()).toEqual([...new Set(grants.flatMap((grant) => grant.partitions))].sort());
+  });
+
+  it('covers every port method a route uses, and no adapter sends a Scan', () => {
+    const used = new Set([...Object.values(ROUTE_ACCESS), AUTHORIZER_ACCESS].flatMap((access) => access.uses));
+
+    expect([...used].filter((method) => !(method in PORT_METHODS))).toEqual([]);
+    for (const file of Object.values(ADAPTERS)) {
+      for (const [, sent] of adapterMethods(file)) expect(sent.actions.has('Scan')).toBe(false);
+    }
   });
 });
