@@ -40,8 +40,9 @@ export const PORT_METHODS = {
   'subscriptions.subscriberIds': [{ actions: ['Query'], partitions: [SUBS] }],
   'subscriptions.hasSubscribers': [{ actions: ['Query'], partitions: [SUBS] }],
   'subscriptions.ofConnection': [{ actions: ['Query'], partitions: [CONN] }],
-  'subscriptions.subscriptionCount': [{ actions: ['Query'], partitions: [CONN] }],
-  'subscriptions.subscriberCount': [{ actions: ['Query'], partitions: [SUBS] }],
+  // A counting Query, and a GetItem of the one pair not to count.
+  'subscriptions.subscriptionCount': [{ actions: ['Query', 'GetItem'], partitions: [CONN] }],
+  'subscriptions.subscriberCount': [{ actions: ['Query', 'GetItem'], partitions: [SUBS] }],
   'agents.get': [{ actions: ['GetItem'], partitions: [AGENTS_PK] }],
   'agents.list': [{ actions: ['Query'], partitions: [AGENTS_PK] }],
   'agents.put': [{ actions: ['UpdateItem'], partitions: [AGENTS_PK] }],
