@@ -163,15 +163,18 @@ export class HouseFunction extends Construct {
       throw new InvalidPropsError('HouseFunction', `${this.node.path} already uses another table; TABLE_NAME holds one name`);
     }
     this.grantedTable = table;
-    if (access === 'none') {
-      // Nothing to grant.
-    } else if (access === 'read') table.grantReadData(this.function);
+    this.grant(table, access);
+    this.function.addEnvironment(TABLE_NAME_ENV, table.tableName);
+  }
+
+  private grant(table: dynamodb.ITable, access: TableAccess): void {
+    if (access === 'none') return;
+    if (access === 'read') table.grantReadData(this.function);
     else if (access === 'readWrite') table.grantReadWriteData(this.function);
     else if ('getItemUnder' in access) {
       if (access.getItemUnder.length === 0) throw new InvalidPropsError('HouseFunction', 'tableAccess.getItemUnder lists no partition key');
       this.grantOnPartitions(table, [{ actions: ['GetItem'], partitions: access.getItemUnder }]);
     } else this.grantOnPartitions(table, access.grants);
-    this.function.addEnvironment(TABLE_NAME_ENV, table.tableName);
   }
 
   /** One statement per action, each limited to the union of the partitions granted it. */
