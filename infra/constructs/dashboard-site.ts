@@ -20,6 +20,9 @@ import { InvalidPropsError } from './invalid-props-error';
 /** Where the dashboard reads its settings (web/src/config/runtime-config.ts: `{ wsUrl }`). */
 export const CONFIG_FILE = 'config.json';
 
+/** Where vite puts the content-hashed files it builds (its default `build.assetsDir`). */
+export const ASSETS_DIRECTORY = 'assets';
+
 export interface DashboardSiteProps {
   /** Absolute path of the built dashboard (`npm run build:web` → web/dist); it must hold index.html. */
   readonly assetDirectory: string;
@@ -40,7 +43,10 @@ export interface DashboardSiteProps {
 export class DashboardSite extends Construct {
   public readonly bucket: s3.Bucket;
   public readonly distribution: cloudfront.Distribution;
+  /** The security headers, for every path but the hashed assets: with `Cache-Control: no-cache`. */
   public readonly responseHeadersPolicy: cloudfront.ResponseHeadersPolicy;
+  /** The same security headers for `assets/*`, cached by browsers for a year. */
+  public readonly assetHeadersPolicy: cloudfront.ResponseHeadersPolicy;
   public readonly deployment: s3deploy.BucketDeployment;
   /** The deployment function's own role (no managed policy). */
   public readonly deploymentRole: iam.Role;
@@ -63,31 +69,44 @@ export class DashboardSite extends Construct {
     });
 
     this.contentSecurityPolicy = contentSecurityPolicy(props.webSocketUrl);
+    const securityHeadersBehavior: cloudfront.ResponseSecurityHeadersBehavior = {
+      contentSecurityPolicy: { contentSecurityPolicy: this.contentSecurityPolicy, override: true },
+      strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true },
+      contentTypeOptions: { override: true },
+      frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+      // The viewer token is in the URL's fragment, which browsers never send; this keeps even the path private.
+      referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
+    };
+    // Browsers revalidate index.html and config.json on every load: a deploy prunes the hashed
+    // assets an older index.html names, so a stale one would load nothing.
     this.responseHeadersPolicy = new cloudfront.ResponseHeadersPolicy(this, 'Headers', {
-      comment: 'Sidetail dashboard: strict CSP (no inline script, one WebSocket), HSTS, nosniff, no referrer',
-      securityHeadersBehavior: {
-        contentSecurityPolicy: { contentSecurityPolicy: this.contentSecurityPolicy, override: true },
-        strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true },
-        contentTypeOptions: { override: true },
-        frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
-        // The viewer token is in the URL's fragment, which browsers never send; this keeps even the path private.
-        referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
-      },
+      comment: 'Sidetail dashboard: strict CSP (no inline script, one WebSocket), HSTS, nosniff, no referrer; revalidate',
+      securityHeadersBehavior,
+      customHeadersBehavior: { customHeaders: [{ header: 'Cache-Control', value: 'no-cache', override: true }] },
+    });
+    // vite names every file under assets/ by its content hash: it never changes under its name.
+    this.assetHeadersPolicy = new cloudfront.ResponseHeadersPolicy(this, 'AssetHeaders', {
+      comment: 'Sidetail dashboard assets (content-hashed names): the same headers, cached for a year',
+      securityHeadersBehavior,
+      customHeadersBehavior: { customHeaders: [{ header: 'Cache-Control', value: 'public, max-age=31536000, immutable', override: true }] },
     });
 
+    const origin = origins.S3BucketOrigin.withOriginAccessControl(this.bucket);
+    const behavior = (responseHeadersPolicy: cloudfront.IResponseHeadersPolicy): cloudfront.BehaviorOptions => ({
+      origin,
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+      cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+      responseHeadersPolicy,
+      compress: true,
+    });
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'Sidetail dashboard',
       defaultRootObject: 'index.html',
       priceClass: props.priceClass ?? cloudfront.PriceClass.PRICE_CLASS_100,
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
-      defaultBehavior: {
-        origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
-        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-        allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
-        cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
-        responseHeadersPolicy: this.responseHeadersPolicy,
-        compress: true,
-      },
+      defaultBehavior: behavior(this.responseHeadersPolicy),
+      additionalBehaviors: { [`${ASSETS_DIRECTORY}/*`]: behavior(this.assetHeadersPolicy) },
       // A path that is no file (S3 answers 403 through OAC, without ListBucket) is the app's.
       errorResponses: [403, 404].map((httpStatus) => ({
         httpStatus,

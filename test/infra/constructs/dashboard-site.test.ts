@@ -26,7 +26,7 @@ describe('DashboardSite', () => {
 
   const id = (construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as CfnElement);
   const headers = () =>
-    (Object.values(template.findResources('AWS::CloudFront::ResponseHeadersPolicy'))[0]!.Properties.ResponseHeadersPolicyConfig as {
+    (template.toJSON().Resources[id(site.responseHeadersPolicy)].Properties.ResponseHeadersPolicyConfig as {
       SecurityHeadersConfig: Record<string, Record<string, unknown>>;
     }).SecurityHeadersConfig;
   const csp = () => String(headers().ContentSecurityPolicy!.ContentSecurityPolicy);
@@ -107,6 +107,22 @@ describe('DashboardSite', () => {
           ],
         }),
       });
+    });
+
+    it('lets browsers cache the content-hashed assets/ for a year, and revalidate everything else (index.html, config.json)', () => {
+      const [distribution] = Object.values(template.findResources('AWS::CloudFront::Distribution'));
+      const config = distribution!.Properties.DistributionConfig;
+      const policies = template.toJSON().Resources;
+      const cacheControlOf = (policyRef: { Ref: string }) =>
+        policies[policyRef.Ref].Properties.ResponseHeadersPolicyConfig.CustomHeadersConfig.Items as { Header: string; Value: string }[];
+      const [assets, ...others] = config.CacheBehaviors as { PathPattern: string; ResponseHeadersPolicyId: { Ref: string }; ViewerProtocolPolicy: string }[];
+
+      expect(others).toEqual([]);
+      expect(assets).toMatchObject({ PathPattern: 'assets/*', ViewerProtocolPolicy: 'redirect-to-https' });
+      expect(cacheControlOf(assets!.ResponseHeadersPolicyId)).toEqual([{ Header: 'Cache-Control', Value: 'public, max-age=31536000, immutable', Override: true }]);
+      expect(cacheControlOf(config.DefaultCacheBehavior.ResponseHeadersPolicyId)).toEqual([{ Header: 'Cache-Control', Value: 'no-cache', Override: true }]);
+      // The assets get the same security headers as the pages.
+      expect(policies[assets!.ResponseHeadersPolicyId.Ref].Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig).toEqual(headers());
     });
 
     it('exposes its https:// URL', () => {
