@@ -4,7 +4,8 @@
  * handlers down: each route's domain function (lambdas/handlers/action-runners.ts), the port
  * methods it and its helpers call (lambdas/domain), and the commands each adapter method sends
  * (lambdas/adapters/dynamo-*.ts). A port method used by a new code path must be added here, or the
- * function is refused with AccessDenied — the stack test names every grant, so a change shows.
+ * function is refused with AccessDenied: test/infra/route-access.test.ts reads the code the same
+ * way and fails when the two part, in either direction.
  */
 import type { TableGrant } from '../constructs/house-function';
 import type { RouteKey } from '../../lambdas/route-table';
