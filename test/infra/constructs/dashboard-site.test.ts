@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Aws, Fn, RemovalPolicy, Stack, type App, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONFIG_FILE, contentSecurityPolicy, DashboardSite } from '../../../infra/constructs/dashboard-site';
+import { CONFIG_FILE, DashboardSite } from '../../../infra/constructs/dashboard-site';
 import { parseRuntimeConfig } from '../../../web/src/config/runtime-config';
 import { InvalidPropsError } from '../../../infra/constructs/invalid-props-error';
 import { disposeTestApps, FIXTURE_DASHBOARD, unbundledStack } from '../fixtures/test-app';
