@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidPropsError } from '../../infra/constructs/invalid-props-error';
 import { SidetailStack, type SidetailStackProps } from '../../infra/stacks/sidetail-stack';
 import { loadConfig } from '../../lambdas/config';
+import { parseCredentialsArgs } from '../../infra/credentials/credentials-command';
 import { ROUTE_TABLE } from '../../lambdas/route-table';
 import { ROUTE_THROTTLING } from '../../infra/route-throttling';
 import type { HouseFunction } from '../../infra/constructs/house-function';
@@ -451,6 +452,21 @@ describe('SidetailStack', () => {
           ],
         },
       });
+    });
+
+    it.each([
+      ['ViewerLinkCommand', { name: 'mint', request: { role: 'viewer' } }],
+      ['MintAgentCredentialCommand', { name: 'mint', request: { role: 'agent', agentId: 'build-box-1' } }],
+    ])('publishes %s in a form `npm run credentials` accepts', (output, command) => {
+      // The deployed values in place of the references, the shell's $(hostname) as a host would answer it.
+      const parts = (template.findOutputs(output)[output]!.Value as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+      const text = parts
+        .map((part) => (typeof part === 'string' ? part : JSON.stringify(part) === JSON.stringify({ Ref: tableId() }) ? 'Sidetail-LogTable-1' : 'eu-west-1'))
+        .join('')
+        .replace('"$(hostname)"', 'build-box-1');
+      const argv = /npm run --silent credentials -- ([^|)]+)/.exec(text)![1]!.trim().split(/\s+/);
+
+      expect(parseCredentialsArgs(argv, {})).toEqual({ command, settings: { tableName: 'Sidetail-LogTable-1', region: 'eu-west-1' } });
     });
 
     it('publishes a command that mints an agent credential for this table and region', () => {
