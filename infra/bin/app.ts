@@ -1,6 +1,7 @@
 /**
  * Composition root: the only code that reads CDK context and the process environment at synth time.
- * Everything below it receives plain, validated props.
+ * Everything below it receives plain, validated props. The dashboard is built before this runs
+ * (cdk.json's "app" runs `vite build` first); without a build the DashboardSite fails synth saying so.
  */
 import { App } from 'aws-cdk-lib';
 import { SidetailStack } from '../stacks/sidetail-stack';
@@ -17,6 +18,9 @@ new SidetailStack(app, settings.stackName, {
   bufferLines: settings.bufferLines,
   bufferTtlSeconds: settings.bufferTtlSeconds,
   removalPolicy: settings.removalPolicy,
+  logRetention: settings.logRetention,
+  ...(settings.alarmEmail !== undefined ? { alarmEmail: settings.alarmEmail } : {}),
+  createApiGatewayLogRole: settings.createApiGatewayLogRole,
 });
 
 app.synth();

@@ -1,11 +1,12 @@
 /**
  * The one way Sidetail builds a Lambda: Node.js 22 on ARM64, bundled by esbuild to an ES module
- * with source maps, logs in a LogGroup with a retention, and table access that can only be granted
- * together with the TABLE_NAME it refers to.
+ * with source maps, logs in a LogGroup with a retention, a role of its own that may write only to
+ * that LogGroup (no AWSLambdaBasicExecutionRole, which allows every log group of the account), and
+ * table access that can only be granted together with the TABLE_NAME it refers to.
  */
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -15,11 +16,30 @@ import { Construct } from 'constructs';
 import { LAMBDA_TIMEOUT_SECONDS } from '../../lambdas/lambda-limits';
 import { InvalidPropsError } from './invalid-props-error';
 
+/** The item-level DynamoDB actions a Sidetail function may be granted (never Scan). */
+export type TableAction = 'GetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'BatchWriteItem';
+
+/**
+ * Some actions, on the items of some partitions only (IAM's dynamodb:LeadingKeys). A partition
+ * ending in `*` is a prefix (`CONN#*`: every connection's partition); any other is exact.
+ */
+export interface TableGrant {
+  readonly actions: readonly TableAction[];
+  readonly partitions: readonly string[];
+}
+
 /**
  * `read` and `readWrite` cover every item; `{ getItemUnder }` allows only GetItem, and only on
- * items whose partition key is one of those listed (IAM's dynamodb:LeadingKeys).
+ * items whose partition key is one of those listed; `{ grants }` allows exactly the listed
+ * actions on the listed partitions; `none` allows nothing (TABLE_NAME only: for code whose
+ * configuration names the table although it never reads or writes it).
  */
-export type TableAccess = 'read' | 'readWrite' | { readonly getItemUnder: readonly string[] };
+export type TableAccess =
+  | 'none'
+  | 'read'
+  | 'readWrite'
+  | { readonly getItemUnder: readonly string[] }
+  | { readonly grants: readonly TableGrant[] };
 
 /** The environment variable a handler's config reads the table name from (lambdas/config.ts). */
 export const TABLE_NAME_ENV = 'TABLE_NAME';
@@ -66,6 +86,8 @@ export interface HouseFunctionProps {
 export class HouseFunction extends Construct {
   public readonly function: nodejs.NodejsFunction;
   public readonly logGroup: logs.LogGroup;
+  /** The function's own role: nothing but writing to `logGroup`, plus what is granted later. */
+  public readonly role: iam.Role;
   /** The table granted via `table` or `useTable`, if any. */
   public get table(): dynamodb.ITable | undefined {
     return this.grantedTable;
@@ -82,6 +104,12 @@ export class HouseFunction extends Construct {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.DESTROY,
     });
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `${this.node.path}: writes its own log group only`,
+    });
+    // CreateLogStream and PutLogEvents on this group's streams; the group itself exists already.
+    this.logGroup.grantWrite(this.role);
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
       entry: props.entry,
@@ -93,6 +121,7 @@ export class HouseFunction extends Construct {
       memorySize: props.memorySize ?? 256,
       timeout: props.timeout ?? Duration.seconds(LAMBDA_TIMEOUT_SECONDS),
       logGroup: this.logGroup,
+      role: this.role,
       projectRoot,
       depsLockFilePath: join(projectRoot, LOCK_FILE),
       environment: {
@@ -116,6 +145,12 @@ export class HouseFunction extends Construct {
       },
     });
 
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'Node.js 22 is pinned on purpose: the bundles target node22 and leave @aws-sdk to the runtime, and the local gateway and tests run the handlers the same way; moving to a newer runtime is a deliberate, tested change, not a drift.',
+    });
+
     if (props.table) this.useTable(props.table, props.tableAccess ?? 'readWrite');
   }
 
@@ -128,19 +163,47 @@ export class HouseFunction extends Construct {
       throw new InvalidPropsError('HouseFunction', `${this.node.path} already uses another table; TABLE_NAME holds one name`);
     }
     this.grantedTable = table;
+    this.grant(table, access);
+    this.function.addEnvironment(TABLE_NAME_ENV, table.tableName);
+  }
+
+  private grant(table: dynamodb.ITable, access: TableAccess): void {
+    if (access === 'none') return;
     if (access === 'read') table.grantReadData(this.function);
     else if (access === 'readWrite') table.grantReadWriteData(this.function);
-    else {
+    else if ('getItemUnder' in access) {
       if (access.getItemUnder.length === 0) throw new InvalidPropsError('HouseFunction', 'tableAccess.getItemUnder lists no partition key');
+      this.grantOnPartitions(table, [{ actions: ['GetItem'], partitions: access.getItemUnder }]);
+    } else this.grantOnPartitions(table, access.grants);
+  }
+
+  /** One statement per action, each limited to the union of the partitions granted it. */
+  private grantOnPartitions(table: dynamodb.ITable, grants: readonly TableGrant[]): void {
+    if (grants.length === 0) throw new InvalidPropsError('HouseFunction', 'tableAccess.grants is empty; pass no table instead');
+    const byAction = new Map<TableAction, Set<string>>();
+    for (const { actions, partitions } of grants) {
+      if (actions.length === 0 || partitions.length === 0) {
+        throw new InvalidPropsError('HouseFunction', 'every tableAccess grant needs at least one action and one partition');
+      }
+      for (const action of actions) {
+        const set = byAction.get(action) ?? new Set<string>();
+        for (const partition of partitions) set.add(partition);
+        byAction.set(action, set);
+      }
+    }
+    for (const [action, partitions] of byAction) {
+      const keys = [...partitions].sort();
+      // StringLike treats `*` as a wildcard; StringEquals, for exact keys only, says so plainly.
+      const operator = keys.some((key) => key.includes('*')) ? 'ForAllValues:StringLike' : 'ForAllValues:StringEquals';
       this.function.addToRolePolicy(
         new iam.PolicyStatement({
-          actions: ['dynamodb:GetItem'],
+          sid: action,
+          actions: [`dynamodb:${action}`],
           resources: [table.tableArn],
-          conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [...access.getItemUnder] } },
+          conditions: { [operator]: { 'dynamodb:LeadingKeys': keys } },
         }),
       );
     }
-    this.function.addEnvironment(TABLE_NAME_ENV, table.tableName);
   }
 }
 

@@ -1,11 +1,16 @@
 /**
  * An API Gateway WebSocket API that selects routes on the message's `action`, sends each route to
- * its Lambda, deploys itself on change, and lets every routed function call the @connections API
- * (PostToConnection, DeleteConnection, GetConnection) of its stage.
+ * its Lambda, deploys itself on change, and lets the functions that say so post to connections
+ * (PostToConnection on its stage's @connections, nothing else). The stage logs errors and every
+ * connection and message (access logs), and publishes per-route metrics.
  */
+import { Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { InvalidPropsError } from './invalid-props-error';
 
@@ -19,7 +24,28 @@ export interface WebSocketRouteTarget {
   /** `$connect`, `$disconnect`, `$default` or a value of `action`. */
   readonly routeKey: string;
   readonly handler: lambda.IFunction;
+  /** Lets the handler PostToConnection on this stage (replies, fan-out, `error` answers). @default false */
+  readonly postsToConnections?: boolean;
 }
+
+/**
+ * One JSON line per connection, message and disconnect: who (connection, credential), what
+ * (route, event), and how it ended (status, integration and authorizer errors). Never the body.
+ */
+export const ACCESS_LOG_FORMAT = {
+  requestId: '$context.requestId',
+  time: '$context.requestTimeEpoch',
+  eventType: '$context.eventType',
+  routeKey: '$context.routeKey',
+  connectionId: '$context.connectionId',
+  credentialId: '$context.authorizer.principalId',
+  sourceIp: '$context.identity.sourceIp',
+  status: '$context.status',
+  error: '$context.error.message',
+  integrationError: '$context.integration.error',
+  integrationStatus: '$context.integration.status',
+  authorizerError: '$context.authorizer.error',
+} as const;
 
 export interface WebSocketApiProps {
   /** One entry per route; route keys must be unique. */
@@ -42,6 +68,12 @@ export interface WebSocketApiProps {
    * `$connect` only). Requires a `$connect` route. @default none — anyone may connect
    */
   readonly connectAuthorizer?: apigwv2.IWebSocketRouteAuthorizer;
+  /**
+   * Where the stage writes its access logs (ACCESS_LOG_FORMAT). API Gateway writes them, and its
+   * ERROR-level execution logs, through the account's CloudWatch role (ApiGatewayAccountLogging).
+   * @default no access logs and no execution logs
+   */
+  readonly accessLogs?: logs.ILogGroup;
 }
 
 export class WebSocketApi extends Construct {
@@ -72,35 +104,93 @@ export class WebSocketApi extends Construct {
       stageName: props.stageName ?? 'live',
       autoDeploy: true,
       throttle: props.throttle,
+      detailedMetricsEnabled: true,
+      ...(props.accessLogs
+        ? {
+            accessLogSettings: {
+              destination: new apigwv2.LogGroupLogDestination(props.accessLogs),
+              format: apigw.AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FORMAT)),
+            },
+          }
+        : {}),
     });
+    const logging = props.accessLogs ? ERROR_LOGGING : NO_EXECUTION_LOGGING;
+    const cfnStage = this.stage.node.defaultChild as apigwv2.CfnStage;
+    cfnStage.defaultRouteSettings = { ...(cfnStage.defaultRouteSettings as object), ...logging.camel };
 
     const routes = new Map<string, apigwv2.WebSocketRoute>();
-    for (const { routeKey, handler } of props.routes) {
+    for (const { routeKey, handler, postsToConnections } of props.routes) {
       const integration = new WebSocketLambdaIntegration(`${routeKey}-Integration`, handler);
       const authorizer = routeKey === '$connect' ? props.connectAuthorizer : undefined;
-      routes.set(routeKey, this.api.addRoute(routeKey, { integration, ...(authorizer ? { authorizer } : {}) }));
-      // Scoped to this stage's @connections/* (every method), not to every stage of the API.
-      this.stage.grantManagementApiAccess(handler);
+      const route = this.api.addRoute(routeKey, { integration, ...(authorizer ? { authorizer } : {}) });
+      routes.set(routeKey, route);
+      if (props.connectAuthorizer && routeKey !== '$connect') {
+        Validations.of(route).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason:
+            'A WebSocket API accepts an authorizer on $connect only; every later message and $disconnect runs on the connection that authorizer admitted, and handlers take its identity from requestContext.authorizer.',
+        });
+      }
+      if (postsToConnections) this.grantPostToConnections(handler);
     }
     this.routes = routes;
-    applyRouteThrottles(this.stage, routes, props.routeThrottles ?? {});
+    applyRouteThrottles(this.stage, routes, props.routeThrottles ?? {}, logging.pascal);
     this.url = this.stage.url;
     this.connectionsEndpoint = this.stage.callbackUrl;
   }
+
+  /**
+   * PostToConnection on this stage only: `…/<stage>/POST/@connections/*`. Not GET or DELETE
+   * (grantManagementApiAccess allows every method): the functions only post; closing a
+   * connection is the credentials CLI's (revoke), with its user's own permissions.
+   */
+  public grantPostToConnections(grantee: iam.IGrantable): iam.Grant {
+    const stack = Stack.of(this);
+    const resourceName = `${this.stage.stageName}/POST/@connections/*`;
+    const grant = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['execute-api:ManageConnections'],
+      resourceArns: [stack.formatArn({ service: 'execute-api', resource: this.api.apiId, resourceName })],
+    });
+    const apiLogicalId = stack.getLogicalId(this.api.node.defaultChild as CfnElement);
+    const principal: unknown = grantee.grantPrincipal;
+    if (!Construct.isConstruct(principal)) return grant;
+    Validations.of(principal).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${apiLogicalId}>/${resourceName}]`,
+      reason:
+        "Connection ids exist only at run time, so PostToConnection cannot name them in a policy; the wildcard is this API's one stage and the POST method only.",
+    });
+    return grant;
+  }
 }
+
+/** Execution logging: errors only (INFO would log every message's metadata twice), never bodies. */
+const ERROR_LOGGING = {
+  camel: { loggingLevel: 'ERROR', dataTraceEnabled: false, detailedMetricsEnabled: true },
+  pascal: { LoggingLevel: 'ERROR', DataTraceEnabled: false, DetailedMetricsEnabled: true },
+} as const;
+const NO_EXECUTION_LOGGING = {
+  camel: { loggingLevel: 'OFF', dataTraceEnabled: false, detailedMetricsEnabled: true },
+  pascal: { LoggingLevel: 'OFF', DataTraceEnabled: false, DetailedMetricsEnabled: true },
+} as const;
 
 /** RouteSettings name routes by key; the stage must be created after them or the deploy fails. */
 function applyRouteThrottles(
   stage: apigwv2.WebSocketStage,
   routes: ReadonlyMap<string, apigwv2.WebSocketRoute>,
   throttles: Readonly<Record<string, apigwv2.ThrottleSettings>>,
+  logging: Readonly<Record<string, unknown>>,
 ): void {
   const entries = Object.entries(throttles);
   if (entries.length === 0) return;
   const cfnStage = stage.node.defaultChild as apigwv2.CfnStage;
-  // A JSON map that CloudFormation receives as is, hence its own (PascalCase) property names.
+  // A JSON map that CloudFormation receives as is, hence its own (PascalCase) property names. A
+  // route's settings replace the stage's defaults for it, so they repeat the logging and metrics.
   cfnStage.routeSettings = Object.fromEntries(
-    entries.map(([routeKey, { rateLimit, burstLimit }]) => [routeKey, { ThrottlingRateLimit: rateLimit, ThrottlingBurstLimit: burstLimit }]),
+    entries.map(([routeKey, { rateLimit, burstLimit }]) => [
+      routeKey,
+      { ...logging, ThrottlingRateLimit: rateLimit, ThrottlingBurstLimit: burstLimit },
+    ]),
   );
   for (const [routeKey] of entries) cfnStage.node.addDependency(routes.get(routeKey)!);
 }

@@ -1,4 +1,5 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { describe, expect, it } from 'vitest';
 import { InvalidContextError, readAppSettings } from '../../infra/bin/app-settings';
 
@@ -15,7 +16,26 @@ describe('readAppSettings', () => {
       bufferLines: 1000,
       bufferTtlSeconds: 86_400,
       removalPolicy: RemovalPolicy.RETAIN,
+      logRetention: logs.RetentionDays.ONE_MONTH,
+      alarmEmail: undefined,
+      createApiGatewayLogRole: true,
     });
+  });
+
+  it('reads the log retention in days, the alarm address and the API Gateway log role choice, from the command line or cdk.json', () => {
+    expect(readAppSettings(contextOf({ logRetentionDays: '7', alarmEmail: 'ops@example.com', createApiGatewayLogRole: 'false' }), {})).toMatchObject({
+      logRetention: logs.RetentionDays.ONE_WEEK,
+      alarmEmail: 'ops@example.com',
+      createApiGatewayLogRole: false,
+    });
+    expect(readAppSettings(contextOf({ logRetentionDays: 365, createApiGatewayLogRole: true }), {})).toMatchObject({
+      logRetention: logs.RetentionDays.ONE_YEAR,
+      createApiGatewayLogRole: true,
+    });
+  });
+
+  it('takes an empty alarmEmail (-c alarmEmail=) as none', () => {
+    expect(readAppSettings(contextOf({ alarmEmail: '' }), {}).alarmEmail).toBeUndefined();
   });
 
   it('targets the account and region the CDK CLI resolved', () => {
@@ -48,6 +68,13 @@ describe('readAppSettings', () => {
     ['stackName', 'has_underscore'],
     ['stageName', 'has/slash'],
     ['stageName', ''],
+    ['logRetentionDays', '10'],
+    ['logRetentionDays', '9999'],
+    ['logRetentionDays', 'a month'],
+    ['alarmEmail', 'ops.example.com'],
+    ['alarmEmail', 'ops@example'],
+    ['createApiGatewayLogRole', 'yes'],
+    ['createApiGatewayLogRole', 1],
   ])('throws InvalidContextError naming %s when it is %j', (key, value) => {
     const read = () => readAppSettings(contextOf({ [key]: value }), {});
 

@@ -1,14 +1,18 @@
 import { RemovalPolicy, type App, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidPropsError } from '../../infra/constructs/invalid-props-error';
 import { SidetailStack, type SidetailStackProps } from '../../infra/stacks/sidetail-stack';
 import { loadConfig } from '../../lambdas/config';
+import { parseCredentialsArgs } from '../../infra/credentials/credentials-command';
 import { ROUTE_TABLE } from '../../lambdas/route-table';
 import { ROUTE_THROTTLING } from '../../infra/route-throttling';
-import { disposeTestApps, testApp } from './fixtures/test-app';
+import type { HouseFunction } from '../../infra/constructs/house-function';
+import { ROUTE_ACCESS, tableGrantsOf } from '../../infra/stacks/route-access';
+import { disposeTestApps, FIXTURE_DASHBOARD, testApp } from './fixtures/test-app';
 
 type Env = Record<string, unknown>;
 
@@ -23,9 +27,17 @@ describe('SidetailStack', () => {
 
   beforeAll(() => {
     app = testApp({ bundle: false });
-    stack = new SidetailStack(app, 'SidetailTest', { bufferLines: 500, bufferTtlSeconds: 3600, stageName: 'test' });
-    const defaultsStack = new SidetailStack(app, 'SidetailDefaults');
-    const destroyableStack = new SidetailStack(app, 'SidetailDestroyable', { removalPolicy: RemovalPolicy.DESTROY });
+    stack = new SidetailStack(app, 'SidetailTest', {
+      bufferLines: 500,
+      bufferTtlSeconds: 3600,
+      stageName: 'test',
+      dashboardDirectory: FIXTURE_DASHBOARD,
+      logRetention: logs.RetentionDays.ONE_WEEK,
+      alarmEmail: 'ops@example.com',
+      createApiGatewayLogRole: false,
+    });
+    const defaultsStack = new SidetailStack(app, 'SidetailDefaults', { dashboardDirectory: FIXTURE_DASHBOARD });
+    const destroyableStack = new SidetailStack(app, 'SidetailDestroyable', { removalPolicy: RemovalPolicy.DESTROY, dashboardDirectory: FIXTURE_DASHBOARD });
     // One synthesis for all three stacks.
     const assembly = app.synth();
     const templateOf = (s: SidetailStack) => Template.fromJSON(assembly.getStackArtifact(s.artifactId).template);
@@ -42,6 +54,7 @@ describe('SidetailStack', () => {
     template.toJSON().Resources[logicalId(fnOf(routeKey))].Properties.Environment.Variables;
   const tableId = () => logicalId(stack.logTable.table);
   const apiId = () => logicalId(stack.webSocketApi.api);
+  const distributionId = () => stack.getLogicalId(stack.dashboard.distribution.node.defaultChild as CfnElement);
 
   describe('table', () => {
     it('is one pay-per-request table keyed by string pk/sk, expiring items by expiresAt', () => {
@@ -66,8 +79,11 @@ describe('SidetailStack', () => {
       destroyable.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
     });
 
-    it('lets removalPolicy DESTROY also delete the function logs', () => {
+    it('lets removalPolicy DESTROY also delete the function and access logs, which RETAIN keeps', () => {
       destroyable.allResources('AWS::Logs::LogGroup', { DeletionPolicy: 'Delete' });
+      const kept = Object.entries(defaults.findResources('AWS::Logs::LogGroup')).filter(([, group]) => group.DeletionPolicy === 'Retain');
+      // Every group but the dashboard deployment's, whose logs are only of copying files.
+      expect(kept).toHaveLength(Object.keys(defaults.findResources('AWS::Logs::LogGroup')).length - 1);
     });
   });
 
@@ -78,11 +94,13 @@ describe('SidetailStack', () => {
     });
 
     it('runs every function on Node.js 22 (ARM64) from an ES module bundle', () => {
-      template.allResourcesProperties('AWS::Lambda::Function', {
-        Runtime: 'nodejs22.x',
-        Architectures: ['arm64'],
-        Handler: 'index.handler',
-      });
+      for (const fn of [stack.authorizerFunction, ...stack.functions.values()]) {
+        expect(template.toJSON().Resources[logicalId(fn.function)].Properties).toMatchObject({
+          Runtime: 'nodejs22.x',
+          Architectures: ['arm64'],
+          Handler: 'index.handler',
+        });
+      }
     });
 
     it.each(ROUTE_TABLE.map((route) => route.routeKey))('configures %s so that lambdas/config.ts accepts it', (routeKey) => {
@@ -121,25 +139,125 @@ describe('SidetailStack', () => {
       );
     });
 
-    it.each(ROUTE_TABLE.map((route) => route.routeKey))(
-      'lets %s read and write the table and manage connections of the stage',
-      (routeKey) => {
-        const roleId = stack.getLogicalId(fnOf(routeKey).role!.node.defaultChild as iam.CfnRole);
-        const [policy, ...others] = Object.values(
-          template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } }),
-        );
-        const statements = policy!.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[];
+  });
 
-        expect(others).toEqual([]);
-        expect(statements.flatMap((s) => s.Action)).toEqual(
-          expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem', 'execute-api:ManageConnections']),
-        );
-        const connections = statements.find((s) => s.Action === 'execute-api:ManageConnections')!.Resource as {
-          'Fn::Join': [string, unknown[]];
-        };
-        expect(connections['Fn::Join'][1]).toEqual(expect.arrayContaining([{ Ref: apiId() }, '/test/*/@connections/*']));
+  describe('least privilege', () => {
+    interface Statement {
+      readonly Sid?: string;
+      readonly Action: string | string[];
+      readonly Resource: unknown;
+      readonly Condition?: Record<string, Record<string, string[]>>;
+    }
+    const roleOf = (fn: HouseFunction) => stack.getLogicalId(fn.role.node.defaultChild as iam.CfnRole);
+    const statementsOf = (fn: HouseFunction): Statement[] =>
+      Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleOf(fn) }] } })).flatMap(
+        (policy) => policy.Properties.PolicyDocument.Statement as Statement[],
+      );
+    const actionsOf = (statement: Statement) => [statement.Action].flat();
+    /** The table actions of a function's policy, each with the partitions (LeadingKeys) it is limited to. */
+    const tableAccessOf = (fn: HouseFunction): Record<string, string[]> =>
+      Object.fromEntries(
+        statementsOf(fn)
+          .filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')))
+          .map((statement) => {
+            const [operator] = Object.keys(statement.Condition ?? {});
+            return [actionsOf(statement).join(','), statement.Condition![operator!]!['dynamodb:LeadingKeys']!];
+          }),
+      );
+    const allFunctions = (): [string, HouseFunction][] => [['the authorizer', stack.authorizerFunction], ...stack.functions];
+    const route = (routeKey: string) => stack.functions.get(routeKey)!;
+
+    it('lets the log.batch function store and trim the buffer, read subscribers and clean up gone connections — nothing else', () => {
+      expect(tableAccessOf(route('log.batch'))).toEqual({
+        'dynamodb:BatchWriteItem': ['CONN#*', 'LOG#*', 'SUBS#*', 'VIEWERS#*'],
+        'dynamodb:GetItem': ['AGENTS', 'CONN#*', 'LOG#*'],
+        'dynamodb:PutItem': ['LOG#*'],
+        'dynamodb:Query': ['CONN#*', 'LOG#*', 'SUBS#*', 'VIEWERS#*'],
+        'dynamodb:UpdateItem': ['AGENTS'],
+      });
+    });
+
+    it('lets $connect record the connection and read its credential, and write nothing but connection items', () => {
+      expect(tableAccessOf(route('$connect'))).toEqual({
+        'dynamodb:BatchWriteItem': ['CONN#*', 'VIEWERS#*'],
+        'dynamodb:PutItem': ['CRED#*'],
+        'dynamodb:GetItem': ['CREDENTIALS'],
+      });
+    });
+
+    it('lets inventory.get read hosts and their containers; its only write is the clean-up of gone connections', () => {
+      const access = tableAccessOf(route('inventory.get'));
+
+      expect(access['dynamodb:Query']).toEqual(expect.arrayContaining(['AGENTS', 'HOST#*']));
+      expect(access['dynamodb:PutItem']).toBeUndefined();
+      expect(access['dynamodb:UpdateItem']).toEqual(['AGENTS']);
+    });
+
+    it('gives $default, which only answers unknown actions with `error`, no table action at all', () => {
+      expect(tableAccessOf(route('$default'))).toEqual({});
+      expect(environmentOf('$default')).toMatchObject({ TABLE_NAME: { Ref: tableId() } });
+    });
+
+    it.each(ROUTE_TABLE.map((entry) => entry.routeKey))('grants %s exactly the table actions route-access.ts derives from its code', (routeKey) => {
+      const expected: Record<string, Set<string>> = {};
+      for (const grant of tableGrantsOf(ROUTE_ACCESS[routeKey]) ?? []) {
+        for (const action of grant.actions) for (const partition of grant.partitions) (expected[`dynamodb:${action}`] ??= new Set()).add(partition);
+      }
+
+      expect(tableAccessOf(route(routeKey))).toEqual(Object.fromEntries(Object.entries(expected).map(([action, keys]) => [action, [...keys].sort()])));
+    });
+
+    it.each([...ROUTE_TABLE.map((entry): string => entry.routeKey), 'the authorizer'])(
+      'never lets %s Scan, use a wildcard action, or touch the table outside its named partitions',
+      (which) => {
+        const fn = which === 'the authorizer' ? stack.authorizerFunction : route(which);
+        const statements = statementsOf(fn).filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')));
+
+        for (const statement of statements) {
+          expect(actionsOf(statement).filter((action) => action.includes('*') || action === 'dynamodb:Scan')).toEqual([]);
+          expect(statement.Resource).toEqual({ 'Fn::GetAtt': [tableId(), 'Arn'] });
+          expect(Object.keys(statement.Condition ?? {})).toEqual([expect.stringMatching(/^ForAllValues:String(Equals|Like)$/)]);
+        }
       },
     );
+
+    it.each(ROUTE_TABLE.filter((entry) => ROUTE_ACCESS[entry.routeKey].postsToConnections).map((entry) => entry.routeKey))(
+      'lets %s PostToConnection on its own stage, and no other @connections method',
+      (routeKey) => {
+        const manage = statementsOf(route(routeKey)).filter((statement) => actionsOf(statement).includes('execute-api:ManageConnections'));
+
+        expect(manage).toHaveLength(1);
+        expect(manage[0]!.Resource).toEqual({
+          'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':execute-api:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':', { Ref: apiId() }, '/test/POST/@connections/*']],
+        });
+      },
+    );
+
+    it('gives ManageConnections to no function that never posts: $connect and the authorizer', () => {
+      for (const fn of [route('$connect'), stack.authorizerFunction]) {
+        expect(statementsOf(fn).flatMap(actionsOf).filter((action) => action.startsWith('execute-api:'))).toEqual([]);
+      }
+    });
+
+    it.each([...ROUTE_TABLE.map((entry): string => entry.routeKey), 'the authorizer'])('lets %s write logs to its own log group only, with no managed policy', (which) => {
+      const fn = which === 'the authorizer' ? stack.authorizerFunction : route(which);
+      const logStatements = statementsOf(fn).filter((statement) => actionsOf(statement).some((action) => action.startsWith('logs:')));
+      const role = template.toJSON().Resources[roleOf(fn)].Properties;
+
+      expect(logStatements).toEqual([
+        expect.objectContaining({
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: { 'Fn::GetAtt': [stack.getLogicalId(fn.logGroup.node.defaultChild as CfnElement), 'Arn'] },
+        }),
+      ]);
+      expect(role.ManagedPolicyArns).toBeUndefined();
+    });
+
+    it('gives no function role a managed policy (AWSLambdaBasicExecutionRole would allow every log group)', () => {
+      const roles = allFunctions().map(([, fn]) => template.toJSON().Resources[roleOf(fn)].Properties);
+
+      expect(roles.map((role) => role.ManagedPolicyArns)).toEqual(roles.map(() => undefined));
+    });
   });
 
   describe('$connect authorizer', () => {
@@ -163,14 +281,15 @@ describe('SidetailStack', () => {
       expect(guarded).toEqual(['$connect']);
     });
 
-    it('runs on the table with nothing but GetItem on the CREDENTIALS partition', () => {
-      const roleId = stack.getLogicalId(stack.authorizerFunction.function.role!.node.defaultChild as iam.CfnRole);
+    it('runs on the table with nothing but GetItem on the CREDENTIALS partition (no Query, no Scan)', () => {
+      const roleId = stack.getLogicalId(stack.authorizerFunction.role.node.defaultChild as iam.CfnRole);
       const policies = Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } }));
       const statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Condition?: unknown }[]);
 
-      expect(statements).toEqual([
+      expect(statements.filter((s) => [s.Action].flat().some((action) => action.startsWith('dynamodb:')))).toEqual([
         expect.objectContaining({
           Action: 'dynamodb:GetItem',
+          Resource: { 'Fn::GetAtt': [tableId(), 'Arn'] },
           Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['CREDENTIALS'] } },
         }),
       ]);
@@ -231,7 +350,131 @@ describe('SidetailStack', () => {
     });
   });
 
+  describe('stage operations', () => {
+    it('writes access logs to a log group of its own, kept for the logRetention given (a month by default)', () => {
+      const accessLogsId = stack.getLogicalId(stack.accessLogs.node.defaultChild as CfnElement);
+
+      template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': [accessLogsId, 'Arn'] }, Format: Match.stringLikeRegexp('connectionId') },
+        DefaultRouteSettings: Match.objectLike({ LoggingLevel: 'ERROR', DataTraceEnabled: false, DetailedMetricsEnabled: true }),
+      });
+      template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
+      template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
+      defaults.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    });
+
+    it("sets the account's API Gateway CloudWatch role by default, before the stage that needs it, and keeps the role", () => {
+      const [accountId] = Object.keys(defaults.findResources('AWS::ApiGateway::Account'));
+      const [stage] = Object.values(defaults.findResources('AWS::ApiGatewayV2::Stage'));
+
+      expect(accountId).toBeDefined();
+      expect(stage!.DependsOn).toEqual(expect.arrayContaining([accountId]));
+      defaults.hasResource('AWS::IAM::Role', {
+        DeletionPolicy: 'Retain',
+        Properties: Match.objectLike({ AssumeRolePolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Principal: { Service: 'apigateway.amazonaws.com' } })] }) }),
+      });
+    });
+
+    it('leaves the account setting alone with createApiGatewayLogRole false', () => {
+      template.resourceCountIs('AWS::ApiGateway::Account', 0);
+      expect(stack.apiGatewayAccountLogging).toBeUndefined();
+    });
+
+    it('alarms on every function, the stage and the table, and mails them to alarmEmail', () => {
+      const functions = [stack.authorizerFunction, ...stack.functions.values()];
+      const [topicId] = Object.keys(template.findResources('AWS::SNS::Topic'));
+
+      for (const fn of functions) {
+        for (const metricName of ['Errors', 'Throttles']) {
+          template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+            MetricName: metricName,
+            Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(fn.function) } }],
+            AlarmActions: [{ Ref: topicId }],
+          });
+        }
+      }
+      for (const metricName of ['IntegrationError', 'ExecutionError']) {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'AWS/ApiGateway',
+          MetricName: metricName,
+          Dimensions: Match.arrayWith([{ Name: 'ApiId', Value: { Ref: apiId() } }, { Name: 'Stage', Value: 'test' }]),
+        });
+      }
+      for (const metricName of ['ReadThrottleEvents', 'WriteThrottleEvents']) {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: metricName, Dimensions: [{ Name: 'TableName', Value: { Ref: tableId() } }] });
+      }
+      template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+      defaults.resourceCountIs('AWS::SNS::Topic', 0);
+    });
+  });
+
+  describe('dashboard', () => {
+    it("deploys the build with a config.json naming this stage's wss:// URL, which is also the only socket its CSP allows", () => {
+      const [deployment] = Object.values(template.findResources('Custom::CDKBucketDeployment'));
+      const [policy] = Object.values(template.findResources('AWS::CloudFront::ResponseHeadersPolicy'));
+      // config.json's URL reaches the deployment as markers, one per deploy-time part of it.
+      const [buildMarkers, configMarkers] = deployment!.Properties.SourceMarkers as Record<string, unknown>[];
+
+      expect(buildMarkers).toEqual({});
+      expect(Object.values(configMarkers!)).toEqual(expect.arrayContaining([{ Ref: apiId() }]));
+      expect(stack.resolve(stack.webSocketApi.url)).toEqual({ 'Fn::Join': ['', expect.arrayContaining(['wss://', { Ref: apiId() }])] });
+      expect(policy!.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy).toEqual({
+        'Fn::Join': ['', expect.arrayContaining([expect.stringMatching(/connect-src 'self' wss:\/\/$/), { Ref: apiId() }, expect.stringMatching(/^\/test; /)])],
+      });
+    });
+
+    it('keeps the bucket by default, and deletes it with its files under removalPolicy DESTROY', () => {
+      defaults.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
+      destroyable.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete' });
+      destroyable.hasResourceProperties('Custom::CDKBucketDeployment', { RetainOnDelete: false });
+    });
+
+    it('publishes its URL', () => {
+      template.hasOutput('DashboardUrl', { Value: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId(), 'DomainName'] }]] } });
+    });
+  });
+
   describe('outputs', () => {
+    it('publishes a command that mints a viewer credential and prints the dashboard link carrying it', () => {
+      template.hasOutput('ViewerLinkCommand', {
+        Value: {
+          'Fn::Join': [
+            '',
+            [
+              'echo "https://',
+              { 'Fn::GetAtt': [distributionId(), 'DomainName'] },
+              '/#token=$(npm run --silent credentials -- --table ',
+              { Ref: tableId() },
+              ' --region ',
+              { Ref: 'AWS::Region' },
+              ' mint --viewer | tail -n 1)"',
+            ],
+          ],
+        },
+      });
+    });
+
+    it.each([
+      ['ViewerLinkCommand', { name: 'mint', request: { role: 'viewer' } }],
+      ['MintAgentCredentialCommand', { name: 'mint', request: { role: 'agent', agentId: 'build-box-1' } }],
+    ])('publishes %s in a form `npm run credentials` accepts', (output, command) => {
+      // The deployed values in place of the references, the shell's $(hostname) as a host would answer it.
+      const parts = (template.findOutputs(output)[output]!.Value as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+      const text = parts
+        .map((part) => (typeof part === 'string' ? part : JSON.stringify(part) === JSON.stringify({ Ref: tableId() }) ? 'Sidetail-LogTable-1' : 'eu-west-1'))
+        .join('')
+        .replace('"$(hostname)"', 'build-box-1');
+      const argv = /npm run --silent credentials -- ([^|)]+)/.exec(text)![1]!.trim().split(/\s+/);
+
+      expect(parseCredentialsArgs(argv, {})).toEqual({ command, settings: { tableName: 'Sidetail-LogTable-1', region: 'eu-west-1' } });
+    });
+
+    it('publishes a command that mints an agent credential for this table and region', () => {
+      template.hasOutput('MintAgentCredentialCommand', {
+        Value: { 'Fn::Join': ['', ['npm run --silent credentials -- --table ', { Ref: tableId() }, ' --region ', { Ref: 'AWS::Region' }, ' mint --agent "$(hostname)"']] },
+      });
+    });
+
     it('publishes the wss:// URL and the https:// @connections endpoint of the stage', () => {
       template.hasOutput('WebSocketUrl', {
         Value: { 'Fn::Join': ['', Match.arrayWith(['wss://', { Ref: apiId() }, '/test'])] },

@@ -1,7 +1,8 @@
 /**
- * The composition root synthesized the way `cdk synth` runs it — a child process with cdk.json's
- * context and an output directory in the environment — but without the CLI, so it needs no AWS
- * credentials or network. It runs from a foreign working directory to prove nothing depends on it.
+ * The composition root synthesized the way `cdk synth` runs it — cdk.json's "app" command (the
+ * dashboard's vite build, then infra/bin/app.ts) in a child process with cdk.json's context and an
+ * output directory in the environment — but without the CLI, so it needs no AWS credentials or
+ * network. The app itself runs from a foreign working directory to prove nothing depends on it.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -32,6 +33,7 @@ describe('cdk app synthesis', () => {
     outdir = mkdtempSync(join(tmpdir(), 'sidetail-synth-'));
     cwd = mkdtempSync(join(tmpdir(), 'sidetail-cwd-'));
     const { CDK_DEFAULT_ACCOUNT: _account, CDK_DEFAULT_REGION: _region, ...env } = process.env;
+    await promisify(execFile)('npm', ['run', '--silent', 'build:web', '--', '--logLevel', 'warn'], { cwd: REPO_ROOT, env, maxBuffer: 16 * 1024 * 1024 });
     await promisify(execFile)(TSX, [APP], {
       cwd,
       env: { ...env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify(cdkJsonContext()) },
@@ -63,18 +65,41 @@ describe('cdk app synthesis', () => {
     expect(report.pluginReports.flatMap((r) => r.violations ?? [])).toEqual([]);
   });
 
-  it('holds the table, one function per route plus the authorizer, and the WebSocket API with its stage', () => {
+  it('holds the table, one function per route plus the authorizer, the WebSocket API with its stage, and the dashboard site', () => {
     const count = (type: string) => Object.values(resources).filter((r) => r.Type === type).length;
 
     expect({
       tables: count('AWS::DynamoDB::Table'),
       secrets: count('AWS::SecretsManager::Secret'),
+      // The routes' and the authorizer's, and the dashboard deployment's (CDK's BucketDeployment).
       functions: count('AWS::Lambda::Function'),
       apis: count('AWS::ApiGatewayV2::Api'),
       routes: count('AWS::ApiGatewayV2::Route'),
       authorizers: count('AWS::ApiGatewayV2::Authorizer'),
       stages: count('AWS::ApiGatewayV2::Stage'),
-    }).toEqual({ tables: 1, secrets: 0, functions: ROUTE_TABLE.length + 1, apis: 1, routes: ROUTE_TABLE.length, authorizers: 1, stages: 1 });
+      buckets: count('AWS::S3::Bucket'),
+      distributions: count('AWS::CloudFront::Distribution'),
+      deployments: count('Custom::CDKBucketDeployment'),
+    }).toEqual({
+      tables: 1,
+      secrets: 0,
+      functions: ROUTE_TABLE.length + 2,
+      apis: 1,
+      routes: ROUTE_TABLE.length,
+      authorizers: 1,
+      stages: 1,
+      buckets: 1,
+      distributions: 1,
+      deployments: 1,
+    });
+  });
+
+  it('ships the dashboard as `npm run build:web` built it', () => {
+    const [deployment] = Object.values(resources).filter((r) => r.Type === 'Custom::CDKBucketDeployment');
+    const [build] = deployment!.Properties.SourceObjectKeys as string[];
+    const staged = join(outdir, `asset.${build!.replace(/\.zip$/, '')}`);
+
+    expect(readFileSync(join(staged, 'index.html'), 'utf8')).toBe(readFileSync(join(REPO_ROOT, 'web/dist/index.html'), 'utf8'));
   });
 
   it.each([...ROUTE_TABLE, AUTHORIZER_ENTRY].map((route) => [route.name, route.entry]))(

@@ -1,3 +1,4 @@
+import './config/jitless-zod';
 import { render } from 'solid-js/web';
 import { App } from './components/App';
 import './styles/theme.css';

@@ -138,13 +138,70 @@ describe('HouseFunction', () => {
     const fn = new HouseFunction(scope, 'Fn', { entry: FIXTURE_HANDLER, table, tableAccess: { getItemUnder: ['CREDENTIALS'] } });
     const roleId = scope.getLogicalId(fn.function.role!.node.defaultChild as iam.CfnRole);
     const [policy] = Object.values(Template.fromStack(scope).findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } }));
+    const statements = policy!.Properties.PolicyDocument.Statement as { Action: string | string[] }[];
 
-    expect(policy!.Properties.PolicyDocument.Statement).toEqual([
+    expect(statements.filter((s) => [s.Action].flat().some((action) => action.startsWith('dynamodb:')))).toEqual([
       expect.objectContaining({
         Action: 'dynamodb:GetItem',
         Effect: 'Allow',
         Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['CREDENTIALS'] } },
       }),
+    ]);
+  });
+
+  it('grants exactly the listed actions on the listed partitions when tableAccess is { grants }, one statement per action', () => {
+    const scope = unbundledStack();
+    const table = dynamodb.Table.fromTableName(scope, 'Logs', 'logs');
+    const fn = new HouseFunction(scope, 'Fn', {
+      entry: FIXTURE_HANDLER,
+      table,
+      tableAccess: {
+        grants: [
+          { actions: ['Query', 'PutItem'], partitions: ['LOG#*'] },
+          { actions: ['Query'], partitions: ['AGENTS'] },
+          { actions: ['GetItem'], partitions: ['AGENTS'] },
+        ],
+      },
+    });
+    const roleId = scope.getLogicalId(fn.role.node.defaultChild as iam.CfnRole);
+    const [policy] = Object.values(Template.fromStack(scope).findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } }));
+    const statements = (policy!.Properties.PolicyDocument.Statement as { Action: string | string[] }[]).filter((s) => [s.Action].flat().some((action) => action.startsWith('dynamodb:')));
+    const tableArn = scope.resolve(table.tableArn);
+
+    expect(statements).toEqual([
+      { Sid: 'Query', Effect: 'Allow', Action: 'dynamodb:Query', Resource: tableArn, Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['AGENTS', 'LOG#*'] } } },
+      { Sid: 'PutItem', Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: tableArn, Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['LOG#*'] } } },
+      { Sid: 'GetItem', Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: tableArn, Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['AGENTS'] } } },
+    ]);
+  });
+
+  it('sets TABLE_NAME but grants nothing when tableAccess is "none"', () => {
+    const scope = unbundledStack();
+    const table = dynamodb.Table.fromTableName(scope, 'Logs', 'logs');
+    const fn = new HouseFunction(scope, 'Fn', { entry: FIXTURE_HANDLER, table, tableAccess: 'none' });
+    const resources = Template.fromStack(scope).toJSON().Resources;
+    const statements = Object.values(resources as Record<string, { Type: string; Properties: { PolicyDocument: { Statement: { Action: string | string[] }[] } } }>)
+      .filter((r) => r.Type === 'AWS::IAM::Policy')
+      .flatMap((r) => r.Properties.PolicyDocument.Statement);
+
+    expect(statements.flatMap((s) => [s.Action].flat()).filter((action) => action.startsWith('dynamodb:'))).toEqual([]);
+    expect(resources[scope.getLogicalId(fn.function.node.defaultChild as lambda.CfnFunction)].Properties.Environment.Variables.TABLE_NAME).toBe('logs');
+  });
+
+  it('runs on a role of its own, without managed policies, that may write only to its own log group', () => {
+    const roleId = stack.getLogicalId(plain.role.node.defaultChild as iam.CfnRole);
+    const logGroupId = stack.getLogicalId(plain.logGroup.node.defaultChild as logs.CfnLogGroup);
+    const role = template.toJSON().Resources[roleId].Properties;
+    const [policy, ...others] = Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } }));
+
+    expect(template.toJSON().Resources[logicalId(plain)].Properties.Role).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
+    expect(role.ManagedPolicyArns).toBeUndefined();
+    expect(role.AssumeRolePolicyDocument.Statement).toEqual([
+      expect.objectContaining({ Action: 'sts:AssumeRole', Principal: { Service: 'lambda.amazonaws.com' } }),
+    ]);
+    expect(others).toEqual([]);
+    expect(policy!.Properties.PolicyDocument.Statement).toEqual([
+      { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] } },
     ]);
   });
 
@@ -160,6 +217,9 @@ describe('HouseFunction', () => {
       ['a relative entry (it would depend on the cwd)', () => ({ entry: 'lambdas/handlers/connect.ts' })],
       ['tableAccess without a table', () => ({ tableAccess: 'read' })],
       ['getItemUnder without a partition key', (scope) => ({ table: importedTable(scope, 'logs'), tableAccess: { getItemUnder: [] } })],
+      ['no grants', (scope) => ({ table: importedTable(scope, 'logs'), tableAccess: { grants: [] } })],
+      ['a grant without partitions', (scope) => ({ table: importedTable(scope, 'logs'), tableAccess: { grants: [{ actions: ['Query'], partitions: [] }] } })],
+      ['a grant without actions', (scope) => ({ table: importedTable(scope, 'logs'), tableAccess: { grants: [{ actions: [], partitions: ['AGENTS'] }] } })],
       [
         'environment.TABLE_NAME next to a table',
         (scope) => ({ table: importedTable(scope, 'logs'), environment: { TABLE_NAME: 'other' } }),

@@ -3,10 +3,11 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidPropsError } from '../../../infra/constructs/invalid-props-error';
 import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
-import { WebSocketApi, type WebSocketRouteTarget } from '../../../infra/constructs/web-socket-api';
+import { ACCESS_LOG_FORMAT, WebSocketApi, type WebSocketRouteTarget } from '../../../infra/constructs/web-socket-api';
 import { disposeTestApps, unbundledStack } from '../fixtures/test-app';
 
 // Inline functions: this construct is about routing and permissions, not about bundling.
@@ -82,35 +83,78 @@ describe('WebSocketApi', () => {
     });
   });
 
-  it("grants every function ManageConnections on its stage's @connections, and nothing wider", () => {
+  it('grants PostToConnection on its stage, and nothing wider, only to the functions that post', () => {
+    const scope = unbundledStack();
+    const poster = inlineFunction(scope, 'Poster');
+    const silent = inlineFunction(scope, 'Silent');
+    const api = new WebSocketApi(scope, 'Ws', {
+      routes: [
+        { routeKey: '$connect', handler: silent },
+        { routeKey: 'ping', handler: poster, postsToConnections: true },
+      ],
+    });
+    const scoped = Template.fromStack(scope);
+    const statementsOf = (fn: lambda.Function) => {
+      const roleId = scope.getLogicalId(fn.role!.node.defaultChild as iam.CfnRole);
+      const policies = scoped.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } });
+      return Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    };
+    const apiRef = { Ref: scope.getLogicalId(api.api.node.defaultChild as apigwv2.CfnApi) };
+
+    expect(statementsOf(poster)).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'execute-api:ManageConnections',
+        Resource: {
+          'Fn::Join': [
+            '',
+            ['arn:', { Ref: 'AWS::Partition' }, ':execute-api:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':', apiRef, '/live/POST/@connections/*'],
+          ],
+        },
+      },
+    ]);
+    expect(statementsOf(silent)).toEqual([]);
+  });
+
+  it('grants nothing on @connections to a route that does not say it posts', () => {
     for (const fn of functions.values()) {
       const roleId = stack.getLogicalId(fn.role!.node.defaultChild as iam.CfnRole);
-      const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } });
-      const statements = Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement);
-
-      expect(statements).toEqual([
-        {
-          Effect: 'Allow',
-          Action: 'execute-api:ManageConnections',
-          Resource: {
-            'Fn::Join': [
-              '',
-              [
-                'arn:',
-                { Ref: 'AWS::Partition' },
-                ':execute-api:',
-                { Ref: 'AWS::Region' },
-                ':',
-                { Ref: 'AWS::AccountId' },
-                ':',
-                { Ref: id(ws.api) },
-                '/live/*/@connections/*',
-              ],
-            ],
-          },
-        },
-      ]);
+      expect(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } })).toEqual({});
     }
+  });
+
+  it('publishes detailed metrics, and without access logs turns execution logging off', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { DetailedMetricsEnabled: true, LoggingLevel: 'OFF', DataTraceEnabled: false },
+      AccessLogSettings: Match.absent(),
+    });
+  });
+
+  it('with access logs, writes one JSON line per request to the log group and logs errors (never message bodies)', () => {
+    const scope = unbundledStack();
+    const accessLogs = new logs.LogGroup(scope, 'Access');
+    const handler = inlineFunction(scope, 'Fn');
+    new WebSocketApi(scope, 'Ws', {
+      routes: [{ routeKey: '$connect', handler }, { routeKey: 'log.batch', handler }],
+      accessLogs,
+      routeThrottles: { 'log.batch': { rateLimit: 10, burstLimit: 20 } },
+    });
+    const logged = Template.fromStack(scope);
+    const [stage] = Object.values(logged.findResources('AWS::ApiGatewayV2::Stage'));
+    const format = JSON.parse(stage!.Properties.AccessLogSettings.Format as string) as Record<string, string>;
+
+    expect(stage!.Properties.AccessLogSettings.DestinationArn).toEqual({ 'Fn::GetAtt': [scope.getLogicalId(accessLogs.node.defaultChild as logs.CfnLogGroup), 'Arn'] });
+    expect(format).toEqual(ACCESS_LOG_FORMAT);
+    expect(Object.values(format)).toEqual(expect.arrayContaining(['$context.requestId', '$context.connectionId', '$context.routeKey', '$context.status']));
+    expect(stage!.Properties.DefaultRouteSettings).toMatchObject({ LoggingLevel: 'ERROR', DataTraceEnabled: false, DetailedMetricsEnabled: true });
+    // A route's own settings replace the defaults for it, so they carry the logging too.
+    expect(stage!.Properties.RouteSettings['log.batch']).toEqual({
+      LoggingLevel: 'ERROR',
+      DataTraceEnabled: false,
+      DetailedMetricsEnabled: true,
+      ThrottlingRateLimit: 10,
+      ThrottlingBurstLimit: 20,
+    });
   });
 
   it('exposes the wss:// URL and the https:// @connections endpoint of the stage', () => {
@@ -151,8 +195,8 @@ describe('WebSocketApi', () => {
     stageTemplate.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       DefaultRouteSettings: { ThrottlingRateLimit: 200, ThrottlingBurstLimit: 1000 },
       RouteSettings: {
-        'log.batch': { ThrottlingRateLimit: 1000, ThrottlingBurstLimit: 2000 },
-        $connect: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 500 },
+        'log.batch': Match.objectLike({ ThrottlingRateLimit: 1000, ThrottlingBurstLimit: 2000 }),
+        $connect: Match.objectLike({ ThrottlingRateLimit: 100, ThrottlingBurstLimit: 500 }),
       },
     });
     const stageId = scope.getLogicalId(api.stage.node.defaultChild as apigwv2.CfnStage);
