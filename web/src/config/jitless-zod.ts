@@ -4,6 +4,6 @@
  * infra/constructs/dashboard-site.ts) forbids eval, so the probe is a reported violation. jitless:
  * no probe, no eval. main.tsx imports this first, before any schema parses.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 z.config({ jitless: true });
