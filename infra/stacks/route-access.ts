@@ -17,6 +17,7 @@ const VIEWERS = 'VIEWERS#*';
 const SUBS = 'SUBS#*';
 const HOST = 'HOST#*';
 const LOG = 'LOG#*';
+const PART = 'PART#*';
 const CRED = 'CRED#*';
 
 /** The port methods of lambdas/domain/ports.ts, each with the commands its adapter sends (checked against lambdas/adapters by test/infra/route-access.test.ts). */
@@ -57,14 +58,16 @@ export const PORT_METHODS = {
     // Only after a lost conditional put: the batch that got there first.
     { actions: ['GetItem'], partitions: [LOG] },
   ],
-  'buffer.deleteThrough': [{ actions: ['Query', 'BatchWriteItem'], partitions: [LOG] }],
-  'buffer.newestFirst': [{ actions: ['Query'], partitions: [LOG] }],
+  'buffer.newest': [{ actions: ['Query'], partitions: [LOG] }],
+  'buffer.range': [{ actions: ['Query'], partitions: [LOG] }],
+  'buffer.holdPart': [{ actions: ['PutItem'], partitions: [PART] }],
+  'buffer.heldParts': [{ actions: ['Query'], partitions: [PART] }],
 } satisfies Record<string, readonly TableGrant[]>;
 
 type PortMethod = keyof typeof PORT_METHODS;
 
 /** streamStartMessage (a resume point: the buffer's newest lines), sent by subscribe and stop-if-unwatched. */
-const STREAM_START: readonly PortMethod[] = ['buffer.newestFirst'];
+const STREAM_START: readonly PortMethod[] = ['buffer.newest'];
 /** stopIfUnwatched: anyone left? if not, the agent's connection, to send log.stream.stop (or a start again). */
 const STOP_IF_UNWATCHED: readonly PortMethod[] = ['subscriptions.hasSubscribers', 'agents.get', ...STREAM_START];
 /** broadcastHost and broadcastContainerChanges: every viewer's connection. */
@@ -118,7 +121,7 @@ export const ROUTE_ACCESS: { readonly [K in RouteKey]: RouteAccess } = {
     postsToConnections: true,
   },
   'log.batch': {
-    uses: [...REGISTRATION_OF, 'buffer.put', 'buffer.deleteThrough', 'subscriptions.subscriberIds', ...STOP_IF_UNWATCHED, ...FORGET_CONNECTIONS],
+    uses: [...REGISTRATION_OF, 'buffer.put', 'buffer.holdPart', 'buffer.heldParts', 'subscriptions.subscriberIds', ...STOP_IF_UNWATCHED, ...FORGET_CONNECTIONS],
     postsToConnections: true,
   },
   'log.subscribe': {
@@ -130,7 +133,7 @@ export const ROUTE_ACCESS: { readonly [K in RouteKey]: RouteAccess } = {
       'subscriptions.subscriberCount',
       'subscriptions.add',
       'subscriptions.hasSubscribers',
-      'buffer.newestFirst',
+      'buffer.newest',
       ...STREAM_START,
       ...STOP_IF_UNWATCHED,
       ...FORGET_CONNECTIONS,
@@ -141,7 +144,7 @@ export const ROUTE_ACCESS: { readonly [K in RouteKey]: RouteAccess } = {
     uses: ['hostContainers.get', 'subscriptions.isSubscribed', 'subscriptions.removeUnlessResubscribed', ...STOP_IF_UNWATCHED, ...FORGET_CONNECTIONS],
     postsToConnections: true,
   },
-  'log.fetch': { uses: ['buffer.newestFirst', ...FORGET_CONNECTIONS], postsToConnections: true },
+  'log.fetch': { uses: ['buffer.range', ...FORGET_CONNECTIONS], postsToConnections: true },
   'inventory.get': { uses: ['agents.list', 'hostContainers.entries', ...FORGET_CONNECTIONS], postsToConnections: true },
   ping: { uses: FORGET_CONNECTIONS, postsToConnections: true },
 };

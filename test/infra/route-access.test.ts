@@ -70,7 +70,7 @@ describe('ROUTE_ACCESS', () => {
   const modules = actionModules();
 
   it('reads the port methods from ports.ts', () => {
-    expect(PORT_METHOD_NAMES).toContain('buffer.newestFirst');
+    expect(PORT_METHOD_NAMES).toContain('buffer.newest');
     expect(PORT_METHOD_NAMES).toContain('connections.viewerIds');
     expect(PORT_METHOD_NAMES).not.toContain('agents.keys');
   });
@@ -147,6 +147,8 @@ const KEY_BUILDERS: Record<string, string> = {
   credentialConnectionKey: 'CRED#*',
   logPk: 'LOG#*',
   batchKey: 'LOG#*',
+  partsPk: 'PART#*',
+  partKey: 'PART#*',
 };
 
 /** Each method of an adapter class: the DynamoDB actions it sends and the partitions it names, its private helpers included. */

@@ -167,12 +167,12 @@ describe('SidetailStack', () => {
     const allFunctions = (): [string, HouseFunction][] => [['the authorizer', stack.authorizerFunction], ...stack.functions];
     const route = (routeKey: string) => stack.functions.get(routeKey)!;
 
-    it('lets the log.batch function store and trim the buffer, read subscribers and clean up gone connections — nothing else', () => {
+    it('lets the log.batch function store the buffer and hold parts, read subscribers and clean up gone connections — no deletes in the buffer, nothing else', () => {
       expect(tableAccessOf(route('log.batch'))).toEqual({
-        'dynamodb:BatchWriteItem': ['CONN#*', 'LOG#*', 'SUBS#*', 'VIEWERS#*'],
+        'dynamodb:BatchWriteItem': ['CONN#*', 'SUBS#*', 'VIEWERS#*'],
         'dynamodb:GetItem': ['AGENTS', 'CONN#*', 'LOG#*'],
-        'dynamodb:PutItem': ['LOG#*'],
-        'dynamodb:Query': ['CONN#*', 'LOG#*', 'SUBS#*', 'VIEWERS#*'],
+        'dynamodb:PutItem': ['LOG#*', 'PART#*'],
+        'dynamodb:Query': ['CONN#*', 'LOG#*', 'PART#*', 'SUBS#*', 'VIEWERS#*'],
         'dynamodb:UpdateItem': ['AGENTS'],
       });
     });
