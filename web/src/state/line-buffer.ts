@@ -21,6 +21,7 @@
  */
 import type { LogLine, LogStream, SkippedLines } from '../../../protocol';
 import { stripAnsi } from '../format/ansi';
+import { detectLevel, type LogLevel } from '../format/log-level';
 
 export const DEFAULT_CAPACITY = 50_000;
 
@@ -33,8 +34,12 @@ export interface LineRow {
   readonly stream: LogStream;
   /** As received, ANSI escapes included. */
   readonly text: string;
-  /** The text without ANSI escapes, lowercased once here: what the filter searches. */
+  /** The text without ANSI escapes (the same string when it has none): what a case-sensitive or regex filter tests. */
+  readonly plain: string;
+  /** `plain` lowercased once here: what a case-insensitive substring filter searches. */
   readonly searchText: string;
+  /** Read once here from the line's shape (format/log-level.ts); undefined when none could be read. Always set, so every row has one shape. */
+  readonly level: LogLevel | undefined;
   readonly truncated: boolean;
 }
 
@@ -322,6 +327,7 @@ function gapRow(fromSeq: number, toSeq: number, state: GapRow['state']): GapRow 
 
 function toRow(line: LogLine): LineRow | SkipRow {
   if (line.skipped) return { kind: 'skipped', key: `line:${line.seq}`, seq: line.seq, ts: line.ts, skipped: line.skipped, text: line.text };
+  const plain = stripAnsi(line.text);
   return {
     kind: 'line',
     key: `line:${line.seq}`,
@@ -329,7 +335,9 @@ function toRow(line: LogLine): LineRow | SkipRow {
     ts: line.ts,
     stream: line.stream,
     text: line.text,
-    searchText: stripAnsi(line.text).toLowerCase(),
+    plain,
+    searchText: plain.toLowerCase(),
+    level: detectLevel(plain),
     truncated: line.truncated === true,
   };
 }
