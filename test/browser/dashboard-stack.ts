@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Dockerode from 'dockerode';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type LaunchOptions, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { SidetailAgent } from '../../agent/agent';
 import { dockerFromHost } from '../../agent/docker/docker-client';
@@ -18,10 +18,10 @@ import { startLocalCloud, type LocalCloud } from '../../infra/local/cloud';
 import { silentLogger } from '../../infra/local/logger';
 import { startStaticServer, type StaticServer } from '../../infra/local/static-server';
 
-export const CHROMIUM_LAUNCH = {
+export const CHROMIUM_LAUNCH: LaunchOptions = {
   executablePath: '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-} as const;
+};
 
 export interface DashboardStack {
   readonly docker: Dockerode;

@@ -54,7 +54,7 @@ describe('the log viewer in Chromium, on the real stack', () => {
     await container.start();
     page = await stack.newPage();
     await page.addInitScript(() => {
-      (window as unknown as { __pwned?: number }).__pwned = 0;
+      (globalThis as { __pwned?: number }).__pwned = 0;
     });
   }, 180_000);
 
@@ -88,7 +88,7 @@ describe('the log viewer in Chromium, on the real stack', () => {
     expect(await page.locator('.log-line .log-text').innerText()).toBe('osc-title click me red text end');
     expect(await page.locator('.log-line .ansi-fg-1').innerText()).toBe('red text');
     expect(await page.title()).not.toContain('stolen');
-    expect(await page.evaluate(() => (window as unknown as { __pwned: number }).__pwned)).toBe(0);
+    expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBe(0);
     await shot('hostile');
     await page.getByRole('searchbox', { name: /filter/i }).fill('');
   }, 60_000);

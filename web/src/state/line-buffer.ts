@@ -71,9 +71,29 @@ export interface SkipRow {
 export interface RestartRow {
   readonly kind: 'restart';
   readonly key: string;
+  /** `reset`: a history said the numbering started over; `epoch`: lines of a newer epoch arrived. */
+  readonly reason?: 'reset' | 'epoch';
 }
 
-export type LogRow = LineRow | GapRow | RestartRow | SkipRow;
+/**
+ * Something that happened around the lines, not in them: the dashboard's connection came back
+ * (`reconnected`; the lines after it are those it missed, then live ones), or the container's
+ * state changed (`container`: started, stopped, restarting…, as the agent reported it). A
+ * container's change is placed by time among the lines (those arriving after it but written
+ * before it go above it); a reconnect stays where it happened.
+ */
+export interface NoticeRow {
+  readonly kind: 'notice';
+  readonly key: string;
+  readonly notice: 'reconnected' | 'container';
+  /** When, in epoch ms (the dashboard's clock for a reconnect, the agent's for a container change). */
+  readonly at: number;
+  /** A container change: Docker's state word and status ("exited", "Exited (137) 1 second ago"). */
+  readonly state?: string;
+  readonly status?: string;
+}
+
+export type LogRow = LineRow | GapRow | RestartRow | SkipRow | NoticeRow;
 
 /** The seqs of a gap, inclusive. */
 export interface GapRange {
@@ -110,6 +130,7 @@ export class LineBuffer {
   #epoch: number | undefined;
   #newGaps: GapRange[] = [];
   #restarts = 0;
+  #notices = 0;
 
   constructor(options: { capacity?: number } = {}) {
     this.capacity = options.capacity ?? DEFAULT_CAPACITY;
@@ -169,14 +190,35 @@ export class LineBuffer {
    * The numbering started over (a new epoch, or a history marked `reset`): drop every row, and
    * when anything was held, leave a marker saying so. `epoch` is the new numbering, when known.
    */
-  restart(epoch?: number): void {
+  restart(epoch?: number, reason: RestartRow['reason'] = 'epoch'): void {
     const held = this.#lineCount > 0 || this.#lastSeq !== undefined;
     this.reset();
     this.#epoch = epoch;
     if (held) {
       this.#restarts += 1;
-      this.#store.push({ kind: 'restart', key: `restart:${this.#restarts}` });
+      this.#store.push({ kind: 'restart', key: `restart:${this.#restarts}`, reason });
     }
+  }
+
+  /**
+   * Adds a notice row (see NoticeRow). Nothing is noted in a buffer that holds nothing: there is
+   * no place among lines to mark. A container's change goes above the newest lines written
+   * after it.
+   */
+  addNotice(notice: Omit<NoticeRow, 'kind' | 'key'>): void {
+    if (this.#store.length === this.#head) return;
+    this.#notices += 1;
+    const row: NoticeRow = { kind: 'notice', key: `notice:${this.#notices}`, ...notice };
+    let at = this.#store.length;
+    if (row.notice === 'container') {
+      const iso = new Date(row.at).toISOString();
+      // Only the newest lines can be later than a change just reported: look back a little way.
+      const stop = Math.max(this.#head, at - 1000);
+      while (at > stop && writtenAfter(this.#store[at - 1]!, iso)) at -= 1;
+    }
+    this.#store.splice(at, 0, row);
+    this.#snapshot = undefined;
+    this.#trim();
   }
 
   /**
@@ -293,7 +335,7 @@ export class LineBuffer {
         this.#newGaps.push({ fromSeq: last + 1, toSeq: line.seq - 1 });
         gaps += 1;
       }
-      this.#store.push(toRow(line));
+      this.#pushLine(toRow(line));
       this.#lastSeq = line.seq;
       added += 1;
       if (line.skipped) markers += 1;
@@ -304,6 +346,18 @@ export class LineBuffer {
     this.#snapshot = undefined;
     this.#trim();
     return { added, duplicates, gaps, held: 0 };
+  }
+
+  /** Appends a line, above any container notices at the end that happened after it was written. */
+  #pushLine(row: LineRow | SkipRow): void {
+    let at = this.#store.length;
+    while (at > this.#head) {
+      const last = this.#store[at - 1]!;
+      if (last.kind !== 'notice' || last.notice !== 'container' || new Date(last.at).toISOString() <= row.ts) break;
+      at -= 1;
+    }
+    if (at === this.#store.length) this.#store.push(row);
+    else this.#store.splice(at, 0, row);
   }
 
   #trim(): void {
@@ -319,6 +373,11 @@ export class LineBuffer {
       this.#head = 0;
     }
   }
+}
+
+/** A line written after the ISO time (RFC 3339 strings of one zone compare in time order; nanoseconds past the ms count as later). */
+function writtenAfter(row: LogRow, iso: string): boolean {
+  return (row.kind === 'line' || row.kind === 'skipped') && row.ts > iso;
 }
 
 function gapRow(fromSeq: number, toSeq: number, state: GapRow['state']): GapRow {

@@ -35,6 +35,10 @@ export interface LogsStore {
   endAllHistory(): void;
   /** The subscription of this container failed: stop holding its live lines back. */
   endHistory(ref: ContainerRef): void;
+  /** The connection to the cloud came back: a notice in every container's lines, where they stood. */
+  markReconnected(at: number): void;
+  /** The agent reported a container's state change (see containerTransitions): a notice among its lines, by time. */
+  markContainerState(ref: ContainerRef, change: { readonly state: string; readonly status: string; readonly at: number }): void;
   /**
    * Asks again for the gaps whose answer has not come (the answer's post can fail too); a gap
    * asked for MAX_FETCH_ATTEMPTS times without an answer is marked missing.
@@ -145,7 +149,7 @@ export function createLogsStore(options: LogsStoreOptions = {}): LogsStore {
     },
     applyHistory(message) {
       const e = entry(message);
-      if (message.reset) e.buffer.restart(message.epoch);
+      if (message.reset) e.buffer.restart(message.epoch, 'reset');
       e.buffer.addHistory(message.lines, message.done, message.epoch);
       fetchGaps(e);
       if (message.done) {
@@ -173,6 +177,18 @@ export function createLogsStore(options: LogsStoreOptions = {}): LogsStore {
         e.buffer.addLive(after, message.epoch);
         fetchGaps(e);
       }
+      markChanged(e);
+    },
+    markReconnected(at) {
+      for (const e of entries.values()) {
+        e.buffer.addNotice({ notice: 'reconnected', at });
+        markChanged(e);
+      }
+    },
+    markContainerState(ref, change) {
+      const e = entries.get(containerKey(ref));
+      if (!e) return;
+      e.buffer.addNotice({ notice: 'container', at: change.at, state: change.state, status: change.status });
       markChanged(e);
     },
     refetchGaps() {
