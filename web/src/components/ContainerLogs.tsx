@@ -1,14 +1,17 @@
-import { createEffect, createMemo, onCleanup, Show } from 'solid-js';
+import { createEffect, createMemo, onCleanup, onMount, Show } from 'solid-js';
 import type { ContainerRef } from '../../../protocol';
 import { useSession } from '../session/session-context';
 import { containerStatusLabel } from '../format/container-status';
 import { displayName } from '../state/inventory-order';
-import { filterRows, isFiltering } from '../state/line-filter';
+import { filterRows } from '../state/line-filter';
 import { streamNotice } from '../state/stream-notice';
+import { useViewState } from '../state/view-context';
 import { ContainerStateDot } from './ContainerStateDot';
 import { FilterBox } from './FilterBox';
+import { LevelFilter } from './LevelFilter';
 import { LogView } from './LogView';
 import { StreamToggle } from './StreamToggle';
+import { ViewOptions } from './ViewOptions';
 import './log-panel.css';
 
 export interface ContainerLogsProps {
@@ -17,16 +20,21 @@ export interface ContainerLogsProps {
 
 const count = new Intl.NumberFormat();
 
-/** One container: its header, the filter, and the virtual list of its lines. */
+/** One container: its header, the filters and view options, and the virtual list of its lines. */
 export function ContainerLogs(props: ContainerLogsProps) {
   const session = useSession();
+  const view = useViewState();
+  // A container opens following its newest line, with its own lines closed.
+  onMount(() => {
+    view.follow.follow();
+    view.expanded.clear();
+  });
   const logs = createMemo(() => session.logs.view(props.target));
   const found = createMemo(() => session.inventory.find(props.target));
   const name = () => {
     const info = found();
     return info ? displayName(info.container) : props.target.containerId.slice(0, 12);
   };
-  const query = () => session.filter.query();
   const notice = () => streamNotice({ connection: session.connection.state().status, host: found()?.host });
   createEffect(() => {
     document.title = `${name()} · Sidetail`;
@@ -34,8 +42,9 @@ export function ContainerLogs(props: ContainerLogsProps) {
   onCleanup(() => {
     document.title = 'Sidetail';
   });
-  const filtering = () => isFiltering(session.filter.filter());
-  const visible = createMemo(() => filterRows(logs().rows, session.filter.filter()));
+  const compiled = () => session.filter.compiled();
+  const filtering = () => compiled().active;
+  const visible = createMemo(() => filterRows(logs().rows, compiled()));
   const lineCount = () => logs().lineCount;
   const matchCount = createMemo(() =>
     filtering() ? visible().reduce((n, row) => (row.kind === 'line' ? n + 1 : n), 0) : lineCount(),
@@ -81,10 +90,14 @@ export function ContainerLogs(props: ContainerLogsProps) {
               </span>
             </Show>
           </span>
-          <StreamToggle stream={session.filter.stream()} onStreamChange={(s) => session.filter.setStream(s)} />
-          <FilterBox query={query()} onQueryChange={(q) => session.filter.setQuery(q)} />
+          <ViewOptions settings={view.settings} />
         </div>
       </header>
+      <div class="log-filters">
+        <FilterBox filter={session.filter} error={compiled().error} />
+        <StreamToggle stream={session.filter.stream()} onStreamChange={(s) => session.filter.setStream(s)} />
+        <LevelFilter filter={session.filter} />
+      </div>
       <Show when={notice()}>
         {(text) => (
           <p class="log-notice" role="status">
@@ -92,7 +105,7 @@ export function ContainerLogs(props: ContainerLogsProps) {
           </p>
         )}
       </Show>
-      <LogView rows={visible()} query={query()} emptyText={emptyText()} />
+      <LogView rows={visible()} matcher={compiled().matcher} emptyText={emptyText()} />
     </section>
   );
 }

@@ -1,9 +1,11 @@
-import { onCleanup } from 'solid-js';
+import { onCleanup, Show } from 'solid-js';
 import { openBrowserSocket } from '../api/browser-socket';
 import { viewerSocketUrl } from '../config/runtime-config';
 import { createSession } from '../session/create-session';
 import { SessionContext } from '../session/session-context';
+import { createViewState, ViewStateContext } from '../state/view-context';
 import { ConnectionStatus } from './ConnectionStatus';
+import { ContainerSearch } from './ContainerSearch';
 import { ErrorNotices } from './ErrorNotices';
 import { HostList } from './HostList';
 import { LogPanel } from './LogPanel';
@@ -21,28 +23,44 @@ export function Dashboard(props: DashboardProps) {
     openSocket: openBrowserSocket,
     storage: window.localStorage,
   });
+  const view = createViewState(window.localStorage);
   const online = () => session.reconnectNow();
+  // Ctrl/Cmd-K opens the container search from anywhere, typing in a field included.
+  const findShortcut = (event: KeyboardEvent) => {
+    if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 'k') {
+      event.preventDefault();
+      if (view.finder.open()) view.finder.hide();
+      else view.finder.show();
+    }
+  };
   window.addEventListener('online', online);
+  document.addEventListener('keydown', findShortcut);
   onCleanup(() => {
     window.removeEventListener('online', online);
+    document.removeEventListener('keydown', findShortcut);
     session.close();
   });
 
   return (
     <SessionContext.Provider value={session}>
-      <div class="layout">
-        <header class="topbar">
-          <span class="brand">Sidetail</span>
-          <ConnectionStatus onChangeToken={() => props.onChangeToken(!session.connection.state().everOpened)} />
-        </header>
-        <aside class="sidebar">
-          <HostList />
-        </aside>
-        <main class="main">
-          <ErrorNotices />
-          <LogPanel />
-        </main>
-      </div>
+      <ViewStateContext.Provider value={view}>
+        <div class="layout">
+          <header class="topbar">
+            <span class="brand">Sidetail</span>
+            <ConnectionStatus onChangeToken={() => props.onChangeToken(!session.connection.state().everOpened)} />
+          </header>
+          <aside class="sidebar">
+            <HostList />
+          </aside>
+          <main class="main">
+            <ErrorNotices />
+            <LogPanel />
+          </main>
+        </div>
+        <Show when={view.finder.open()}>
+          <ContainerSearch />
+        </Show>
+      </ViewStateContext.Provider>
     </SessionContext.Provider>
   );
 }
