@@ -36,6 +36,19 @@ describe('notices in a container’s lines', () => {
     expect(shape(buffer.rows)).toEqual(['at 1', 'container running', 'at 6', 'at 7']);
   });
 
+  it('puts a start right below the stop before it: a stopped container writes nothing, so the lines since are the new run’s', () => {
+    const buffer = new LineBuffer();
+    const all = lines(1, 2, 6, 6, 7);
+    buffer.addLive(all.slice(0, 2));
+    buffer.addNotice({ notice: 'container', at: at(3), state: 'exited', status: 'Exited (0)' });
+    // The new run's first lines arrive before the agent reports the start (its listing lags).
+    buffer.addLive(all.slice(2, 4));
+    buffer.addNotice({ notice: 'container', at: at(6) + 500, state: 'running', status: 'Up Less than a second' });
+    // A line the new run wrote before the start was reported stays below the start.
+    buffer.addLive([{ ...all[4]!, ts: '2026-11-25T12:00:06.100000000Z' }]);
+    expect(shape(buffer.rows)).toEqual(['at 1', 'at 2', 'container exited', 'container running', 'at 6', 'at 6', 'at 7']);
+  });
+
   it('keeps a reconnect where it happened: the lines after it are the ones it missed, then live ones', () => {
     const buffer = new LineBuffer();
     const all = lines(1, 2, 3);

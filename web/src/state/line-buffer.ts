@@ -202,8 +202,11 @@ export class LineBuffer {
 
   /**
    * Adds a notice row (see NoticeRow). Nothing is noted in a buffer that holds nothing: there is
-   * no place among lines to mark. A container's change goes above the newest lines written
-   * after it.
+   * no place among lines to mark. A container's change is reported a moment after it happened
+   * (the agent's listing follows Docker's event), so:
+   *   - a stop (any state but running) goes above the newest lines written after it;
+   *   - a start goes right below the stop before it, when every line since that stop is the new
+   *     run's (a container writes nothing while stopped); without one, by time like a stop.
    */
   addNotice(notice: Omit<NoticeRow, 'kind' | 'key'>): void {
     if (this.#store.length === this.#head) return;
@@ -215,6 +218,12 @@ export class LineBuffer {
       // Only the newest lines can be later than a change just reported: look back a little way.
       const stop = Math.max(this.#head, at - 1000);
       while (at > stop && writtenAfter(this.#store[at - 1]!, iso)) at -= 1;
+      if (!isStop(row)) {
+        let back = at;
+        while (back > stop && isWritten(this.#store[back - 1]!)) back -= 1;
+        const before = this.#store[back - 1];
+        if (back > this.#head && before && isStop(before)) at = back;
+      }
     }
     this.#store.splice(at, 0, row);
     this.#snapshot = undefined;
@@ -348,12 +357,13 @@ export class LineBuffer {
     return { added, duplicates, gaps, held: 0 };
   }
 
-  /** Appends a line, above any container notices at the end that happened after it was written. */
+  /** Appends a line, above any container stops at the end that happened after it was written. */
   #pushLine(row: LineRow | SkipRow): void {
     let at = this.#store.length;
     while (at > this.#head) {
       const last = this.#store[at - 1]!;
-      if (last.kind !== 'notice' || last.notice !== 'container' || new Date(last.at).toISOString() <= row.ts) break;
+      // A late line of the run that stopped; the lines after a start are the new run's, whatever their time.
+      if (!isStop(last) || new Date(last.at).toISOString() <= row.ts) break;
       at -= 1;
     }
     if (at === this.#store.length) this.#store.push(row);
@@ -373,6 +383,15 @@ export class LineBuffer {
       this.#head = 0;
     }
   }
+}
+
+function isWritten(row: LogRow): boolean {
+  return row.kind === 'line' || row.kind === 'skipped';
+}
+
+/** A container notice of any state but running: the container stopped (exited, died, restarting, paused…). */
+function isStop(row: LogRow): row is NoticeRow {
+  return row.kind === 'notice' && row.notice === 'container' && row.state !== 'running';
 }
 
 /** A line written after the ISO time (RFC 3339 strings of one zone compare in time order; nanoseconds past the ms count as later). */
