@@ -6,7 +6,10 @@
  */
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
+import { ApiGatewayManagementApiClient, DeleteConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import type { Locator, Page } from 'playwright-core';
+import { createDocumentClient } from '../../lambdas/adapters/document-client';
+import { DynamoSubscriptions } from '../../lambdas/adapters/dynamo-subscriptions';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { screenshotDir, startDashboardStack, type DashboardStack } from './dashboard-stack';
 
@@ -23,6 +26,7 @@ echo '{"level":50,"msg":"pino says boom","req":{"id":7,"path":"/api"}}'
 echo '{"severity":"DEBUG","message":"json debug line"}'
 echo '<script>window.__pwned = 1</script><b>bold?</b>'
 echo '<img src=x onerror="window.__pwned = 2">'
+echo "long line: $(i=0; while [ $i -lt 40 ]; do printf 'segment-%02d ' $i; i=$((i+1)); done)end-of-long-line"
 printf '\033]0;stolen title\007osc-title \033]8;;javascript:window.__pwned=3\033\\click me\033]8;;\033\\ \033[2J\033[31mred text\033[0m end\n'
 i=1; while [ $i -le ${HISTORY_LINES} ]; do echo "history $i"; i=$((i+1)); done
 echo ready
@@ -177,7 +181,17 @@ describe('the log viewer in Chromium, on the real stack', () => {
     expect(await page.locator('.log-time').count()).toBe(0);
     await page.getByRole('button', { name: 'Wrap' }).click();
     expect(await page.locator('.log-view.is-nowrap').count()).toBe(1);
+    await filterInput().fill('long line');
+    await page.locator('.log-line', { hasText: 'end-of-long-line' }).waitFor({ timeout: 5_000 });
+    const scroll = page.locator('.log-scroll');
+    expect(await scroll.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
     await shot('no-time-no-wrap');
+    await page.getByRole('button', { name: 'Wrap' }).click();
+    expect(await scroll.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(false);
+    expect((await page.locator('.log-line', { hasText: 'end-of-long-line' }).boundingBox())!.height).toBeGreaterThan(30);
+    await shot('wrapped');
+    await page.getByRole('button', { name: 'Wrap' }).click();
+    await filterInput().fill('');
     await page.reload();
     await page.getByRole('button', { name: /browser-demo/ }).click();
     await page.locator('.log-line').first().waitFor({ timeout: 20_000 });
@@ -202,19 +216,50 @@ describe('the log viewer in Chromium, on the real stack', () => {
     await search.waitFor({ state: 'detached', timeout: 5_000 });
   }, 60_000);
 
+  it('marks where its connection dropped and came back, and carries on with no gap and no repeat', async () => {
+    const subscriptions = new DynamoSubscriptions({
+      client: createDocumentClient({ endpoint: stack.cloud.store.endpoint, region: stack.cloud.store.region }),
+      tableName: stack.cloud.store.tableName,
+      clock: { now: () => Date.now() },
+    });
+    const [viewerConnection] = await subscriptions.subscriberIds({ agentId: AGENT_ID, containerId: container.id });
+    const management = new ApiGatewayManagementApiClient({ endpoint: stack.cloud.connectionsEndpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    try {
+      await management.send(new DeleteConnectionCommand({ ConnectionId: viewerConnection! }));
+    } finally {
+      management.destroy();
+    }
+    const marker = page.locator('.notice-marker', { hasText: 'reconnected at' });
+    await marker.waitFor({ timeout: 30_000 });
+    // Lines keep coming after the marker: the ticks on screen run on one by one.
+    const ticks = async () => (await shownLineTexts()).flatMap((t) => (t.startsWith('tick ') ? [Number(t.slice(5))] : []));
+    const before = Math.max(...(await ticks()));
+    await expect.poll(async () => Math.max(...(await ticks())), { timeout: 15_000 }).toBeGreaterThan(before + 5);
+    const shown = await ticks();
+    expect(shown).toEqual(shown.map((_, i) => shown[0]! + i));
+    expect(await page.locator('.gap-marker').count()).toBe(0);
+    await shot('reconnected');
+  }, 60_000);
+
   it('marks the container stopping and starting again among its lines', async () => {
     await container.restart({ t: 0 });
     // A query nothing matches leaves only the markers, which stay in place whatever the filter.
     await filterInput().fill('no line says this');
     await page.locator('.notice-marker', { hasText: 'container started' }).waitFor({ timeout: 30_000 });
-    const texts = await page.locator('.notice-marker').allInnerTexts();
+    const texts = await page.locator('.notice-marker.notice-container').allInnerTexts();
     expect(texts).toHaveLength(2);
-    expect(texts[0]).toMatch(/^container (stopped|died) at \d\d:\d\d:\d\d\.\d{3} \(Exited \(\d+\)/);
-    expect(texts[1]).toMatch(/^container started at /);
+    expect(texts[0]).toMatch(/^container (stopped|died) at \d\d:\d\d:\d\d\.\d{3} · exited \(\d+\)$/);
+    expect(texts[1]).toMatch(/^container started at \d\d:\d\d:\d\d\.\d{3}$/);
     await shot('restart-markers');
-    await filterInput().fill('');
-    await page.locator('.notice-marker').first().waitFor({ timeout: 10_000 });
+    // In place: after the last tick of the run that stopped; the new run has not ticked yet.
+    await filterInput().fill('tick');
+    await page.locator('.notice-container').first().waitFor({ timeout: 10_000 });
+    const rows = await rowTexts();
+    const stopAt = rows.findIndex((t) => /container (stopped|died)/.test(t));
+    expect(rows[stopAt - 1]).toMatch(/tick \d+/);
+    expect(rows[stopAt + 1]).toMatch(/container started/);
     await shot('restart-markers-in-place');
+    await filterInput().fill('');
     expect(pageErrors).toEqual([]);
   }, 60_000);
 });

@@ -1,4 +1,5 @@
 import { createMemo } from 'solid-js';
+import { containerStatusLabel } from '../format/container-status';
 import type { LogTimeFormat } from '../format/log-time';
 import type { NoticeRow } from '../state/line-buffer';
 
@@ -27,7 +28,9 @@ export function NoticeMarker(props: NoticeMarkerProps) {
     if (props.row.notice === 'reconnected') return `reconnected at ${when()} — lines missed meanwhile follow from the cloud's buffer`;
     const state = props.row.state ?? '';
     const words = CONTAINER_WORDS[state] ?? `container ${state}`;
-    return `${words} at ${when()}${props.row.status ? ` (${props.row.status})` : ''}`;
+    // Only what the state word does not say already: an exit code, a health.
+    const label = containerStatusLabel({ state, status: props.row.status ?? '' }, { online: true }).text;
+    return `${words} at ${when()}${label === state ? '' : ` · ${label}`}`;
   };
   return (
     <div class="notice-marker" classList={{ [`notice-${props.row.notice}`]: true, [`notice-state-${props.row.state ?? ''}`]: props.row.notice === 'container' }} role="separator">
