@@ -128,6 +128,11 @@ describe('a session marking reconnects and container changes', () => {
     expect(shape(session.logs.view(web).rows)).toEqual(['at 1', 'at 2', 'reconnected']);
   });
 
+  it('says in the view that a reset history dropped the lines it held', () => {
+    receive({ action: 'log.history', ...web, epoch: 9, lines: [], done: true, reset: true });
+    expect(shape(session.logs.view(web).rows)).toEqual(['restart reset']);
+  });
+
   it('marks the container stopping among its lines', () => {
     receive({ action: 'host.containers', agentId: 'a', observedAt: at(30), upsert: [container('web', { state: 'exited', status: 'Exited (0) 1 second ago' })], remove: [] });
     expect(shape(session.logs.view(web).rows)).toEqual(['at 1', 'at 2', 'container exited']);
