@@ -3,7 +3,7 @@ import type { ContainerRef } from '../../../protocol';
 import { useSession } from '../session/session-context';
 import { containerStatusLabel } from '../format/container-status';
 import { displayName } from '../state/inventory-order';
-import { filterRows } from '../state/line-filter';
+import { createRowFilter } from '../state/row-filter';
 import { streamNotice } from '../state/stream-notice';
 import { useViewState } from '../state/view-context';
 import { ContainerStateDot } from './ContainerStateDot';
@@ -44,7 +44,9 @@ export function ContainerLogs(props: ContainerLogsProps) {
   });
   const compiled = () => session.filter.compiled();
   const filtering = () => compiled().active;
-  const visible = createMemo(() => filterRows(logs().rows, compiled()));
+  // Lines arriving are tested alone; the rows held are filtered again only when the filter changes.
+  const rowFilter = createRowFilter();
+  const visible = createMemo(() => rowFilter(logs(), compiled()));
   const lineCount = () => logs().lineCount;
   const matchCount = createMemo(() =>
     filtering() ? visible().reduce((n, row) => (row.kind === 'line' ? n + 1 : n), 0) : lineCount(),

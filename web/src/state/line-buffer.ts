@@ -131,6 +131,7 @@ export class LineBuffer {
   #newGaps: GapRange[] = [];
   #restarts = 0;
   #notices = 0;
+  #rewrites = 0;
 
   constructor(options: { capacity?: number } = {}) {
     this.capacity = options.capacity ?? DEFAULT_CAPACITY;
@@ -158,6 +159,15 @@ export class LineBuffer {
   /** Rows dropped from the front because of the capacity. */
   get trimmed(): number {
     return this.#trimmed;
+  }
+
+  /**
+   * Counts the changes that were not appends at the end or trims at the front (a gap filled, a
+   * row placed among others, the rows dropped): a view that derived something from the rows may
+   * update it from the new rows alone while this stays the same (state/row-filter.ts).
+   */
+  get rewrites(): number {
+    return this.#rewrites;
   }
 
   get loadingHistory(): boolean {
@@ -225,6 +235,7 @@ export class LineBuffer {
         if (back > this.#head && before && isStop(before)) at = back;
       }
     }
+    if (at !== this.#store.length) this.#rewrites += 1;
     this.#store.splice(at, 0, row);
     this.#snapshot = undefined;
     this.#trim();
@@ -258,6 +269,7 @@ export class LineBuffer {
     }
     if (next <= gap.toSeq) rows.push(gapRow(next, gap.toSeq, done ? 'missing' : 'fetching'));
     this.#store.splice(index, 1, ...rows);
+    this.#rewrites += 1;
     this.#lineCount += rows.filter((row) => row.kind === 'line').length;
     this.#snapshot = undefined;
     this.#trim();
@@ -274,6 +286,7 @@ export class LineBuffer {
    * stay held: they arrived for the new subscription, so they already carry the new numbering.
    */
   reset(): void {
+    this.#rewrites += 1;
     this.#store = [];
     this.#head = 0;
     this.#snapshot = undefined;
@@ -367,7 +380,10 @@ export class LineBuffer {
       at -= 1;
     }
     if (at === this.#store.length) this.#store.push(row);
-    else this.#store.splice(at, 0, row);
+    else {
+      this.#store.splice(at, 0, row);
+      this.#rewrites += 1;
+    }
   }
 
   #trim(): void {

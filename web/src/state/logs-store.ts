@@ -15,6 +15,8 @@ export interface ContainerLogs {
   readonly loadingHistory: boolean;
   /** Rows dropped from the front by the client cap. */
   readonly trimmed: number;
+  /** Changes other than appends and front trims (LineBuffer.rewrites). */
+  readonly rewrites: number;
 }
 
 export interface LogsStore {
@@ -72,7 +74,7 @@ interface Entry {
 /** How often one gap is asked for before it is given up as missing. */
 export const MAX_FETCH_ATTEMPTS = 5;
 
-const EMPTY: ContainerLogs = { rows: [], lineCount: 0, loadingHistory: false, trimmed: 0 };
+const EMPTY: ContainerLogs = { rows: [], lineCount: 0, loadingHistory: false, trimmed: 0, rewrites: 0 };
 
 // Looked up on globalThis so this module typechecks without the DOM lib too (node tests import it).
 type FrameScheduler = (callback: () => void) => unknown;
@@ -137,7 +139,7 @@ export function createLogsStore(options: LogsStoreOptions = {}): LogsStore {
       }
       found.version();
       const { buffer } = found;
-      return { rows: buffer.rows, lineCount: buffer.lineCount, loadingHistory: buffer.loadingHistory, trimmed: buffer.trimmed };
+      return { rows: buffer.rows, lineCount: buffer.lineCount, loadingHistory: buffer.loadingHistory, trimmed: buffer.trimmed, rewrites: buffer.rewrites };
     },
     lastSeq: (ref) => entries.get(containerKey(ref))?.buffer.lastSeq,
     epoch: (ref) => entries.get(containerKey(ref))?.buffer.epoch,
