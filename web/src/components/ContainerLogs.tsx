@@ -1,14 +1,20 @@
-import { createEffect, createMemo, onCleanup, onMount, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, onCleanup, onMount, Show, untrack } from 'solid-js';
 import type { ContainerRef } from '../../../protocol';
 import { useSession } from '../session/session-context';
 import { containerStatusLabel } from '../format/container-status';
+import { createLogTimeFormat } from '../format/log-time';
+import { copyMessage, copyText } from '../state/clipboard-copy';
 import { displayName } from '../state/inventory-order';
+import { findPlace } from '../state/jump-target';
+import type { LineRow } from '../state/line-buffer';
 import { createRowFilter } from '../state/row-filter';
 import { streamNotice } from '../state/stream-notice';
 import { useViewState } from '../state/view-context';
 import { ContainerStateDot } from './ContainerStateDot';
 import { FilterBox } from './FilterBox';
 import { LevelFilter } from './LevelFilter';
+import { LineHistogram } from './LineHistogram';
+import { LogExport } from './LogExport';
 import { LogView } from './LogView';
 import { StreamToggle } from './StreamToggle';
 import { ViewOptions } from './ViewOptions';
@@ -19,6 +25,8 @@ export interface ContainerLogsProps {
 }
 
 const count = new Intl.NumberFormat();
+const localTime = createLogTimeFormat();
+const utcTime = createLogTimeFormat({ timeZone: 'UTC' });
 
 /** One container: its header, the filters and view options, and the virtual list of its lines. */
 export function ContainerLogs(props: ContainerLogsProps) {
@@ -47,10 +55,42 @@ export function ContainerLogs(props: ContainerLogsProps) {
   // Lines arriving are tested alone; the rows held are filtered again only when the filter changes.
   const rowFilter = createRowFilter();
   const visible = createMemo(() => rowFilter(logs(), compiled()));
+  // A place asked for (a link, the histogram) is found among the rows shown once they hold it.
+  createEffect(() => {
+    const place = view.jump.place();
+    if (!place || untrack(view.jump.reveal)) return;
+    const row = findPlace(visible(), place, !logs().loadingHistory);
+    if (row) view.jump.resolved(row.key);
+  });
   const lineCount = () => logs().lineCount;
   const matchCount = createMemo(() =>
     filtering() ? visible().reduce((n, row) => (row.kind === 'line' ? n + 1 : n), 0) : lineCount(),
   );
+
+  // Copies, and what to say about them (the Clipboard API may be missing or refuse).
+  const [copyNotice, setCopyNotice] = createSignal<string | undefined>(undefined);
+  let noticeTimer: ReturnType<typeof setTimeout> | undefined;
+  onCleanup(() => clearTimeout(noticeTimer));
+  const copy = async (text: string, what: string) => {
+    const outcome = await copyText(text, globalThis.navigator?.clipboard);
+    clearTimeout(noticeTimer);
+    setCopyNotice(copyMessage(outcome, what));
+    noticeTimer = setTimeout(() => setCopyNotice(undefined), outcome === 'copied' ? 2_000 : 6_000);
+  };
+  const copySelection = () => {
+    const text = window.getSelection()?.toString() ?? '';
+    if (text === '') {
+      setCopyNotice('Select some text in the lines first.');
+      return;
+    }
+    void copy(text, 'the selection');
+  };
+  const linkLine = (row: LineRow) => {
+    view.jump.jumpTo({ seq: row.seq });
+    // The address names the line now (Dashboard's effect ran with the jump).
+    void copy(window.location.href, 'a link to the line');
+  };
+  const histogramTime = () => (view.settings.settings().time === 'utc' ? utcTime : localTime);
 
   const emptyText = () => {
     if (logs().loadingHistory) return 'Loading recent lines…';
@@ -92,6 +132,7 @@ export function ContainerLogs(props: ContainerLogsProps) {
               </span>
             </Show>
           </span>
+          <LogExport name={name()} shown={visible()} loaded={logs().rows} filtering={filtering()} onCopySelection={copySelection} />
           <ViewOptions settings={view.settings} />
         </div>
       </header>
@@ -107,7 +148,21 @@ export function ContainerLogs(props: ContainerLogsProps) {
           </p>
         )}
       </Show>
-      <LogView rows={visible()} matcher={compiled().matcher} emptyText={emptyText()} />
+      <Show when={copyNotice()}>
+        {(text) => (
+          <p class="log-notice copy-notice" role="status">
+            {text()}
+          </p>
+        )}
+      </Show>
+      <LineHistogram rows={visible()} time={histogramTime()} onJump={(ts) => view.jump.jumpTo({ ts })} />
+      <LogView
+        rows={visible()}
+        matcher={compiled().matcher}
+        emptyText={emptyText()}
+        onCopyLine={(row) => void copy(row.plain, 'the line')}
+        onLinkLine={linkLine}
+      />
     </section>
   );
 }

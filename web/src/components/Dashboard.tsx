@@ -1,9 +1,11 @@
-import { onCleanup, Show } from 'solid-js';
+import { createEffect, on, onCleanup, Show } from 'solid-js';
 import { openBrowserSocket } from '../api/browser-socket';
 import { viewerSocketUrl } from '../config/runtime-config';
 import { createSession } from '../session/create-session';
 import { SessionContext } from '../session/session-context';
 import { createViewState, ViewStateContext } from '../state/view-context';
+import { formatViewLink, parseViewLink } from '../state/view-link';
+import { applyViewLink, viewLinkOf } from '../state/view-link-sync';
 import { ConnectionStatus } from './ConnectionStatus';
 import { ContainerSearch } from './ContainerSearch';
 import { ErrorNotices } from './ErrorNotices';
@@ -24,6 +26,18 @@ export function Dashboard(props: DashboardProps) {
     storage: window.localStorage,
   });
   const view = createViewState(window.localStorage);
+  // The address names the view: a link opened shows its container, filter and place, and the
+  // address follows every change after (replaced, not pushed: no history entry per keystroke).
+  applyViewLink(parseViewLink(window.location.hash), { select: (ref) => session.select(ref), filter: session.filter, jump: view.jump });
+  createEffect(() => {
+    const hash = formatViewLink(
+      viewLinkOf({ selected: session.selection.selected(), filter: session.filter.filter(), place: view.jump.place() }),
+      window.location.hash,
+    );
+    if (hash !== window.location.hash) window.history.replaceState(window.history.state, '', `${window.location.pathname}${window.location.search}${hash}`);
+  });
+  // Another container: a place in the one before means nothing in it.
+  createEffect(on(session.selection.selected, () => view.jump.clear(), { defer: true }));
   const online = () => session.reconnectNow();
   // Ctrl/Cmd-K opens the container search from anywhere, typing in a field included.
   const findShortcut = (event: KeyboardEvent) => {

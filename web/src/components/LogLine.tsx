@@ -16,6 +16,9 @@ export interface LogLineProps {
   /** A JSON line opened into a tree. */
   expanded: boolean;
   onToggleExpanded(): void;
+  /** The row's own actions: copy its text, point the address at it. */
+  onCopy?: () => void;
+  onLink?: () => void;
 }
 
 /** One log line. Its text is untrusted: it only ever becomes text nodes, never markup. */
@@ -66,6 +69,22 @@ export function LogLine(props: LogLineProps) {
           <JsonTree text={props.row.plain} />
         </Show>
       </div>
+      <span class="log-row-actions">
+        <Show when={props.onLink}>
+          {(link) => (
+            <button type="button" class="row-action" aria-label="Link to this line" title="Link to this line (the address names it)" onClick={() => link()()}>
+              #
+            </button>
+          )}
+        </Show>
+        <Show when={props.onCopy}>
+          {(copy) => (
+            <button type="button" class="row-action" aria-label="Copy line" title="Copy the line's text" onClick={() => copy()()}>
+              Copy
+            </button>
+          )}
+        </Show>
+      </span>
     </div>
   );
 }

@@ -19,6 +19,9 @@ export interface LogViewProps {
   matcher: TextMatcher | undefined;
   /** Shown instead of the list while there are no rows. */
   emptyText: string;
+  /** A line's own actions (its row's buttons). */
+  onCopyLine?: (row: LineRow) => void;
+  onLinkLine?: (row: LineRow) => void;
 }
 
 /** A one-line row's height before it is measured; wrapped lines are measured as they render. */
@@ -172,6 +175,8 @@ export function LogView(props: LogViewProps) {
       (following) => {
         if (following) {
           setPausedAt(undefined);
+          // Following again lets go of a place jumped to: the view is the newest lines now.
+          view.jump.clear();
           scrollToEnd();
         } else {
           setPausedAt(pausePoint(untrack(() => props.rows)));
@@ -203,6 +208,19 @@ export function LogView(props: LogViewProps) {
     ),
   );
 
+  // A place to show (a link's line, a histogram click): paused there, the row in the middle.
+  createEffect(
+    on(view.jump.reveal, (reveal) => {
+      if (!reveal) return;
+      const index = untrack(() => props.rows).findIndex((row) => row.key === reveal.key);
+      if (index === -1) return;
+      // Written directly (like every scroll here), then paused: the pause anchors this place.
+      const offset = virtualizer.getOffsetForIndex(index, 'center');
+      if (offset) scrollTo(offset[0]);
+      follow.pause();
+    }),
+  );
+
   const newLines = createMemo(() => {
     const since = pausedAt();
     return since === undefined ? 0 : countNewLines(props.rows, since);
@@ -231,6 +249,7 @@ export function LogView(props: LogViewProps) {
                 <div
                   ref={element}
                   class="log-row"
+                  classList={{ 'is-revealed': view.jump.reveal()?.key === key }}
                   data-index={item()?.index}
                   style={{ transform: `translateY(${item()?.start ?? 0}px)` }}
                 >
@@ -243,6 +262,8 @@ export function LogView(props: LogViewProps) {
                           time={time()}
                           expanded={view.expanded.isExpanded(line().key)}
                           onToggleExpanded={() => view.expanded.toggle(line().key)}
+                          onCopy={props.onCopyLine && (() => props.onCopyLine?.(line()))}
+                          onLink={props.onLinkLine && (() => props.onLinkLine?.(line()))}
                         />
                       )}
                     </Match>
