@@ -1,8 +1,10 @@
 import { createEffect, on, onCleanup, Show } from 'solid-js';
 import { openBrowserSocket } from '../api/browser-socket';
 import { viewerSocketUrl } from '../config/runtime-config';
+import { markViewerTokenAccepted, viewerTokenAccepted } from '../config/viewer-token';
 import { createSession } from '../session/create-session';
 import { SessionContext } from '../session/session-context';
+import { connectionProblem } from '../state/connection-problem';
 import { createViewState, ViewStateContext } from '../state/view-context';
 import { formatViewLink, parseViewLink } from '../state/view-link';
 import { applyViewLink, viewLinkOf } from '../state/view-link-sync';
@@ -38,6 +40,12 @@ export function Dashboard(props: DashboardProps) {
   });
   // Another container: a place in the one before means nothing in it.
   createEffect(on(session.selection.selected, () => view.jump.clear(), { defer: true }));
+  // Whether the token is refused, as far as the browser can tell (state/connection-problem.ts).
+  const acceptedBefore = viewerTokenAccepted(window.localStorage, props.token);
+  createEffect(() => {
+    if (session.connection.state().everOpened) markViewerTokenAccepted(window.localStorage, props.token);
+  });
+  const problem = () => connectionProblem(session.connection.state(), acceptedBefore);
   const online = () => session.reconnectNow();
   // Ctrl/Cmd-K opens the container search from anywhere, typing in a field included.
   const findShortcut = (event: KeyboardEvent) => {
@@ -61,14 +69,14 @@ export function Dashboard(props: DashboardProps) {
         <div class="layout">
           <header class="topbar">
             <span class="brand">Sidetail</span>
-            <ConnectionStatus onChangeToken={() => props.onChangeToken(!session.connection.state().everOpened)} />
+            <ConnectionStatus problem={problem()} onChangeToken={() => props.onChangeToken(problem() === 'token-refused')} />
           </header>
           <aside class="sidebar">
             <HostList />
           </aside>
           <main class="main">
             <ErrorNotices />
-            <LogPanel />
+            <LogPanel problem={problem()} />
           </main>
         </div>
         <Show when={view.finder.open()}>
