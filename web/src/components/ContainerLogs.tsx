@@ -132,7 +132,6 @@ export function ContainerLogs(props: ContainerLogsProps) {
               </span>
             </Show>
           </span>
-          <LogExport name={name()} shown={visible()} loaded={logs().rows} filtering={filtering()} onCopySelection={copySelection} />
           <ViewOptions settings={view.settings} />
         </div>
       </header>
@@ -140,6 +139,7 @@ export function ContainerLogs(props: ContainerLogsProps) {
         <FilterBox filter={session.filter} error={compiled().error} />
         <StreamToggle stream={session.filter.stream()} onStreamChange={(s) => session.filter.setStream(s)} />
         <LevelFilter filter={session.filter} />
+        <LogExport name={name()} shown={visible()} loaded={logs().rows} filtering={filtering()} onCopySelection={copySelection} />
       </div>
       <Show when={notice()}>
         {(text) => (

@@ -14,8 +14,12 @@ export interface LineHistogramProps {
 
 const BUCKETS = 120;
 const HEIGHT = 40;
-/** While lines stream in, the counts are redrawn at most this often: counting 100,000 lines each frame would cost the frame. */
+/**
+ * While many lines stream in, the counts are redrawn at most this often: counting 100,000 lines
+ * each frame would cost the frame. A few thousand are counted at once, as they change.
+ */
 const REDRAW_MS = 500;
+const COUNT_AT_ONCE = 5_000;
 const count = new Intl.NumberFormat();
 
 /**
@@ -36,7 +40,7 @@ export function LineHistogram(props: LineHistogramProps) {
       () => props.rows,
       () => {
         if (timer !== undefined) return;
-        const wait = lastDrawn + REDRAW_MS - performance.now();
+        const wait = props.rows.length <= COUNT_AT_ONCE ? 0 : lastDrawn + REDRAW_MS - performance.now();
         if (wait <= 0) draw();
         else timer = setTimeout(draw, wait);
       },
