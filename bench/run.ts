@@ -15,6 +15,7 @@ import { benchCatchUp } from './catch-up.bench';
 import { canCollectGarbage } from './collect-garbage';
 import { benchFanout } from './fanout.bench';
 import { benchIngestBatch } from './ingest-batch.bench';
+import { benchUi } from './ui.bench';
 
 const benches: Record<string, () => Promise<BenchRow[]>> = {
   'agent-pipeline': benchAgentPipeline,
@@ -24,6 +25,8 @@ const benches: Record<string, () => Promise<BenchRow[]>> = {
   docker: benchOnDocker,
   // A private dockerd: the first live line after 100,000 and 1,000,000 unwatched lines.
   'catch-up': benchCatchUp,
+  // Debian's Chromium: the log view with 100,000 lines (filter, DOM rows, appends per second).
+  ui: benchUi,
 };
 /** How a bench run in its own process hands its rows back (the last line of its output). */
 const ROWS_PREFIX = 'BENCH-ROWS ';

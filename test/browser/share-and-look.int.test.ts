@@ -12,6 +12,9 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { screenshotDir, startDashboardStack, type DashboardStack } from './dashboard-stack';
 
 const AGENT_ID = 'share-host';
+// Run in the page (this project's node typings have no DOM).
+const readHash = () => (globalThis as unknown as { location: { hash: string } }).location.hash;
+const readClipboard = () => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText();
 
 // Two bursts two seconds apart, so that the histogram has an empty stretch between them.
 const SCRIPT = String.raw`
@@ -75,8 +78,8 @@ describe('sharing a view and taking lines away, in Chromium', () => {
   it('keeps the view in the address as it changes', async () => {
     await page.getByRole('button', { name: 'Regular expression' }).click();
     await filterInput(page).fill('^early \\d*7 ');
-    await expect.poll(() => page.evaluate(() => window.location.hash), { timeout: 5_000 }).toContain('q=%5Eearly+%5Cd*7+');
-    const hash = new URLSearchParams((await page.evaluate(() => window.location.hash)).slice(1));
+    await expect.poll(() => page.evaluate(readHash), { timeout: 5_000 }).toContain('q=%5Eearly+%5Cd*7+');
+    const hash = new URLSearchParams((await page.evaluate(readHash)).slice(1));
     expect(Object.fromEntries(hash)).toEqual({ host: AGENT_ID, container: container.id, q: '^early \\d*7 ', regex: '1' });
     expect(hash.has('token')).toBe(false);
     await filterInput(page).fill('');
@@ -107,11 +110,11 @@ describe('sharing a view and taking lines away, in Chromium', () => {
     expect(box.y).toBeGreaterThanOrEqual(scroller.y);
     expect(box.y + box.height).toBeLessThanOrEqual(scroller.y + scroller.height);
     // The token was taken out of the address, the view left in it.
-    expect(await other.evaluate(() => window.location.hash)).toBe(`#host=${AGENT_ID}&container=${container.id}&q=early&hide=error&line=${seq}`);
+    expect(await other.evaluate(readHash)).toBe(`#host=${AGENT_ID}&container=${container.id}&q=early&hide=error&line=${seq}`);
     await shot(other, 'deep-link');
     // Following again lets go of the line.
     await other.locator('.jump-latest').click();
-    await expect.poll(() => other.evaluate(() => window.location.hash), { timeout: 5_000 }).not.toContain('line=');
+    await expect.poll(() => other.evaluate(readHash), { timeout: 5_000 }).not.toContain('line=');
     await other.close();
   }, 90_000);
 
@@ -143,19 +146,19 @@ describe('sharing a view and taking lines away, in Chromium', () => {
     await line.hover();
     await line.getByRole('button', { name: 'Copy line' }).click();
     await expect.poll(() => page.locator('.copy-notice').innerText(), { timeout: 5_000 }).toBe('Copied the line.');
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('[WARN] early 17 slow');
+    expect(await page.evaluate(readClipboard)).toBe('[WARN] early 17 slow');
     await shot(page, 'copied-line');
 
     // The selection: the text of the line, selected by hand.
     await page.locator('.log-line .log-text').first().selectText();
     await page.getByRole('button', { name: 'Copy selection' }).click();
-    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText()), { timeout: 5_000 }).toBe('[WARN] early 17 slow');
+    await expect.poll(() => page.evaluate(readClipboard), { timeout: 5_000 }).toBe('[WARN] early 17 slow');
     await filterInput(page).fill('');
   }, 60_000);
 
   it('says how to copy by hand where the Clipboard API is missing', async () => {
     const bare = await context.newPage();
-    await bare.addInitScript(() => Object.defineProperty(Navigator.prototype, 'clipboard', { get: () => undefined }));
+    await bare.addInitScript(() => Object.defineProperty((globalThis as unknown as { Navigator: { prototype: object } }).Navigator.prototype, 'clipboard', { get: () => undefined }));
     await open(bare, `${stack.site.url}#host=${AGENT_ID}&container=${container.id}&q=early+17`);
     const line = bare.locator('.log-line', { hasText: 'early 17' });
     await line.waitFor({ timeout: 30_000 });
@@ -183,7 +186,7 @@ describe('sharing a view and taking lines away, in Chromium', () => {
     expect(await revealed.innerText()).toContain('late 1');
     expect(await revealed.innerText()).not.toContain('late 10');
     await page.locator('.jump-latest').waitFor({ timeout: 5_000 });
-    expect(await page.evaluate(() => window.location.hash)).toMatch(/&at=\d{4}-\d\d-\d\dT\d\d%3A\d\d%3A\d\d\.\d{9}Z$/);
+    expect(await page.evaluate(readHash)).toMatch(/&at=\d{4}-\d\d-\d\dT\d\d%3A\d\d%3A\d\d\.\d{9}Z$/);
     await shot(page, 'histogram-jump');
     await page.locator('.jump-latest').click();
     expect(pageErrors).toEqual([]);
