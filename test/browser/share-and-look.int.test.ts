@@ -14,6 +14,7 @@ import { screenshotDir, startDashboardStack, type DashboardStack } from './dashb
 const AGENT_ID = 'share-host';
 // Run in the page (this project's node typings have no DOM).
 const readHash = () => (globalThis as unknown as { location: { hash: string } }).location.hash;
+const readClipboardFrom = (page: Page) => () => page.evaluate(readClipboard);
 const readClipboard = () => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText();
 
 // Two bursts two seconds apart, so that the histogram has an empty stretch between them.
@@ -148,6 +149,14 @@ describe('sharing a view and taking lines away, in Chromium', () => {
     await expect.poll(() => page.locator('.copy-notice').innerText(), { timeout: 5_000 }).toBe('Copied the line.');
     expect(await page.evaluate(readClipboard)).toBe('[WARN] early 17 slow');
     await shot(page, 'copied-line');
+
+    // A link to the line: the address names it, and it is on the clipboard.
+    await line.hover();
+    await line.getByRole('button', { name: 'Link to this line' }).click();
+    await expect.poll(readClipboardFrom(page), { timeout: 5_000 }).toMatch(new RegExp(`#host=${AGENT_ID}&container=${container.id}&q=early\\+17&line=\\d+$`));
+    expect(await page.evaluate(readHash)).toMatch(/&line=\d+$/);
+    expect(await page.locator('.log-row.is-revealed').innerText()).toContain('early 17 slow');
+    await page.locator('.jump-latest').click();
 
     // The selection: the text of the line, selected by hand.
     await page.locator('.log-line .log-text').first().selectText();
