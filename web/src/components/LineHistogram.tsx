@@ -56,15 +56,22 @@ export function LineHistogram(props: LineHistogramProps) {
       {(shown) => (
         <div class="line-histogram" role="group" aria-label="Lines over time">
           <span class="histogram-edge">{props.time.format(firstTs(shown()) ?? '')}</span>
-          <svg class="histogram-bars" viewBox={`0 0 ${BUCKETS} ${HEIGHT}`} preserveAspectRatio="none" aria-hidden="false">
+          <svg class="histogram-bars" viewBox={`0 0 ${BUCKETS} ${HEIGHT}`} preserveAspectRatio="none">
             <For each={shown().buckets}>
               {(bucket, index) => (
                 <g
                   class="histogram-bucket"
                   classList={{ 'is-empty': bucket.total === 0 }}
                   role={bucket.total > 0 ? 'button' : undefined}
+                  tabindex={bucket.total > 0 ? 0 : undefined}
                   aria-label={bucket.total > 0 ? `Jump to ${label(bucket)}` : undefined}
                   onClick={() => bucket.firstTs !== undefined && props.onJump(bucket.firstTs)}
+                  onKeyDown={(event) => {
+                    if ((event.key === 'Enter' || event.key === ' ') && bucket.firstTs !== undefined) {
+                      event.preventDefault();
+                      props.onJump(bucket.firstTs);
+                    }
+                  }}
                 >
                   <title>{label(bucket)}</title>
                   <rect class="histogram-hit" x={index()} y={0} width={1} height={HEIGHT} />

@@ -74,34 +74,37 @@ export function levelBand(level: LineRow['level']): LevelBand {
  */
 export function bucketLines(rows: readonly LogRow[], bucketCount: number): Histogram | undefined {
   if (!Number.isInteger(bucketCount) || bucketCount < 1) throw new RangeError(`bucketCount must be a positive integer, got ${bucketCount}`);
-  let from: bigint | undefined;
-  let to: bigint | undefined;
-  for (const row of rows) {
-    if (row.kind !== 'line') continue;
-    const ns = nanosOf(row);
-    if (from === undefined || ns < from) from = ns;
-    if (to === undefined || ns > to) to = ns;
+  // Each line's nanosecond once, side by side with the rows (int64 holds them until 2262).
+  const lines: LineRow[] = [];
+  for (const row of rows) if (row.kind === 'line') lines.push(row);
+  if (lines.length === 0) return undefined;
+  const times = new BigInt64Array(lines.length);
+  let from = nanosOf(lines[0]!);
+  let to = from;
+  for (let i = 0; i < lines.length; i += 1) {
+    const ns = nanosOf(lines[i]!);
+    times[i] = ns;
+    if (ns < from) from = ns;
+    if (ns > to) to = ns;
   }
-  if (from === undefined || to === undefined) return undefined;
   const count = BigInt(bucketCount);
   const span = to - from + 1n;
   // Rounded up, so that count buckets always reach the latest line.
   const width = (span + count - 1n) / count;
   const totals = new Array<number>(bucketCount).fill(0);
   const counts = Array.from({ length: bucketCount }, () => ({ error: 0, warn: 0, info: 0, debug: 0, other: 0 }));
-  const first: (LineRow | undefined)[] = new Array(bucketCount).fill(undefined);
-  for (const row of rows) {
-    if (row.kind !== 'line') continue;
-    const ns = nanosOf(row);
+  const first: (number | undefined)[] = new Array(bucketCount).fill(undefined);
+  for (let i = 0; i < lines.length; i += 1) {
+    const ns = times[i]!;
     const index = Number((ns - from) / width);
     totals[index]! += 1;
-    counts[index]![levelBand(row.level)] += 1;
+    counts[index]![levelBand(lines[i]!.level)] += 1;
     const earliest = first[index];
-    if (earliest === undefined || ns < nanosOf(earliest)) first[index] = row;
+    if (earliest === undefined || ns < times[earliest]!) first[index] = i;
   }
   const buckets = totals.map((total, i) => ({
-    startNs: from! + BigInt(i) * width,
-    ...(first[i] ? { firstTs: first[i]!.ts } : {}),
+    startNs: from + BigInt(i) * width,
+    ...(first[i] !== undefined ? { firstTs: lines[first[i]!]!.ts } : {}),
     total,
     counts: counts[i]!,
   }));
