@@ -1,4 +1,4 @@
-import { createEffect, createSignal, For, on, onCleanup, Show } from 'solid-js';
+import { createEffect, createSignal, Index, on, onCleanup, Show } from 'solid-js';
 import type { LogTimeFormat } from '../format/log-time';
 import type { LogRow } from '../state/line-buffer';
 import { bucketLines, LEVEL_BANDS, type Histogram, type HistogramBucket } from '../state/line-histogram';
@@ -15,11 +15,12 @@ export interface LineHistogramProps {
 const BUCKETS = 120;
 const HEIGHT = 40;
 /**
- * While many lines stream in, the counts are redrawn at most this often: counting 100,000 lines
- * each frame would cost the frame. A few thousand are counted at once, as they change.
+ * The counts are redrawn at most this often while lines stream in (the first at once): a redraw
+ * touches every bar, and counting 100,000 lines costs a frame of its own.
  */
-const REDRAW_MS = 500;
-const COUNT_AT_ONCE = 5_000;
+const REDRAW_MS = 250;
+const REDRAW_MANY_MS = 1_000;
+const MANY_LINES = 20_000;
 const count = new Intl.NumberFormat();
 
 /**
@@ -40,7 +41,8 @@ export function LineHistogram(props: LineHistogramProps) {
       () => props.rows,
       () => {
         if (timer !== undefined) return;
-        const wait = props.rows.length <= COUNT_AT_ONCE ? 0 : lastDrawn + REDRAW_MS - performance.now();
+        const every = props.rows.length > MANY_LINES ? REDRAW_MANY_MS : REDRAW_MS;
+        const wait = histogram() === undefined ? 0 : lastDrawn + every - performance.now();
         if (wait <= 0) draw();
         else timer = setTimeout(draw, wait);
       },
@@ -48,6 +50,9 @@ export function LineHistogram(props: LineHistogramProps) {
   );
   onCleanup(() => clearTimeout(timer));
 
+  const jump = (bucket: HistogramBucket) => {
+    if (bucket.firstTs !== undefined) props.onJump(bucket.firstTs);
+  };
   const label = (bucket: HistogramBucket) =>
     bucket.firstTs === undefined ? 'no lines' : `${props.time.format(bucket.firstTs)}: ${count.format(bucket.total)} ${bucket.total === 1 ? 'line' : 'lines'}`;
 
@@ -57,30 +62,31 @@ export function LineHistogram(props: LineHistogramProps) {
         <div class="line-histogram" role="group" aria-label="Lines over time">
           <span class="histogram-edge">{props.time.format(firstTs(shown()) ?? '')}</span>
           <svg class="histogram-bars" viewBox={`0 0 ${BUCKETS} ${HEIGHT}`} preserveAspectRatio="none">
-            <For each={shown().buckets}>
+            {/* By index: a redraw changes the bars' attributes, and makes no element. */}
+            <Index each={shown().buckets}>
               {(bucket, index) => (
                 <g
                   class="histogram-bucket"
-                  classList={{ 'is-empty': bucket.total === 0 }}
-                  role={bucket.total > 0 ? 'button' : undefined}
-                  tabindex={bucket.total > 0 ? 0 : undefined}
-                  aria-label={bucket.total > 0 ? `Jump to ${label(bucket)}` : undefined}
-                  onClick={() => bucket.firstTs !== undefined && props.onJump(bucket.firstTs)}
+                  classList={{ 'is-empty': bucket().total === 0 }}
+                  role={bucket().total > 0 ? 'button' : undefined}
+                  tabindex={bucket().total > 0 ? 0 : undefined}
+                  aria-label={bucket().total > 0 ? `Jump to ${label(bucket())}` : undefined}
+                  onClick={() => jump(bucket())}
                   onKeyDown={(event) => {
-                    if ((event.key === 'Enter' || event.key === ' ') && bucket.firstTs !== undefined) {
+                    if (event.key === 'Enter' || event.key === ' ') {
                       event.preventDefault();
-                      props.onJump(bucket.firstTs);
+                      jump(bucket());
                     }
                   }}
                 >
-                  <title>{label(bucket)}</title>
-                  <rect class="histogram-hit" x={index()} y={0} width={1} height={HEIGHT} />
-                  <For each={stacks(bucket, shown().max)}>
-                    {(stack) => <rect class={`histogram-bar band-${stack.band}`} x={index() + 0.1} y={stack.y} width={0.8} height={stack.height} />}
-                  </For>
+                  <title>{label(bucket())}</title>
+                  <rect class="histogram-hit" x={index} y={0} width={1} height={HEIGHT} />
+                  <Index each={stacks(bucket(), shown().max)}>
+                    {(stack, band) => <rect class={`histogram-bar band-${LEVEL_BANDS[band]}`} x={index + 0.1} y={stack().y} width={0.8} height={stack().height} />}
+                  </Index>
                 </g>
               )}
-            </For>
+            </Index>
           </svg>
           <span class="histogram-edge">{props.time.format(lastTs(shown()) ?? '')}</span>
         </div>
@@ -97,18 +103,14 @@ function lastTs(histogram: Histogram): string | undefined {
   return histogram.buckets.findLast((bucket) => bucket.firstTs !== undefined)?.firstTs;
 }
 
-/** A bucket's bars from the bottom up, errors lowest; a bucket with lines is at least a pixel tall. */
-function stacks(bucket: HistogramBucket, max: number): { band: string; y: number; height: number }[] {
-  if (bucket.total === 0 || max === 0) return [];
-  const out: { band: string; y: number; height: number }[] = [];
-  const scale = HEIGHT / max;
+/** A bucket's bars, one per band from the bottom up (errors lowest; an absent band 0 tall); one with lines is at least a pixel tall. */
+function stacks(bucket: HistogramBucket, max: number): { y: number; height: number }[] {
+  const scale = max === 0 ? 0 : HEIGHT / max;
   let bottom = HEIGHT;
-  for (const band of LEVEL_BANDS) {
+  return LEVEL_BANDS.map((band) => {
     const n = bucket.counts[band];
-    if (n === 0) continue;
-    const height = Math.max(n * scale, 1);
+    const height = n === 0 ? 0 : Math.max(n * scale, 1);
     bottom -= height;
-    out.push({ band, y: bottom, height });
-  }
-  return out;
+    return { y: bottom, height };
+  });
 }
