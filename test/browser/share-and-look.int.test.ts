@@ -186,6 +186,14 @@ describe('sharing a view and taking lines away, in Chromium', () => {
     expect(await drawn('warn')).toBeGreaterThan(0);
     expect(await drawn('other')).toBeGreaterThan(0);
     expect(await drawn('info')).toBe(0);
+    // Filtered, it counts the lines shown, at once: the second burst has neither errors nor warnings.
+    await filterInput(page).fill('late');
+    await expect.poll(() => drawn('error'), { timeout: 1_000 }).toBe(0);
+    expect(await drawn('warn')).toBe(0);
+    expect(await bars.getByRole('button').first().getAttribute('aria-label')).toMatch(/lines?$/);
+    await shot(page, 'histogram-filtered');
+    await filterInput(page).fill('');
+    await expect.poll(() => drawn('error'), { timeout: 1_000 }).toBeGreaterThan(0);
     // The first bar after the quiet stretch is the second burst's start.
     const buckets = bars.locator('.histogram-bucket');
     const empty = await buckets.evaluateAll((els) => els.map((el) => el.classList.contains('is-empty')));

@@ -56,7 +56,7 @@ function Page() {
   return (
     <ViewStateContext.Provider value={view}>
       <div style={{ display: 'flex', 'flex-direction': 'column', height: '100vh' }}>
-        <LineHistogram rows={visible()} time={time} onJump={(ts) => view.jump.jumpTo({ ts })} />
+        <LineHistogram rows={visible()} filter={filter.compiled()} time={time} onJump={(ts) => view.jump.jumpTo({ ts })} />
         <LogView rows={visible()} matcher={filter.compiled().matcher} emptyText="" />
       </div>
     </ViewStateContext.Provider>

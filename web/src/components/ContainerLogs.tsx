@@ -155,7 +155,7 @@ export function ContainerLogs(props: ContainerLogsProps) {
           </p>
         )}
       </Show>
-      <LineHistogram rows={visible()} time={histogramTime()} onJump={(ts) => view.jump.jumpTo({ ts })} />
+      <LineHistogram rows={visible()} filter={compiled()} time={histogramTime()} onJump={(ts) => view.jump.jumpTo({ ts })} />
       <LogView
         rows={visible()}
         matcher={compiled().matcher}

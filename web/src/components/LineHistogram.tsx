@@ -10,6 +10,8 @@ export interface LineHistogramProps {
   time: LogTimeFormat;
   /** A bucket was clicked: show the lines from its earliest one. */
   onJump(ts: string): void;
+  /** The filter the rows went through: when it changes, the counts are redrawn at once (not as lines arriving are). */
+  filter?: unknown;
 }
 
 const BUCKETS = 120;
@@ -46,6 +48,17 @@ export function LineHistogram(props: LineHistogramProps) {
         if (wait <= 0) draw();
         else timer = setTimeout(draw, wait);
       },
+    ),
+  );
+  // Another filter is the reader's doing: show its counts now.
+  createEffect(
+    on(
+      () => props.filter,
+      () => {
+        clearTimeout(timer);
+        draw();
+      },
+      { defer: true },
     ),
   );
   onCleanup(() => clearTimeout(timer));
