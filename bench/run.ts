@@ -19,6 +19,7 @@ import { benchRoundTrip } from './round-trip.bench';
 import { canCollectGarbage } from './collect-garbage';
 import { benchFanout } from './fanout.bench';
 import { benchIngestBatch } from './ingest-batch.bench';
+import { benchUi } from './ui.bench';
 
 const benches: Record<string, () => Promise<BenchRow[]>> = {
   'agent-pipeline': benchAgentPipeline,
@@ -36,6 +37,8 @@ const benches: Record<string, () => Promise<BenchRow[]>> = {
   'round-trip': benchRoundTrip,
   // esbuild, as the CDK stack bundles each handler: the largest bundle.
   'lambda-bundle': benchLambdaBundle,
+  // Debian's Chromium: the log view with 100,000 lines (filter, DOM rows, appends per second).
+  ui: benchUi,
 };
 /** How a bench run in its own process hands its rows back (the last line of its output). */
 const ROWS_PREFIX = 'BENCH-ROWS ';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseAnsi, stripAnsi } from '../../web/src/format/ansi';
 import { lineSegments } from '../../web/src/format/line-segments';
+import { compileFilter } from '../../web/src/state/line-filter';
 
 describe('parseAnsi', () => {
   it('returns plain text as one unstyled run', () => {
@@ -56,6 +57,16 @@ describe('lineSegments', () => {
       { text: 'b', style: {}, match: true },
       { text: 'c', style: { bold: true }, match: true },
       { text: 'd', style: { bold: true }, match: false },
+    ]);
+  });
+
+  it('composes regular-expression matches with the colours they cross', () => {
+    const matcher = compileFilter({ query: 'b\\w+ \\d', stream: 'all', regex: true }).matcher;
+    expect(lineSegments('a \x1b[33mbeta\x1b[0m 42', matcher)).toEqual([
+      { text: 'a ', style: {}, match: false },
+      { text: 'beta', style: { fg: 3 }, match: true },
+      { text: ' 4', style: {}, match: true },
+      { text: '2', style: {}, match: false },
     ]);
   });
 

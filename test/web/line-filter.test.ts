@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { filterRows, findMatches, isFiltering } from '../../web/src/state/line-filter';
+import { compileFilter, filterRows, findMatches, isFiltering, MAX_HIGHLIGHTS } from '../../web/src/state/line-filter';
 import type { LogRow } from '../../web/src/state/line-buffer';
+import { lineRow } from './line-rows';
 
-const line = (seq: number, text: string, stream: 'stdout' | 'stderr' = 'stdout'): LogRow => ({
-  kind: 'line',
-  key: `line:${seq}`,
-  seq,
-  ts: '2024-05-06T07:08:09Z',
-  stream,
-  text,
-  searchText: text.replace(/\x1b\[[0-9;]*m/g, '').toLowerCase(),
-  truncated: false,
-});
+const line = lineRow;
 
 describe('filterRows', () => {
   const rows: LogRow[] = [
@@ -70,5 +62,75 @@ describe('findMatches', () => {
 
   it('returns nothing rather than wrong offsets when lowercasing changes the length', () => {
     expect(findMatches('İstanbul error', 'error')).toEqual([]);
+  });
+});
+
+describe('compileFilter', () => {
+  const rows: LogRow[] = [
+    line(1, 'INFO GET /api/users 200'),
+    line(2, 'ERROR GET /api/orders 500', 'stderr'),
+    line(3, 'WARN slow query took 1200ms'),
+    line(4, '\x1b[32mINFO\x1b[0m POST /api/orders 201'),
+    line(5, '    at Object.<anonymous> (index.js:1:1)', 'stderr'),
+    { kind: 'gap', key: 'gap:6', fromSeq: 6, toSeq: 6, state: 'missing' },
+  ];
+  const keys = (filter: Parameters<typeof filterRows>[1]) => filterRows(rows, filter).map((row) => row.key);
+
+  it('matches a regular expression against the text without escapes', () => {
+    expect(keys({ query: 'POST|50\\d', stream: 'all', regex: true })).toEqual(['line:2', 'line:4', 'gap:6']);
+  });
+
+  it('is case-insensitive unless asked otherwise, for substrings and regular expressions', () => {
+    expect(keys({ query: 'error', stream: 'all' })).toEqual(['line:2', 'gap:6']);
+    expect(keys({ query: 'error', stream: 'all', caseSensitive: true })).toEqual(['gap:6']);
+    expect(keys({ query: '^error', stream: 'all', regex: true })).toEqual(['line:2', 'gap:6']);
+    expect(keys({ query: '^error', stream: 'all', regex: true, caseSensitive: true })).toEqual(['gap:6']);
+    expect(keys({ query: 'ERROR', stream: 'all', caseSensitive: true })).toEqual(['line:2', 'gap:6']);
+  });
+
+  it('keeps the lines that do not match when inverted, markers still in place', () => {
+    expect(keys({ query: '/api/', stream: 'all', invert: true })).toEqual(['line:3', 'line:5', 'gap:6']);
+    expect(keys({ query: '\\d{3}$', stream: 'all', regex: true, invert: true })).toEqual(['line:3', 'line:5', 'gap:6']);
+  });
+
+  it('hides the levels asked, lines without a level as "none"', () => {
+    expect(keys({ query: '', stream: 'all', hiddenLevels: new Set(['info', 'none']) })).toEqual(['line:2', 'line:3', 'gap:6']);
+    expect(keys({ query: 'orders', stream: 'all', hiddenLevels: new Set(['error']) })).toEqual(['line:4', 'gap:6']);
+  });
+
+  it('combines stream, level and an inverted query', () => {
+    expect(keys({ query: 'orders', stream: 'stderr', invert: true, hiddenLevels: new Set(['warn']) })).toEqual(['line:5', 'gap:6']);
+  });
+
+  it.each(['(', '[a-', '*x', '(?<n>a)\\k<m>'])('reports the invalid regular expression %j instead of throwing, and filters by the rest', (query) => {
+    const compiled = compileFilter({ query, stream: 'stderr', regex: true });
+    expect(compiled.error).toMatch(/invalid|unterminated|nothing to repeat|group/i);
+    expect(compiled.matcher).toBeUndefined();
+    expect(filterRows(rows, compiled).map((row) => row.key)).toEqual(['line:2', 'line:5', 'gap:6']);
+  });
+
+  it('is not active, and passes the rows through, with only an invalid regular expression', () => {
+    const compiled = compileFilter({ query: '(', stream: 'all', regex: true });
+    expect(compiled.active).toBe(false);
+    expect(filterRows(rows, compiled)).toBe(rows);
+  });
+
+  it('highlights regular-expression matches, skipping empty ones', () => {
+    const matcher = compileFilter({ query: 'o*r', stream: 'all', regex: true }).matcher!;
+    expect(matcher('error or')).toEqual([[1, 2], [2, 3], [3, 5], [6, 8]]);
+    expect(compileFilter({ query: 'x*', stream: 'all', regex: true }).matcher!('abc')).toEqual([]);
+    expect(compileFilter({ query: '^', stream: 'all', regex: true }).matcher!('abc')).toEqual([]);
+  });
+
+  it('highlights case-sensitive substrings exactly', () => {
+    expect(compileFilter({ query: 'Err', stream: 'all', caseSensitive: true }).matcher!('err Err ERR')).toEqual([[4, 7]]);
+  });
+
+  it('highlights nothing when inverted (what is shown did not match)', () => {
+    expect(compileFilter({ query: 'a', stream: 'all', invert: true }).matcher).toBeUndefined();
+  });
+
+  it('bounds the highlights of one line', () => {
+    expect(compileFilter({ query: 'a', stream: 'all', regex: true }).matcher!('a'.repeat(10_000))).toHaveLength(MAX_HIGHLIGHTS);
   });
 });

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  ACCEPTED_TOKEN_KEY,
   forgetViewerToken,
+  markViewerTokenAccepted,
+  viewerTokenAccepted,
   resolveViewerToken,
   takeTokenFromHash,
   TOKEN_STORAGE_KEY,
@@ -54,5 +57,20 @@ describe('resolveViewerToken', () => {
     forgetViewerToken(storage);
 
     expect(resolveViewerToken('', storage).token).toBeUndefined();
+  });
+});
+
+describe('the token a connection opened with', () => {
+  it('is remembered as accepted, for that token only', () => {
+    const storage = memoryStorage();
+    markViewerTokenAccepted(storage, 'good');
+    expect(viewerTokenAccepted(storage, 'good')).toBe(true);
+    expect(viewerTokenAccepted(storage, 'other')).toBe(false);
+  });
+
+  it('is forgotten with the token', () => {
+    const storage = memoryStorage({ [TOKEN_STORAGE_KEY]: 'good', [ACCEPTED_TOKEN_KEY]: 'good' });
+    forgetViewerToken(storage);
+    expect(viewerTokenAccepted(storage, 'good')).toBe(false);
   });
 });

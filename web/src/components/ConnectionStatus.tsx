@@ -1,7 +1,10 @@
 import { createEffect, createMemo, createSignal, onCleanup, Show } from 'solid-js';
 import { useSession } from '../session/session-context';
+import type { ConnectionProblem } from '../state/connection-problem';
 
 export interface ConnectionStatusProps {
+  /** Why no connection opened, when none has (state/connection-problem.ts). */
+  problem: ConnectionProblem | undefined;
   onChangeToken(): void;
 }
 
@@ -32,8 +35,7 @@ export function ConnectionStatus(props: ConnectionStatusProps) {
     }
     return LABELS[state().status];
   });
-  // Never opened and already failed: a wrong token looks exactly like this from the browser.
-  const tokenSuspect = () => !state().everOpened && state().attempt > 0;
+  const tokenSuspect = () => props.problem === 'token-refused';
 
   return (
     <div class="connection" role="status" aria-live="polite">
@@ -44,8 +46,12 @@ export function ConnectionStatus(props: ConnectionStatusProps) {
       <Show when={state().status !== 'open' && state().error}>
         {(error) => <span class="connection-error">{error()}</span>}
       </Show>
-      <Show when={tokenSuspect()}>
-        <span class="connection-hint">Server unreachable or token rejected.</span>
+      <Show when={props.problem}>
+        {(problem) => (
+          <span class="connection-hint" role="alert">
+            {problem() === 'token-refused' ? 'The token was refused.' : 'The server cannot be reached.'}
+          </span>
+        )}
       </Show>
       <Show when={state().status === 'reconnecting' && state().retryAt !== undefined}>
         <button class="button button-small" type="button" onClick={() => session.reconnectNow()}>

@@ -1,14 +1,23 @@
-import { createEffect, createMemo, onCleanup, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, onCleanup, onMount, Show, untrack } from 'solid-js';
 import type { ContainerRef } from '../../../protocol';
 import { useSession } from '../session/session-context';
 import { containerStatusLabel } from '../format/container-status';
+import { createLogTimeFormat } from '../format/log-time';
+import { copyMessage, copyText } from '../state/clipboard-copy';
 import { displayName } from '../state/inventory-order';
-import { filterRows, isFiltering } from '../state/line-filter';
+import { findPlace } from '../state/jump-target';
+import type { LineRow } from '../state/line-buffer';
+import { createRowFilter } from '../state/row-filter';
 import { streamNotice } from '../state/stream-notice';
+import { useViewState } from '../state/view-context';
 import { ContainerStateDot } from './ContainerStateDot';
 import { FilterBox } from './FilterBox';
+import { LevelFilter } from './LevelFilter';
+import { LineHistogram } from './LineHistogram';
+import { LogExport } from './LogExport';
 import { LogView } from './LogView';
 import { StreamToggle } from './StreamToggle';
+import { ViewOptions } from './ViewOptions';
 import './log-panel.css';
 
 export interface ContainerLogsProps {
@@ -16,17 +25,24 @@ export interface ContainerLogsProps {
 }
 
 const count = new Intl.NumberFormat();
+const localTime = createLogTimeFormat();
+const utcTime = createLogTimeFormat({ timeZone: 'UTC' });
 
-/** One container: its header, the filter, and the virtual list of its lines. */
+/** One container: its header, the filters and view options, and the virtual list of its lines. */
 export function ContainerLogs(props: ContainerLogsProps) {
   const session = useSession();
+  const view = useViewState();
+  // A container opens following its newest line, with its own lines closed.
+  onMount(() => {
+    view.follow.follow();
+    view.expanded.clear();
+  });
   const logs = createMemo(() => session.logs.view(props.target));
   const found = createMemo(() => session.inventory.find(props.target));
   const name = () => {
     const info = found();
     return info ? displayName(info.container) : props.target.containerId.slice(0, 12);
   };
-  const query = () => session.filter.query();
   const notice = () => streamNotice({ connection: session.connection.state().status, host: found()?.host });
   createEffect(() => {
     document.title = `${name()} · Sidetail`;
@@ -34,12 +50,47 @@ export function ContainerLogs(props: ContainerLogsProps) {
   onCleanup(() => {
     document.title = 'Sidetail';
   });
-  const filtering = () => isFiltering(session.filter.filter());
-  const visible = createMemo(() => filterRows(logs().rows, session.filter.filter()));
+  const compiled = () => session.filter.compiled();
+  const filtering = () => compiled().active;
+  // Lines arriving are tested alone; the rows held are filtered again only when the filter changes.
+  const rowFilter = createRowFilter();
+  const visible = createMemo(() => rowFilter(logs(), compiled()));
+  // A place asked for (a link, the histogram) is found among the rows shown once they hold it.
+  createEffect(() => {
+    const place = view.jump.place();
+    if (!place || untrack(view.jump.reveal)) return;
+    const row = findPlace(visible(), place, !logs().loadingHistory);
+    if (row) view.jump.resolved(row.key);
+  });
   const lineCount = () => logs().lineCount;
   const matchCount = createMemo(() =>
     filtering() ? visible().reduce((n, row) => (row.kind === 'line' ? n + 1 : n), 0) : lineCount(),
   );
+
+  // Copies, and what to say about them (the Clipboard API may be missing or refuse).
+  const [copyNotice, setCopyNotice] = createSignal<string | undefined>(undefined);
+  let noticeTimer: ReturnType<typeof setTimeout> | undefined;
+  onCleanup(() => clearTimeout(noticeTimer));
+  const copy = async (text: string, what: string) => {
+    const outcome = await copyText(text, globalThis.navigator?.clipboard);
+    clearTimeout(noticeTimer);
+    setCopyNotice(copyMessage(outcome, what));
+    noticeTimer = setTimeout(() => setCopyNotice(undefined), outcome === 'copied' ? 2_000 : 6_000);
+  };
+  const copySelection = () => {
+    const text = window.getSelection()?.toString() ?? '';
+    if (text === '') {
+      setCopyNotice('Select some text in the lines first.');
+      return;
+    }
+    void copy(text, 'the selection');
+  };
+  const linkLine = (row: LineRow) => {
+    view.jump.jumpTo({ seq: row.seq });
+    // The address names the line now (Dashboard's effect ran with the jump).
+    void copy(window.location.href, 'a link to the line');
+  };
+  const histogramTime = () => (view.settings.settings().time === 'utc' ? utcTime : localTime);
 
   const emptyText = () => {
     if (logs().loadingHistory) return 'Loading recent lines…';
@@ -84,10 +135,15 @@ export function ContainerLogs(props: ContainerLogsProps) {
               </span>
             </Show>
           </span>
-          <StreamToggle stream={session.filter.stream()} onStreamChange={(s) => session.filter.setStream(s)} />
-          <FilterBox query={query()} onQueryChange={(q) => session.filter.setQuery(q)} />
+          <ViewOptions settings={view.settings} />
         </div>
       </header>
+      <div class="log-filters">
+        <FilterBox filter={session.filter} error={compiled().error} />
+        <StreamToggle stream={session.filter.stream()} onStreamChange={(s) => session.filter.setStream(s)} />
+        <LevelFilter filter={session.filter} />
+        <LogExport name={name()} shown={visible()} loaded={logs().rows} filtering={filtering()} onCopySelection={copySelection} />
+      </div>
       <Show when={notice()}>
         {(text) => (
           <p class="log-notice" role="status">
@@ -95,7 +151,22 @@ export function ContainerLogs(props: ContainerLogsProps) {
           </p>
         )}
       </Show>
-      <LogView rows={visible()} query={query()} emptyText={emptyText()} onTopReached={() => session.logs.loadOlder(props.target)} />
+      <Show when={copyNotice()}>
+        {(text) => (
+          <p class="log-notice copy-notice" role="status">
+            {text()}
+          </p>
+        )}
+      </Show>
+      <LineHistogram rows={visible()} filter={compiled()} time={histogramTime()} onJump={(ts) => view.jump.jumpTo({ ts })} />
+      <LogView
+        rows={visible()}
+        matcher={compiled().matcher}
+        emptyText={emptyText()}
+        onCopyLine={(row) => void copy(row.plain, 'the line')}
+        onLinkLine={linkLine}
+        onTopReached={() => session.logs.loadOlder(props.target)}
+      />
     </section>
   );
 }

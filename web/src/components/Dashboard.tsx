@@ -1,9 +1,15 @@
-import { onCleanup } from 'solid-js';
+import { createEffect, on, onCleanup, Show } from 'solid-js';
 import { openBrowserSocket } from '../api/browser-socket';
 import { viewerSocketUrl } from '../config/runtime-config';
+import { markViewerTokenAccepted, viewerTokenAccepted } from '../config/viewer-token';
 import { createSession } from '../session/create-session';
 import { SessionContext } from '../session/session-context';
+import { connectionProblem } from '../state/connection-problem';
+import { createViewState, ViewStateContext } from '../state/view-context';
+import { formatViewLink, parseViewLink } from '../state/view-link';
+import { applyViewLink, viewLinkOf } from '../state/view-link-sync';
 import { ConnectionStatus } from './ConnectionStatus';
+import { ContainerSearch } from './ContainerSearch';
 import { ErrorNotices } from './ErrorNotices';
 import { HostList } from './HostList';
 import { LogPanel } from './LogPanel';
@@ -21,28 +27,62 @@ export function Dashboard(props: DashboardProps) {
     openSocket: openBrowserSocket,
     storage: window.localStorage,
   });
+  const view = createViewState(window.localStorage);
+  // The address names the view: a link opened shows its container, filter and place, and the
+  // address follows every change after (replaced, not pushed: no history entry per keystroke).
+  applyViewLink(parseViewLink(window.location.hash), { select: (ref) => session.select(ref), filter: session.filter, jump: view.jump });
+  createEffect(() => {
+    const hash = formatViewLink(
+      viewLinkOf({ selected: session.selection.selected(), filter: session.filter.filter(), place: view.jump.place() }),
+      window.location.hash,
+    );
+    if (hash !== window.location.hash) window.history.replaceState(window.history.state, '', `${window.location.pathname}${window.location.search}${hash}`);
+  });
+  // Another container: a place in the one before means nothing in it.
+  createEffect(on(session.selection.selected, () => view.jump.clear(), { defer: true }));
+  // Whether the token is refused, as far as the browser can tell (state/connection-problem.ts).
+  const acceptedBefore = viewerTokenAccepted(window.localStorage, props.token);
+  createEffect(() => {
+    if (session.connection.state().everOpened) markViewerTokenAccepted(window.localStorage, props.token);
+  });
+  const problem = () => connectionProblem(session.connection.state(), acceptedBefore);
   const online = () => session.reconnectNow();
+  // Ctrl/Cmd-K opens the container search from anywhere, typing in a field included.
+  const findShortcut = (event: KeyboardEvent) => {
+    if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 'k') {
+      event.preventDefault();
+      if (view.finder.open()) view.finder.hide();
+      else view.finder.show();
+    }
+  };
   window.addEventListener('online', online);
+  document.addEventListener('keydown', findShortcut);
   onCleanup(() => {
     window.removeEventListener('online', online);
+    document.removeEventListener('keydown', findShortcut);
     session.close();
   });
 
   return (
     <SessionContext.Provider value={session}>
-      <div class="layout">
-        <header class="topbar">
-          <span class="brand">Sidetail</span>
-          <ConnectionStatus onChangeToken={() => props.onChangeToken(!session.connection.state().everOpened)} />
-        </header>
-        <aside class="sidebar">
-          <HostList />
-        </aside>
-        <main class="main">
-          <ErrorNotices />
-          <LogPanel />
-        </main>
-      </div>
+      <ViewStateContext.Provider value={view}>
+        <div class="layout">
+          <header class="topbar">
+            <span class="brand">Sidetail</span>
+            <ConnectionStatus problem={problem()} onChangeToken={() => props.onChangeToken(problem() === 'token-refused')} />
+          </header>
+          <aside class="sidebar">
+            <HostList />
+          </aside>
+          <main class="main">
+            <ErrorNotices />
+            <LogPanel problem={problem()} />
+          </main>
+        </div>
+        <Show when={view.finder.open()}>
+          <ContainerSearch />
+        </Show>
+      </ViewStateContext.Provider>
     </SessionContext.Provider>
   );
 }

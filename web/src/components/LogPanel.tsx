@@ -1,15 +1,17 @@
 import { Match, Switch } from 'solid-js';
 import { useSession } from '../session/session-context';
+import type { ConnectionProblem } from '../state/connection-problem';
 import { ContainerLogs } from './ContainerLogs';
 import { EmptyState } from './EmptyState';
 
+export interface LogPanelProps {
+  /** Why no connection opened, when none has (state/connection-problem.ts). */
+  problem: ConnectionProblem | undefined;
+}
+
 /** The main area: the selected container's logs, or what to do next. */
-export function LogPanel() {
+export function LogPanel(props: LogPanelProps) {
   const session = useSession();
-  const cannotConnect = () => {
-    const state = session.connection.state();
-    return !state.everOpened && state.attempt > 0;
-  };
   const hasContainers = () => session.inventory.hosts().some((host) => host.containers.length > 0);
 
   return (
@@ -18,11 +20,14 @@ export function LogPanel() {
       <Match when={session.selection.selected()} keyed>
         {(target) => <ContainerLogs target={target} />}
       </Match>
-      <Match when={!session.inventory.loaded() && cannotConnect()}>
+      <Match when={!session.inventory.loaded() && props.problem === 'token-refused'}>
         <EmptyState
-          title="Can't reach Sidetail"
-          detail="The server is unreachable or the viewer token was rejected. Retrying automatically; check the token if this persists."
+          title="The token was refused"
+          detail="Sidetail did not accept this viewer token. Change it with “Change token” at the top right (retrying meanwhile, in case the server is only down)."
         />
+      </Match>
+      <Match when={!session.inventory.loaded() && props.problem === 'unreachable'}>
+        <EmptyState title="Can't reach Sidetail" detail="This token worked before; the server is not answering. Retrying automatically." />
       </Match>
       <Match when={!session.inventory.loaded()}>
         <EmptyState title="Connecting…" />

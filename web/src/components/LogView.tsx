@@ -1,54 +1,70 @@
 import { createVirtualizer, type VirtualItem } from '@tanstack/solid-virtual';
-import { createEffect, createMemo, createSignal, For, Match, on, onCleanup, onMount, Show, Switch } from 'solid-js';
-import { createLogTimeFormat } from '../format/log-time';
-import type { GapRow, LineRow, LogRow, SkipRow } from '../state/line-buffer';
+import { createEffect, createMemo, createSignal, For, Match, on, onCleanup, onMount, Show, Switch, untrack } from 'solid-js';
+import { createLogTimeFormat, type LogTimeFormat } from '../format/log-time';
+import { countNewLines, decideScroll, END_THRESHOLD_PX, leavesEnd, pausePoint, type PausePoint } from '../state/follow-scroll';
+import type { GapRow, LineRow, LogRow, NoticeRow, RestartRow, SkipRow } from '../state/line-buffer';
+import type { TextMatcher } from '../state/line-filter';
+import { useViewState } from '../state/view-context';
 import { GapMarker } from './GapMarker';
+import { LogLine } from './LogLine';
+import { NoticeMarker } from './NoticeMarker';
 import { RestartMarker } from './RestartMarker';
 import { SkipMarker } from './SkipMarker';
-import { LogLine } from './LogLine';
 import './log-view.css';
 
 export interface LogViewProps {
   /** Oldest first; keys stay stable as rows are appended and the oldest trimmed. */
   rows: readonly LogRow[];
-  /** The active filter, for highlighting. */
-  query: string;
+  /** Highlights the filter's matches; absent when nothing is highlighted. */
+  matcher: TextMatcher | undefined;
   /** Shown instead of the list while there are no rows. */
   emptyText: string;
   /** The view is at (or near) the top of the rows: older ones may be loaded (logs store's loadOlder). */
   onTopReached?: () => void;
+  /** A line's own actions (its row's buttons). */
+  onCopyLine?: (row: LineRow) => void;
+  onLinkLine?: (row: LineRow) => void;
 }
 
 /** A one-line row's height before it is measured; wrapped lines are measured as they render. */
 const ESTIMATED_ROW_PX = 20;
-/** "At the bottom" tolerates a few pixels of sub-pixel rounding. */
-const END_THRESHOLD_PX = 4;
 /** Within this of the top, older lines are asked for (a few rows early, so they are there when reached). */
 const TOP_REACHED_PX = 4 * ESTIMATED_ROW_PX;
 
 const asLine = (row: LogRow | undefined): LineRow | undefined => (row?.kind === 'line' ? row : undefined);
 const asGap = (row: LogRow | undefined): GapRow | undefined => (row?.kind === 'gap' ? row : undefined);
 const asSkip = (row: LogRow | undefined): SkipRow | undefined => (row?.kind === 'skipped' ? row : undefined);
+const asRestart = (row: LogRow | undefined): RestartRow | undefined => (row?.kind === 'restart' ? row : undefined);
+const asNotice = (row: LogRow | undefined): NoticeRow | undefined => (row?.kind === 'notice' ? row : undefined);
+
+const count = new Intl.NumberFormat();
 
 /**
  * The virtual list of log rows. It owns the scroll element and the virtualizer: only the rows
- * on screen exist in the DOM, each measured (wrapped lines vary in height) and placed with
- * translateY.
+ * on screen exist in the DOM, each measured (wrapped lines and open JSON vary in height) and
+ * placed with translateY.
  *
- * Following: while the reader is at the bottom, new lines scroll into view. Scrolling up stops
- * that; from then on the first visible row is the anchor, and when rows change (new lines,
- * the oldest trimmed at the cap, a filter) the view is put back so that row stays where it was.
- * Scrolling back to the bottom, or "Jump to latest", resumes following. Scroll writes happen in
- * effects, after Solid has committed the new rows and height to the DOM.
+ * Following lives in the follow store; what the reader's scrolling means is decided in
+ * state/follow-scroll.ts. This component measures, applies the decision, and keeps the reader's
+ * row in place while paused. Scroll writes happen in effects, after Solid has committed the new
+ * rows and height to the DOM.
  */
 export function LogView(props: LogViewProps) {
   let scroller!: HTMLDivElement;
-  const time = createLogTimeFormat();
-  const [following, setFollowing] = createSignal(true);
+  const view = useViewState();
+  const follow = view.follow;
+  const localTime = createLogTimeFormat();
+  const utcTime = createLogTimeFormat({ timeZone: 'UTC' });
+  const time = (): LogTimeFormat | undefined => {
+    const mode = view.settings.settings().time;
+    return mode === 'hidden' ? undefined : mode === 'utc' ? utcTime : localTime;
+  };
+  const wrap = () => view.settings.settings().wrap;
   let anchor: { key: VirtualItem['key']; offset: number } | undefined;
   let pointerDown = false;
   /** Where our own last write put scrollTop: scroll events that report it are ours, not the reader's. */
   let lastWritten: number | undefined;
+  const [pausedAt, setPausedAt] = createSignal<PausePoint | undefined>(undefined);
 
   const virtualizer = createVirtualizer<HTMLDivElement, HTMLDivElement>({
     get count() {
@@ -75,11 +91,12 @@ export function LogView(props: LogViewProps) {
   });
 
   // Rows render keyed by row key: a row's element lives exactly as long as the row is on
-  // screen, so it is measured once, when the ResizeObserver first sees it.
+  // screen, so it is measured once, when the ResizeObserver first sees it (and again if it resizes).
   const itemsByKey = createMemo(() => new Map(virtualizer.getVirtualItems().map((item) => [item.key, item])));
   const visibleKeys = createMemo(() => virtualizer.getVirtualItems().map((item) => item.key));
 
   const distanceFromEnd = () => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight;
+  const scrollable = () => scroller.scrollHeight > scroller.clientHeight;
 
   // Scroll writes go straight to the element, followed by a scroll event right away: the
   // virtualizer must compute the rows for the new offset in this frame. Waiting for the
@@ -108,20 +125,14 @@ export function LogView(props: LogViewProps) {
     if (Math.abs(target - scroller.scrollTop) >= 1) scrollTo(target);
   };
 
-  const leave = () => {
-    if (!following()) return;
-    setFollowing(false);
-    rememberAnchor();
-  };
-
   // Only the reader stops following, so only their input counts (wheel, keys, touch, the
   // scrollbar): the virtualizer also moves scrollTop when it corrects for measured rows.
-  const scrollable = () => scroller.scrollHeight > scroller.clientHeight;
   const onWheel = (event: WheelEvent) => {
-    if (event.deltaY < 0 && scrollable()) leave();
+    if (follow.following() && leavesEnd({ kind: 'wheel', deltaY: event.deltaY }, scrollable())) follow.pause();
   };
   const onKeyDown = (event: KeyboardEvent) => {
-    if ((event.key === 'ArrowUp' || event.key === 'PageUp' || event.key === 'Home') && scrollable()) leave();
+    if (event.key === 'End') follow.follow();
+    else if (follow.following() && leavesEnd({ kind: 'key', key: event.key }, scrollable())) follow.pause();
   };
   const onPointerDown = () => {
     pointerDown = true;
@@ -131,15 +142,12 @@ export function LogView(props: LogViewProps) {
   };
   const onScroll = () => {
     const ours = lastWritten !== undefined && Math.abs(scroller.scrollTop - lastWritten) < 1;
-    if (!ours) {
-      lastWritten = undefined;
-      // The reader reached the bottom: follow again. Dragged away from it: stop. Anything else
-      // that moved the view while following (a correction, a clamp) is undone.
-      if (distanceFromEnd() <= END_THRESHOLD_PX) setFollowing(true);
-      else if (pointerDown) leave();
-      else if (following()) return scrollToEnd();
-    }
-    if (!following()) rememberAnchor();
+    if (!ours) lastWritten = undefined;
+    const decision = decideScroll(follow.following(), { distanceFromEnd: distanceFromEnd(), ours, pointerDown });
+    if (decision === 'follow') follow.follow();
+    else if (decision === 'pause') follow.pause();
+    else if (decision === 'stick') scrollToEnd();
+    else if (decision === 'anchor') rememberAnchor();
     if (scroller.scrollTop <= TOP_REACHED_PX) props.onTopReached?.();
   };
 
@@ -159,17 +167,36 @@ export function LogView(props: LogViewProps) {
       window.removeEventListener('pointerup', onPointerUp);
       window.removeEventListener('touchend', onPointerUp);
     });
-    scrollToEnd();
+    if (follow.following()) scrollToEnd();
+    else setPausedAt(pausePoint(props.rows));
     // Keys work at once (PageUp, Home, End) without clicking into the lines first.
     scroller.focus({ preventScroll: true });
   });
 
+  // Following changed — by the reader's scrolling, "Jump to latest", or anyone holding the store.
+  createEffect(
+    on(
+      follow.following,
+      (following) => {
+        if (following) {
+          setPausedAt(undefined);
+          // Following again lets go of a place jumped to: the view is the newest lines now.
+          view.jump.clear();
+          scrollToEnd();
+        } else {
+          setPausedAt(pausePoint(untrack(() => props.rows)));
+          rememberAnchor();
+        }
+      },
+      { defer: true },
+    ),
+  );
   // New rows (appended, trimmed, filtered): stay at the end, or keep the reader's row in place.
   createEffect(
     on(
       () => props.rows,
       (rows) => {
-        if (following()) scrollToEnd();
+        if (untrack(follow.following)) scrollToEnd();
         else restoreAnchor(rows);
       },
       { defer: true },
@@ -180,20 +207,38 @@ export function LogView(props: LogViewProps) {
     on(
       () => virtualizer.getTotalSize(),
       () => {
-        if (following() && distanceFromEnd() > END_THRESHOLD_PX) scrollToEnd();
+        if (untrack(follow.following) && distanceFromEnd() > END_THRESHOLD_PX) scrollToEnd();
       },
       { defer: true },
     ),
   );
 
+  // A place to show (a link's line, a histogram click): paused there, the row in the middle.
+  createEffect(
+    on(view.jump.reveal, (reveal) => {
+      if (!reveal) return;
+      const index = untrack(() => props.rows).findIndex((row) => row.key === reveal.key);
+      if (index === -1) return;
+      // Written directly (like every scroll here), then paused: the pause anchors this place.
+      const offset = virtualizer.getOffsetForIndex(index, 'center');
+      if (offset) scrollTo(offset[0]);
+      follow.pause();
+    }),
+  );
+
+  const newLines = createMemo(() => {
+    const since = pausedAt();
+    return since === undefined ? 0 : countNewLines(props.rows, since);
+  });
+
   const jumpToLatest = () => {
-    setFollowing(true);
+    follow.follow();
     scrollToEnd();
     scroller.focus({ preventScroll: true });
   };
 
   return (
-    <div class="log-view">
+    <div class="log-view" classList={{ 'is-nowrap': !wrap() }}>
       <div ref={scroller} class="log-scroll" tabindex="0" aria-label="Log lines">
         <div class="log-canvas" style={{ height: `${virtualizer.getTotalSize()}px` }}>
           <For each={visibleKeys()}>
@@ -209,16 +254,28 @@ export function LogView(props: LogViewProps) {
                 <div
                   ref={element}
                   class="log-row"
+                  classList={{ 'is-revealed': view.jump.reveal()?.key === key }}
                   data-index={item()?.index}
                   style={{ transform: `translateY(${item()?.start ?? 0}px)` }}
                 >
                   <Switch>
-                    <Match when={asLine(row())}>{(line) => <LogLine row={line()} query={props.query} time={time} />}</Match>
-                    <Match when={asGap(row())}>{(gap) => <GapMarker row={gap()} />}</Match>
-                    <Match when={asSkip(row())}>{(skip) => <SkipMarker row={skip()} time={time} />}</Match>
-                    <Match when={row()?.kind === 'restart'}>
-                      <RestartMarker />
+                    <Match when={asLine(row())}>
+                      {(line) => (
+                        <LogLine
+                          row={line()}
+                          matcher={props.matcher}
+                          time={time()}
+                          expanded={view.expanded.isExpanded(line().key)}
+                          onToggleExpanded={() => view.expanded.toggle(line().key)}
+                          onCopy={props.onCopyLine && (() => props.onCopyLine?.(line()))}
+                          onLink={props.onLinkLine && (() => props.onLinkLine?.(line()))}
+                        />
+                      )}
                     </Match>
+                    <Match when={asGap(row())}>{(gap) => <GapMarker row={gap()} />}</Match>
+                    <Match when={asSkip(row())}>{(skip) => <SkipMarker row={skip()} time={time() ?? localTime} />}</Match>
+                    <Match when={asRestart(row())}>{(restart) => <RestartMarker reason={restart().reason} />}</Match>
+                    <Match when={asNotice(row())}>{(notice) => <NoticeMarker row={notice()} time={time() ?? localTime} />}</Match>
                   </Switch>
                 </div>
               );
@@ -229,9 +286,12 @@ export function LogView(props: LogViewProps) {
       <Show when={props.rows.length === 0}>
         <div class="log-empty">{props.emptyText}</div>
       </Show>
-      <Show when={!following() && props.rows.length > 0}>
-        <button class="jump-latest" type="button" onClick={jumpToLatest}>
-          Jump to latest <span aria-hidden="true">↓</span>
+      <Show when={!follow.following() && props.rows.length > 0}>
+        <button class="jump-latest" type="button" onClick={jumpToLatest} aria-label={newLines() > 0 ? `Jump to latest: ${count.format(newLines())} new ${newLines() === 1 ? 'line' : 'lines'}` : 'Jump to latest'}>
+          <Show when={newLines() > 0} fallback={<>Jump to latest</>}>
+            <span class="jump-count">{count.format(newLines())}</span> new {newLines() === 1 ? 'line' : 'lines'}
+          </Show>{' '}
+          <span aria-hidden="true">↓</span>
         </button>
       </Show>
     </div>

@@ -23,7 +23,7 @@ export function TokenPrompt(props: TokenPromptProps) {
         <h1 class="brand">Sidetail</h1>
         <p class="splash-muted">Live container logs. Enter the viewer token to continue.</p>
         <Show when={props.rejected}>
-          <p class="splash-error">Could not connect with the previous token. Check it and try again.</p>
+          <p class="splash-error">The previous token was refused. Check it and try again.</p>
         </Show>
         <label class="field-label" for="viewer-token">
           Viewer token

@@ -45,4 +45,21 @@ export function saveViewerToken(storage: TokenStorage, token: string): void {
 
 export function forgetViewerToken(storage: TokenStorage): void {
   storage.removeItem(TOKEN_STORAGE_KEY);
+  storage.removeItem(ACCEPTED_TOKEN_KEY);
+}
+
+/**
+ * The token a connection last opened with. A refused token and an unreachable server look the
+ * same to the browser (the WebSocket handshake fails, close code 1006, no HTTP status), so what
+ * this browser knows decides what to say: a token that never opened a connection is taken as
+ * refused, one that has as the server being unreachable.
+ */
+export const ACCEPTED_TOKEN_KEY = 'sidetail.viewerTokenAccepted';
+
+export function markViewerTokenAccepted(storage: TokenStorage, token: string): void {
+  storage.setItem(ACCEPTED_TOKEN_KEY, token);
+}
+
+export function viewerTokenAccepted(storage: TokenStorage, token: string): boolean {
+  return storage.getItem(ACCEPTED_TOKEN_KEY) === token;
 }

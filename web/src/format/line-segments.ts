@@ -1,9 +1,11 @@
 /**
  * What LogLine renders: the line's ANSI-styled runs, cut where filter matches begin and end,
  * so a match can be highlighted without losing its colours. Each segment becomes a text node.
+ * The matches are found in the text without escapes (what the filter tested): a substring query
+ * (case-insensitive) or the compiled filter's matcher (state/line-filter.ts).
  */
 import { parseAnsi, type AnsiStyle } from './ansi';
-import { findMatches } from '../state/line-filter';
+import { findMatches, type TextMatcher } from '../state/line-filter';
 
 export interface LineSegment {
   readonly text: string;
@@ -11,10 +13,10 @@ export interface LineSegment {
   readonly match: boolean;
 }
 
-export function lineSegments(text: string, query: string): LineSegment[] {
+export function lineSegments(text: string, highlight: string | TextMatcher | undefined): LineSegment[] {
   const runs = parseAnsi(text);
   const plain = runs.map((run) => run.text).join('');
-  const matches = findMatches(plain, query);
+  const matches = highlight === undefined ? [] : typeof highlight === 'string' ? findMatches(plain, highlight) : highlight(plain);
   const segments: LineSegment[] = [];
   let offset = 0;
   let m = 0;

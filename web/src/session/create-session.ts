@@ -9,6 +9,7 @@ import { containerKey, MAX_FETCH_LINES } from '../../../protocol';
 import type { SocketFactory } from '../api/socket';
 import { ViewerConnection } from '../api/viewer-connection';
 import { createConnectionStore, type ConnectionStore } from '../state/connection-store';
+import { containerTransitions } from '../state/container-transitions';
 import { createErrorsStore, type ErrorsStore } from '../state/errors-store';
 import { createFilterStore, type FilterStore } from '../state/filter-store';
 import { createInventoryStore, type InventoryStore } from '../state/inventory-store';
@@ -95,6 +96,7 @@ export function createSession(options: SessionOptions): Session {
         inventory.applyStatus(message.host);
         return;
       case 'host.containers':
+        for (const change of containerTransitions(inventory, message)) logs.markContainerState(change.ref, change);
         inventory.applyChanges(message);
         restoreSelection();
         return;
@@ -138,7 +140,11 @@ export function createSession(options: SessionOptions): Session {
       tailCheck.watch(ref);
     },
     onMessage: (message) => inOrder.run(() => apply(message)),
-    onState: (state) => connectionStore.update(state),
+    onState: (state) => {
+      const before = connectionStore.state();
+      connectionStore.update(state);
+      if (state.status === 'open' && before.status !== 'open' && before.everOpened) logs.markReconnected(Date.now());
+    },
     logger: console,
   });
 

@@ -24,6 +24,7 @@
  */
 import type { LogLine, LogStream, SkippedLines } from '../../../protocol';
 import { stripAnsi } from '../format/ansi';
+import { detectLevel, type LogLevel } from '../format/log-level';
 
 export const DEFAULT_CAPACITY = 50_000;
 
@@ -36,8 +37,12 @@ export interface LineRow {
   readonly stream: LogStream;
   /** As received, ANSI escapes included. */
   readonly text: string;
-  /** The text without ANSI escapes, lowercased once here: what the filter searches. */
+  /** The text without ANSI escapes (the same string when it has none): what a case-sensitive or regex filter tests. */
+  readonly plain: string;
+  /** `plain` lowercased once here: what a case-insensitive substring filter searches. */
   readonly searchText: string;
+  /** Read once here from the line's shape (format/log-level.ts); undefined when none could be read. Always set, so every row has one shape. */
+  readonly level: LogLevel | undefined;
   readonly truncated: boolean;
 }
 
@@ -69,9 +74,29 @@ export interface SkipRow {
 export interface RestartRow {
   readonly kind: 'restart';
   readonly key: string;
+  /** `reset`: a history said the numbering started over; `epoch`: lines of a newer epoch arrived. */
+  readonly reason?: 'reset' | 'epoch';
 }
 
-export type LogRow = LineRow | GapRow | RestartRow | SkipRow;
+/**
+ * Something that happened around the lines, not in them: the dashboard's connection came back
+ * (`reconnected`; the lines after it are those it missed, then live ones), or the container's
+ * state changed (`container`: started, stopped, restarting…, as the agent reported it). A
+ * container's change is placed by time among the lines (those arriving after it but written
+ * before it go above it); a reconnect stays where it happened.
+ */
+export interface NoticeRow {
+  readonly kind: 'notice';
+  readonly key: string;
+  readonly notice: 'reconnected' | 'container';
+  /** When, in epoch ms (the dashboard's clock for a reconnect, the agent's for a container change). */
+  readonly at: number;
+  /** A container change: Docker's state word and status ("exited", "Exited (137) 1 second ago"). */
+  readonly state?: string;
+  readonly status?: string;
+}
+
+export type LogRow = LineRow | GapRow | RestartRow | SkipRow | NoticeRow;
 
 /** The seqs of a gap, inclusive. */
 export interface GapRange {
@@ -108,6 +133,8 @@ export class LineBuffer {
   #epoch: number | undefined;
   #newGaps: GapRange[] = [];
   #restarts = 0;
+  #notices = 0;
+  #rewrites = 0;
 
   constructor(options: { capacity?: number } = {}) {
     this.capacity = options.capacity ?? DEFAULT_CAPACITY;
@@ -142,7 +169,7 @@ export class LineBuffer {
     for (let i = this.#head; i < this.#store.length; i += 1) {
       const row = this.#store[i]!;
       if (row.kind === 'gap') return row.fromSeq;
-      if (row.kind !== 'restart') return row.seq;
+      if (row.kind === 'line' || row.kind === 'skipped') return row.seq;
     }
     return undefined;
   }
@@ -150,6 +177,15 @@ export class LineBuffer {
   /** Rows that can still be added before the capacity trims the oldest. */
   get room(): number {
     return Math.max(0, this.capacity - (this.#store.length - this.#head));
+  }
+
+  /**
+   * Counts the changes that were not appends at the end or trims at the front (a gap filled, a
+   * row placed among others, the rows dropped): a view that derived something from the rows may
+   * update it from the new rows alone while this stays the same (state/row-filter.ts).
+   */
+  get rewrites(): number {
+    return this.#rewrites;
   }
 
   get loadingHistory(): boolean {
@@ -182,14 +218,45 @@ export class LineBuffer {
    * The numbering started over (a new epoch, or a history marked `reset`): drop every row, and
    * when anything was held, leave a marker saying so. `epoch` is the new numbering, when known.
    */
-  restart(epoch?: number): void {
+  restart(epoch?: number, reason: RestartRow['reason'] = 'epoch'): void {
     const held = this.#lineCount > 0 || this.#lastSeq !== undefined;
     this.reset();
     this.#epoch = epoch;
     if (held) {
       this.#restarts += 1;
-      this.#store.push({ kind: 'restart', key: `restart:${this.#restarts}` });
+      this.#store.push({ kind: 'restart', key: `restart:${this.#restarts}`, reason });
     }
+  }
+
+  /**
+   * Adds a notice row (see NoticeRow). Nothing is noted in a buffer that holds nothing: there is
+   * no place among lines to mark. A container's change is reported a moment after it happened
+   * (the agent's listing follows Docker's event), so:
+   *   - a stop (any state but running) goes above the newest lines written after it;
+   *   - a start goes right below the stop before it, when every line since that stop is the new
+   *     run's (a container writes nothing while stopped); without one, by time like a stop.
+   */
+  addNotice(notice: Omit<NoticeRow, 'kind' | 'key'>): void {
+    if (this.#store.length === this.#head) return;
+    this.#notices += 1;
+    const row: NoticeRow = { kind: 'notice', key: `notice:${this.#notices}`, ...notice };
+    let at = this.#store.length;
+    if (row.notice === 'container') {
+      const iso = new Date(row.at).toISOString();
+      // Only the newest lines can be later than a change just reported: look back a little way.
+      const stop = Math.max(this.#head, at - 1000);
+      while (at > stop && writtenAfter(this.#store[at - 1]!, iso)) at -= 1;
+      if (!isStop(row)) {
+        let back = at;
+        while (back > stop && isWritten(this.#store[back - 1]!)) back -= 1;
+        const before = this.#store[back - 1];
+        if (back > this.#head && before && isStop(before)) at = back;
+      }
+    }
+    if (at !== this.#store.length) this.#rewrites += 1;
+    this.#store.splice(at, 0, row);
+    this.#snapshot = undefined;
+    this.#trim();
   }
 
   /**
@@ -278,6 +345,7 @@ export class LineBuffer {
    * stay held: they arrived for the new subscription, so they already carry the new numbering.
    */
   reset(): void {
+    this.#rewrites += 1;
     this.#store = [];
     this.#head = 0;
     this.#snapshot = undefined;
@@ -380,7 +448,7 @@ export class LineBuffer {
         this.#newGaps.push({ fromSeq: last + 1, toSeq: line.seq - 1 });
         gaps += 1;
       }
-      this.#store.push(toRow(line));
+      this.#pushLine(toRow(line));
       this.#lastSeq = line.seq;
       added += 1;
       if (line.skipped) markers += 1;
@@ -395,8 +463,26 @@ export class LineBuffer {
 
   /** `splice` without spreading `rows` into arguments: a stored batch may bring 10,000 lines at once. */
   #replace(index: number, deleteCount: number, rows: readonly LogRow[]): void {
+    // Never an append at the end: a view deriving from the rows must look at them all again.
+    this.#rewrites += 1;
     if (rows.length <= 1000) this.#store.splice(index, deleteCount, ...rows);
     else this.#store = this.#store.slice(0, index).concat(rows, this.#store.slice(index + deleteCount));
+  }
+
+  /** Appends a line, above any container stops at the end that happened after it was written. */
+  #pushLine(row: LineRow | SkipRow): void {
+    let at = this.#store.length;
+    while (at > this.#head) {
+      const last = this.#store[at - 1]!;
+      // A late line of the run that stopped; the lines after a start are the new run's, whatever their time.
+      if (!isStop(last) || new Date(last.at).toISOString() <= row.ts) break;
+      at -= 1;
+    }
+    if (at === this.#store.length) this.#store.push(row);
+    else {
+      this.#store.splice(at, 0, row);
+      this.#rewrites += 1;
+    }
   }
 
   #trim(): void {
@@ -414,12 +500,27 @@ export class LineBuffer {
   }
 }
 
+function isWritten(row: LogRow): boolean {
+  return row.kind === 'line' || row.kind === 'skipped';
+}
+
+/** A container notice of any state but running: the container stopped (exited, died, restarting, paused…). */
+function isStop(row: LogRow): row is NoticeRow {
+  return row.kind === 'notice' && row.notice === 'container' && row.state !== 'running';
+}
+
+/** A line written after the ISO time (RFC 3339 strings of one zone compare in time order; nanoseconds past the ms count as later). */
+function writtenAfter(row: LogRow, iso: string): boolean {
+  return (row.kind === 'line' || row.kind === 'skipped') && row.ts > iso;
+}
+
 function gapRow(fromSeq: number, toSeq: number, state: GapRow['state']): GapRow {
   return { kind: 'gap', key: `gap:${fromSeq}`, fromSeq, toSeq, state };
 }
 
 function toRow(line: LogLine): LineRow | SkipRow {
   if (line.skipped) return { kind: 'skipped', key: `line:${line.seq}`, seq: line.seq, ts: line.ts, skipped: line.skipped, text: line.text };
+  const plain = stripAnsi(line.text);
   return {
     kind: 'line',
     key: `line:${line.seq}`,
@@ -427,7 +528,9 @@ function toRow(line: LogLine): LineRow | SkipRow {
     ts: line.ts,
     stream: line.stream,
     text: line.text,
-    searchText: stripAnsi(line.text).toLowerCase(),
+    plain,
+    searchText: plain.toLowerCase(),
+    level: detectLevel(plain),
     truncated: line.truncated === true,
   };
 }

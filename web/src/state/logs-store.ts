@@ -25,6 +25,8 @@ export interface ContainerLogs {
   readonly loadingHistory: boolean;
   /** Rows dropped from the front by the client cap. */
   readonly trimmed: number;
+  /** Changes other than appends and front trims (LineBuffer.rewrites). */
+  readonly rewrites: number;
   readonly olderStatus: OlderStatus;
 }
 
@@ -69,6 +71,10 @@ export interface LogsStore {
   endAllHistory(): void;
   /** The subscription of this container failed: stop holding its live lines back. */
   endHistory(ref: ContainerRef): void;
+  /** The connection to the cloud came back: a notice in every container's lines, where they stood. */
+  markReconnected(at: number): void;
+  /** The agent reported a container's state change (see containerTransitions): a notice among its lines, by time. */
+  markContainerState(ref: ContainerRef, change: { readonly state: string; readonly status: string; readonly at: number }): void;
   /**
    * Asks again for the gaps whose answer has not come (the answer's post can fail too); a gap
    * asked for MAX_FETCH_ATTEMPTS times without an answer is marked missing.
@@ -118,7 +124,7 @@ interface Entry {
 /** How often one gap is asked for before it is given up as missing. */
 export const MAX_FETCH_ATTEMPTS = 5;
 
-const EMPTY: ContainerLogs = { rows: [], lineCount: 0, loadingHistory: false, trimmed: 0, olderStatus: 'idle' };
+const EMPTY: ContainerLogs = { rows: [], lineCount: 0, loadingHistory: false, trimmed: 0, olderStatus: 'idle', rewrites: 0 };
 
 // Looked up on globalThis so this module typechecks without the DOM lib too (node tests import it).
 type FrameScheduler = (callback: () => void) => unknown;
@@ -201,7 +207,14 @@ export function createLogsStore(options: LogsStoreOptions = {}): LogsStore {
       }
       found.version();
       const { buffer } = found;
-      return { rows: buffer.rows, lineCount: buffer.lineCount, loadingHistory: buffer.loadingHistory, trimmed: buffer.trimmed, olderStatus: olderOf(found).status };
+      return {
+        rows: buffer.rows,
+        lineCount: buffer.lineCount,
+        loadingHistory: buffer.loadingHistory,
+        trimmed: buffer.trimmed,
+        olderStatus: olderOf(found).status,
+        rewrites: buffer.rewrites,
+      };
     },
     lastSeq: (ref) => entries.get(containerKey(ref))?.buffer.lastSeq,
     epoch: (ref) => entries.get(containerKey(ref))?.buffer.epoch,
@@ -214,7 +227,7 @@ export function createLogsStore(options: LogsStoreOptions = {}): LogsStore {
     applyHistory(message) {
       const e = entry(message);
       if (message.reset) {
-        e.buffer.restart(message.epoch);
+        e.buffer.restart(message.epoch, 'reset');
         e.older = IDLE;
       }
       e.buffer.addHistory(message.lines, message.done, message.epoch, message.lost);
@@ -273,6 +286,18 @@ export function createLogsStore(options: LogsStoreOptions = {}): LogsStore {
       const toSeq = oldest - 1;
       e.older = { status: 'loading', epoch, request: { afterSeq: Math.max(0, toSeq - wanted), toSeq }, lines: [], lost: [], asked: 0 };
       askOlder(e, e.older);
+      markChanged(e);
+    },
+    markReconnected(at) {
+      for (const e of entries.values()) {
+        e.buffer.addNotice({ notice: 'reconnected', at });
+        markChanged(e);
+      }
+    },
+    markContainerState(ref, change) {
+      const e = entries.get(containerKey(ref));
+      if (!e) return;
+      e.buffer.addNotice({ notice: 'container', at: change.at, state: change.state, status: change.status });
       markChanged(e);
     },
     refetchGaps() {

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { countNewLines, decideScroll, END_THRESHOLD_PX, leavesEnd, pausePoint } from '../../web/src/state/follow-scroll';
+import { createFollowStore } from '../../web/src/state/follow-store';
+import type { LogRow } from '../../web/src/state/line-buffer';
+import { lineRow } from './line-rows';
+
+const restart = (n: number): LogRow => ({ kind: 'restart', key: `restart:${n}` });
+const gap = (from: number, to: number): LogRow => ({ kind: 'gap', key: `gap:${from}`, fromSeq: from, toSeq: to, state: 'fetching' });
+
+describe('decideScroll', () => {
+  const sample = (distanceFromEnd: number, extra: { ours?: boolean; pointerDown?: boolean } = {}) => ({ distanceFromEnd, ours: false, pointerDown: false, ...extra });
+
+  it('ignores the view’s own writes while following, and re-anchors on them while paused', () => {
+    expect(decideScroll(true, sample(500, { ours: true }))).toBe('none');
+    expect(decideScroll(false, sample(500, { ours: true }))).toBe('anchor');
+  });
+
+  it('follows again when the reader reaches the bottom', () => {
+    expect(decideScroll(false, sample(0))).toBe('follow');
+    expect(decideScroll(false, sample(END_THRESHOLD_PX))).toBe('follow');
+    expect(decideScroll(true, sample(0))).toBe('none');
+  });
+
+  it('pauses when the reader drags away from the bottom', () => {
+    expect(decideScroll(true, sample(300, { pointerDown: true }))).toBe('pause');
+  });
+
+  it('sticks to the end when something else moved the view while following (a measured row, a clamp)', () => {
+    expect(decideScroll(true, sample(40))).toBe('stick');
+  });
+
+  it('keeps the anchor current while paused', () => {
+    expect(decideScroll(false, sample(300))).toBe('anchor');
+    expect(decideScroll(false, sample(300, { pointerDown: true }))).toBe('anchor');
+  });
+});
+
+describe('leavesEnd', () => {
+  it.each([
+    [{ kind: 'wheel', deltaY: -3 }, true],
+    [{ kind: 'wheel', deltaY: 3 }, false],
+    [{ kind: 'key', key: 'PageUp' }, true],
+    [{ kind: 'key', key: 'ArrowUp' }, true],
+    [{ kind: 'key', key: 'Home' }, true],
+    [{ kind: 'key', key: 'End' }, false],
+    [{ kind: 'key', key: 'a' }, false],
+  ] as const)('%j moves away from the end: %s', (input, expected) => {
+    expect(leavesEnd(input, true)).toBe(expected);
+  });
+
+  it('is never a pause when the view cannot scroll', () => {
+    expect(leavesEnd({ kind: 'wheel', deltaY: -3 }, false)).toBe(false);
+  });
+});
+
+describe('countNewLines', () => {
+  const rows = (...seqs: number[]) => seqs.map((seq) => lineRow(seq, `line ${seq}`));
+
+  it('counts the lines after the last one held at the pause', () => {
+    const at = pausePoint(rows(1, 2, 3));
+    expect(countNewLines(rows(1, 2, 3), at)).toBe(0);
+    expect(countNewLines(rows(1, 2, 3, 4, 5), at)).toBe(2);
+  });
+
+  it('counts only lines, not gap markers', () => {
+    const at = pausePoint(rows(1, 2));
+    expect(countNewLines([...rows(1, 2), gap(3, 4), ...rows(5)], at)).toBe(1);
+  });
+
+  it('still counts when the oldest lines were trimmed or filtered away', () => {
+    const at = pausePoint(rows(1, 2, 3));
+    expect(countNewLines(rows(7, 9, 10), at)).toBe(3);
+    expect(countNewLines(rows(2, 9), at)).toBe(1);
+  });
+
+  it('counts every line after a restart that came since the pause', () => {
+    const at = pausePoint(rows(1, 2, 3, 4, 5));
+    expect(countNewLines([restart(1), ...rows(1, 2)], at)).toBe(2);
+  });
+
+  it('is not fooled by a restart before the pause', () => {
+    const held = [...rows(8, 9), restart(1), ...rows(1, 2)];
+    const at = pausePoint(held);
+    expect(at).toEqual({ lastSeq: 2, restarts: 1 });
+    expect(countNewLines([...held, ...rows(3, 4)], at)).toBe(2);
+  });
+
+  it('counts every line when nothing was held at the pause', () => {
+    expect(countNewLines(rows(1, 2), pausePoint([]))).toBe(2);
+  });
+});
+
+describe('the follow store', () => {
+  it('follows until paused, and follows again on request', () => {
+    const store = createFollowStore();
+    expect(store.following()).toBe(true);
+    store.pause();
+    expect(store.following()).toBe(false);
+    store.follow();
+    expect(store.following()).toBe(true);
+  });
+});

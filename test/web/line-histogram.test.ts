@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import type { LineRow, LogRow } from '../../web/src/state/line-buffer';
+import { bucketLines, levelBand, timestampNanos } from '../../web/src/state/line-histogram';
+import { lineRow } from './line-rows';
+
+const at = (seq: number, ts: string, text = `line ${seq}`): LineRow => ({ ...lineRow(seq, text), ts });
+
+describe('the lines over time', () => {
+  it('reads timestamps as exact nanoseconds since the epoch, past 2^53', () => {
+    expect(timestampNanos('2026-11-25T12:00:00.123456789Z')).toBe(1_795_608_000_123_456_789n);
+    expect(timestampNanos('2026-11-25T13:00:00.123456789+01:00')).toBe(1_795_608_000_123_456_789n);
+  });
+
+  it('divides the span from the earliest to the latest line into equal buckets, the latest in the last', () => {
+    const rows = [at(1, '2026-11-25T12:00:00Z'), at(2, '2026-11-25T12:00:05Z'), at(3, '2026-11-25T12:00:09.999999999Z')];
+    const histogram = bucketLines(rows, 10)!;
+    expect(histogram.widthNs).toBe(1_000_000_000n);
+    expect(histogram.buckets.map((b) => b.total)).toEqual([1, 0, 0, 0, 0, 1, 0, 0, 0, 1]);
+    expect(histogram.max).toBe(1);
+  });
+
+  it('puts lines one nanosecond apart at a bucket edge on their own sides', () => {
+    const rows = [at(1, '2026-11-25T12:00:00.000000000Z'), at(2, '2026-11-25T12:00:00.000000001Z'), at(3, '2026-11-25T12:00:00.000000002Z'), at(4, '2026-11-25T12:00:00.000000003Z')];
+    const histogram = bucketLines(rows, 2)!;
+    expect(histogram.widthNs).toBe(2n);
+    expect(histogram.buckets.map((b) => [b.total, b.firstTs])).toEqual([
+      [2, '2026-11-25T12:00:00.000000000Z'],
+      [2, '2026-11-25T12:00:00.000000002Z'],
+    ]);
+  });
+
+  it('counts each bucket by level, and names its earliest line even when lines came out of order', () => {
+    const rows = [at(1, '2026-11-25T12:00:00.5Z', 'ERROR broke'), at(2, '2026-11-25T12:00:00.2Z', '[WARN] slow'), at(3, '2026-11-25T12:00:00.7Z', 'plain')];
+    const [bucket] = bucketLines(rows, 1)!.buckets;
+    expect(bucket).toMatchObject({ total: 3, firstTs: '2026-11-25T12:00:00.2Z', counts: { error: 1, warn: 1, info: 0, debug: 0, other: 1 } });
+  });
+
+  it('counts lines only, not markers, and has nothing to show without lines', () => {
+    const rows: LogRow[] = [{ kind: 'restart', key: 'restart:1' }, at(1, '2026-11-25T12:00:00Z')];
+    expect(bucketLines(rows, 4)!.buckets.map((b) => b.total)).toEqual([1, 0, 0, 0]);
+    expect(bucketLines([{ kind: 'restart', key: 'r' }], 4)).toBeUndefined();
+  });
+
+  it('puts every line of one instant in the first bucket', () => {
+    const rows = [at(1, '2026-11-25T12:00:00Z'), at(2, '2026-11-25T12:00:00Z')];
+    expect(bucketLines(rows, 3)!.buckets.map((b) => b.total)).toEqual([2, 0, 0]);
+  });
+
+  it('refuses a bucket count that is not a positive integer', () => {
+    expect(() => bucketLines([], 0)).toThrow(RangeError);
+  });
+
+  it.each([
+    ['fatal', 'error'],
+    ['error', 'error'],
+    ['warn', 'warn'],
+    ['info', 'info'],
+    ['debug', 'debug'],
+    ['trace', 'debug'],
+    [undefined, 'other'],
+  ] as const)('colours %s lines as %s', (level, band) => {
+    expect(levelBand(level)).toBe(band);
+  });
+});

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { createFilterStore } from '../../web/src/state/filter-store';
+import { createJumpStore } from '../../web/src/state/jump-store';
+import { EMPTY_VIEW_LINK, formatViewLink, parseViewLink, type ViewLink } from '../../web/src/state/view-link';
+import { applyViewLink, viewLinkOf } from '../../web/src/state/view-link-sync';
+import type { ContainerRef } from '../../protocol';
+
+const full: ViewLink = {
+  container: { agentId: 'host-1', containerId: 'abc123' },
+  query: '^GET /api (5\\d\\d)$ & more',
+  regex: true,
+  caseSensitive: true,
+  invert: true,
+  stream: 'stderr',
+  hiddenLevels: new Set(['debug', 'none']),
+  place: { seq: 4211 },
+};
+
+describe('a view as an address', () => {
+  it('names host, container, filter and line, and reads them back the same', () => {
+    const hash = formatViewLink(full);
+    expect(hash).toBe('#host=host-1&container=abc123&q=%5EGET+%2Fapi+%285%5Cd%5Cd%29%24+%26+more&regex=1&case=1&invert=1&stream=stderr&hide=debug%2Cnone&line=4211');
+    expect(parseViewLink(hash)).toEqual(full);
+  });
+
+  it('names a moment to the nanosecond instead of a line', () => {
+    const link: ViewLink = { ...EMPTY_VIEW_LINK, place: { ts: '2026-11-25T12:00:00.123456789Z' } };
+    expect(parseViewLink(formatViewLink(link))).toEqual(link);
+  });
+
+  it('is empty for an unfiltered view of nothing, and leaves out what is as by default', () => {
+    expect(formatViewLink(EMPTY_VIEW_LINK)).toBe('');
+    expect(formatViewLink({ ...EMPTY_VIEW_LINK, container: { agentId: 'h', containerId: 'c' } })).toBe('#host=h&container=c');
+  });
+
+  it('keeps the keys of the hash that are not a view’s, and replaces those that are', () => {
+    expect(formatViewLink({ ...EMPTY_VIEW_LINK, query: 'new' }, '#q=old&line=3&other=x')).toBe('#other=x&q=new');
+  });
+
+  it.each([
+    ['an unknown level', '#hide=debug,loud', { hiddenLevels: new Set(['debug']) }],
+    ['an unknown stream', '#stream=both', { stream: 'all' }],
+    ['a seq that is not a positive integer', '#line=-3', {}],
+    ['a seq past the safe integers', '#line=99999999999999999', {}],
+    ['a time that is not RFC 3339', '#at=yesterday', {}],
+    ['a host without a container', '#host=h', {}],
+  ])('leaves out %s and applies the rest', (_, hash, expected) => {
+    expect(parseViewLink(`${hash}&q=kept`)).toEqual({ ...EMPTY_VIEW_LINK, query: 'kept', ...expected });
+  });
+
+  it('prefers the line when a link names both a line and a moment', () => {
+    expect(parseViewLink('#line=7&at=2026-11-25T12:00:00Z').place).toEqual({ seq: 7 });
+  });
+});
+
+describe('a link opened, and the view written back', () => {
+  it('selects the container, sets the filter and asks for the place', () => {
+    const selected: ContainerRef[] = [];
+    const filter = createFilterStore();
+    const jump = createJumpStore();
+    applyViewLink(full, { select: (ref) => selected.push(ref), filter, jump });
+    expect(selected).toEqual([full.container]);
+    expect(filter.filter()).toEqual({ query: full.query, regex: true, caseSensitive: true, invert: true, stream: 'stderr', hiddenLevels: new Set(['debug', 'none']) });
+    expect(jump.place()).toEqual({ seq: 4211 });
+  });
+
+  it('replaces levels hidden before with the link’s', () => {
+    const filter = createFilterStore();
+    filter.toggleLevel('info');
+    applyViewLink({ ...EMPTY_VIEW_LINK, hiddenLevels: new Set(['warn']) }, { select: () => {}, filter, jump: createJumpStore() });
+    expect([...filter.hiddenLevels()]).toEqual(['warn']);
+  });
+
+  it('selects nothing and jumps nowhere when the link names neither', () => {
+    const jump = createJumpStore();
+    let selects = 0;
+    applyViewLink(parseViewLink('#q=x'), { select: () => (selects += 1), filter: createFilterStore(), jump });
+    expect(selects).toBe(0);
+    expect(jump.place()).toBeUndefined();
+  });
+
+  it('writes the view on screen as the same link', () => {
+    const filter = createFilterStore();
+    const jump = createJumpStore();
+    applyViewLink(full, { select: () => {}, filter, jump });
+    expect(viewLinkOf({ selected: full.container, filter: filter.filter(), place: jump.place() })).toEqual(full);
+  });
+});

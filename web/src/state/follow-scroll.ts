@@ -1,0 +1,91 @@
+/**
+ * The log view's follow logic, without the DOM (LogView.tsx feeds it what it measured). Pure.
+ *
+ * Following: while the reader is at the bottom, new lines scroll into view. Only the reader stops
+ * that — a wheel or a key up, dragging the scrollbar away from the end — never the view's own
+ * writes of scrollTop, nor the virtualizer's corrections for measured rows (those are undone
+ * while following). Reaching the bottom again, "Jump to latest", or the follow store's
+ * `follow()` (a shortcut, a link) resumes it. While paused, the first visible row is the anchor:
+ * when rows change (new lines, the oldest trimmed at the cap, a filter) the view is put back so
+ * that row stays where it was, and the lines that arrived since the pause are counted.
+ */
+import type { LogRow } from './line-buffer';
+
+/** "At the bottom" tolerates a few pixels of sub-pixel rounding. */
+export const END_THRESHOLD_PX = 4;
+
+export interface ScrollSample {
+  /** scrollHeight − scrollTop − clientHeight. */
+  readonly distanceFromEnd: number;
+  /** The event reports the view's own last write of scrollTop. */
+  readonly ours: boolean;
+  /** The reader holds a pointer down (dragging the scrollbar). */
+  readonly pointerDown: boolean;
+}
+
+/**
+ * What a scroll event means: `follow` (the reader reached the bottom), `pause` (dragged away),
+ * `stick` (something else moved the view while following: back to the end), `anchor` (paused:
+ * remember the first visible row), or `none`.
+ */
+export type ScrollDecision = 'follow' | 'pause' | 'stick' | 'anchor' | 'none';
+
+export function decideScroll(following: boolean, sample: ScrollSample): ScrollDecision {
+  if (sample.ours) return following ? 'none' : 'anchor';
+  if (sample.distanceFromEnd <= END_THRESHOLD_PX) return following ? 'none' : 'follow';
+  if (sample.pointerDown) return following ? 'pause' : 'anchor';
+  return following ? 'stick' : 'anchor';
+}
+
+export type ReaderInput = { readonly kind: 'wheel'; readonly deltaY: number } | { readonly kind: 'key'; readonly key: string };
+
+const KEYS_UP = new Set(['ArrowUp', 'PageUp', 'Home']);
+
+/** Reader input that moves away from the end, in a view that can scroll: it pauses following. */
+export function leavesEnd(input: ReaderInput, scrollable: boolean): boolean {
+  if (!scrollable) return false;
+  return input.kind === 'wheel' ? input.deltaY < 0 : KEYS_UP.has(input.key);
+}
+
+/** Where following paused: the last line held then (by seq), and the restart markers before it. */
+export interface PausePoint {
+  readonly lastSeq: number | undefined;
+  readonly restarts: number;
+}
+
+export function pausePoint(rows: readonly LogRow[]): PausePoint {
+  let lastSeq: number | undefined;
+  let restarts = 0;
+  for (let i = rows.length - 1; i >= 0; i -= 1) {
+    const row = rows[i]!;
+    if (lastSeq === undefined && row.kind === 'line') lastSeq = row.seq;
+    if (row.kind === 'restart') restarts += 1;
+  }
+  return { lastSeq, restarts };
+}
+
+/**
+ * Lines among `rows` that arrived after the pause: those after it by seq, or after a restart
+ * marker that came since (a new numbering starts at 1 again). Counted from the end, so it costs
+ * what it counts.
+ */
+export function countNewLines(rows: readonly LogRow[], since: PausePoint): number {
+  let restartsAfter = 0;
+  for (const row of rows) if (row.kind === 'restart') restartsAfter += 1;
+  const newRestarts = restartsAfter - since.restarts;
+  let count = 0;
+  let restartsSeen = 0;
+  for (let i = rows.length - 1; i >= 0; i -= 1) {
+    const row = rows[i]!;
+    if (row.kind === 'restart') {
+      restartsSeen += 1;
+      if (restartsSeen >= newRestarts) break;
+      continue;
+    }
+    if (row.kind !== 'line') continue;
+    // Within the numbering of the pause: only seqs above the last one held then are new.
+    if (newRestarts <= 0 && since.lastSeq !== undefined && row.seq <= since.lastSeq) break;
+    count += 1;
+  }
+  return count;
+}

@@ -1,0 +1,54 @@
+/**
+ * The view and its address kept together: a link opened applies its view (the container through
+ * the session's selection, the filter, the place to jump to), and every later change of the view
+ * writes the address again (history.replaceState: no history entry per keystroke). The two
+ * halves are pure over the stores, so node tests run them; Dashboard.tsx wires them to the
+ * window and an effect.
+ */
+import type { ContainerRef } from '../../../protocol';
+import type { FilterStore } from './filter-store';
+import type { JumpStore } from './jump-store';
+import type { LineFilter } from './line-filter';
+import type { ViewLink, ViewPlace } from './view-link';
+
+export interface LinkTargets {
+  /** Shows a container (the session's select: the selection store, and its subscription). */
+  select(ref: ContainerRef): void;
+  readonly filter: FilterStore;
+  readonly jump: JumpStore;
+}
+
+/** Applies what a link names; what it does not name stays as it is. */
+export function applyViewLink(link: ViewLink, targets: LinkTargets): void {
+  const { filter } = targets;
+  filter.setQuery(link.query);
+  filter.setRegex(link.regex);
+  filter.setCaseSensitive(link.caseSensitive);
+  filter.setInvert(link.invert);
+  filter.setStream(link.stream);
+  filter.showAllLevels();
+  for (const level of link.hiddenLevels) filter.toggleLevel(level);
+  if (link.container) targets.select(link.container);
+  if (link.place) targets.jump.jumpTo(link.place);
+}
+
+export interface ViewNow {
+  readonly selected: ContainerRef | undefined;
+  readonly filter: LineFilter;
+  readonly place: ViewPlace | undefined;
+}
+
+/** The link of the view on screen. */
+export function viewLinkOf(view: ViewNow): ViewLink {
+  const { filter } = view;
+  return {
+    ...(view.selected ? { container: view.selected } : {}),
+    query: filter.query,
+    regex: filter.regex === true,
+    caseSensitive: filter.caseSensitive === true,
+    invert: filter.invert === true,
+    stream: filter.stream,
+    hiddenLevels: filter.hiddenLevels ?? new Set(),
+    ...(view.place ? { place: view.place } : {}),
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * A view as an address: which container (host and container id), the filter (query, how it is
+ * read, stream, hidden levels) and a place (a line by seq, or a moment by timestamp), in the
+ * URL's hash (`#host=…&container=…&q=…`). The hash never reaches a server, so a link shared
+ * keeps its filter to the people it is shared with; the viewer token (`#token=`) is taken out of
+ * it at start-up (config/viewer-token.ts) and never written back. Pure: parsed and formatted
+ * here, applied and kept up to date by state/view-link-sync.ts.
+ *
+ * What cannot be read is left out, never guessed: an unknown level or stream, a seq that is not
+ * a positive integer, a time that is not RFC 3339. The rest of the link still applies.
+ */
+import { isTimestamp, type ContainerRef } from '../../../protocol';
+import { LOG_LEVELS } from '../format/log-level';
+import type { LevelChoice, StreamChoice } from './line-filter';
+
+/** Where in the lines a link points: a line by its seq, or the first line at or after a moment. */
+export type ViewPlace = { readonly seq: number } | { readonly ts: string };
+
+export interface ViewLink {
+  readonly container?: ContainerRef;
+  readonly query: string;
+  readonly regex: boolean;
+  readonly caseSensitive: boolean;
+  readonly invert: boolean;
+  readonly stream: StreamChoice;
+  readonly hiddenLevels: ReadonlySet<LevelChoice>;
+  readonly place?: ViewPlace;
+}
+
+export const EMPTY_VIEW_LINK: ViewLink = {
+  query: '',
+  regex: false,
+  caseSensitive: false,
+  invert: false,
+  stream: 'all',
+  hiddenLevels: new Set(),
+};
+
+const LEVEL_CHOICES: readonly LevelChoice[] = [...LOG_LEVELS, 'none'];
+const STREAMS: readonly StreamChoice[] = ['all', 'stdout', 'stderr'];
+/** The keys this module owns in the hash; any other (a token being taken out, say) is kept as it is. */
+const KEYS = ['host', 'container', 'q', 'regex', 'case', 'invert', 'stream', 'hide', 'line', 'at'] as const;
+
+function paramsOf(hash: string): URLSearchParams {
+  return new URLSearchParams(hash.startsWith('#') ? hash.slice(1) : hash);
+}
+
+export function parseViewLink(hash: string): ViewLink {
+  const params = paramsOf(hash);
+  const host = params.get('host') ?? '';
+  const containerId = params.get('container') ?? '';
+  const flag = (key: string) => params.get(key) === '1';
+  const stream = params.get('stream') as StreamChoice | null;
+  const hidden = (params.get('hide') ?? '')
+    .split(',')
+    .filter((level): level is LevelChoice => LEVEL_CHOICES.includes(level as LevelChoice));
+  const seqText = params.get('line');
+  const seq = seqText !== null && /^[1-9]\d{0,15}$/.test(seqText) ? Number(seqText) : undefined;
+  const ts = params.get('at');
+  const place: ViewPlace | undefined =
+    seq !== undefined && Number.isSafeInteger(seq) ? { seq } : ts !== null && isTimestamp(ts) ? { ts } : undefined;
+  return {
+    ...(host !== '' && containerId !== '' ? { container: { agentId: host, containerId } } : {}),
+    query: params.get('q') ?? '',
+    regex: flag('regex'),
+    caseSensitive: flag('case'),
+    invert: flag('invert'),
+    stream: stream !== null && STREAMS.includes(stream) ? stream : 'all',
+    hiddenLevels: new Set(hidden),
+    ...(place ? { place } : {}),
+  };
+}
+
+/**
+ * The hash for a view: only what differs from an unfiltered view of the whole container, in a
+ * fixed order (so the same view is always the same address). Keys of the current hash that are
+ * not a view's are kept.
+ */
+export function formatViewLink(link: ViewLink, currentHash = ''): string {
+  const params = paramsOf(currentHash);
+  for (const key of KEYS) params.delete(key);
+  if (link.container) {
+    params.set('host', link.container.agentId);
+    params.set('container', link.container.containerId);
+  }
+  if (link.query !== '') params.set('q', link.query);
+  if (link.regex) params.set('regex', '1');
+  if (link.caseSensitive) params.set('case', '1');
+  if (link.invert) params.set('invert', '1');
+  if (link.stream !== 'all') params.set('stream', link.stream);
+  const hidden = LEVEL_CHOICES.filter((level) => link.hiddenLevels.has(level));
+  if (hidden.length > 0) params.set('hide', hidden.join(','));
+  if (link.place && 'seq' in link.place) params.set('line', String(link.place.seq));
+  else if (link.place) params.set('at', link.place.ts);
+  const text = params.toString();
+  return text === '' ? '' : `#${text}`;
+}
