@@ -13,7 +13,8 @@
  *    MAX_BATCH_LINES lines, or its body would near MAX_BATCH_BODY_BYTES.
  *
  * Full is judged by bytes after compression, estimated: each line's JSON size times the ratio of
- * compressed bytes to those sizes that this container's last batches had (an EWMA). The batch is
+ * compressed bytes to those sizes that this container's last batches had (an EWMA; the first batch
+ * of a stream closes at a guess of 1:2, then the first measured ratio replaces it). The batch is
  * then packed for real; if its message still passes the bound it is split in halves, each packed
  * again. Only a batch of ONE line that does not fit goes in parts; a line whose compressed body
  * would not fit even in MAX_BATCH_PARTS parts (text that compresses badly, such as control
@@ -60,8 +61,8 @@ export const DEFAULT_BATCH_DELAY_MS = 5;
 const FILL = 0.9;
 /** The ratio assumed before any batch was measured: plain log text compresses to well under half. */
 const INITIAL_RATIO = 0.5;
-/** The weight of the newest batch in the learned ratio. */
-const RATIO_WEIGHT = 0.3;
+/** The weight of the newest batch in the learned ratio (the first measured one takes the place of the assumed one). */
+const RATIO_WEIGHT = 0.5;
 /** Batches smaller than this (JSON bytes) say little about the ratio of a full one: not learned from. */
 const LEARN_FROM_BYTES = 16 * 1024;
 /** base64: 4 characters for 3 bytes. */
@@ -81,6 +82,7 @@ export class LogBatcher {
   private cancelIdleWait: (() => void) | undefined;
   /** Compressed bytes per JSON byte, learned from this container's batches. */
   private ratio = INITIAL_RATIO;
+  private learned = false;
   private readonly envelopeBytes: number;
   private readonly delayMs: number;
   private readonly maxBatchBytes: number;
@@ -188,7 +190,9 @@ export class LogBatcher {
 
   private learn(jsonBytes: number, compressedBytes: number): void {
     if (jsonBytes <= 0) return;
-    this.ratio = (1 - RATIO_WEIGHT) * this.ratio + RATIO_WEIGHT * (compressedBytes / jsonBytes);
+    const sample = compressedBytes / jsonBytes;
+    this.ratio = this.learned ? (1 - RATIO_WEIGHT) * this.ratio + RATIO_WEIGHT * sample : sample;
+    this.learned = true;
   }
 
   /** The line cut so that its compressed body fits the parts, judged by how this one compressed. */

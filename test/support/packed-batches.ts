@@ -30,19 +30,20 @@ export function unpacked(carrier: Pick<PackedCarrier, 'data'>): LogLine[] {
  */
 export function linesOfPacked(carriers: Iterable<PackedCarrier>): LogLine[] {
   const lines: LogLine[] = [];
-  const parts = new Map<string, string[]>();
+  const parts = new Map<string, (string | undefined)[]>();
   for (const carrier of carriers) {
     if (!carrier.part) {
       lines.push(...unpacked(carrier));
       continue;
     }
     const key = `${carrier.firstSeq}-${carrier.lastSeq}-${carrier.part.count}`;
-    const held = parts.get(key) ?? new Array<string>(carrier.part.count);
+    // Filled, not holes: `every` skips holes, and would take one part for all of them.
+    const held = parts.get(key) ?? Array.from<string | undefined>({ length: carrier.part.count });
     held[carrier.part.index] = carrier.data;
     parts.set(key, held);
     if (held.every((data) => data !== undefined) && held.length === carrier.part.count) {
       parts.delete(key);
-      lines.push(...unpacked({ data: Buffer.concat(held.map(packedBytes)).toString('base64') }));
+      lines.push(...unpacked({ data: Buffer.concat(held.map((data) => packedBytes(data!))).toString('base64') }));
     }
   }
   return lines;

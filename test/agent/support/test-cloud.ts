@@ -5,6 +5,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { AgentLogBatch, LogLine } from '../../../protocol';
+import { linesOfPacked } from '../../support/packed-batches';
 import { WebSocketFrameRecorder } from './websocket-frame-recorder';
 
 export class TestConnection {
@@ -20,6 +22,20 @@ export class TestConnection {
   /** The messages parsed as JSON. */
   get json(): { action: string; [key: string]: unknown }[] {
     return this.messages.map((m) => JSON.parse(m));
+  }
+
+  /**
+   * The log.batch messages received, each with the lines its packed data carries; a part carries
+   * its batch's lines when it completes the batch, none before.
+   */
+  get batches(): (AgentLogBatch & { lines: LogLine[] })[] {
+    const received = this.json.filter((m) => m.action === 'log.batch') as unknown as AgentLogBatch[];
+    return received.map((batch, i) => {
+      if (!batch.part) return { ...batch, lines: linesOfPacked([batch]) };
+      const sameBatch = received.slice(0, i + 1).filter((b) => b.part && b.firstSeq === batch.firstSeq && b.lastSeq === batch.lastSeq);
+      const before = linesOfPacked(sameBatch.slice(0, -1)).length;
+      return { ...batch, lines: linesOfPacked(sameBatch).slice(before) };
+    });
   }
 
   get actions(): string[] {
