@@ -56,6 +56,8 @@ export class TestCloud {
   connectionsAnswerPings = false;
   /** Answer each `agent.register` with `agent.registered`, as the cloud does once it stored it. */
   confirmsRegistrations = true;
+  /** Answer each `log.batch` with its `log.ack` (a part but the last with its index), as the cloud does once it holds it. */
+  acksBatches = false;
   /** The `watched` list those confirmations carry; undefined sends none (as an older cloud). */
   watched: string[] | undefined;
 
@@ -75,6 +77,11 @@ export class TestCloud {
         if (this.confirmsRegistrations && last?.action === 'agent.register') {
           // The real cloud answers the agent id of the connection's credential.
           socket.send(JSON.stringify({ action: 'agent.registered', agentId: TEST_AGENT_ID, ...(this.watched ? { watched: this.watched } : {}) }));
+        }
+        if (this.acksBatches && last?.action === 'log.batch') {
+          const batch = last as unknown as AgentLogBatch;
+          const part = batch.part && batch.part.index < batch.part.count - 1 ? { part: batch.part.index } : {};
+          socket.send(JSON.stringify({ action: 'log.ack', containerId: batch.containerId, seq: batch.lastSeq, ...part }));
         }
       });
       socket.on('close', (code) => {
