@@ -84,7 +84,7 @@ describe('what a container writes, as a viewer receives it', () => {
     return uniqueBySeq(linesOf(viewer, container.id));
   }
 
-  it('a TTY container: its raw stream, lone carriage returns kept, "\\r\\n" without the "\\r", a 1 MB line cut at 16 KB', async () => {
+  it('a TTY container: its raw stream, lone carriage returns kept, "\\r\\n" without the "\\r", a 1 MB line kept to 256 KB with its original size', async () => {
     const { container, viewer } = await watched(
       `${READY}
 i=1; while [ $i -le 2000 ]; do echo "tty $i"; i=$((i+1)); done
@@ -98,11 +98,11 @@ echo done`,
 
     expectEveryLineOnceOrMarked(lines, ['ready', ...numbered('tty', 2000), 'progress 10%\rprogress 20%', 'y'.repeat(MAX_LINE_BYTES), 'done']);
     expect(lines.every((l) => l.stream === 'stdout')).toBe(true);
-    expect(lines.filter((l) => l.truncated).map((l) => l.text.length)).toEqual([MAX_LINE_BYTES]);
+    expect(lines.filter((l) => l.truncated).map((l) => [l.text.length, l.originalBytes])).toEqual([[MAX_LINE_BYTES, MB]]);
   }, 90_000);
 
-  it('a 1 MB line: one line cut at 16 KB on a character boundary and flagged truncated, the lines around it whole', async () => {
-    // "a" and then 1 MB of a two-byte character: 16 KB falls inside a character.
+  it('a 1 MB line: one line cut at 256 KB on a character boundary, flagged truncated with its original size, the lines around it whole', async () => {
+    // "a" and then 1 MB of a two-byte character: 256 KB falls inside a character.
     const { container, viewer } = await watched(`${READY}
 echo before
 s=é; i=0; while [ $i -lt 19 ]; do s=$s$s; i=$((i+1)); done; printf 'a%s\\n' "$s"
@@ -112,7 +112,7 @@ echo after`);
 
     const long = `a${'é'.repeat((MAX_LINE_BYTES - 1) >> 1)}`;
     expectEveryLineOnceOrMarked(lines, ['ready', 'before', long, 'after']);
-    expect(lines[2]!.truncated).toBe(true);
+    expect(lines[2]).toMatchObject({ truncated: true, originalBytes: 1 + MB });
     expect(Buffer.byteLength(lines[2]!.text)).toBeLessThanOrEqual(MAX_LINE_BYTES);
     expect(lines.filter((l) => l.truncated)).toHaveLength(1);
   }, 90_000);
