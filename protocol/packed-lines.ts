@@ -54,7 +54,8 @@ export function packLines(lines: readonly LogLine[]): string {
   let streams = '';
   let previous: string | undefined;
   const delta = deltaFinder();
-  lines.forEach((line, i) => {
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
     if (line.seq !== first.seq + i) throw new RangeError(`packLines needs consecutive seqs: line ${i} has seq ${line.seq}, not ${first.seq + i}`);
     ts.push(previous === undefined ? line.ts : (delta(previous, line.ts) ?? line.ts));
     previous = line.ts;
@@ -62,7 +63,7 @@ export function packLines(lines: readonly LogLine[]): string {
     streams += line.stream === 'stderr' ? 'e' : 'o';
     if (line.truncated) cut.push([i, line.originalBytes ?? 0]);
     if (line.skipped) skipped.push([i, line.skipped]);
-  });
+  }
   const body: PackedLinesBody = {
     v: 1,
     firstSeq: first.seq,

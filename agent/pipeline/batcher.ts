@@ -12,8 +12,10 @@
  *  - a batch that is full goes at once: its packed message would pass MAX_BATCH_BYTES, or it holds
  *    MAX_BATCH_LINES lines, or its body would near MAX_BATCH_BODY_BYTES.
  *
- * Full is judged by bytes after compression, estimated: each line's JSON size times the ratio of
- * compressed bytes to those sizes that this container's last batches had (an EWMA; the first batch
+ * Full is judged by bytes after compression, estimated: each line's size (its characters, counted
+ * without looking at them: this runs for every line) times the ratio of compressed bytes to those
+ * sizes that this container's last batches had (an EWMA, so it absorbs how far characters are from
+ * bytes for this container's text; the first batch
  * of a stream closes at a guess of 1:2, then the first measured ratio replaces it). The batch is
  * then packed for real; if its message still passes the bound it is split in halves, each packed
  * again. Only a batch of ONE line that does not fit goes in parts; a line whose compressed body
@@ -61,9 +63,13 @@ export const DEFAULT_BATCH_DELAY_MS = 5;
 const FILL = 0.9;
 /** The ratio assumed before any batch was measured: plain log text compresses to well under half. */
 const INITIAL_RATIO = 0.5;
+/** What a line adds to the packed body beside its text, roughly: its timestamp delta, quotes and commas, its stream. */
+const LINE_OVERHEAD = 16;
+/** A skip marker's `skipped` entry, roughly. */
+const MARKER_BYTES = 160;
 /** The weight of the newest batch in the learned ratio (the first measured one takes the place of the assumed one). */
 const RATIO_WEIGHT = 0.5;
-/** Batches smaller than this (JSON bytes) say little about the ratio of a full one: not learned from. */
+/** Batches smaller than this (in sizeOf) say little about the ratio of a full one: not learned from. */
 const LEARN_FROM_BYTES = 16 * 1024;
 /** base64: 4 characters for 3 bytes. */
 const BASE64 = 4 / 3;
@@ -75,13 +81,15 @@ const globalTimers: BatcherTimers = {
 
 export class LogBatcher {
   private lines: LogLine[] = [];
-  /** serializedLineBytes of each line in `lines`. */
+  /** sizeOf each line in `lines`. */
   private sizes: number[] = [];
-  private jsonBytes = 0;
+  private sizeTotal = 0;
   private timer: unknown;
   private cancelIdleWait: (() => void) | undefined;
-  /** Compressed bytes per JSON byte, learned from this container's batches. */
+  /** Compressed bytes per unit of sizeOf, learned from this container's batches. */
   private ratio = INITIAL_RATIO;
+  /** Packed body bytes per unit of sizeOf (above 1 for text of multibyte or escaped characters), learned likewise. */
+  private bodyRatio = 1;
   private learned = false;
   private readonly envelopeBytes: number;
   private readonly delayMs: number;
@@ -101,11 +109,11 @@ export class LogBatcher {
 
   /** Lines must arrive in seq order; they leave in the same order. */
   add(line: LogLine): void {
-    const size = serializedLineBytes(line);
+    const size = sizeOf(line);
     if (this.lines.length > 0 && this.isFullWith(size)) this.close();
     this.lines.push(line);
     this.sizes.push(size);
-    this.jsonBytes += size;
+    this.sizeTotal += size;
     if (this.lines.length >= this.maxBatchLines) this.close();
     else if (this.timer === undefined && this.cancelIdleWait === undefined) this.timer = this.timers.setTimeout(() => this.lingered(), this.delayMs);
   }
@@ -118,10 +126,10 @@ export class LogBatcher {
 
   /** What the batch being collected will cost once packed: its estimated message. */
   get pendingBytes(): number {
-    return this.lines.length === 0 ? 0 : this.estimatedMessageBytes(this.jsonBytes);
+    return this.lines.length === 0 ? 0 : this.estimatedMessageBytes(this.sizeTotal);
   }
 
-  /** Compressed bytes per JSON byte, as learned so far. */
+  /** Compressed bytes per character of text (and per line's overhead), as learned so far. */
   get compressionRatio(): number {
     return this.ratio;
   }
@@ -142,12 +150,12 @@ export class LogBatcher {
   }
 
   private isFullWith(size: number): boolean {
-    const json = this.jsonBytes + size;
-    return this.estimatedMessageBytes(json) > FILL * this.maxBatchBytes || json > FILL * MAX_BATCH_BODY_BYTES;
+    const total = this.sizeTotal + size;
+    return this.estimatedMessageBytes(total) > FILL * this.maxBatchBytes || total * this.bodyRatio > FILL * MAX_BATCH_BODY_BYTES;
   }
 
-  private estimatedMessageBytes(jsonBytes: number): number {
-    return this.envelopeBytes + Math.ceil(jsonBytes * this.ratio * BASE64);
+  private estimatedMessageBytes(sizeTotal: number): number {
+    return this.envelopeBytes + Math.ceil(sizeTotal * this.ratio * BASE64);
   }
 
   private cancelWaits(): void {
@@ -164,7 +172,7 @@ export class LogBatcher {
     const sizes = this.sizes;
     this.lines = [];
     this.sizes = [];
-    this.jsonBytes = 0;
+    this.sizeTotal = 0;
     this.emit(lines, sizes);
   }
 
@@ -172,8 +180,8 @@ export class LogBatcher {
   private emit(lines: LogLine[], sizes: number[]): void {
     const batch = { containerId: this.options.containerId, epoch: this.options.epoch, lines };
     const wire = packBatch(batch, this.maxBatchBytes);
-    const json = sizes.reduce((sum, size) => sum + size, 0);
-    if (json >= LEARN_FROM_BYTES || wire.messages.length > 1) this.learn(json, wire.compressedBytes);
+    const total = sizes.reduce((sum, size) => sum + size, 0);
+    if (total >= LEARN_FROM_BYTES || wire.messages.length > 1) this.learn(total, wire);
     const whole = wire.messages.length === 1 && wire.bodyBytes <= MAX_BATCH_BODY_BYTES;
     if (!whole && lines.length > 1) {
       const half = Math.ceil(lines.length / 2);
@@ -182,24 +190,32 @@ export class LogBatcher {
       return;
     }
     if (lines.length === 1 && !fitsInParts(wire)) {
-      this.emit([this.cutToFit(lines[0]!, sizes[0]!, wire)], [0]);
+      this.emit([this.cutToFit(lines[0]!, wire)], [0]);
       return;
     }
     this.options.send({ ...batch, wire });
   }
 
-  private learn(jsonBytes: number, compressedBytes: number): void {
-    if (jsonBytes <= 0) return;
-    const sample = compressedBytes / jsonBytes;
+  private learn(sizeTotal: number, wire: WireBatch): void {
+    if (sizeTotal <= 0) return;
+    const sample = wire.compressedBytes / sizeTotal;
+    const bodySample = wire.bodyBytes / sizeTotal;
     this.ratio = this.learned ? (1 - RATIO_WEIGHT) * this.ratio + RATIO_WEIGHT * sample : sample;
+    this.bodyRatio = this.learned ? (1 - RATIO_WEIGHT) * this.bodyRatio + RATIO_WEIGHT * bodySample : bodySample;
     this.learned = true;
   }
 
   /** The line cut so that its compressed body fits the parts, judged by how this one compressed. */
-  private cutToFit(line: LogLine, size: number, wire: WireBatch): LogLine {
+  private cutToFit(line: LogLine, wire: WireBatch): LogLine {
+    const size = serializedLineBytes(line);
     const share = Math.min(MAX_PACKED_BYTES / wire.compressedBytes, (MAX_BATCH_PARTS * 0.95 * this.maxBatchBytes) / (wire.compressedBytes * BASE64), MAX_BATCH_BODY_BYTES / wire.bodyBytes);
     return fitLine(line, Math.floor(size * share * 0.9)).line;
   }
+}
+
+/** A line's size for the estimate: characters, not bytes (the learned ratio makes up the difference). */
+function sizeOf(line: LogLine): number {
+  return line.text.length + LINE_OVERHEAD + (line.skipped ? MARKER_BYTES : 0);
 }
 
 function fitsInParts(wire: WireBatch): boolean {
