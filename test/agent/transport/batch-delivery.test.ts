@@ -93,6 +93,23 @@ describe('BatchDelivery', () => {
     expect(channel.encoded).toEqual([encode(sent!), encode(sent!)]);
   });
 
+  it('tells the container\'s batcher whether a batch waits for its ack, and calls back once none does', () => {
+    const sink = delivery.sinkFor('c1');
+    const idleAgain = vi.fn();
+    expect(sink.idle?.()).toBe(true);
+
+    sink.send(batch('c1', 1));
+    sink.send(batch('c1', 2));
+    sink.onceIdle?.(idleAgain);
+    expect(sink.idle?.()).toBe(false);
+    delivery.acknowledge({ action: 'log.ack', containerId: 'c1', seq: 1 });
+    expect(idleAgain).not.toHaveBeenCalled();
+    delivery.acknowledge({ action: 'log.ack', containerId: 'c1', seq: 2 });
+
+    expect(idleAgain).toHaveBeenCalledTimes(1);
+    expect(sink.idle?.()).toBe(true);
+  });
+
   it('lets each container have its own batch in flight', () => {
     delivery.sinkFor('c1').send(batch('c1', 1));
     delivery.sinkFor('c2').send(batch('c2', 1));
