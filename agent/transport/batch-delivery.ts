@@ -166,15 +166,19 @@ export class BatchDelivery {
       send: (batch) => this.submit(outbox, batch),
       isCongested: () => (outbox.queue.length > 0 && this.budget.isOver(containerId)) || this.options.channel.isCongested(),
       onceDrained: (listener) => this.onceDrained(outbox, listener),
-      idle: () => outbox.queue.length === 0,
+      // Lines gather while a batch waits for its ack, unless memory is tight: then they go to the
+      // queue, whose acks the pause of the Docker stream waits for.
+      idle: () => outbox.queue.length === 0 || this.budget.isOver(containerId, true),
       onceIdle: (listener) => {
         outbox.idleListeners.add(listener);
         return () => outbox.idleListeners.delete(listener);
       },
       holding: (bytes) => {
         if (this.outboxes.get(containerId) !== outbox) return;
-        this.budget.adjust(containerId, bytes - outbox.pipelineBytes);
+        // Recorded before adjusting: the room freed may wake the follower, which reports again at once.
+        const delta = bytes - outbox.pipelineBytes;
         outbox.pipelineBytes = bytes;
+        this.budget.adjust(containerId, delta);
       },
     };
   }

@@ -121,3 +121,24 @@ describe('BatchDelivery under one memory bound across containers (issue 8 defect
     expect(a.isCongested()).toBe(false);
   });
 });
+
+describe('BatchDelivery counting what a pipeline holds', () => {
+  it('stays exact when the room a pipeline frees wakes its paused stream, which reports again at once', async () => {
+    vi.useFakeTimers();
+    const delivery = new BatchDelivery({ channel: new StalledChannel(), logger: new RecordingLogger(), budget: new MemoryBudget({ maxBytes: 10_000, marginBytes: 0 }) });
+    const sink = delivery.sinkFor('c1');
+    sink.send(batchOf('c1', 1, 1000));
+    sink.holding?.(9500);
+    expect(sink.isCongested()).toBe(true);
+    // The paused follower, woken, drops its stream and reports that it holds nothing.
+    sink.onceDrained(() => sink.holding?.(0));
+    await vi.advanceTimersByTimeAsync(0);
+
+    sink.holding?.(2000);
+    await vi.advanceTimersByTimeAsync(0);
+
+    expect(delivery.heldBytes).toBe(heldBytesOf(batchOf('c1', 1, 1000)));
+    delivery.stop();
+    vi.useRealTimers();
+  });
+});

@@ -94,6 +94,7 @@ describe('BatchDelivery', () => {
   });
 
   it('tells the container\'s batcher whether a batch waits for its ack, and calls back once none does', () => {
+    delivery = new BatchDelivery({ channel, logger, ackTimeoutMs: 1000, budget: new MemoryBudget({ maxBytes: 1_000_000 }) });
     const sink = delivery.sinkFor('c1');
     const idleAgain = vi.fn();
     expect(sink.idle?.()).toBe(true);
@@ -107,6 +108,16 @@ describe('BatchDelivery', () => {
     delivery.acknowledge({ action: 'log.ack', containerId: 'c1', seq: 2 });
 
     expect(idleAgain).toHaveBeenCalledTimes(1);
+    expect(sink.idle?.()).toBe(true);
+  });
+
+  it('tells the batcher not to hold lines back while its container is near the memory bound: they go to the queue, whose acks a paused stream waits for', () => {
+    const sink = delivery.sinkFor('c1');
+    sink.send(batch('c1', 1));
+    expect(sink.idle?.()).toBe(false);
+
+    sink.holding?.(700);
+
     expect(sink.idle?.()).toBe(true);
   });
 
