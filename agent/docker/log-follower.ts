@@ -58,6 +58,8 @@ export interface BatchSink {
   idle?(): boolean;
   /** Calls `listener` once when no batch waits for its ack any more; the returned function cancels that. */
   onceIdle?(listener: () => void): () => void;
+  /** Whether the container is near its memory bound: the batcher sends what it holds instead of gathering more. */
+  tight?(): boolean;
 }
 
 /** What log.stream.start asked for. */
@@ -158,6 +160,7 @@ export class LogFollower {
       ...(options.batchDelayMs !== undefined ? { delayMs: options.batchDelayMs } : {}),
       ...(options.sink.idle ? { idle: () => options.sink.idle!() } : {}),
       ...(options.sink.onceIdle ? { onceIdle: (listener: () => void) => options.sink.onceIdle!(listener) } : {}),
+      ...(options.sink.tight ? { tight: () => options.sink.tight!() } : {}),
     });
   }
 

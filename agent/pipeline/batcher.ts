@@ -55,6 +55,8 @@ export interface LogBatcherOptions {
   readonly idle?: () => boolean;
   /** Calls `listener` once when the container has no batch waiting for its ack; returns a cancel. */
   readonly onceIdle?: (listener: () => void) => () => void;
+  /** Whether the container is near its memory bound: what is batched goes now (asked every TIGHT_CHECK_LINES lines). */
+  readonly tight?: () => boolean;
 }
 
 export const DEFAULT_BATCH_DELAY_MS = 5;
@@ -71,6 +73,12 @@ const MARKER_BYTES = 160;
 const RATIO_WEIGHT = 0.5;
 /** Batches smaller than this (in sizeOf) say little about the ratio of a full one: not learned from. */
 const LEARN_FROM_BYTES = 16 * 1024;
+/**
+ * How often (in lines added) a batch being gathered asks whether memory is tight: lines held here
+ * are not in delivery's queue, and only a queue's acks wake a stream paused for memory. Not more
+ * often: each batch costs a round trip, and near the bound the queue drains one batch per ack.
+ */
+const TIGHT_CHECK_LINES = 512;
 /** base64: 4 characters for 3 bytes. */
 const BASE64 = 4 / 3;
 
@@ -114,7 +122,7 @@ export class LogBatcher {
     this.lines.push(line);
     this.sizes.push(size);
     this.sizeTotal += size;
-    if (this.lines.length >= this.maxBatchLines) this.close();
+    if (this.lines.length >= this.maxBatchLines || (this.lines.length % TIGHT_CHECK_LINES === 0 && this.options.tight?.())) this.close();
     else if (this.timer === undefined && this.cancelIdleWait === undefined) this.timer = this.timers.setTimeout(() => this.lingered(), this.delayMs);
   }
 

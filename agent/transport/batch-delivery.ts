@@ -169,6 +169,7 @@ export class BatchDelivery {
       // Lines gather while a batch waits for its ack, unless memory is tight: then they go to the
       // queue, whose acks the pause of the Docker stream waits for.
       idle: () => outbox.queue.length === 0 || this.budget.isOver(containerId, true),
+      tight: () => this.budget.isOver(containerId, true),
       onceIdle: (listener) => {
         outbox.idleListeners.add(listener);
         return () => outbox.idleListeners.delete(listener);

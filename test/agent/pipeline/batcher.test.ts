@@ -147,6 +147,20 @@ describe('LogBatcher', () => {
       expect(sent).toHaveLength(1);
     });
 
+    it('sends what it gathered at once when the container is near its memory bound, instead of holding it back', () => {
+      let tight = false;
+      const tightSent: LineBatch[] = [];
+      const gathering = new LogBatcher({ containerId: CONTAINER, epoch: 7, send: (batch) => tightSent.push(batch), idle: () => false, onceIdle: () => () => {}, tight: () => tight });
+      for (let seq = 1; seq <= 1500; seq++) gathering.add(line(seq));
+      expect(tightSent).toEqual([]);
+
+      tight = true;
+      for (let seq = 1501; seq <= 1536; seq++) gathering.add(line(seq));
+
+      expect(tightSent.map((b) => [b.lines[0]!.seq, b.lines.at(-1)!.seq])).toEqual([[1, 1536]]);
+      gathering.flush();
+    });
+
     it('without a sink that tells, sends every batch 5 ms after its first line', () => {
       const alone: LineBatch[] = [];
       const plain = new LogBatcher({ containerId: CONTAINER, epoch: 7, send: (batch) => alone.push(batch) });
