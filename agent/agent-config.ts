@@ -3,7 +3,7 @@
  * over its variable; agent-options.ts lists them all). Missing or invalid values fail fast with a
  * message that says what to set.
  */
-import { SafeId } from '../protocol';
+import { MAX_LINE_BYTES, SafeId } from '../protocol';
 import { parseDockerHost, InvalidDockerHostError } from './docker/docker-client';
 import { AGENT_OPTIONS, HELP_FLAGS, VERSION_FLAG, type AgentOption, type AgentOptionKey } from './agent-options';
 import { parseByteSize } from './byte-size';
@@ -22,6 +22,8 @@ export interface AgentConfig {
   readonly optIn: boolean;
   /** The bound on log bytes held across all containers (memory-budget.ts). */
   readonly maxBufferBytes: number;
+  /** The longest line kept whole (UTF-8 bytes of its text); longer ones are cut. */
+  readonly maxLineBytes: number;
   /** Replace the cloud connection by this age (ms); undefined: the default, 110 min. */
   readonly connectionMaxAgeMs: number | undefined;
 }
@@ -90,6 +92,7 @@ export function readAgentConfig(env: NodeJS.ProcessEnv, argv: readonly string[] 
     dockerHost,
     optIn: raw.optIn ? switchValue(raw.optIn) : false,
     maxBufferBytes: raw.maxBufferBytes ? byteSizeValue(raw.maxBufferBytes) : DEFAULT_MAX_BUFFER_BYTES,
+    maxLineBytes: raw.maxLineBytes ? lineCapValue(raw.maxLineBytes) : MAX_LINE_BYTES,
     connectionMaxAgeMs: raw.connectionMaxAge ? connectionMaxAgeMs(raw.connectionMaxAge) : undefined,
   };
 }
@@ -159,6 +162,18 @@ function switchValue({ value, source }: RawValue): boolean {
   if (TRUE.has(word)) return true;
   if (FALSE.has(word)) return false;
   throw new ConfigError(`${source}=${value}: expected true or false`);
+}
+
+/** Below this a line cap cuts ordinary lines (a stack frame, a JSON log record). */
+const MIN_LINE_BYTES = 1024;
+
+function lineCapValue({ value, source }: RawValue): number {
+  const bytes = parseByteSize(value);
+  if (bytes === undefined) throw new ConfigError(`${source}=${value} is not a size; write bytes or a number with k or m (e.g. 64k)`);
+  if (bytes < MIN_LINE_BYTES || bytes > MAX_LINE_BYTES) {
+    throw new ConfigError(`${source}=${value} is outside 1k to 256k: a line cap must be at least 1k, and the protocol carries lines of at most 256k`);
+  }
+  return bytes;
 }
 
 function byteSizeValue({ value, source }: RawValue): number {

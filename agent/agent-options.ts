@@ -77,6 +77,15 @@ export const AGENT_OPTIONS = [
     default: '64m',
   },
   {
+    key: 'maxLineBytes',
+    flag: '--max-line-bytes',
+    env: 'SIDETAIL_MAX_LINE_BYTES',
+    value: 'SIZE',
+    summary:
+      'the longest log line kept whole (UTF-8 bytes, e.g. 64k; 1k to 256k); a longer line is cut on a character boundary, flagged with its original size',
+    default: '256k',
+  },
+  {
     key: 'connectionMaxAge',
     flag: '--connection-max-age',
     env: 'SIDETAIL_CONNECTION_MAX_AGE',

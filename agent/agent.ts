@@ -89,6 +89,8 @@ export interface AgentOptions {
    * above it Docker streams are paused. Default DEFAULT_MAX_BUFFER_BYTES (64 MiB).
    */
   readonly maxBufferBytes?: number;
+  /** The longest line kept whole (SIDETAIL_MAX_LINE_BYTES); longer ones are cut. Default MAX_LINE_BYTES. */
+  readonly maxLineBytes?: number;
   /** Timings, for tests and unusual networks; the defaults suit production. */
   readonly tuning?: AgentTuning;
 }
@@ -458,6 +460,7 @@ export class SidetailAgent implements Agent {
       logger: this.logger,
       request: resume ? { tail, resume, epoch: message.epoch, ...(catchUp ? { catchUp: true } : {}) } : { tail, epoch: message.epoch },
       ...(tuning.batchDelayMs !== undefined ? { batchDelayMs: tuning.batchDelayMs } : {}),
+      ...(this.deps.maxLineBytes !== undefined ? { maxLineBytes: this.deps.maxLineBytes } : {}),
       ...(tuning.recheckDelayMs !== undefined ? { recheckDelayMs: tuning.recheckDelayMs } : {}),
       ...(tuning.refollowAfterPauseMs !== undefined ? { refollowAfterPauseMs: tuning.refollowAfterPauseMs } : {}),
       ...(tuning.catchUpBudgetMs !== undefined ? { catchUpBudgetMs: tuning.catchUpBudgetMs } : {}),

@@ -40,6 +40,7 @@ const agent = createAgent({
   // A configuration error found only once connected (the credential is another agent's).
   onFatal: () => process.exit(2),
   maxBufferBytes: config.maxBufferBytes,
+  maxLineBytes: config.maxLineBytes,
 });
 agent.start();
 

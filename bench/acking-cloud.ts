@@ -53,16 +53,22 @@ export class AckingCloud {
   }
 
   private receive(socket: WebSocket, text: string): void {
-    const message = JSON.parse(text) as { action: string; containerId?: string; lines?: { seq: number }[] };
+    const message = JSON.parse(text) as { action: string; containerId?: string; firstSeq?: number; lastSeq?: number; part?: { index: number; count: number } };
     if (message.action === 'agent.register') {
       socket.send(JSON.stringify({ action: 'agent.registered', agentId: BENCH_AGENT_ID, watched: this.watched }));
       this.agent = socket;
       if (this.watched.length > 0) this.startStreams(this.watched);
-    } else if (message.action === 'log.batch' && message.containerId && message.lines?.length) {
-      this.lines += message.lines.length;
+    } else if (message.action === 'log.batch' && message.containerId && message.firstSeq !== undefined && message.lastSeq !== undefined) {
+      const part = message.part;
+      // A part but the last is acked with its index; the batch counts once, at its last part.
+      if (part && part.index < part.count - 1) {
+        socket.send(JSON.stringify({ action: 'log.ack', containerId: message.containerId, seq: message.lastSeq, part: part.index }));
+        return;
+      }
+      this.lines += message.lastSeq - message.firstSeq + 1;
       this.batches += 1;
       this.streaming.add(message.containerId);
-      socket.send(JSON.stringify({ action: 'log.ack', containerId: message.containerId, seq: message.lines.at(-1)!.seq }));
+      socket.send(JSON.stringify({ action: 'log.ack', containerId: message.containerId, seq: message.lastSeq }));
     } else if (message.action === 'agent.inventory') {
       socket.send(JSON.stringify({ action: 'inventory.ack', observedAt: (message as { observedAt?: number }).observedAt }));
     } else if (message.action === 'ping') {

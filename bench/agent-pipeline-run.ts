@@ -1,7 +1,7 @@
 /**
  * One pass of the agent's real log pipeline over in-memory Docker bytes: a LogFollower (demuxer →
- * line framer → resume filter → sequencer → batcher) reading a replayed stream, with a sink that
- * encodes each `log.batch` as the transport does. It resumes just before the first line, so the
+ * line framer → resume filter → sequencer → batcher, which packs each batch into its `log.batch`
+ * messages as the transport sends them) reading a replayed stream, with a sink that takes them. It resumes just before the first line, so the
  * resume filter runs on every line as it does after any container restart.
  */
 import { Readable } from 'node:stream';
@@ -9,7 +9,7 @@ import { finished } from 'node:stream/promises';
 import type { ContainerSource, LogFollow } from '../agent/docker/container-source';
 import { LogFollower, type BatchSink } from '../agent/docker/log-follower';
 import type { Logger } from '../agent/logger';
-import { encode, type AgentLogBatch } from '../protocol';
+import type { LineBatch } from '../agent/pipeline/line-batch';
 import type { DockerLog } from './docker-log-bytes';
 
 export interface PipelineOutput {
@@ -63,12 +63,14 @@ function collectingSink(afterBatch?: (json: string) => void): { sink: BatchSink;
   let batches = 0;
   let jsonChars = 0;
   const sink: BatchSink = {
-    send(batch: AgentLogBatch) {
-      const json = encode(batch);
-      jsonChars += json.length;
+    send(batch: LineBatch) {
+      // The batcher packed it (to size it); delivery would send these very texts.
+      for (const { json } of batch.wire!.messages) {
+        jsonChars += json.length;
+        afterBatch?.(json);
+      }
       lines += batch.lines.length;
       batches += 1;
-      afterBatch?.(json);
     },
     isCongested: () => false,
     onceDrained: () => () => {},

@@ -2,8 +2,8 @@
  * Is the agent ever the bottleneck? A real container on a private dockerd prints 1,000,000
  * numbered lines and exits; then, in alternation, `docker logs -t` (the Docker CLI, output to
  * /dev/null) and the agent's real follow pipeline (dockerode follow → demuxer → line framer →
- * resume filter → sequencer → batcher → a sink that takes every batch at once, encoding it as the
- * transport does) read the whole log. Both ask Docker for the same thing (the last N lines — all of
+ * resume filter → sequencer → batcher, packing each batch as the transport sends it → a sink that
+ * takes every batch at once) read the whole log. Both ask Docker for the same thing (the last N lines — all of
  * them — with timestamps), so dockerd's own work is the same; the ratio is docker-logs time / agent
  * time: ≥ 1 means the agent keeps up with Docker's own client.
  *
@@ -16,7 +16,7 @@ import type Docker from 'dockerode';
 import { DockerContainerSource } from '../agent/docker/docker-container-source';
 import { LogFollower, type BatchSink } from '../agent/docker/log-follower';
 import type { Logger } from '../agent/logger';
-import { encode, type AgentLogBatch } from '../protocol';
+import type { LineBatch } from '../agent/pipeline/line-batch';
 import type { BenchRow } from './bench-table';
 import { medianTimes } from './interleaved-timing';
 import type { PrivateDocker } from './private-docker';
@@ -87,8 +87,8 @@ export async function agentFollow(docker: Docker, containerId: string, count: nu
   let done!: () => void;
   const finished = new Promise<void>((resolve) => (done = resolve));
   const sink: BatchSink = {
-    send(batch: AgentLogBatch) {
-      jsonChars += encode(batch).length;
+    send(batch: LineBatch) {
+      for (const { json } of batch.wire!.messages) jsonChars += json.length;
       for (const line of batch.lines) {
         if (line.seq !== lastSeq + 1 || line.text !== `line ${line.seq}`) outOfOrder += 1;
         lastSeq = line.seq;

@@ -30,9 +30,10 @@
  * pipeline holds (`holding`).
  */
 import type { Readable } from 'node:stream';
-import { compareTimestamps, type AgentLogBatch, type ResumePoint } from '../../protocol';
+import { compareTimestamps, type ResumePoint } from '../../protocol';
 import type { Logger } from '../logger';
 import { LogBatcher } from '../pipeline/batcher';
+import type { LineBatch } from '../pipeline/line-batch';
 import { CatchUp } from '../pipeline/catch-up';
 import { LineFramer, type FramedLine } from '../pipeline/line-framer';
 import { ResumeFilter } from '../pipeline/resume-filter';
@@ -46,13 +47,19 @@ import { countSkippedLines } from './skipped-line-count';
 
 /** Where a container's batches go: BatchDelivery's sink for it in the agent, a recording fake in tests. */
 export interface BatchSink {
-  send(batch: AgentLogBatch): void;
+  send(batch: LineBatch): void;
   /** True while the sink holds more than it wants: followers pause their Docker streams. */
   isCongested(): boolean;
   /** Calls `listener` once when the sink has room again; the returned function cancels that. */
   onceDrained(listener: () => void): () => void;
   /** The bytes the follower's pipeline holds now (lines being joined or batched, a paused stream's buffer). */
   holding?(bytes: number): void;
+  /** Whether no batch of the container waits for its ack (then a batch goes after a short linger). Absent: always. */
+  idle?(): boolean;
+  /** Calls `listener` once when no batch waits for its ack any more; the returned function cancels that. */
+  onceIdle?(listener: () => void): () => void;
+  /** Whether the container is near its memory bound: the batcher sends what it holds instead of gathering more. */
+  tight?(): boolean;
 }
 
 /** What log.stream.start asked for. */
@@ -72,6 +79,8 @@ export interface LogFollowerOptions {
   readonly logger: Logger;
   readonly request: FollowRequest;
   readonly batchDelayMs?: number;
+  /** The longest line kept whole (UTF-8 bytes; MAX_LINE_BYTES by default): longer ones are cut, with their original size. */
+  readonly maxLineBytes?: number;
   /**
    * After a stream ends, how long to wait before checking whether the container runs again; also
    * the first wait before following a failed stream again (doubling, jittered, per failure in a row).
@@ -149,6 +158,9 @@ export class LogFollower {
         options.sink.send(batch);
       },
       ...(options.batchDelayMs !== undefined ? { delayMs: options.batchDelayMs } : {}),
+      ...(options.sink.idle ? { idle: () => options.sink.idle!() } : {}),
+      ...(options.sink.onceIdle ? { onceIdle: (listener: () => void) => options.sink.onceIdle!(listener) } : {}),
+      ...(options.sink.tight ? { tight: () => options.sink.tight!() } : {}),
     });
   }
 
@@ -340,7 +352,11 @@ export class LogFollower {
     this.stream = stream;
     this.abort = undefined;
     this.currentState = 'following';
-    const framer = new LineFramer({ mode: follow.mode, onLine: (line) => this.accept(line, filter, catchUp, rotation) });
+    const framer = new LineFramer({
+      mode: follow.mode,
+      onLine: (line) => this.accept(line, filter, catchUp, rotation),
+      ...(this.options.maxLineBytes !== undefined ? { maxLineBytes: this.options.maxLineBytes } : {}),
+    });
     this.framer = framer;
     const demuxer = new FrameDemuxer(follow.mode, {
       piece: (piece) => framer.push(piece.stream, piece.payload, piece.frameEnd),
@@ -464,7 +480,7 @@ export class LogFollower {
     this.batchingObjectBytes += lineObjectBytes(line.text);
     this.batcher.add(
       line.truncated
-        ? { seq, ts: line.ts, stream: line.stream, text: line.text, truncated: true }
+        ? { seq, ts: line.ts, stream: line.stream, text: line.text, truncated: true, originalBytes: line.originalBytes }
         : { seq, ts: line.ts, stream: line.stream, text: line.text },
     );
   }

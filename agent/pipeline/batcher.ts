@@ -1,14 +1,40 @@
 /**
- * Collects one container's numbered lines into `log.batch` messages.
+ * Collects one container's numbered lines into batches (LineBatch), each packed once into its
+ * `log.batch` message (agent/transport/wire-batch.ts).
  *
- * A batch is sent when the next line would take its serialized JSON past MAX_BATCH_BYTES, when it
- * holds MAX_BATCH_LINES lines, or `delayMs` after its first line — whichever comes first. The size
- * is tracked exactly (the envelope plus each line's JSON plus the commas between them), so every
- * message is at most MAX_BATCH_BYTES (hence below MAX_MESSAGE_BYTES) by construction: a line that
- * could not fit even alone is cut first (see fit-line.ts).
+ * When a batch goes — latency first for a trickle, cost first for a flood (docs/architecture.md,
+ * "When a batch goes"):
+ *  - a line that finds nothing waiting for an ack goes `delayMs` (a few ms) after it came, with
+ *    the lines of its burst;
+ *  - while a batch of the container waits for its ack, lines gather: they go at the ack, as one
+ *    batch (or a few full ones). The window is the round trip, so it grows with the rate: the
+ *    more lines come per round trip, the fuller the batches.
+ *  - a batch that is full goes at once: its packed message would pass MAX_BATCH_BYTES, or it holds
+ *    MAX_BATCH_LINES lines, or its body would near MAX_BATCH_BODY_BYTES.
+ *
+ * Full is judged by bytes after compression, estimated: each line's size (its characters, counted
+ * without looking at them: this runs for every line) times the ratio of compressed bytes to those
+ * sizes that this container's last batches had (an EWMA, so it absorbs how far characters are from
+ * bytes for this container's text; the first batch
+ * of a stream closes at a guess of 1:2, then the first measured ratio replaces it). The batch is
+ * then packed for real; if its message still passes the bound it is split in halves, each packed
+ * again. Only a batch of ONE line that does not fit goes in parts; a line whose compressed body
+ * would not fit even in MAX_BATCH_PARTS parts (text that compresses badly, such as control
+ * characters, which JSON writes six bytes each) is cut further, flagged with its original size.
  */
-import { MAX_BATCH_BYTES, MAX_BATCH_LINES, byteLength, encode, type AgentLogBatch, type LogLine } from '../../protocol';
-import { fitLine } from './fit-line';
+import {
+  MAX_BATCH_BODY_BYTES,
+  MAX_BATCH_BYTES,
+  MAX_BATCH_LINES,
+  MAX_BATCH_PARTS,
+  MAX_PACKED_BYTES,
+  byteLength,
+  encode,
+  type LogLine,
+} from '../../protocol';
+import { packBatch, type WireBatch } from '../transport/wire-batch';
+import { fitLine, serializedLineBytes } from './fit-line';
+import type { LineBatch } from './line-batch';
 
 export interface BatcherTimers {
   setTimeout(callback: () => void, ms: number): unknown;
@@ -19,15 +45,42 @@ export interface LogBatcherOptions {
   readonly containerId: string;
   /** The stream's epoch (from its log.stream.start), carried on every batch. */
   readonly epoch: number;
-  readonly send: (batch: AgentLogBatch) => void;
-  /** How long the first line of a batch may wait for company. */
+  readonly send: (batch: LineBatch) => void;
+  /** How long a line that finds nothing in flight waits for company. */
   readonly delayMs?: number;
   readonly maxBatchBytes?: number;
   readonly maxBatchLines?: number;
   readonly timers?: BatcherTimers;
+  /** Whether the container has no batch waiting for its ack. Default: always (each batch goes after `delayMs`). */
+  readonly idle?: () => boolean;
+  /** Calls `listener` once when the container has no batch waiting for its ack; returns a cancel. */
+  readonly onceIdle?: (listener: () => void) => () => void;
+  /** Whether the container is near its memory bound: what is batched goes now (asked every TIGHT_CHECK_LINES lines). */
+  readonly tight?: () => boolean;
 }
 
-export const DEFAULT_BATCH_DELAY_MS = 50;
+export const DEFAULT_BATCH_DELAY_MS = 5;
+
+/** A batch closes when its estimated message reaches this share of the bound: room for the estimate's error. */
+const FILL = 0.9;
+/** The ratio assumed before any batch was measured: plain log text compresses to well under half. */
+const INITIAL_RATIO = 0.5;
+/** What a line adds to the packed body beside its text, roughly: its timestamp delta, quotes and commas, its stream. */
+const LINE_OVERHEAD = 16;
+/** A skip marker's `skipped` entry, roughly. */
+const MARKER_BYTES = 160;
+/** The weight of the newest batch in the learned ratio (the first measured one takes the place of the assumed one). */
+const RATIO_WEIGHT = 0.5;
+/** Batches smaller than this (in sizeOf) say little about the ratio of a full one: not learned from. */
+const LEARN_FROM_BYTES = 16 * 1024;
+/**
+ * How often (in lines added) a batch being gathered asks whether memory is tight: lines held here
+ * are not in delivery's queue, and only a queue's acks wake a stream paused for memory. Not more
+ * often: each batch costs a round trip, and near the bound the queue drains one batch per ack.
+ */
+const TIGHT_CHECK_LINES = 512;
+/** base64: 4 characters for 3 bytes. */
+const BASE64 = 4 / 3;
 
 const globalTimers: BatcherTimers = {
   setTimeout: (callback, ms) => setTimeout(callback, ms),
@@ -36,8 +89,16 @@ const globalTimers: BatcherTimers = {
 
 export class LogBatcher {
   private lines: LogLine[] = [];
-  private bytes: number;
+  /** sizeOf each line in `lines`. */
+  private sizes: number[] = [];
+  private sizeTotal = 0;
   private timer: unknown;
+  private cancelIdleWait: (() => void) | undefined;
+  /** Compressed bytes per unit of sizeOf, learned from this container's batches. */
+  private ratio = INITIAL_RATIO;
+  /** Packed body bytes per unit of sizeOf (above 1 for text of multibyte or escaped characters), learned likewise. */
+  private bodyRatio = 1;
+  private learned = false;
   private readonly envelopeBytes: number;
   private readonly delayMs: number;
   private readonly maxBatchBytes: number;
@@ -47,50 +108,124 @@ export class LogBatcher {
   constructor(private readonly options: LogBatcherOptions) {
     this.delayMs = options.delayMs ?? DEFAULT_BATCH_DELAY_MS;
     this.maxBatchBytes = options.maxBatchBytes ?? MAX_BATCH_BYTES;
-    this.maxBatchLines = options.maxBatchLines ?? MAX_BATCH_LINES;
+    this.maxBatchLines = Math.min(options.maxBatchLines ?? MAX_BATCH_LINES, MAX_BATCH_LINES);
     this.timers = options.timers ?? globalTimers;
-    this.envelopeBytes = byteLength(encode(this.message([])));
-    this.bytes = this.envelopeBytes;
+    this.envelopeBytes = byteLength(
+      encode({ action: 'log.batch', containerId: options.containerId, epoch: options.epoch, firstSeq: Number.MAX_SAFE_INTEGER, lastSeq: Number.MAX_SAFE_INTEGER, data: '' }),
+    );
   }
 
   /** Lines must arrive in seq order; they leave in the same order. */
   add(line: LogLine): void {
-    const { line: fitted, bytes: lineBytes } = fitLine(line, this.maxBatchBytes - this.envelopeBytes);
-    // The comma before a line that is not the first.
-    if (this.lines.length > 0 && this.bytes + 1 + lineBytes > this.maxBatchBytes) this.flush();
-    this.bytes += (this.lines.length > 0 ? 1 : 0) + lineBytes;
-    this.lines.push(fitted);
-    if (this.lines.length >= this.maxBatchLines) {
-      this.flush();
-    } else if (this.timer === undefined) {
-      this.timer = this.timers.setTimeout(() => {
-        this.timer = undefined;
-        this.flush();
-      }, this.delayMs);
-    }
+    const size = sizeOf(line);
+    if (this.lines.length > 0 && this.isFullWith(size)) this.close();
+    this.lines.push(line);
+    this.sizes.push(size);
+    this.sizeTotal += size;
+    if (this.lines.length >= this.maxBatchLines || (this.lines.length % TIGHT_CHECK_LINES === 0 && this.options.tight?.())) this.close();
+    else if (this.timer === undefined && this.cancelIdleWait === undefined) this.timer = this.timers.setTimeout(() => this.lingered(), this.delayMs);
   }
 
-  /** Sends what is collected now (nothing when empty). */
+  /** Sends what is collected now (nothing when empty), whether or not a batch is in flight. */
   flush(): void {
-    this.cancelTimer();
-    if (this.lines.length === 0) return;
-    const batch = this.message(this.lines);
-    this.lines = [];
-    this.bytes = this.envelopeBytes;
-    this.options.send(batch);
+    this.cancelWaits();
+    this.close();
   }
 
-  /** The serialized size of the batch being collected, as `encode` will produce it. */
+  /** What the batch being collected will cost once packed: its estimated message. */
   get pendingBytes(): number {
-    return this.bytes;
+    return this.lines.length === 0 ? 0 : this.estimatedMessageBytes(this.sizeTotal);
   }
 
-  private cancelTimer(): void {
+  /** Compressed bytes per character of text (and per line's overhead), as learned so far. */
+  get compressionRatio(): number {
+    return this.ratio;
+  }
+
+  private lingered(): void {
+    this.timer = undefined;
+    if (this.options.idle?.() ?? true) {
+      this.close();
+      return;
+    }
+    // A batch is in flight: gather until its ack, then go as one.
+    const onceIdle = this.options.onceIdle;
+    if (!onceIdle) return this.close();
+    this.cancelIdleWait = onceIdle(() => {
+      this.cancelIdleWait = undefined;
+      this.close();
+    });
+  }
+
+  private isFullWith(size: number): boolean {
+    const total = this.sizeTotal + size;
+    return this.estimatedMessageBytes(total) > FILL * this.maxBatchBytes || total * this.bodyRatio > FILL * MAX_BATCH_BODY_BYTES;
+  }
+
+  private estimatedMessageBytes(sizeTotal: number): number {
+    return this.envelopeBytes + Math.ceil(sizeTotal * this.ratio * BASE64);
+  }
+
+  private cancelWaits(): void {
     if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
     this.timer = undefined;
+    this.cancelIdleWait?.();
+    this.cancelIdleWait = undefined;
   }
 
-  private message(lines: LogLine[]): AgentLogBatch {
-    return { action: 'log.batch', containerId: this.options.containerId, epoch: this.options.epoch, lines };
+  private close(): void {
+    this.cancelWaits();
+    if (this.lines.length === 0) return;
+    const lines = this.lines;
+    const sizes = this.sizes;
+    this.lines = [];
+    this.sizes = [];
+    this.sizeTotal = 0;
+    this.emit(lines, sizes);
   }
+
+  /** Packs `lines` and sends them: in halves when their message would not fit, in parts when one line does not. */
+  private emit(lines: LogLine[], sizes: number[]): void {
+    const batch = { containerId: this.options.containerId, epoch: this.options.epoch, lines };
+    const wire = packBatch(batch, this.maxBatchBytes);
+    const total = sizes.reduce((sum, size) => sum + size, 0);
+    if (total >= LEARN_FROM_BYTES || wire.messages.length > 1) this.learn(total, wire);
+    const whole = wire.messages.length === 1 && wire.bodyBytes <= MAX_BATCH_BODY_BYTES;
+    if (!whole && lines.length > 1) {
+      const half = Math.ceil(lines.length / 2);
+      this.emit(lines.slice(0, half), sizes.slice(0, half));
+      this.emit(lines.slice(half), sizes.slice(half));
+      return;
+    }
+    if (lines.length === 1 && !fitsInParts(wire)) {
+      this.emit([this.cutToFit(lines[0]!, wire)], [0]);
+      return;
+    }
+    this.options.send({ ...batch, wire });
+  }
+
+  private learn(sizeTotal: number, wire: WireBatch): void {
+    if (sizeTotal <= 0) return;
+    const sample = wire.compressedBytes / sizeTotal;
+    const bodySample = wire.bodyBytes / sizeTotal;
+    this.ratio = this.learned ? (1 - RATIO_WEIGHT) * this.ratio + RATIO_WEIGHT * sample : sample;
+    this.bodyRatio = this.learned ? (1 - RATIO_WEIGHT) * this.bodyRatio + RATIO_WEIGHT * bodySample : bodySample;
+    this.learned = true;
+  }
+
+  /** The line cut so that its compressed body fits the parts, judged by how this one compressed. */
+  private cutToFit(line: LogLine, wire: WireBatch): LogLine {
+    const size = serializedLineBytes(line);
+    const share = Math.min(MAX_PACKED_BYTES / wire.compressedBytes, (MAX_BATCH_PARTS * 0.95 * this.maxBatchBytes) / (wire.compressedBytes * BASE64), MAX_BATCH_BODY_BYTES / wire.bodyBytes);
+    return fitLine(line, Math.floor(size * share * 0.9)).line;
+  }
+}
+
+/** A line's size for the estimate: characters, not bytes (the learned ratio makes up the difference). */
+function sizeOf(line: LogLine): number {
+  return line.text.length + LINE_OVERHEAD + (line.skipped ? MARKER_BYTES : 0);
+}
+
+function fitsInParts(wire: WireBatch): boolean {
+  return wire.messages.length <= MAX_BATCH_PARTS && wire.compressedBytes <= MAX_PACKED_BYTES && wire.bodyBytes <= MAX_BATCH_BODY_BYTES;
 }

@@ -32,8 +32,9 @@
  * Text is decoded as UTF-8 only once the whole line's bytes are together, so a character split
  * across chunks, frames or partial pieces comes out whole (a StringDecoder per stream would see
  * the next piece's timestamp in the middle of the character). A line ending "\r\n" (TTY) loses
- * the "\r". Text above MAX_LINE_BYTES is cut on a character boundary and flagged `truncated`; at
- * most a few bytes past the cap are kept in memory, however long the line runs.
+ * the "\r". Text above the cap (`maxLineBytes`, MAX_LINE_BYTES by default) is cut on a character
+ * boundary and flagged `truncated`, with the whole line's size (`originalBytes`); at most a few
+ * bytes past the cap are kept in memory, however long the line runs.
  */
 import { MAX_LINE_BYTES, isTimestamp, type LogStream } from '../../protocol';
 import type { StreamMode } from '../docker/frame-demuxer';
@@ -44,6 +45,8 @@ export interface FramedLine {
   readonly stream: LogStream;
   readonly text: string;
   readonly truncated?: true;
+  /** With `truncated`: the whole line's size (its bytes as Docker gave them, the line ending left out). */
+  readonly originalBytes?: number;
 }
 
 export interface LineFramerOptions {
@@ -184,7 +187,7 @@ export class LineFramer {
     if (state.line === undefined && newline - start <= this.maxLineBytes) {
       // The common case, a whole line within one piece: decode it in place, nothing to join or cut.
       const end = newline > start && payload[newline - 1] === CARRIAGE_RETURN ? newline - 1 : newline;
-      this.deliver(state.entryTs!, stream, payload.toString('utf8', start, end), false);
+      this.deliver(state.entryTs!, stream, payload.toString('utf8', start, end), undefined);
     } else {
       this.append(state, payload.subarray(start, newline));
       this.emit(state, stream, true);
@@ -222,14 +225,18 @@ export class LineFramer {
     const bytes = line.parts.length === 1 ? line.parts[0]! : Buffer.concat(line.parts, line.kept);
     const truncated = contentBytes > this.maxLineBytes;
     const decoded = bytes.toString('utf8', 0, truncated ? this.maxLineBytes + CAP_SLACK - 1 : contentBytes);
-    this.deliver(line.ts, stream, decoded, truncated);
+    this.deliver(line.ts, stream, decoded, truncated ? contentBytes : undefined);
   }
 
-  private deliver(ts: string, stream: LogStream, decoded: string, cut: boolean): void {
+  /** `cutFrom`: the whole line's bytes, when only a prefix of it was decoded. */
+  private deliver(ts: string, stream: LogStream, decoded: string, cutFrom: number | undefined): void {
     // Invalid bytes decode to U+FFFD (3 bytes each), so the cap is applied to the decoded text.
     const text = truncateUtf8(decoded, this.maxLineBytes);
-    const truncated = cut || text !== decoded;
-    this.options.onLine(truncated ? { ts, stream, text, truncated: true } : { ts, stream, text });
+    if (cutFrom === undefined && text === decoded) {
+      this.options.onLine({ ts, stream, text });
+      return;
+    }
+    this.options.onLine({ ts, stream, text, truncated: true, originalBytes: cutFrom ?? Buffer.byteLength(decoded, 'utf8') });
   }
 
   private stateOf(stream: LogStream): StreamState {

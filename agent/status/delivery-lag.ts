@@ -7,11 +7,12 @@
  * later: the history read when a viewer opens a container (it may be hours old) was not late
  * before anyone asked for it, but lines Docker kept while the follow was paused or broken were.
  */
-import { parseTimestamp, type AgentLogBatch } from '../../protocol';
+import { parseTimestamp } from '../../protocol';
+import type { LineBatch } from '../pipeline/line-batch';
 
 export interface HeldBatches {
   /** Batches of the container not yet acknowledged, oldest first. */
-  unacknowledged(containerId: string): readonly AgentLogBatch[];
+  unacknowledged(containerId: string): readonly LineBatch[];
   /** Whether delivery still holds anything (or feeds anything) for the container. */
   hasOutbox(containerId: string): boolean;
 }

@@ -5,13 +5,14 @@
  * (after a drop, a timeout, API Gateway's refusal) is counted once; a marker made anywhere
  * (catch-up, rotation, a batch refused for good) passes through delivery.
  */
-import type { AgentLogBatch, ReportedStatus, SkipCount, SkipReason } from '../../protocol';
+import type { ReportedStatus, SkipCount, SkipReason } from '../../protocol';
+import type { LineBatch } from '../pipeline/line-batch';
 
 export class SkipMarkerTally {
   private readonly totals = new Map<SkipReason, { markers: number; lines: number; atLeast: boolean }>();
 
   /** The cloud acknowledged this batch. */
-  acknowledged(batch: AgentLogBatch): void {
+  acknowledged(batch: LineBatch): void {
     for (const line of batch.lines) {
       const skipped = line.skipped;
       if (!skipped) continue;

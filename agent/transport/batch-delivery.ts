@@ -24,8 +24,14 @@
  * resend takes the place of the refused attempt and starts the ack timeout anew, which stays the
  * backstop; a crash (not a throttle) counts toward the batch's failures.
  *
- * Memory: every outbox's batches, and what each follower's pipeline holds (`holding`), are
- * counted in one MemoryBudget across containers; a container over its allowance reports
+ * Batches are the agent's own (LineBatch: line objects): markers and renumbering work on their
+ * lines. Each is packed into its `log.batch` message once (wire-batch.ts; the batcher already did
+ * for most) and that text is sent on every attempt, so a resend is an identical batch. A batch of
+ * one line too large for one message goes in parts: part i + 1 is sent at the ack of part i, and
+ * a failed attempt starts again from part 0 (the cloud may not hold the earlier parts).
+ *
+ * Memory: every outbox's batches (their line objects and their packed messages), and what each
+ * follower's pipeline holds (`holding`), are counted in one MemoryBudget across containers; a container over its allowance reports
  * congestion, so its follower pauses the Docker stream until acks free room.
  *
  * A stream stop discards the batches not yet sent (Docker gives them again on the next start) —
@@ -33,10 +39,7 @@
  * every batch is acked. An outbox no follower feeds any more is forgotten once it is empty.
  */
 import {
-  byteLength,
   compareTimestamps,
-  encode,
-  type AgentLogBatch,
   type AgentToCloud,
   type ErrorMessage,
   type LogAck,
@@ -46,11 +49,13 @@ import {
 } from '../../protocol';
 import type { BatchSink } from '../docker/log-follower';
 import type { Logger } from '../logger';
+import { firstSeqOf as firstSeq, lastSeqOf as lastSeq, type LineBatch } from '../pipeline/line-batch';
 import { skipMarker } from '../pipeline/skip-marker';
 import { SkipMarkerTally } from '../status/skip-marker-tally';
 import { isCrashLooping, verdictOn, type CrashLoopLimits } from './batch-refusal-policy';
 import type { GatewayErrorFrame } from './gateway-error-frame';
-import { DEFAULT_MAX_BUFFER_BYTES, MemoryBudget, lineObjectBytes, stringBytes } from './memory-budget';
+import { DEFAULT_MAX_BUFFER_BYTES, MemoryBudget, lineObjectBytes } from './memory-budget';
+import { packBatch, type WireBatch } from './wire-batch';
 
 /** What delivery needs of the connection (CloudConnection implements it). */
 export interface DeliveryChannel {
@@ -82,11 +87,11 @@ export interface BatchDeliveryOptions {
 /** Lines in the skip markers the cloud acknowledged, per reason: what the agent could not deliver, and said so. */
 export type SkipCounts = ReportedStatus['skipped'];
 
-/** A batch waiting for its ack, with its JSON: encoded once, both to size the outbox and to send (again). */
+/** A batch waiting for its ack, with its messages: packed once, both to size the outbox and to send (again). */
 interface QueuedBatch {
-  readonly batch: AgentLogBatch;
-  readonly json: string;
-  /** What holding it costs: its JSON, and its line objects with their texts (both are kept). */
+  readonly batch: LineBatch;
+  readonly wire: WireBatch;
+  /** What holding it costs: its messages' JSON, and its line objects with their texts (both are kept). */
   readonly bytes: number;
   /** A marker standing in for a batch refused for good: if it is refused too, nothing stands in for it. */
   readonly replacement: boolean;
@@ -106,6 +111,8 @@ interface Outbox {
   /** What the follower's pipeline holds (reported through its sink). */
   pipelineBytes: number;
   inFlight: boolean;
+  /** The head's part being sent (0 for a whole batch): the next is sent at its ack. */
+  part: number;
   ackTimer: ReturnType<typeof setTimeout> | undefined;
   /** Set while the head waits out a retry's backoff: nothing is sent meanwhile. */
   retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -126,6 +133,8 @@ interface Outbox {
   released: boolean;
   /** Waiting for room that an emptied queue gives (a container with nothing queued is never held back). */
   readonly emptyListeners: Set<() => void>;
+  /** Waiting for nothing to be unacknowledged (the batcher gathers lines meanwhile). */
+  readonly idleListeners: Set<() => void>;
 }
 
 export class BatchDelivery {
@@ -157,10 +166,20 @@ export class BatchDelivery {
       send: (batch) => this.submit(outbox, batch),
       isCongested: () => (outbox.queue.length > 0 && this.budget.isOver(containerId)) || this.options.channel.isCongested(),
       onceDrained: (listener) => this.onceDrained(outbox, listener),
+      // Lines gather while a batch waits for its ack, unless memory is tight: then they go to the
+      // queue, whose acks the pause of the Docker stream waits for.
+      idle: () => outbox.queue.length === 0 || this.budget.isOver(containerId, true),
+      tight: () => this.budget.isOver(containerId, true),
+      onceIdle: (listener) => {
+        outbox.idleListeners.add(listener);
+        return () => outbox.idleListeners.delete(listener);
+      },
       holding: (bytes) => {
         if (this.outboxes.get(containerId) !== outbox) return;
-        this.budget.adjust(containerId, bytes - outbox.pipelineBytes);
+        // Recorded before adjusting: the room freed may wake the follower, which reports again at once.
+        const delta = bytes - outbox.pipelineBytes;
         outbox.pipelineBytes = bytes;
+        this.budget.adjust(containerId, delta);
       },
     };
   }
@@ -171,6 +190,15 @@ export class BatchDelivery {
     // An ack for anything but the head batch sent is stale (e.g. for a copy sent before a drop). A
     // late ack of a copy whose ack timed out, while the head waits to be sent again, is good.
     if (!outbox || !head || !(outbox.inFlight || outbox.retryTimer) || lastSeq(head.batch) !== ack.seq) return;
+    if (ack.part !== undefined) {
+      // A part is held: send the next. An ack of another part is of an earlier attempt.
+      if (!outbox.inFlight || ack.part !== outbox.part || ack.part >= head.wire.messages.length - 1) return;
+      clearTimeout(outbox.ackTimer);
+      outbox.inFlight = false;
+      outbox.part += 1;
+      this.pump(outbox);
+      return;
+    }
     this.acks += 1;
     this.skips.acknowledged(head.batch);
     this.settleHead(outbox);
@@ -188,6 +216,7 @@ export class BatchDelivery {
     if (refusal.lastSeq !== lastSeq(head.batch) || refusal.firstSeq !== firstSeq(head.batch)) return;
     clearTimeout(outbox.ackTimer);
     outbox.inFlight = false;
+    outbox.part = 0;
     const reason = `${refusal.code}: ${refusal.message}`;
     const verdict = verdictOn(refusal);
     if (verdict === 'resend') {
@@ -233,7 +262,8 @@ export class BatchDelivery {
         this.pump(outbox);
         continue;
       }
-      if (!this.options.channel.send(head.batch, head.json)) continue;
+      const wire = head.wire.messages[outbox.part]!;
+      if (!this.options.channel.send(wire.message, wire.json)) continue;
       clearTimeout(outbox.ackTimer);
       outbox.ackTimer = setTimeout(() => this.onAckTimeout(outbox), this.ackTimeoutMs);
     }
@@ -251,6 +281,7 @@ export class BatchDelivery {
       clearTimeout(outbox.retryTimer);
       outbox.retryTimer = undefined;
       outbox.inFlight = false;
+      outbox.part = 0;
       outbox.refusedByGateway = false;
     }
   }
@@ -303,7 +334,7 @@ export class BatchDelivery {
   }
 
   /** Batches of the container not yet acknowledged, oldest first. */
-  unacknowledged(containerId: string): readonly AgentLogBatch[] {
+  unacknowledged(containerId: string): readonly LineBatch[] {
     return this.outboxes.get(containerId)?.queue.map((item) => item.batch) ?? [];
   }
 
@@ -366,7 +397,7 @@ export class BatchDelivery {
     }
   }
 
-  private submit(outbox: Outbox, batch: AgentLogBatch): void {
+  private submit(outbox: Outbox, batch: LineBatch): void {
     const item = queued(outbox.seqShift === 0 ? batch : renumbered(batch, outbox.seqShift), false);
     outbox.queue.push(item);
     this.setQueuedBytes(outbox, outbox.bytes + item.bytes);
@@ -376,7 +407,8 @@ export class BatchDelivery {
   private pump(outbox: Outbox): void {
     const head = outbox.queue[0];
     if (outbox.inFlight || outbox.retryTimer || !head || !this.options.channel.connected) return;
-    if (!this.options.channel.send(head.batch, head.json)) return;
+    const wire = head.wire.messages[outbox.part]!;
+    if (!this.options.channel.send(wire.message, wire.json)) return;
     outbox.inFlight = true;
     outbox.refusedByGateway = false;
     outbox.ackTimer = setTimeout(() => this.onAckTimeout(outbox), this.ackTimeoutMs);
@@ -385,6 +417,7 @@ export class BatchDelivery {
   private onAckTimeout(outbox: Outbox): void {
     if (!outbox.inFlight || !outbox.queue[0]) return;
     outbox.inFlight = false;
+    outbox.part = 0;
     this.failed(outbox, `no log.ack came within ${formatSeconds(this.ackTimeoutMs)}`);
   }
 
@@ -474,9 +507,10 @@ export class BatchDelivery {
       `Replaced ${describeLines(head.batch)} of container ${label(outbox)} with a "refused" skip marker: ${why}.`,
     );
     const shift = lines.length - 1;
+    outbox.part = 0;
     const items = outbox.queue.map((item, i) =>
       i === 0
-        ? queued({ ...head.batch, lines: [marker] }, true, mayBeStored ? shift : undefined)
+        ? queued({ containerId: head.batch.containerId, epoch: head.batch.epoch, lines: [marker] }, true, mayBeStored ? shift : undefined)
         : shift === 0
           ? item
           : queued(renumbered(item.batch, shift), false),
@@ -494,6 +528,7 @@ export class BatchDelivery {
     const settled = outbox.queue.shift();
     if (settled) this.setQueuedBytes(outbox, outbox.bytes - settled.bytes);
     outbox.inFlight = false;
+    outbox.part = 0;
     outbox.refusedByGateway = false;
     this.endStreak(outbox);
     this.checkEmpty(outbox);
@@ -548,8 +583,11 @@ export class BatchDelivery {
   }
 
   private checkEmpty(outbox: Outbox): void {
-    if (outbox.queue.length > 0 || outbox.emptyListeners.size === 0) return;
+    if (outbox.queue.length > 0) return;
     for (const listener of [...outbox.emptyListeners]) listener();
+    const idle = [...outbox.idleListeners];
+    outbox.idleListeners.clear();
+    for (const listener of idle) listener();
   }
 
   private outbox(containerId: string): Outbox {
@@ -561,6 +599,7 @@ export class BatchDelivery {
         bytes: 0,
         pipelineBytes: 0,
         inFlight: false,
+        part: 0,
         ackTimer: undefined,
         retryTimer: undefined,
         refusedByGateway: false,
@@ -572,6 +611,7 @@ export class BatchDelivery {
         containerRemoved: false,
         released: false,
         emptyListeners: new Set(),
+        idleListeners: new Set(),
       };
       this.outboxes.set(containerId, outbox);
       this.budget.open(containerId);
@@ -580,20 +620,21 @@ export class BatchDelivery {
   }
 }
 
-function queued(batch: AgentLogBatch, replacement: boolean, shiftBehind?: number): QueuedBatch {
-  const json = encode(batch);
-  return { batch, json, bytes: heldBytesOf(batch, json), replacement, ...(shiftBehind === undefined ? {} : { shiftBehind }) };
+function queued(batch: LineBatch, replacement: boolean, shiftBehind?: number): QueuedBatch {
+  const wire = batch.wire ?? packBatch(batch);
+  return { batch, wire, bytes: heldBytesOf(batch, wire), replacement, ...(shiftBehind === undefined ? {} : { shiftBehind }) };
 }
 
-/** What holding a batch costs (counted against the memory bound): its JSON, and its line objects with their texts. */
-export function heldBytesOf(batch: AgentLogBatch, json = encode(batch)): number {
-  let bytes = stringBytes(json);
+/** What holding a batch costs (counted against the memory bound): its packed messages, and its line objects with their texts. */
+export function heldBytesOf(batch: LineBatch, wire = batch.wire ?? packBatch(batch)): number {
+  let bytes = wire.heldBytes;
   for (const line of batch.lines) bytes += lineObjectBytes(line.text);
   return bytes;
 }
 
-function renumbered(batch: AgentLogBatch, shift: number): AgentLogBatch {
-  return { ...batch, lines: batch.lines.map((line) => ({ ...line, seq: line.seq - shift })) };
+/** The batch with its seqs moved down by `shift`: packed anew (its messages name other seqs). */
+function renumbered(batch: LineBatch, shift: number): LineBatch {
+  return { containerId: batch.containerId, epoch: batch.epoch, lines: batch.lines.map((line) => ({ ...line, seq: line.seq - shift })) };
 }
 
 /** How many lines a marker for these stands in for: each line, and what markers among them stood in for. */
@@ -615,19 +656,11 @@ function label(outbox: Outbox): string {
   return outbox.containerId.slice(0, 12);
 }
 
-function firstSeq(batch: AgentLogBatch): number {
-  return batch.lines[0]!.seq;
-}
-
 function formatSeconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(2))}s`;
 }
 
-function lastSeq(batch: AgentLogBatch): number {
-  return batch.lines[batch.lines.length - 1]!.seq;
-}
-
-function describeLines(batch: AgentLogBatch): string {
+function describeLines(batch: LineBatch): string {
   const first = firstSeq(batch);
   const last = lastSeq(batch);
   return first === last ? `line ${first}` : `lines ${first}–${last}`;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, agentCommand, agentIdFromHostName, readAgentConfig } from '../../agent/agent-config';
 import { AGENT_OPTIONS } from '../../agent/agent-options';
 import { DEFAULT_MAX_BUFFER_BYTES } from '../../agent/transport/memory-budget';
+import { MAX_LINE_BYTES } from '../../protocol';
 
 const VALID = { SIDETAIL_URL: 'wss://abc.execute-api.eu-west-1.amazonaws.com/prod', SIDETAIL_AGENT_TOKEN: 'secret' };
 
@@ -15,7 +16,26 @@ describe('readAgentConfig', () => {
       dockerHost: undefined,
       optIn: false,
       maxBufferBytes: DEFAULT_MAX_BUFFER_BYTES,
+      maxLineBytes: MAX_LINE_BYTES,
     });
+  });
+
+  it.each([
+    [{ SIDETAIL_MAX_LINE_BYTES: '64k' }, [], 64 * 1024],
+    [{ SIDETAIL_MAX_LINE_BYTES: '1024' }, [], 1024],
+    [{ SIDETAIL_MAX_LINE_BYTES: '256KiB' }, [], 256 * 1024],
+    [{ SIDETAIL_MAX_LINE_BYTES: '64k' }, ['--max-line-bytes', '16k'], 16 * 1024],
+  ])('caps lines at %j and the flags %j (the flag wins)', (env, argv, bytes) => {
+    expect(readAgentConfig({ ...VALID, ...env }, argv).maxLineBytes).toBe(bytes);
+  });
+
+  it.each([
+    [{ SIDETAIL_MAX_LINE_BYTES: 'long' }, [], /SIDETAIL_MAX_LINE_BYTES=long is not a size/],
+    [{ SIDETAIL_MAX_LINE_BYTES: '1023' }, [], /outside 1k to 256k/],
+    [{}, ['--max-line-bytes', '1m'], /--max-line-bytes=1m is outside 1k to 256k/],
+    [{}, ['--max-line-bytes'], /--max-line-bytes needs a value/],
+  ])('refuses a line cap of %j / %j with a clear ConfigError', (env, argv, message) => {
+    expect(() => readAgentConfig({ ...VALID, ...env }, argv)).toThrow(message);
   });
 
   it.each([
@@ -52,6 +72,7 @@ describe('readAgentConfig', () => {
       '--docker-host', 'tcp://socket-proxy:2375',
       '--opt-in',
       '--max-buffer-bytes', '32m',
+      '--max-line-bytes', '8k',
     ]);
 
     expect(config).toEqual({
@@ -62,6 +83,7 @@ describe('readAgentConfig', () => {
       dockerHost: 'tcp://socket-proxy:2375',
       optIn: true,
       maxBufferBytes: 32 * 1024 ** 2,
+      maxLineBytes: 8 * 1024,
     });
   });
 

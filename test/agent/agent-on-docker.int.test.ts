@@ -11,7 +11,7 @@ import type { ContainerSource, FollowOptions, LogFollow } from '../../agent/dock
 import { DockerContainerSource } from '../../agent/docker/docker-container-source';
 import { dockerFromHost } from '../../agent/docker/docker-client';
 import { LogFollower } from '../../agent/docker/log-follower';
-import { MAX_LINE_BYTES } from '../../protocol';
+import { MAX_BATCH_BYTES, MAX_LINE_BYTES } from '../../protocol';
 import { RecordingLogger } from './support/recording-logger';
 import { RecordingSink } from './support/recording-sink';
 import { TestCloud } from './support/test-cloud';
@@ -59,9 +59,9 @@ describe('the agent on a real Docker engine', () => {
     expect(listed.find((c) => c.id === tty.id)).toMatchObject({ tty: true });
   });
 
-  it('reads stdout, stderr and a line Docker split into 16 KB pieces, cut at MAX_LINE_BYTES', async () => {
+  it('reads stdout, stderr and a line Docker split into 16 KB pieces, cut at MAX_LINE_BYTES with its original size', async () => {
     const container = await run(
-      'echo "one €"; echo two >&2; head -c 40000 /dev/zero | tr "\\0" x; echo; echo after',
+      'echo "one €"; echo two >&2; head -c 300000 /dev/zero | tr "\\0" x; echo; echo after',
     );
     await container.wait();
     const sink = new RecordingSink();
@@ -69,12 +69,12 @@ describe('the agent on a real Docker engine', () => {
     follow(container.id, sink);
 
     await vi.waitFor(() => expect(sink.lines).toHaveLength(4), { timeout: 10_000 });
-    const byText = sink.lines.map((l) => ({ seq: l.seq, stream: l.stream, text: l.text.length > 40 ? `${l.text[0]}×${l.text.length}` : l.text, truncated: l.truncated }));
+    const byText = sink.lines.map((l) => ({ seq: l.seq, stream: l.stream, text: l.text.length > 40 ? `${l.text[0]}×${l.text.length}` : l.text, truncated: l.truncated, originalBytes: l.originalBytes }));
     const stdout = byText.filter((l) => l.stream === 'stdout');
-    expect(stdout.map((l) => [l.text, l.truncated])).toEqual([
-      ['one €', undefined],
-      [`x×${MAX_LINE_BYTES}`, true],
-      ['after', undefined],
+    expect(stdout.map((l) => [l.text, l.truncated, l.originalBytes])).toEqual([
+      ['one €', undefined, undefined],
+      [`x×${MAX_LINE_BYTES}`, true, 300_000],
+      ['after', undefined, undefined],
     ]);
     expect(byText.filter((l) => l.stream === 'stderr').map((l) => l.text)).toEqual(['two']);
     expect(sink.lines.map((l) => l.seq)).toEqual([1, 2, 3, 4]);
@@ -93,7 +93,7 @@ describe('the agent on a real Docker engine', () => {
     ]), { timeout: 10_000 });
   });
 
-  it('reads a TTY line longer than Docker\'s 16 KB buffer as one line, cut at MAX_LINE_BYTES', async () => {
+  it('reads a TTY line of 40,000 characters, longer than Docker\'s 16 KB buffer, as one line, whole', async () => {
     const container = await run('head -c 40000 /dev/zero | tr "\\0" y; echo; echo after', { tty: true });
     await container.wait();
     const sink = new RecordingSink();
@@ -101,7 +101,20 @@ describe('the agent on a real Docker engine', () => {
     follow(container.id, sink);
 
     await vi.waitFor(() => expect(sink.lines).toHaveLength(2), { timeout: 10_000 });
-    expect(sink.lines[0]).toMatchObject({ text: 'y'.repeat(MAX_LINE_BYTES), truncated: true });
+    expect(sink.lines[0]).toEqual(expect.objectContaining({ text: 'y'.repeat(40_000) }));
+    expect(sink.lines[0]!.truncated).toBeUndefined();
+    expect(sink.lines[1]).toMatchObject({ text: 'after' });
+  });
+
+  it('reads a TTY line longer than MAX_LINE_BYTES as one line, cut there with its original size', async () => {
+    const container = await run('head -c 300000 /dev/zero | tr "\\0" y; echo; echo after', { tty: true });
+    await container.wait();
+    const sink = new RecordingSink();
+
+    follow(container.id, sink);
+
+    await vi.waitFor(() => expect(sink.lines).toHaveLength(2), { timeout: 10_000 });
+    expect(sink.lines[0]).toMatchObject({ text: 'y'.repeat(MAX_LINE_BYTES), truncated: true, originalBytes: 300_000 });
     expect(sink.lines[1]).toMatchObject({ text: 'after' });
   });
 
@@ -188,7 +201,7 @@ describe('the agent on a real Docker engine', () => {
       expect(registers.at(-1)!.containers.map((c) => c.id)).toContain(container.id);
     }, { timeout: 10_000 });
     cloud.last.send(JSON.stringify({ action: 'log.stream.start', containerId: container.id, tail: 100, epoch: 1 }));
-    await vi.waitFor(() => expect(cloud!.last.json.find((m) => m.action === 'log.batch')).toMatchObject({
+    await vi.waitFor(() => expect(cloud!.last.batches[0]).toMatchObject({
       containerId: container.id,
       lines: [{ seq: 1, stream: 'stdout', text: 'ready' }],
     }), { timeout: 10_000 });
@@ -203,4 +216,32 @@ describe('the agent on a real Docker engine', () => {
     }, { timeout: 10_000 });
     expect(logger.matching(/Docker is reachable at unix:\/\//)).toHaveLength(1);
   });
+
+  it('sends a 200 KB line of random characters whole, in parts, each after the ack of the one before, and the lines after it once the last is acked', async () => {
+    cloud = await TestCloud.start();
+    cloud.acksBatches = true;
+    // 150,000 random bytes in base64: 200,000 characters that deflate can hardly shrink.
+    const container = await run('echo before; head -c 150000 /dev/urandom | base64 | tr -d "\\n"; echo; echo after');
+    await container.wait();
+    agent = createAgent({ url: cloud.url, token: 't', hostName: 'int-box', docker, logger: new RecordingLogger(), tuning: { batchDelayMs: 5 } });
+
+    agent.start();
+    await vi.waitFor(() => expect(cloud!.last.actions).toContain('agent.register'), { timeout: 10_000 });
+    cloud.last.send(JSON.stringify({ action: 'log.stream.start', containerId: container.id, tail: 100, epoch: 1 }));
+
+    await vi.waitFor(() => expect(cloud!.last.batches.flatMap((b) => b.lines).map((l) => l.seq)).toEqual([1, 2, 3]), { timeout: 20_000 });
+    const batches = cloud.last.batches;
+    const lines = batches.flatMap((b) => b.lines);
+    expect(lines.map((l) => l.text.length)).toEqual(['before'.length, 200_000, 'after'.length]);
+    expect(lines[1]!.text).toMatch(/^[A-Za-z0-9+/=]{200000}$/);
+    expect(lines[1]!.truncated).toBeUndefined();
+    const parts = batches.filter((b) => b.part);
+    expect(parts.length).toBeGreaterThanOrEqual(2);
+    expect(parts.map((b) => b.part)).toEqual(parts.map((_, index) => ({ index, count: parts.length })));
+    expect(parts.every((b) => b.firstSeq === 2 && b.lastSeq === 2)).toBe(true);
+    for (const message of cloud.last.messages.filter((m) => m.includes('"log.batch"'))) expect(Buffer.byteLength(message)).toBeLessThanOrEqual(MAX_BATCH_BYTES);
+    // Nothing was sent twice: each part went once, after the ack of the one before.
+    expect(batches.map((b) => `${b.firstSeq}-${b.lastSeq}:${b.part?.index ?? '-'}`)).toEqual(['1-1:-', ...parts.map((_, i) => `2-2:${i}`), '3-3:-']);
+  });
+
 });

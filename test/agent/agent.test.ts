@@ -124,10 +124,13 @@ describe('agent', () => {
 
     await eventually(() => expect(cloud!.last.actions).toContain('log.batch'));
     expect(source.follows[0]!.options.from).toEqual({ tail: 50 });
-    expect(cloud!.last.json.find((m) => m.action === 'log.batch')).toEqual({
+    expect(cloud!.last.batches[0]).toEqual({
       action: 'log.batch',
       containerId: 'web1',
       epoch: 1,
+      firstSeq: 1,
+      lastSeq: 1,
+      data: expect.any(String),
       lines: [{ seq: 1, ts: ts(1), stream: 'stdout', text: 'hello from web1' }],
     });
   });
@@ -136,7 +139,7 @@ describe('agent', () => {
     const source = await followingWeb1();
     const stream = source.lastFollow('web1').stream;
     const batchSeqs = (): number[][] =>
-      cloud!.last.json.filter((m) => m.action === 'log.batch').map((m) => (m as unknown as { lines: { seq: number }[] }).lines.map((l) => l.seq));
+      cloud!.last.batches.map((b) => b.lines.map((l) => l.seq));
 
     stream.write(muxFrame('stdout', entry(ts(1), 'one\n')));
     await eventually(() => expect(batchSeqs()).toEqual([[1]]));
@@ -173,8 +176,7 @@ describe('agent', () => {
 
   it('restarted before its in-flight batch is stored, numbers after what is still queued rather than from the cloud\'s older resume point', async () => {
     const source = await followingWeb1();
-    const batches = (): { lines: { seq: number; text: string }[] }[] =>
-      cloud!.last.json.filter((m) => m.action === 'log.batch') as unknown as { lines: { seq: number; text: string }[] }[];
+    const batches = () => cloud!.last.batches;
     const first = source.lastFollow('web1').stream;
     first.write(muxFrame('stdout', entry(ts(1), 'one\n')));
     await eventually(() => expect(batches()).toHaveLength(1));
@@ -322,7 +324,7 @@ describe('agent', () => {
 
   describe('when Docker removes a container it follows (--rm, rm -f: the log file goes with it)', () => {
     const batchTexts = (): string[][] =>
-      cloud!.last.json.filter((m) => m.action === 'log.batch').map((m) => (m as unknown as { lines: { text: string }[] }).lines.map((l) => l.text));
+      cloud!.last.batches.map((b) => b.lines.map((l) => l.text));
     const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
     it('reads what Docker still sends, and delivers every batch until acked, even after a log.stream.stop', async () => {
@@ -341,10 +343,10 @@ describe('agent', () => {
       cloud!.last.send(JSON.stringify({ action: 'log.stream.stop', containerId: 'web1' }));
       await pause(30);
       cloud!.last.send(JSON.stringify({ action: 'log.ack', containerId: 'web1', seq: 1 }));
-      await eventually(() => expect(batchTexts()).toHaveLength(2));
-      cloud!.last.send(JSON.stringify({ action: 'log.ack', containerId: 'web1', seq: 2 }));
 
-      await eventually(() => expect(batchTexts()).toEqual([['one'], ['two'], ['three']]));
+      // The lines that came while line 1 waited for its ack go together.
+      await eventually(() => expect(batchTexts()).toEqual([['one'], ['two', 'three']]));
+      cloud!.last.send(JSON.stringify({ action: 'log.ack', containerId: 'web1', seq: 3 }));
       expect(source.follows).toHaveLength(1);
     });
 
@@ -590,8 +592,7 @@ describe('agent', () => {
     cloud!.last.send(JSON.stringify(refusal));
 
     await eventually(() => expect(cloud!.last.actions).toEqual(['agent.register', 'log.batch', 'log.batch']));
-    const batches = cloud!.last.json.filter((m) => m.action === 'log.batch') as unknown as { lines: { seq: number }[] }[];
-    expect(batches[1]!.lines.map((l) => l.seq)).toEqual([2]);
+    expect(cloud!.last.batches[1]!.lines.map((l) => l.seq)).toEqual([2]);
     expect(logger.matching(/^Dropped line 1 of container web1: the cloud refused it \(conflict: lines 1–1 clash\)/)).toHaveLength(1);
   });
 

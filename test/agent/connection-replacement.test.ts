@@ -13,9 +13,7 @@ import { eventually } from './support/eventually';
 const FAST = { dockerRetryMs: 30, batchDelayMs: 1, recheckDelayMs: 5, reconnect: { initialDelayMs: 20, maxDelayMs: 50 } };
 
 function batchSeqs(connection: TestConnection): number[][] {
-  return connection.json
-    .filter((m) => m.action === 'log.batch')
-    .map((m) => (m as unknown as { lines: { seq: number }[] }).lines.map((l) => l.seq));
+  return connection.batches.map((b) => b.lines.map((l) => l.seq));
 }
 
 describe('agent: replacing the connection before its maximum age', () => {

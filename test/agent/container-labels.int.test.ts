@@ -54,7 +54,8 @@ describe('which containers the agent shows, by their sidetail.enable label, on a
   }
 
   /** Every message the agent sent, as sent. */
-  const sent = (): string => cloud!.connections.flatMap((c) => c.messages).join('\n');
+  /** Everything the agent sent, with the texts of the lines its batches carry packed. */
+  const sent = (): string => cloud!.connections.flatMap((c) => [...c.messages, ...c.batches.flatMap((b) => b.lines.map((l) => l.text))]).join('\n');
 
   /** The ids the agent listed in its latest registration, plus those its inventories added since. */
   function listed(): string[] {

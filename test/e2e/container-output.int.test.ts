@@ -84,7 +84,7 @@ describe('what a container writes, as a viewer receives it', () => {
     return uniqueBySeq(linesOf(viewer, container.id));
   }
 
-  it('a TTY container: its raw stream, lone carriage returns kept, "\\r\\n" without the "\\r", a 1 MB line cut at 16 KB', async () => {
+  it('a TTY container: its raw stream, lone carriage returns kept, "\\r\\n" without the "\\r", a 1 MB line kept to 256 KB with its original size', async () => {
     const { container, viewer } = await watched(
       `${READY}
 i=1; while [ $i -le 2000 ]; do echo "tty $i"; i=$((i+1)); done
@@ -98,11 +98,11 @@ echo done`,
 
     expectEveryLineOnceOrMarked(lines, ['ready', ...numbered('tty', 2000), 'progress 10%\rprogress 20%', 'y'.repeat(MAX_LINE_BYTES), 'done']);
     expect(lines.every((l) => l.stream === 'stdout')).toBe(true);
-    expect(lines.filter((l) => l.truncated).map((l) => l.text.length)).toEqual([MAX_LINE_BYTES]);
+    expect(lines.filter((l) => l.truncated).map((l) => [l.text.length, l.originalBytes])).toEqual([[MAX_LINE_BYTES, MB]]);
   }, 90_000);
 
-  it('a 1 MB line: one line cut at 16 KB on a character boundary and flagged truncated, the lines around it whole', async () => {
-    // "a" and then 1 MB of a two-byte character: 16 KB falls inside a character.
+  it('a 1 MB line: one line as Docker stores it, cut at 256 KB on a character boundary, flagged truncated with its original size, the lines around it whole', async () => {
+    // "a" and then 1 MB of a two-byte character: 256 KB falls inside a character.
     const { container, viewer } = await watched(`${READY}
 echo before
 s=é; i=0; while [ $i -lt 19 ]; do s=$s$s; i=$((i+1)); done; printf 'a%s\\n' "$s"
@@ -110,9 +110,22 @@ echo after`);
 
     const lines = await runToEnd(container, viewer, 4, 60_000);
 
-    const long = `a${'é'.repeat((MAX_LINE_BYTES - 1) >> 1)}`;
+    // Docker's json-file driver stores each 16 KB piece as a JSON string, so the halves of a
+    // character its copier cut at a piece boundary come back as one U+FFFD each: the line as
+    // Docker gives it, then cut at the cap on a character boundary.
+    const written = Buffer.from(`a${'é'.repeat(2 ** 19)}`);
+    let asDocker = '';
+    for (let at = 0; at < written.length; at += 16 * 1024) asDocker += written.subarray(at, at + 16 * 1024).toString('utf8');
+    let long = '';
+    let longBytes = 0;
+    for (const character of asDocker) {
+      const bytes = Buffer.byteLength(character);
+      if (longBytes + bytes > MAX_LINE_BYTES) break;
+      long += character;
+      longBytes += bytes;
+    }
     expectEveryLineOnceOrMarked(lines, ['ready', 'before', long, 'after']);
-    expect(lines[2]!.truncated).toBe(true);
+    expect(lines[2]).toMatchObject({ truncated: true, originalBytes: Buffer.byteLength(asDocker) });
     expect(Buffer.byteLength(lines[2]!.text)).toBeLessThanOrEqual(MAX_LINE_BYTES);
     expect(lines.filter((l) => l.truncated)).toHaveLength(1);
   }, 90_000);

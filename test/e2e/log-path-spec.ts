@@ -12,7 +12,7 @@ import { dockerFromHost } from '../../agent/docker/docker-client';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../../infra/local/cloud';
 import { DynamoAgents } from '../../lambdas/adapters/dynamo-agents';
 import { createDocumentClient } from '../../lambdas/adapters/document-client';
-import { MAX_LINE_BYTES, type CloudToViewer, type LogLine } from '../../protocol';
+import type { CloudToViewer, LogLine } from '../../protocol';
 import { ViewerClient } from '../support/viewer-client';
 import { linesOf } from './counted-lines';
 
@@ -155,10 +155,11 @@ export function describeLogPath(mode: GatewayMode): void {
       expect(textsOn(lines, 'stderr', 'p1 ')).toEqual(expectedTexts('p1', 30, 'err'));
       expect(textsOn(lines, 'stdout', 'p2 out')).toEqual(expectedTexts('p2', 100, 'out'));
       expect(textsOn(lines, 'stderr', 'p2 err')).toEqual(expectedTexts('p2', 100, 'err'));
-      // The 40 000-character line arrives once, joined from Docker's 16 KB pieces and cut at the limit.
+      // The 40 000-character line arrives once and whole, joined from Docker's 16 KB pieces.
       const long = lines.filter((l) => l.text.startsWith('xxx'));
       expect(long).toHaveLength(1);
-      expect(long[0]).toMatchObject({ stream: 'stdout', truncated: true, text: 'x'.repeat(MAX_LINE_BYTES) });
+      expect(long[0]).toMatchObject({ stream: 'stdout', text: 'x'.repeat(40_000) });
+      expect(long[0]!.truncated).toBeUndefined();
       expect(lines).toHaveLength(60 + 200 + 2);
       // Docker's timestamps arrive with their nanoseconds.
       expect(lines.every((l) => /\.\d{9}Z$/.test(l.ts))).toBe(true);

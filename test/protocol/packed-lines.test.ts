@@ -36,6 +36,21 @@ describe('packed lines', () => {
     );
   });
 
+  it('give back exactly timestamps close together (most of a batch: one minute), across minutes, and beside a leap second and a short fraction', () => {
+    const near = fc
+      .record({ s: fc.integer({ min: 0, max: 180 }), n: fc.integer({ min: 0, max: 999_999_999 }) })
+      .map(({ s, n }) => `${new Date(Date.UTC(2026, 11, 1, 23, 59) + s * 1000).toISOString().slice(0, 19)}.${String(n).padStart(9, '0')}Z`);
+    const odd = fc.constantFrom('2026-12-01T23:59:60.000000001Z', '2026-12-01T23:59:59.5Z');
+    fc.assert(
+      fc.property(fc.array(fc.oneof({ arbitrary: near, weight: 9 }, { arbitrary: odd, weight: 1 }), { minLength: 1, maxLength: 80 }), (stamps) => {
+        const lines: LogLine[] = stamps.map((ts, i) => ({ seq: i + 1, ts, stream: 'stdout', text: 'x' }));
+
+        expect(unpackLines(packLines(lines))).toEqual({ ok: true, lines });
+      }),
+      { seed: 11, numRuns: 300 },
+    );
+  });
+
   it('keep a skip marker whole', () => {
     const marker = line(2, { text: '[sidetail] 10 lines skipped', skipped: { reason: 'catch_up', lines: 10, atLeast: true, from: at(0, 1), to: at(1, 2) } });
     const lines = [line(1), marker, line(3)];

@@ -4,6 +4,7 @@ import { entry, muxFrame, ts } from '../support/docker-bytes';
 import { FakeContainerSource } from '../support/fake-container-source';
 import { RecordingLogger } from '../support/recording-logger';
 import { RecordingSink } from '../support/recording-sink';
+import { unpacked } from '../../support/packed-batches';
 import { eventually } from '../support/eventually';
 
 const ID = 'web1';
@@ -57,15 +58,14 @@ describe('LogFollower', () => {
 
     await eventually(() => expect(sink.lines).toHaveLength(2));
     expect(source.follows[0]!.options.from).toEqual({ tail: 100 });
-    expect(sink.batches[0]).toEqual({
-      action: 'log.batch',
-      containerId: ID,
-      epoch: 1,
-      lines: [
-        { seq: 1, ts: ts(1), stream: 'stdout', text: 'hello' },
-        { seq: 2, ts: ts(2), stream: 'stderr', text: 'oops' },
-      ],
-    });
+    const lines = [
+      { seq: 1, ts: ts(1), stream: 'stdout', text: 'hello' },
+      { seq: 2, ts: ts(2), stream: 'stderr', text: 'oops' },
+    ];
+    expect(sink.batches[0]).toMatchObject({ containerId: ID, epoch: 1, lines });
+    const [message] = sink.batches[0]!.wire!.messages;
+    expect(message!.message).toMatchObject({ action: 'log.batch', containerId: ID, epoch: 1, firstSeq: 1, lastSeq: 2 });
+    expect(unpacked(message!.message)).toEqual(lines);
   });
 
   it('resumes a stream viewers kept watching with `since` = resume.ts alone: every line since goes, the repeats dropped, numbered from resume.seq + 1', async () => {
@@ -436,10 +436,10 @@ describe('LogFollower', () => {
     await eventually(() => expect(sink.lines.at(-1)?.seq).toBe(2));
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(source.follows[1]!.options.from).toEqual({ since: ts(1) });
-    // One line, joined from both pieces (and so over the cap): no fragment before it.
+    // One line, joined from both pieces: no fragment before it.
     expect(sink.lines.map((l) => [l.seq, l.ts, l.text.length, l.truncated])).toEqual([
       [1, ts(1), 'before'.length, undefined],
-      [2, ts(2), 16 * 1024, true],
+      [2, ts(2), 16 * 1024 + 1, undefined],
     ]);
   });
 });

@@ -1,17 +1,20 @@
+import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LogBatcher } from '../../../agent/pipeline/batcher';
+import type { LineBatch } from '../../../agent/pipeline/line-batch';
 import {
   AgentLogBatch,
+  MAX_BATCH_BODY_BYTES,
   MAX_BATCH_BYTES,
   MAX_BATCH_LINES,
+  MAX_BATCH_PARTS,
   MAX_LINE_BYTES,
-  MAX_MESSAGE_BYTES,
+  MAX_PACKED_BYTES,
   byteLength,
   decode,
-  encode,
-  type AgentLogBatch as AgentLogBatchMessage,
   type LogLine,
 } from '../../../protocol';
+import { linesOfPacked } from '../../support/packed-batches';
 import { ts } from '../support/docker-bytes';
 
 const CONTAINER = 'c0ffee';
@@ -20,14 +23,59 @@ function line(seq: number, text = `line ${seq}`): LogLine {
   return { seq, ts: ts(seq), stream: 'stdout', text };
 }
 
+/** An access log line: repetitive, as most logs are. */
+function accessLine(seq: number): LogLine {
+  return line(seq, `10.0.${seq % 7}.${seq % 13} - - "GET /api/items/${seq % 101} HTTP/1.1" 200 ${seq % 997} "-" "curl/8.${seq % 5}"`);
+}
+
+/** Random printable ASCII: text that deflate can hardly shrink. */
+function incompressible(length: number): string {
+  return Array.from(randomBytes(length), (byte) => String.fromCharCode(0x21 + (byte % 94))).join('');
+}
+
+/** The messages of a batch, checked against the protocol, with the lines their packed data carries. */
+function onWire(batch: LineBatch): { messages: AgentLogBatch[]; lines: LogLine[] } {
+  const messages = batch.wire!.messages.map((m) => m.message);
+  for (const { message, json } of batch.wire!.messages) {
+    expect(byteLength(json)).toBeLessThanOrEqual(MAX_BATCH_BYTES);
+    expect(decode(AgentLogBatch, json).ok).toBe(true);
+    expect(JSON.parse(json)).toEqual(message);
+  }
+  return { messages, lines: linesOfPacked(messages) };
+}
+
 describe('LogBatcher', () => {
-  let sent: AgentLogBatchMessage[];
+  let sent: LineBatch[];
   let batcher: LogBatcher;
+  /** Whether the container has a batch waiting for its ack (the sink's side, played here). */
+  let inFlight: boolean;
+  let idleListeners: (() => void)[];
+
+  function acked(): void {
+    inFlight = false;
+    const listeners = idleListeners;
+    idleListeners = [];
+    for (const listener of listeners) listener();
+  }
 
   beforeEach(() => {
     vi.useFakeTimers();
     sent = [];
-    batcher = new LogBatcher({ containerId: CONTAINER, epoch: 7, send: (batch) => sent.push(batch) });
+    inFlight = false;
+    idleListeners = [];
+    batcher = new LogBatcher({
+      containerId: CONTAINER,
+      epoch: 7,
+      send: (batch) => {
+        sent.push(batch);
+        inFlight = true;
+      },
+      idle: () => !inFlight,
+      onceIdle: (listener) => {
+        idleListeners.push(listener);
+        return () => (idleListeners = idleListeners.filter((l) => l !== listener));
+      },
+    });
   });
 
   afterEach(() => {
@@ -35,95 +83,189 @@ describe('LogBatcher', () => {
     vi.useRealTimers();
   });
 
-  it('sends a batch 50 ms after its first line, with every line that came meanwhile', () => {
-    batcher.add(line(1));
-    vi.advanceTimersByTime(30);
-    batcher.add(line(2));
-    vi.advanceTimersByTime(19);
-    expect(sent).toEqual([]);
+  describe('when a batch goes', () => {
+    it('sends a line that finds nothing in flight 5 ms after it came, with the lines of its burst', () => {
+      batcher.add(line(1));
+      vi.advanceTimersByTime(3);
+      batcher.add(line(2));
+      vi.advanceTimersByTime(1);
+      expect(sent).toEqual([]);
 
-    vi.advanceTimersByTime(1);
+      vi.advanceTimersByTime(1);
 
-    expect(sent).toEqual([{ action: 'log.batch', containerId: CONTAINER, epoch: 7, lines: [line(1), line(2)] }]);
+      expect(sent.map((b) => b.lines)).toEqual([[line(1), line(2)]]);
+      expect(sent[0]).toMatchObject({ containerId: CONTAINER, epoch: 7 });
+      expect(onWire(sent[0]!)).toMatchObject({ messages: [{ action: 'log.batch', containerId: CONTAINER, epoch: 7, firstSeq: 1, lastSeq: 2 }], lines: [line(1), line(2)] });
+    });
+
+    it('sends a trickle line by line, each 5 ms after it came, when each batch is acked before the next line', () => {
+      for (let seq = 1; seq <= 3; seq++) {
+        batcher.add(line(seq));
+        vi.advanceTimersByTime(5);
+        expect(sent.at(-1)!.lines).toEqual([line(seq)]);
+        acked();
+        vi.advanceTimersByTime(100);
+      }
+      expect(sent).toHaveLength(3);
+    });
+
+    it('gathers the lines that come while a batch waits for its ack, and sends them as one batch at the ack', () => {
+      batcher.add(line(1));
+      vi.advanceTimersByTime(5);
+      for (let seq = 2; seq <= 400; seq++) {
+        batcher.add(line(seq));
+        vi.advanceTimersByTime(1);
+      }
+      expect(sent).toHaveLength(1);
+
+      acked();
+
+      expect(sent.map((b) => [b.lines[0]!.seq, b.lines.at(-1)!.seq])).toEqual([
+        [1, 1],
+        [2, 400],
+      ]);
+    });
+
+    it('sends nothing when there is nothing to send', () => {
+      batcher.flush();
+      acked();
+      vi.advanceTimersByTime(1000);
+
+      expect(sent).toEqual([]);
+    });
+
+    it('sends what it holds on flush, whether or not a batch is in flight', () => {
+      inFlight = true;
+      batcher.add(line(1));
+      vi.advanceTimersByTime(10);
+      expect(sent).toEqual([]);
+
+      batcher.flush();
+
+      expect(sent.map((b) => b.lines)).toEqual([[line(1)]]);
+      acked();
+      expect(sent).toHaveLength(1);
+    });
+
+    it('sends what it gathered at once when the container is near its memory bound, instead of holding it back', () => {
+      let tight = false;
+      const tightSent: LineBatch[] = [];
+      const gathering = new LogBatcher({ containerId: CONTAINER, epoch: 7, send: (batch) => tightSent.push(batch), idle: () => false, onceIdle: () => () => {}, tight: () => tight });
+      for (let seq = 1; seq <= 1500; seq++) gathering.add(line(seq));
+      expect(tightSent).toEqual([]);
+
+      tight = true;
+      for (let seq = 1501; seq <= 1536; seq++) gathering.add(line(seq));
+
+      expect(tightSent.map((b) => [b.lines[0]!.seq, b.lines.at(-1)!.seq])).toEqual([[1, 1536]]);
+      gathering.flush();
+    });
+
+    it('without a sink that tells, sends every batch 5 ms after its first line', () => {
+      const alone: LineBatch[] = [];
+      const plain = new LogBatcher({ containerId: CONTAINER, epoch: 7, send: (batch) => alone.push(batch) });
+      plain.add(line(1));
+      vi.advanceTimersByTime(5);
+      plain.add(line(2));
+      vi.advanceTimersByTime(5);
+
+      expect(alone.map((b) => b.lines)).toEqual([[line(1)], [line(2)]]);
+    });
   });
 
-  it('sends nothing when there is nothing to send', () => {
-    batcher.flush();
-    vi.advanceTimersByTime(1000);
+  describe('how large a batch is', () => {
+    it(`sends as soon as a batch holds ${MAX_BATCH_LINES} lines`, () => {
+      inFlight = true;
+      // The first batches close early, at the ratio assumed before one was measured.
+      for (let seq = 1; seq <= 4 * MAX_BATCH_LINES; seq++) batcher.add(line(seq, 'same'));
 
-    expect(sent).toEqual([]);
-  });
+      expect(sent.every((b) => b.lines.length <= MAX_BATCH_LINES)).toBe(true);
+      const full = sent.filter((b) => b.lines.length === MAX_BATCH_LINES);
+      expect(full.length).toBeGreaterThan(0);
+      expect(onWire(full[0]!).lines).toHaveLength(MAX_BATCH_LINES);
+    });
 
-  it(`sends as soon as a batch holds ${MAX_BATCH_LINES} lines`, () => {
-    for (let seq = 1; seq <= MAX_BATCH_LINES + 1; seq++) batcher.add(line(seq));
+    it('fills batches by their bytes after compression: far more lines than fit uncompressed, each message near the bound and never past it', () => {
+      inFlight = true;
+      for (let seq = 1; seq <= 30_000; seq++) batcher.add(accessLine(seq));
+      batcher.flush();
 
-    expect(sent).toHaveLength(1);
-    expect(sent[0]!.lines).toHaveLength(MAX_BATCH_LINES);
-    vi.advanceTimersByTime(50);
-    expect(sent[1]!.lines.map((l) => l.seq)).toEqual([MAX_BATCH_LINES + 1]);
-  });
+      const full = sent.slice(0, -1);
+      expect(full.length).toBeGreaterThan(1);
+      const jsonBytes = (b: LineBatch) => b.lines.reduce((sum, l) => sum + byteLength(JSON.stringify(l)), 0);
+      for (const batch of full.slice(2)) {
+        // Once the ratio is learned: well past a message of lines as JSON, and close to the bound.
+        expect(jsonBytes(batch)).toBeGreaterThan(2 * MAX_BATCH_BYTES);
+        expect(byteLength(batch.wire!.messages[0]!.json)).toBeGreaterThan(0.6 * MAX_BATCH_BYTES);
+      }
+      for (const batch of sent) expect(batch.wire!.messages).toHaveLength(1);
+      expect(sent.flatMap((b) => onWire(b).lines)).toEqual(Array.from({ length: 30_000 }, (_, i) => accessLine(i + 1)));
+      expect(batcher.compressionRatio).toBeLessThan(0.3);
+    });
 
-  it('starts a new batch before the serialized size would pass MAX_BATCH_BYTES', () => {
-    const text = 'z'.repeat(10_000);
-    for (let seq = 1; seq <= 30; seq++) batcher.add(line(seq, text));
-    batcher.flush();
+    it('splits a batch whose packed message would pass the bound (lines that compress badly), so that none goes in parts', () => {
+      inFlight = true;
+      for (let seq = 1; seq <= 100; seq++) batcher.add(line(seq, incompressible(3000)));
+      batcher.flush();
 
-    expect(sent.length).toBeGreaterThan(1);
-    for (const batch of sent) expect(byteLength(encode(batch))).toBeLessThanOrEqual(MAX_BATCH_BYTES);
-    // Full batches are full: the next line would not have fitted.
-    const lineBytes = byteLength(JSON.stringify(line(1, text)));
-    for (const batch of sent.slice(0, -1)) expect(byteLength(encode(batch)) + lineBytes + 1).toBeGreaterThan(MAX_BATCH_BYTES);
-  });
+      expect(sent.length).toBeGreaterThan(3);
+      for (const batch of sent) expect(onWire(batch).messages).toHaveLength(1);
+      expect(sent.flatMap((b) => b.lines.map((l) => l.seq))).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+      expect(sent.flatMap((b) => onWire(b).lines).every((l) => !l.truncated)).toBe(true);
+    });
 
-  it('tracks the serialized size exactly', () => {
-    batcher.add(line(1, 'a "quoted" \\ line\twith\u0001control'));
-    batcher.add(line(2, 'ünïcødé €'));
+    it('sends a line too large for one message whole, alone, in parts; the lines around it in whole batches', () => {
+      inFlight = true;
+      const long = line(2, incompressible(200_000));
+      batcher.add(line(1));
+      batcher.add(long);
+      batcher.add(line(3));
+      batcher.flush();
 
-    const message: AgentLogBatchMessage = {
-      action: 'log.batch',
-      containerId: CONTAINER,
-      epoch: 7,
-      lines: [line(1, 'a "quoted" \\ line\twith\u0001control'), line(2, 'ünïcødé €')],
-    };
+      const inParts = sent.filter((b) => b.wire!.messages.length > 1);
+      expect(inParts.map((b) => b.lines)).toEqual([[long]]);
+      const { messages, lines } = onWire(inParts[0]!);
+      expect(messages.map((m) => m.part)).toEqual([0, 1, 2].map((index) => ({ index, count: 3 })));
+      expect(lines).toEqual([long]);
+      expect(sent.flatMap((b) => b.lines)).toEqual([line(1), long, line(3)]);
+    });
 
-    expect(batcher.pendingBytes).toBe(byteLength(encode(message)));
-  });
+    it.each([
+      ['control characters (six bytes each in JSON, compressing badly)', () => Array.from(randomBytes(MAX_LINE_BYTES), (b) => String.fromCharCode(b % 32)).join('')],
+      ['random 4-byte characters', () => Array.from(randomBytes(MAX_LINE_BYTES / 4), (b) => String.fromCodePoint(0x10000 + b * 97)).join('')],
+    ])('keeps a 256 KB line of %s within the parts a batch may have, cut with its original size where it must be', (_, make) => {
+      const text = make();
+      batcher.add(line(1, text));
+      batcher.flush();
 
-  it.each([
-    ['16 KB of control characters (6 bytes each in JSON)', '\u0001'.repeat(MAX_LINE_BYTES)],
-    ['16 KB of quotes', '"'.repeat(MAX_LINE_BYTES)],
-    ['16 KB of 4-byte characters', '𝄞'.repeat(MAX_LINE_BYTES / 4)],
-  ])('keeps every message within the limits, even for lines of %s', (_, text) => {
-    for (let seq = 1; seq <= 20; seq++) batcher.add(line(seq, text));
-    batcher.flush();
+      const [batch] = sent;
+      const { messages, lines } = onWire(batch!);
+      expect(messages.length).toBeLessThanOrEqual(MAX_BATCH_PARTS);
+      expect(batch!.wire!.compressedBytes).toBeLessThanOrEqual(MAX_PACKED_BYTES);
+      expect(batch!.wire!.bodyBytes).toBeLessThanOrEqual(MAX_BATCH_BODY_BYTES);
+      const [only] = lines;
+      expect(text.startsWith(only!.text)).toBe(true);
+      if (only!.text !== text) expect(only).toMatchObject({ truncated: true, originalBytes: byteLength(text) });
+    });
 
-    for (const batch of sent) {
-      const encoded = encode(batch);
-      expect(byteLength(encoded)).toBeLessThanOrEqual(MAX_BATCH_BYTES);
-      expect(byteLength(encoded)).toBeLessThan(MAX_MESSAGE_BYTES);
-      expect(batch.lines.length).toBeLessThanOrEqual(MAX_BATCH_LINES);
-      expect(decode(AgentLogBatch, encoded).ok).toBe(true);
-    }
-  });
+    it('keeps seq order within and across batches', () => {
+      for (let seq = 1; seq <= 1234; seq++) {
+        batcher.add(line(seq, 'x'.repeat(seq % 300)));
+        if (seq % 100 === 0) acked();
+      }
+      batcher.flush();
 
-  it('cuts a line that alone would not fit a batch, and flags it truncated', () => {
-    const huge = '\u0000'.repeat(MAX_LINE_BYTES);
+      const seqs = sent.flatMap((batch) => onWire(batch).lines.map((l) => l.seq));
+      expect(seqs).toEqual(Array.from({ length: 1234 }, (_, i) => i + 1));
+    });
 
-    batcher.add(line(1, huge));
-    batcher.flush();
+    it('says what the batch being collected will cost once packed, and nothing when empty', () => {
+      expect(batcher.pendingBytes).toBe(0);
+      batcher.add(line(1, 'x'.repeat(1000)));
 
-    const [only] = sent[0]!.lines;
-    expect(only!.truncated).toBe(true);
-    expect(huge.startsWith(only!.text)).toBe(true);
-    expect(byteLength(encode(sent[0]!))).toBeLessThanOrEqual(MAX_BATCH_BYTES);
-    expect(byteLength(encode(sent[0]!)) + 6).toBeGreaterThan(MAX_BATCH_BYTES);
-  });
-
-  it('keeps seq order within and across batches', () => {
-    for (let seq = 1; seq <= 1234; seq++) batcher.add(line(seq, 'x'.repeat(seq % 300)));
-    batcher.flush();
-
-    const seqs = sent.flatMap((batch) => batch.lines.map((l) => l.seq));
-    expect(seqs).toEqual(Array.from({ length: 1234 }, (_, i) => i + 1));
+      expect(batcher.pendingBytes).toBeGreaterThan(0);
+      batcher.flush();
+      expect(batcher.pendingBytes).toBe(0);
+    });
   });
 });

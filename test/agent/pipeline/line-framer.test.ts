@@ -113,23 +113,39 @@ describe('LineFramer', () => {
     expect(frame([bytes], mode)).toEqual([{ ts: ts(1), stream: 'stdout', text: 'progress 10%\rprogress 20%' }]);
   });
 
-  it.each<StreamMode>(['multiplexed', 'raw'])('cuts text above MAX_LINE_BYTES and flags it truncated (%s)', (mode) => {
+  it.each<StreamMode>(['multiplexed', 'raw'])('cuts text above MAX_LINE_BYTES and flags it truncated, with the whole line\'s size (%s)', (mode) => {
     const bytes = asDocker(mode, [entry(ts(1), `${'x'.repeat(MAX_LINE_BYTES + 100)}\n`), entry(ts(2), 'after\n')]);
 
     const lines = frame([bytes], mode);
 
-    expect(lines[0]).toEqual({ ts: ts(1), stream: 'stdout', text: 'x'.repeat(MAX_LINE_BYTES), truncated: true });
+    expect(lines[0]).toEqual({ ts: ts(1), stream: 'stdout', text: 'x'.repeat(MAX_LINE_BYTES), truncated: true, originalBytes: MAX_LINE_BYTES + 100 });
     expect(lines[1]).toEqual({ ts: ts(2), stream: 'stdout', text: 'after' });
   });
 
-  it('cuts a joined 16 KB-pieced line at MAX_LINE_BYTES', () => {
-    const bytes = Buffer.concat([
-      muxFrame('stdout', entry(ts(1), 'a'.repeat(16 * 1024))),
-      muxFrame('stdout', entry(ts(2), 'b'.repeat(16 * 1024))),
-      muxFrame('stdout', entry(ts(3), 'c\n')),
-    ]);
+  it('joins a line Docker cut into 16 KB pieces, each with its own timestamp, whole up to MAX_LINE_BYTES', () => {
+    const pieces = Array.from({ length: MAX_LINE_BYTES / (16 * 1024) }, (_, i) => String.fromCharCode(0x61 + i).repeat(16 * 1024));
+    const bytes = Buffer.concat([...pieces.map((piece, i) => muxFrame('stdout', entry(ts(1 + i), i === pieces.length - 1 ? `${piece}\n` : piece))), muxFrame('stdout', entry(ts(99), 'next\n'))]);
 
-    expect(frame([bytes], 'multiplexed')).toEqual([{ ts: ts(1), stream: 'stdout', text: 'a'.repeat(MAX_LINE_BYTES), truncated: true }]);
+    expect(frame(cutAt(bytes, 5000, 40_000), 'multiplexed')).toEqual([
+      { ts: ts(1), stream: 'stdout', text: pieces.join('') },
+      { ts: ts(99), stream: 'stdout', text: 'next' },
+    ]);
+  });
+
+  it.each<StreamMode>(['multiplexed', 'raw'])('keeps MAX_LINE_BYTES of a 1 MB line Docker cut into 16 KB pieces, with its original size (%s)', (mode) => {
+    const text = 'abcdefghij'.repeat(1024 * 1024 / 10 + 1).slice(0, 1024 * 1024);
+    const written = Buffer.from(`${text}\n`);
+    const pieces: Buffer[] = [];
+    for (let at = 0, i = 0; at < written.length; at += 16 * 1024, i++) pieces.push(entry(ts(1 + i), written.subarray(at, at + 16 * 1024)));
+    const bytes = mode === 'multiplexed' ? Buffer.concat(pieces.map((piece) => muxFrame('stdout', piece))) : Buffer.concat(pieces);
+
+    expect(frame([bytes], mode)).toEqual([{ ts: ts(1), stream: 'stdout', text: text.slice(0, MAX_LINE_BYTES), truncated: true, originalBytes: 1024 * 1024 }]);
+  });
+
+  it('cuts at a lower cap when asked, with the whole line\'s size', () => {
+    const bytes = muxFrame('stdout', entry(ts(1), `${'z'.repeat(5000)}\n`));
+
+    expect(frame([bytes], 'multiplexed', { maxLineBytes: 1024 })).toEqual([{ ts: ts(1), stream: 'stdout', text: 'z'.repeat(1024), truncated: true, originalBytes: 5000 }]);
   });
 
   it('cuts on a character boundary, never inside a multibyte character', () => {
@@ -138,7 +154,7 @@ describe('LineFramer', () => {
     const [line] = frame([muxFrame('stdout', entry(ts(1), `${text}\n`))], 'multiplexed');
 
     expect(line!.text).toBe('a'.repeat(MAX_LINE_BYTES - 1));
-    expect(line!.truncated).toBe(true);
+    expect(line).toMatchObject({ truncated: true, originalBytes: Buffer.byteLength(text) });
   });
 
   it('does not flag a line of exactly MAX_LINE_BYTES, even with a \\r\\n ending', () => {
@@ -179,7 +195,7 @@ describe('LineFramer', () => {
 
     expect(frame([bytes], mode)).toEqual([{ ts: ts(1), stream: 'stdout', text: 'done' }]);
     // A shorter last piece is what Docker writes when the container exits mid-line: that is delivered.
-    expect(frame([bytes.subarray(0, bytes.length - 3)], mode).map((line) => line.text.length)).toEqual([4, MAX_LINE_BYTES]);
+    expect(frame([bytes.subarray(0, bytes.length - 3)], mode).map((line) => line.text.length)).toEqual([4, 2 * 16 * 1024 - 3]);
   });
 
   it.each<StreamMode>(['multiplexed', 'raw'])('flushes a final unterminated line when the stream ends (%s)', (mode) => {
@@ -247,7 +263,8 @@ describe('LineFramer', () => {
       // 8 invalid bytes fit a 10-byte cap, but decode to 8 U+FFFD of 3 bytes each.
       const bytes = asDocker(mode, [entry(ts(1), Buffer.concat([Buffer.alloc(8, 0xff), Buffer.from('\r\n')])), entry(ts(2), 'ok\n')]);
       const expected = [
-        { ts: ts(1), stream: 'stdout', text: '\uFFFD'.repeat(3), truncated: true },
+        // The size of the whole line as decoded: 8 replacement characters.
+        { ts: ts(1), stream: 'stdout', text: '\uFFFD'.repeat(3), truncated: true, originalBytes: 24 },
         { ts: ts(2), stream: 'stdout', text: 'ok' },
       ];
 

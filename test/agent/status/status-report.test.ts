@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DeliveryLag, type HeldBatches } from '../../../agent/status/delivery-lag';
 import { SkipMarkerTally } from '../../../agent/status/skip-marker-tally';
 import { StatusReporter } from '../../../agent/status/status-reporter';
-import type { AgentLogBatch, AgentStatus, LogLine } from '../../../protocol';
+import type { LineBatch } from '../../../agent/pipeline/line-batch';
+import type { AgentStatus, LogLine } from '../../../protocol';
 
 const T0 = Date.parse('2026-12-01T12:00:00Z');
 const at = (ms: number) => new Date(ms).toISOString().replace('Z', '000000Z');
@@ -11,12 +12,12 @@ function line(seq: number, tsMs: number, skipped?: LogLine['skipped']): LogLine 
   return { seq, ts: at(tsMs), stream: 'stdout', text: skipped ? 'skipped' : `line ${seq}`, ...(skipped ? { skipped } : {}) };
 }
 
-function batch(containerId: string, lines: LogLine[], epoch = 1): AgentLogBatch {
-  return { action: 'log.batch', containerId, epoch, lines };
+function batch(containerId: string, lines: LogLine[], epoch = 1): LineBatch {
+  return { containerId, epoch, lines };
 }
 
 class Held implements HeldBatches {
-  readonly batches = new Map<string, AgentLogBatch[]>();
+  readonly batches = new Map<string, LineBatch[]>();
   unacknowledged(containerId: string) {
     return this.batches.get(containerId) ?? [];
   }

@@ -1,15 +1,16 @@
 import type { BatchSink } from '../../../agent/docker/log-follower';
-import type { AgentLogBatch, LogLine } from '../../../protocol';
+import type { LineBatch } from '../../../agent/pipeline/line-batch';
+import type { LogLine } from '../../../protocol';
 
 /** A BatchSink that keeps what it gets and can play a congested connection. */
 export class RecordingSink implements BatchSink {
-  readonly batches: AgentLogBatch[] = [];
+  readonly batches: LineBatch[] = [];
   congested = false;
   /** Set to see what the follower's pipeline holds. */
   holding: ((bytes: number) => void) | undefined;
   private readonly listeners = new Set<() => void>();
 
-  send(batch: AgentLogBatch): void {
+  send(batch: LineBatch): void {
     this.batches.push(batch);
   }
 

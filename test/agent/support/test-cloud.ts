@@ -5,6 +5,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { AgentLogBatch, LogLine } from '../../../protocol';
+import { linesOfPacked } from '../../support/packed-batches';
 import { WebSocketFrameRecorder } from './websocket-frame-recorder';
 
 export class TestConnection {
@@ -20,6 +22,20 @@ export class TestConnection {
   /** The messages parsed as JSON. */
   get json(): { action: string; [key: string]: unknown }[] {
     return this.messages.map((m) => JSON.parse(m));
+  }
+
+  /**
+   * The log.batch messages received, each with the lines its packed data carries; a part carries
+   * its batch's lines when it completes the batch, none before.
+   */
+  get batches(): (AgentLogBatch & { lines: LogLine[] })[] {
+    const received = this.json.filter((m) => m.action === 'log.batch') as unknown as AgentLogBatch[];
+    return received.map((batch, i) => {
+      if (!batch.part) return { ...batch, lines: linesOfPacked([batch]) };
+      const sameBatch = received.slice(0, i + 1).filter((b) => b.part && b.firstSeq === batch.firstSeq && b.lastSeq === batch.lastSeq);
+      const before = linesOfPacked(sameBatch.slice(0, -1)).length;
+      return { ...batch, lines: linesOfPacked(sameBatch).slice(before) };
+    });
   }
 
   get actions(): string[] {
@@ -40,6 +56,8 @@ export class TestCloud {
   connectionsAnswerPings = false;
   /** Answer each `agent.register` with `agent.registered`, as the cloud does once it stored it. */
   confirmsRegistrations = true;
+  /** Answer each `log.batch` with its `log.ack` (a part but the last with its index), as the cloud does once it holds it. */
+  acksBatches = false;
   /** The `watched` list those confirmations carry; undefined sends none (as an older cloud). */
   watched: string[] | undefined;
 
@@ -59,6 +77,11 @@ export class TestCloud {
         if (this.confirmsRegistrations && last?.action === 'agent.register') {
           // The real cloud answers the agent id of the connection's credential.
           socket.send(JSON.stringify({ action: 'agent.registered', agentId: TEST_AGENT_ID, ...(this.watched ? { watched: this.watched } : {}) }));
+        }
+        if (this.acksBatches && last?.action === 'log.batch') {
+          const batch = last as unknown as AgentLogBatch;
+          const part = batch.part && batch.part.index < batch.part.count - 1 ? { part: batch.part.index } : {};
+          socket.send(JSON.stringify({ action: 'log.ack', containerId: batch.containerId, seq: batch.lastSeq, ...part }));
         }
       });
       socket.on('close', (code) => {

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BatchDelivery, heldBytesOf, type DeliveryChannel } from '../../../agent/transport/batch-delivery';
 import { MemoryBudget } from '../../../agent/transport/memory-budget';
-import type { AgentLogBatch, AgentToCloud } from '../../../protocol';
+import type { LineBatch } from '../../../agent/pipeline/line-batch';
+import type { AgentToCloud } from '../../../protocol';
 import { ts } from '../support/docker-bytes';
 import { RecordingLogger } from '../support/recording-logger';
 
@@ -21,12 +22,15 @@ class StalledChannel implements DeliveryChannel {
   }
 }
 
-/** A batch of one line that costs `bytes` to hold (its JSON and its line object: the text counts twice). */
-function batchOf(containerId: string, seq: number, bytes: number): AgentLogBatch {
-  const withText = (text: string): AgentLogBatch => ({ action: 'log.batch', containerId, epoch: 1, lines: [{ seq, ts: ts(seq), stream: 'stdout', text }] });
-  const batch = withText('x'.repeat(Math.ceil((bytes - heldBytesOf(withText(''))) / 2)));
-  expect(heldBytesOf(batch) - bytes).toBeGreaterThanOrEqual(0);
-  expect(heldBytesOf(batch) - bytes).toBeLessThanOrEqual(1);
+/** A batch of one line that costs about `bytes` to hold (its packed message and its line object with its text). */
+function batchOf(containerId: string, seq: number, bytes: number): LineBatch {
+  const withText = (length: number): LineBatch => ({ containerId, epoch: 1, lines: [{ seq, ts: ts(seq), stream: 'stdout', text: 'x'.repeat(length) }] });
+  let length = Math.max(0, bytes - heldBytesOf(withText(0)));
+  while (length > 0 && heldBytesOf(withText(length)) > bytes) length -= 1;
+  const batch = withText(length);
+  // A longer text adds a byte to hold, and now and then a few base64 characters of its packed body.
+  expect(bytes - heldBytesOf(batch)).toBeGreaterThanOrEqual(0);
+  expect(bytes - heldBytesOf(batch)).toBeLessThanOrEqual(8);
   return batch;
 }
 
@@ -115,5 +119,26 @@ describe('BatchDelivery under one memory bound across containers (issue 8 defect
     delivery.release('b');
 
     expect(a.isCongested()).toBe(false);
+  });
+});
+
+describe('BatchDelivery counting what a pipeline holds', () => {
+  it('stays exact when the room a pipeline frees wakes its paused stream, which reports again at once', async () => {
+    vi.useFakeTimers();
+    const delivery = new BatchDelivery({ channel: new StalledChannel(), logger: new RecordingLogger(), budget: new MemoryBudget({ maxBytes: 10_000, marginBytes: 0 }) });
+    const sink = delivery.sinkFor('c1');
+    sink.send(batchOf('c1', 1, 1000));
+    sink.holding?.(9500);
+    expect(sink.isCongested()).toBe(true);
+    // The paused follower, woken, drops its stream and reports that it holds nothing.
+    sink.onceDrained(() => sink.holding?.(0));
+    await vi.advanceTimersByTimeAsync(0);
+
+    sink.holding?.(2000);
+    await vi.advanceTimersByTimeAsync(0);
+
+    expect(delivery.heldBytes).toBe(heldBytesOf(batchOf('c1', 1, 1000)));
+    delivery.stop();
+    vi.useRealTimers();
   });
 });

@@ -1,7 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BatchDelivery, type DeliveryChannel } from '../../../agent/transport/batch-delivery';
 import { MemoryBudget } from '../../../agent/transport/memory-budget';
-import { encode, type AgentLogBatch, type AgentToCloud } from '../../../protocol';
+import type { LineBatch } from '../../../agent/pipeline/line-batch';
+import { MAX_BATCH_BYTES, encode, type AgentLogBatch, type AgentToCloud } from '../../../protocol';
+import { unpacked } from '../../support/packed-batches';
 import { ts } from '../support/docker-bytes';
 import { RecordingLogger } from '../support/recording-logger';
 
@@ -38,12 +41,12 @@ class FakeChannel implements DeliveryChannel {
 
   /** The last seq of each batch sent, as "container:seq". */
   get sentSeqs(): string[] {
-    return this.sent.filter((m): m is AgentLogBatch => m.action === 'log.batch').map((b) => `${b.containerId}:${b.lines.at(-1)!.seq}`);
+    return this.sent.filter((m): m is AgentLogBatch => m.action === 'log.batch').map((b) => `${b.containerId}:${b.lastSeq}`);
   }
 }
 
-function batch(containerId: string, ...seqs: number[]): AgentLogBatch {
-  return { action: 'log.batch', containerId, epoch: 1, lines: seqs.map((seq) => ({ seq, ts: ts(seq), stream: 'stdout', text: `line ${seq} ${'x'.repeat(100)}` })) };
+function batch(containerId: string, ...seqs: number[]): LineBatch {
+  return { containerId, epoch: 1, lines: seqs.map((seq) => ({ seq, ts: ts(seq), stream: 'stdout', text: `line ${seq} ${'x'.repeat(100)}` })) };
 }
 
 describe('BatchDelivery', () => {
@@ -84,8 +87,38 @@ describe('BatchDelivery', () => {
     channel.connected = true;
     delivery.resume();
 
-    expect(channel.sent).toEqual([first, first]);
-    expect(channel.encoded).toEqual([encode(first), encode(first)]);
+    const [sent, again] = channel.sent as AgentLogBatch[];
+    expect(unpacked(sent!)).toEqual(first.lines);
+    expect(again).toEqual(sent);
+    expect(channel.encoded).toEqual([encode(sent!), encode(sent!)]);
+  });
+
+  it('tells the container\'s batcher whether a batch waits for its ack, and calls back once none does', () => {
+    delivery = new BatchDelivery({ channel, logger, ackTimeoutMs: 1000, budget: new MemoryBudget({ maxBytes: 1_000_000 }) });
+    const sink = delivery.sinkFor('c1');
+    const idleAgain = vi.fn();
+    expect(sink.idle?.()).toBe(true);
+
+    sink.send(batch('c1', 1));
+    sink.send(batch('c1', 2));
+    sink.onceIdle?.(idleAgain);
+    expect(sink.idle?.()).toBe(false);
+    delivery.acknowledge({ action: 'log.ack', containerId: 'c1', seq: 1 });
+    expect(idleAgain).not.toHaveBeenCalled();
+    delivery.acknowledge({ action: 'log.ack', containerId: 'c1', seq: 2 });
+
+    expect(idleAgain).toHaveBeenCalledTimes(1);
+    expect(sink.idle?.()).toBe(true);
+  });
+
+  it('tells the batcher not to hold lines back while its container is near the memory bound: they go to the queue, whose acks a paused stream waits for', () => {
+    const sink = delivery.sinkFor('c1');
+    sink.send(batch('c1', 1));
+    expect(sink.idle?.()).toBe(false);
+
+    sink.holding?.(700);
+
+    expect(sink.idle?.()).toBe(true);
   });
 
   it('lets each container have its own batch in flight', () => {
@@ -204,7 +237,6 @@ describe('BatchDelivery', () => {
     const sink = delivery.sinkFor('c1');
     // Line 3 was joined from Docker's pieces and keeps its first piece's (earlier) ts.
     sink.send({
-      action: 'log.batch',
       containerId: 'c1',
       epoch: 1,
       lines: [
@@ -214,7 +246,6 @@ describe('BatchDelivery', () => {
       ],
     });
     sink.send({
-      action: 'log.batch',
       containerId: 'c1',
       epoch: 1,
       lines: [
@@ -477,5 +508,87 @@ describe('BatchDelivery', () => {
 
       expect(channel.sentSeqs).toEqual(['c1:1', 'c1:1']);
     });
+  });
+});
+
+/** Random printable ASCII: text that deflate can hardly shrink. */
+function incompressible(length: number): string {
+  return Array.from(randomBytes(length), (byte) => String.fromCharCode(0x21 + (byte % 94))).join('');
+}
+
+describe('BatchDelivery of a batch too large for one message', () => {
+  let channel: FakeChannel;
+  let delivery: BatchDelivery;
+  const long: LineBatch = { containerId: 'c1', epoch: 1, lines: [{ seq: 1, ts: ts(1), stream: 'stdout', text: incompressible(200_000) }] };
+
+  beforeEach(() => {
+    vi.useFakeTimers();
+    channel = new FakeChannel();
+    delivery = new BatchDelivery({ channel, logger: new RecordingLogger(), ackTimeoutMs: 1000, retryDelayMs: 100 });
+  });
+
+  afterEach(() => {
+    delivery.stop();
+    vi.useRealTimers();
+  });
+
+  const parts = () => (channel.sent as AgentLogBatch[]).map((m) => m.part);
+
+  it('sends it in parts of at most MAX_BATCH_BYTES, each after the ack of the one before, and the next batch after the last', () => {
+    const sink = delivery.sinkFor('c1');
+    sink.send(long);
+    sink.send(batch('c1', 2));
+    expect(parts()).toEqual([{ index: 0, count: 3 }]);
+
+    delivery.acknowledge({ action: 'log.ack', containerId: 'c1', seq: 1, part: 0 });
+    expect(parts()).toEqual([{ index: 0, count: 3 }, { index: 1, count: 3 }]);
+    delivery.acknowledge({ action: 'log.ack', containerId: 'c1', seq: 1, part: 1 });
+    expect(parts().at(-1)).toEqual({ index: 2, count: 3 });
+    expect(channel.sentSeqs).toEqual(['c1:1', 'c1:1', 'c1:1']);
+
+    delivery.acknowledge({ action: 'log.ack', containerId: 'c1', seq: 1 });
+
+    expect(channel.sentSeqs).toEqual(['c1:1', 'c1:1', 'c1:1', 'c1:2']);
+    for (const json of channel.encoded) expect(Buffer.byteLength(json!)).toBeLessThanOrEqual(MAX_BATCH_BYTES);
+    const data = Buffer.concat((channel.sent.slice(0, 3) as AgentLogBatch[]).map((m) => Buffer.from(m.data, 'base64')));
+    expect(unpacked({ data: data.toString('base64') })).toEqual(long.lines);
+  });
+
+  it('ignores an ack of another part, and starts again from part 0, with the same text, when a part is not acked', () => {
+    delivery.sinkFor('c1').send(long);
+    delivery.acknowledge({ action: 'log.ack', containerId: 'c1', seq: 1, part: 0 });
+    const firstAttempt = [...channel.encoded];
+
+    delivery.acknowledge({ action: 'log.ack', containerId: 'c1', seq: 1, part: 0 });
+    delivery.acknowledge({ action: 'log.ack', containerId: 'c1', seq: 1, part: 2 });
+    expect(parts()).toEqual([{ index: 0, count: 3 }, { index: 1, count: 3 }]);
+    vi.advanceTimersByTime(1000 + 100);
+
+    expect(parts().at(-1)).toEqual({ index: 0, count: 3 });
+    expect(channel.encoded.at(-1)).toBe(firstAttempt[0]);
+  });
+
+  it('sends the part in flight again when API Gateway refuses a message, and goes on from there', () => {
+    delivery.sinkFor('c1').send(long);
+    delivery.acknowledge({ action: 'log.ack', containerId: 'c1', seq: 1, part: 0 });
+
+    delivery.gatewayRefused();
+    delivery.resendRefused();
+
+    expect(parts()).toEqual([{ index: 0, count: 3 }, { index: 1, count: 3 }, { index: 1, count: 3 }]);
+    delivery.acknowledge({ action: 'log.ack', containerId: 'c1', seq: 1, part: 1 });
+    expect(parts().at(-1)).toEqual({ index: 2, count: 3 });
+  });
+
+  it('starts again from part 0 after a reconnect', () => {
+    delivery.sinkFor('c1').send(long);
+    delivery.acknowledge({ action: 'log.ack', containerId: 'c1', seq: 1, part: 0 });
+
+    channel.connected = false;
+    delivery.pause();
+    channel.connected = true;
+    delivery.resume();
+
+    expect(parts().at(-1)).toEqual({ index: 0, count: 3 });
   });
 });

@@ -1,15 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BatchDelivery, type DeliveryChannel } from '../../../agent/transport/batch-delivery';
 import { verdictOn } from '../../../agent/transport/batch-refusal-policy';
-import { LogLine, type AgentLogBatch, type AgentToCloud, type ErrorCode, type ErrorMessage } from '../../../protocol';
+import type { LineBatch } from '../../../agent/pipeline/line-batch';
+import { LogLine, type AgentToCloud, type ErrorCode, type ErrorMessage } from '../../../protocol';
+import { unpacked } from '../../support/packed-batches';
 import { ts } from '../support/docker-bytes';
 import { RecordingLogger } from '../support/recording-logger';
 
+/** Records the batches sent, as the lines their packed data carries. */
 class FakeChannel implements DeliveryChannel {
   connected = true;
-  readonly sent: AgentLogBatch[] = [];
+  readonly sent: LineBatch[] = [];
   send(message: AgentToCloud): boolean {
-    if (message.action === 'log.batch') this.sent.push(message);
+    if (message.action === 'log.batch') this.sent.push({ containerId: message.containerId, epoch: message.epoch, lines: unpacked(message) });
     return true;
   }
   isCongested(): boolean {
@@ -18,20 +21,20 @@ class FakeChannel implements DeliveryChannel {
   onceDrained(): () => void {
     return () => {};
   }
-  get last(): AgentLogBatch {
+  get last(): LineBatch {
     return this.sent.at(-1)!;
   }
 }
 
-function batch(containerId: string, ...seqs: number[]): AgentLogBatch {
-  return { action: 'log.batch', containerId, epoch: 1, lines: seqs.map((seq) => ({ seq, ts: ts(seq), stream: 'stdout', text: `line ${seq}` })) };
+function batch(containerId: string, ...seqs: number[]): LineBatch {
+  return { containerId, epoch: 1, lines: seqs.map((seq) => ({ seq, ts: ts(seq), stream: 'stdout', text: `line ${seq}` })) };
 }
 
 function range(first: number, last: number): number[] {
   return Array.from({ length: last - first + 1 }, (_, i) => first + i);
 }
 
-function refusal(code: ErrorCode, b: AgentLogBatch, retry: boolean): ErrorMessage {
+function refusal(code: ErrorCode, b: LineBatch, retry: boolean): ErrorMessage {
   return { action: 'error', code, message: 'no', requestAction: 'log.batch', containerId: b.containerId, firstSeq: b.lines[0]!.seq, lastSeq: b.lines.at(-1)!.seq, retry };
 }
 

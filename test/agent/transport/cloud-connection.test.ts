@@ -12,13 +12,13 @@ import type { GatewayErrorFrame } from '../../../agent/transport/gateway-error-f
 import { gatewayErrorFrame } from '../../../infra/local/gateway-error-frames';
 import { RecordingLogger } from '../support/recording-logger';
 import { TestCloud, freePort } from '../support/test-cloud';
-import { ts } from '../support/docker-bytes';
 import { eventually } from '../support/eventually';
 
 const REGISTER: AgentRegister = { action: 'agent.register', hostName: 'box-1', agentVersion: '0.1.0', containers: [] };
 
-function batch(seq: number, text = `line ${seq}`): AgentLogBatch {
-  return { action: 'log.batch', containerId: 'c1', epoch: 1, lines: [{ seq, ts: ts(seq), stream: 'stdout', text }] };
+/** A log.batch whose `data` is `data` as it is: the connection carries any text (sizes and characters are what count here). */
+function batch(seq: number, data = `line ${seq}`): AgentLogBatch {
+  return { action: 'log.batch', containerId: 'c1', epoch: 1, firstSeq: seq, lastSeq: seq, data };
 }
 
 describe('CloudConnection', () => {
