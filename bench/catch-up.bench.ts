@@ -17,6 +17,7 @@ import { ensureBusyboxImage } from '../test/support/busybox-image';
 import { startDockerEngine } from '../test/support/docker-engine';
 import { ViewerClient } from '../test/support/viewer-client';
 import { formatTable, type BenchRow } from './bench-table';
+import { linesOfPacked, packedOf } from '../test/support/packed-batches';
 
 const AGENT_ID = 'bench-catch-up';
 const UNWATCHED = [100_000, 1_000_000];
@@ -69,7 +70,7 @@ export async function benchCatchUp(): Promise<BenchRow[]> {
           : m.action === 'host.containers' && m.upsert.some((c) => c.id === container.id),
       );
       const has = (text: string) => () =>
-        viewer.received.some((m) => (m.action === 'log.history' || m.action === 'log.batch') && m.containerId === container.id && m.lines.some((l) => l.text === text));
+        linesOfPacked(packedOf(viewer.received, container.id)).some((l) => l.text === text);
       if (watchedBefore) {
         viewer.send({ action: 'log.subscribe', agentId: AGENT_ID, containerId: container.id, op: 1 });
         await viewer.waitUntil(has('early 5'), 'the earlier view');

@@ -5,3 +5,4 @@ export * from './messages';
 export * from './routes';
 export * from './codec';
 export * from './container-key';
+export * from './packed-lines';

@@ -12,19 +12,37 @@ export const MAX_MESSAGE_BYTES = 128 * 1024;
 export const MAX_FRAME_BYTES = 32 * 1024;
 
 /**
- * The agent closes a batch before its serialized JSON passes this size. Kept well under
- * MAX_MESSAGE_BYTES because the cloud re-wraps the lines (adding agentId) to broadcast them.
+ * A `log.batch` message, serialized, is at most this (the agent builds it so; the cloud refuses a
+ * larger one). Kept well under MAX_MESSAGE_BYTES because the cloud re-wraps it (adding agentId)
+ * to broadcast it.
  */
 export const MAX_BATCH_BYTES = 96 * 1024;
 
-/** The agent never puts more lines than this in one batch, however short they are. */
-export const MAX_BATCH_LINES = 500;
+/**
+ * A batch's lines, packed and compressed (protocol/packed-lines.ts), are at most this many bytes in
+ * all: a stored batch is one DynamoDB item, and an item holds at most 400 KB. A batch whose
+ * compressed lines do not fit one message travels in parts (at most MAX_BATCH_PARTS).
+ */
+export const MAX_PACKED_BYTES = 320 * 1024;
+
+/** Parts of one batch at most: MAX_PACKED_BYTES, base64-encoded, in messages of MAX_BATCH_BYTES. */
+export const MAX_BATCH_PARTS = 5;
 
 /**
- * A single log line longer than this (UTF-8 bytes of its text) is cut and flagged `truncated`,
- * so that one runaway line can never make a batch unsendable.
+ * Inflating a batch's compressed lines stops here: a batch that inflates past it is refused, never
+ * expanded without limit (deflate can inflate a thousandfold).
  */
-export const MAX_LINE_BYTES = 16 * 1024;
+export const MAX_BATCH_BODY_BYTES = 2 * 1024 * 1024;
+
+/** The most lines one batch may carry. */
+export const MAX_BATCH_LINES = 10_000;
+
+/**
+ * The longest line kept whole (UTF-8 bytes of its text): the agent's cap (`--max-line-bytes`)
+ * defaults to it and may be set lower. A longer line is cut and flagged `truncated`, with its
+ * original size. Docker splits lines at 16 KB; the agent joins them again.
+ */
+export const MAX_LINE_BYTES = 256 * 1024;
 
 /**
  * An agent's container list, serialized, stays under this (the agent leaves out the oldest stopped

@@ -8,7 +8,7 @@
  */
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
-import { MAX_FETCH_LINES, MAX_ID_LENGTH } from './limits';
+import { MAX_BATCH_BYTES, MAX_BATCH_LINES, MAX_BATCH_PARTS, MAX_FETCH_LINES, MAX_ID_LENGTH } from './limits';
 import { TIMESTAMP_PATTERN } from './timestamp';
 
 // zod/mini (tree-shakes to a fraction of zod's size: Lambda cold starts) ships no messages by
@@ -66,8 +66,10 @@ export const LogLine = z.object({
   /** TTY containers have one merged stream, reported as stdout. */
   stream: LogStream,
   text: z.string(),
-  /** Set when the text was cut at MAX_LINE_BYTES. */
+  /** Set when the text was cut at the agent's line cap (at most MAX_LINE_BYTES). */
   truncated: z.optional(z.literal(true)),
+  /** On a cut line: the UTF-8 size of the whole line, as the container wrote it. */
+  originalBytes: z.optional(z.int().check(z.positive())),
   /**
    * Present only on a skip marker: a line the agent writes in place of lines it could not deliver,
    * so that a skip is never silent. Its `text` says the same in words (for plain-text consumers
@@ -76,6 +78,38 @@ export const LogLine = z.object({
   skipped: z.optional(SkippedLines),
 });
 export type LogLine = z.infer<typeof LogLine>;
+
+/**
+ * A batch's lines, packed (protocol/packed-lines.ts), compressed with deflate-raw and base64-encoded:
+ * or, when that does not fit one message, one part of it (the parts' texts joined give it whole).
+ */
+export const PackedData = z.base64().check(z.minLength(4), z.maxLength(MAX_BATCH_BYTES));
+
+/** Which part of a batch a message carries, when the batch travels in several. */
+export const BatchPart = z
+  .object({
+    index: z.int().check(z.nonnegative()),
+    count: z.int().check(z.minimum(2), z.maximum(MAX_BATCH_PARTS)),
+  })
+  .check(z.refine((p) => p.index < p.count, { message: 'index must be below count', path: ['index'] }));
+export type BatchPart = z.infer<typeof BatchPart>;
+
+/** The seqs a batch numbers: firstSeq … lastSeq, every one of them, at most MAX_BATCH_LINES. */
+const seqSpan = z.refine<{ firstSeq: number; lastSeq: number }>((b) => b.lastSeq >= b.firstSeq && b.lastSeq - b.firstSeq < MAX_BATCH_LINES, {
+  message: `lastSeq must be at or above firstSeq, by less than ${MAX_BATCH_LINES}`,
+  path: ['lastSeq'],
+});
+
+/** One stored batch (or one part of it) as the cloud serves it from the buffer: log.history, log.fetched. */
+export const PackedBatch = z
+  .object({
+    firstSeq: Seq,
+    lastSeq: Seq,
+    data: PackedData,
+    part: z.optional(BatchPart),
+  })
+  .check(seqSpan);
+export type PackedBatch = z.infer<typeof PackedBatch>;
 
 export const ContainerInfo = z.object({
   id: SafeId,
@@ -193,14 +227,22 @@ export const AgentInventory = z.object({
   remove: z.array(SafeId).check(z.maxLength(1000)),
 });
 
-/** A batch of new lines of one container. The cloud knows the agent from the connection. */
-export const AgentLogBatch = z.object({
-  action: z.literal('log.batch'),
-  containerId: SafeId,
-  /** The epoch of the log.stream.start this stream was started by. */
-  epoch: Epoch,
-  lines: z.array(LogLine).check(z.minLength(1)),
-});
+/**
+ * A batch of new lines of one container, packed and compressed once (`data`), or one part of it.
+ * The cloud knows the agent from the connection.
+ */
+export const AgentLogBatch = z
+  .object({
+    action: z.literal('log.batch'),
+    containerId: SafeId,
+    /** The epoch of the log.stream.start this stream was started by. */
+    epoch: Epoch,
+    firstSeq: Seq,
+    lastSeq: Seq,
+    data: PackedData,
+    part: z.optional(BatchPart),
+  })
+  .check(seqSpan);
 
 /** The agent's periodic report of its lag and skips, kept on the host record for viewers (docs/reliability.md). */
 export const AgentStatus = z.extend(ReportedStatus, {
@@ -322,6 +364,11 @@ export const LogAck = z.object({
   action: z.literal('log.ack'),
   containerId: SafeId,
   seq: Seq,
+  /**
+   * Only for a batch sent in parts: this part (its index) of the batch ending at `seq` is held, send
+   * the next. The ack without `part` is the whole batch's.
+   */
+  part: z.optional(z.int().check(z.nonnegative())),
 });
 
 /**
@@ -377,7 +424,8 @@ export const LogHistory = z.object({
   action: z.literal('log.history'),
   agentId: SafeId,
   containerId: SafeId,
-  lines: z.array(LogLine),
+  /** Whole stored batches (or parts of one), oldest first; together at least the newest N lines. */
+  batches: z.array(PackedBatch),
   done: z.boolean(),
   /**
    * Only ever on the first message of a history: the container's numbering started over (its
@@ -390,15 +438,20 @@ export const LogHistory = z.object({
   epoch: z.optional(Epoch),
 });
 
-/** Live lines, broadcast to every viewer subscribed to the container. */
-export const ViewerLogBatch = z.object({
-  action: z.literal('log.batch'),
-  agentId: SafeId,
-  containerId: SafeId,
-  /** A newer epoch than the viewer holds: the numbering restarted (drop what is held, mark it). */
-  epoch: Epoch,
-  lines: z.array(LogLine).check(z.minLength(1)),
-});
+/** Live lines, broadcast to every viewer subscribed to the container: the agent's batch (or part) as it came. */
+export const ViewerLogBatch = z
+  .object({
+    action: z.literal('log.batch'),
+    agentId: SafeId,
+    containerId: SafeId,
+    /** A newer epoch than the viewer holds: the numbering restarted (drop what is held, mark it). */
+    epoch: Epoch,
+    firstSeq: Seq,
+    lastSeq: Seq,
+    data: PackedData,
+    part: z.optional(BatchPart),
+  })
+  .check(seqSpan);
 
 /**
  * The answer to log.fetch: the buffered lines of the range, oldest first, in as many messages as
@@ -412,7 +465,8 @@ export const LogFetched = z.object({
   epoch: Epoch,
   afterSeq: z.int().check(z.nonnegative()),
   toSeq: Seq,
-  lines: z.array(LogLine),
+  /** The stored batches (or parts) holding seqs of the range, oldest first; they may hold seqs beyond it. */
+  batches: z.array(PackedBatch),
   done: z.boolean(),
 });
 

@@ -22,6 +22,7 @@ import { startLocalCloud, type LocalCloud } from '../../infra/local/cloud';
 import type { CloudToViewer, LogLine } from '../../protocol';
 import { ensureNodeImages, type NodeImages } from '../support/node-image';
 import { ViewerClient } from '../support/viewer-client';
+import { linesOf } from '../e2e/counted-lines';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const AGENT_IMAGE = 'sidetail-test/agent:latest';
@@ -146,7 +147,7 @@ describe('the agent image (agent/Dockerfile) as a sidecar on the real engine', (
 
     viewer.send({ action: 'log.subscribe', agentId: AGENT_ID, containerId: app.id });
     const lines = (): LogLine[] =>
-      viewer!.received.flatMap((m) => ((m.action === 'log.history' || m.action === 'log.batch') && m.containerId === app.id ? m.lines : []));
+      linesOf(viewer!, app.id);
     await viewer.waitUntil(() => lines().filter((l) => /^app line \d+$/.test(l.text)).length >= 20, 'twenty of the app\'s lines reach the viewer', 60_000);
 
     const numbers = lines().map((l) => Number(l.text.replace('app line ', '')));

@@ -14,6 +14,7 @@ import { ROUTE_THROTTLING } from '../../infra/route-throttling';
 import type { CloudToViewer, LogLine } from '../../protocol';
 import { ViewerClient } from '../support/viewer-client';
 import { RecordingLogger } from './support/recording-logger';
+import { linesOf } from '../e2e/counted-lines';
 
 const AGENT_ID = 'throttled-host';
 const LINES = 300;
@@ -79,7 +80,7 @@ describe('the agent while API Gateway throttles its log batches', () => {
     const run = await container.exec({ Cmd: ['touch', '/tmp/go'] });
     await run.start({ Detach: true });
     const lines = (): LogLine[] =>
-      viewer!.received.flatMap((m) => ((m.action === 'log.history' || m.action === 'log.batch') && m.containerId === container.id ? m.lines : []));
+      linesOf(viewer!, container.id);
     await viewer.waitUntil(() => lines().some((l) => l.text === 'done'), 'the last line reaches the viewer', 60_000);
 
     const received = lines();

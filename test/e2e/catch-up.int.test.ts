@@ -18,6 +18,7 @@ import { LineFramer } from '../../agent/pipeline/line-framer';
 import { startLocalCloud, type LocalCloud } from '../../infra/local/cloud';
 import type { CloudToViewer, LogLine } from '../../protocol';
 import { ViewerClient } from '../support/viewer-client';
+import { linesOf } from './counted-lines';
 
 const AGENT_ID = 'catch-up-host';
 const BUFFER_LINES = 1000;
@@ -71,12 +72,6 @@ async function until(condition: () => boolean | Promise<boolean>, what: string, 
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-}
-
-function linesOf(viewer: ViewerClient, containerId: string): LogLine[] {
-  return viewer.received.flatMap((m) =>
-    (m.action === 'log.history' || m.action === 'log.batch') && m.containerId === containerId ? m.lines : [],
-  );
 }
 
 /** Every line Docker holds for the container, with its timestamp, parsed as the agent parses them. */

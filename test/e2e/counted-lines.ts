@@ -5,13 +5,12 @@
  */
 import { expect } from 'vitest';
 import type { CloudToViewer, LogLine } from '../../protocol';
+import { linesOfPacked, packedOf } from '../support/packed-batches';
 import type { ViewerClient } from '../support/viewer-client';
 
-/** Lines a viewer got for the container: history and live batches, in arrival order, resends included. */
+/** Lines a viewer got for the container: history, live and fetched batches, in arrival order, resends included. */
 export function linesOf(viewer: ViewerClient, containerId: string): LogLine[] {
-  return viewer.received.flatMap((m) =>
-    (m.action === 'log.history' || m.action === 'log.batch') && m.containerId === containerId ? m.lines : [],
-  );
+  return linesOfPacked(packedOf(viewer.received, containerId));
 }
 
 /** Each seq once, in seq order; a repeat (a batch resent after a lost ack) must equal the first copy. */

@@ -14,6 +14,7 @@ import { DynamoAgents } from '../../lambdas/adapters/dynamo-agents';
 import { createDocumentClient } from '../../lambdas/adapters/document-client';
 import { MAX_LINE_BYTES, type CloudToViewer, type LogLine } from '../../protocol';
 import { ViewerClient } from '../support/viewer-client';
+import { linesOf } from './counted-lines';
 
 export interface GatewayMode {
   /** Shown in the describe block, with the seed when there is one. */
@@ -61,13 +62,6 @@ async function exec(container: Dockerode.Container, cmd: string[]): Promise<void
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`${cmd.join(' ')} did not finish`);
-}
-
-/** Lines a viewer got for the container: history and live batches, in arrival order. */
-function linesOf(viewer: ViewerClient, containerId: string): LogLine[] {
-  return viewer.received.flatMap((m) =>
-    (m.action === 'log.history' || m.action === 'log.batch') && m.containerId === containerId ? m.lines : [],
-  );
 }
 
 /** Lines with each seq once; a repeat (a batch resent after a lost ack) must equal the first copy. */

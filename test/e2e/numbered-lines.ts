@@ -7,6 +7,7 @@
 import type Dockerode from 'dockerode';
 import type { CloudToViewer, LogLine } from '../../protocol';
 import type { ViewerClient } from '../support/viewer-client';
+import { linesOf } from './counted-lines';
 
 export function numberedLinesScript(lines: number, pauseUs: number): string {
   return `
@@ -24,9 +25,7 @@ export function expectedTexts(lines: number): string[] {
 
 /** Every line the viewer received for the container, in arrival order, repeats included. */
 export function receivedLines(viewer: ViewerClient, containerId: string): LogLine[] {
-  return viewer.received.flatMap((m: CloudToViewer) =>
-    (m.action === 'log.history' || m.action === 'log.batch') && m.containerId === containerId ? m.lines : [],
-  );
+  return linesOf(viewer, containerId);
 }
 
 /** What the dashboard shows: each seq once (a redelivered batch is dropped by seq), in seq order. */

@@ -11,6 +11,7 @@ import { dockerFromHost } from '../../agent/docker/docker-client';
 import { startLocalCloud, type LocalCloud } from '../../infra/local/cloud';
 import type { CloudToViewer, LogLine } from '../../protocol';
 import { ViewerClient } from '../support/viewer-client';
+import { linesOf } from './counted-lines';
 
 const AGENT_ID = 'removed-host';
 const LINES = 3001;
@@ -26,12 +27,6 @@ ${then}
 `;
 
 const expected = ['ready', ...Array.from({ length: LINES }, (_, i) => `line ${i + 1}`)];
-
-function linesOf(viewer: ViewerClient, containerId: string): LogLine[] {
-  return viewer.received.flatMap((m) =>
-    (m.action === 'log.history' || m.action === 'log.batch') && m.containerId === containerId ? m.lines : [],
-  );
-}
 
 describe('a container removed right after printing its last lines', () => {
   let docker: Dockerode;

@@ -13,6 +13,7 @@ import { dockerFromHost } from '../../agent/docker/docker-client';
 import { startLocalCloud, type LocalCloud } from '../../infra/local/cloud';
 import type { CloudToViewer, LogLine } from '../../protocol';
 import { ViewerClient } from '../support/viewer-client';
+import { linesOf } from './counted-lines';
 
 const AGENT_ID = 'stalled-host';
 const LINES = 20_000;
@@ -31,12 +32,6 @@ exec sleep 3600
 `;
 
 const expected = ['ready', ...Array.from({ length: LINES }, (_, i) => `line ${i + 1} ${PADDING}`), 'done'];
-
-function linesOf(viewer: ViewerClient, containerId: string): LogLine[] {
-  return viewer.received.flatMap((m) =>
-    (m.action === 'log.history' || m.action === 'log.batch') && m.containerId === containerId ? m.lines : [],
-  );
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

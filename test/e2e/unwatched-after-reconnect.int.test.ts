@@ -19,6 +19,7 @@ import { createDocumentClient } from '../../lambdas/adapters/document-client';
 import { DynamoAgents } from '../../lambdas/adapters/dynamo-agents';
 import { DynamoSubscriptions } from '../../lambdas/adapters/dynamo-subscriptions';
 import { ViewerClient } from '../support/viewer-client';
+import { linesOf } from './counted-lines';
 
 const AGENT_ID = 'unwatched-host';
 /** The agent waits this long (about) before reconnecting: time for the viewer to leave meanwhile. */
@@ -102,11 +103,7 @@ describe('a stream whose last viewer left while the agent was offline', () => {
 
     viewer = await ViewerClient.connect(cloud.wsUrl, cloud.viewerToken);
     viewer.send({ action: 'log.subscribe', agentId: AGENT_ID, containerId: container.id });
-    let received = 0;
-    await viewer.waitFor((m) => {
-      if ((m.action === 'log.history' || m.action === 'log.batch') && m.containerId === container.id) received += m.lines.length;
-      return received === 5;
-    });
+    await viewer.waitUntil(() => linesOf(viewer!, container.id).length === 5, 'the five lines');
     // Time for the batch's ack to reach the agent: nothing is resent after the reconnect.
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(source.streams.map((s) => s.containerId)).toEqual([container.id]);

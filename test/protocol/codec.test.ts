@@ -13,24 +13,24 @@ import {
   ViewerToCloud,
 } from '../../protocol';
 
-const line = { seq: 1, ts: '2024-05-06T07:08:09.123456789Z', stream: 'stdout', text: 'hello' } as const;
+const batch = { action: 'log.batch', containerId: 'a', epoch: 7, firstSeq: 1, lastSeq: 1, data: 'AAAA' } as const;
 
 describe('decode', () => {
   it('accepts a valid message and returns it typed', () => {
-    const body = encode({ action: 'log.batch', containerId: 'abc123', epoch: 7, lines: [line] });
+    const batch = { action: 'log.batch', containerId: 'abc123', epoch: 7, firstSeq: 1, lastSeq: 1, data: 'AAAA' } as const;
 
-    const result = decode(AgentToCloud, body);
+    const result = decode(AgentToCloud, encode(batch));
 
-    expect(result).toEqual({ ok: true, value: { action: 'log.batch', containerId: 'abc123', epoch: 7, lines: [line] } });
+    expect(result).toEqual({ ok: true, value: batch });
   });
 
   it.each([
     ['an empty body', '', 'malformed', /empty message/],
     ['text that is not JSON', '{nope', 'malformed', /not JSON/],
     ['JSON without a known action', '{"action":"log.nope"}', 'malformed', /invalid message/],
-    ['a line with a millisecond Date instead of a string timestamp', encode({ action: 'log.batch', containerId: 'a', lines: [{ ...line, ts: 5 }] }), 'malformed', /lines\.0\.ts/],
-    ['an id containing the key separator', encode({ action: 'log.batch', containerId: 'a#b', lines: [line] }), 'malformed', /containerId/],
-    ['a batch without lines', encode({ action: 'log.batch', containerId: 'a', lines: [] }), 'malformed', /lines/],
+    ['a batch with a string seq', encode({ ...batch, firstSeq: '1' }), 'malformed', /firstSeq/],
+    ['an id containing the key separator', encode({ ...batch, containerId: 'a#b' }), 'malformed', /containerId/],
+    ['a batch without data', encode({ ...batch, data: undefined }), 'malformed', /data/],
   ])('rejects %s with a clear error', (_name, body, code, text) => {
     const result = decode(AgentToCloud, body);
 
@@ -41,7 +41,7 @@ describe('decode', () => {
   });
 
   it('rejects a message above the 128 KB API Gateway limit before parsing it', () => {
-    const body = encode({ action: 'log.batch', containerId: 'a', lines: [{ ...line, text: 'x'.repeat(MAX_MESSAGE_BYTES) }] });
+    const body = encode({ ...batch, data: 'A'.repeat(MAX_MESSAGE_BYTES) });
 
     const result = decode(AgentToCloud, body);
 
@@ -70,7 +70,7 @@ describe('decode', () => {
     ['marked reset', { reset: true }, true],
     ['without reset', {}, undefined],
   ])('accepts a log.history %s', (_name, extra, reset) => {
-    const body = encode({ action: 'log.history', agentId: 'host-1', containerId: 'c1', lines: [], done: true, ...extra });
+    const body = encode({ action: 'log.history', agentId: 'host-1', containerId: 'c1', batches: [], done: true, ...extra });
 
     const result = decode(CloudToViewer, body);
 
@@ -78,19 +78,23 @@ describe('decode', () => {
   });
 
   it('rejects a log.history with reset: false (the flag is only ever true or absent)', () => {
-    const body = encode({ action: 'log.history', agentId: 'host-1', containerId: 'c1', lines: [], done: true, reset: false });
+    const body = encode({ action: 'log.history', agentId: 'host-1', containerId: 'c1', batches: [], done: true, reset: false });
 
     const result = decode(CloudToViewer, body);
 
     expect(result.ok).toBe(false);
   });
 
-  it('keeps a nanosecond timestamp exactly as sent', () => {
-    const ts = '2024-05-06T07:08:09.000000001Z';
+  it.each([
+    ['lastSeq below firstSeq', { firstSeq: 5, lastSeq: 4 }],
+    ['more seqs than a batch may carry', { firstSeq: 1, lastSeq: 10_001 }],
+    ['data that is not base64', { data: 'not base64!' }],
+    ['a part index at its count', { part: { index: 2, count: 2 } }],
+    ['more parts than a batch may have', { part: { index: 0, count: 6 } }],
+  ])('refuses a log.batch with %s', (_what, change) => {
+    const result = decode(AgentToCloud, encode({ action: 'log.batch', containerId: 'a', epoch: 7, firstSeq: 1, lastSeq: 1, data: 'AAAA', ...change }));
 
-    const result = decode(AgentToCloud, encode({ action: 'log.batch', containerId: 'a', epoch: 7, lines: [{ ...line, ts }] }));
-
-    expect(result.ok && result.value.action === 'log.batch' && result.value.lines[0]!.ts).toBe(ts);
+    expect(result.ok).toBe(false);
   });
 });
 
