@@ -11,6 +11,7 @@ import { startLocalCloud, type LocalCloud } from '../infra/local/cloud';
 import { createDocumentClient } from '../lambdas/adapters/document-client';
 import { silentLogger } from '../infra/local/logger';
 import type { LogLine } from '../protocol';
+import { compressLines } from '../protocol/packed-zlib';
 import type { BenchRow } from './bench-table';
 import { TimedSocket } from './timed-socket';
 
@@ -59,7 +60,7 @@ export async function benchFanout(): Promise<BenchRow[]> {
         const receipts = Promise.all(viewers.map((viewer) => viewer.next(isIt)));
         const acked = agent.next((m) => m.action === 'log.ack' && m.seq === lastSeq);
         const sentAt = performance.now();
-        agent.send({ action: 'log.batch', containerId: CONTAINER_ID, epoch, lines });
+        agent.send({ action: 'log.batch', containerId: CONTAINER_ID, epoch, ...compressLines(lines) });
         const last = Math.max(...(await receipts).map((r) => r.at));
         await acked;
         if (run > 0) samples.push(last - sentAt);
@@ -133,8 +134,7 @@ function line(seq: number): LogLine {
 }
 
 function lastOf(message: Record<string, unknown>): number | undefined {
-  const lines = message.lines as { seq: number }[] | undefined;
-  return lines?.[lines.length - 1]?.seq;
+  return typeof message.lastSeq === 'number' ? message.lastSeq : undefined;
 }
 
 function median(values: number[]): number {

@@ -4,8 +4,8 @@
  * batch and be measured too). The messenger encodes each message, as the real PostToConnection
  * adapter does, and keeps only a byte count.
  */
-import { containerKey, encode, type ContainerRef, type LogLine } from '../protocol';
-import type { AgentRecord, ConnectionRecord, Credential, Deps, LogBuffer, StoreOutcome, StoredBatch } from '../lambdas/domain/ports';
+import { containerKey, encode, type ContainerRef } from '../protocol';
+import type { AgentRecord, ConnectionRecord, Credential, Deps, HeldPart, LogBuffer, NewBatch, NewestBounds, PartedBatch, StoreOutcome, StoredBatch } from '../lambdas/domain/ports';
 
 export const AGENT_CONNECTION_ID = 'agent-conn';
 export const AGENT_ID = 'bench-host';
@@ -83,28 +83,49 @@ export function benchCloud(viewerCount: number): BenchCloud {
   return { deps, sentChars: () => sentChars, problems };
 }
 
-/** Stored batches by container and first seq; trimming keeps it as small as the real buffer. */
+/** Stored batches by container, epoch and first seq (the bench feeds one stream's batches, so it stays small). */
 class InMemoryLogBuffer implements LogBuffer {
-  private readonly batches = new Map<string, Map<number, StoredBatch>>();
+  private readonly batches = new Map<string, Map<string, StoredBatch>>();
+  private readonly parts = new Map<string, HeldPart>();
 
-  async put(container: ContainerRef, lines: readonly LogLine[], epoch: number): Promise<StoreOutcome> {
+  async put(container: ContainerRef, batch: NewBatch): Promise<StoreOutcome> {
     const key = containerKey(container);
-    const batches = this.batches.get(key) ?? new Map<number, StoredBatch>();
+    const batches = this.batches.get(key) ?? new Map<string, StoredBatch>();
     // Conflicts are the adapter's to find; the bench feeds one stream's batches once each.
-    batches.set(lines[0]!.seq, { epoch, lines });
+    batches.set(`${batch.epoch}/${batch.firstSeq}`, batch);
     this.batches.set(key, batches);
     return { kind: 'stored' };
   }
 
-  async deleteThrough(container: ContainerRef, epoch: number, lastSeq: number): Promise<void> {
-    const batches = this.batches.get(containerKey(container));
-    for (const [firstSeq, batch] of batches ?? []) {
-      if (batch.epoch < epoch || batch.lines[batch.lines.length - 1]!.seq <= lastSeq) batches!.delete(firstSeq);
+  async newest(container: ContainerRef, bounds: NewestBounds): Promise<StoredBatch[]> {
+    const newestFirst = this.sorted(container).slice(0, bounds.batches);
+    const taken: StoredBatch[] = [];
+    let lines = 0;
+    for (const batch of newestFirst) {
+      if (taken.length > 0 && batch.epoch !== taken[0]!.epoch) break;
+      taken.push(batch);
+      lines += batch.lineCount;
+      if (lines >= bounds.lines) break;
     }
+    return taken;
   }
 
-  async *newestFirst(container: ContainerRef): AsyncIterable<StoredBatch> {
-    const batches = [...(this.batches.get(containerKey(container)) ?? new Map<number, StoredBatch>())];
-    for (const [, batch] of batches.sort(([a], [b]) => b - a)) yield batch;
+  async range(container: ContainerRef, epoch: number, afterSeq: number, toSeq: number): Promise<StoredBatch[]> {
+    return this.sorted(container)
+      .filter((b) => b.epoch === epoch && b.lastSeq > afterSeq && b.firstSeq <= toSeq)
+      .reverse();
+  }
+
+  async holdPart(container: ContainerRef, part: HeldPart): Promise<void> {
+    this.parts.set(`${containerKey(container)}/${part.epoch}/${part.firstSeq}/${part.lastSeq}/${part.count}/${part.index}`, part);
+  }
+
+  async heldParts(container: ContainerRef, batch: PartedBatch): Promise<HeldPart[]> {
+    const prefix = `${containerKey(container)}/${batch.epoch}/${batch.firstSeq}/${batch.lastSeq}/${batch.count}/`;
+    return [...this.parts].filter(([key]) => key.startsWith(prefix)).map(([, part]) => part);
+  }
+
+  private sorted(container: ContainerRef): StoredBatch[] {
+    return [...(this.batches.get(containerKey(container))?.values() ?? [])].sort((a, b) => b.epoch - a.epoch || b.firstSeq - a.firstSeq);
   }
 }

@@ -1,24 +1,32 @@
 /**
- * A container's buffer: one item per stored batch, LOG#<container>/B#<epoch>#<firstSeq>, its lines
- * as a JSON string and their SHA-256 (`digest`). A stored batch is rewritten only by an identical
+ * A container's buffer: one item per stored batch, LOG#<container>/B#<epoch>#<firstSeq>, holding the
+ * packed lines' compressed bytes as the agent sent them (a binary attribute, `data`), their seqs and
+ * the SHA-256 of the inflated body (`digest`). A stored batch is rewritten only by an identical
  * one: the put is conditional on the key being free or holding the same digest, and a batch
  * overlapping another stored batch of its epoch is refused before it is written (one Query of
  * one item: stored batches of an epoch never overlap, so only the one starting last at or before
  * the new batch's last seq can clash).
+ *
+ * Nothing here deletes: a DeleteItem costs as much as the write it undoes, and TTL (`expiresAt`)
+ * evicts for free. Readers skip expired items, and read only what they need with bounded queries.
+ *
+ * Parts of a batch sent in parts are held in a partition of their own (PART#<container>) until
+ * its last part comes, and expire after PART_TTL_SECONDS.
  */
-import { createHash } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { ContainerRef, LogLine } from '../../protocol';
-import type { LogBuffer, StoreOutcome, StoredBatch } from '../domain/ports';
-import { batchWrite } from './batch-write';
-import { expiresAt, isExpired } from './expiry';
-import { batchKey, batchSk, logPk } from './keys';
-import { queryAll, queryPages } from './query-pages';
-import type { Table } from './table';
+import type { ContainerRef } from '../../protocol';
+import type { HeldPart, LogBuffer, NewBatch, NewestBounds, PartedBatch, StoreOutcome, StoredBatch } from '../domain/ports';
 import { isConditionFailure } from './condition-failure';
+import { expiresAt, isExpired } from './expiry';
+import { batchKey, batchSk, logPk, partedBatchSkPrefix, partKey, partsPk } from './keys';
+import { queryAll } from './query-pages';
+import type { Table } from './table';
 
-/** Page sizes for newest-first reads: a resume point usually needs one item, a history many. */
-const NEWEST_FIRST_PAGES = [2, 8, 32, 128];
+/** Held parts wait this long for the rest of their batch: the agent sends each next part on the ack of the one before. */
+export const PART_TTL_SECONDS = 3600;
+
+/** One Query page at most: DynamoDB stops a page at 1 MB whatever its Limit. */
+const MAX_QUERY_LIMIT = 10_000;
 
 interface BatchBounds {
   readonly firstSeq: number;
@@ -26,23 +34,20 @@ interface BatchBounds {
   readonly digest?: string;
 }
 
+type Item = Record<string, unknown>;
+
 export class DynamoLogBuffer implements LogBuffer {
   constructor(
     private readonly table: Table,
     private readonly ttlSeconds: number,
   ) {}
 
-  async put(container: ContainerRef, lines: readonly LogLine[], epoch: number): Promise<StoreOutcome> {
-    const first = lines[0];
-    const last = lines[lines.length - 1];
-    if (!first || !last) return { kind: 'unchanged' };
-    const json = JSON.stringify(lines);
-    const digest = createHash('sha256').update(json).digest('base64');
-
-    const neighbour = await this.lastStartingAtOrBefore(container, epoch, last.seq);
+  async put(container: ContainerRef, batch: NewBatch): Promise<StoreOutcome> {
+    const { epoch, firstSeq, lastSeq, digest } = batch;
+    const neighbour = await this.lastStartingAtOrBefore(container, epoch, lastSeq);
     if (neighbour) {
-      if (neighbour.firstSeq === first.seq && neighbour.digest === digest) return { kind: 'unchanged' };
-      if (neighbour.firstSeq >= first.seq || neighbour.lastSeq >= first.seq) return conflict(neighbour);
+      if (neighbour.firstSeq === firstSeq && neighbour.digest === digest) return { kind: 'unchanged' };
+      if (neighbour.firstSeq >= firstSeq || neighbour.lastSeq >= firstSeq) return conflict(neighbour);
     }
 
     const now = this.table.clock.now();
@@ -51,12 +56,13 @@ export class DynamoLogBuffer implements LogBuffer {
         new PutCommand({
           TableName: this.table.tableName,
           Item: {
-            ...batchKey(container, epoch, first.seq),
+            ...batchKey(container, epoch, firstSeq),
             epoch,
-            firstSeq: first.seq,
-            lastSeq: last.seq,
+            firstSeq,
+            lastSeq,
+            lineCount: batch.lineCount,
             digest,
-            lines: json,
+            data: batch.data,
             expiresAt: expiresAt(now, this.ttlSeconds),
           },
           // Free, identical, or expired (TTL deletes late): never a different live batch.
@@ -69,47 +75,90 @@ export class DynamoLogBuffer implements LogBuffer {
       if (!isConditionFailure(error)) throw error;
       // Another writer got there between the check and the put.
       const stored = await this.table.client.send(
-        new GetCommand({ TableName: this.table.tableName, Key: batchKey(container, epoch, first.seq), ConsistentRead: true, ProjectionExpression: 'firstSeq, lastSeq' }),
+        new GetCommand({ TableName: this.table.tableName, Key: batchKey(container, epoch, firstSeq), ConsistentRead: true, ProjectionExpression: 'firstSeq, lastSeq' }),
       );
-      return conflict((stored.Item as BatchBounds | undefined) ?? { firstSeq: first.seq, lastSeq: last.seq });
+      return conflict((stored.Item as BatchBounds | undefined) ?? { firstSeq, lastSeq });
     }
   }
 
-  async deleteThrough(container: ContainerRef, epoch: number, lastSeq: number): Promise<void> {
-    // Older epochs sort first; of this epoch only a batch starting at or before lastSeq can end there.
-    const candidates = await queryAll(this.table.client, {
-      TableName: this.table.tableName,
-      KeyConditionExpression: 'pk = :pk AND sk <= :last',
-      ExpressionAttributeValues: { ':pk': logPk(container), ':last': batchSk(epoch, lastSeq) },
-      ProjectionExpression: 'pk, sk, epoch, lastSeq',
-    });
-    const doomed = candidates.filter((item) => epochOf(item) < epoch || (item.lastSeq as number) <= lastSeq);
-    await batchWrite(
-      this.table.client,
-      this.table.tableName,
-      doomed.map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } })),
-    );
-  }
-
-  async *newestFirst(container: ContainerRef): AsyncIterable<StoredBatch> {
+  async newest(container: ContainerRef, bounds: NewestBounds): Promise<StoredBatch[]> {
     const now = this.table.clock.now();
-    const pages = queryPages(
-      this.table.client,
-      {
+    // One page, newest first: every batch holds at least one line, so `lines` batches always
+    // reach `lines` lines; DynamoDB ends the page at 1 MB in any case.
+    const output = await this.table.client.send(
+      new QueryCommand({
         TableName: this.table.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': logPk(container) },
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :batch)',
+        ExpressionAttributeValues: { ':pk': logPk(container), ':batch': 'B#' },
         ScanIndexForward: false,
         // A batch stored just before a subscription must be in its history (see subscribe).
         ConsistentRead: true,
-      },
-      NEWEST_FIRST_PAGES,
+        Limit: Math.max(1, Math.min(bounds.batches, MAX_QUERY_LIMIT)),
+      }),
     );
-    for await (const page of pages) {
-      for (const item of page) {
-        if (!isExpired(item, now)) yield { epoch: epochOf(item), lines: JSON.parse(item.lines as string) as LogLine[] };
-      }
+    const taken: StoredBatch[] = [];
+    let lines = 0;
+    for (const item of (output.Items ?? []) as Item[]) {
+      const batch = storedBatchOf(item, now);
+      if (!batch) continue;
+      // Epochs come newest first: the first older one ends the newest numbering.
+      if (taken.length > 0 && batch.epoch !== taken[0]!.epoch) break;
+      taken.push(batch);
+      lines += batch.lineCount;
+      if (lines >= bounds.lines) break;
     }
+    return taken;
+  }
+
+  async range(container: ContainerRef, epoch: number, afterSeq: number, toSeq: number): Promise<StoredBatch[]> {
+    if (toSeq <= afterSeq) return [];
+    const now = this.table.clock.now();
+    // The one batch that can hold afterSeq + 1 while starting before it (batches of an epoch never overlap)…
+    const before = await this.table.client.send(
+      new QueryCommand({
+        TableName: this.table.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': logPk(container), ':from': batchSk(epoch, 0), ':to': batchSk(epoch, afterSeq + 1) },
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    // …and every batch starting inside the range: each holds a seq of it, so there are at most toSeq − afterSeq − 1.
+    const inside =
+      toSeq > afterSeq + 1
+        ? await queryAll(this.table.client, {
+            TableName: this.table.tableName,
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+            ExpressionAttributeValues: { ':pk': logPk(container), ':from': batchSk(epoch, afterSeq + 2), ':to': batchSk(epoch, toSeq) },
+            ConsistentRead: true,
+          })
+        : [];
+    return [...((before.Items ?? []) as Item[]), ...inside]
+      .map((item) => storedBatchOf(item, now))
+      .filter((batch): batch is StoredBatch => batch !== undefined && batch.lastSeq > afterSeq && batch.firstSeq <= toSeq);
+  }
+
+  async holdPart(container: ContainerRef, part: HeldPart): Promise<void> {
+    await this.table.client.send(
+      new PutCommand({
+        TableName: this.table.tableName,
+        Item: { ...partKey(container, part), index: part.index, data: part.data, expiresAt: expiresAt(this.table.clock.now(), PART_TTL_SECONDS) },
+      }),
+    );
+  }
+
+  async heldParts(container: ContainerRef, batch: PartedBatch): Promise<HeldPart[]> {
+    const now = this.table.clock.now();
+    const items = await queryAll(this.table.client, {
+      TableName: this.table.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :batch)',
+      ExpressionAttributeValues: { ':pk': partsPk(container), ':batch': partedBatchSkPrefix(batch) },
+      ConsistentRead: true,
+    });
+    return items
+      .filter((item) => !isExpired(item, now) && typeof item.index === 'number' && item.data instanceof Uint8Array)
+      .map((item) => ({ ...batch, index: item.index as number, data: item.data as Uint8Array }));
   }
 
   /** The unexpired batch of `epoch` with the greatest first seq at or below `seq`. */
@@ -134,8 +183,19 @@ function conflict(stored: BatchBounds): StoreOutcome {
   return { kind: 'conflict', firstSeq: stored.firstSeq, lastSeq: stored.lastSeq };
 }
 
-/** Items written before epochs existed have none: they are the oldest numbering. */
-function epochOf(item: Record<string, unknown>): number {
-  return typeof item.epoch === 'number' ? item.epoch : 0;
+/**
+ * The batch an item holds; undefined when it has expired, or is of the layout before packed batches
+ * (lines as JSON, no `data`): those are not served, and expire within a day.
+ */
+function storedBatchOf(item: Item, nowMs: number): StoredBatch | undefined {
+  if (isExpired(item, nowMs) || !(item.data instanceof Uint8Array)) return undefined;
+  const firstSeq = item.firstSeq as number;
+  const lastSeq = item.lastSeq as number;
+  return {
+    epoch: typeof item.epoch === 'number' ? item.epoch : 0,
+    firstSeq,
+    lastSeq,
+    lineCount: typeof item.lineCount === 'number' ? item.lineCount : lastSeq - firstSeq + 1,
+    data: item.data,
+  };
 }
-

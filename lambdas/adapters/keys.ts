@@ -121,6 +121,25 @@ export function batchSk(epoch: number, firstSeq: number): string {
   return `${BATCH_PREFIX}${String(epoch).padStart(SEQ_DIGITS, '0')}#${String(firstSeq).padStart(SEQ_DIGITS, '0')}`;
 }
 
+/**
+ * PART#<agentId>#<containerId> — the parts of a container's batches sent in parts, held until the
+ * last part comes: a partition of their own, so no read of the buffer ever meets one.
+ */
+export function partsPk(container: ContainerRef): string {
+  return `PART#${container.agentId}#${container.containerId}`;
+}
+
+/** The sort key prefix shared by every part of one batch: P#<epoch>#<firstSeq>#<lastSeq>#<count>#. */
+export function partedBatchSkPrefix(batch: { epoch: number; firstSeq: number; lastSeq: number; count: number }): string {
+  const pad = (n: number) => String(n).padStart(SEQ_DIGITS, '0');
+  return `P#${pad(batch.epoch)}#${pad(batch.firstSeq)}#${pad(batch.lastSeq)}#${batch.count}#`;
+}
+
+/** PART#<agentId>#<containerId> / P#<epoch>#<firstSeq>#<lastSeq>#<count>#<index>: one held part. */
+export function partKey(container: ContainerRef, part: { epoch: number; firstSeq: number; lastSeq: number; count: number; index: number }): Key {
+  return { pk: partsPk(container), sk: `${partedBatchSkPrefix(part)}${part.index}` };
+}
+
 /** The connection id in a `CONN#<connId>` sort key. */
 export function connectionIdOf(sk: string): string {
   return sk.slice(CONNECTION_PREFIX.length);

@@ -17,9 +17,17 @@
  * real line with the same text at that ts must not be dropped for it. Skipped lines stamped
  * exactly that ts are not in the buffer either, so Docker's inclusive `since` brings them once
  * (after the marker that counted them): shown, never lost.
+ *
+ * Bounded: one read of the newest RESUME_BATCHES stored batches, inflated (each within the
+ * protocol's bound) newest first, and only as far back as lines can share the newest ts. Lines at
+ * that ts in a batch further back are not listed and come back once more (a duplicate, never a loss).
  */
 import { byteLength, compareTimestamps, type ContainerRef, type LogLine, type ResumePoint } from '../../protocol';
-import type { LogBuffer } from './ports';
+import { decompressLines } from '../../protocol/packed-zlib';
+import type { LogBuffer, StoredBatch } from './ports';
+
+/** Stored batches read for a resume point: the newest, and the one before it for lines sharing its ts across the boundary. */
+export const RESUME_BATCHES = 2;
 
 /** Serialized bytes of textsAtTs at most: half of the 128 KB message limit. */
 export const MAX_RESUME_TEXTS_BYTES = 64 * 1024;
@@ -39,7 +47,9 @@ export async function findResumePoint(
   let seq: number | undefined;
   let ts: string | undefined;
   const atTsNewestFirst: LogLine[] = [];
-  for await (const { epoch: batchEpoch, lines: batch } of buffer.newestFirst(container)) {
+  for (const stored of await buffer.newest(container, { lines: Number.POSITIVE_INFINITY, batches: RESUME_BATCHES })) {
+    const batchEpoch = stored.epoch;
+    const batch = linesOf(stored);
     if (batch.length === 0) continue;
     if (epoch === undefined || seq === undefined || ts === undefined) {
       epoch = batchEpoch;
@@ -56,6 +66,13 @@ export async function findResumePoint(
   }
   if (epoch === undefined || seq === undefined || ts === undefined) return undefined;
   return { epoch, resume: { seq, ts, textsAtTs: newestThatFit(atTsNewestFirst, maxTextsBytes) } };
+}
+
+/** A stored batch's lines: it was checked when it was stored, so a failure here is a fault. */
+function linesOf(stored: StoredBatch): LogLine[] {
+  const unpacked = decompressLines(stored.data);
+  if (!unpacked.ok) throw new Error(`stored batch ${stored.firstSeq}–${stored.lastSeq} (epoch ${stored.epoch}) cannot be read: ${unpacked.reason}`);
+  return unpacked.lines;
 }
 
 /** The texts, oldest first, of the newest lines whose JSON strings fit `maxBytes` together. */

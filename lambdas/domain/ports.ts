@@ -3,7 +3,7 @@
  * over DynamoDB and the API Gateway management API; unit tests implement them in memory.
  * Nothing here knows about the SDK, keys or TTLs.
  */
-import type { CloudToAgent, CloudToViewer, ContainerInfo, ContainerRef, LogLine, ReportedStatus, Role } from '../../protocol';
+import type { CloudToAgent, CloudToViewer, ContainerInfo, ContainerRef, ReportedStatus, Role } from '../../protocol';
 import type { EncodedMessage } from './encoded-message';
 
 /** A connection as recorded at $connect, with the identity its credential proved. */
@@ -143,10 +143,23 @@ export interface HostContainers {
   apply(agentId: string, changes: ContainerChanges): Promise<ContainerChanges>;
 }
 
-/** One stored batch: its lines, in seq order, and the epoch their seqs belong to. */
+/**
+ * One stored batch: the packed body's compressed bytes as the agent sent them (never re-encoded),
+ * the seqs they number and the epoch those seqs belong to.
+ */
 export interface StoredBatch {
   readonly epoch: number;
-  readonly lines: readonly LogLine[];
+  readonly firstSeq: number;
+  readonly lastSeq: number;
+  /** Lines the batch holds (lastSeq − firstSeq + 1): a read counts lines without inflating. */
+  readonly lineCount: number;
+  /** The packed lines, deflate-raw (protocol/packed-lines.ts). */
+  readonly data: Uint8Array;
+}
+
+/** A batch to store: checked already, with the SHA-256 of its inflated body (the identical-batch rule). */
+export interface NewBatch extends StoredBatch {
+  readonly digest: string;
 }
 
 /**
@@ -161,16 +174,43 @@ export type StoreOutcome =
   /** The stored batch it clashes with. */
   | { readonly kind: 'conflict'; readonly firstSeq: number; readonly lastSeq: number };
 
+/** Which batch a part belongs to: every part of one batch names the same. */
+export interface PartedBatch {
+  readonly epoch: number;
+  readonly firstSeq: number;
+  readonly lastSeq: number;
+  /** How many parts the batch has. */
+  readonly count: number;
+}
+
+/** One part of a batch sent in parts, held until its last part comes: the next piece of the compressed bytes. */
+export interface HeldPart extends PartedBatch {
+  readonly index: number;
+  readonly data: Uint8Array;
+}
+
+/** How much a newest-first read may take: it stops at whichever bound it reaches first. */
+export interface NewestBounds {
+  /** Batches are taken until their lines reach this many. */
+  readonly lines: number;
+  /** At most this many stored batches are read (of any epoch). */
+  readonly batches: number;
+}
+
 export interface LogBuffer {
-  /** Stores one batch of `epoch`, unless it conflicts with a stored one (see StoreOutcome). */
-  put(container: ContainerRef, lines: readonly LogLine[], epoch: number): Promise<StoreOutcome>;
-  /** Deletes the stored batches of epochs before `epoch`, and those of `epoch` whose last seq is at or below `lastSeq`. */
-  deleteThrough(container: ContainerRef, epoch: number, lastSeq: number): Promise<void>;
+  /** Stores one batch, unless it conflicts with a stored one (see StoreOutcome). Nothing is ever deleted: batches expire. */
+  put(container: ContainerRef, batch: NewBatch): Promise<StoreOutcome>;
   /**
-   * Unexpired stored batches, newest first (the newest epoch's first), each batch's lines in seq
-   * order. Lazy: a consumer that stops early costs no further reads.
+   * One bounded read: the newest unexpired batches of the newest epoch, newest first, until their
+   * lines reach `bounds.lines`, reading at most `bounds.batches` stored batches.
    */
-  newestFirst(container: ContainerRef): AsyncIterable<StoredBatch>;
+  newest(container: ContainerRef, bounds: NewestBounds): Promise<StoredBatch[]>;
+  /** The unexpired stored batches of `epoch` holding seqs afterSeq < seq ≤ toSeq, oldest first. */
+  range(container: ContainerRef, epoch: number, afterSeq: number, toSeq: number): Promise<StoredBatch[]>;
+  /** Holds one part (not the last) of a batch sent in parts; the same part again replaces it. */
+  holdPart(container: ContainerRef, part: HeldPart): Promise<void>;
+  /** The held, unexpired parts of the batch, any order (a consistent read: each was acked after it was held). */
+  heldParts(container: ContainerRef, batch: PartedBatch): Promise<HeldPart[]>;
 }
 
 export type Delivery = 'sent' | 'gone';

@@ -28,7 +28,6 @@ import { checkSubscriptionCaps } from './check-subscription-caps';
 import { deliver } from './deliver';
 import { forgetConnections } from './forget-connections';
 import { historyMessages } from './history-messages';
-import { newestBufferedSeq } from './newest-buffered-seq';
 import type { Caller, Deps } from './ports';
 import { readHistory, type History } from './read-history';
 import { requestOrder } from './request-order';
@@ -54,9 +53,9 @@ export async function subscribe(deps: Deps, caller: Caller, request: LogSubscrib
     return;
   }
 
-  const { lines, reset, epoch } = await historyFor(deps, container, request.afterSeq, request.epoch);
+  const { batches, reset, epoch } = await historyFor(deps, container, request.afterSeq, request.epoch);
   let historyLost = false;
-  for (const message of historyMessages(container, lines, { reset, epoch })) {
+  for (const message of historyMessages(container, batches, { reset, epoch })) {
     // With a broadcast's retries: a throttled history must not leave the viewer waiting for it.
     const { gone, failed } = await deliver(deps, [caller.connectionId], message);
     if (gone.length > 0) {
@@ -91,14 +90,10 @@ async function historyFor(
   epoch: number | undefined,
 ): Promise<History & { reset: boolean }> {
   const maxLines = deps.settings.bufferLines;
-  const history = await readHistory(deps.buffer, container, { maxLines, afterSeq });
-  const otherEpoch = epoch !== undefined && history.epoch !== undefined && epoch !== history.epoch;
-  // Within one epoch only an empty answer can hide a restart; the newest seq costs one more (lazy) read then.
-  if (
-    !otherEpoch &&
-    (history.lines.length > 0 || afterSeq === undefined || afterSeq <= ((await newestBufferedSeq(deps.buffer, container))?.seq ?? 0))
-  ) {
-    return { ...history, reset: false };
-  }
-  return { ...(await readHistory(deps.buffer, container, { maxLines })), reset: true };
+  // One bounded read: the newest batches, filtered here, tell the newest seq and epoch too.
+  const newest = await readHistory(deps.buffer, container, { maxLines });
+  const otherEpoch = epoch !== undefined && newest.epoch !== undefined && epoch !== newest.epoch;
+  if (otherEpoch || (afterSeq !== undefined && afterSeq > newest.newestSeq)) return { ...newest, reset: true };
+  const after = afterSeq ?? 0;
+  return { ...newest, batches: newest.batches.filter((batch) => batch.lastSeq > after), reset: false };
 }

@@ -20,12 +20,14 @@ export function batchRefusal(body: string | undefined, code: ErrorCode): BatchRe
 }
 
 function identify(body: string | undefined): Omit<BatchRefusal, 'retry'> {
-  const { containerId, lines } = bodyObject(body) ?? {};
-  const seqs = Array.isArray(lines)
-    ? lines.map((line) => (line as { seq?: unknown } | null)?.seq).filter((seq): seq is number => Number.isSafeInteger(seq))
-    : [];
+  const { containerId, firstSeq, lastSeq } = bodyObject(body) ?? {};
+  const seqs = [firstSeq, lastSeq].every(isSeq) ? { firstSeq: firstSeq as number, lastSeq: lastSeq as number } : {};
   return {
     ...(SafeId.safeParse(containerId).success ? { containerId: containerId as string } : {}),
-    ...(seqs.length > 0 ? { firstSeq: Math.min(...seqs), lastSeq: Math.max(...seqs) } : {}),
+    ...seqs,
   };
+}
+
+function isSeq(value: unknown): boolean {
+  return Number.isSafeInteger(value) && (value as number) >= 1;
 }

@@ -9,7 +9,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../infra/local/cloud';
 import { createDocumentClient } from '../../lambdas/adapters/document-client';
-import type { LogLine } from '../../protocol';
+import type { CloudToViewer, LogLine } from '../../protocol';
+import { decompressLines } from '../../protocol/packed-zlib';
+import { agentBatch, linesOfPacked, packedOf } from '../support/packed-batches';
 import { FuzzClient } from './fuzz-client';
 import { containerInfo, hostileFrame, type FrameKind, type FuzzTargets } from './hostile-messages';
 import { SeededRandom } from './seeded-random';
@@ -43,7 +45,7 @@ async function streamCanary(agent: FuzzClient, epoch: number): Promise<void> {
     const last = first + CANARY_LINES_PER_BATCH - 1;
     for (let attempt = 1; ; attempt++) {
       const from = agent.received.length;
-      agent.send(JSON.stringify({ action: 'log.batch', containerId: CANARY_CONTAINER, epoch, lines }));
+      agent.send(JSON.stringify(agentBatch(CANARY_CONTAINER, epoch, lines)));
       try {
         await agent.waitFor((m) => m.action === 'log.ack' && m.seq === last, 5_000, from);
         break;
@@ -118,7 +120,7 @@ describe(`hostile input through the local gateway (seed ${SEED}, ${CASES} cases)
           client.send('{"action":"ping"}', { binary: true }); // API Gateway closes the connection (1003)
         } else if (roll < 0.01) {
           count('oversized');
-          client.send(JSON.stringify({ action: 'log.batch', containerId: targets.ownContainerIds[0], lines: [{ seq: 1, ts: '2026-11-25T12:00:00Z', stream: 'stdout', text: 'x'.repeat(random.pick([100_000, 140_000])) }] }));
+          client.send(JSON.stringify({ action: 'log.batch', containerId: targets.ownContainerIds[0], epoch: 1, firstSeq: 1, lastSeq: 1, data: 'A'.repeat(random.pick([100_000, 140_000])) }));
         } else if (roll < 0.015) {
           count('flood', 200);
           for (let n = 0; n < 200; n++) client.send(random.chance(0.5) ? '{"action":"ping"}' : '{"action":"inventory.get"}');
@@ -141,9 +143,7 @@ describe(`hostile input through the local gateway (seed ${SEED}, ${CASES} cases)
     expect(clients.flatMap((client) => client.strayFrames), 'frames outside the protocol').toEqual([]);
 
     // The canary viewer saw every canary line once, in order, and nothing forged.
-    const lines = canaryViewer.received.flatMap((m) =>
-      (m.action === 'log.batch' || m.action === 'log.history') && m.containerId === CANARY_CONTAINER ? (m.lines as LogLine[]) : [],
-    );
+    const lines = linesOfPacked(packedOf(canaryViewer.received as unknown as CloudToViewer[], CANARY_CONTAINER));
     const bySeq = new Map<number, LogLine>();
     for (const line of lines) {
       const seen = bySeq.get(line.seq);
@@ -159,7 +159,10 @@ describe(`hostile input through the local gateway (seed ${SEED}, ${CASES} cases)
       expect(storeViolations(items), 'store invariants').toEqual([]);
       // Nobody but the canary agent wrote into the canary's buffer or took over its host record.
       const canaryBuffer = items.filter((item) => item.pk === `LOG#${CANARY_HOST}#${CANARY_CONTAINER}`);
-      const stored = canaryBuffer.flatMap((item) => JSON.parse(item.lines as string) as LogLine[]).sort((a, b) => a.seq - b.seq);
+      const stored = canaryBuffer.flatMap((item) => {
+        const unpacked = decompressLines(item.data as Uint8Array);
+        return unpacked.ok ? unpacked.lines : [];
+      });
       expect(stored.filter((line) => !line.text.startsWith('canary ')), 'lines not the canary\'s in its buffer').toEqual([]);
       const host = items.find((item) => item.pk === 'AGENTS' && item.sk === `AGENT#${CANARY_HOST}`);
       expect(host?.hostName).toBe('canary');

@@ -3,6 +3,7 @@
  * store; the product itself never scans). Each violation is one human-readable line.
  */
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { decompressLines } from '../../protocol/packed-zlib';
 
 /** DynamoDB refuses items above 400 KB; anything near it means an input was not bounded. */
 const ITEM_SIZE_ALARM_BYTES = 300 * 1024;
@@ -30,8 +31,11 @@ export function storeViolations(items: readonly Item[]): string[] {
   const keys = new Set(items.filter(isSubscription).map((item) => `${item.pk}|${item.sk}`));
 
   for (const item of items) {
-    const bytes = Buffer.byteLength(JSON.stringify(item));
+    const bytes = itemBytes(item);
     if (bytes > ITEM_SIZE_ALARM_BYTES) violations.push(`${item.pk} / ${item.sk} is ${bytes} bytes`);
+
+    // A held part of a batch sent in parts waits an hour at most.
+    if (item.pk.startsWith('PART#') && typeof item.expiresAt !== 'number') violations.push(`part ${item.pk} / ${item.sk} never expires`);
 
     // A host's container item holds its observation time and its info, or is a tombstone that expires.
     if (item.pk.startsWith('HOST#')) {
@@ -51,7 +55,15 @@ export function storeViolations(items: readonly Item[]): string[] {
   return violations;
 }
 
-/** Stored batches of one container hold contiguous seqs and never overlap another batch. */
+/** About an item's stored size: binary attributes by their bytes (JSON would spell each byte out). */
+function itemBytes(item: Item): number {
+  return Buffer.byteLength(JSON.stringify(item, (_key, value: unknown) => (value instanceof Uint8Array ? 'x'.repeat(value.byteLength) : value)));
+}
+
+/**
+ * Stored batches of one container hold contiguous seqs and never overlap another batch; each one's
+ * bytes inflate (within the bound) to valid packed lines numbering exactly its seqs, and it expires.
+ */
 function bufferViolations(items: readonly Item[]): string[] {
   const violations: string[] = [];
   const byContainer = new Map<string, Item[]>();
@@ -60,6 +72,18 @@ function bufferViolations(items: readonly Item[]): string[] {
     byContainer.set(item.pk, [...(byContainer.get(item.pk) ?? []), item]);
   }
   for (const [pk, batches] of byContainer) {
+    for (const batch of batches) {
+      if (typeof batch.expiresAt !== 'number') violations.push(`${pk} / ${batch.sk} never expires`);
+      if (!(batch.data instanceof Uint8Array)) {
+        violations.push(`${pk} / ${batch.sk} holds no compressed lines`);
+        continue;
+      }
+      const unpacked = decompressLines(batch.data);
+      if (!unpacked.ok) violations.push(`${pk} / ${batch.sk} does not inflate to packed lines: ${unpacked.reason}`);
+      else if (unpacked.lines[0]!.seq !== batch.firstSeq || unpacked.lines.at(-1)!.seq !== batch.lastSeq || unpacked.lines.length !== batch.lineCount) {
+        violations.push(`${pk} / ${batch.sk} claims ${batch.firstSeq}..${batch.lastSeq} (${batch.lineCount} lines) but holds ${unpacked.lines[0]!.seq}..${unpacked.lines.at(-1)!.seq}`);
+      }
+    }
     const ranges = batches
       .map((batch) => ({ sk: batch.sk, first: batch.firstSeq as number, last: batch.lastSeq as number, epoch: String(batch.epoch ?? '') }))
       .sort((a, b) => a.epoch.localeCompare(b.epoch) || a.first - b.first);

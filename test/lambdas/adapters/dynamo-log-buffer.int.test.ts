@@ -1,10 +1,16 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerRef, LogLine } from '../../../protocol';
-import { DynamoLogBuffer } from '../../../lambdas/adapters/dynamo-log-buffer';
-import { batchKey, logPk } from '../../../lambdas/adapters/keys';
+import { compressLines, packedBytes } from '../../../protocol/packed-zlib';
+import { DynamoLogBuffer, PART_TTL_SECONDS } from '../../../lambdas/adapters/dynamo-log-buffer';
+import { batchKey, logPk, partsPk } from '../../../lambdas/adapters/keys';
+import { checkPackedBatch } from '../../../lambdas/domain/check-packed-batch';
 import { findResumePoint } from '../../../lambdas/domain/find-resume-point';
+import type { NewBatch, StoredBatch } from '../../../lambdas/domain/ports';
 import { readHistory } from '../../../lambdas/domain/read-history';
+import { unpacked } from '../../support/packed-batches';
+import { meterCapacity } from './consumed-capacity';
 import { openLocalTable, T0, type LocalTable } from './local-table';
 
 const DAY = 86_400;
@@ -20,11 +26,15 @@ function lines(first: number, last: number, text = (seq: number) => `line ${seq}
 }
 const other = (seq: number) => `other ${seq}`;
 
-async function allLines(buffer: DynamoLogBuffer, container: ContainerRef): Promise<number[]> {
-  const seqs: number[] = [];
-  for await (const batch of buffer.newestFirst(container)) seqs.unshift(...batch.lines.map((l) => l.seq));
-  return seqs;
+/** The batch ingest would store for these lines: compressed once, checked, digested. */
+function batchOf(batchLines: readonly LogLine[], epoch = EPOCH): NewBatch {
+  const { firstSeq, lastSeq, data } = compressLines(batchLines);
+  const bytes = packedBytes(data);
+  return { epoch, firstSeq, lastSeq, lineCount: lastSeq - firstSeq + 1, data: bytes, digest: checkPackedBatch({ firstSeq, lastSeq }, bytes).digest };
 }
+const linesOf = (batches: readonly StoredBatch[]) => batches.flatMap((b) => unpacked({ data: Buffer.from(b.data).toString('base64') }));
+const seqsOf = (batches: readonly StoredBatch[]) => linesOf(batches).map((l) => l.seq);
+const everything = { lines: Number.POSITIVE_INFINITY, batches: 10_000 };
 
 let containerCount = 0;
 const freshContainer = (): ContainerRef => ({ agentId: 'host-1', containerId: `c${++containerCount}` });
@@ -36,107 +46,184 @@ describe('DynamoLogBuffer on dynalite', () => {
   });
   afterEach(() => {
     expect(table.commands).not.toContain('ScanCommand');
+    expect(table.commands).not.toContain('DeleteCommand');
+    expect(table.commands).not.toContain('BatchWriteCommand');
     table.setNow(T0);
   });
   afterAll(async () => {
     await table.close();
   });
 
-  it('keeps only the newest N lines across many batches, trimming as ingest does', async () => {
+  it('stores the compressed bytes as a binary attribute with the seqs, line count, epoch, digest and expiry', async () => {
     const buffer = new DynamoLogBuffer(table, DAY);
     const container = freshContainer();
-    const keep = 100;
+    const batch = batchOf(lines(1, 5));
 
-    for (let first = 1; first <= 600; first += 20) {
-      await buffer.put(container, lines(first, first + 19), EPOCH);
-      await buffer.deleteThrough(container, EPOCH, first + 19 - keep);
-    }
+    await buffer.put(container, batch);
 
-    expect(await allLines(buffer, container)).toEqual(Array.from({ length: keep }, (_, i) => 501 + i));
-    expect(await table.partition(logPk(container))).toHaveLength(keep / 20);
+    const [item] = await table.partition(logPk(container));
+    expect(item).toMatchObject({ epoch: EPOCH, firstSeq: 1, lastSeq: 5, lineCount: 5, digest: batch.digest, expiresAt: T0 / 1000 + DAY });
+    expect(item!.data).toBeInstanceOf(Uint8Array);
+    expect(Buffer.from(item!.data as Uint8Array).equals(Buffer.from(batch.data))).toBe(true);
   });
 
-  it('keeps a batch that straddles the cut, so at least N lines remain', async () => {
+  it('deletes nothing however many batches it holds: each expires with its TTL', async () => {
     const buffer = new DynamoLogBuffer(table, DAY);
     const container = freshContainer();
-    for (let first = 1; first <= 28; first += 7) await buffer.put(container, lines(first, first + 6), EPOCH);
 
-    await buffer.deleteThrough(container, EPOCH, 28 - 10);
+    for (let first = 1; first <= 600; first += 20) await buffer.put(container, batchOf(lines(first, first + 19)));
 
-    expect(await allLines(buffer, container)).toEqual(Array.from({ length: 14 }, (_, i) => 15 + i));
+    expect(await table.partition(logPk(container))).toHaveLength(30);
   });
 
   it('stores the same batch twice as one item', async () => {
     const buffer = new DynamoLogBuffer(table, DAY);
     const container = freshContainer();
 
-    expect(await buffer.put(container, lines(1, 5), EPOCH)).toEqual({ kind: 'stored' });
-    expect(await buffer.put(container, lines(1, 5), EPOCH)).toEqual({ kind: 'unchanged' });
+    expect(await buffer.put(container, batchOf(lines(1, 5)))).toEqual({ kind: 'stored' });
+    expect(await buffer.put(container, batchOf(lines(1, 5)))).toEqual({ kind: 'unchanged' });
 
     expect(await table.partition(logPk(container))).toHaveLength(1);
-    expect(await allLines(buffer, container)).toEqual([1, 2, 3, 4, 5]);
   });
 
   it('ignores batches whose expiresAt has passed, which dynalite (like late TTL) still holds', async () => {
     const buffer = new DynamoLogBuffer(table, 60);
     const container = freshContainer();
-    await table.client.send(
-      new PutCommand({
-        TableName: table.tableName,
-        Item: { ...batchKey(container, EPOCH, 1), epoch: EPOCH, firstSeq: 1, lastSeq: 3, lines: JSON.stringify(lines(1, 3)), expiresAt: T0 / 1000 - 1 },
-      }),
-    );
-    await buffer.put(container, lines(4, 6), EPOCH);
+    await table.client.send(new PutCommand({ TableName: table.tableName, Item: { ...batchKey(container, EPOCH, 1), ...batchOf(lines(1, 3)), expiresAt: T0 / 1000 - 1 } }));
+    await buffer.put(container, batchOf(lines(4, 6)));
 
-    expect(await allLines(buffer, container)).toEqual([4, 5, 6]);
+    expect(seqsOf(await buffer.newest(container, everything))).toEqual([4, 5, 6]);
+    expect(seqsOf(await buffer.range(container, EPOCH, 0, 10))).toEqual([4, 5, 6]);
+  });
+
+  it('does not serve items of the layout before packed batches (lines as JSON), which expire within a day', async () => {
+    const buffer = new DynamoLogBuffer(table, DAY);
+    const container = freshContainer();
+    await table.client.send(
+      new PutCommand({ TableName: table.tableName, Item: { ...batchKey(container, EPOCH, 1), epoch: EPOCH, firstSeq: 1, lastSeq: 3, lines: JSON.stringify(lines(1, 3)), expiresAt: T0 / 1000 + DAY } }),
+    );
+
+    expect(await buffer.newest(container, everything)).toEqual([]);
+    expect(await findResumePoint(buffer, container)).toBeUndefined();
   });
 
   it('lets a whole buffer expire with time', async () => {
     const buffer = new DynamoLogBuffer(table, 60);
     const container = freshContainer();
-    await buffer.put(container, lines(1, 3), EPOCH);
+    await buffer.put(container, batchOf(lines(1, 3)));
 
     table.setNow(T0 + 61_000);
 
-    expect(await allLines(buffer, container)).toEqual([]);
+    expect(await buffer.newest(container, everything)).toEqual([]);
     expect(await findResumePoint(buffer, container)).toBeUndefined();
   });
 
-  it('serves the newest lines as history over several query pages, and the resume point from the newest', async () => {
+  it('serves the newest lines as history with one Query of at most N items, and the resume point with one more', async () => {
     const buffer = new DynamoLogBuffer(table, DAY);
     const container = freshContainer();
-    for (let first = 1; first <= 300; first += 3) await buffer.put(container, lines(first, first + 2), EPOCH);
+    for (let first = 1; first <= 300; first += 3) await buffer.put(container, batchOf(lines(first, first + 2)));
     table.commands.length = 0;
 
     const history = await readHistory(buffer, container, { maxLines: 250 });
     const resume = await findResumePoint(buffer, container);
 
-    expect(history.lines.map((l) => l.seq)).toEqual(Array.from({ length: 250 }, (_, i) => 51 + i));
-    expect(table.commands.filter((c) => c === 'QueryCommand').length).toBeGreaterThan(1);
+    // Whole batches: 84 of 3 lines reach 250, the oldest starting at 49.
+    expect(seqsOf(history.batches)).toEqual(Array.from({ length: 252 }, (_, i) => 49 + i));
+    expect(history).toMatchObject({ epoch: EPOCH, newestSeq: 300 });
+    expect(table.commands).toEqual(['QueryCommand', 'QueryCommand']);
     expect(resume).toEqual({ epoch: EPOCH, resume: { seq: 300, ts: lines(300, 300)[0]!.ts, textsAtTs: ['line 300'] } });
   });
 
-  it('honours afterSeq without reading older batches than needed', async () => {
-    const buffer = new DynamoLogBuffer(table, DAY);
-    const container = freshContainer();
-    for (let first = 1; first <= 50; first += 5) await buffer.put(container, lines(first, first + 4), EPOCH);
+  describe('range (log.fetch, "load older")', () => {
+    it('reads the batches overlapping a range far below the newest lines, in two bounded Queries', async () => {
+      const buffer = new DynamoLogBuffer(table, DAY);
+      const container = freshContainer();
+      for (let first = 1; first <= 3000; first += 10) await buffer.put(container, batchOf(lines(first, first + 9)));
+      const meter = meterCapacity(table);
+      table.commands.length = 0;
 
-    const history = await readHistory(buffer, container, { maxLines: 1000, afterSeq: 43 });
+      const found = await buffer.range(container, EPOCH, 995, 1995);
+      const reads = meter.readUnits();
+      meter.stop();
 
-    expect(history.lines.map((l) => l.seq)).toEqual([44, 45, 46, 47, 48, 49, 50]);
+      expect(found.map((b) => b.firstSeq)).toEqual(Array.from({ length: 101 }, (_, i) => 991 + i * 10));
+      expect(table.commands).toEqual(['QueryCommand', 'QueryCommand']);
+      // 101 batches of ~150 bytes each: a few units, not the 300 batches of the partition.
+      expect(reads).toBeLessThan(10);
+    });
+
+    it('leaves out batches of other epochs and those ending at afterSeq', async () => {
+      const buffer = new DynamoLogBuffer(table, DAY);
+      const container = freshContainer();
+      for (let first = 1; first <= 30; first += 10) await buffer.put(container, batchOf(lines(first, first + 9)));
+      await buffer.put(container, batchOf(lines(1, 40, other), EPOCH + 1));
+
+      expect(seqsOf(await buffer.range(container, EPOCH, 10, 20))).toEqual(lines(11, 20).map((l) => l.seq));
+      expect(linesOf(await buffer.range(container, EPOCH + 1, 10, 20))).toEqual(lines(1, 40, other));
+      expect(await buffer.range(container, EPOCH, 30, 1030)).toEqual([]);
+    });
+  });
+
+  describe('parts of a batch sent in parts', () => {
+    it('holds parts in a partition of their own, which no buffer read meets, and finds them by their batch', async () => {
+      const buffer = new DynamoLogBuffer(table, DAY);
+      const container = freshContainer();
+      const batch = { epoch: EPOCH, firstSeq: 1, lastSeq: 9, count: 3 };
+      await buffer.holdPart(container, { ...batch, index: 0, data: Buffer.from('zero') });
+      await buffer.holdPart(container, { ...batch, index: 1, data: Buffer.from('one') });
+      await buffer.holdPart(container, { ...batch, index: 1, data: Buffer.from('one') });
+      await buffer.holdPart(container, { ...batch, count: 2, index: 0, data: Buffer.from('another batch') });
+
+      const held = await buffer.heldParts(container, batch);
+
+      expect(held.map((p) => [p.index, Buffer.from(p.data).toString()]).sort()).toEqual([[0, 'zero'], [1, 'one']]);
+      expect(await buffer.newest(container, everything)).toEqual([]);
+      expect(await table.partition(partsPk(container))).toHaveLength(3);
+      expect((await table.partition(partsPk(container)))[0]).toMatchObject({ expiresAt: T0 / 1000 + PART_TTL_SECONDS });
+    });
+
+    it('does not find expired parts', async () => {
+      const buffer = new DynamoLogBuffer(table, DAY);
+      const container = freshContainer();
+      const batch = { epoch: EPOCH, firstSeq: 1, lastSeq: 9, count: 2 };
+      await buffer.holdPart(container, { ...batch, index: 0, data: Buffer.from('zero') });
+
+      table.setNow(T0 + (PART_TTL_SECONDS + 1) * 1000);
+
+      expect(await buffer.heldParts(container, batch)).toEqual([]);
+    });
+  });
+
+  describe('what a batch costs (dynalite ReturnConsumedCapacity)', () => {
+    it.each([
+      ['a full batch of 500 varied ~100-byte lines', 500],
+      ['a trickle of one line', 1],
+    ])('%s: one small conditional put and a one-item read, no delete', async (_name, count) => {
+      const buffer = new DynamoLogBuffer(table, DAY);
+      const container = freshContainer();
+      const varied = (seq: number) => `GET /api/items/${seq} 200 ${createHash('sha256').update(String(seq)).digest('hex').slice(0, 16)} ${'ok '.repeat(20)}`;
+      await buffer.put(container, batchOf(lines(1, count, varied)));
+      const next = batchOf(lines(count + 1, 2 * count, varied));
+      const meter = meterCapacity(table);
+
+      await buffer.put(container, next);
+
+      const kb = Math.ceil((next.data.byteLength + 200) / 1024);
+      expect(meter.writeUnits()).toBeLessThanOrEqual(kb);
+      expect(meter.readUnits()).toBeLessThanOrEqual(Math.ceil(kb / 4));
+      meter.stop();
+    });
   });
 
   describe('a stored batch is rewritten only by an identical batch', () => {
     it('refuses a different batch at a stored first seq, keeping the stored one', async () => {
       const buffer = new DynamoLogBuffer(table, DAY);
       const container = freshContainer();
-      await buffer.put(container, lines(1, 5), EPOCH);
+      await buffer.put(container, batchOf(lines(1, 5)));
 
-      expect(await buffer.put(container, lines(1, 3, other), EPOCH)).toEqual({ kind: 'conflict', firstSeq: 1, lastSeq: 5 });
+      expect(await buffer.put(container, batchOf(lines(1, 3, other)))).toEqual({ kind: 'conflict', firstSeq: 1, lastSeq: 5 });
 
-      const stored = [];
-      for await (const batch of buffer.newestFirst(container)) stored.push(batch);
-      expect(stored).toEqual([{ epoch: EPOCH, lines: lines(1, 5) }]);
+      expect(linesOf(await buffer.newest(container, everything))).toEqual(lines(1, 5));
     });
 
     it.each([
@@ -146,36 +233,26 @@ describe('DynamoLogBuffer on dynalite', () => {
     ])('refuses a batch that %s, keeping the stored one', async (_name, [storedFirst, storedLast], [first, last]) => {
       const buffer = new DynamoLogBuffer(table, DAY);
       const container = freshContainer();
-      await buffer.put(container, lines(storedFirst!, storedLast!), EPOCH);
+      await buffer.put(container, batchOf(lines(storedFirst!, storedLast!)));
 
-      expect(await buffer.put(container, lines(first!, last!, other), EPOCH)).toEqual({ kind: 'conflict', firstSeq: storedFirst, lastSeq: storedLast });
-      expect(await allLines(buffer, container)).toEqual(lines(storedFirst!, storedLast!).map((l) => l.seq));
+      expect(await buffer.put(container, batchOf(lines(first!, last!, other)))).toEqual({ kind: 'conflict', firstSeq: storedFirst, lastSeq: storedLast });
+      expect(seqsOf(await buffer.newest(container, everything))).toEqual(lines(storedFirst!, storedLast!).map((l) => l.seq));
     });
 
     it('stores the same seqs of a newer epoch apart, serving the newest epoch first in one bounded read', async () => {
       const buffer = new DynamoLogBuffer(table, DAY);
       const container = freshContainer();
-      for (let first = 1; first <= 30; first += 10) await buffer.put(container, lines(first, first + 9), EPOCH);
+      for (let first = 1; first <= 30; first += 10) await buffer.put(container, batchOf(lines(first, first + 9)));
 
-      expect(await buffer.put(container, lines(1, 2, other), EPOCH + 1)).toEqual({ kind: 'stored' });
+      expect(await buffer.put(container, batchOf(lines(1, 2, other), EPOCH + 1))).toEqual({ kind: 'stored' });
       table.commands.length = 0;
 
       const newest = await findResumePoint(buffer, container);
       const history = await readHistory(buffer, container, { maxLines: 1000 });
       expect(newest?.epoch).toBe(EPOCH + 1);
-      expect(history).toEqual({ epoch: EPOCH + 1, lines: lines(1, 2, other) });
+      expect(history).toMatchObject({ epoch: EPOCH + 1, newestSeq: 2 });
+      expect(linesOf(history.batches)).toEqual(lines(1, 2, other));
       expect(table.commands).toEqual(['QueryCommand', 'QueryCommand']);
-    });
-
-    it('drops the older epochs when told to trim the newer one', async () => {
-      const buffer = new DynamoLogBuffer(table, DAY);
-      const container = freshContainer();
-      await buffer.put(container, lines(1, 10), EPOCH);
-      await buffer.put(container, lines(1, 2, other), EPOCH + 1);
-
-      await buffer.deleteThrough(container, EPOCH + 1, 0);
-
-      expect(await table.partition(logPk(container))).toHaveLength(1);
     });
   });
 });

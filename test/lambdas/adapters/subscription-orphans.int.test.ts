@@ -5,6 +5,7 @@
  */
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { agentBatch } from '../../support/packed-batches';
 import { CONNECTION_TTL_SECONDS, expiresAt } from '../../../lambdas/adapters/expiry';
 import { connectionPk, subscriberKey, subscribersPk } from '../../../lambdas/adapters/keys';
 import { disconnect } from '../../../lambdas/domain/disconnect';
@@ -143,12 +144,7 @@ describe('no orphan subscriber items, on dynalite', () => {
     );
     deps.gone.add(viewer);
 
-    await ingestBatch(deps, { connectionId: agentConn, role: 'agent', agentId: container.agentId, requestTime: T0 }, {
-      action: 'log.batch',
-      containerId: container.containerId,
-      epoch: 1,
-      lines: [{ seq: 1, ts: '2026-11-25T12:00:00.000000000Z', stream: 'stdout', text: 'hello' }],
-    });
+    await ingestBatch(deps, { connectionId: agentConn, role: 'agent', agentId: container.agentId, requestTime: T0 }, agentBatch(container.containerId, 1, [{ seq: 1, ts: '2026-11-25T12:00:00.000000000Z', stream: 'stdout', text: 'hello' }]));
 
     expect(await table.partition(subscribersPk(container))).toEqual([]);
     expect(streamCommands(deps, agentConn)).toEqual(['log.stream.stop']);
@@ -168,12 +164,7 @@ describe('no orphan subscriber items, on dynalite', () => {
     );
     deps.gone.add(dead);
 
-    await ingestBatch(deps, { connectionId: agentConn, role: 'agent', agentId: container.agentId, requestTime: T0 }, {
-      action: 'log.batch',
-      containerId: container.containerId,
-      epoch: 1,
-      lines: [{ seq: 1, ts: '2026-11-25T12:00:00.000000000Z', stream: 'stdout', text: 'hello' }],
-    });
+    await ingestBatch(deps, { connectionId: agentConn, role: 'agent', agentId: container.agentId, requestTime: T0 }, agentBatch(container.containerId, 1, [{ seq: 1, ts: '2026-11-25T12:00:00.000000000Z', stream: 'stdout', text: 'hello' }]));
 
     expect(await deps.subscriptions.subscriberIds(container)).toEqual([alive]);
     expect(streamCommands(deps, agentConn)).toEqual(['log.stream.start']);

@@ -28,13 +28,20 @@ import type {
   LogBuffer,
   Logger,
   Messenger,
+  HeldPart,
+  NewBatch,
+  NewestBounds,
   Outgoing,
+  PartedBatch,
   StoreOutcome,
   StoredBatch,
   RequestOrder,
   Subscriptions,
 } from '../../../lambdas/domain/ports';
+import { checkPackedBatch } from '../../../lambdas/domain/check-packed-batch';
 import { compareOrder } from '../../../lambdas/domain/request-order';
+import { compressLines, packedBytes } from '../../../protocol/packed-zlib';
+import { unpacked } from '../../support/packed-batches';
 
 export const NOW = Date.parse('2026-11-25T12:00:00.000Z');
 /** The epoch of lines the specs store without naming one: minted an hour before NOW. */
@@ -266,46 +273,86 @@ export class FakeCredentials implements Credentials {
   }
 }
 
+/** What the fake table holds per stored batch: the port's batch with its digest. */
+type FakeStoredBatch = NewBatch;
+
+/**
+ * The buffer's items in memory, with the table's conditions: only an identical batch (same digest)
+ * may land on a stored one, nothing is ever deleted, expired batches are not served, reads are
+ * bounded as the table's Query is (`newest` reads at most `bounds.batches` items of any epoch).
+ */
 export class FakeLogBuffer implements LogBuffer {
-  /** containerKey → stored batches (like the table's items: epoch, first seq, lines) */
-  readonly batches = new Map<string, StoredBatch[]>();
+  /** containerKey → stored batches */
+  readonly batches = new Map<string, FakeStoredBatch[]>();
+  /** containerKey → held parts */
+  readonly parts = new Map<string, HeldPart[]>();
+  /** Stored batches read, per read, newest last: what a bounded read cost. */
+  readonly reads: number[] = [];
   constructor(private readonly journal: string[]) {}
 
-  /** Like the table's conditional put: only an identical batch may land on a stored one. */
-  async put(container: ContainerRef, lines: readonly LogLine[], epoch = EPOCH): Promise<StoreOutcome> {
+  async put(container: ContainerRef, batch: NewBatch): Promise<StoreOutcome> {
     const stored = this.batches.get(containerKey(container)) ?? [];
-    const first = lines[0]!.seq;
-    const last = lines[lines.length - 1]!.seq;
-    const same = stored.find((b) => b.epoch === epoch && b.lines[0]!.seq === first);
-    if (same) {
-      return JSON.stringify(same.lines) === JSON.stringify(lines)
-        ? { kind: 'unchanged' }
-        : { kind: 'conflict', firstSeq: first, lastSeq: same.lines[same.lines.length - 1]!.seq };
-    }
-    const clash = stored.find((b) => b.epoch === epoch && b.lines[0]!.seq <= last && b.lines[b.lines.length - 1]!.seq >= first);
-    if (clash) return { kind: 'conflict', firstSeq: clash.lines[0]!.seq, lastSeq: clash.lines[clash.lines.length - 1]!.seq };
-    this.batches.set(containerKey(container), [...stored, { epoch, lines }]);
+    const { epoch, firstSeq, lastSeq } = batch;
+    const same = stored.find((b) => b.epoch === epoch && b.firstSeq === firstSeq);
+    if (same) return same.digest === batch.digest ? { kind: 'unchanged' } : { kind: 'conflict', firstSeq, lastSeq: same.lastSeq };
+    const clash = stored.find((b) => b.epoch === epoch && b.firstSeq <= lastSeq && b.lastSeq >= firstSeq);
+    if (clash) return { kind: 'conflict', firstSeq: clash.firstSeq, lastSeq: clash.lastSeq };
+    this.batches.set(containerKey(container), [...stored, batch]);
     return { kind: 'stored' };
   }
-  async deleteThrough(container: ContainerRef, epoch: number, lastSeq: number) {
-    const stored = this.batches.get(containerKey(container)) ?? [];
-    this.batches.set(
-      containerKey(container),
-      stored.filter((b) => b.epoch > epoch || (b.epoch === epoch && b.lines[b.lines.length - 1]!.seq > lastSeq)),
-    );
-  }
-  async *newestFirst(container: ContainerRef): AsyncIterable<StoredBatch> {
+  async newest(container: ContainerRef, bounds: NewestBounds): Promise<StoredBatch[]> {
     this.journal.push(`buffer.read ${containerKey(container)}`);
-    const stored = [...(this.batches.get(containerKey(container)) ?? [])];
-    yield* stored.sort((a, b) => b.epoch - a.epoch || b.lines[0]!.seq - a.lines[0]!.seq);
+    const read = this.newestFirst(container).slice(0, bounds.batches);
+    this.reads.push(read.length);
+    const taken: StoredBatch[] = [];
+    let lines = 0;
+    for (const batch of read) {
+      if (taken.length > 0 && batch.epoch !== taken[0]!.epoch) break;
+      taken.push(storedOf(batch));
+      lines += batch.lineCount;
+      if (lines >= bounds.lines) break;
+    }
+    return taken;
   }
-  /** Every buffered line (of `epoch`, when given), in seq order. */
+  async range(container: ContainerRef, epoch: number, afterSeq: number, toSeq: number): Promise<StoredBatch[]> {
+    this.journal.push(`buffer.read ${containerKey(container)}`);
+    const found = this.newestFirst(container)
+      .filter((b) => b.epoch === epoch && b.lastSeq > afterSeq && b.firstSeq <= toSeq)
+      .reverse();
+    this.reads.push(found.length);
+    return found.map(storedOf);
+  }
+  async holdPart(container: ContainerRef, part: HeldPart) {
+    const held = (this.parts.get(containerKey(container)) ?? []).filter((p) => !samePart(p, part) || p.index !== part.index);
+    this.parts.set(containerKey(container), [...held, part]);
+  }
+  async heldParts(container: ContainerRef, batch: PartedBatch) {
+    return (this.parts.get(containerKey(container)) ?? []).filter((p) => samePart(p, batch));
+  }
+  /** Every buffered line (of `epoch`, when given), in seq order: the stored bytes inflated. */
   lines(container: ContainerRef, epoch?: number): LogLine[] {
     return (this.batches.get(containerKey(container)) ?? [])
       .filter((b) => epoch === undefined || b.epoch === epoch)
-      .flatMap((b) => b.lines)
+      .flatMap((b) => unpacked({ data: Buffer.from(b.data).toString('base64') }))
       .sort((a, b) => a.seq - b.seq);
   }
+  /** Stores `lines` as the agent's batch of them would be (compressed once, checked, digested). */
+  async store(container: ContainerRef, stored: readonly LogLine[], epoch = EPOCH): Promise<StoreOutcome> {
+    const { firstSeq, lastSeq, data } = compressLines(stored);
+    const bytes = packedBytes(data);
+    return this.put(container, { epoch, firstSeq, lastSeq, lineCount: lastSeq - firstSeq + 1, data: bytes, digest: checkPackedBatch({ firstSeq, lastSeq }, bytes).digest });
+  }
+  private newestFirst(container: ContainerRef): FakeStoredBatch[] {
+    return [...(this.batches.get(containerKey(container)) ?? [])].sort((a, b) => b.epoch - a.epoch || b.firstSeq - a.firstSeq);
+  }
+}
+
+function storedOf({ digest: _digest, ...batch }: FakeStoredBatch): StoredBatch {
+  return batch;
+}
+
+function samePart(a: PartedBatch, b: PartedBatch): boolean {
+  return a.epoch === b.epoch && a.firstSeq === b.firstSeq && a.lastSeq === b.lastSeq && a.count === b.count;
 }
 
 export interface Sent {

@@ -1,14 +1,28 @@
+import { deflateRawSync } from 'node:zlib';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { MAX_BATCH_BYTES, MAX_BATCH_LINES, ProtocolError } from '../../../protocol';
+import { MAX_BATCH_BODY_BYTES, MAX_BATCH_BYTES, MAX_BATCH_LINES, packLines, ProtocolError, type AgentLogBatch } from '../../../protocol';
+import { packedBytes } from '../../../protocol/packed-zlib';
 import { EncodedMessage } from '../../../lambdas/domain/encoded-message';
 import { RESERVED_MS, RETRY_WINDOW_MS } from '../../../lambdas/domain/deliver';
 import { ingestBatch } from '../../../lambdas/domain/ingest-batch';
+import { agentBatch, linesOfPacked } from '../../support/packed-batches';
 import { addAgent, addViewer, container, createWorld, EPOCH, lines, NOW, type World } from './in-memory-deps';
 
 const agent = { connectionId: 'agent-conn', role: 'agent', requestTime: NOW, agentId: 'host-1' } as const;
-const batch = (first: number, last: number, epoch = EPOCH, text?: (seq: number) => string) =>
-  ({ action: 'log.batch', containerId: 'c1', epoch, lines: lines(first, last, text) }) as const;
+const batch = (first: number, last: number, epoch = EPOCH, text?: (seq: number) => string) => agentBatch('c1', epoch, lines(first, last, text));
 const other = (seq: number) => `other ${seq}`;
+/** The viewer's log.batch for an agent's: the message as it came, plus the agent id. */
+const relayed = (sent: AgentLogBatch) => ({ ...sent, agentId: 'host-1' });
+/** A batch's raw body bytes, deflated as given: for bodies no agent would send. */
+const withBody = (first: number, last: number, body: string | Buffer): AgentLogBatch => ({
+  action: 'log.batch', containerId: 'c1', epoch: EPOCH, firstSeq: first, lastSeq: last, data: deflateRawSync(body).toString('base64'),
+});
+/** The batch as `count` parts: each the next piece of its compressed bytes. */
+function partsOf(whole: AgentLogBatch, count: number): AgentLogBatch[] {
+  const bytes = packedBytes(whole.data);
+  const size = Math.ceil(bytes.length / count);
+  return Array.from({ length: count }, (_, index) => ({ ...whole, data: bytes.subarray(index * size, (index + 1) * size).toString('base64'), part: { index, count } }));
+}
 
 describe('ingestBatch', () => {
   let world: World;
@@ -26,7 +40,7 @@ describe('ingestBatch', () => {
 
     expect(world.buffer.lines(container())).toEqual(lines(1, 3));
     for (const id of ['viewer-1', 'viewer-2', 'viewer-3']) {
-      expect(world.messenger.to(id)).toEqual([{ action: 'log.batch', agentId: 'host-1', containerId: 'c1', epoch: EPOCH, lines: lines(1, 3) }]);
+      expect(world.messenger.to(id)).toEqual([relayed(batch(1, 3))]);
     }
   });
 
@@ -110,10 +124,21 @@ describe('ingestBatch', () => {
     expect(world.messenger.to('agent-conn')).toEqual([]);
   });
 
-  it('trims the buffer to the newest bufferLines lines, dropping whole batches only', async () => {
-    for (let first = 1; first <= 25; first += 5) await ingestBatch(world, agent, batch(first, first + 4));
+  it('stores the compressed bytes as they came, never re-encoding the lines', async () => {
+    const sent = batch(1, 3);
 
-    expect(world.buffer.lines(container()).map((l) => l.seq)).toEqual(Array.from({ length: 10 }, (_, i) => i + 16));
+    await ingestBatch(world, agent, sent);
+
+    const [stored] = world.buffer.batches.get('host-1/c1')!;
+    expect(Buffer.from(stored!.data).toString('base64')).toBe(sent.data);
+    expect(stored).toMatchObject({ epoch: EPOCH, firstSeq: 1, lastSeq: 3, lineCount: 3 });
+  });
+
+  it('deletes nothing however many lines are stored: old batches expire instead (TTL)', async () => {
+    for (let first = 1; first <= 25; first += 5) await ingestBatch(world, agent, batch(first, first + 4));
+    await ingestBatch(world, agent, batch(1, 2, EPOCH + 1));
+
+    expect(world.buffer.lines(container(), EPOCH).map((l) => l.seq)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
   });
 
   it('stores the same batch twice as one', async () => {
@@ -145,27 +170,32 @@ describe('ingestBatch', () => {
     expect(world.messenger.sent).toEqual([]);
   });
 
-  it.each([
-    ['more lines than a batch may hold', () => lines(1, MAX_BATCH_LINES + 1, () => 'x')],
-    ['more bytes than a batch may hold', () => lines(1, 7, () => 'x'.repeat(15_000))],
-  ])('rejects %s with too_large, storing nothing', async (_name, makeLines) => {
-    const attempt = ingestBatch(world, agent, { action: 'log.batch', containerId: 'c1', epoch: EPOCH, lines: makeLines() });
+  it('refuses a batch that inflates past MAX_BATCH_BODY_BYTES with too_large, naming it, storing nothing', async () => {
+    // A deflate bomb: a few KB on the wire, megabytes once inflated.
+    const bomb = withBody(1, 1, Buffer.alloc(MAX_BATCH_BODY_BYTES + 1, ' '));
+    expect(bomb.data.length).toBeLessThan(10_000);
 
-    await expect(attempt).rejects.toMatchObject({ code: 'too_large' });
+    const attempt = ingestBatch(world, agent, bomb);
+
+    await expect(attempt).rejects.toMatchObject({ code: 'too_large', message: expect.stringContaining('batch 1–1') });
     expect(world.buffer.lines(container())).toEqual([]);
+    expect(world.messenger.sent).toEqual([]);
   });
 
   it.each([
-    ['a gap between its seqs', () => [...lines(1, 2), ...lines(4, 4)]],
-    ['one stray seq far ahead', () => [...lines(1, 3), { ...lines(4, 4)[0]!, seq: 9e15 }]],
-    ['the same seq twice', () => [...lines(1, 2), ...lines(2, 2)]],
-  ])('refuses a batch with %s as malformed, storing, trimming and broadcasting nothing', async (_name, makeLines) => {
+    ['data that is not deflate-raw', (): AgentLogBatch => ({ ...batch(1, 3), data: Buffer.from('plain text, not deflated').toString('base64') })],
+    ['a body that is not JSON', () => withBody(1, 3, 'not json')],
+    ['a body that is not packed lines', () => withBody(1, 3, JSON.stringify({ v: 1, firstSeq: 1, ts: [], streams: 'o', text: [] }))],
+    ['firstSeq and lastSeq other than its lines\' (forged seqs)', (): AgentLogBatch => ({ ...batch(1, 3), firstSeq: 2, lastSeq: 4 })],
+    ['a lastSeq short of its lines', (): AgentLogBatch => ({ ...batch(1, 3), lastSeq: 2 })],
+    ['more lines than its seqs claim', () => withBody(1, 2, packLines(lines(1, MAX_BATCH_LINES + 1, () => 'x')))],
+  ])('refuses a batch with %s as malformed, naming it, storing and broadcasting nothing', async (_name, make) => {
     await ingestBatch(world, agent, batch(1, 5));
     world.messenger.sent.length = 0;
 
-    const attempt = ingestBatch(world, agent, { action: 'log.batch', containerId: 'c1', epoch: EPOCH, lines: makeLines() });
+    const attempt = ingestBatch(world, agent, make());
 
-    await expect(attempt).rejects.toMatchObject({ code: 'malformed' });
+    await expect(attempt).rejects.toMatchObject({ code: 'malformed', message: expect.stringMatching(/^batch \d+–\d+: /) });
     expect(world.buffer.lines(container())).toEqual(lines(1, 5));
     expect(world.messenger.sent).toEqual([]);
   });
@@ -222,12 +252,98 @@ describe('ingestBatch', () => {
 
       await ingestBatch(world, agent, batch(1, 2, EPOCH + 1, other));
 
-      expect(world.messenger.to('viewer-1').at(-1)).toEqual({
-        action: 'log.batch', agentId: 'host-1', containerId: 'c1', epoch: EPOCH + 1, lines: lines(1, 2, other),
-      });
-      const newest = [];
-      for await (const stored of world.buffer.newestFirst(container())) newest.push(stored);
-      expect(newest[0]).toEqual({ epoch: EPOCH + 1, lines: lines(1, 2, other) });
+      expect(world.messenger.to('viewer-1').at(-1)).toEqual(relayed(batch(1, 2, EPOCH + 1, other)));
+      const [newest] = await world.buffer.newest(container(), { lines: 1000, batches: 1000 });
+      expect(newest).toMatchObject({ epoch: EPOCH + 1, firstSeq: 1, lastSeq: 2 });
+      expect(world.buffer.lines(container(), EPOCH + 1)).toEqual(lines(1, 2, other));
+    });
+
+    it('takes the same lines compressed otherwise for the identical batch: the digest is of the inflated body', async () => {
+      await ingestBatch(world, agent, batch(1, 3));
+      const recompressed = { ...batch(1, 3), data: deflateRawSync(packLines(lines(1, 3)), { level: 0 }).toString('base64') };
+      expect(recompressed.data).not.toBe(batch(1, 3).data);
+      world.messenger.sent.length = 0;
+
+      await ingestBatch(world, agent, recompressed);
+
+      expect(world.messenger.to('agent-conn')).toEqual([{ action: 'log.ack', containerId: 'c1', seq: 3 }]);
+    });
+  });
+
+  describe('a batch in parts', () => {
+    const whole = () => batch(1, 40, EPOCH, (seq) => `line ${seq} ${'x'.repeat(seq)}`);
+
+    it('holds each part but the last and acks it with its index, storing and broadcasting nothing yet', async () => {
+      const [first] = partsOf(whole(), 3);
+
+      await ingestBatch(world, agent, first!);
+
+      expect(world.messenger.to('agent-conn')).toEqual([{ action: 'log.ack', containerId: 'c1', seq: 40, part: 0 }]);
+      expect(world.buffer.lines(container())).toEqual([]);
+      expect(world.messenger.to('viewer-1')).toEqual([]);
+    });
+
+    it('on the last part joins the held parts, stores the whole batch, broadcasts every part in order and acks the batch', async () => {
+      const parts = partsOf(whole(), 3);
+
+      for (const part of parts) await ingestBatch(world, agent, part);
+
+      expect(world.buffer.lines(container())).toEqual(linesOfPacked([whole()]));
+      expect(Buffer.from(world.buffer.batches.get('host-1/c1')![0]!.data).toString('base64')).toBe(whole().data);
+      expect(world.messenger.to('viewer-1')).toEqual(parts.map(relayed));
+      expect(world.messenger.to('agent-conn')).toEqual([
+        { action: 'log.ack', containerId: 'c1', seq: 40, part: 0 },
+        { action: 'log.ack', containerId: 'c1', seq: 40, part: 1 },
+        { action: 'log.ack', containerId: 'c1', seq: 40 },
+      ]);
+    });
+
+    it('takes a resent part as the same part, and a resent last part as the identical batch', async () => {
+      const parts = partsOf(whole(), 2);
+
+      await ingestBatch(world, agent, parts[0]!);
+      await ingestBatch(world, agent, parts[0]!);
+      await ingestBatch(world, agent, parts[1]!);
+      await ingestBatch(world, agent, parts[1]!);
+
+      expect(world.buffer.batches.get('host-1/c1')).toHaveLength(1);
+      expect(world.messenger.to('agent-conn').filter((m) => m.action === 'log.ack' && !('part' in m))).toHaveLength(2);
+    });
+
+    it('refuses a last part whose earlier parts are not held with internal (retry: send the batch again), storing nothing', async () => {
+      const parts = partsOf(whole(), 3);
+      await ingestBatch(world, agent, parts[0]!);
+
+      const attempt = ingestBatch(world, agent, parts[2]!);
+
+      await expect(attempt).rejects.toMatchObject({ code: 'internal', message: expect.stringContaining('part 1 of 3 of batch 1–40') });
+      expect(world.buffer.lines(container())).toEqual([]);
+      expect(world.messenger.to('viewer-1')).toEqual([]);
+    });
+
+    it('does not join parts of another batch (other seqs or part count) to its own', async () => {
+      const parts = partsOf(whole(), 2);
+      await ingestBatch(world, agent, { ...partsOf(whole(), 3)[0]!, part: { index: 0, count: 3 } });
+      await ingestBatch(world, agent, { ...parts[0]!, lastSeq: 41 });
+
+      await expect(ingestBatch(world, agent, parts[1]!)).rejects.toMatchObject({ code: 'internal' });
+    });
+
+    it('refuses parts whose joined bytes are not the batch (forged parts) as malformed, storing nothing', async () => {
+      const parts = partsOf(whole(), 2);
+      await ingestBatch(world, agent, { ...parts[0]!, data: partsOf(batch(1, 40, EPOCH, other), 2)[0]!.data });
+
+      await expect(ingestBatch(world, agent, parts[1]!)).rejects.toMatchObject({ code: 'malformed' });
+      expect(world.buffer.lines(container())).toEqual([]);
+      expect(world.messenger.to('viewer-1')).toEqual([]);
+    });
+
+    it('refuses parts of a batch that inflates past the bound with too_large', async () => {
+      const bomb = withBody(1, 1, Buffer.alloc(MAX_BATCH_BODY_BYTES + 1, ' '));
+      const parts = partsOf(bomb, 2);
+      await ingestBatch(world, agent, parts[0]!);
+
+      await expect(ingestBatch(world, agent, parts[1]!)).rejects.toMatchObject({ code: 'too_large' });
     });
   });
 

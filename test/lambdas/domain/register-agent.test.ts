@@ -111,7 +111,7 @@ describe('registerAgent', () => {
 
   it('starts streams only for containers that have subscribers, resuming after the buffer', async () => {
     await world.subscriptions.add('viewer-1', container('c2'));
-    await world.buffer.put(container('c2'), lines(1, 7));
+    await world.buffer.store(container('c2'), lines(1, 7));
 
     await registerAgent(world, AGENT_CALLER, register(['c1', 'c2']));
 

@@ -3,6 +3,7 @@ import { disconnect } from '../../../lambdas/domain/disconnect';
 import { ingestBatch } from '../../../lambdas/domain/ingest-batch';
 import { AgentUnreachable } from '../../../lambdas/domain/send-to-agent';
 import { subscribe } from '../../../lambdas/domain/subscribe';
+import { agentBatch } from '../../support/packed-batches';
 import { addAgent, addViewer, container, createWorld, EPOCH, lines, NOW, type World } from './in-memory-deps';
 
 /** Stream commands to an agent are never lost in silence (issue 7: nothing lost in silence). */
@@ -39,7 +40,7 @@ describe('stream commands that cannot reach the agent', () => {
   });
 
   it('stop a stream when a batch arrives for a container nobody watches: a lost stop heals at the next batch', async () => {
-    await ingestBatch(world, agent, { action: 'log.batch', containerId: 'c1', epoch: EPOCH, lines: lines(1, 2) });
+    await ingestBatch(world, agent, agentBatch('c1', EPOCH, lines(1, 2)));
 
     expect(world.messenger.to('agent-conn')).toEqual([
       { action: 'log.ack', containerId: 'c1', seq: 2 },
@@ -50,7 +51,7 @@ describe('stream commands that cannot reach the agent', () => {
   it('keep a watched stream running: a batch with subscribers sends no stop', async () => {
     await world.subscriptions.add('viewer-1', container());
 
-    await ingestBatch(world, agent, { action: 'log.batch', containerId: 'c1', epoch: EPOCH, lines: lines(1, 2) });
+    await ingestBatch(world, agent, agentBatch('c1', EPOCH, lines(1, 2)));
 
     expect(world.messenger.to('agent-conn')).toEqual([{ action: 'log.ack', containerId: 'c1', seq: 2 }]);
   });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   byteLength,
@@ -11,10 +12,16 @@ import {
 import { registerAgent } from '../../../lambdas/domain/register-agent';
 import { subscribe } from '../../../lambdas/domain/subscribe';
 import { unsubscribe } from '../../../lambdas/domain/unsubscribe';
+import { linesOfPacked } from '../../support/packed-batches';
 import { addAgent, addViewer, container, containerInfo, createWorld, EPOCH, lines, NOW, type World } from './in-memory-deps';
 
 const viewer = { connectionId: 'viewer-1', role: 'viewer', requestTime: NOW } as const;
 const request = { action: 'log.subscribe', agentId: 'host-1', containerId: 'c1' } as const;
+/** The lines of the history messages a viewer got, unpacked. */
+const historyLines = (messages: readonly LogHistory[]) => linesOfPacked(messages.flatMap((m) => m.batches));
+/** About 700 characters that compress poorly (hashes), so that a history needs several messages. */
+const noisy = (seq: number) => `${seq} ${Array.from({ length: 16 }, (_, i) => createHash('sha256').update(`${seq}/${i}`).digest('base64')).join('')}`;
+const seqsOf = (messages: readonly LogHistory[]) => historyLines(messages).map((l) => l.seq);
 
 describe('subscribe', () => {
   let world: World;
@@ -25,7 +32,7 @@ describe('subscribe', () => {
   });
 
   it('writes the subscription first, then sends the history, then asks the agent to stream', async () => {
-    await world.buffer.put(container(), lines(1, 3));
+    await world.buffer.store(container(), lines(1, 3));
 
     await subscribe(world, viewer, request);
 
@@ -45,14 +52,15 @@ describe('subscribe', () => {
   });
 
   it('sends the buffered lines oldest first and a start that resumes after the newest one', async () => {
-    await world.buffer.put(container(), lines(1, 2));
-    await world.buffer.put(container(), lines(3, 4));
+    await world.buffer.store(container(), lines(1, 2));
+    await world.buffer.store(container(), lines(3, 4));
 
     await subscribe(world, viewer, request);
 
-    expect(world.messenger.to('viewer-1')).toEqual([
-      { action: 'log.history', agentId: 'host-1', containerId: 'c1', lines: lines(1, 4), done: true, epoch: EPOCH },
-    ]);
+    const histories = world.messenger.to('viewer-1') as LogHistory[];
+    expect(histories).toEqual([{ action: 'log.history', agentId: 'host-1', containerId: 'c1', batches: expect.any(Array), done: true, epoch: EPOCH }]);
+    expect(histories[0]!.batches.map((b) => [b.firstSeq, b.lastSeq])).toEqual([[1, 2], [3, 4]]);
+    expect(historyLines(histories)).toEqual(lines(1, 4));
     const newest = lines(4, 4)[0]!;
     expect(world.messenger.to('agent-conn')).toEqual([
       { action: 'log.stream.start', containerId: 'c1', tail: 1000, catchUp: true, resume: { seq: 4, ts: newest.ts, textsAtTs: ['line 4'] }, epoch: EPOCH },
@@ -61,8 +69,8 @@ describe('subscribe', () => {
 
   it('puts every buffered text stamped with the newest timestamp into the resume point, across batches', async () => {
     const same = '2026-11-25T11:59:59.123456789Z';
-    await world.buffer.put(container(), [...lines(1, 1), ...lines(2, 3, (seq) => `same ${seq}`, same)]);
-    await world.buffer.put(container(), lines(4, 5, (seq) => `same ${seq}`, same));
+    await world.buffer.store(container(), [...lines(1, 1), ...lines(2, 3, (seq) => `same ${seq}`, same)]);
+    await world.buffer.store(container(), lines(4, 5, (seq) => `same ${seq}`, same));
 
     await subscribe(world, viewer, request);
 
@@ -75,14 +83,14 @@ describe('subscribe', () => {
     await subscribe(world, viewer, request);
 
     expect(world.messenger.to('viewer-1')).toEqual([
-      { action: 'log.history', agentId: 'host-1', containerId: 'c1', lines: [], done: true },
+      { action: 'log.history', agentId: 'host-1', containerId: 'c1', batches: [], done: true },
     ]);
     expect(world.messenger.to('agent-conn')).toEqual([{ action: 'log.stream.start', containerId: 'c1', tail: 1000, catchUp: true, epoch: NOW }]);
   });
 
   it('splits a long history into several messages, each under the 128 KB limit, oldest first, done on the last', async () => {
-    const kilobyte = (seq: number) => `${seq} ${'x'.repeat(1000)}`;
-    for (let first = 1; first <= 1000; first += 100) await world.buffer.put(container(), lines(first, first + 99, kilobyte));
+    const kilobyte = noisy;
+    for (let first = 1; first <= 1000; first += 100) await world.buffer.store(container(), lines(first, first + 99, kilobyte));
 
     await subscribe(world, viewer, request);
 
@@ -90,25 +98,25 @@ describe('subscribe', () => {
     expect(histories.length).toBeGreaterThan(1);
     for (const message of histories) expect(byteLength(encode(message))).toBeLessThan(MAX_MESSAGE_BYTES);
     expect(histories.map((m) => m.done)).toEqual([...Array(histories.length - 1).fill(false), true]);
-    expect(histories.flatMap((m) => m.lines).map((l) => l.seq)).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
+    expect(seqsOf(histories)).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
   });
 
-  it('sends only the lines after afterSeq, but still resumes the stream after the newest line', async () => {
-    await world.buffer.put(container(), lines(1, 5));
-    await world.buffer.put(container(), lines(6, 10));
+  it('sends only the batches holding lines after afterSeq (whole: the viewer drops the seen ones), but still resumes the stream after the newest line', async () => {
+    await world.buffer.store(container(), lines(1, 5));
+    await world.buffer.store(container(), lines(6, 10));
 
     await subscribe(world, viewer, { ...request, afterSeq: 7 });
 
-    expect((world.messenger.to('viewer-1')[0] as LogHistory).lines.map((l) => l.seq)).toEqual([8, 9, 10]);
+    expect(seqsOf(world.messenger.to('viewer-1') as LogHistory[])).toEqual([6, 7, 8, 9, 10]);
     expect(world.messenger.to('agent-conn')[0]).toMatchObject({ resume: { seq: 10 } });
   });
 
   it('sends an empty, done history when the viewer has already seen every buffered line', async () => {
-    await world.buffer.put(container(), lines(1, 5));
+    await world.buffer.store(container(), lines(1, 5));
 
     await subscribe(world, viewer, { ...request, afterSeq: 5 });
 
-    expect(world.messenger.to('viewer-1')).toEqual([expect.objectContaining({ lines: [], done: true })]);
+    expect(world.messenger.to('viewer-1')).toEqual([expect.objectContaining({ batches: [], done: true })]);
   });
 
   describe('when afterSeq is ahead of the buffer (the numbering started over after the buffer expired)', () => {
@@ -116,13 +124,13 @@ describe('subscribe', () => {
       await subscribe(world, viewer, { ...request, afterSeq: 5000 });
 
       expect(world.messenger.to('viewer-1')).toEqual([
-        { action: 'log.history', agentId: 'host-1', containerId: 'c1', lines: [], done: true, reset: true },
+        { action: 'log.history', agentId: 'host-1', containerId: 'c1', batches: [], done: true, reset: true },
       ]);
     });
 
     it('sends the whole buffer, ignoring afterSeq, with reset on the first message only', async () => {
-      const kilobyte = (seq: number) => `${seq} ${'x'.repeat(1000)}`;
-      for (let first = 1; first <= 300; first += 100) await world.buffer.put(container(), lines(first, first + 99, kilobyte));
+      const kilobyte = noisy;
+      for (let first = 1; first <= 300; first += 100) await world.buffer.store(container(), lines(first, first + 99, kilobyte));
 
       await subscribe(world, viewer, { ...request, afterSeq: 5000 });
 
@@ -131,22 +139,22 @@ describe('subscribe', () => {
       expect(histories.map((m) => m.reset)).toEqual([true, ...Array(histories.length - 1).fill(undefined)]);
       expect(histories.map((m) => 'reset' in m)).toEqual([true, ...Array(histories.length - 1).fill(false)]);
       for (const message of histories) expect(byteLength(encode(message))).toBeLessThan(MAX_MESSAGE_BYTES);
-      expect(histories.flatMap((m) => m.lines).map((l) => l.seq)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
+      expect(seqsOf(histories)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
       expect(world.messenger.to('agent-conn')[0]).toMatchObject({ resume: { seq: 300 } });
     });
 
     it.each([
-      ['inside the buffer', 3, [4, 5]],
+      ['inside the buffer', 3, [1, 2, 3, 4, 5]],
       ['at its newest line', 5, []],
       ['before its oldest line', 0, [1, 2, 3, 4, 5]],
     ])('does not reset when afterSeq is %s', async (_name, afterSeq, expected) => {
-      await world.buffer.put(container(), lines(1, 5));
+      await world.buffer.store(container(), lines(1, 5));
 
       await subscribe(world, viewer, { ...request, afterSeq });
 
       const histories = world.messenger.to('viewer-1') as LogHistory[];
       expect(histories.some((m) => 'reset' in m)).toBe(false);
-      expect(histories.flatMap((m) => m.lines).map((l) => l.seq)).toEqual(expected);
+      expect(seqsOf(histories)).toEqual(expected);
     });
   });
 
@@ -154,46 +162,64 @@ describe('subscribe', () => {
     const renumbered = (seq: number) => `renumbered ${seq}`;
 
     it('sends the whole buffer of the new epoch, marked reset, though afterSeq lies inside its seqs', async () => {
-      await world.buffer.put(container(), lines(1, 20, renumbered), EPOCH + 1);
+      await world.buffer.store(container(), lines(1, 20, renumbered), EPOCH + 1);
 
       await subscribe(world, viewer, { ...request, afterSeq: 5, epoch: EPOCH });
 
       expect(world.messenger.to('viewer-1')).toEqual([
-        { action: 'log.history', agentId: 'host-1', containerId: 'c1', lines: lines(1, 20, renumbered), done: true, reset: true, epoch: EPOCH + 1 },
+        { action: 'log.history', agentId: 'host-1', containerId: 'c1', batches: expect.any(Array), done: true, reset: true, epoch: EPOCH + 1 },
       ]);
+      expect(historyLines(world.messenger.to('viewer-1') as LogHistory[])).toEqual(lines(1, 20, renumbered));
     });
 
     it('sends only the lines after afterSeq when the epoch is the same', async () => {
-      await world.buffer.put(container(), lines(1, 20));
+      await world.buffer.store(container(), lines(1, 15));
+      await world.buffer.store(container(), lines(16, 20));
 
       await subscribe(world, viewer, { ...request, afterSeq: 15, epoch: EPOCH });
 
       expect(world.messenger.to('viewer-1')).toEqual([
-        { action: 'log.history', agentId: 'host-1', containerId: 'c1', lines: lines(16, 20), done: true, epoch: EPOCH },
+        { action: 'log.history', agentId: 'host-1', containerId: 'c1', batches: expect.any(Array), done: true, epoch: EPOCH },
       ]);
+      expect(historyLines(world.messenger.to('viewer-1') as LogHistory[])).toEqual(lines(16, 20));
     });
 
     it('serves only the newest epoch when older epochs still linger in the buffer', async () => {
-      await world.buffer.put(container(), lines(21, 30), EPOCH);
-      await world.buffer.put(container(), lines(1, 3, renumbered), EPOCH + 1);
+      await world.buffer.store(container(), lines(21, 30), EPOCH);
+      await world.buffer.store(container(), lines(1, 3, renumbered), EPOCH + 1);
 
       await subscribe(world, viewer, request);
 
       expect(world.messenger.to('viewer-1')).toEqual([
-        { action: 'log.history', agentId: 'host-1', containerId: 'c1', lines: lines(1, 3, renumbered), done: true, epoch: EPOCH + 1 },
+        { action: 'log.history', agentId: 'host-1', containerId: 'c1', batches: expect.any(Array), done: true, epoch: EPOCH + 1 },
       ]);
+      expect(historyLines(world.messenger.to('viewer-1') as LogHistory[])).toEqual(lines(1, 3, renumbered));
     });
   });
 
-  it('sends at most bufferLines lines of history, the newest ones', async () => {
+  it('sends the newest whole batches that hold bufferLines lines, the first reaching back as far as it holds', async () => {
     world = createWorld({ bufferLines: 3 });
     await addViewer(world, viewer.connectionId);
     await addAgent(world);
-    await world.buffer.put(container(), lines(1, 5));
+    for (const first of [1, 3, 5]) await world.buffer.store(container(), lines(first, first + 1));
 
     await subscribe(world, viewer, request);
 
-    expect((world.messenger.to('viewer-1')[0] as LogHistory).lines.map((l) => l.seq)).toEqual([3, 4, 5]);
+    expect(seqsOf(world.messenger.to('viewer-1') as LogHistory[])).toEqual([3, 4, 5, 6]);
+  });
+
+  it('reads the history with one bounded read of at most bufferLines batches, however many are stored', async () => {
+    world = createWorld({ bufferLines: 10 });
+    await addViewer(world, viewer.connectionId);
+    await addAgent(world);
+    for (let seq = 1; seq <= 50; seq++) await world.buffer.store(container(), lines(seq, seq));
+
+    await subscribe(world, viewer, { ...request, afterSeq: 45 });
+
+    // The history's read, then the resume point's (find-resume-point.ts).
+    expect(world.buffer.reads[0]).toBe(10);
+    expect(world.buffer.reads).toHaveLength(2);
+    expect(seqsOf(world.messenger.to('viewer-1') as LogHistory[])).toEqual([46, 47, 48, 49, 50]);
   });
 
   it('rejects an agent that never registered with unknown_target and records nothing', async () => {
@@ -207,7 +233,7 @@ describe('subscribe', () => {
 
   it('keeps the subscription while the agent is offline and starts the stream when the agent registers', async () => {
     await world.agents.put({ ...(await world.agents.get('host-1'))!, online: false });
-    await world.buffer.put(container(), lines(1, 2));
+    await world.buffer.store(container(), lines(1, 2));
 
     await subscribe(world, viewer, request);
 
@@ -239,19 +265,20 @@ describe('subscribe', () => {
   });
 
   it('gets a throttled history through with the retries of a broadcast, then starts the stream', async () => {
-    await world.buffer.put(container(), lines(1, 2));
+    await world.buffer.store(container(), lines(1, 2));
     world.messenger.failTimes.set('viewer-1', 2);
 
     await subscribe(world, viewer, request);
 
     expect(world.messenger.to('viewer-1')).toEqual([
-      { action: 'log.history', agentId: 'host-1', containerId: 'c1', lines: lines(1, 2), done: true, epoch: EPOCH },
+      { action: 'log.history', agentId: 'host-1', containerId: 'c1', batches: expect.any(Array), done: true, epoch: EPOCH },
     ]);
+    expect(historyLines(world.messenger.to('viewer-1') as LogHistory[])).toEqual(lines(1, 2));
     expect(world.messenger.to('agent-conn').map((m) => m.action)).toEqual(['log.stream.start']);
   });
 
   it('still starts the stream, keeping the subscription, and then fails when the history cannot be posted even after retrying', async () => {
-    await world.buffer.put(container(), lines(1, 2));
+    await world.buffer.store(container(), lines(1, 2));
     world.messenger.beforeSend = async (_connectionId, message) => {
       if (message.action === 'log.history') throw Object.assign(new Error('Rate exceeded'), { name: 'LimitExceededException' });
     };

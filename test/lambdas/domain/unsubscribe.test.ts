@@ -61,7 +61,7 @@ describe('unsubscribe', () => {
   });
 
   it('starts the stream again when a viewer subscribed while the stop was on its way to the agent', async () => {
-    await world.buffer.put(container(), lines(1, 3));
+    await world.buffer.store(container(), lines(1, 3));
     await unsubscribe(world, viewer('viewer-1'), request);
     // viewer-3's subscribe lands between our "anyone left?" check and the stop reaching the agent:
     // its start may have overtaken our stop.

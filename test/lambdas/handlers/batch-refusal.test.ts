@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { batchRefusal } from '../../../lambdas/handlers/batch-refusal';
 
-const body = JSON.stringify({ action: 'log.batch', containerId: 'c1', epoch: 1, lines: [{ seq: 7 }, { seq: 5 }, { seq: 9 }] });
+const body = JSON.stringify({ action: 'log.batch', containerId: 'c1', epoch: 1, firstSeq: 5, lastSeq: 9, data: 'not base64!' });
 
 describe('batchRefusal', () => {
   it.each([
@@ -18,7 +18,8 @@ describe('batchRefusal', () => {
   it.each([
     ['not JSON', '{"action":'],
     ['no body', undefined],
-    ['a container id that could not be one', JSON.stringify({ containerId: 'a#b', lines: 'none' })],
+    ['a container id that could not be one', JSON.stringify({ containerId: 'a#b', data: 'none' })],
+    ['seqs that could not be seqs', JSON.stringify({ firstSeq: 0, lastSeq: 1.5 })],
   ])('names no batch for %s', (_name, text) => {
     expect(batchRefusal(text, 'malformed')).toEqual({ retry: false });
   });

@@ -4,7 +4,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { CLIENT_ACTIONS, type CloudToAgent, type CloudToViewer } from '../../../protocol';
+import { CLIENT_ACTIONS, type CloudToAgent, type CloudToViewer, type LogFetched, type LogLine } from '../../../protocol';
+import { agentBatch, linesOfPacked } from '../../support/packed-batches';
 import { loadConfig } from '../../../lambdas/config';
 import { ManagementApiClients } from '../../../lambdas/adapters/management-api-clients';
 import { ManagementApiMessenger } from '../../../lambdas/adapters/management-api-messenger';
@@ -30,6 +31,8 @@ import { createDocumentClient } from '../../../lambdas/adapters/document-client'
 
 const container = { id: 'c1', name: 'api', image: 'acme/api', state: 'running', status: 'Up', createdAt: 1, tty: false };
 const line = (seq: number) => ({ seq, ts: `2026-11-25T12:00:0${seq}.000000000Z`, stream: 'stdout', text: `line ${seq}` }) as const;
+/** The agent's log.batch of these lines of c1. */
+const batchOf = (epoch: number, lines: readonly LogLine[]) => agentBatch('c1', epoch, lines);
 
 type Received = CloudToAgent | CloudToViewer;
 
@@ -176,13 +179,13 @@ describe('handlers behind the local gateway', () => {
     const intruderToken = await mint({ role: 'agent', agentId: 'intruder' });
 
     const intruder = await registeredAgent(intruderToken, 'intruder', { agentId: 'host-1', containers: [] });
-    intruder.send({ action: 'log.batch', containerId: 'c1', epoch: 1, lines: [line(1)] });
+    intruder.send(batchOf(1, [line(1)]));
     expect(await intruder.next()).toEqual({ action: 'log.ack', containerId: 'c1', seq: 1 });
     viewer.send({ action: 'log.subscribe', agentId: 'host-1', containerId: 'c1' });
 
     // host-1's history has none of the intruder's lines, and its stream starts on host-1's own connection.
     expect(await viewer.next()).toMatchObject({ action: 'host', host: { agentId: 'intruder' } });
-    expect(await viewer.next()).toEqual({ action: 'log.history', agentId: 'host-1', containerId: 'c1', lines: [], done: true });
+    expect(await viewer.next()).toEqual({ action: 'log.history', agentId: 'host-1', containerId: 'c1', batches: [], done: true });
     expect(await victim.next()).toEqual({ action: 'log.stream.start', containerId: 'c1', tail: 1000, catchUp: true, epoch: expect.any(Number) });
   });
 
@@ -214,13 +217,13 @@ describe('handlers behind the local gateway', () => {
     expect(await viewer.next()).toMatchObject({ action: 'inventory', hosts: [{ agentId: 'host-1' }], done: true });
 
     viewer.send({ action: 'log.subscribe', agentId: 'host-1', containerId: 'c1' });
-    expect(await viewer.next()).toEqual({ action: 'log.history', agentId: 'host-1', containerId: 'c1', lines: [], done: true });
+    expect(await viewer.next()).toEqual({ action: 'log.history', agentId: 'host-1', containerId: 'c1', batches: [], done: true });
     const start = await agent.next();
     expect(start).toEqual({ action: 'log.stream.start', containerId: 'c1', tail: 1000, catchUp: true, epoch: expect.any(Number) });
     const { epoch } = start as { epoch: number };
 
-    agent.send({ action: 'log.batch', containerId: 'c1', epoch, lines: [line(1), line(2)] });
-    expect(await viewer.next()).toEqual({ action: 'log.batch', agentId: 'host-1', containerId: 'c1', epoch, lines: [line(1), line(2)] });
+    agent.send(batchOf(epoch, [line(1), line(2)]));
+    expect(await viewer.next()).toEqual({ ...batchOf(epoch, [line(1), line(2)]), agentId: 'host-1' });
     expect(await agent.next()).toEqual({ action: 'log.ack', containerId: 'c1', seq: 2 });
 
     viewer.send({ action: 'log.unsubscribe', agentId: 'host-1', containerId: 'c1' });
@@ -230,35 +233,53 @@ describe('handlers behind the local gateway', () => {
   it('answers log.fetch with the stored lines of the range, so a viewer that missed a broadcast closes its gap', async () => {
     const { viewer, agent, epoch } = await viewerWatchingC1();
     for (const seqs of [[1, 2], [3, 4], [5, 6]]) {
-      agent.send({ action: 'log.batch', containerId: 'c1', epoch, lines: seqs.map(line) });
+      agent.send(batchOf(epoch, seqs.map(line)));
       expect(await viewer.next()).toMatchObject({ action: 'log.batch' });
       expect(await agent.next()).toMatchObject({ action: 'log.ack', seq: seqs[1] });
     }
 
     viewer.send({ action: 'log.fetch', agentId: 'host-1', containerId: 'c1', epoch, afterSeq: 1, toSeq: 4 });
 
-    expect(await viewer.next()).toEqual({
-      action: 'log.fetched', agentId: 'host-1', containerId: 'c1', epoch, afterSeq: 1, toSeq: 4, lines: [2, 3, 4].map(line), done: true,
-    });
+    const fetched = (await viewer.next()) as LogFetched;
+    expect(fetched).toEqual({ action: 'log.fetched', agentId: 'host-1', containerId: 'c1', epoch, afterSeq: 1, toSeq: 4, batches: expect.any(Array), done: true });
+    expect(linesOfPacked(fetched.batches)).toEqual([1, 2, 3, 4].map(line));
   });
 
   it('refuses a different batch at a stored seq with conflict, naming it, and keeps the stored lines', async () => {
     const { viewer, agent, epoch } = await viewerWatchingC1();
-    agent.send({ action: 'log.batch', containerId: 'c1', epoch, lines: [line(1), line(2)] });
+    agent.send(batchOf(epoch, [line(1), line(2)]));
     expect(await agent.next()).toMatchObject({ action: 'log.ack', seq: 2 });
 
-    agent.send({ action: 'log.batch', containerId: 'c1', epoch, lines: [{ ...line(1), text: 'renumbered' }] });
+    agent.send(batchOf(epoch, [{ ...line(1), text: 'renumbered' }]));
 
     expect(await agent.next()).toMatchObject({ action: 'error', code: 'conflict', containerId: 'c1', firstSeq: 1, lastSeq: 1, retry: false });
     viewer.send({ action: 'log.fetch', agentId: 'host-1', containerId: 'c1', epoch, afterSeq: 0, toSeq: 2 });
     expect(await viewer.next()).toMatchObject({ action: 'log.batch' });
-    expect(await viewer.next()).toMatchObject({ action: 'log.fetched', lines: [line(1), line(2)] });
+    expect(linesOfPacked(((await viewer.next()) as LogFetched).batches)).toEqual([line(1), line(2)]);
+  });
+
+  it('takes a batch in parts: holds and acks each part, stores the joined batch as binary, broadcasts every part, serves it whole', async () => {
+    const { viewer, agent, epoch } = await viewerWatchingC1();
+    const whole = batchOf(epoch, Array.from({ length: 9 }, (_, i) => ({ ...line(i + 1), text: `line ${i + 1} `.repeat(40 + i) })));
+    const bytes = Buffer.from(whole.data, 'base64');
+    const half = Math.ceil(bytes.length / 2);
+    const parts = [bytes.subarray(0, half), bytes.subarray(half)].map((piece, index) => ({ ...whole, data: piece.toString('base64'), part: { index, count: 2 } }));
+
+    agent.send(parts[0]!);
+    expect(await agent.next()).toEqual({ action: 'log.ack', containerId: 'c1', seq: 9, part: 0 });
+    agent.send(parts[1]!);
+
+    expect(await viewer.next()).toEqual({ ...parts[0], agentId: 'host-1' });
+    expect(await viewer.next()).toEqual({ ...parts[1], agentId: 'host-1' });
+    expect(await agent.next()).toEqual({ action: 'log.ack', containerId: 'c1', seq: 9 });
+    viewer.send({ action: 'log.fetch', agentId: 'host-1', containerId: 'c1', epoch, afterSeq: 0, toSeq: 9 });
+    expect(((await viewer.next()) as LogFetched).batches).toEqual([{ firstSeq: 1, lastSeq: 9, data: whole.data }]);
   });
 
   it.each([
     ['text that is not JSON', 'malformed', 'hello'],
     ['an action nobody serves', 'unknown_action', JSON.stringify({ action: 'log.delete' })],
-    ['log.batch from a viewer', 'forbidden', JSON.stringify({ action: 'log.batch', containerId: 'c1', epoch: 1, lines: [line(1)] })],
+    ['log.batch from a viewer', 'forbidden', JSON.stringify(batchOf(1, [line(1)]))],
   ])('answers %s with error %s on the same connection', async (_name, code, body) => {
     const viewer = await open('viewer', VIEWER_TOKEN);
 
@@ -278,7 +299,7 @@ describe('handlers behind the local gateway', () => {
       (await reader.send(new QueryCommand({ TableName: store.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': subscribersPk({ agentId: 'host-1', containerId: 'c1' }) } }))).Items ?? [];
     expect(await subscribers()).toHaveLength(1);
 
-    agent.send({ action: 'log.batch', containerId: 'c1', epoch, lines: [line(1)] });
+    agent.send(batchOf(epoch, [line(1)]));
 
     // The broadcast found the viewer gone: after the ack, its subscription is deleted and the agent told to stop.
     expect(await agent.next()).toEqual({ action: 'log.ack', containerId: 'c1', seq: 1 });

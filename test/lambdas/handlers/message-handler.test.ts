@@ -1,13 +1,14 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MAX_BATCH_BYTES, MAX_MESSAGE_BYTES, MAX_SUBSCRIPTIONS_PER_CONNECTION } from '../../../protocol';
 import { messageHandler } from '../../../lambdas/handlers/message-handler';
+import { agentBatch } from '../../support/packed-batches';
 import { addAgent, addViewer, container, createWorld, EPOCH, lines, NOW, type World } from '../domain/in-memory-deps';
 import { AGENT_IDENTITY, messageEvent, VIEWER_IDENTITY } from './events';
 
 /** As the $connect authorizer admitted them: `handle` puts these on the event, as API Gateway does. */
 const IDENTITIES: Record<string, typeof AGENT_IDENTITY> = { 'agent-conn': AGENT_IDENTITY, 'viewer-1': VIEWER_IDENTITY };
 
-const batchBody = (containerId = 'c1', text?: (seq: number) => string) => JSON.stringify({ action: 'log.batch', containerId, epoch: EPOCH, lines: lines(1, 2, text) });
+const batchBody = (containerId = 'c1', text?: (seq: number) => string) => JSON.stringify(agentBatch(containerId, EPOCH, lines(1, 2, text)));
 
 describe('message route wrapper', () => {
   let world: World;
@@ -29,8 +30,8 @@ describe('message route wrapper', () => {
   it.each([
     ['text that is not JSON', '{"action":"log.batch",', 'malformed'],
     ['an empty body', '', 'malformed'],
-    ['JSON of the wrong shape', JSON.stringify({ action: 'log.batch', containerId: 'c1', lines: [{ seq: 'one' }] }), 'malformed'],
-    ['a body above 128 KB', JSON.stringify({ action: 'log.batch', containerId: 'c1', lines: [{ ...lines(1, 1)[0], text: 'x'.repeat(MAX_MESSAGE_BYTES) }] }), 'too_large'],
+    ['JSON of the wrong shape', JSON.stringify({ action: 'log.batch', containerId: 'c1', firstSeq: 'one' }), 'malformed'],
+    ['a body above 128 KB', JSON.stringify({ ...agentBatch('c1', EPOCH, lines(1, 1)), data: 'A'.repeat(MAX_MESSAGE_BYTES) }), 'too_large'],
   ])('answers %s with error %s to the sender, and stores nothing', async (_name, body, code) => {
     const result = await handle('log.batch', 'agent-conn', body);
 
@@ -160,7 +161,7 @@ describe('message route wrapper', () => {
 
   it('checks a batch against MAX_BATCH_BYTES by the size of the body as received', async () => {
     // The schema drops the unknown field, so a re-encoded batch would look small; the body is not.
-    const body = JSON.stringify({ action: 'log.batch', containerId: 'c1', epoch: EPOCH, lines: lines(1, 2), padding: 'p'.repeat(MAX_BATCH_BYTES) });
+    const body = JSON.stringify({ ...agentBatch('c1', EPOCH, lines(1, 2)), padding: 'p'.repeat(MAX_BATCH_BYTES) });
 
     await handle('log.batch', 'agent-conn', body);
 
@@ -215,8 +216,9 @@ describe('message route wrapper', () => {
     });
 
     it.each([
-      { name: 'too large', code: 'too_large', body: JSON.stringify({ action: 'log.batch', containerId: 'c1', epoch: EPOCH, lines: lines(1, 2), padding: 'p'.repeat(MAX_BATCH_BYTES) }) },
-      { name: 'malformed but readable', code: 'malformed', body: JSON.stringify({ action: 'log.batch', containerId: 'c1', lines: lines(1, 2) }) },
+      { name: 'too large', code: 'too_large', body: JSON.stringify({ ...agentBatch('c1', EPOCH, lines(1, 2)), padding: 'p'.repeat(MAX_BATCH_BYTES) }) },
+      { name: 'malformed but readable', code: 'malformed', body: JSON.stringify({ action: 'log.batch', containerId: 'c1', firstSeq: 1, lastSeq: 2, data: 'not base64!' }) },
+      { name: 'not deflate-raw', code: 'malformed', body: JSON.stringify({ ...agentBatch('c1', EPOCH, lines(1, 2)), data: Buffer.from('not deflated').toString('base64') }) },
     ])('answers a batch that is $name with $code, its containerId and seqs, and retry: false', async ({ body, code }) => {
       const retry = false;
       await handle('log.batch', 'agent-conn', body);
