@@ -10,4 +10,6 @@ export const BATCH_BUCKET_DESIGN = {
    * it; S3's lifecycle counts whole days and runs once a day, so one day would leave no margin.
    */
   expireAfterDays: 2,
+  /** Every batch object's key starts so (grants are scoped to it); then agent, container, batch. */
+  objectPrefix: 'batches/',
 } as const;

@@ -10,6 +10,7 @@
  */
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ContainerRef } from '../../protocol';
+import { BATCH_BUCKET_DESIGN } from '../batch-bucket-design';
 
 /**
  * Compressed bytes above this go to S3. The break-even: a PUT costs $0.005 per 1000 ($5 per
@@ -27,13 +28,13 @@ export interface BatchBodies {
   get(key: string): Promise<Uint8Array | undefined>;
 }
 
-/** Object keys are grouped per container; ids are `[A-Za-z0-9][A-Za-z0-9._-]*`, so never `.`/`..` segments. */
-export const BATCH_OBJECT_PREFIX = 'batches/';
-
-/** batches/<agentId>/<containerId>/<epoch, 16 digits>-<firstSeq, 16 digits>-<digest>: one batch's bytes. */
+/**
+ * batches/<agentId>/<containerId>/<epoch, 16 digits>-<firstSeq, 16 digits>-<digest>: one batch's
+ * bytes, grouped per container. Ids are `[A-Za-z0-9][A-Za-z0-9._-]*`: never a `.` or `..` segment.
+ */
 export function batchObjectKey(container: ContainerRef, epoch: number, firstSeq: number, digest: string): string {
   const pad = (n: number) => String(n).padStart(16, '0');
-  return `${BATCH_OBJECT_PREFIX}${container.agentId}/${container.containerId}/${pad(epoch)}-${pad(firstSeq)}-${digest}`;
+  return `${BATCH_BUCKET_DESIGN.objectPrefix}${container.agentId}/${container.containerId}/${pad(epoch)}-${pad(firstSeq)}-${digest}`;
 }
 
 export class S3BatchBodies implements BatchBodies {
