@@ -46,6 +46,14 @@ export interface DynamoLogBufferOptions {
   readonly logger?: Logger;
 }
 
+/** A stored batch keeps its bytes in S3, and this buffer was given no bucket: a configuration fault. */
+export class BatchBodiesUnavailableError extends Error {
+  override readonly name = 'BatchBodiesUnavailableError';
+  constructor(readonly container: ContainerRef) {
+    super(`stored batches of ${container.agentId}/${container.containerId} keep their bytes in S3, and this buffer was given no S3 bucket (BATCH_BUCKET)`);
+  }
+}
+
 /** A stored batch as its item has it: the bytes inline, or the key of the object holding them. */
 type ItemBatch = Omit<StoredBatch, 'data'> & ({ readonly data: Uint8Array } | { readonly objectKey: string });
 
@@ -201,7 +209,7 @@ export class DynamoLogBuffer implements LogBuffer {
     const keys = batches.flatMap((batch) => ('objectKey' in batch ? [batch.objectKey] : []));
     if (keys.length > 0) {
       const { bodies } = this.options;
-      if (!bodies) throw new Error(`stored batches of ${container.agentId}/${container.containerId} are in S3, and this buffer was given no S3 bucket (BATCH_BUCKET)`);
+      if (!bodies) throw new BatchBodiesUnavailableError(container);
       await forEachBounded(keys, BODY_READS_IN_FLIGHT, async (key) => {
         fetched.set(key, await bodies.get(key));
       });

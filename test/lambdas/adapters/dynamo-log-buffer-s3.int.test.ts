@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ContainerRef, LogLine } from '../../../protocol';
 import { compressLines, packedBytes } from '../../../protocol/packed-zlib';
-import { BODY_READS_IN_FLIGHT, DynamoLogBuffer } from '../../../lambdas/adapters/dynamo-log-buffer';
+import { BatchBodiesUnavailableError, BODY_READS_IN_FLIGHT, DynamoLogBuffer } from '../../../lambdas/adapters/dynamo-log-buffer';
 import { logPk } from '../../../lambdas/adapters/keys';
 import { batchObjectKey, INLINE_BATCH_MAX_BYTES, S3BatchBodies, type BatchBodies } from '../../../lambdas/adapters/s3-batch-bodies';
 import { createS3Client } from '../../../lambdas/adapters/s3-client';
@@ -171,6 +171,8 @@ describe('DynamoLogBuffer with large batches’ bytes in S3 (dynalite + the loca
     const container = freshContainer();
     await new DynamoLogBuffer(table, DAY, { bodies, logger }).put(container, batchOf(noisyLines(1, 40)));
 
+    const read = new DynamoLogBuffer(table, DAY).newest(container, everything);
+    await expect(read).rejects.toBeInstanceOf(BatchBodiesUnavailableError);
     await expect(new DynamoLogBuffer(table, DAY).newest(container, everything)).rejects.toThrow(/BATCH_BUCKET/);
   });
 });
