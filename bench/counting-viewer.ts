@@ -6,7 +6,8 @@
  * Other messages (inventory, errors) are kept for waiting on.
  */
 import WebSocket from 'ws';
-import { CloudToViewer, decode, encode, type CloudToViewer as Incoming, type LogLine, type ViewerToCloud } from '../protocol';
+import { CloudToViewer, decode, encode, type CloudToViewer as Incoming, type LogLine, type PackedBatch, type ViewerToCloud } from '../protocol';
+import { decompressLines, packedBytes } from '../protocol/packed-zlib';
 import { lineNumber } from './realistic-logs';
 
 export class ExactlyOnceError extends Error {
@@ -14,12 +15,41 @@ export class ExactlyOnceError extends Error {
 }
 
 /**
- * The lines a message from the cloud brings a viewer of `containerId`. The one place that knows
- * where lines sit in the protocol's messages: a change of the wire format changes this function.
+ * The packed batches a message from the cloud brings a viewer of `containerId`: a live batch (whole,
+ * or one of its parts) or the batches of a history or a fetch. The one place that knows where
+ * lines sit in the protocol's messages: a change of the wire format changes this function.
  */
-export function viewerLines(message: Incoming, containerId: string): readonly LogLine[] {
-  if (message.action !== 'log.history' && message.action !== 'log.batch' && message.action !== 'log.fetched') return [];
-  return message.containerId === containerId ? message.lines : [];
+export function viewerBatches(message: Incoming, containerId: string): readonly PackedBatch[] {
+  if (message.action === 'log.batch') return message.containerId === containerId ? [message] : [];
+  if (message.action === 'log.history' || message.action === 'log.fetched') return message.containerId === containerId ? message.batches : [];
+  return [];
+}
+
+/**
+ * The lines of packed batches as a viewer gets them: a whole batch's at once; a batch in parts once
+ * all its parts have come (in any order), their pieces joined — as the dashboard reads them.
+ */
+export class PackedLineReader {
+  private readonly held = new Map<string, (string | undefined)[]>();
+
+  linesOf(batch: PackedBatch): LogLine[] {
+    if (!batch.part) return unpacked(batch, packedBytes(batch.data));
+    const key = `${batch.firstSeq}-${batch.lastSeq}-${batch.part.count}`;
+    const pieces = this.held.get(key) ?? new Array<string | undefined>(batch.part.count).fill(undefined);
+    pieces[batch.part.index] = batch.data;
+    if (pieces.some((piece) => piece === undefined)) {
+      this.held.set(key, pieces);
+      return [];
+    }
+    this.held.delete(key);
+    return unpacked(batch, Buffer.concat(pieces.map((piece) => packedBytes(piece!))));
+  }
+}
+
+function unpacked(batch: PackedBatch, bytes: Uint8Array): LogLine[] {
+  const result = decompressLines(bytes);
+  if (!result.ok) throw new ExactlyOnceError(`batch ${batch.firstSeq}–${batch.lastSeq} is not packed lines: ${result.reason}`);
+  return result.lines;
 }
 
 export class CountingViewer {
@@ -37,14 +67,15 @@ export class CountingViewer {
   /** performance.now() of the last numbered line's arrival. */
   lastLineAt = 0;
   private readonly waiters = new Set<() => void>();
+  private readonly reader = new PackedLineReader();
 
   private constructor(private readonly socket: WebSocket) {
     socket.on('message', (data: Buffer) => {
       const decoded = decode(CloudToViewer, data.toString('utf8'));
       if (!decoded.ok) throw new ExactlyOnceError(`a viewer got a frame outside the protocol: ${decoded.error.message}`);
-      const lines = viewerLines(decoded.value, this.containerId);
-      if (lines.length === 0) this.others.push(decoded.value);
-      for (const line of lines) this.count(line);
+      const batches = viewerBatches(decoded.value, this.containerId);
+      if (batches.length === 0) this.others.push(decoded.value);
+      for (const batch of batches) for (const line of this.reader.linesOf(batch)) this.count(line);
       for (const wake of this.waiters) wake();
     });
   }
