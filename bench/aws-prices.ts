@@ -10,6 +10,10 @@
  *   - Lambda on arm64: $0.20 per million requests, $0.0000133334 per GB-second, billed per ms
  *     (https://aws.amazon.com/lambda/pricing/). Every function has the house function's memory,
  *     256 MB (infra/constructs/house-function.ts `memorySize` default; the stack sets no other).
+ *   - S3 Standard requests: $0.005 per 1,000 PUT, COPY, POST and LIST; $0.0004 per 1,000 GET and
+ *     all other requests (HEAD); DELETE free (https://aws.amazon.com/s3/pricing/). Storage is left
+ *     out: $0.023 per GB-month, and a large batch's object lives at most 2 days (the lifecycle
+ *     rule) — a GB of logs compressed ~5× held 2 days is ~$0.0003, a hundredth of a cent.
  * Lambda durations measured locally are the handlers' wall time in one shared Node process, a
  * rough stand-in for their time on Graviton; the other figures are counts and need no such caveat.
  */
@@ -22,7 +26,13 @@ export const AWS_PRICES = {
   apigwPerConnectionMinute: 0.25 / 1e6,
   lambdaPerRequest: 0.2 / 1e6,
   lambdaPerGbSecond: 0.0000133334,
+  s3PerPutRequest: 0.005 / 1000,
+  s3PerGetRequest: 0.0004 / 1000,
 } as const;
+
+/** S3 operations billed at the PUT tier; DeleteObject is free; every other is billed as a GET. */
+const S3_PUT_TIER = new Set(['PutObject', 'CopyObject', 'PostObject', 'ListObjects', 'ListObjectsV2', 'CreateMultipartUpload', 'UploadPart', 'CompleteMultipartUpload']);
+const S3_FREE = new Set(['DeleteObject', 'DeleteObjects']);
 
 /** The memory of every Sidetail function (infra/constructs/house-function.ts). */
 export const LAMBDA_MEMORY_MB = 256;
@@ -31,6 +41,7 @@ export interface UsdBreakdown {
   readonly dynamodb: number;
   readonly apigw: number;
   readonly lambda: number;
+  readonly s3: number;
   readonly total: number;
 }
 
@@ -39,5 +50,10 @@ export function priceReading(reading: MeterReading, memoryMb = LAMBDA_MEMORY_MB)
   const apigw = totalMessages(reading).units * AWS_PRICES.apigwPerMessageUnit + reading.connectionMinutes * AWS_PRICES.apigwPerConnectionMinute;
   const invocations = totalInvocations(reading);
   const lambda = invocations.count * AWS_PRICES.lambdaPerRequest + (invocations.billedMs / 1000) * (memoryMb / 1024) * AWS_PRICES.lambdaPerGbSecond;
-  return { dynamodb, apigw, lambda, total: dynamodb + apigw + lambda };
+  let s3 = 0;
+  for (const [operation, count] of Object.entries(reading.objectRequests)) {
+    if (S3_FREE.has(operation)) continue;
+    s3 += count * (S3_PUT_TIER.has(operation) ? AWS_PRICES.s3PerPutRequest : AWS_PRICES.s3PerGetRequest);
+  }
+  return { dynamodb, apigw, lambda, s3, total: dynamodb + apigw + lambda + s3 };
 }

@@ -3,8 +3,8 @@
  * private engine prints a known volume of realistic generated logs (realistic-logs.ts) while 1 or
  * 10 viewers watch; the real agent, the gateway emulator, the real handlers and dynalite carry it;
  * the meter counts what AWS bills at the boundaries (gateway messages in 32 KB units and connection
- * minutes, invocations and their duration, DynamoDB capacity as ReturnConsumedCapacity reports it)
- * and aws-prices.ts prices it. Per GB means per GB (10^9 bytes) of the lines' text, UTF-8, newlines
+ * minutes, invocations and their duration, DynamoDB capacity as ReturnConsumedCapacity reports it,
+ * S3 requests for large batches' bytes) and aws-prices.ts prices it. Per GB means per GB (10^9 bytes) of the lines' text, UTF-8, newlines
  * not counted. The window opens when the container starts printing — its viewers subscribed before
  * — and closes once every line reached every viewer and the last batch was acked.
  *
@@ -83,6 +83,7 @@ async function usdPerGb(stack: WholeStack, meter: LocalMeter, viewerCount: numbe
       console.log(`BENCH ${name}_dynamodb ${(usd.dynamodb / gb).toFixed(4)} usd/GB`);
       console.log(`BENCH ${name}_apigw ${(usd.apigw / gb).toFixed(4)} usd/GB`);
       console.log(`BENCH ${name}_lambda ${(usd.lambda / gb).toFixed(4)} usd/GB`);
+      console.log(`BENCH ${name}_s3 ${(usd.s3 / gb).toFixed(4)} usd/GB`);
       printCounts(name, reading, logs.textBytes / MB, 'mb');
       console.log(`BENCH ${name}_lines ${logs.lines} lines`);
       console.log(`BENCH ${name}_text_mb ${(logs.textBytes / MB).toFixed(1)} MB`);
@@ -130,6 +131,7 @@ async function usdPerWatchedHour(stack: WholeStack, meter: LocalMeter): Promise<
       console.log(`BENCH ${name}_dynamodb ${(usd.dynamodb * scale + ping.dynamodb * pingsPerHour).toFixed(6)} usd/h`);
       console.log(`BENCH ${name}_apigw ${(usd.apigw * scale + ping.apigw * pingsPerHour).toFixed(6)} usd/h`);
       console.log(`BENCH ${name}_lambda ${(usd.lambda * scale + ping.lambda * pingsPerHour).toFixed(6)} usd/h`);
+      console.log(`BENCH ${name}_s3 ${(usd.s3 * scale + ping.s3 * pingsPerHour).toFixed(6)} usd/h`);
       console.log(`BENCH ${name}_apigw_connection_minutes ${(reading.connectionMinutes * scale).toFixed(1)} min/h`);
       console.log(`BENCH ${name}_viewer_pings ${(ping.total * pingsPerHour).toFixed(6)} usd/h`);
       printCounts(name, scaled(reading, scale), 1, 'hour');
@@ -161,6 +163,9 @@ function printCounts(name: string, reading: MeterReading, per: number, unit: str
   for (const [operation, capacity] of Object.entries(reading.capacity)) {
     console.log(`BENCH ${name}_${operation}_units_per_${unit} ${(capacity.units / per).toFixed(2)} ${capacity.kind === 'read' ? 'RRU' : 'WRU'}`);
   }
+  for (const [operation, count] of Object.entries(reading.objectRequests)) {
+    console.log(`BENCH ${name}_s3_${operation}_per_${unit} ${(count / per).toFixed(2)} requests`);
+  }
 }
 
 /** A reading with every count multiplied (a window scaled to an hour). */
@@ -177,5 +182,6 @@ function scaled(reading: MeterReading, factor: number): MeterReading {
     readUnits: reading.readUnits * factor,
     writeUnits: reading.writeUnits * factor,
     capacity: Object.fromEntries(Object.entries(reading.capacity).map(([operation, c]) => [operation, { calls: c.calls * factor, units: c.units * factor, kind: c.kind }])),
+    objectRequests: Object.fromEntries(Object.entries(reading.objectRequests).map(([operation, count]) => [operation, count * factor])),
   };
 }

@@ -14,13 +14,6 @@ export class ExactlyOnceError extends Error {
   override readonly name = 'ExactlyOnceError';
 }
 
-/**
- * The lines a message from the cloud brings a viewer of `containerId`. The one place that knows
- * where lines sit in the protocol's messages: a change of the wire format changes this function.
- */
-export function viewerLines(message: Incoming, containerId: string, reader: PackedReader): readonly LogLine[] {
-  return packedOf([message], containerId).flatMap((carrier) => reader.read(carrier));
-}
 
 export class CountingViewer {
   /** How many times each line number arrived (index = number). */
@@ -43,9 +36,9 @@ export class CountingViewer {
     socket.on('message', (data: Buffer) => {
       const decoded = decode(CloudToViewer, data.toString('utf8'));
       if (!decoded.ok) throw new ExactlyOnceError(`a viewer got a frame outside the protocol: ${decoded.error.message}`);
-      const lines = viewerLines(decoded.value, this.containerId, this.reader);
-      if (lines.length === 0) this.others.push(decoded.value);
-      for (const line of lines) this.count(line);
+      const batches = packedOf([decoded.value], this.containerId);
+      if (batches.length === 0) this.others.push(decoded.value);
+      for (const batch of batches) for (const line of this.reader.read(batch)) this.count(line);
       for (const wake of this.waiters) wake();
     });
   }

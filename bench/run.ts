@@ -9,6 +9,7 @@ import os from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { benchAgentPipeline } from './agent-pipeline.bench';
+import { benchBatchStorage } from './batch-storage.bench';
 import { benchOnDocker } from './docker.bench';
 import { formatTable, type BenchRow } from './bench-table';
 import { benchCatchUp } from './catch-up.bench';
@@ -39,6 +40,8 @@ const benches: Record<string, () => Promise<BenchRow[]>> = {
   'lambda-bundle': benchLambdaBundle,
   // Debian's Chromium: the log view with 100,000 lines (filter, DOM rows, appends per second).
   ui: benchUi,
+  // dynalite + the local object store: a GB of realistic logs stored with large batches' bytes in S3, against all in DynamoDB.
+  'batch-storage': benchBatchStorage,
 };
 /** How a bench run in its own process hands its rows back (the last line of its output). */
 const ROWS_PREFIX = 'BENCH-ROWS ';

@@ -4,6 +4,7 @@
  * runtime calls.
  */
 import { DEFAULT_BUFFER_LINES } from '../protocol';
+import { BATCH_BUCKET_DESIGN } from './batch-bucket-design';
 
 export interface Config {
   readonly tableName: string;
@@ -11,8 +12,15 @@ export interface Config {
   readonly bufferLines: number;
   /** How long a stored batch lives (DynamoDB TTL, and filtered on read). */
   readonly bufferTtlSeconds: number;
+  /**
+   * The S3 bucket of large batches' compressed bytes (lambdas/adapters/s3-batch-bodies.ts). Without
+   * it every batch is kept whole in DynamoDB: nothing is lost, a flood costs more per GB.
+   */
+  readonly batchBucket?: string;
   /** Local only: dynalite instead of DynamoDB. */
   readonly dynamodbEndpoint?: string;
+  /** Local only: the local object store instead of S3 (path-style). */
+  readonly s3Endpoint?: string;
   /** Local only: the gateway emulator's @connections API instead of `https://${domainName}/${stage}`. */
   readonly connectionsEndpoint?: string;
   /** Set by Lambda itself; locally it may be absent. */
@@ -59,10 +67,17 @@ export function loadConfig(env: Env): Config {
     tableName: required('TABLE_NAME'),
     bufferLines: positiveInt('BUFFER_LINES', DEFAULT_BUFFER_LINES),
     bufferTtlSeconds: positiveInt('BUFFER_TTL_SECONDS', DEFAULT_BUFFER_TTL_SECONDS),
+    batchBucket: env.BATCH_BUCKET?.trim() || undefined,
     dynamodbEndpoint: optionalUrl('DYNAMODB_ENDPOINT'),
+    s3Endpoint: optionalUrl('S3_ENDPOINT'),
     connectionsEndpoint: optionalUrl('CONNECTIONS_ENDPOINT'),
     awsRegion: env.AWS_REGION?.trim() || undefined,
   };
+  // An item must expire before the object holding its bytes (the bucket's lifecycle rule).
+  const objectLifeSeconds = BATCH_BUCKET_DESIGN.expireAfterDays * 86_400;
+  if (config.batchBucket && config.bufferTtlSeconds >= objectLifeSeconds) {
+    problems.push(`BUFFER_TTL_SECONDS must be under ${objectLifeSeconds} (the batch bucket's objects expire after ${BATCH_BUCKET_DESIGN.expireAfterDays} days), got ${config.bufferTtlSeconds}`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

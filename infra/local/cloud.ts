@@ -1,5 +1,6 @@
 /**
- * The whole cloud side on one machine: dynalite for DynamoDB, the gateway emulator, and the real
+ * The whole cloud side on one machine: dynalite for DynamoDB, the local object store for S3 (the
+ * bucket of large batches' bytes), the gateway emulator, and the real
  * Lambda handlers (and the $connect authorizer) running in-process behind it. `npm start` and the
  * end-to-end tests both use it. It mints one agent credential and one viewer credential in the
  * store, as an operator would with `npm run credentials -- mint`, and can mint more.
@@ -15,6 +16,7 @@ import { loadAuthorizer, loadHandlers } from './load-handlers';
 import { quietConsoleLogger, type LocalLogger } from './logger';
 import { startCapacityProxy, type CapacityProxy } from './metering/dynamodb-capacity-proxy';
 import type { LocalMeter } from './metering/local-meter';
+import { startLocalObjectStore, type LocalObjectStore } from './object-store';
 import { startLocalStore, type LocalStore } from './store';
 
 export interface LocalCloudOptions {
@@ -37,7 +39,8 @@ export interface LocalCloudOptions {
   >;
   /**
    * Opt-in: what AWS would bill, counted at the boundaries — gateway messages and connection time,
-   * invocations, and the handlers' DynamoDB capacity (through a proxy that asks for it on every call).
+   * invocations, the handlers' DynamoDB capacity (through a proxy that asks for it on every call)
+   * and their S3 requests.
    */
   readonly meter?: LocalMeter;
   readonly logger?: LocalLogger;
@@ -57,12 +60,16 @@ export interface LocalCloud {
   /** Mints another credential in the store (e.g. a second agent) and returns its token. */
   mint(request: CredentialRequest): Promise<string>;
   readonly store: LocalStore;
+  /** The S3 stand-in holding `batchBucket`. */
+  readonly objects: LocalObjectStore;
+  readonly batchBucket: string;
   readonly gateway: LocalGateway;
   /** Stops the gateway (closing every connection, letting $disconnect run), then the store. */
   stop(): Promise<void>;
 }
 
 export const DEFAULT_LOCAL_AGENT_ID = 'local-agent';
+export const LOCAL_BATCH_BUCKET = 'sidetail-batches-local';
 
 export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
   const logger = options.logger ?? quietConsoleLogger;
@@ -75,6 +82,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const mint = async (request: CredentialRequest) => (await mintCredential({ credentials, clock }, request)).token;
   let gateway: LocalGateway | undefined;
   let capacityProxy: CapacityProxy | undefined;
+  let objects: LocalObjectStore | undefined;
   let agentToken: string;
   let viewerToken: string;
   try {
@@ -89,11 +97,14 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       ...(options.meter ? { meter: options.meter } : {}),
     });
     if (options.meter) capacityProxy = await startCapacityProxy(store.endpoint, options.meter);
+    objects = await startLocalObjectStore({ buckets: [LOCAL_BATCH_BUCKET], ...(options.meter ? { meter: options.meter } : {}) });
     const routes = await loadHandlers({
       TABLE_NAME: store.tableName,
       ...(options.bufferLines === undefined ? {} : { BUFFER_LINES: String(options.bufferLines) }),
       DYNAMODB_ENDPOINT: capacityProxy?.endpoint ?? store.endpoint,
       CONNECTIONS_ENDPOINT: gateway.connectionsEndpoint,
+      BATCH_BUCKET: LOCAL_BATCH_BUCKET,
+      S3_ENDPOINT: objects.endpoint,
       AWS_REGION: store.region,
     });
     gateway.setAuthorizer(await loadAuthorizer());
@@ -101,12 +112,14 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   } catch (err) {
     await gateway?.stop();
     await capacityProxy?.stop();
+    await objects?.stop();
     client.destroy();
     await store.stop();
     throw err;
   }
 
   const started = gateway;
+  const startedObjects = objects;
   let stopped: Promise<void> | undefined;
   return {
     wsUrl: started.wsUrl,
@@ -116,6 +129,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     viewerToken,
     mint,
     store,
+    objects: startedObjects,
+    batchBucket: LOCAL_BATCH_BUCKET,
     gateway: started,
     stop() {
       stopped ??= (async () => {
@@ -123,6 +138,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           await started.stop();
         } finally {
           await capacityProxy?.stop();
+          await startedObjects.stop();
           client.destroy();
           await store.stop();
         }

@@ -10,6 +10,9 @@ export interface LambdaEnvironment {
   readonly BUFFER_TTL_SECONDS?: string;
   readonly DYNAMODB_ENDPOINT: string;
   readonly CONNECTIONS_ENDPOINT: string;
+  /** The local object store's bucket of large batches' bytes, and where the store listens. */
+  readonly BATCH_BUCKET?: string;
+  readonly S3_ENDPOINT?: string;
   /** Used only when AWS_REGION is not already set. */
   readonly AWS_REGION?: string;
 }

@@ -12,14 +12,22 @@
  *
  * Parts of a batch sent in parts are held in a partition of their own (PART#<container>) until
  * its last part comes, and expire after PART_TTL_SECONDS.
+ *
+ * Given a place for batch bodies (S3, s3-batch-bodies.ts), a batch whose compressed bytes pass
+ * INLINE_BATCH_MAX_BYTES keeps them there: the object is written first, then the item, holding
+ * `objectKey` instead of `data` (an item that loses its conditional put leaves an orphan object,
+ * which the bucket's lifecycle removes). Every read fetches the bodies of the batches it returns,
+ * BODY_READS_IN_FLIGHT at a time, after choosing them from the items alone.
  */
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ContainerRef } from '../../protocol';
-import type { HeldPart, LogBuffer, NewBatch, NewestBounds, PartedBatch, StoreOutcome, StoredBatch } from '../domain/ports';
+import { forEachBounded } from '../domain/for-each-bounded';
+import type { HeldPart, LogBuffer, Logger, NewBatch, NewestBounds, PartedBatch, StoreOutcome, StoredBatch } from '../domain/ports';
 import { isConditionFailure } from './condition-failure';
 import { expiresAt, isExpired } from './expiry';
 import { batchKey, batchSk, logPk, partedBatchSkPrefix, partKey, partsPk } from './keys';
 import { queryAll } from './query-pages';
+import { batchObjectKey, INLINE_BATCH_MAX_BYTES, type BatchBodies } from './s3-batch-bodies';
 import type { Table } from './table';
 
 /** Held parts wait this long for the rest of their batch: the agent sends each next part on the ack of the one before. */
@@ -27,6 +35,27 @@ export const PART_TTL_SECONDS = 3600;
 
 /** One Query page at most: DynamoDB stops a page at 1 MB whatever its Limit. */
 const MAX_QUERY_LIMIT = 10_000;
+
+/** S3 GETs of one read at a time: a history of many large batches must not open a socket each. */
+export const BODY_READS_IN_FLIGHT = 8;
+
+export interface DynamoLogBufferOptions {
+  /** Where bytes above INLINE_BATCH_MAX_BYTES go. Without it every batch stays inline. */
+  readonly bodies?: BatchBodies;
+  /** Told of a stored batch whose object is missing (served as if it had expired). */
+  readonly logger?: Logger;
+}
+
+/** A stored batch keeps its bytes in S3, and this buffer was given no bucket: a configuration fault. */
+export class BatchBodiesUnavailableError extends Error {
+  override readonly name = 'BatchBodiesUnavailableError';
+  constructor(readonly container: ContainerRef) {
+    super(`stored batches of ${container.agentId}/${container.containerId} keep their bytes in S3, and this buffer was given no S3 bucket (BATCH_BUCKET)`);
+  }
+}
+
+/** A stored batch as its item has it: the bytes inline, or the key of the object holding them. */
+type ItemBatch = Omit<StoredBatch, 'data'> & ({ readonly data: Uint8Array } | { readonly objectKey: string });
 
 interface BatchBounds {
   readonly firstSeq: number;
@@ -40,6 +69,7 @@ export class DynamoLogBuffer implements LogBuffer {
   constructor(
     private readonly table: Table,
     private readonly ttlSeconds: number,
+    private readonly options: DynamoLogBufferOptions = {},
   ) {}
 
   async put(container: ContainerRef, batch: NewBatch): Promise<StoreOutcome> {
@@ -50,6 +80,14 @@ export class DynamoLogBuffer implements LogBuffer {
       if (neighbour.firstSeq >= firstSeq || neighbour.lastSeq >= firstSeq) return conflict(neighbour);
     }
 
+    const { bodies } = this.options;
+    let body: { data: Uint8Array } | { objectKey: string } = { data: batch.data };
+    if (bodies && batch.data.length > INLINE_BATCH_MAX_BYTES) {
+      // The object before the item: an item never points at bytes not yet written.
+      const objectKey = batchObjectKey(container, epoch, firstSeq, digest);
+      await bodies.put(objectKey, batch.data);
+      body = { objectKey };
+    }
     const now = this.table.clock.now();
     try {
       await this.table.client.send(
@@ -62,7 +100,7 @@ export class DynamoLogBuffer implements LogBuffer {
             lastSeq,
             lineCount: batch.lineCount,
             digest,
-            data: batch.data,
+            ...body,
             expiresAt: expiresAt(now, this.ttlSeconds),
           },
           // Free, identical, or expired (TTL deletes late): never a different live batch.
@@ -96,10 +134,10 @@ export class DynamoLogBuffer implements LogBuffer {
         Limit: Math.max(1, Math.min(bounds.batches, MAX_QUERY_LIMIT)),
       }),
     );
-    const taken: StoredBatch[] = [];
+    const taken: ItemBatch[] = [];
     let lines = 0;
     for (const item of (output.Items ?? []) as Item[]) {
-      const batch = storedBatchOf(item, now);
+      const batch = itemBatchOf(item, now);
       if (!batch) continue;
       // Epochs come newest first: the first older one ends the newest numbering.
       if (taken.length > 0 && batch.epoch !== taken[0]!.epoch) break;
@@ -107,7 +145,7 @@ export class DynamoLogBuffer implements LogBuffer {
       lines += batch.lineCount;
       if (lines >= bounds.lines) break;
     }
-    return taken;
+    return this.withBodies(container, taken);
   }
 
   async range(container: ContainerRef, epoch: number, afterSeq: number, toSeq: number): Promise<StoredBatch[]> {
@@ -134,9 +172,10 @@ export class DynamoLogBuffer implements LogBuffer {
             ConsistentRead: true,
           })
         : [];
-    return [...((before.Items ?? []) as Item[]), ...inside]
-      .map((item) => storedBatchOf(item, now))
-      .filter((batch): batch is StoredBatch => batch !== undefined && batch.lastSeq > afterSeq && batch.firstSeq <= toSeq);
+    const batches = [...((before.Items ?? []) as Item[]), ...inside]
+      .map((item) => itemBatchOf(item, now))
+      .filter((batch): batch is ItemBatch => batch !== undefined && batch.lastSeq > afterSeq && batch.firstSeq <= toSeq);
+    return this.withBodies(container, batches);
   }
 
   async holdPart(container: ContainerRef, part: HeldPart): Promise<void> {
@@ -159,6 +198,30 @@ export class DynamoLogBuffer implements LogBuffer {
     return items
       .filter((item) => !isExpired(item, now) && typeof item.index === 'number' && item.data instanceof Uint8Array)
       .map((item) => ({ ...batch, index: item.index as number, data: item.data as Uint8Array }));
+  }
+
+  /**
+   * The batches with their bytes, in the same order: objects fetched in parallel, bounded. A batch
+   * whose object is gone is left out, as an expired one is — a gap the viewer sees, not a failed read.
+   */
+  private async withBodies(container: ContainerRef, batches: readonly ItemBatch[]): Promise<StoredBatch[]> {
+    const fetched = new Map<string, Uint8Array | undefined>();
+    const keys = batches.flatMap((batch) => ('objectKey' in batch ? [batch.objectKey] : []));
+    if (keys.length > 0) {
+      const { bodies } = this.options;
+      if (!bodies) throw new BatchBodiesUnavailableError(container);
+      await forEachBounded(keys, BODY_READS_IN_FLIGHT, async (key) => {
+        fetched.set(key, await bodies.get(key));
+      });
+    }
+    const served: StoredBatch[] = [];
+    for (const batch of batches) {
+      const { epoch, firstSeq, lastSeq, lineCount } = batch;
+      const data = 'objectKey' in batch ? fetched.get(batch.objectKey) : batch.data;
+      if (data) served.push({ epoch, firstSeq, lastSeq, lineCount, data });
+      else this.options.logger?.warn('a stored batch\'s object is missing: served as expired', { ...container, epoch, firstSeq, lastSeq, objectKey: 'objectKey' in batch ? batch.objectKey : undefined });
+    }
+    return served;
   }
 
   /** The unexpired batch of `epoch` with the greatest first seq at or below `seq`. */
@@ -185,10 +248,12 @@ function conflict(stored: BatchBounds): StoreOutcome {
 
 /**
  * The batch an item holds; undefined when it has expired, or is of the layout before packed batches
- * (lines as JSON, no `data`): those are not served, and expire within a day.
+ * (lines as JSON, neither `data` nor `objectKey`): those are not served, and expire within a day.
  */
-function storedBatchOf(item: Item, nowMs: number): StoredBatch | undefined {
-  if (isExpired(item, nowMs) || !(item.data instanceof Uint8Array)) return undefined;
+function itemBatchOf(item: Item, nowMs: number): ItemBatch | undefined {
+  if (isExpired(item, nowMs)) return undefined;
+  const body = item.data instanceof Uint8Array ? { data: item.data } : typeof item.objectKey === 'string' ? { objectKey: item.objectKey } : undefined;
+  if (!body) return undefined;
   const firstSeq = item.firstSeq as number;
   const lastSeq = item.lastSeq as number;
   return {
@@ -196,6 +261,6 @@ function storedBatchOf(item: Item, nowMs: number): StoredBatch | undefined {
     firstSeq,
     lastSeq,
     lineCount: typeof item.lineCount === 'number' ? item.lineCount : lastSeq - firstSeq + 1,
-    data: item.data,
+    ...body,
   };
 }

@@ -15,6 +15,8 @@ import { DynamoLogBuffer } from '../adapters/dynamo-log-buffer';
 import { DynamoSubscriptions } from '../adapters/dynamo-subscriptions';
 import { ManagementApiClients } from '../adapters/management-api-clients';
 import { ManagementApiMessenger } from '../adapters/management-api-messenger';
+import { createS3Client } from '../adapters/s3-client';
+import { S3BatchBodies } from '../adapters/s3-batch-bodies';
 import type { Clock, Credentials, Deps, Logger, Messenger } from '../domain/ports';
 import type { WebSocketEvent } from './websocket-event';
 
@@ -48,6 +50,8 @@ export function createRuntime(cfg: Config): Runtime {
   const client = createDocumentClient({ endpoint: cfg.dynamodbEndpoint, region: cfg.awsRegion });
   const table = { client, tableName: cfg.tableName, clock: systemClock };
   const credentials = new DynamoCredentials(table);
+  const s3 = cfg.batchBucket ? createS3Client({ endpoint: cfg.s3Endpoint, region: cfg.awsRegion }) : undefined;
+  const bodies = s3 && cfg.batchBucket ? new S3BatchBodies(s3, cfg.batchBucket) : undefined;
   const authorizer: AuthorizerDeps = { credentials: new CachedCredentials(credentials, systemClock), logger: consoleLogger };
   const stores: Omit<Deps, 'messenger'> = {
     connections: new DynamoConnections(table),
@@ -55,7 +59,7 @@ export function createRuntime(cfg: Config): Runtime {
     subscriptions: new DynamoSubscriptions(table),
     agents: new DynamoAgents(table),
     hostContainers: new DynamoHostContainers(table),
-    buffer: new DynamoLogBuffer(table, cfg.bufferTtlSeconds),
+    buffer: new DynamoLogBuffer(table, cfg.bufferTtlSeconds, { ...(bodies ? { bodies } : {}), logger: consoleLogger }),
     clock: systemClock,
     logger: consoleLogger,
     settings: { bufferLines: cfg.bufferLines },
@@ -75,6 +79,7 @@ export function createRuntime(cfg: Config): Runtime {
     authorizerDeps: () => authorizer,
     destroy: () => {
       client.destroy();
+      s3?.destroy();
       clients.destroy();
     },
   };

@@ -21,6 +21,19 @@ describe('priceReading', () => {
     expect(usd.total).toBeCloseTo(usd.dynamodb + usd.apigw + usd.lambda, 12);
   });
 
+  it('prices S3 requests per request whatever their size: PUTs at $0.005 per 1000, GETs and HEADs at $0.0004, DELETEs free', () => {
+    const meter = new LocalMeter();
+    for (let i = 0; i < 2_000; i++) meter.objectRequest('PutObject');
+    for (let i = 0; i < 10_000; i++) meter.objectRequest('GetObject');
+    for (let i = 0; i < 1_000; i++) meter.objectRequest('HeadObject');
+    for (let i = 0; i < 5_000; i++) meter.objectRequest('DeleteObject');
+
+    const usd = priceReading(meter.read());
+
+    expect(usd.s3).toBeCloseTo(2 * 0.005 + 11 * 0.0004, 12);
+    expect(usd.total).toBeCloseTo(usd.s3 + usd.lambda, 12);
+  });
+
   it('prices Lambda time at the functions’ memory, 256 MB by default', () => {
     const meter = new LocalMeter();
     meter.invoked('ping', 1_000);

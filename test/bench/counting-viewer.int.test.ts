@@ -6,7 +6,9 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { encode, type LogLine } from '../../protocol';
+import { compressLines, packedBytes } from '../../protocol/packed-zlib';
 import { CountingViewer, ExactlyOnceError } from '../../bench/counting-viewer';
+import { PackedReader } from '../support/packed-batches';
 
 let server: WebSocketServer | undefined;
 let viewer: CountingViewer | undefined;
@@ -27,8 +29,9 @@ async function viewerReceiving(numbers: readonly number[], expected: number): Pr
   viewer.watch(CONTAINER, expected);
   const socket = await connected;
   const lines = numbers.map((n, i) => line(i + 1, `GET /api/v1/users/${n} 200 seq=${n}`));
-  socket.send(encode({ action: 'log.history', agentId: 'a', containerId: CONTAINER, lines: [], done: true }));
-  for (let i = 0; i < lines.length; i += 2) socket.send(encode({ action: 'log.batch', agentId: 'a', containerId: CONTAINER, epoch: 1, lines: lines.slice(i, i + 2) }));
+  socket.send(encode({ action: 'log.history', agentId: 'a', containerId: CONTAINER, batches: [], done: true }));
+  // Packed, two lines a batch; a repeated number is a repeated line, not a repeated seq.
+  for (let i = 0; i < lines.length; i += 2) socket.send(encode({ action: 'log.batch', agentId: 'a', containerId: CONTAINER, epoch: 1, ...compressLines(lines.slice(i, i + 2)) }));
   socket.send(encode({ action: 'pong' }));
   await viewer.waitFor((m) => m.action === 'pong', 5_000, 'the last message');
   return viewer;
@@ -70,5 +73,18 @@ describe('CountingViewer', () => {
 
     expect(() => v.assertExactlyOnce(3)).not.toThrow();
     expect(() => v.assertExactlyOnce(4)).toThrow(/missing 4/);
+  });
+
+  it('reads a batch in parts once all its parts have come, in any order', () => {
+    const reader = new PackedReader();
+    const lines = Array.from({ length: 50 }, (_, i) => line(i + 1, `line seq=${i + 1}`));
+    const { firstSeq, lastSeq, data } = compressLines(lines);
+    const bytes = packedBytes(data);
+    const third = Math.ceil(bytes.length / 3);
+    const part = (index: number) => ({ firstSeq, lastSeq, data: bytes.subarray(index * third, (index + 1) * third).toString('base64'), part: { index, count: 3 } });
+
+    expect(reader.read(part(2))).toEqual([]);
+    expect(reader.read(part(0))).toEqual([]);
+    expect(reader.read(part(1))).toEqual(lines);
   });
 });

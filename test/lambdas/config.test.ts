@@ -9,7 +9,9 @@ describe('loadConfig', () => {
       tableName: 'sidetail',
       bufferLines: 1000,
       bufferTtlSeconds: 86_400,
+      batchBucket: undefined,
       dynamodbEndpoint: undefined,
+      s3Endpoint: undefined,
       connectionsEndpoint: undefined,
       awsRegion: undefined,
     });
@@ -22,6 +24,8 @@ describe('loadConfig', () => {
       BUFFER_TTL_SECONDS: '60',
       DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000',
       CONNECTIONS_ENDPOINT: 'http://127.0.0.1:4510/local',
+      BATCH_BUCKET: 'sidetail-batches',
+      S3_ENDPOINT: 'http://127.0.0.1:4511',
       AWS_REGION: 'eu-west-1',
     });
 
@@ -30,6 +34,8 @@ describe('loadConfig', () => {
       bufferTtlSeconds: 60,
       dynamodbEndpoint: 'http://127.0.0.1:8000',
       connectionsEndpoint: 'http://127.0.0.1:4510/local',
+      batchBucket: 'sidetail-batches',
+      s3Endpoint: 'http://127.0.0.1:4511',
       awsRegion: 'eu-west-1',
     });
   });
@@ -40,6 +46,12 @@ describe('loadConfig', () => {
     ['BUFFER_LINES is zero', { ...required, BUFFER_LINES: '0' }, /BUFFER_LINES must be a positive integer/],
     ['BUFFER_TTL_SECONDS is fractional', { ...required, BUFFER_TTL_SECONDS: '1.5' }, /BUFFER_TTL_SECONDS must be a positive integer/],
     ['DYNAMODB_ENDPOINT is not a URL', { ...required, DYNAMODB_ENDPOINT: 'localhost' }, /DYNAMODB_ENDPOINT must be a URL/],
+    ['S3_ENDPOINT is not a URL', { ...required, S3_ENDPOINT: '127.0.0.1 port 4511' }, /S3_ENDPOINT must be a URL/],
+    [
+      'batches would outlive the bucket’s objects holding their bytes',
+      { ...required, BATCH_BUCKET: 'b', BUFFER_TTL_SECONDS: String(2 * 86_400) },
+      /BUFFER_TTL_SECONDS must be under 172800 \(the batch bucket's objects expire after 2 days\)/,
+    ],
   ])('fails fast when %s', (_name, env, problem) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(problem);

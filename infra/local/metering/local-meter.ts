@@ -6,6 +6,8 @@
  *   - Lambda: every invocation and its duration, per route (the authorizer as "$authorizer").
  *   - DynamoDB: the capacity units each call consumed, as DynamoDB reports it with
  *     ReturnConsumedCapacity (dynamodb-capacity-proxy.ts adds that to every call of the handlers).
+ *   - S3: every request to the local object store, per operation (S3 bills per request, whatever
+ *     its size; the lifecycle's deletions are free and not counted).
  * Opt-in: the local cloud meters only when it is given a LocalMeter (`startLocalCloud({ meter })`).
  * Prices are elsewhere (bench/aws-prices.ts): this counts, it does not price.
  */
@@ -34,6 +36,14 @@ export type CapacityKind = 'read' | 'write';
 export interface CapacityMeter {
   /** One DynamoDB call of `operation` (e.g. "PutItem") consumed `units` read or write capacity units. */
   consumed(operation: string, kind: CapacityKind, units: number): void;
+}
+
+/** An S3 API operation as S3 bills it: PutObject, GetObject, HeadObject, DeleteObject, … */
+export type ObjectOperation = string;
+
+export interface ObjectRequestMeter {
+  /** One request of `operation` reached the object store (answered with success or an error: S3 bills both). */
+  objectRequest(operation: ObjectOperation): void;
 }
 
 export interface MessageCounts {
@@ -67,9 +77,11 @@ export interface MeterReading {
   readonly writeUnits: number;
   /** Per DynamoDB operation. */
   readonly capacity: Readonly<Record<string, OperationCapacity & { readonly kind: CapacityKind }>>;
+  /** S3 requests per operation. */
+  readonly objectRequests: Readonly<Record<ObjectOperation, number>>;
 }
 
-export class LocalMeter implements GatewayMeter, InvocationMeter, CapacityMeter {
+export class LocalMeter implements GatewayMeter, InvocationMeter, CapacityMeter, ObjectRequestMeter {
   private messages = { in: new Map<MeteredRole, MutableCounts>(), out: new Map<MeteredRole, MutableCounts>() };
   private readonly open = new Map<string, number>();
   private closedMs = 0;
@@ -77,6 +89,7 @@ export class LocalMeter implements GatewayMeter, InvocationMeter, CapacityMeter 
   private since: number;
   private invocations = new Map<string, { count: number; ms: number; billedMs: number }>();
   private capacity = new Map<string, { calls: number; units: number; kind: CapacityKind }>();
+  private objectRequests = new Map<ObjectOperation, number>();
 
   constructor(private readonly clock: { now(): number } = Date) {
     this.since = clock.now();
@@ -117,6 +130,10 @@ export class LocalMeter implements GatewayMeter, InvocationMeter, CapacityMeter 
     this.capacity.set(operation, counts);
   }
 
+  objectRequest(operation: ObjectOperation): void {
+    this.objectRequests.set(operation, (this.objectRequests.get(operation) ?? 0) + 1);
+  }
+
   /** What was counted since the meter was made or last reset. */
   read(): MeterReading {
     const now = this.clock.now();
@@ -133,6 +150,7 @@ export class LocalMeter implements GatewayMeter, InvocationMeter, CapacityMeter 
       readUnits: sum('read'),
       writeUnits: sum('write'),
       capacity,
+      objectRequests: Object.fromEntries(this.objectRequests),
     };
   }
 
@@ -144,6 +162,7 @@ export class LocalMeter implements GatewayMeter, InvocationMeter, CapacityMeter 
     this.since = this.clock.now();
     this.invocations = new Map();
     this.capacity = new Map();
+    this.objectRequests = new Map();
   }
 }
 

@@ -23,6 +23,8 @@ beforeAll(async () => {
     TABLE_NAME: cloud.store.tableName,
     DYNAMODB_ENDPOINT: cloud.store.endpoint,
     CONNECTIONS_ENDPOINT: cloud.connectionsEndpoint,
+    BATCH_BUCKET: cloud.batchBucket,
+    S3_ENDPOINT: cloud.objects.endpoint,
     AWS_REGION: cloud.store.region,
   });
 });

@@ -77,4 +77,15 @@ describe('LocalMeter', () => {
     expect(reading.readUnits).toBe(24.5);
     expect(reading.capacity.Query).toEqual({ calls: 2, units: 24.5, kind: 'read' });
   });
+
+  it('counts S3 requests per operation, and afresh after a reset', () => {
+    const meter = new LocalMeter();
+    meter.objectRequest('PutObject');
+    meter.objectRequest('GetObject');
+    meter.objectRequest('GetObject');
+
+    expect(meter.read().objectRequests).toEqual({ PutObject: 1, GetObject: 2 });
+    meter.reset();
+    expect(meter.read().objectRequests).toEqual({});
+  });
 });
