@@ -55,7 +55,7 @@ export interface LogBatcherOptions {
   readonly idle?: () => boolean;
   /** Calls `listener` once when the container has no batch waiting for its ack; returns a cancel. */
   readonly onceIdle?: (listener: () => void) => () => void;
-  /** Whether the container is near its memory bound: what is batched goes now (asked every TIGHT_CHECK_LINES lines). */
+  /** Whether the container is near its memory bound: what is batched goes now (asked every TIGHT_CHECK_BYTES of lines). */
   readonly tight?: () => boolean;
 }
 
@@ -74,11 +74,12 @@ const RATIO_WEIGHT = 0.5;
 /** Batches smaller than this (in sizeOf) say little about the ratio of a full one: not learned from. */
 const LEARN_FROM_BYTES = 16 * 1024;
 /**
- * How often (in lines added) a batch being gathered asks whether memory is tight: lines held here
- * are not in delivery's queue, and only a queue's acks wake a stream paused for memory. Not more
- * often: each batch costs a round trip, and near the bound the queue drains one batch per ack.
+ * How often (in sizeOf added: text characters, about bytes) a batch being gathered asks whether
+ * memory is tight: lines held here are not in delivery's queue, and only a queue's acks wake a
+ * stream paused for memory. Counted in bytes, not lines, so the overshoot past the bound is at
+ * most this much whatever the lines' length; asking costs a lookup, the close it may cause a round trip.
  */
-const TIGHT_CHECK_LINES = 512;
+const TIGHT_CHECK_BYTES = 8 * 1024;
 /** base64: 4 characters for 3 bytes. */
 const BASE64 = 4 / 3;
 
@@ -92,6 +93,8 @@ export class LogBatcher {
   /** sizeOf each line in `lines`. */
   private sizes: number[] = [];
   private sizeTotal = 0;
+  /** sizeTotal at which the batch being gathered next asks whether memory is tight. */
+  private nextTightCheck = TIGHT_CHECK_BYTES;
   private timer: unknown;
   private cancelIdleWait: (() => void) | undefined;
   /** Compressed bytes per unit of sizeOf, learned from this container's batches. */
@@ -122,7 +125,7 @@ export class LogBatcher {
     this.lines.push(line);
     this.sizes.push(size);
     this.sizeTotal += size;
-    if (this.lines.length >= this.maxBatchLines || (this.lines.length % TIGHT_CHECK_LINES === 0 && this.options.tight?.())) this.close();
+    if (this.lines.length >= this.maxBatchLines || this.isTight()) this.close();
     else if (this.timer === undefined && this.cancelIdleWait === undefined) this.timer = this.timers.setTimeout(() => this.lingered(), this.delayMs);
   }
 
@@ -173,6 +176,12 @@ export class LogBatcher {
     this.cancelIdleWait = undefined;
   }
 
+  private isTight(): boolean {
+    if (this.sizeTotal < this.nextTightCheck) return false;
+    this.nextTightCheck = this.sizeTotal + TIGHT_CHECK_BYTES;
+    return this.options.tight?.() ?? false;
+  }
+
   private close(): void {
     this.cancelWaits();
     if (this.lines.length === 0) return;
@@ -181,6 +190,7 @@ export class LogBatcher {
     this.lines = [];
     this.sizes = [];
     this.sizeTotal = 0;
+    this.nextTightCheck = TIGHT_CHECK_BYTES;
     this.emit(lines, sizes);
   }
 

@@ -5,12 +5,26 @@
  */
 import { expect } from 'vitest';
 import type { CloudToViewer, LogLine } from '../../protocol';
-import { linesOfPacked, packedOf } from '../support/packed-batches';
+import { PackedReader, packedOf } from '../support/packed-batches';
 import type { ViewerClient } from '../support/viewer-client';
+
+interface ReadSoFar {
+  messages: number;
+  readonly reader: PackedReader;
+  readonly lines: LogLine[];
+}
+/** Per viewer and container, what linesOf has inflated: specs poll it on every message, so each batch is read once. */
+const readSoFar = new WeakMap<ViewerClient, Map<string, ReadSoFar>>();
 
 /** Lines a viewer got for the container: history, live and fetched batches, in arrival order, resends included. */
 export function linesOf(viewer: ViewerClient, containerId: string): LogLine[] {
-  return linesOfPacked(packedOf(viewer.received, containerId));
+  const ofViewer = readSoFar.get(viewer) ?? new Map<string, ReadSoFar>();
+  readSoFar.set(viewer, ofViewer);
+  const read = ofViewer.get(containerId) ?? { messages: 0, reader: new PackedReader(), lines: [] };
+  ofViewer.set(containerId, read);
+  for (const carrier of packedOf(viewer.received.slice(read.messages), containerId)) read.lines.push(...read.reader.read(carrier));
+  read.messages = viewer.received.length;
+  return [...read.lines];
 }
 
 /** Each seq once, in seq order; a repeat (a batch resent after a lost ack) must equal the first copy. */
