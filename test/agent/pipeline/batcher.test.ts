@@ -155,9 +155,17 @@ describe('LogBatcher', () => {
       expect(tightSent).toEqual([]);
 
       tight = true;
-      for (let seq = 1501; seq <= 1536; seq++) gathering.add(line(seq));
+      let seq = 1501;
+      let textAfterTight = 0;
+      while (tightSent.length === 0 && textAfterTight < 64 * 1024) {
+        const next = line(seq++, 'x'.repeat(1000));
+        textAfterTight += next.text.length;
+        gathering.add(next);
+      }
 
-      expect(tightSent.map((b) => [b.lines[0]!.seq, b.lines.at(-1)!.seq])).toEqual([[1, 1536]]);
+      // Asked every 8 KB gathered: what goes past the bound is at most that much, however long the lines.
+      expect(textAfterTight).toBeLessThanOrEqual(8 * 1024 + 1000);
+      expect(tightSent.map((b) => [b.lines[0]!.seq, b.lines.at(-1)!.seq])).toEqual([[1, seq - 1]]);
       gathering.flush();
     });
 
