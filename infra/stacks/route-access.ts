@@ -7,6 +7,7 @@
  * function is refused with AccessDenied: test/infra/route-access.test.ts reads the code the same
  * way and fails when the two part, in either direction.
  */
+import type { BatchBodyAccess } from '../constructs/batch-bucket';
 import type { TableGrant } from '../constructs/house-function';
 import type { RouteKey } from '../../lambdas/route-table';
 import { AGENTS_PK, CREDENTIALS_PK } from '../../lambdas/adapters/keys';
@@ -156,4 +157,10 @@ export const AUTHORIZER_ACCESS: RouteAccess = { uses: ['credentials.get'], posts
 export function tableGrantsOf(access: RouteAccess): readonly TableGrant[] | undefined {
   const grants = [...new Set(access.uses)].flatMap((method): readonly TableGrant[] => PORT_METHODS[method]);
   return grants.length > 0 ? grants : undefined;
+}
+
+/** What a route may do with the batch bucket: write if it stores batches, read if it reads the buffer at all. */
+export function batchBodyAccessOf(access: RouteAccess): BatchBodyAccess | undefined {
+  if (access.uses.includes('buffer.put')) return 'readWrite';
+  return access.uses.some((method) => method === 'buffer.newest' || method === 'buffer.range') ? 'read' : undefined;
 }

@@ -16,6 +16,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { AUTHORIZER_ENTRY, ROUTE_TABLE } from '../../lambdas/route-table';
 import { ApiGatewayAccountLogging } from '../constructs/api-gateway-account-logging';
+import { BatchBucket } from '../constructs/batch-bucket';
 import { DashboardSite } from '../constructs/dashboard-site';
 import { HouseFunction } from '../constructs/house-function';
 import { InvalidPropsError } from '../constructs/invalid-props-error';
@@ -23,7 +24,7 @@ import { LogTable } from '../constructs/log-table';
 import { OperationsAlarms } from '../constructs/operations-alarms';
 import { WebSocketApi } from '../constructs/web-socket-api';
 import { ROUTE_THROTTLING } from '../route-throttling';
-import { AUTHORIZER_ACCESS, ROUTE_ACCESS, tableGrantsOf, type RouteAccess } from './route-access';
+import { AUTHORIZER_ACCESS, batchBodyAccessOf, ROUTE_ACCESS, tableGrantsOf, type RouteAccess } from './route-access';
 
 /** ROUTE_TABLE entries are relative to the repository root; resolve them from this file, not the cwd. */
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -60,6 +61,7 @@ export interface SidetailStackProps extends StackProps {
 
 export class SidetailStack extends Stack {
   public readonly logTable: LogTable;
+  public readonly batchBucket: BatchBucket;
   /** The $connect REQUEST authorizer's function (AUTHORIZER_ENTRY). */
   public readonly authorizerFunction: HouseFunction;
   /** One function per ROUTE_TABLE entry, by route key. */
@@ -78,8 +80,11 @@ export class SidetailStack extends Stack {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
 
-    // 1. Storage: connections, subscriptions, agents, credentials and the per-container line buffer.
+    // 1. Storage: connections, subscriptions, agents, credentials and the per-container line buffer;
+    //    a flood's batches keep their compressed lines in the batch bucket (an S3 PUT costs what
+    //    8 KB written to DynamoDB costs, whatever its size: docs/cost.md).
     this.logTable = new LogTable(this, 'LogTable', { removalPolicy });
+    this.batchBucket = new BatchBucket(this, 'BatchBucket', { removalPolicy, bufferTtlSeconds });
     const houseFunction = (constructId: string, entry: string, description: string, access: RouteAccess, environment?: Record<string, string>) => {
       const grants = tableGrantsOf(access);
       return new HouseFunction(this, constructId, {
@@ -118,6 +123,11 @@ export class SidetailStack extends Stack {
         houseFunction(`${route.name}Handler`, route.entry, `Sidetail WebSocket route ${route.routeKey}`, ROUTE_ACCESS[route.routeKey], environment),
       ]),
     );
+    // Whoever reads the buffer may meet a batch whose lines are in the bucket; only log.batch writes.
+    for (const [routeKey, fn] of this.functions) {
+      const access = batchBodyAccessOf(ROUTE_ACCESS[routeKey as keyof typeof ROUTE_ACCESS]);
+      if (access) this.batchBucket.useFrom(fn.function, access);
+    }
 
     // 4. The WebSocket API: route selection on `action`, auto-deployed stage, throttled per route,
     //    access and error logs (through the account's API Gateway role), PostToConnection grants.

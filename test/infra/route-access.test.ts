@@ -154,7 +154,8 @@ const KEY_BUILDERS: Record<string, string> = {
 /** Each method of an adapter class: the DynamoDB actions it sends and the partitions it names, its private helpers included. */
 function adapterMethods(file: string): Map<string, { actions: Set<string>; partitions: Set<string> }> {
   const source = withoutComments(readFileSync(join(LAMBDAS, 'adapters', `${file}.ts`), 'utf8'));
-  const classBody = /export class \w+[^{]*\{([\s\S]*?)\n\}/.exec(source)![1]!;
+  // The adapter is the class implementing a port (a file may export an error class too).
+  const classBody = (/export class \w+ implements [^{]*\{([\s\S]*?)\n\}/.exec(source) ?? /export class \w+[^{]*\{([\s\S]*?)\n\}/.exec(source))![1]!;
   const bodies = new Map<string, string>();
   const heads = [...classBody.matchAll(/^ {2}(?:private )?(?:async\s*\*?\s*)?(\w+)\(/gm)];
   heads.forEach((head, i) => bodies.set(head[1]!, classBody.slice(head.index, heads[i + 1]?.index ?? classBody.length)));

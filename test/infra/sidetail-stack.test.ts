@@ -253,6 +253,22 @@ describe('SidetailStack', () => {
       expect(role.ManagedPolicyArns).toBeUndefined();
     });
 
+    const bucketAccessOf = (fn: HouseFunction): string[] =>
+      statementsOf(fn)
+        .flatMap(actionsOf)
+        .filter((action) => action.startsWith('s3:'))
+        .sort();
+
+    it('lets only log.batch put batch objects; every function reading the buffer may get them; the rest never touch the bucket', () => {
+      expect(bucketAccessOf(route('log.batch'))).toEqual(['s3:GetObject', 's3:ListBucket', 's3:PutObject']);
+      for (const reader of ['log.subscribe', 'log.fetch', 'agent.register']) expect(bucketAccessOf(route(reader))).toEqual(['s3:GetObject', 's3:ListBucket']);
+      for (const fn of [route('$connect'), route('$default'), stack.authorizerFunction]) expect(bucketAccessOf(fn)).toEqual([]);
+      const bucket = { Ref: stack.getLogicalId(stack.batchBucket.bucket.node.defaultChild as CfnElement) };
+      expect(environmentOf('log.batch')).toMatchObject({ BATCH_BUCKET: bucket });
+      expect(environmentOf('log.fetch')).toMatchObject({ BATCH_BUCKET: bucket });
+      expect(environmentOf('$connect')).not.toHaveProperty('BATCH_BUCKET');
+    });
+
     it('gives no function role a managed policy (AWSLambdaBasicExecutionRole would allow every log group)', () => {
       const roles = allFunctions().map(([, fn]) => template.toJSON().Resources[roleOf(fn)].Properties);
 
