@@ -16,6 +16,7 @@ import type { SocketFactory } from '../../web/src/api/socket';
 import { createSession, type Session } from '../../web/src/session/create-session';
 import type { LogRow } from '../../web/src/state/line-buffer';
 import type { GatewayMode } from './log-path-spec';
+import { agentBatch } from '../support/packed-batches';
 
 /** Short, so the spec need not sit through 10 s of quiet; long enough not to beat the gap fetch. */
 const TAIL_CHECK_FIRST_MS = 1_000;
@@ -103,7 +104,7 @@ export function describeDashboardGaps(mode: GatewayMode): void {
     /** Sends a batch of the stream and waits for its ack. */
     async function batch(epoch: number, lines: LogLine[]): Promise<void> {
       const lastSeq = lines[lines.length - 1]!.seq;
-      agent.send({ action: 'log.batch', containerId: CONTAINER.id, epoch, lines });
+      agent.send(agentBatch(CONTAINER.id, epoch, lines));
       await agent.next('log.ack', (m) => m.seq === lastSeq);
     }
 
@@ -112,8 +113,8 @@ export function describeDashboardGaps(mode: GatewayMode): void {
         url: `${cloud.wsUrl}?role=viewer&token=${encodeURIComponent(cloud.viewerToken)}`,
         // The broadcast of the batch ending at a seq in `dropped` never reaches the dashboard.
         openSocket: nodeSockets((text) => {
-          const message = JSON.parse(text) as { action: string; lines?: LogLine[] };
-          return message.action === 'log.batch' && dropped.has(message.lines!.at(-1)!.seq);
+          const message = JSON.parse(text) as { action: string; lastSeq?: number };
+          return message.action === 'log.batch' && dropped.has(message.lastSeq!);
         }, sent),
         tailCheck: { firstMs: TAIL_CHECK_FIRST_MS },
       });

@@ -17,6 +17,7 @@ import { startLocalCloud, type LocalCloud } from '../../infra/local/cloud';
 import { silentLogger } from '../../infra/local/logger';
 import { startStaticServer, type StaticServer } from '../../infra/local/static-server';
 import type { LogLine } from '../../protocol';
+import { agentBatch } from '../support/packed-batches';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CONTAINER = { id: 'c1', name: 'api', image: 'acme/api', state: 'running', status: 'Up', createdAt: 1, tty: false };
@@ -78,7 +79,7 @@ describe('the dashboard in Chromium showing a skip marker', () => {
       { seq: 3, ts: ts(41), stream: 'stdout', text: 'GET / 200' },
       { seq: 4, ts: ts(42), stream: 'stderr', text: 'boom' },
     ];
-    agent.send(JSON.stringify({ action: 'log.batch', containerId: CONTAINER.id, epoch, lines }));
+    agent.send(JSON.stringify(agentBatch(CONTAINER.id, epoch, lines)));
     await next('log.ack');
 
     const marker = page.locator('.skip-marker');
