@@ -121,7 +121,7 @@ describe('sharing a view and taking lines away, in Chromium', () => {
 
   it('downloads exactly the lines it shows', async () => {
     await filterInput(page).fill('late 1');
-    await expect.poll(() => page.locator('.log-count').innerText(), { timeout: 10_000 }).toBe('62 of 301 lines');
+    await expect.poll(() => page.locator('.log-count').innerText(), { timeout: 10_000 }).toMatch(/^62 of 301 lines\b/);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download matching' }).click()]);
     expect(download.suggestedFilename()).toMatch(/^share-demo-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ\.log$/);
     const text = await readFile((await download.path())!, 'utf8');
