@@ -100,15 +100,16 @@ const seqSpan = z.refine<{ firstSeq: number; lastSeq: number }>((b) => b.lastSeq
   path: ['lastSeq'],
 });
 
+/** What every message carrying a batch's lines has: their seqs and the packed data (or one part of it). */
+const packedBatchFields = {
+  firstSeq: Seq,
+  lastSeq: Seq,
+  data: PackedData,
+  part: z.optional(BatchPart),
+};
+
 /** One stored batch (or one part of it) as the cloud serves it from the buffer: log.history, log.fetched. */
-export const PackedBatch = z
-  .object({
-    firstSeq: Seq,
-    lastSeq: Seq,
-    data: PackedData,
-    part: z.optional(BatchPart),
-  })
-  .check(seqSpan);
+export const PackedBatch = z.object(packedBatchFields).check(seqSpan);
 export type PackedBatch = z.infer<typeof PackedBatch>;
 
 export const ContainerInfo = z.object({
@@ -237,10 +238,7 @@ export const AgentLogBatch = z
     containerId: SafeId,
     /** The epoch of the log.stream.start this stream was started by. */
     epoch: Epoch,
-    firstSeq: Seq,
-    lastSeq: Seq,
-    data: PackedData,
-    part: z.optional(BatchPart),
+    ...packedBatchFields,
   })
   .check(seqSpan);
 
@@ -446,10 +444,7 @@ export const ViewerLogBatch = z
     containerId: SafeId,
     /** A newer epoch than the viewer holds: the numbering restarted (drop what is held, mark it). */
     epoch: Epoch,
-    firstSeq: Seq,
-    lastSeq: Seq,
-    data: PackedData,
-    part: z.optional(BatchPart),
+    ...packedBatchFields,
   })
   .check(seqSpan);
 
