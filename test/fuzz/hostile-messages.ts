@@ -160,7 +160,8 @@ function mutate(message: Record<string, unknown>, random: SeededRandom): Record<
     const keys = Object.keys(target);
     const key = keys.length > 0 && random.chance(0.8) ? random.pick(keys) : random.string(4, 'abcseq');
     if (random.chance(0.15)) delete target[key];
-    else target[key] = random.pick(HOSTILE_VALUES);
+    // A copy: a hostile object set here may be the nested target of a later mutation.
+    else target[key] = structuredClone(random.pick(HOSTILE_VALUES));
   }
   return copy;
 }
