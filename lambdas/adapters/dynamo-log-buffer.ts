@@ -20,7 +20,7 @@
  * BODY_READS_IN_FLIGHT at a time, after choosing them from the items alone.
  */
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { ContainerRef } from '../../protocol';
+import { MAX_PACKED_BYTES, type ContainerRef } from '../../protocol';
 import { forEachBounded } from '../domain/for-each-bounded';
 import type { HeldPart, LogBuffer, Logger, NewBatch, NewestBounds, PartedBatch, StoreOutcome, StoredBatch } from '../domain/ports';
 import { isConditionFailure } from './condition-failure';
@@ -35,6 +35,13 @@ export const PART_TTL_SECONDS = 3600;
 
 /** One Query page at most: DynamoDB stops a page at 1 MB whatever its Limit. */
 const MAX_QUERY_LIMIT = 10_000;
+
+/**
+ * The compressed bytes a history takes at most: bytes in S3 no longer end a DynamoDB page, and a
+ * container of long incompressible lines (one 300 KB batch each) would otherwise pull hundreds of
+ * MB into one invocation. At least one batch is always taken; older lines stay reachable by log.fetch.
+ */
+export const MAX_READ_BYTES = 8 * 1024 * 1024;
 
 /** S3 GETs of one read at a time: a history of many large batches must not open a socket each. */
 export const BODY_READS_IN_FLIGHT = 8;
@@ -55,7 +62,8 @@ export class BatchBodiesUnavailableError extends Error {
 }
 
 /** A stored batch as its item has it: the bytes inline, or the key of the object holding them. */
-type ItemBatch = Omit<StoredBatch, 'data'> & ({ readonly data: Uint8Array } | { readonly objectKey: string });
+/** A stored batch as its item says, `bytes` its compressed size. */
+type ItemBatch = Omit<StoredBatch, 'data'> & { readonly bytes: number } & ({ readonly data: Uint8Array } | { readonly objectKey: string });
 
 interface BatchBounds {
   readonly firstSeq: number;
@@ -99,6 +107,8 @@ export class DynamoLogBuffer implements LogBuffer {
             firstSeq,
             lastSeq,
             lineCount: batch.lineCount,
+            // The compressed size, wherever the bytes are: reads bound what they take by it.
+            bytes: batch.data.length,
             digest,
             ...body,
             expiresAt: expiresAt(now, this.ttlSeconds),
@@ -136,13 +146,16 @@ export class DynamoLogBuffer implements LogBuffer {
     );
     const taken: ItemBatch[] = [];
     let lines = 0;
+    let bytes = 0;
     for (const item of (output.Items ?? []) as Item[]) {
       const batch = itemBatchOf(item, now);
       if (!batch) continue;
       // Epochs come newest first: the first older one ends the newest numbering.
       if (taken.length > 0 && batch.epoch !== taken[0]!.epoch) break;
+      if (taken.length > 0 && bytes + batch.bytes > MAX_READ_BYTES) break;
       taken.push(batch);
       lines += batch.lineCount;
+      bytes += batch.bytes;
       if (lines >= bounds.lines) break;
     }
     return this.withBodies(container, taken);
@@ -261,6 +274,8 @@ function itemBatchOf(item: Item, nowMs: number): ItemBatch | undefined {
     firstSeq,
     lastSeq,
     lineCount: typeof item.lineCount === 'number' ? item.lineCount : lastSeq - firstSeq + 1,
+    // Items stored before `bytes` existed: an inline one's size is known, an object's may be the largest.
+    bytes: typeof item.bytes === 'number' ? item.bytes : item.data instanceof Uint8Array ? item.data.length : MAX_PACKED_BYTES,
     ...body,
   };
 }

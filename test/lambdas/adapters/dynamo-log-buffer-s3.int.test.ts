@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ContainerRef, LogLine } from '../../../protocol';
 import { compressLines, packedBytes } from '../../../protocol/packed-zlib';
-import { BatchBodiesUnavailableError, BODY_READS_IN_FLIGHT, DynamoLogBuffer } from '../../../lambdas/adapters/dynamo-log-buffer';
+import { BatchBodiesUnavailableError, BODY_READS_IN_FLIGHT, DynamoLogBuffer, MAX_READ_BYTES } from '../../../lambdas/adapters/dynamo-log-buffer';
 import { logPk } from '../../../lambdas/adapters/keys';
 import { batchObjectKey, INLINE_BATCH_MAX_BYTES, S3BatchBodies, type BatchBodies } from '../../../lambdas/adapters/s3-batch-bodies';
 import { createS3Client } from '../../../lambdas/adapters/s3-client';
@@ -154,6 +154,23 @@ describe('DynamoLogBuffer with large batches’ bytes in S3 (dynalite + the loca
 
     expect(linesOf(history.batches).map((l) => l.seq)).toEqual(stored.flat().map((l) => l.seq));
     expect(most).toBe(BODY_READS_IN_FLIGHT);
+  });
+
+  it('takes a history of long incompressible lines only up to MAX_READ_BYTES of compressed bytes (the newest first, at least one)', async () => {
+    const buffer = new DynamoLogBuffer(table, DAY, { bodies, logger });
+    const container = freshContainer();
+    // Lines of 200 KB of random base64 (~150 KB compressed each): one batch per line, as the agent sends them.
+    const long = (seq: number): LogLine => ({ seq, ts: new Date(T0 + seq * 1000).toISOString(), stream: 'stdout', text: randomBytes(150 * 1024).toString('base64') });
+    const count = Math.ceil(MAX_READ_BYTES / (150 * 1024)) + 4;
+    for (let seq = 1; seq <= count; seq++) await buffer.put(container, batchOf([long(seq)]));
+
+    const newest = await buffer.newest(container, { lines: 1000, batches: 1000 });
+
+    const taken = newest.reduce((sum, batch) => sum + batch.data.length, 0);
+    expect(taken).toBeLessThanOrEqual(MAX_READ_BYTES);
+    expect(newest.length).toBeGreaterThan(0);
+    expect(newest.length).toBeLessThan(count);
+    expect(newest[0]!.lastSeq).toBe(count);
   });
 
   it('serves a batch whose object is gone as if it had expired — a gap, not a failed read — and says so', async () => {
