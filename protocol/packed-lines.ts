@@ -33,8 +33,8 @@ export const PackedLinesBody = z.object({
   /** One character per line, `o` stdout and `e` stderr; or one character when all lines share it. */
   streams: z.string().check(z.regex(/^[oe]+$/, 'must be "o" and "e" characters')),
   text: z.array(z.string()).check(z.minLength(1), z.maxLength(MAX_BATCH_LINES)),
-  /** `[index, original UTF-8 size]` of each line the agent cut at its line cap. */
-  cut: z.optional(z.array(z.tuple([z.int().check(z.nonnegative()), z.int().check(z.positive())]))),
+  /** `[index, original UTF-8 size]` of each line the agent cut at its line cap (0: the size is unknown). */
+  cut: z.optional(z.array(z.tuple([z.int().check(z.nonnegative()), z.int().check(z.nonnegative())]))),
   /** `[index, skipped]` of each skip marker. */
   skipped: z.optional(z.array(z.tuple([z.int().check(z.nonnegative()), SkippedLines]))),
 });

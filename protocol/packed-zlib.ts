@@ -35,7 +35,10 @@ export function packedBytes(data: string): Buffer {
 /** The body text, or a reason when the bytes are not deflate-raw or inflate past the bound. */
 export function inflateBody(bytes: Uint8Array): { ok: true; body: string } | { ok: false; reason: string } {
   try {
-    return { ok: true, body: inflateRawSync(bytes, { maxOutputLength: MAX_BATCH_BODY_BYTES }).toString('utf8') };
+    const { buffer, engine } = inflateRawSync(bytes, { maxOutputLength: MAX_BATCH_BODY_BYTES, info: true }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+    // zlib stops at the final block and ignores what follows; a browser's DecompressionStream refuses it.
+    if (engine.bytesWritten !== bytes.length) return { ok: false, reason: `packed lines have ${bytes.length - engine.bytesWritten} bytes after the deflate stream` };
+    return { ok: true, body: buffer.toString('utf8') };
   } catch (error) {
     const tooLarge = error instanceof RangeError || (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
     return { ok: false, reason: tooLarge ? `packed lines inflate past ${MAX_BATCH_BODY_BYTES} bytes` : `packed lines are not deflate-raw: ${(error as Error).message}` };

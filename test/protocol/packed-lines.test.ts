@@ -108,6 +108,18 @@ describe('packed lines on Node', () => {
     expect(decompressLines(bomb)).toEqual({ ok: false, reason: `packed lines inflate past ${MAX_BATCH_BODY_BYTES} bytes` });
   });
 
+  it('refuse bytes after the end of the deflate stream, as a browser does', () => {
+    const bytes = Buffer.concat([packedBytes(compressLines([line(1)]).data), Buffer.from('trailing')]);
+
+    expect(decompressLines(bytes)).toEqual({ ok: false, reason: 'packed lines have 8 bytes after the deflate stream' });
+  });
+
+  it('pack a cut line whose original size is unknown', () => {
+    const lines = [line(1, { truncated: true })];
+
+    expect(unpackLines(packLines(lines))).toEqual({ ok: true, lines });
+  });
+
   it('refuse bytes that are not deflate-raw', () => {
     const result = decompressLines(Buffer.from('plain text'));
 
