@@ -7,6 +7,7 @@ import type { LineRow } from '../state/line-buffer';
 import type { TextMatcher } from '../state/line-filter';
 import { JsonTree } from './JsonTree';
 import { LevelBadge } from './LevelBadge';
+import { truncatedText } from '../format/byte-size';
 
 export interface LogLineProps {
   row: LineRow;
@@ -60,8 +61,8 @@ export function LogLine(props: LogLineProps) {
             )}
           </For>
           <Show when={props.row.truncated}>
-            <span class="log-truncated" title="The line was longer than 16 KB and was cut by the agent.">
-              truncated
+            <span class="log-truncated" title={truncatedText(props.row.originalBytes).title}>
+              {truncatedText(props.row.originalBytes).label}
             </span>
           </Show>
         </span>

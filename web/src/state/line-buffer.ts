@@ -44,6 +44,8 @@ export interface LineRow {
   /** Read once here from the line's shape (format/log-level.ts); undefined when none could be read. Always set, so every row has one shape. */
   readonly level: LogLevel | undefined;
   readonly truncated: boolean;
+  /** On a cut line: the whole line's UTF-8 size, when the agent said. */
+  readonly originalBytes?: number;
 }
 
 export interface GapRow {
@@ -532,6 +534,7 @@ function toRow(line: LogLine): LineRow | SkipRow {
     searchText: plain.toLowerCase(),
     level: detectLevel(plain),
     truncated: line.truncated === true,
+    ...(line.originalBytes === undefined ? {} : { originalBytes: line.originalBytes }),
   };
 }
 
