@@ -365,6 +365,22 @@ describe('LineBuffer', () => {
       expect(gaps(buffer.rows)).toEqual(['gap 2-3 missing', 'gap 6-6 missing', 'gap 8-9 missing']);
     });
 
+    it('asks again, once, for seqs whose batch the answer brought but could not be read — they are in the buffer still', () => {
+      const buffer = new LineBuffer();
+      buffer.addLive(lines(1, 10));
+      buffer.takeNewGaps();
+
+      buffer.fillGap(1, 9, lines(2, 3), true, [{ fromSeq: 4, toSeq: 7 }]);
+
+      expect(gaps(buffer.rows)).toEqual(['gap 4-7 fetching', 'gap 8-9 missing']);
+      expect(buffer.takeNewGaps()).toEqual([{ fromSeq: 4, toSeq: 7 }]);
+
+      buffer.fillGap(3, 7, [], true, [{ fromSeq: 4, toSeq: 7 }]);
+
+      expect(gaps(buffer.rows)).toEqual(['gap 4-7 missing', 'gap 8-9 missing']);
+      expect(buffer.takeNewGaps()).toEqual([]);
+    });
+
     it('keeps waiting for the later parts of an answer', () => {
       const buffer = new LineBuffer();
       buffer.addLive(lines(1, 10));

@@ -134,6 +134,8 @@ export class LineBuffer {
   #heldCount = 0;
   #epoch: number | undefined;
   #newGaps: GapRange[] = [];
+  /** Spans a fetch answer brought but could not read, already asked for again once (`${from}-${to}`). */
+  #lostRetried = new Set<string>();
   #restarts = 0;
   #notices = 0;
   #rewrites = 0;
@@ -267,7 +269,7 @@ export class LineBuffer {
    * received, or between two received lines, are not in the cloud's buffer (answers come oldest
    * first): they stay as `missing` gaps; so does the rest once the answer is `done`.
    */
-  fillGap(afterSeq: number, toSeq: number, lines: readonly LogLine[], done: boolean): void {
+  fillGap(afterSeq: number, toSeq: number, lines: readonly LogLine[], done: boolean, lost: readonly GapRange[] = []): void {
     const index = this.#store.findIndex(
       (row, i) => i >= this.#head && row.kind === 'gap' && row.state === 'fetching' && row.fromSeq <= toSeq && row.toSeq > afterSeq,
     );
@@ -289,7 +291,7 @@ export class LineBuffer {
       next = firstAsked;
     }
     if (next <= gap.toSeq) rows.push(gapRow(next, gap.toSeq, done ? 'missing' : 'fetching'));
-    this.#replace(index, 1, rows);
+    this.#replace(index, 1, this.#askAgainForLost(rows, lost));
     this.#lineCount += rows.filter((row) => row.kind === 'line').length;
     this.#snapshot = undefined;
     this.#trim();
@@ -423,6 +425,32 @@ export class LineBuffer {
     this.#insertAtTop([gapRow(span.fromSeq, oldest - 1, 'fetching')]);
     this.#newGaps.push({ fromSeq: span.fromSeq, toSeq: oldest - 1 });
     return { ...NOTHING, gaps: 1 };
+  }
+
+  /**
+   * Seqs the answer's batches held but that could not be read (inflating, parts that stopped
+   * coming) are in the buffer still: asked for again once, as a new gap, not marked missing.
+   */
+  #askAgainForLost(rows: LogRow[], lost: readonly GapRange[]): LogRow[] {
+    if (lost.length === 0) return rows;
+    return rows.flatMap((row): LogRow[] => {
+      if (row.kind !== 'gap' || row.state !== 'missing') return [row];
+      const pieces: LogRow[] = [];
+      let from = row.fromSeq;
+      for (const span of [...lost].sort((a, b) => a.fromSeq - b.fromSeq)) {
+        const a = Math.max(span.fromSeq, from);
+        const b = Math.min(span.toSeq, row.toSeq);
+        const id = `${a}-${b}`;
+        if (a > b || this.#lostRetried.has(id)) continue;
+        this.#lostRetried.add(id);
+        if (a > from) pieces.push(gapRow(from, a - 1, 'missing'));
+        pieces.push(gapRow(a, b, 'fetching'));
+        this.#newGaps.push({ fromSeq: a, toSeq: b });
+        from = b + 1;
+      }
+      if (from <= row.toSeq) pieces.push(gapRow(from, row.toSeq, 'missing'));
+      return pieces;
+    });
   }
 
   /** Rows before the oldest held, after a restart marker at the top (older lines of the new numbering). */

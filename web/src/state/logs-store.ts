@@ -265,7 +265,7 @@ export function createLogsStore(options: LogsStoreOptions = {}): LogsStore {
       const last = e.buffer.lastSeq ?? 0;
       const inGaps = rest.filter((line) => line.seq <= last);
       const after = rest.filter((line) => line.seq > last);
-      if (!forOlder && message.afterSeq < last) e.buffer.fillGap(message.afterSeq, Math.min(message.toSeq, last), inGaps, message.done);
+      if (!forOlder && message.afterSeq < last) e.buffer.fillGap(message.afterSeq, Math.min(message.toSeq, last), inGaps, message.done, message.lost);
       if (after.length > 0) e.buffer.addLive(after, message.epoch);
       fetchGaps(e);
       markChanged(e);
