@@ -1,10 +1,14 @@
 /**
  * The whole local stack for the cost and speed benches: the local cloud (gateway emulator, real
- * handlers, dynalite; metered when given a meter), the real agent on the private engine, and
+ * handlers, dynalite; metered when given a meter), the real agent on the private engine — in a
+ * process of its own, as a sidecar runs: in one process it would take turns with the handlers
+ * and dynalite, and its batches would be as small as that makes them, never as on AWS — and
  * counting viewers that subscribe to a container before it prints.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import type Docker from 'dockerode';
-import { createAgent, type Agent } from '../agent/agent';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../infra/local/cloud';
 import { silentLogger } from '../infra/local/logger';
 import type { LocalMeter } from '../infra/local/metering/local-meter';
@@ -14,7 +18,7 @@ import type { PrivateDocker } from './private-docker';
 export interface WholeStack {
   readonly engine: PrivateDocker;
   readonly cloud: LocalCloud;
-  readonly agent: Agent;
+  readonly agent: ChildProcess;
   /** What the agent logged as warnings and errors (printed if a bench fails). */
   readonly agentProblems: string[];
   stop(): Promise<void>;
@@ -26,21 +30,21 @@ export async function startWholeStack(
 ): Promise<WholeStack> {
   const cloud = await startLocalCloud({ agentId: options.agentId, logger: silentLogger, ...(options.meter ? { meter: options.meter } : {}), ...(options.gateway ? { gateway: options.gateway } : {}) });
   const agentProblems: string[] = [];
-  const agent = createAgent({
-    url: cloud.wsUrl,
-    token: cloud.agentToken,
-    hostName: 'bench-host',
-    docker: engine.docker,
-    logger: { info: () => {}, warn: (m) => agentProblems.push(m), error: (m) => agentProblems.push(m) },
+  const agent = spawn(process.execPath, ['--import', 'tsx', AGENT_MAIN], {
+    env: { ...process.env, SIDETAIL_URL: cloud.wsUrl, SIDETAIL_AGENT_TOKEN: cloud.agentToken, SIDETAIL_HOST_NAME: 'bench-host', DOCKER_HOST: engine.dockerHost },
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
-  agent.start();
+  agent.stderr!.setEncoding('utf8').on('data', (text: string) => agentProblems.push(...text.split('\n').filter((line) => line.length > 0)));
   return {
     engine,
     cloud,
     agent,
     agentProblems,
     async stop() {
-      await agent.stop();
+      if (agent.exitCode === null) {
+        agent.kill('SIGTERM');
+        await once(agent, 'exit');
+      }
       await cloud.stop();
     },
   };
@@ -85,5 +89,7 @@ export async function watchedByViewers(stack: WholeStack, container: Docker.Cont
     throw error;
   }
 }
+
+const AGENT_MAIN = fileURLToPath(new URL('../agent/main.ts', import.meta.url));
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -51,6 +51,8 @@ export interface LogBatcherOptions {
   readonly maxBatchBytes?: number;
   readonly maxBatchLines?: number;
   readonly timers?: BatcherTimers;
+  /** The clock a flood's window is measured by. Default Date.now. */
+  readonly now?: () => number;
   /** Whether the container has no batch waiting for its ack. Default: always (each batch goes after `delayMs`). */
   readonly idle?: () => boolean;
   /** Calls `listener` once when the container has no batch waiting for its ack; returns a cancel. */
@@ -60,6 +62,16 @@ export interface LogBatcherOptions {
 }
 
 export const DEFAULT_BATCH_DELAY_MS = 5;
+
+/**
+ * A flood's window: a batch that already holds FLOOD_LINES when it could go (its linger over, or
+ * the ack of the batch ahead) waits until it is full or its first line is this old. Without it the
+ * batch is whatever came in one round trip — short when the cloud answers fast — and each batch
+ * costs an invocation, a stored item or object and its messages (docs/cost.md). A trickle never
+ * gathers FLOOD_LINES, so it still goes at once.
+ */
+export const FLOOD_WINDOW_MS = 50;
+const FLOOD_LINES = 100;
 
 /** A batch closes when its estimated message reaches this share of the bound: room for the estimate's error. */
 const FILL = 0.9;
@@ -107,12 +119,16 @@ export class LogBatcher {
   private readonly maxBatchBytes: number;
   private readonly maxBatchLines: number;
   private readonly timers: BatcherTimers;
+  private readonly now: () => number;
+  /** When the first line of the batch being gathered came. */
+  private firstAt = 0;
 
   constructor(private readonly options: LogBatcherOptions) {
     this.delayMs = options.delayMs ?? DEFAULT_BATCH_DELAY_MS;
     this.maxBatchBytes = options.maxBatchBytes ?? MAX_BATCH_BYTES;
     this.maxBatchLines = Math.min(options.maxBatchLines ?? MAX_BATCH_LINES, MAX_BATCH_LINES);
     this.timers = options.timers ?? globalTimers;
+    this.now = options.now ?? Date.now;
     this.envelopeBytes = byteLength(
       encode({ action: 'log.batch', containerId: options.containerId, epoch: options.epoch, firstSeq: Number.MAX_SAFE_INTEGER, lastSeq: Number.MAX_SAFE_INTEGER, data: '' }),
     );
@@ -122,6 +138,7 @@ export class LogBatcher {
   add(line: LogLine): void {
     const size = sizeOf(line);
     if (this.lines.length > 0 && this.isFullWith(size)) this.close();
+    if (this.lines.length === 0) this.firstAt = this.now();
     this.lines.push(line);
     this.sizes.push(size);
     this.sizeTotal += size;
@@ -148,16 +165,29 @@ export class LogBatcher {
   private lingered(): void {
     this.timer = undefined;
     if (this.options.idle?.() ?? true) {
-      this.close();
+      this.goOrFillUp();
       return;
     }
     // A batch is in flight: gather until its ack, then go as one.
     const onceIdle = this.options.onceIdle;
-    if (!onceIdle) return this.close();
+    if (!onceIdle) return this.goOrFillUp();
     this.cancelIdleWait = onceIdle(() => {
       this.cancelIdleWait = undefined;
-      this.close();
+      this.goOrFillUp();
     });
+  }
+
+  /** Goes now — unless a flood's batch, not full yet, may wait out its window to fill up. */
+  private goOrFillUp(): void {
+    const waited = this.now() - this.firstAt;
+    if (this.lines.length >= FLOOD_LINES && waited < FLOOD_WINDOW_MS) {
+      this.timer = this.timers.setTimeout(() => {
+        this.timer = undefined;
+        this.close();
+      }, FLOOD_WINDOW_MS - waited);
+      return;
+    }
+    this.close();
   }
 
   private isFullWith(size: number): boolean {

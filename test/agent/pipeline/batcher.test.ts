@@ -126,6 +126,25 @@ describe('LogBatcher', () => {
       ]);
     });
 
+    it('lets a flood’s batch that is not full at the ack wait out its window, 50 ms from its first line, to fill up', () => {
+      batcher.add(line(1));
+      vi.advanceTimersByTime(5);
+      for (let seq = 2; seq <= 150; seq++) batcher.add(line(seq));
+      vi.advanceTimersByTime(10);
+
+      acked();
+      for (let seq = 151; seq <= 300; seq++) batcher.add(line(seq));
+      vi.advanceTimersByTime(39);
+      expect(sent).toHaveLength(1);
+
+      vi.advanceTimersByTime(1);
+
+      expect(sent.map((b) => [b.lines[0]!.seq, b.lines.at(-1)!.seq])).toEqual([
+        [1, 1],
+        [2, 300],
+      ]);
+    });
+
     it('sends nothing when there is nothing to send', () => {
       batcher.flush();
       acked();
