@@ -257,8 +257,7 @@ export class LineBuffer {
         if (back > this.#head && before && isStop(before)) at = back;
       }
     }
-    if (at !== this.#store.length) this.#rewrites += 1;
-    this.#store.splice(at, 0, row);
+    this.#insert(at, row);
     this.#snapshot = undefined;
     this.#trim();
   }
@@ -508,11 +507,13 @@ export class LineBuffer {
       if (!isStop(last) || new Date(last.at).toISOString() <= row.ts) break;
       at -= 1;
     }
+    this.#insert(at, row);
+  }
+
+  /** One row at `at`: an append at the end, or a rewrite (#replace) anywhere before it. */
+  #insert(at: number, row: LogRow): void {
     if (at === this.#store.length) this.#store.push(row);
-    else {
-      this.#store.splice(at, 0, row);
-      this.#rewrites += 1;
-    }
+    else this.#replace(at, 0, [row]);
   }
 
   #trim(): void {
