@@ -6,6 +6,7 @@
  */
 import { containerKey, encode, type ContainerRef } from '../protocol';
 import type { AgentRecord, ConnectionRecord, Credential, Deps, HeldPart, LogBuffer, NewBatch, NewestBounds, PartedBatch, StoreOutcome, StoredBatch } from '../lambdas/domain/ports';
+import { newestOfEpoch } from '../lambdas/domain/newest-of-epoch';
 
 export const AGENT_CONNECTION_ID = 'agent-conn';
 export const AGENT_ID = 'bench-host';
@@ -98,16 +99,7 @@ class InMemoryLogBuffer implements LogBuffer {
   }
 
   async newest(container: ContainerRef, bounds: NewestBounds): Promise<StoredBatch[]> {
-    const newestFirst = this.sorted(container).slice(0, bounds.batches);
-    const taken: StoredBatch[] = [];
-    let lines = 0;
-    for (const batch of newestFirst) {
-      if (taken.length > 0 && batch.epoch !== taken[0]!.epoch) break;
-      taken.push(batch);
-      lines += batch.lineCount;
-      if (lines >= bounds.lines) break;
-    }
-    return taken;
+    return newestOfEpoch(this.sorted(container).slice(0, bounds.batches), bounds.lines);
   }
 
   async range(container: ContainerRef, epoch: number, afterSeq: number, toSeq: number): Promise<StoredBatch[]> {

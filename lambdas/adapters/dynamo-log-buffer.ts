@@ -29,6 +29,7 @@ import { batchKey, batchSk, logPk, partedBatchSkPrefix, partKey, partsPk } from 
 import { queryAll } from './query-pages';
 import { batchObjectKey, INLINE_BATCH_MAX_BYTES, type BatchBodies } from './s3-batch-bodies';
 import type { Table } from './table';
+import { newestOfEpoch } from '../domain/newest-of-epoch';
 
 /** Held parts wait this long for the rest of their batch: the agent sends each next part on the ack of the one before. */
 export const PART_TTL_SECONDS = 3600;
@@ -144,21 +145,8 @@ export class DynamoLogBuffer implements LogBuffer {
         Limit: Math.max(1, Math.min(bounds.batches, MAX_QUERY_LIMIT)),
       }),
     );
-    const taken: ItemBatch[] = [];
-    let lines = 0;
-    let bytes = 0;
-    for (const item of (output.Items ?? []) as Item[]) {
-      const batch = itemBatchOf(item, now);
-      if (!batch) continue;
-      // Epochs come newest first: the first older one ends the newest numbering.
-      if (taken.length > 0 && batch.epoch !== taken[0]!.epoch) break;
-      if (taken.length > 0 && bytes + batch.bytes > MAX_READ_BYTES) break;
-      taken.push(batch);
-      lines += batch.lineCount;
-      bytes += batch.bytes;
-      if (lines >= bounds.lines) break;
-    }
-    return this.withBodies(container, taken);
+    const unexpired = ((output.Items ?? []) as Item[]).flatMap((item) => itemBatchOf(item, now) ?? []);
+    return this.withBodies(container, newestOfEpoch(unexpired, bounds.lines, MAX_READ_BYTES, (batch) => batch.bytes));
   }
 
   async range(container: ContainerRef, epoch: number, afterSeq: number, toSeq: number): Promise<StoredBatch[]> {

@@ -42,6 +42,7 @@ import { checkPackedBatch } from '../../../lambdas/domain/check-packed-batch';
 import { compareOrder } from '../../../lambdas/domain/request-order';
 import { compressLines, packedBytes } from '../../../protocol/packed-zlib';
 import { unpacked } from '../../support/packed-batches';
+import { newestOfEpoch } from '../../../lambdas/domain/newest-of-epoch';
 
 export const NOW = Date.parse('2026-11-25T12:00:00.000Z');
 /** The epoch of lines the specs store without naming one: minted an hour before NOW. */
@@ -304,15 +305,7 @@ export class FakeLogBuffer implements LogBuffer {
     this.journal.push(`buffer.read ${containerKey(container)}`);
     const read = this.newestFirst(container).slice(0, bounds.batches);
     this.reads.push(read.length);
-    const taken: StoredBatch[] = [];
-    let lines = 0;
-    for (const batch of read) {
-      if (taken.length > 0 && batch.epoch !== taken[0]!.epoch) break;
-      taken.push(storedOf(batch));
-      lines += batch.lineCount;
-      if (lines >= bounds.lines) break;
-    }
-    return taken;
+    return newestOfEpoch(read, bounds.lines).map(storedOf);
   }
   async range(container: ContainerRef, epoch: number, afterSeq: number, toSeq: number): Promise<StoredBatch[]> {
     this.journal.push(`buffer.read ${containerKey(container)}`);
