@@ -7,6 +7,9 @@
  * leaves keeps that late subscribe from bringing the subscription back (request-order.ts has the
  * order and its tie rule).
  *
+ * Its marker is written, like a subscription, against a concurrent `$disconnect`: one that cleaned
+ * the viewer up before the marker existed leaves the unsubscribe to remove the marker itself.
+ *
  * Bounded like a subscribe: an id that is neither watched by this viewer nor a container of the
  * agent's inventory is refused with nothing written (each unsubscribe leaves a marker for hours),
  * and only a viewer that was watching can stop the stream.
@@ -26,6 +29,14 @@ export async function unsubscribe(deps: Deps, caller: Caller, request: LogUnsubs
   const removed = await deps.subscriptions.removeUnlessResubscribed(caller.connectionId, container, requestOrder(caller, request.op));
   // A subscribe of this viewer racing the check above sees the marker and starts nothing; one that
   // started already is stopped by its own re-check, or by the container's next unwatched batch.
-  if (!removed || !wasSubscribed) return;
+  if (!removed) return;
+  // The marker was written: a `$disconnect` that looked for this viewer's items before it did
+  // cannot have found it. The clean-up removes the connection record before it looks, so a record
+  // gone now means this unsubscribe removes its marker itself (the mirror image of subscribe.ts).
+  if (!(await deps.connections.get(caller.connectionId))) {
+    await forgetConnections(deps, [{ connectionId: caller.connectionId, container }]);
+    return;
+  }
+  if (!wasSubscribed) return;
   await forgetConnections(deps, await stopIfUnwatched(deps, container));
 }

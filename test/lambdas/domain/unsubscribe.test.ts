@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { subscribe } from '../../../lambdas/domain/subscribe';
+import { disconnect } from '../../../lambdas/domain/disconnect';
 import { unsubscribe } from '../../../lambdas/domain/unsubscribe';
 import { addAgent, addViewer, container, createWorld, EPOCH, lines, NOW, type World } from './in-memory-deps';
 
@@ -85,6 +86,21 @@ describe('unsubscribe', () => {
 
     expect((await world.agents.get('host-1'))?.online).toBe(false);
     expect(await world.connections.get('agent-conn')).toBeUndefined();
+  });
+
+  it('leaves no marker behind when the viewer was cleaned up while the unsubscribe was on its way', async () => {
+    // $disconnect ran between the unsubscribe's look at the subscription and its marker: the
+    // clean-up found the subscription and removed it, and nothing would ever remove the marker.
+    const isSubscribed = world.subscriptions.isSubscribed.bind(world.subscriptions);
+    world.subscriptions.isSubscribed = async (connectionId, ref) => {
+      const answer = await isSubscribed(connectionId, ref);
+      await disconnect(world, connectionId);
+      return answer;
+    };
+
+    await unsubscribe(world, viewer('viewer-1'), request);
+
+    expect(await world.subscriptions.ofConnection('viewer-1')).toEqual([]);
   });
 
   describe('handled before a subscribe the viewer sent earlier', () => {
