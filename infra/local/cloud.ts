@@ -63,7 +63,14 @@ export interface LocalCloud {
   /** The S3 stand-in holding `batchBucket`. */
   readonly objects: LocalObjectStore;
   readonly batchBucket: string;
+  /** The gateway now (a new one after restartGateway). */
   readonly gateway: LocalGateway;
+  /**
+   * A gateway restart, as a deployment or an outage is to its clients: every connection closed
+   * (1001, $disconnect run), nothing listening for `downMs`, then a new gateway on the same
+   * address with the same handlers and store. What was stored survives; what clients held is theirs.
+   */
+  restartGateway(options?: { readonly downMs?: number }): Promise<void>;
   /** Stops the gateway (closing every connection, letting $disconnect run), then the store. */
   stop(): Promise<void>;
 }
@@ -83,22 +90,25 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   let gateway: LocalGateway | undefined;
   let capacityProxy: CapacityProxy | undefined;
   let objects: LocalObjectStore | undefined;
+  let routes: Awaited<ReturnType<typeof loadHandlers>>;
+  let authorizer: Awaited<ReturnType<typeof loadAuthorizer>>;
+  const gatewayOptions = (port: number): LocalGatewayOptions => ({
+    host: options.host,
+    port,
+    routes: {},
+    logger,
+    ...options.gateway,
+    ...(options.meter ? { meter: options.meter } : {}),
+  });
   let agentToken: string;
   let viewerToken: string;
   try {
     agentToken = await mint({ role: 'agent', agentId, ...(options.agentToken ? { token: options.agentToken } : {}) });
     viewerToken = await mint({ role: 'viewer', ...(options.viewerToken ? { token: options.viewerToken } : {}) });
-    gateway = await startLocalGateway({
-      host: options.host,
-      port: options.gatewayPort ?? 0,
-      routes: {},
-      logger,
-      ...options.gateway,
-      ...(options.meter ? { meter: options.meter } : {}),
-    });
+    gateway = await startLocalGateway(gatewayOptions(options.gatewayPort ?? 0));
     if (options.meter) capacityProxy = await startCapacityProxy(store.endpoint, options.meter);
     objects = await startLocalObjectStore({ buckets: [LOCAL_BATCH_BUCKET], ...(options.meter ? { meter: options.meter } : {}) });
-    const routes = await loadHandlers({
+    routes = await loadHandlers({
       TABLE_NAME: store.tableName,
       ...(options.bufferLines === undefined ? {} : { BUFFER_LINES: String(options.bufferLines) }),
       DYNAMODB_ENDPOINT: capacityProxy?.endpoint ?? store.endpoint,
@@ -107,7 +117,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       S3_ENDPOINT: objects.endpoint,
       AWS_REGION: store.region,
     });
-    gateway.setAuthorizer(await loadAuthorizer());
+    authorizer = await loadAuthorizer();
+    gateway.setAuthorizer(authorizer);
     gateway.setRoutes(routes);
   } catch (err) {
     await gateway?.stop();
@@ -118,8 +129,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     throw err;
   }
 
-  const started = gateway;
+  let started = gateway;
   const startedObjects = objects;
+  const { port } = started;
   let stopped: Promise<void> | undefined;
   return {
     wsUrl: started.wsUrl,
@@ -131,7 +143,17 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     store,
     objects: startedObjects,
     batchBucket: LOCAL_BATCH_BUCKET,
-    gateway: started,
+    get gateway() {
+      return started;
+    },
+    async restartGateway({ downMs = 0 } = {}) {
+      await started.stop();
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      const next = await startLocalGateway(gatewayOptions(port));
+      next.setAuthorizer(authorizer);
+      next.setRoutes(routes);
+      started = next;
+    },
     stop() {
       stopped ??= (async () => {
         try {
