@@ -99,6 +99,14 @@ describe('LogLine', () => {
     expect(text().textContent).toBe('request timed out, TIMEOUT 30s');
   });
 
+  it('highlights the matches of a line that also holds a character whose lower case is longer (İ)', () => {
+    const matcher = compileFilter({ query: 'timeout', stream: 'all' }).matcher;
+    const { text } = renderLine(lineRowOf('WARN İzmir-1 Timeout after 30s, timeout again'), { matcher });
+
+    expect([...text().querySelectorAll('.log-match')].map((span) => span.textContent)).toEqual(['Timeout', 'timeout']);
+    expect(text().textContent).toBe('WARN İzmir-1 Timeout after 30s, timeout again');
+  });
+
   it('highlights every match of a regular expression, and none when the filter is inverted', () => {
     const row = lineRowOf('id=17 took 250ms, id=18 took 3ms');
     const regex = renderLine(row, { matcher: compileFilter({ query: '\\d+ms', stream: 'all', regex: true }).matcher });
