@@ -1,8 +1,8 @@
 /**
  * The container search, on a real session (an in-memory socket) and the real view stores: every
  * container of every host as the cloud listed them, matched fuzzily, chosen by keyboard or mouse.
- * The Ctrl/Cmd-K shortcut that opens it belongs to the dashboard (Dashboard.tsx) and is exercised
- * in Chromium (test/browser/log-viewer.int.test.ts); here it is opened through its store.
+ * The Ctrl/Cmd-K shortcut that opens it belongs to the dashboard (app.test.tsx here, and
+ * test/browser/log-viewer.int.test.ts in Chromium); here it is opened through its store.
  */
 import { fireEvent, render } from '@solidjs/testing-library';
 import { Show } from 'solid-js';

@@ -3,6 +3,7 @@
  * in it — markup, script, terminal escapes — becomes an element, a link or an attribute.
  */
 import { fireEvent, render } from '@solidjs/testing-library';
+import { createSignal } from 'solid-js';
 import { describe, expect, it, vi } from 'vitest';
 import { LogLine } from '../../../web/src/components/LogLine';
 import { createLogTimeFormat } from '../../../web/src/format/log-time';
@@ -158,6 +159,19 @@ describe('LogLine', () => {
 
     fireEvent.click(toggle);
     expect(container.querySelector('[role=tree]')).toBeNull();
+  });
+
+  it('follows its row when the view hands it another (a restart numbers lines from 1 again, under the same keys)', () => {
+    const [row, setRow] = createSignal(lineRowOf('ERROR disk full', { stream: 'stderr' }));
+    const { container } = render(() => <LogLine row={row()} matcher={undefined} time={undefined} expanded={false} onToggleExpanded={() => {}} />);
+
+    setRow(lineRowOf('{"level":"info","msg":"up"}'));
+
+    const line = container.querySelector('.log-line')!;
+    expect([...line.classList]).toEqual(['log-line', 'level-info']);
+    expect(line.querySelector('.level-tag')?.textContent).toBe('INF');
+    expect(line.querySelector('.json-toggle')).not.toBeNull();
+    expect(line.querySelector('.log-text')?.textContent).toBe('▸{"level":"info","msg":"up"}');
   });
 
   it('offers no tree for a line that is not JSON', () => {

@@ -1,6 +1,6 @@
 /**
- * The viewer token prompt. Whether it is shown at all (once, then the stored token is used) is the
- * app's and viewer-token.ts's; a token refused end to end is test/browser/share-and-look.int.test.ts.
+ * The viewer token prompt. When it is shown (once; again after a refusal) is the app's: app.test.tsx,
+ * and test/browser/share-and-look.int.test.ts against the real gateway.
  */
 import { fireEvent, render } from '@solidjs/testing-library';
 import { describe, expect, it, vi } from 'vitest';
