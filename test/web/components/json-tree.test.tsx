@@ -2,6 +2,7 @@
 import { render } from '@solidjs/testing-library';
 import { describe, expect, it } from 'vitest';
 import { JsonTree } from '../../../web/src/components/JsonTree';
+import { MAX_LINE_BYTES } from '../../../protocol';
 import { DEFAULT_JSON_LIMITS } from '../../../web/src/format/json-line';
 
 function renderTree(text: string) {
@@ -42,6 +43,16 @@ describe('JsonTree', () => {
 
     expect(items()).toHaveLength(0);
     expect(container.textContent).toBe('not valid JSON');
+  });
+
+  it('opens a JSON line as long as the longest an agent sends whole, not calling it invalid', () => {
+    const long = JSON.stringify({ level: 'info', payload: 'x'.repeat(MAX_LINE_BYTES - 64) });
+    expect(long.length).toBeGreaterThan(200 * 1024);
+
+    const { rows, container } = renderTree(long);
+
+    expect(container.textContent).not.toContain('not valid JSON');
+    expect(rows()[1]).toBe('level: "info"');
   });
 
   it('stops at a bounded depth and says how much lies deeper', () => {
