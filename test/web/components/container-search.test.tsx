@@ -134,6 +134,18 @@ describe('ContainerSearch', () => {
     expect(selected()).toBe('orders-api');
   });
 
+  it('keeps a choice when containers go away while it is open: the last one left, opened on Enter', async () => {
+    const { key, selected } = renderSearch();
+    key('ArrowUp');
+    expect(selected()).toBe('<b>proxy</b>');
+
+    await cloud.receive({ action: 'host.containers', agentId: 'edge-1', observedAt: Date.parse('2026-11-25T12:00:00Z'), upsert: [], remove: ['c-proxy'] });
+    expect(selected()).toBe('migrate-db');
+    key('Enter');
+
+    expect(cloud.session.selection.selected()).toEqual({ agentId: 'build-box', containerId: 'c-old' });
+  });
+
   it('opens a container clicked in the list', () => {
     const { options } = renderSearch();
 
