@@ -103,6 +103,35 @@ describe('the dashboard app', () => {
     expect(window.localStorage.getItem(TOKEN_STORAGE_KEY)).toBeNull();
   });
 
+  it('asks for a new token without speaking of a refusal when the reader changes one that worked', async () => {
+    window.localStorage.setItem(TOKEN_STORAGE_KEY, 'cred1234.right');
+    const app = renderApp();
+    await waitFor(() => expect(latestSocket()).toBeDefined());
+    latestSocket()!.onopen?.();
+    await app.findByText('Live');
+
+    fireEvent.click(app.getByRole('button', { name: 'Change token' }));
+
+    expect(await app.findByLabelText('Viewer token')).toBeTruthy();
+    expect(app.queryByText(/refused/)).toBeNull();
+    expect(latestSocket()!.closed).toBe(true);
+  });
+
+  it('says what is wrong with config.json, connects nowhere, and tries again on request', async () => {
+    let answer: unknown = { wsUrl: 'http://not-a-websocket' };
+    vi.stubGlobal('fetch', async () => ({ ok: true, status: 200, json: async () => answer }));
+    window.localStorage.setItem(TOKEN_STORAGE_KEY, 'cred1234.right');
+    const app = renderApp();
+
+    expect(await app.findByText('config.json is invalid: wsUrl: must be a ws:// or wss:// URL')).toBeTruthy();
+    expect(FakeWebSocket.opened).toHaveLength(0);
+
+    answer = { wsUrl: 'wss://sidetail.test/live' };
+    fireEvent.click(app.getByRole('button', { name: 'Try again' }));
+
+    await waitFor(() => expect(latestSocket()?.url).toMatch(/^wss:\/\/sidetail\.test\/live\?role=viewer&token=/));
+  });
+
   it('opens the container search with Ctrl-K or Cmd-K from anywhere, and closes it with the same keys', async () => {
     window.localStorage.setItem(TOKEN_STORAGE_KEY, 'cred1234.right');
     const app = renderApp();
