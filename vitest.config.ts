@@ -41,7 +41,7 @@ export default defineConfig({
           name: 'components',
           include: ['test/web/components/**/*.test.tsx'],
           environment: 'jsdom',
-          setupFiles: ['test/web/components/cleanup.ts'],
+          setupFiles: ['test/web/components/setup.ts'],
         },
       },
     ],
