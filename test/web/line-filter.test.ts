@@ -60,8 +60,11 @@ describe('findMatches', () => {
     expect(findMatches('text', '')).toEqual([]);
   });
 
-  it('returns nothing rather than wrong offsets when lowercasing changes the length', () => {
-    expect(findMatches('İstanbul error', 'error')).toEqual([]);
+  it('finds the matches at the text’s own offsets when lowercasing changes the length (İ)', () => {
+    expect(findMatches('İstanbul error, ERROR', 'error')).toEqual([
+      [9, 14],
+      [16, 21],
+    ]);
   });
 });
 

@@ -17,9 +17,11 @@ export function ContainerSearch() {
   const session = useSession();
   const view = useViewState();
   const [query, setQuery] = createSignal('');
-  const [active, setActive] = createSignal(0);
+  const [chosen, setActive] = createSignal(0);
   const showStopped = () => view.settings.settings().showStopped;
   const hits = createMemo(() => searchContainers(session.inventory.hosts(), query(), { showStopped: showStopped() }));
+  // Containers can go away while the search is open: the choice stays on the list.
+  const active = () => Math.min(chosen(), Math.max(0, hits().length - 1));
   let input!: HTMLInputElement;
 
   onMount(() => {
@@ -34,8 +36,8 @@ export function ContainerSearch() {
   const onKeyDown = (event: KeyboardEvent) => {
     const count = hits().length;
     if (event.key === 'Escape') view.finder.hide();
-    else if (event.key === 'ArrowDown') setActive((i) => (count === 0 ? 0 : (i + 1) % count));
-    else if (event.key === 'ArrowUp') setActive((i) => (count === 0 ? 0 : (i - 1 + count) % count));
+    else if (event.key === 'ArrowDown') setActive(count === 0 ? 0 : (active() + 1) % count);
+    else if (event.key === 'ArrowUp') setActive(count === 0 ? 0 : (active() - 1 + count) % count);
     else if (event.key === 'Enter') open(hits()[active()]);
     else return;
     event.preventDefault();

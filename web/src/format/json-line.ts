@@ -4,10 +4,15 @@
  * is bounded (depth, children per node, rows in all, characters per value), and what is cut says
  * how much was left out. Nothing here becomes markup: each row is plain strings.
  */
+import { MAX_LINE_BYTES } from '../../../protocol';
+
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
-/** Lines longer than this are not parsed for the tree (the agent cuts lines at 16 KB anyway). */
-export const MAX_JSON_CHARS = 64 * 1024;
+/**
+ * Lines longer than this are not parsed for the tree: the longest an agent sends whole (a line's
+ * UTF-16 length is at most its UTF-8 size), so every JSON line it sends opens. Parsed only when opened.
+ */
+export const MAX_JSON_CHARS = MAX_LINE_BYTES;
 
 /** Whether the text could be a JSON object or array: cheap, run for each line on screen. */
 export function looksLikeJson(text: string): boolean {

@@ -120,8 +120,9 @@ export function findMatches(text: string, query: string): MatchRange[] {
 function substringMatches(text: string, query: string, caseSensitive: boolean): MatchRange[] {
   const haystack = caseSensitive ? text : text.toLowerCase();
   const needle = caseSensitive ? query : query.toLowerCase();
-  // Lowercasing a few characters changes their length; offsets would no longer line up.
-  if (haystack.length !== text.length || needle.length !== query.length) return [];
+  // Lowercasing a few characters (İ) changes their length, so offsets in the lowered text are not
+  // the text's: find the query in the text itself, case-insensitively, instead.
+  if (haystack.length !== text.length || needle.length !== query.length) return regexMatches(text, new RegExp(query.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'));
   const ranges: MatchRange[] = [];
   let at = haystack.indexOf(needle);
   while (at !== -1 && ranges.length < MAX_HIGHLIGHTS) {
