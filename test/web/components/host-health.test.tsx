@@ -42,7 +42,7 @@ describe('HostHealth', () => {
     const { badges, texts } = renderHealth(host('box-1', '2026-11-25T11:00:00Z', { status: status({ lagMs: 125_000, pendingLines: 4_200 }) }));
 
     expect(texts()).toEqual(['behind 2 min']);
-    expect(badges()[0]!.title).toBe('The oldest line this agent holds undelivered is 2 min old (4200 lines waiting)');
+    expect(badges()[0]!.title).toBe('The oldest line this agent holds undelivered is 2 min old (4,200 lines waiting)');
     expect(badges()[0]!.classList.contains('is-warn')).toBe(true);
   });
 

@@ -145,4 +145,10 @@ describe('NoticeMarker', () => {
     expect(getByRole('separator').textContent).toBe('container <b>odd</b> at 12:00:05.250');
     expect(container.querySelector('b')).toBeNull();
   });
+
+  it('says the container changed state when the change names no state', () => {
+    const { getByRole } = render(() => <NoticeMarker row={noticeRow({ notice: 'container', at, state: '', status: '' })} time={utc} />);
+
+    expect(getByRole('separator').textContent).toBe('container changed state at 12:00:05.250');
+  });
 });

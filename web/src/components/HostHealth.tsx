@@ -17,7 +17,7 @@ export function HostHealth(props: { host: HostInfo }) {
         {(label) => (
           <span
             class="host-badge is-warn"
-            title={`The oldest line this agent holds undelivered is ${durationText(props.host.status!.lagMs)} old (${props.host.status!.pendingLines} lines waiting)`}
+            title={`The oldest line this agent holds undelivered is ${durationText(props.host.status!.lagMs)} old (${props.host.status!.pendingLines.toLocaleString('en-US')} lines waiting)`}
           >
             {label()}
           </span>

@@ -27,10 +27,11 @@ export function NoticeMarker(props: NoticeMarkerProps) {
   const text = () => {
     if (props.row.notice === 'reconnected') return `reconnected at ${when()} — lines missed meanwhile follow from the cloud's buffer`;
     const state = props.row.state ?? '';
-    const words = CONTAINER_WORDS[state] ?? `container ${state}`;
+    // A state this dashboard has no word for is named as Docker named it; none at all, as a change.
+    const words = CONTAINER_WORDS[state] ?? (state ? `container ${state}` : 'container changed state');
     // Only what the state word does not say already: an exit code, a health.
     const label = containerStatusLabel({ state, status: props.row.status ?? '' }, { online: true }).text;
-    return `${words} at ${when()}${label === state ? '' : ` · ${label}`}`;
+    return `${words} at ${when()}${label === state || !state ? '' : ` · ${label}`}`;
   };
   return (
     <div class="notice-marker" classList={{ [`notice-${props.row.notice}`]: true, [`notice-state-${props.row.state ?? ''}`]: props.row.notice === 'container' }} role="separator">
