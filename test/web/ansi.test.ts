@@ -24,6 +24,10 @@ describe('parseAnsi', () => {
     ['truecolour', '\x1b[38;2;10;20;30mx', { fg: 'rgb(10, 20, 30)' }],
     ['default foreground after a colour', '\x1b[31;39mx', {}],
     ['empty parameters as a reset', '\x1b[31m\x1b[mx', {}],
+    ['truecolour in the colon form, colour space left empty (ITU T.416)', '\x1b[38:2::10:20:30mx', { fg: 'rgb(10, 20, 30)' }],
+    ['truecolour in the colon form, colour space named', '\x1b[48:2:0:10:20:30mx', { bg: 'rgb(10, 20, 30)' }],
+    ['truecolour in the colon form without a colour space', '\x1b[38:2:10:20:30mx', { fg: 'rgb(10, 20, 30)' }],
+    ['256 colours in the colon form, then bold', '\x1b[38:5:196;1mx', { fg: 'rgb(255, 0, 0)', bold: true }],
   ])('reads %s', (_name, text, style) => {
     expect(parseAnsi(text)).toEqual([{ text: 'x', style }]);
   });
@@ -32,6 +36,18 @@ describe('parseAnsi', () => {
     expect(parseAnsi('\x1b[2K\x1b[1Gdone\x1b]0;title\x07!')).toEqual([
       { text: 'done', style: {} },
       { text: '!', style: {} },
+    ]);
+  });
+
+  it.each([
+    ['a device control string (DCS)', '\x1bPq#0;2;0;0;0#1!6~\x1b\\'],
+    ['an application program command (APC)', '\x1b_Gf=100;payload\x1b\\'],
+    ['a privacy message (PM)', '\x1b^secret\x1b\\'],
+    ['a start of string (SOS)', '\x1bXstring\x1b\\'],
+  ])('removes %s with its contents', (_name, escape) => {
+    expect(parseAnsi(`before ${escape}after`)).toEqual([
+      { text: 'before ', style: {} },
+      { text: 'after', style: {} },
     ]);
   });
 });

@@ -21,8 +21,10 @@ export interface StyledRun {
   readonly style: AnsiStyle;
 }
 
-// CSI (ESC [ … final byte), OSC (ESC ] … BEL or ESC \), and two-byte escapes.
-const ESCAPE = /\x1b(?:\[([0-?]*)[ -/]*([@-~])|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])/g;
+// CSI (ESC [ … final byte); the control strings OSC (ESC ]), DCS (ESC P), SOS (ESC X), PM (ESC ^)
+// and APC (ESC _), each up to BEL or ESC \ and removed with their contents (sixel images, kitty
+// graphics, tmux pass-through are not text); then the other two-byte escapes.
+const ESCAPE = /\x1b(?:\[([0-?]*)[ -/]*([@-~])|[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])/g;
 
 const PLAIN: AnsiStyle = {};
 
@@ -45,11 +47,19 @@ export function parseAnsi(text: string): StyledRun[] {
 }
 
 function applySgr(current: AnsiStyle, params: string): AnsiStyle {
-  const codes = params === '' ? [0] : params.split(/[;:]/).map((p) => (p === '' ? 0 : Number(p)));
+  const groups = params === '' ? [''] : params.split(';');
+  const codes = groups.map((group) => number(group.split(':')[0]!));
   let next: { -readonly [K in keyof AnsiStyle]: AnsiStyle[K] } = { ...current };
   for (let i = 0; i < codes.length; i += 1) {
     const code = codes[i]!;
-    if (code === 0) next = {};
+    // ITU T.416's colon form carries a colour within its own parameter: 38:5:n, 38:2:[cs]:r:g:b.
+    if ((code === 38 || code === 48) && groups[i]!.includes(':')) {
+      const color = colonColor(groups[i]!.split(':').slice(1).map(number));
+      if (color !== undefined) {
+        if (code === 38) next.fg = color;
+        else next.bg = color;
+      }
+    } else if (code === 0) next = {};
     else if (code === 1) next.bold = true;
     else if (code === 2) next.dim = true;
     else if (code === 3) next.italic = true;
@@ -73,6 +83,18 @@ function applySgr(current: AnsiStyle, params: string): AnsiStyle {
     }
   }
   return compact(next);
+}
+
+function number(param: string): number {
+  return param === '' ? 0 : Number(param);
+}
+
+/** The sub-parameters after 38: or 48: — `5:n`, `2:r:g:b`, or `2:cs:r:g:b` with a colour-space id (often empty). */
+function colonColor(sub: number[]): AnsiColor | undefined {
+  if (sub[0] === 5) return sub[1] === undefined ? undefined : color256(sub[1]);
+  if (sub[0] !== 2) return undefined;
+  const [r, g, b] = sub.length >= 5 ? sub.slice(2, 5) : sub.slice(1, 4);
+  return r === undefined || g === undefined || b === undefined ? undefined : rgb(r, g, b);
 }
 
 /** `5;n` (256 colours) or `2;r;g;b` (truecolour) after a 38/48; returns the colour and how many codes it used. */
