@@ -43,6 +43,15 @@ describe('StreamToggle', () => {
     expect(shown()).toEqual(lines);
   });
 
+  it('moves between the streams with the arrow keys, as a radio group does', () => {
+    const { getByRole, checked, filter } = renderToggle();
+
+    fireEvent.keyDown(getByRole('radio', { name: 'All' }), { key: 'ArrowRight' });
+    expect(checked()).toEqual(['stdout']);
+    fireEvent.keyDown(getByRole('radio', { name: 'stdout' }), { key: 'ArrowUp' });
+    expect(filter.stream()).toBe('all');
+  });
+
   it('shows both again on "All"', () => {
     const { getByRole, shown } = renderToggle();
     fireEvent.click(getByRole('radio', { name: 'stderr' }));

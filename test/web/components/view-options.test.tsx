@@ -41,6 +41,26 @@ describe('ViewOptions', () => {
     expect(settings.settings().time).toBe(mode);
   });
 
+  it('is one tab stop, moved along with the arrow keys as a radio group is (Home and End too)', () => {
+    const { times, checked, settings } = renderOptions();
+    const tabStops = () => times().filter((time) => time.tabIndex === 0).map((time) => time.textContent);
+    expect(tabStops()).toEqual(['Local']);
+
+    fireEvent.keyDown(times()[0]!, { key: 'ArrowRight' });
+    expect(checked()).toEqual(['UTC']);
+    expect(document.activeElement).toBe(times()[1]);
+    expect(tabStops()).toEqual(['UTC']);
+
+    fireEvent.keyDown(times()[1]!, { key: 'End' });
+    expect(settings.settings().time).toBe('hidden');
+    fireEvent.keyDown(times()[2]!, { key: 'ArrowDown' });
+    expect(checked()).toEqual(['Local']);
+    fireEvent.keyDown(times()[0]!, { key: 'ArrowLeft' });
+    expect(checked()).toEqual(['No time']);
+    fireEvent.keyDown(times()[2]!, { key: 'Home' });
+    expect(checked()).toEqual(['Local']);
+  });
+
   it('switches long lines between wrapping and scrolling sideways, saying which it does', () => {
     const { wrap, settings } = renderOptions();
 

@@ -1,5 +1,5 @@
-import { For } from 'solid-js';
 import type { StreamChoice } from '../state/line-filter';
+import { RadioChoices } from './RadioChoices';
 
 export interface StreamToggleProps {
   stream: StreamChoice;
@@ -15,21 +15,14 @@ const CHOICES: readonly { value: StreamChoice; label: string }[] = [
 /** Shows both streams, or only stdout or stderr. */
 export function StreamToggle(props: StreamToggleProps) {
   return (
-    <div class="stream-toggle" role="radiogroup" aria-label="Stream">
-      <For each={CHOICES}>
-        {(choice) => (
-          <button
-            type="button"
-            role="radio"
-            class="stream-option"
-            classList={{ 'is-active': props.stream === choice.value, [`is-${choice.value}`]: true }}
-            aria-checked={props.stream === choice.value}
-            onClick={() => props.onStreamChange(choice.value)}
-          >
-            {choice.label}
-          </button>
-        )}
-      </For>
-    </div>
+    <RadioChoices
+      label="Stream"
+      choices={CHOICES}
+      value={props.stream}
+      onChange={(stream) => props.onStreamChange(stream)}
+      groupClass="stream-toggle"
+      optionClass="stream-option"
+      optionClasses={(stream) => ({ [`is-${stream}`]: true })}
+    />
   );
 }

@@ -1,5 +1,5 @@
-import { For } from 'solid-js';
 import type { TimeMode, ViewSettingsStore } from '../state/view-settings-store';
+import { RadioChoices } from './RadioChoices';
 
 const TIMES: readonly { value: TimeMode; label: string }[] = [
   { value: 'local', label: 'Local' },
@@ -12,22 +12,14 @@ export function ViewOptions(props: { settings: ViewSettingsStore }) {
   const settings = () => props.settings.settings();
   return (
     <div class="view-options">
-      <div class="segmented" role="radiogroup" aria-label="Timestamps">
-        <For each={TIMES}>
-          {(choice) => (
-            <button
-              type="button"
-              role="radio"
-              class="segmented-option"
-              classList={{ 'is-active': settings().time === choice.value }}
-              aria-checked={settings().time === choice.value}
-              onClick={() => props.settings.setTime(choice.value)}
-            >
-              {choice.label}
-            </button>
-          )}
-        </For>
-      </div>
+      <RadioChoices
+        label="Timestamps"
+        choices={TIMES}
+        value={settings().time}
+        onChange={(time) => props.settings.setTime(time)}
+        groupClass="segmented"
+        optionClass="segmented-option"
+      />
       <button
         type="button"
         class="segmented-option wrap-toggle"
