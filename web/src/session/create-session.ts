@@ -30,8 +30,16 @@ export interface Session {
   readonly selection: SelectionStore;
   readonly filter: FilterStore;
   readonly errors: ErrorsStore;
-  /** Shows a container's logs: unsubscribes the previous one, subscribes this one. */
+  /** Shows a container's logs alone: unsubscribes the others shown, subscribes this one. */
   select(ref: ContainerRef): void;
+  /** Shows exactly these containers (a link): each subscribed, the others shown before unsubscribed. */
+  show(refs: readonly ContainerRef[]): void;
+  /** Adds a container to the view (subscribed on its own). */
+  addToView(ref: ContainerRef): void;
+  /** Takes a container out of the view. */
+  removeFromView(ref: ContainerRef): void;
+  /** Adds a container to the view, or takes it out when others are shown too (shift/ctrl-click). */
+  toggleInView(ref: ContainerRef): void;
   reconnectNow(): void;
   close(): void;
   /** Resolves once every message received so far has taken effect (their batches read). */
@@ -123,8 +131,8 @@ export function createSession(options: SessionOptions): Session {
   /** Before anything is shown, the containers shown last time, once the inventory has them. */
   const restoreView = (): void => {
     if (selection.selected()) return;
-    const [first] = memory.recall(inventory.hosts());
-    if (first) watch.select(first);
+    const remembered = memory.recall(inventory.hosts());
+    if (remembered.length > 0) watch.show(remembered);
   };
 
   connection.start();
@@ -147,6 +155,10 @@ export function createSession(options: SessionOptions): Session {
     filter,
     errors,
     select: (ref) => watch.select(ref),
+    show: (refs) => watch.show(refs),
+    addToView: (ref) => watch.add(ref),
+    removeFromView: (ref) => watch.remove(ref),
+    toggleInView: (ref) => watch.toggle(ref),
     reconnectNow: () => connection.reconnectNow(),
     close: () => {
       clearInterval(refetch);
