@@ -68,7 +68,8 @@ export function ContainerItem(props: ContainerItemProps) {
         <button
           type="button"
           class="view-toggle"
-          aria-label={shown() ? `Remove ${displayName(props.container)} from the view` : `Add ${displayName(props.container)} to the view`}
+          // Not named for the container: its name is the row's own button's.
+          aria-label={shown() ? 'Remove from the view' : 'Add to the view'}
           title={shown() ? 'Remove from the view' : 'Add to the view (or shift-click the container)'}
           onClick={() => session.toggleInView(target())}
         >
