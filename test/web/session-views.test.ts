@@ -1,7 +1,8 @@
 /**
  * Several containers in one view, on an in-memory socket and fake timers: each shown container is
- * subscribed on its own, taking one out unsubscribes only it, a refused subscribe concerns only
- * its container, and the containers shown are remembered across reloads.
+ * subscribed on its own, one taken out is released a while later (unsubscribed, its lines
+ * dropped) and only it, a refused subscribe concerns only its container, and the containers shown
+ * are remembered across reloads.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CloudToViewer, LogLine } from '../../protocol';
@@ -9,6 +10,8 @@ import { compressLines } from '../../protocol/packed-zlib';
 import type { SocketFactory, SocketHandlers } from '../../web/src/api/socket';
 import { createSession, type Session, type SessionOptions } from '../../web/src/session/create-session';
 import { RESUBSCRIBE_FIRST_MS } from '../../web/src/session/subscribe-retry';
+import { TAIL_CHECK_FIRST_MS } from '../../web/src/session/tail-check';
+import { LINGER_MS, MAX_LINGERING } from '../../web/src/session/watch-policy';
 import { container, host } from './host-fixtures';
 
 const web = { agentId: 'agent-1', containerId: 'web' };
@@ -33,7 +36,8 @@ describe('a dashboard session showing several containers', () => {
       handlers = socketHandlers;
       return { send: (text) => sent.push(JSON.parse(text) as Record<string, unknown>), close: () => {} };
     };
-    session = createSession({ url: 'ws://test', openSocket, ...options });
+    // Tail checks (which subscribe again while no epoch is held) only where a spec asks for them.
+    session = createSession({ url: 'ws://test', openSocket, tailCheck: { firstMs: 100 * LINGER_MS, maxMs: 100 * LINGER_MS }, ...options });
     handlers.onOpen();
   };
 
@@ -57,12 +61,13 @@ describe('a dashboard session showing several containers', () => {
     expect(subscriptions()).toEqual(['subscribe web', 'subscribe db', 'subscribe cache']);
   });
 
-  it('unsubscribes only the container taken out of the view', () => {
+  it('unsubscribes only the container taken out of the view, once it has been out a while', () => {
     start();
     session.select(web);
     session.addToView(db);
 
     session.removeFromView(web);
+    vi.advanceTimersByTime(LINGER_MS);
 
     expect(session.selection.watched()).toEqual([db]);
     expect(subscriptions()).toEqual(['subscribe web', 'subscribe db', 'unsubscribe web']);
@@ -74,9 +79,10 @@ describe('a dashboard session showing several containers', () => {
     session.addToView(db);
 
     session.select(cache);
+    vi.advanceTimersByTime(LINGER_MS);
 
     expect(session.selection.watched()).toEqual([cache]);
-    expect(subscriptions()).toEqual(['subscribe web', 'subscribe db', 'unsubscribe web', 'unsubscribe db', 'subscribe cache']);
+    expect(subscriptions()).toEqual(['subscribe web', 'subscribe db', 'subscribe cache', 'unsubscribe web', 'unsubscribe db']);
   });
 
   it('adds with a toggle, takes out with it, and never takes out the last container shown', () => {
@@ -85,6 +91,7 @@ describe('a dashboard session showing several containers', () => {
     session.toggleInView(db);
     session.toggleInView(web);
     session.toggleInView(db);
+    vi.advanceTimersByTime(LINGER_MS);
 
     expect(session.selection.watched()).toEqual([db]);
     expect(subscriptions()).toEqual(['subscribe web', 'subscribe db', 'unsubscribe web']);
@@ -143,5 +150,101 @@ describe('a dashboard session showing several containers', () => {
 
     expect(session.selection.watched()).toEqual([db, cache]);
     expect(subscriptions()).toEqual(['subscribe db', 'subscribe cache']);
+  });
+
+  describe('releasing the lines of containers no longer shown', () => {
+    const history = (ref: typeof web, ...seqs: number[]) => receive({ action: 'log.history', ...ref, epoch: 7, batches: batches(...seqs), done: true });
+
+    it('keeps a container taken out of the view subscribed, with its lines, until a while has passed', async () => {
+      start();
+      session.show([web, db]);
+      await history(web, 1, 2, 3);
+      session.removeFromView(web);
+
+      vi.advanceTimersByTime(LINGER_MS - 1);
+
+      expect(subscriptions()).toEqual(['subscribe web', 'subscribe db']);
+      expect(session.logs.view(web).lineCount).toBe(3);
+    });
+
+    it('then unsubscribes it and drops its lines', async () => {
+      start();
+      session.show([web, db]);
+      await history(web, 1, 2, 3);
+      session.removeFromView(web);
+
+      vi.advanceTimersByTime(LINGER_MS);
+      await session.settled();
+
+      expect(subscriptions()).toEqual(['subscribe web', 'subscribe db', 'unsubscribe web']);
+      expect(session.logs.view(web)).toMatchObject({ rows: [], lineCount: 0 });
+      expect(session.logs.lastSeq(web)).toBeUndefined();
+    });
+
+    it('shows a container brought back within the while at once, from the lines it kept, without subscribing again', async () => {
+      start();
+      session.select(web);
+      await history(web, 1, 2);
+      session.select(db);
+      vi.advanceTimersByTime(LINGER_MS / 2);
+
+      session.select(web);
+      vi.advanceTimersByTime(LINGER_MS);
+
+      expect(session.logs.view(web).lineCount).toBe(2);
+      expect(subscriptions()).toEqual(['subscribe web', 'subscribe db', 'unsubscribe db']);
+    });
+
+    it('subscribes a container brought back after it was released afresh, and shows the history that comes', async () => {
+      start();
+      session.select(web);
+      await history(web, 1, 2);
+      session.select(db);
+      vi.advanceTimersByTime(LINGER_MS);
+      await session.settled();
+
+      session.select(web);
+      await history(web, 1, 2, 3);
+
+      const resubscribe = sent.filter((m) => m.action === 'log.subscribe' && m.containerId === 'web').at(-1);
+      expect(resubscribe).toEqual({ action: 'log.subscribe', ...web, op: expect.any(Number) });
+      expect(session.logs.view(web).rows.map((row) => row.kind === 'line' && row.seq)).toEqual([1, 2, 3]);
+    });
+
+    it('takes no lines for a released container that were still on their way', async () => {
+      start();
+      session.select(web);
+      await history(web, 1);
+      session.select(db);
+      vi.advanceTimersByTime(LINGER_MS);
+
+      await receive({ action: 'log.batch', ...web, epoch: 7, ...compressLines(lines(2)) });
+
+      expect(session.logs.view(web).rows).toEqual([]);
+    });
+
+    it('checks no tail of a container out of view, and checks it again once it is back', async () => {
+      start({ tailCheck: { firstMs: TAIL_CHECK_FIRST_MS } });
+      session.select(web);
+      await history(web, 1);
+      session.select(db);
+      await receive({ action: 'log.history', ...db, epoch: 3, batches: [], done: true });
+
+      vi.advanceTimersByTime(TAIL_CHECK_FIRST_MS);
+      expect(sent.filter((m) => m.action === 'log.fetch' && m.containerId === 'web')).toEqual([]);
+
+      session.select(web);
+      vi.advanceTimersByTime(TAIL_CHECK_FIRST_MS);
+      expect(sent.filter((m) => m.action === 'log.fetch' && m.containerId === 'web')).toHaveLength(1);
+    });
+
+    it(`keeps at most ${MAX_LINGERING} containers waiting out of view: the one out longest goes first`, () => {
+      start();
+      const refs = Array.from({ length: MAX_LINGERING + 2 }, (_, i) => ({ agentId: 'agent-1', containerId: `c${i}` }));
+      for (const ref of refs) session.select(ref);
+
+      // Shown: the last; waiting: the MAX_LINGERING before it; released at once: the first.
+      expect(sent.filter((m) => m.action === 'log.unsubscribe').map((m) => m.containerId)).toEqual(['c0']);
+    });
   });
 });

@@ -94,6 +94,7 @@ export function createSession(options: SessionOptions): Session {
     subscribeRetry,
     tailCheck,
     isSubscribed: (ref) => connection.isSubscribed(ref),
+    isShown: (ref) => watch.isShown(ref),
     onInventory: () => restoreView(),
   });
 
@@ -120,10 +121,14 @@ export function createSession(options: SessionOptions): Session {
   const watch = createWatchPolicy({
     selection,
     subscribe: (ref) => connection.subscribe(ref),
-    unsubscribe: (ref) => {
+    unwatch: (ref) => tailCheck.forget(ref),
+    rewatch: (ref) => tailCheck.watch(ref),
+    release: (ref) => {
       connection.unsubscribe(ref);
       tailCheck.forget(ref);
       subscribeRetry.forget(ref);
+      // After the messages before it, which may still add to its lines.
+      inOrder.run(() => logs.release(ref));
     },
     onShown: (refs) => memory.remember(refs),
   });
@@ -141,7 +146,8 @@ export function createSession(options: SessionOptions): Session {
   const refetch = setInterval(
     () =>
       inOrder.run(() => {
-        for (const lost of reader.expire()) if (connection.isSubscribed(lost)) router.applyLines(lost, () => logs.applyBatch(lost));
+        // Only for a container on screen: one out of view finds the hole by seq if it comes back.
+        for (const lost of reader.expire()) if (watch.isShown(lost)) router.applyLines(lost, () => logs.applyBatch(lost));
         logs.refetchGaps();
       }),
     REFETCH_GAPS_MS,
@@ -161,6 +167,7 @@ export function createSession(options: SessionOptions): Session {
     toggleInView: (ref) => watch.toggle(ref),
     reconnectNow: () => connection.reconnectNow(),
     close: () => {
+      watch.close();
       clearInterval(refetch);
       tailCheck.close();
       subscribeRetry.close();

@@ -21,8 +21,10 @@ export interface MessageRouterOptions {
   readonly reader: LogBatchReader;
   readonly subscribeRetry: SubscribeRetry;
   readonly tailCheck: TailCheck;
-  /** Whether the app still watches the container (a tail check runs only for those). */
+  /** Whether the app is subscribed to the container: lines of one it is not subscribed to (any more) are dropped. */
   readonly isSubscribed: (ref: ContainerRef) => boolean;
+  /** Whether the container is on screen (its tail is checked only then). */
+  readonly isShown: (ref: ContainerRef) => boolean;
   /** The inventory changed: containers a view waits for may be there now. */
   readonly onInventory: () => void;
 }
@@ -41,7 +43,7 @@ export function createMessageRouter(options: MessageRouterOptions): MessageRoute
     const before = logs.lastSeq(ref);
     const epoch = logs.epoch(ref);
     apply();
-    if ((logs.lastSeq(ref) !== before || logs.epoch(ref) !== epoch) && options.isSubscribed(ref)) tailCheck.received(ref);
+    if ((logs.lastSeq(ref) !== before || logs.epoch(ref) !== epoch) && options.isShown(ref)) tailCheck.received(ref);
   };
 
   const apply = async (message: CloudToViewer): Promise<void> => {
@@ -61,18 +63,22 @@ export function createMessageRouter(options: MessageRouterOptions): MessageRoute
         options.onInventory();
         return;
       case 'log.history': {
+        // Still on its way when the container was released: it would hold lines of a container no one watches.
+        if (!options.isSubscribed(message)) return;
         const read = await reader.history(message);
         applyLines(message, () => logs.applyHistory(read));
         if (message.done) subscribeRetry.succeeded(message);
         return;
       }
       case 'log.batch': {
+        if (!options.isSubscribed(message)) return;
         // Nothing to apply while the batch's other parts are still to come.
         const read = await reader.batch(message);
         if (read.lines.length > 0 || read.lost.length > 0) applyLines(message, () => logs.applyBatch(read));
         return;
       }
       case 'log.fetched': {
+        if (!options.isSubscribed(message)) return;
         // New lines after the last held (a tail check's answer) are news; a gap filled is not.
         const read = await reader.fetched(message);
         applyLines(message, () => logs.applyFetched(read));
