@@ -47,6 +47,8 @@ describe('several containers in Chromium, on the real stack', () => {
   const shownLines = (target: Page, scope = '.main'): Promise<ShownLine[]> =>
     target.locator(`${scope} .log-line`).evaluateAll((elements) =>
       elements
+        // Rows the virtual list let go of while this ran are no longer on screen.
+        .filter((element) => element.isConnected)
         .map((element) => {
           const source = element.querySelector('.log-source');
           return {
@@ -152,7 +154,8 @@ describe('several containers in Chromium, on the real stack', () => {
       await other.goto(`${stack.site.url}#token=${encodeURIComponent(stack.cloud.viewerToken)}&${hash}`);
 
       await expect.poll(() => other.locator('.view-chip').count(), { timeout: 30_000 }).toBe(2);
-      expect(await other.locator('.view-chip-name').allInnerTexts()).toEqual([...NAMES]);
+      // Named once the inventory has come (until then by their ids).
+      await expect.poll(() => other.locator('.view-chip-name').allInnerTexts(), { timeout: 30_000 }).toEqual([...NAMES]);
       expect(await other.getByRole('radio', { name: 'Merged' }).getAttribute('aria-checked')).toBe('true');
       await expectMerged(other);
       await shot(other, 'views-deep-link');
