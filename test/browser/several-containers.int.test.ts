@@ -145,7 +145,7 @@ describe('several containers in Chromium, on the real stack', () => {
     await shot(page, 'views-panes');
   }, 60_000);
 
-  it('opens a link to the merged view as the same merged view', async () => {
+  it('opens a link to the merged view as the same merged view, and one to the panes as the panes', async () => {
     await page.getByRole('radio', { name: 'Merged' }).click();
     const hash = new URL(page.url()).hash.slice(1);
     const other = await stack.newPage();
@@ -162,6 +162,28 @@ describe('several containers in Chromium, on the real stack', () => {
     } finally {
       await other.close();
     }
+    // And a link to the panes opens the panes.
+    const panes = await stack.newPage();
+    try {
+      await panes.goto(`${stack.site.url}#token=${encodeURIComponent(stack.cloud.viewerToken)}&${hash}&layout=panes`);
+      await expect.poll(() => panes.locator('.log-pane').count(), { timeout: 30_000 }).toBe(2);
+    } finally {
+      await panes.close();
+    }
     expect(pageErrors).toEqual([]);
   }, 90_000);
+
+  it('takes a container out with its ×, and adds it back from the search with Shift-Enter', async () => {
+    await page.getByRole('button', { name: 'Remove merge-db from the view' }).click();
+    await expect.poll(() => page.locator('.view-chip').count(), { timeout: 10_000 }).toBe(0);
+    expect(await page.locator('.main .log-name').innerText()).toBe('merge-api');
+
+    await page.keyboard.press('Control+k');
+    await page.getByRole('combobox', { name: 'Find a container' }).fill('merge-db');
+    await page.keyboard.press('Shift+Enter');
+
+    await expect.poll(() => page.locator('.view-chip-name').allInnerTexts(), { timeout: 10_000 }).toEqual([...NAMES]);
+    await expectMerged(page);
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
 });

@@ -163,7 +163,8 @@ export function LogReader(props: LogReaderProps) {
         matcher={compiled().matcher}
         emptyText={emptyText()}
         onCopyLine={(row) => void copy(row.plain, 'the line')}
-        onLinkLine={linkLine}
+        // A pane's own place is not the address's (that names the view's): no link to a line there.
+        onLinkLine={props.compact ? undefined : linkLine}
         onTopReached={() => props.onTopReached()}
         sourceOf={props.sourceOf}
       />

@@ -4,6 +4,7 @@ import type { LineSource } from '../format/line-source';
 import { useSession } from '../session/session-context';
 import type { LineRow } from '../state/line-buffer';
 import { mergedLogs } from '../state/merged-logs';
+import { streamNotice } from '../state/stream-notice';
 import { createRowMerger, type MergedRow } from '../state/merged-rows';
 import { LogReader } from './LogReader';
 
@@ -26,6 +27,15 @@ export function MergedLogs(props: MergedLogsProps) {
   const logs = createMemo(() => mergedLogs(merged(), parts().map((part) => part.logs)));
   const names = () => props.targets.map((ref) => props.sources.get(containerKey(ref))?.name ?? ref.containerId.slice(0, 12));
   const sourceOf = (row: LineRow) => props.sources.get((row as MergedRow).source);
+  // What holds any of them back (the connection, an offline host), each said once.
+  const notice = () => {
+    const said = new Set<string>();
+    for (const ref of props.targets) {
+      const text = streamNotice({ connection: session.connection.state().status, host: session.inventory.find(ref)?.host });
+      if (text) said.add(text);
+    }
+    return said.size === 0 ? undefined : [...said].join(' ');
+  };
   createEffect(() => {
     document.title = `${names().join(' + ')} · Sidetail`;
   });
@@ -37,6 +47,7 @@ export function MergedLogs(props: MergedLogsProps) {
     <LogReader
       logs={logs()}
       name={names().join('+')}
+      notice={notice()}
       onTopReached={() => {
         for (const ref of props.targets) session.logs.loadOlder(ref);
       }}

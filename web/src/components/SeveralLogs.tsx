@@ -1,4 +1,4 @@
-import { createMemo, For, Match, Switch } from 'solid-js';
+import { createMemo, For, Match, Show, Switch } from 'solid-js';
 import { containerKey } from '../../../protocol';
 import { sourceColour, type LineSource } from '../format/line-source';
 import { useSession } from '../session/session-context';
@@ -59,6 +59,10 @@ export function SeveralLogs() {
             )}
           </For>
         </ul>
+        {/* Side by side, the panes' toolbars have no room for them. */}
+        <Show when={session.selection.layout() === 'panes'}>
+          <ViewOptions settings={view.settings} />
+        </Show>
         <div class="segmented" role="radiogroup" aria-label="Layout">
           <For each={LAYOUTS}>
             {(choice) => (
@@ -87,7 +91,6 @@ export function SeveralLogs() {
             <FilterBox filter={session.filter} error={session.filter.compiled().error} />
             <StreamToggle stream={session.filter.stream()} onStreamChange={(s) => session.filter.setStream(s)} />
             <LevelFilter filter={session.filter} />
-            <ViewOptions settings={view.settings} />
           </div>
           <LogPanes targets={targets()} sources={sources()} />
         </Match>
