@@ -11,12 +11,18 @@
  * a container's order is never broken to honour a clock.
  *
  * Kept up to date incrementally, as row-filter.ts does for one container: when a container's
- * buffer only grew at the end or was trimmed at the front (its `rewrites` did not move), its
- * trimmed rows are taken out from the front and its new rows merged in from where the first of
- * them belongs — the end, for live lines. Anything else (a gap filled, older lines loaded, a
- * restart) takes that container's rows out and merges them in again: one pass, never a sort.
- * The result says how it changed in the same terms (`trimmed`, `rewrites`), so the filter after
- * it can follow incrementally too.
+ * buffer only grew at the end or was trimmed at the front (its `rewrites` did not move), its new
+ * rows — with those of every other container that only grew, merged together first — go in from
+ * where the first of them belongs: the end, for live lines, however the containers' lines
+ * interleave. Anything else (a gap filled, older lines loaded, a restart) takes that container's
+ * rows out and merges them in again: one pass, never a sort. The result says how it changed in
+ * the same terms (`trimmed`, `rewrites`), so the filter after it can follow incrementally too.
+ *
+ * A container's trim takes the merged front with it: the rows of other containers before the
+ * last row it trimmed go too (they are older than everything it still shows), so the merged list
+ * starts where every container's lines are there, never with one container's old lines alone
+ * over a span the other was trimmed from. Those rows stay in their own buffer; their own trim
+ * later counts them as gone already.
  */
 import { compareTimestamps } from '../../../protocol';
 import type { LogRow } from './line-buffer';
@@ -56,6 +62,8 @@ interface SourceState {
   /** The place in time of its newest row merged, and the ordinal after it. */
   lastTs: string | undefined;
   nextOrdinal: number;
+  /** Its oldest rows let go of by another container's trim, still in its buffer. */
+  cut: number;
 }
 
 const tsOf = (row: LogRow): string | undefined => (row.kind === 'line' || row.kind === 'skipped' ? row.ts : undefined);
@@ -102,7 +110,20 @@ export function createRowMerger(): RowMerger {
     return lo;
   };
 
-  /** Merges one source's run (in order) in: appended when it belongs at the end, else merged with the rows after its first. */
+  /** Merges two runs, each in order, into one. */
+  const mergeRuns = (a: readonly MergedRow[], b: readonly MergedRow[]): MergedRow[] => {
+    if (a.length === 0) return b.slice();
+    if (b.length === 0) return a.slice();
+    const out: MergedRow[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < a.length && j < b.length) out.push(compareMerged(a[i]!, b[j]!) <= 0 ? a[i++]! : b[j++]!);
+    while (i < a.length) out.push(a[i++]!);
+    while (j < b.length) out.push(b[j++]!);
+    return out;
+  };
+
+  /** Merges a run (in order) in: appended when it belongs at the end, else merged with the rows after its first. */
   const insertRun = (run: readonly MergedRow[]): void => {
     if (run.length === 0) return;
     changed = true;
@@ -120,22 +141,24 @@ export function createRowMerger(): RowMerger {
     while (j < after.length) merged.push(after[j++]!);
   };
 
-  /** Takes out a source's oldest `count` merged rows (a trim of its buffer). */
-  const removeOldest = (id: string, count: number): void => {
-    if (count <= 0) return;
-    changed = true;
-    let found = 0;
+  /**
+   * A source's buffer trimmed `count` rows: those of them still merged go, from the front, with
+   * every row before the last of them (see above). Always a trim at the front.
+   */
+  const trim = (id: string, state: SourceState, count: number): void => {
+    const alreadyGone = Math.min(count, state.cut);
+    state.cut -= alreadyGone;
+    let left = count - alreadyGone;
+    if (left <= 0) return;
     let read = 0;
-    let write = 0;
-    for (; read < merged.length && found < count; read += 1) {
-      const row = merged[read]!;
-      if (row.source === id) found += 1;
-      else merged[write++] = row;
+    while (read < merged.length && left > 0) {
+      const row = merged[read++]!;
+      if (row.source === id) left -= 1;
+      else states.get(row.source)!.cut += 1;
     }
-    merged.splice(write, read - write);
-    // Only the front went: a trim. Rows of others before them stayed: a rewrite.
-    if (write === 0) trimmed += found;
-    else rewrites += 1;
+    merged.splice(0, read);
+    trimmed += read;
+    changed = true;
   };
 
   const removeAll = (id: string): void => {
@@ -148,13 +171,14 @@ export function createRowMerger(): RowMerger {
 
   const mergeAfresh = (source: MergeSource): void => {
     removeAll(source.id);
-    const state: SourceState = { rows: source.rows, trimmed: source.trimmed, rewrites: source.rewrites, lastTs: undefined, nextOrdinal: 0 };
+    const state: SourceState = { rows: source.rows, trimmed: source.trimmed, rewrites: source.rewrites, lastTs: undefined, nextOrdinal: 0, cut: 0 };
     states.set(source.id, state);
     insertRun(wrap(source.id, state, source.rows));
   };
 
-  const update = (source: MergeSource, state: SourceState): void => {
-    if (source.rows === state.rows) return;
+  /** A source's new rows, when it only grew or trimmed; undefined when it was merged afresh. */
+  const update = (source: MergeSource, state: SourceState): MergedRow[] | undefined => {
+    if (source.rows === state.rows) return [];
     const dropped = source.trimmed - state.trimmed;
     const remaining = state.rows.length - dropped;
     const grewOrTrimmed =
@@ -166,12 +190,12 @@ export function createRowMerger(): RowMerger {
     // Rows merged with a stand-in time (markers before any line): merged again, with the line's.
     if (!grewOrTrimmed || (state.lastTs === undefined && state.rows.length > 0)) {
       mergeAfresh(source);
-      return;
+      return undefined;
     }
-    removeOldest(source.id, dropped);
-    insertRun(wrap(source.id, state, source.rows.slice(remaining)));
+    trim(source.id, state, dropped);
     state.rows = source.rows;
     state.trimmed = source.trimmed;
+    return wrap(source.id, state, source.rows.slice(remaining));
   };
 
   return (sources) => {
@@ -182,11 +206,15 @@ export function createRowMerger(): RowMerger {
       states.delete(id);
       removeAll(id);
     }
+    // New rows of every source that only grew go in as one run: live lines of several
+    // containers in the same frame are all appended, whichever order their times interleave in.
+    let fresh: MergedRow[] = [];
     for (const source of sources) {
       const state = states.get(source.id);
-      if (state) update(source, state);
-      else mergeAfresh(source);
+      const run = state ? update(source, state) : (mergeAfresh(source), undefined);
+      if (run && run.length > 0) fresh = mergeRuns(fresh, run);
     }
+    insertRun(fresh);
     if (changed) output = { rows: merged.slice(), trimmed, rewrites };
     return output;
   };
