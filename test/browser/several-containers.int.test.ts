@@ -115,6 +115,20 @@ describe('several containers in Chromium, on the real stack', () => {
     await page.getByText(/merge-db tick \d+/).first().waitFor({ timeout: 30_000 });
     await expectMerged(page);
     await shot(page, 'views-merged');
+    // The filter and the histogram read the merged lines as they read one container's.
+    expect(await page.getByRole('group', { name: 'Lines over time' }).count()).toBe(1);
+    await page.getByRole('searchbox', { name: /filter/i }).fill('merge-db tick');
+    await vi.waitFor(
+      async () => {
+        const filtered = await shownLines(page);
+        expect(filtered.length).toBeGreaterThan(0);
+        for (const line of filtered) expect(line.text.startsWith('merge-db tick')).toBe(true);
+      },
+      { timeout: 10_000 },
+    );
+    expect(await page.locator('.log-count').innerText()).toMatch(/^\d+ of \d+ lines/);
+    await shot(page, 'views-merged-filtered');
+    await page.getByRole('searchbox', { name: /filter/i }).fill('');
     // The address names both containers, in the order shown.
     const hash = new URLSearchParams(new URL(page.url()).hash.slice(1));
     expect(hash.getAll('container')).toHaveLength(2);
