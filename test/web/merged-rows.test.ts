@@ -148,6 +148,27 @@ describe('the merged rows of several containers', () => {
     expect(shape(merge([source(A, a), source(B, b)]).rows)).toEqual(['A:1', 'A:notice', 'B:1', 'B:2', 'A:2']);
   });
 
+  it('holds at most its capacity, the newest rows, letting go of the oldest at the front', () => {
+    const a = new LineBuffer();
+    const b = new LineBuffer();
+    const merge = createRowMerger({ capacity: 3 });
+    a.addLive([line(1, at(1, 0)), line(2, at(3, 0))], 7);
+    b.addLive([line(1, at(2, 0)), line(2, at(4, 0))], 9);
+    const first = merge([source(A, a), source(B, b)]);
+    expect(shape(first.rows)).toEqual(['B:1', 'A:2', 'B:2']);
+
+    a.addLive([line(3, at(5, 0))], 7);
+    const next = merge([source(A, a), source(B, b)]);
+
+    expect(shape(next.rows)).toEqual(['A:2', 'B:2', 'A:3']);
+    expect(next.trimmed - first.trimmed).toBe(1);
+    expect(next.rewrites).toBe(first.rewrites);
+  });
+
+  it('refuses a capacity that is not a positive integer', () => {
+    expect(() => createRowMerger({ capacity: 0 })).toThrow(RangeError);
+  });
+
   it('gives every row a key no other container’s row has', () => {
     const a = new LineBuffer();
     const b = new LineBuffer();

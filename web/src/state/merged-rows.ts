@@ -22,7 +22,9 @@
  * last row it trimmed go too (they are older than everything it still shows), so the merged list
  * starts where every container's lines are there, never with one container's old lines alone
  * over a span the other was trimmed from. Those rows stay in their own buffer; their own trim
- * later counts them as gone already.
+ * later counts them as gone already. The same way, the merged list holds at most `capacity`
+ * rows (the per-view cap, MERGED_CAPACITY by default), the newest: each container's buffer has
+ * its own cap, and the merged list of several would otherwise hold the sum.
  */
 import { compareTimestamps } from '../../../protocol';
 import type { LogRow } from './line-buffer';
@@ -55,6 +57,9 @@ export interface MergedRows {
 
 export type RowMerger = (sources: readonly MergeSource[]) => MergedRows;
 
+/** The most rows a merged view holds (issue 11's per-view cap). */
+export const MERGED_CAPACITY = 100_000;
+
 interface SourceState {
   rows: readonly LogRow[];
   trimmed: number;
@@ -73,7 +78,9 @@ export function compareMerged(a: MergedRow, b: MergedRow): number {
   return compareTimestamps(a.order.ts, b.order.ts) || (a.source < b.source ? -1 : a.source > b.source ? 1 : 0) || a.order.ordinal - b.order.ordinal;
 }
 
-export function createRowMerger(): RowMerger {
+export function createRowMerger(options: { readonly capacity?: number } = {}): RowMerger {
+  const capacity = options.capacity ?? MERGED_CAPACITY;
+  if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be a positive integer, got ${capacity}`);
   const states = new Map<string, SourceState>();
   let merged: MergedRow[] = [];
   let output: MergedRows = { rows: [], trimmed: 0, rewrites: 0 };
@@ -215,6 +222,13 @@ export function createRowMerger(): RowMerger {
       if (run && run.length > 0) fresh = mergeRuns(fresh, run);
     }
     insertRun(fresh);
+    if (merged.length > capacity) {
+      const over = merged.length - capacity;
+      for (let i = 0; i < over; i += 1) states.get(merged[i]!.source)!.cut += 1;
+      merged.splice(0, over);
+      trimmed += over;
+      changed = true;
+    }
     if (changed) output = { rows: merged.slice(), trimmed, rewrites };
     return output;
   };
