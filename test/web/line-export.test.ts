@@ -14,6 +14,16 @@ describe('lines as a text file', () => {
     expect(linesAsText(rows)).toBe('2026-11-25T12:00:00.123456789Z stdout red alert\n2026-11-25T12:00:01.000000000Z stderr <b>as text</b>\n');
   });
 
+  it('writes each line’s container after its time, for lines of several containers', () => {
+    const rows: LogRow[] = [
+      { ...lineRow(1, 'GET /'), ts: '2026-11-25T12:00:00.000000001Z' },
+      { ...lineRow(1, 'ready'), key: 'db line:1', ts: '2026-11-25T12:00:00.000000002Z' },
+    ];
+    expect(linesAsText(rows, (row) => (row.key === 'db line:1' ? 'db' : 'api'))).toBe(
+      '2026-11-25T12:00:00.000000001Z api stdout GET /\n2026-11-25T12:00:00.000000002Z db stdout ready\n',
+    );
+  });
+
   it('is empty without lines', () => {
     expect(linesAsText([])).toBe('');
   });

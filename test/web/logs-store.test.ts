@@ -83,6 +83,19 @@ describe('logs store', () => {
     expect(store.epoch(ref)).toBe(2);
   });
 
+  it('drops the lines of a container released, and keeps the others’', () => {
+    const store = createLogsStore({ scheduleFrame: () => {} });
+    store.applyHistory(history(ref, [1, 2]));
+    store.applyHistory(history(other, [1]));
+
+    store.release(ref);
+
+    expect(store.view(ref).rows).toEqual([]);
+    expect(store.lastSeq(ref)).toBeUndefined();
+    expect(store.epoch(ref)).toBeUndefined();
+    expect(seqsOf(store, other)).toEqual([1]);
+  });
+
   describe('closing gaps from the cloud buffer', () => {
     function fetchingStore() {
       const asked: { ref: ContainerRef; epoch: number; gap: GapRange }[] = [];

@@ -6,7 +6,8 @@ import { applyViewLink, viewLinkOf } from '../../web/src/state/view-link-sync';
 import type { ContainerRef } from '../../protocol';
 
 const full: ViewLink = {
-  container: { agentId: 'host-1', containerId: 'abc123' },
+  containers: [{ agentId: 'host-1', containerId: 'abc123' }],
+  layout: 'merged',
   query: '^GET /api (5\\d\\d)$ & more',
   regex: true,
   caseSensitive: true,
@@ -30,7 +31,29 @@ describe('a view as an address', () => {
 
   it('is empty for an unfiltered view of nothing, and leaves out what is as by default', () => {
     expect(formatViewLink(EMPTY_VIEW_LINK)).toBe('');
-    expect(formatViewLink({ ...EMPTY_VIEW_LINK, container: { agentId: 'h', containerId: 'c' } })).toBe('#host=h&container=c');
+    expect(formatViewLink({ ...EMPTY_VIEW_LINK, containers: [{ agentId: 'h', containerId: 'c' }] })).toBe('#host=h&container=c');
+  });
+
+  it('names several containers in the order shown, each with its host, and their layout', () => {
+    const link: ViewLink = {
+      ...EMPTY_VIEW_LINK,
+      containers: [
+        { agentId: 'host-1', containerId: 'web' },
+        { agentId: 'host-2', containerId: 'db' },
+        { agentId: 'host-1', containerId: 'cache' },
+      ],
+      layout: 'panes',
+    };
+    const hash = formatViewLink(link);
+    expect(hash).toBe('#host=host-1&container=web&host=host-2&container=db&host=host-1&container=cache&layout=panes');
+    expect(parseViewLink(hash)).toEqual(link);
+  });
+
+  it('leaves merged, the default layout, out of the address, and a layout of one container', () => {
+    const two = [{ agentId: 'h', containerId: 'a' }, { agentId: 'h', containerId: 'b' }];
+    expect(formatViewLink({ ...EMPTY_VIEW_LINK, containers: two, layout: 'merged' })).toBe('#host=h&container=a&host=h&container=b');
+    expect(formatViewLink({ ...EMPTY_VIEW_LINK, containers: two.slice(0, 1), layout: 'panes' })).toBe('#host=h&container=a');
+    expect(parseViewLink('#host=h&container=a&host=h&container=b&layout=sideways').layout).toBe('merged');
   });
 
   it('keeps the keys of the hash that are not a view’s, and replaces those that are', () => {
@@ -44,6 +67,7 @@ describe('a view as an address', () => {
     ['a seq past the safe integers', '#line=99999999999999999', {}],
     ['a time that is not RFC 3339', '#at=yesterday', {}],
     ['a host without a container', '#host=h', {}],
+    ['a pair with an empty host', '#host=&container=c&host=h&container=d', { containers: [{ agentId: 'h', containerId: 'd' }] }],
   ])('leaves out %s and applies the rest', (_, hash, expected) => {
     expect(parseViewLink(`${hash}&q=kept`)).toEqual({ ...EMPTY_VIEW_LINK, query: 'kept', ...expected });
   });
@@ -54,12 +78,14 @@ describe('a view as an address', () => {
 });
 
 describe('a link opened, and the view written back', () => {
-  it('selects the container, sets the filter and asks for the place', () => {
-    const selected: ContainerRef[] = [];
+  it('shows the containers in their layout, sets the filter and asks for the place', () => {
+    const shown: (readonly ContainerRef[])[] = [];
+    const layouts: string[] = [];
     const filter = createFilterStore();
     const jump = createJumpStore();
-    applyViewLink(full, { select: (ref) => selected.push(ref), filter, jump });
-    expect(selected).toEqual([full.container]);
+    applyViewLink({ ...full, layout: 'panes' }, { show: (refs) => shown.push(refs), setLayout: (layout) => layouts.push(layout), filter, jump });
+    expect(shown).toEqual([full.containers]);
+    expect(layouts).toEqual(['panes']);
     expect(filter.filter()).toEqual({ query: full.query, regex: true, caseSensitive: true, invert: true, stream: 'stderr', hiddenLevels: new Set(['debug', 'none']) });
     expect(jump.place()).toEqual({ seq: 4211 });
   });
@@ -67,14 +93,14 @@ describe('a link opened, and the view written back', () => {
   it('replaces levels hidden before with the link’s', () => {
     const filter = createFilterStore();
     filter.toggleLevel('info');
-    applyViewLink({ ...EMPTY_VIEW_LINK, hiddenLevels: new Set(['warn']) }, { select: () => {}, filter, jump: createJumpStore() });
+    applyViewLink({ ...EMPTY_VIEW_LINK, hiddenLevels: new Set(['warn']) }, { show: () => {}, setLayout: () => {}, filter, jump: createJumpStore() });
     expect([...filter.hiddenLevels()]).toEqual(['warn']);
   });
 
-  it('selects nothing and jumps nowhere when the link names neither', () => {
+  it('shows no container and jumps nowhere when the link names neither', () => {
     const jump = createJumpStore();
     let selects = 0;
-    applyViewLink(parseViewLink('#q=x'), { select: () => (selects += 1), filter: createFilterStore(), jump });
+    applyViewLink(parseViewLink('#q=x'), { show: () => (selects += 1), setLayout: () => {}, filter: createFilterStore(), jump });
     expect(selects).toBe(0);
     expect(jump.place()).toBeUndefined();
   });
@@ -82,7 +108,7 @@ describe('a link opened, and the view written back', () => {
   it('writes the view on screen as the same link', () => {
     const filter = createFilterStore();
     const jump = createJumpStore();
-    applyViewLink(full, { select: () => {}, filter, jump });
-    expect(viewLinkOf({ selected: full.container, filter: filter.filter(), place: jump.place() })).toEqual(full);
+    applyViewLink(full, { show: () => {}, setLayout: () => {}, filter, jump });
+    expect(viewLinkOf({ watched: full.containers, layout: full.layout, filter: filter.filter(), place: jump.place() })).toEqual(full);
   });
 });

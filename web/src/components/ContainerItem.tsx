@@ -22,9 +22,19 @@ export function reportedAtOf(host: HostView, containerId: string): number | unde
   return host.reportedAt[containerId] ?? host.observedAt;
 }
 
+/**
+ * A container in the sidebar. A click shows it alone; shift-, ctrl- or cmd-click (or its "+")
+ * adds it to the containers shown, or takes it out again (its "−") when others are shown too.
+ */
 export function ContainerItem(props: ContainerItemProps) {
   const session = useSession();
   const target = () => ({ agentId: props.host.agentId, containerId: props.container.id });
+  const shown = () => session.selection.isSelected(target());
+  const alone = () => shown() && session.selection.watched().length === 1;
+  const onClick = (event: MouseEvent) => {
+    if (event.shiftKey || event.ctrlKey || event.metaKey) session.toggleInView(target());
+    else session.select(target());
+  };
   const status = () => containerStatusLabel(props.container, props.host, props.host.reportedAt[props.container.id]);
   const uptime = () => {
     void props.now;
@@ -33,17 +43,17 @@ export function ContainerItem(props: ContainerItemProps) {
   };
 
   return (
-    <li>
+    <li class="container-row">
       <button
         type="button"
         class="container-item"
         classList={{
-          'is-selected': session.selection.isSelected(target()),
+          'is-selected': shown(),
           'is-stopped': props.container.state !== 'running',
         }}
-        aria-current={session.selection.isSelected(target()) ? 'true' : undefined}
+        aria-current={shown() ? 'true' : undefined}
         title={`${displayName(props.container)} — ${props.container.image}\n${status().text}\n${status().title}`}
-        onClick={() => session.select(target())}
+        onClick={onClick}
       >
         <ContainerStateDot state={props.container.state} stale={!props.host.online} />
         <span class="container-name">{displayName(props.container)}</span>
@@ -54,6 +64,18 @@ export function ContainerItem(props: ContainerItemProps) {
           </Show>
         </span>
       </button>
+      <Show when={!alone()}>
+        <button
+          type="button"
+          class="view-toggle"
+          // Not named for the container: its name is the row's own button's.
+          aria-label={shown() ? 'Remove from the view' : 'Add to the view'}
+          title={shown() ? 'Remove from the view' : 'Add to the view (or shift-click the container)'}
+          onClick={() => session.toggleInView(target())}
+        >
+          {shown() ? '−' : '+'}
+        </button>
+      </Show>
     </li>
   );
 }

@@ -10,8 +10,8 @@ import './container-search.css';
 
 /**
  * The container search: a fuzzy match over every container of every host (offline hosts too),
- * by name, image or host. Ctrl/Cmd-K opens it anywhere; arrows move, Enter opens the container,
- * Escape closes. Stopped containers follow the sidebar's choice, switchable here.
+ * by name, image or host. Ctrl/Cmd-K opens it anywhere; arrows move, Enter opens the container
+ * alone, Shift-Enter (or a shift/ctrl-click) adds it to the containers shown, Escape closes. Stopped containers follow the sidebar's choice, switchable here.
  */
 export function ContainerSearch() {
   const session = useSession();
@@ -28,9 +28,11 @@ export function ContainerSearch() {
     input.focus();
   });
 
-  const open = (hit: ContainerHit | undefined) => {
+  const open = (hit: ContainerHit | undefined, add = false) => {
     if (!hit) return;
-    session.select({ agentId: hit.host.agentId, containerId: hit.container.id });
+    const ref = { agentId: hit.host.agentId, containerId: hit.container.id };
+    if (add) session.addToView(ref);
+    else session.select(ref);
     view.finder.hide();
   };
   const onKeyDown = (event: KeyboardEvent) => {
@@ -38,7 +40,7 @@ export function ContainerSearch() {
     if (event.key === 'Escape') view.finder.hide();
     else if (event.key === 'ArrowDown') setActive(count === 0 ? 0 : (active() + 1) % count);
     else if (event.key === 'ArrowUp') setActive(count === 0 ? 0 : (active() - 1 + count) % count);
-    else if (event.key === 'Enter') open(hits()[active()]);
+    else if (event.key === 'Enter') open(hits()[active()], event.shiftKey);
     else return;
     event.preventDefault();
   };
@@ -80,7 +82,7 @@ export function ContainerSearch() {
                 class="finder-hit"
                 classList={{ 'is-active': index() === active(), 'is-offline': !hit.host.online }}
                 onMouseMove={() => setActive(index())}
-                onClick={() => open(hit)}
+                onClick={(event) => open(hit, event.shiftKey || event.ctrlKey || event.metaKey)}
               >
                 <ContainerStateDot state={hit.container.state} stale={!hit.host.online} />
                 <span class="finder-name">
@@ -105,7 +107,7 @@ export function ContainerSearch() {
             <input type="checkbox" checked={showStopped()} onChange={(event) => view.settings.setShowStopped(event.currentTarget.checked)} />
             show stopped containers
           </label>
-          <span class="finder-keys">↑↓ move · Enter open · Esc close</span>
+          <span class="finder-keys">↑↓ move · Enter open · Shift-Enter add to view · Esc close</span>
         </footer>
       </div>
     </div>

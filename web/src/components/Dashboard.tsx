@@ -28,18 +28,28 @@ export function Dashboard(props: DashboardProps) {
     storage: window.localStorage,
   });
   const view = createViewState(window.localStorage);
-  // The address names the view: a link opened shows its container, filter and place, and the
+  // The address names the view: a link opened shows its containers, filter and place, and the
   // address follows every change after (replaced, not pushed: no history entry per keystroke).
-  applyViewLink(parseViewLink(window.location.hash), { select: (ref) => session.select(ref), filter: session.filter, jump: view.jump });
+  applyViewLink(parseViewLink(window.location.hash), {
+    show: (refs) => session.show(refs),
+    setLayout: (layout) => session.selection.setLayout(layout),
+    filter: session.filter,
+    jump: view.jump,
+  });
   createEffect(() => {
     const hash = formatViewLink(
-      viewLinkOf({ selected: session.selection.selected(), filter: session.filter.filter(), place: view.jump.place() }),
+      viewLinkOf({
+        watched: session.selection.watched(),
+        layout: session.selection.layout(),
+        filter: session.filter.filter(),
+        place: view.jump.place(),
+      }),
       window.location.hash,
     );
     if (hash !== window.location.hash) window.history.replaceState(window.history.state, '', `${window.location.pathname}${window.location.search}${hash}`);
   });
-  // Another container: a place in the one before means nothing in it.
-  createEffect(on(session.selection.selected, () => view.jump.clear(), { defer: true }));
+  // Other containers: a place in the lines before means nothing in them.
+  createEffect(on(session.selection.watched, () => view.jump.clear(), { defer: true }));
   // Whether the token is refused, as far as the browser can tell (state/connection-problem.ts).
   const acceptedBefore = viewerTokenAccepted(window.localStorage, props.token);
   createEffect(() => {

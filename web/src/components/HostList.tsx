@@ -10,7 +10,8 @@ const CLOCK_MS = 10_000;
 
 /**
  * The sidebar: each host (offline ones kept, greyed), then its containers (running first), the
- * stopped ones listed or not as the reader chose. Clicking one opens its logs.
+ * stopped ones listed or not as the reader chose. Clicking one opens its logs; shift/ctrl-click
+ * (or its "+") adds it to the containers shown (ContainerItem.tsx).
  */
 export function HostList() {
   const session = useSession();

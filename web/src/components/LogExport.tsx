@@ -1,6 +1,6 @@
 import { Show } from 'solid-js';
 import { exportFileName, linesAsText } from '../format/line-export';
-import type { LogRow } from '../state/line-buffer';
+import type { LineRow, LogRow } from '../state/line-buffer';
 
 export interface LogExportProps {
   /** The container's name, for the file's. */
@@ -11,12 +11,14 @@ export interface LogExportProps {
   filtering: boolean;
   /** Copies what the reader selected in the lines. */
   onCopySelection(): void;
+  /** Lines of several containers: each line's container, written on its line. */
+  sourceOf?: (row: LineRow) => string | undefined;
 }
 
 /** Takes lines away: what is shown (or everything loaded) as a text file, the selection to the clipboard. */
 export function LogExport(props: LogExportProps) {
   const download = (rows: readonly LogRow[]) => {
-    const url = URL.createObjectURL(new Blob([linesAsText(rows)], { type: 'text/plain;charset=utf-8' }));
+    const url = URL.createObjectURL(new Blob([linesAsText(rows, props.sourceOf)], { type: 'text/plain;charset=utf-8' }));
     const link = document.createElement('a');
     link.href = url;
     link.download = exportFileName(props.name, new Date());

@@ -2,12 +2,14 @@ import { createMemo, For, Show } from 'solid-js';
 import { ansiClasses, ansiInlineStyle } from '../format/ansi-css';
 import { looksLikeJson } from '../format/json-line';
 import { lineSegments } from '../format/line-segments';
+import type { LineSource } from '../format/line-source';
 import type { LogTimeFormat } from '../format/log-time';
 import type { LineRow } from '../state/line-buffer';
 import type { TextMatcher } from '../state/line-filter';
 import { JsonTree } from './JsonTree';
 import { LevelBadge } from './LevelBadge';
 import { truncatedText } from '../format/byte-size';
+import './log-line-source.css';
 
 export interface LogLineProps {
   row: LineRow;
@@ -20,6 +22,8 @@ export interface LogLineProps {
   /** The row's own actions: copy its text, point the address at it. */
   onCopy?: () => void;
   onLink?: () => void;
+  /** Shown among lines of several containers: the container it is from. */
+  source?: LineSource;
 }
 
 /** One log line. Its text is untrusted: it only ever becomes text nodes, never markup. */
@@ -36,6 +40,13 @@ export function LogLine(props: LogLineProps) {
           <time class="log-time" dateTime={props.row.ts} title={`${props.row.ts} · ${props.row.stream} · seq ${props.row.seq}`}>
             {time().format(props.row.ts)}
           </time>
+        )}
+      </Show>
+      <Show when={props.source}>
+        {(source) => (
+          <span class="log-source" style={{ '--source-colour': source().colour }} title={source().name}>
+            {source().name}
+          </span>
         )}
       </Show>
       <LevelBadge level={props.row.level} />

@@ -3,19 +3,23 @@ import { useSession } from '../session/session-context';
 import type { ConnectionProblem } from '../state/connection-problem';
 import { ContainerLogs } from './ContainerLogs';
 import { EmptyState } from './EmptyState';
+import { SeveralLogs } from './SeveralLogs';
 
 export interface LogPanelProps {
   /** Why no connection opened, when none has (state/connection-problem.ts). */
   problem: ConnectionProblem | undefined;
 }
 
-/** The main area: the selected container's logs, or what to do next. */
+/** The main area: the container shown, several (merged or side by side), or what to do next. */
 export function LogPanel(props: LogPanelProps) {
   const session = useSession();
   const hasContainers = () => session.inventory.hosts().some((host) => host.containers.length > 0);
 
   return (
     <Switch>
+      <Match when={session.selection.watched().length > 1}>
+        <SeveralLogs />
+      </Match>
       {/* keyed: a fresh log view (and scroll position) per container */}
       <Match when={session.selection.selected()} keyed>
         {(target) => <ContainerLogs target={target} />}

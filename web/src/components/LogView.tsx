@@ -2,6 +2,7 @@ import { createVirtualizer, type VirtualItem } from '@tanstack/solid-virtual';
 import { createEffect, createMemo, createSignal, For, Match, on, onCleanup, onMount, Show, Switch, untrack } from 'solid-js';
 import { createLogTimeFormat, type LogTimeFormat } from '../format/log-time';
 import { countNewLines, decideScroll, END_THRESHOLD_PX, leavesEnd, pausePoint, type PausePoint } from '../state/follow-scroll';
+import type { LineSource } from '../format/line-source';
 import type { GapRow, LineRow, LogRow, NoticeRow, RestartRow, SkipRow } from '../state/line-buffer';
 import type { TextMatcher } from '../state/line-filter';
 import { useViewState } from '../state/view-context';
@@ -24,6 +25,8 @@ export interface LogViewProps {
   /** A line's own actions (its row's buttons). */
   onCopyLine?: (row: LineRow) => void;
   onLinkLine?: (row: LineRow) => void;
+  /** Lines of several containers: which one a line is from (its name and colour, on the line). */
+  sourceOf?: (row: LineRow) => LineSource | undefined;
 }
 
 /** A one-line row's height before it is measured; wrapped lines are measured as they render. */
@@ -269,6 +272,7 @@ export function LogView(props: LogViewProps) {
                           onToggleExpanded={() => view.expanded.toggle(line().key)}
                           onCopy={props.onCopyLine && (() => props.onCopyLine?.(line()))}
                           onLink={props.onLinkLine && (() => props.onLinkLine?.(line()))}
+                          source={props.sourceOf?.(line())}
                         />
                       )}
                     </Match>

@@ -1,13 +1,18 @@
 /**
- * Lines as a text file: one line each, `ts stream text`, the timestamp as Docker wrote it
+ * Lines as a text file: one line each, `ts stream text` (`ts container stream text` for lines of
+ * several containers), the timestamp as Docker wrote it
  * (nanoseconds kept), the text without ANSI escapes (what the view shows). Markers (gaps,
  * restarts, notices) are not lines the container wrote and are left out. Pure.
  */
-import type { LogRow } from '../state/line-buffer';
+import type { LineRow, LogRow } from '../state/line-buffer';
 
-export function linesAsText(rows: readonly LogRow[]): string {
+export function linesAsText(rows: readonly LogRow[], sourceOf?: (row: LineRow) => string | undefined): string {
   const out: string[] = [];
-  for (const row of rows) if (row.kind === 'line') out.push(`${row.ts} ${row.stream} ${row.plain}\n`);
+  for (const row of rows) {
+    if (row.kind !== 'line') continue;
+    const source = sourceOf?.(row);
+    out.push(source === undefined ? `${row.ts} ${row.stream} ${row.plain}\n` : `${row.ts} ${source} ${row.stream} ${row.plain}\n`);
+  }
   return out.join('');
 }
 

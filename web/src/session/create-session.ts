@@ -1,15 +1,15 @@
 /**
- * One signed-in dashboard session: the connection to the cloud plus the stores it feeds.
- * Messages flow connection → stores; user actions (select a container) flow here → connection.
+ * One signed-in dashboard session: the connection to the cloud plus the stores it feeds. Wiring
+ * only: messages flow connection → stores (message-router.ts); which containers are subscribed is
+ * the watch policy's (watch-policy.ts); the view remembered across reloads, view-memory.ts.
  * Log messages carry packed batches, read asynchronously (log-batch-reader.ts); every message
  * takes effect in arrival order all the same (arrival-order.ts).
  */
-import type { CloudToViewer, ContainerRef } from '../../../protocol';
-import { containerKey, MAX_FETCH_LINES } from '../../../protocol';
+import type { ContainerRef } from '../../../protocol';
+import { MAX_FETCH_LINES } from '../../../protocol';
 import type { SocketFactory } from '../api/socket';
 import { ViewerConnection } from '../api/viewer-connection';
 import { createConnectionStore, type ConnectionStore } from '../state/connection-store';
-import { containerTransitions } from '../state/container-transitions';
 import { createErrorsStore, type ErrorsStore } from '../state/errors-store';
 import { createFilterStore, type FilterStore } from '../state/filter-store';
 import { createInventoryStore, type InventoryStore } from '../state/inventory-store';
@@ -17,8 +17,11 @@ import { createLogsStore, type LogsStore } from '../state/logs-store';
 import { createSelectionStore, type SelectionStore } from '../state/selection-store';
 import { createArrivalOrder } from './arrival-order';
 import { createLogBatchReader } from './log-batch-reader';
+import { createMessageRouter } from './message-router';
 import { createSubscribeRetry } from './subscribe-retry';
 import { createTailCheck, tailRequest } from './tail-check';
+import { createViewMemory, type ViewStorage } from './view-memory';
+import { createWatchPolicy } from './watch-policy';
 
 export interface Session {
   readonly connection: ConnectionStore;
@@ -27,8 +30,16 @@ export interface Session {
   readonly selection: SelectionStore;
   readonly filter: FilterStore;
   readonly errors: ErrorsStore;
-  /** Shows a container's logs: unsubscribes the previous one, subscribes this one. */
+  /** Shows a container's logs alone: unsubscribes the others shown, subscribes this one. */
   select(ref: ContainerRef): void;
+  /** Shows exactly these containers (a link): each subscribed, the others shown before unsubscribed. */
+  show(refs: readonly ContainerRef[]): void;
+  /** Adds a container to the view (subscribed on its own). */
+  addToView(ref: ContainerRef): void;
+  /** Takes a container out of the view. */
+  removeFromView(ref: ContainerRef): void;
+  /** Adds a container to the view, or takes it out when others are shown too (shift/ctrl-click). */
+  toggleInView(ref: ContainerRef): void;
   reconnectNow(): void;
   close(): void;
   /** Resolves once every message received so far has taken effect (their batches read). */
@@ -38,13 +49,11 @@ export interface Session {
 export interface SessionOptions {
   readonly url: string;
   readonly openSocket: SocketFactory;
-  /** Remembers the selected container across reloads (localStorage; typed here so node can run a session too). */
-  readonly storage?: { getItem(key: string): string | null; setItem(key: string, value: string): void };
+  /** Remembers the containers shown across reloads (view-memory.ts). */
+  readonly storage?: ViewStorage;
   /** The tail check's delays (tail-check.ts); shorter in tests. */
   readonly tailCheck?: { readonly firstMs?: number; readonly maxMs?: number };
 }
-
-const SELECTED_KEY = 'sidetail.selectedContainer';
 
 /** How often gaps still waiting for their log.fetch answer are asked for again. */
 export const REFETCH_GAPS_MS = 10_000;
@@ -63,6 +72,7 @@ export function createSession(options: SessionOptions): Session {
   const selection = createSelectionStore();
   const filter = createFilterStore();
   const errors = createErrorsStore();
+  const memory = createViewMemory(options.storage);
   const subscribeRetry = createSubscribeRetry({
     resubscribe: (ref) => connection.resubscribe(ref),
     endHistory: (ref) => logs.endHistory(ref),
@@ -76,57 +86,17 @@ export function createSession(options: SessionOptions): Session {
       else connection.fetch({ ...ref, epoch: request.epoch, afterSeq: request.afterSeq, toSeq: request.toSeq });
     },
   });
-  /** Applies a message with lines; if it brought new ones for a watched container, its tail check starts over. */
-  const applyLines = (ref: ContainerRef, apply: () => void): void => {
-    const before = logs.lastSeq(ref);
-    const epoch = logs.epoch(ref);
-    apply();
-    if ((logs.lastSeq(ref) !== before || logs.epoch(ref) !== epoch) && connection.isSubscribed(ref)) tailCheck.received(ref);
-  };
-
-  const apply = async (message: CloudToViewer): Promise<void> => {
-    switch (message.action) {
-      case 'inventory':
-        // Chunks of one answer, or of an answer after a reconnect: upsert, never replace.
-        inventory.upsert(message.hosts);
-        if (message.done) inventory.markLoaded();
-        restoreSelection();
-        return;
-      case 'host':
-        inventory.applyStatus(message.host);
-        return;
-      case 'host.containers':
-        for (const change of containerTransitions(inventory, message)) logs.markContainerState(change.ref, change);
-        inventory.applyChanges(message);
-        restoreSelection();
-        return;
-      case 'log.history': {
-        const read = await reader.history(message);
-        applyLines(message, () => logs.applyHistory(read));
-        if (message.done) subscribeRetry.succeeded(message);
-        return;
-      }
-      case 'log.batch': {
-        // Nothing to apply while the batch's other parts are still to come.
-        const read = await reader.batch(message);
-        if (read.lines.length > 0 || read.lost.length > 0) applyLines(message, () => logs.applyBatch(read));
-        return;
-      }
-      case 'log.fetched': {
-        // New lines after the last held (a tail check's answer) are news; a gap filled is not.
-        const read = await reader.fetched(message);
-        applyLines(message, () => logs.applyFetched(read));
-        return;
-      }
-      case 'error':
-        errors.report(message);
-        // The subscription's history will not come (yet): subscribe again, or stop holding live lines.
-        if (message.requestAction === 'log.subscribe') subscribeRetry.refused(message);
-        return;
-      case 'pong':
-        return;
-    }
-  };
+  const router = createMessageRouter({
+    inventory,
+    logs,
+    errors,
+    reader,
+    subscribeRetry,
+    tailCheck,
+    isSubscribed: (ref) => connection.isSubscribed(ref),
+    isShown: (ref) => watch.isShown(ref),
+    onInventory: () => restoreView(),
+  });
 
   const connection = new ViewerConnection({
     url: options.url,
@@ -139,7 +109,7 @@ export function createSession(options: SessionOptions): Session {
       // From the subscribe on: a history that never comes (its error lost too) is asked again.
       tailCheck.watch(ref);
     },
-    onMessage: (message) => inOrder.run(() => apply(message)),
+    onMessage: (message) => inOrder.run(() => router.apply(message)),
     onState: (state) => {
       const before = connectionStore.state();
       connectionStore.update(state);
@@ -148,26 +118,26 @@ export function createSession(options: SessionOptions): Session {
     logger: console,
   });
 
-  const select = (ref: ContainerRef): void => {
-    const previous = selection.select(ref);
-    if (previous && containerKey(previous) === containerKey(ref)) return;
-    if (previous) {
-      connection.unsubscribe(previous);
-      tailCheck.forget(previous);
-      subscribeRetry.forget(previous);
-    }
-    connection.subscribe(ref);
-    options.storage?.setItem(SELECTED_KEY, containerKey(ref));
-  };
+  const watch = createWatchPolicy({
+    selection,
+    subscribe: (ref) => connection.subscribe(ref),
+    unwatch: (ref) => tailCheck.forget(ref),
+    rewatch: (ref) => tailCheck.watch(ref),
+    release: (ref) => {
+      connection.unsubscribe(ref);
+      tailCheck.forget(ref);
+      subscribeRetry.forget(ref);
+      // After the messages before it, which may still add to its lines.
+      inOrder.run(() => logs.release(ref));
+    },
+    onShown: (refs) => memory.remember(refs),
+  });
 
-  const restoreSelection = (): void => {
+  /** Before anything is shown, the containers shown last time, once the inventory has them. */
+  const restoreView = (): void => {
     if (selection.selected()) return;
-    const remembered = options.storage?.getItem(SELECTED_KEY);
-    if (!remembered) return;
-    for (const host of inventory.hosts()) {
-      const container = host.containers.find((c) => containerKey({ agentId: host.agentId, containerId: c.id }) === remembered);
-      if (container) return select({ agentId: host.agentId, containerId: container.id });
-    }
+    const remembered = memory.recall(inventory.hosts());
+    if (remembered.length > 0) watch.show(remembered);
   };
 
   connection.start();
@@ -176,7 +146,8 @@ export function createSession(options: SessionOptions): Session {
   const refetch = setInterval(
     () =>
       inOrder.run(() => {
-        for (const lost of reader.expire()) if (connection.isSubscribed(lost)) applyLines(lost, () => logs.applyBatch(lost));
+        // Only for a container on screen: one out of view finds the hole by seq if it comes back.
+        for (const lost of reader.expire()) if (watch.isShown(lost)) router.applyLines(lost, () => logs.applyBatch(lost));
         logs.refetchGaps();
       }),
     REFETCH_GAPS_MS,
@@ -189,9 +160,14 @@ export function createSession(options: SessionOptions): Session {
     selection,
     filter,
     errors,
-    select,
+    select: (ref) => watch.select(ref),
+    show: (refs) => watch.show(refs),
+    addToView: (ref) => watch.add(ref),
+    removeFromView: (ref) => watch.remove(ref),
+    toggleInView: (ref) => watch.toggle(ref),
     reconnectNow: () => connection.reconnectNow(),
     close: () => {
+      watch.close();
       clearInterval(refetch);
       tailCheck.close();
       subscribeRetry.close();

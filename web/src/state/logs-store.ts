@@ -71,6 +71,8 @@ export interface LogsStore {
   endAllHistory(): void;
   /** The subscription of this container failed: stop holding its live lines back. */
   endHistory(ref: ContainerRef): void;
+  /** The container is no longer watched: its lines are dropped (a later subscribe starts it afresh). */
+  release(ref: ContainerRef): void;
   /** The connection to the cloud came back: a notice in every container's lines, where they stood. */
   markReconnected(at: number): void;
   /** The agent reported a container's state change (see containerTransitions): a notice among its lines, by time. */
@@ -137,7 +139,7 @@ const nextFrame = (callback: () => void): void => {
 export function createLogsStore(options: LogsStoreOptions = {}): LogsStore {
   const scheduleFrame = options.scheduleFrame ?? nextFrame;
   const entries = new Map<string, Entry>();
-  // Creating an entry must notify views that read it before it existed.
+  // Creating or dropping an entry must notify views that read it before.
   const [created, setCreated] = createSignal(0);
   const dirty = new Set<Entry>();
   let flushScheduled = false;
@@ -287,6 +289,17 @@ export function createLogsStore(options: LogsStoreOptions = {}): LogsStore {
       e.older = { status: 'loading', epoch, request: { afterSeq: Math.max(0, toSeq - wanted), toSeq }, lines: [], lost: [], asked: 0 };
       askOlder(e, e.older);
       markChanged(e);
+    },
+    release(ref) {
+      const key = containerKey(ref);
+      const e = entries.get(key);
+      if (!e) return;
+      entries.delete(key);
+      dirty.delete(e);
+      batch(() => {
+        e.bump((n) => n + 1);
+        setCreated((n) => n + 1);
+      });
     },
     markReconnected(at) {
       for (const e of entries.values()) {

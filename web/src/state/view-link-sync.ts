@@ -1,6 +1,6 @@
 /**
- * The view and its address kept together: a link opened applies its view (the container through
- * the session's selection, the filter, the place to jump to), and every later change of the view
+ * The view and its address kept together: a link opened applies its view (the containers through
+ * the session's watch policy, their layout, the filter, the place to jump to), and every later change of the view
  * writes the address again (history.replaceState: no history entry per keystroke). The two
  * halves are pure over the stores, so node tests run them; Dashboard.tsx wires them to the
  * window and an effect.
@@ -9,11 +9,13 @@ import type { ContainerRef } from '../../../protocol';
 import type { FilterStore } from './filter-store';
 import type { JumpStore } from './jump-store';
 import type { LineFilter } from './line-filter';
+import type { ViewLayout } from './selection-store';
 import type { ViewLink, ViewPlace } from './view-link';
 
 export interface LinkTargets {
-  /** Shows a container (the session's select: the selection store, and its subscription). */
-  select(ref: ContainerRef): void;
+  /** Shows exactly these containers (the session's show: the selection store, and their subscriptions). */
+  show(refs: readonly ContainerRef[]): void;
+  setLayout(layout: ViewLayout): void;
   readonly filter: FilterStore;
   readonly jump: JumpStore;
 }
@@ -28,12 +30,14 @@ export function applyViewLink(link: ViewLink, targets: LinkTargets): void {
   filter.setStream(link.stream);
   filter.showAllLevels();
   for (const level of link.hiddenLevels) filter.toggleLevel(level);
-  if (link.container) targets.select(link.container);
+  if (link.containers.length > 0) targets.show(link.containers);
+  targets.setLayout(link.layout);
   if (link.place) targets.jump.jumpTo(link.place);
 }
 
 export interface ViewNow {
-  readonly selected: ContainerRef | undefined;
+  readonly watched: readonly ContainerRef[];
+  readonly layout: ViewLayout;
   readonly filter: LineFilter;
   readonly place: ViewPlace | undefined;
 }
@@ -42,7 +46,8 @@ export interface ViewNow {
 export function viewLinkOf(view: ViewNow): ViewLink {
   const { filter } = view;
   return {
-    ...(view.selected ? { container: view.selected } : {}),
+    containers: view.watched,
+    layout: view.layout,
     query: filter.query,
     regex: filter.regex === true,
     caseSensitive: filter.caseSensitive === true,

@@ -1,5 +1,6 @@
 /**
- * A view as an address: which container (host and container id), the filter (query, how it is
+ * A view as an address: which containers (host and container id, a pair each, in the order
+ * shown) and how several are laid out (`layout=panes`; merged by default), the filter (query, how it is
  * read, stream, hidden levels) and a place (a line by seq, or a moment by timestamp), in the
  * URL's hash (`#host=…&container=…&q=…`). The hash never reaches a server, so a link shared
  * keeps its filter to the people it is shared with; the viewer token (`#token=`) is taken out of
@@ -12,12 +13,15 @@
 import { isTimestamp, type ContainerRef } from '../../../protocol';
 import { LOG_LEVELS } from '../format/log-level';
 import type { LevelChoice, StreamChoice } from './line-filter';
+import type { ViewLayout } from './selection-store';
 
 /** Where in the lines a link points: a line by its seq, or the first line at or after a moment. */
 export type ViewPlace = { readonly seq: number } | { readonly ts: string };
 
 export interface ViewLink {
-  readonly container?: ContainerRef;
+  /** The containers shown, in order; none: the link names no container. */
+  readonly containers: readonly ContainerRef[];
+  readonly layout: ViewLayout;
   readonly query: string;
   readonly regex: boolean;
   readonly caseSensitive: boolean;
@@ -28,6 +32,8 @@ export interface ViewLink {
 }
 
 export const EMPTY_VIEW_LINK: ViewLink = {
+  containers: [],
+  layout: 'merged',
   query: '',
   regex: false,
   caseSensitive: false,
@@ -39,7 +45,7 @@ export const EMPTY_VIEW_LINK: ViewLink = {
 const LEVEL_CHOICES: readonly LevelChoice[] = [...LOG_LEVELS, 'none'];
 const STREAMS: readonly StreamChoice[] = ['all', 'stdout', 'stderr'];
 /** The keys this module owns in the hash; any other (a token being taken out, say) is kept as it is. */
-const KEYS = ['host', 'container', 'q', 'regex', 'case', 'invert', 'stream', 'hide', 'line', 'at'] as const;
+const KEYS = ['host', 'container', 'layout', 'q', 'regex', 'case', 'invert', 'stream', 'hide', 'line', 'at'] as const;
 
 function paramsOf(hash: string): URLSearchParams {
   return new URLSearchParams(hash.startsWith('#') ? hash.slice(1) : hash);
@@ -47,8 +53,12 @@ function paramsOf(hash: string): URLSearchParams {
 
 export function parseViewLink(hash: string): ViewLink {
   const params = paramsOf(hash);
-  const host = params.get('host') ?? '';
-  const containerId = params.get('container') ?? '';
+  const hosts = params.getAll('host');
+  const containerIds = params.getAll('container');
+  const containers: ContainerRef[] = [];
+  for (let i = 0; i < Math.min(hosts.length, containerIds.length); i += 1) {
+    if (hosts[i] !== '' && containerIds[i] !== '') containers.push({ agentId: hosts[i]!, containerId: containerIds[i]! });
+  }
   const flag = (key: string) => params.get(key) === '1';
   const stream = params.get('stream') as StreamChoice | null;
   const hidden = (params.get('hide') ?? '')
@@ -60,7 +70,8 @@ export function parseViewLink(hash: string): ViewLink {
   const place: ViewPlace | undefined =
     seq !== undefined && Number.isSafeInteger(seq) ? { seq } : ts !== null && isTimestamp(ts) ? { ts } : undefined;
   return {
-    ...(host !== '' && containerId !== '' ? { container: { agentId: host, containerId } } : {}),
+    containers,
+    layout: params.get('layout') === 'panes' ? 'panes' : 'merged',
     query: params.get('q') ?? '',
     regex: flag('regex'),
     caseSensitive: flag('case'),
@@ -79,10 +90,11 @@ export function parseViewLink(hash: string): ViewLink {
 export function formatViewLink(link: ViewLink, currentHash = ''): string {
   const params = paramsOf(currentHash);
   for (const key of KEYS) params.delete(key);
-  if (link.container) {
-    params.set('host', link.container.agentId);
-    params.set('container', link.container.containerId);
+  for (const ref of link.containers) {
+    params.append('host', ref.agentId);
+    params.append('container', ref.containerId);
   }
+  if (link.containers.length > 1 && link.layout === 'panes') params.set('layout', 'panes');
   if (link.query !== '') params.set('q', link.query);
   if (link.regex) params.set('regex', '1');
   if (link.caseSensitive) params.set('case', '1');

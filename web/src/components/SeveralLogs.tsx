@@ -1,0 +1,100 @@
+import { createMemo, For, Match, Show, Switch } from 'solid-js';
+import { containerKey } from '../../../protocol';
+import { sourceColour, type LineSource } from '../format/line-source';
+import { useSession } from '../session/session-context';
+import { displayName } from '../state/inventory-order';
+import type { ViewLayout } from '../state/selection-store';
+import { useViewState } from '../state/view-context';
+import { FilterBox } from './FilterBox';
+import { LevelFilter } from './LevelFilter';
+import { LogPanes } from './LogPanes';
+import { MergedLogs } from './MergedLogs';
+import { StreamToggle } from './StreamToggle';
+import { ViewOptions } from './ViewOptions';
+import './several-logs.css';
+
+const LAYOUTS: readonly { value: ViewLayout; label: string; title: string }[] = [
+  { value: 'merged', label: 'Merged', title: 'One list, the lines of every container interleaved by time' },
+  { value: 'panes', label: 'Side by side', title: 'A pane for each container' },
+];
+
+/**
+ * Several containers shown: which (each in its colour, each to be taken out), merged or side by
+ * side, and their lines that way.
+ */
+export function SeveralLogs() {
+  const session = useSession();
+  const view = useViewState();
+  const targets = () => session.selection.watched();
+  // A container's colour is its place among those shown: the same in the bar, the merged lines and its pane.
+  const sources = createMemo(
+    () =>
+      new Map<string, LineSource>(
+        targets().map((ref, index) => {
+          const found = session.inventory.find(ref);
+          return [containerKey(ref), { name: found ? displayName(found.container) : ref.containerId.slice(0, 12), colour: sourceColour(index) }];
+        }),
+      ),
+  );
+
+  return (
+    <div class="several-logs">
+      <div class="view-bar">
+        <ul class="view-chips" aria-label="Containers shown">
+          <For each={targets()}>
+            {(ref) => (
+              <li class="view-chip" style={{ '--source-colour': sources().get(containerKey(ref))?.colour }}>
+                <span class="source-swatch" aria-hidden="true" />
+                <span class="view-chip-name">{sources().get(containerKey(ref))?.name}</span>
+                <button
+                  type="button"
+                  class="view-remove"
+                  aria-label={`Remove ${sources().get(containerKey(ref))?.name ?? 'the container'} from the view`}
+                  title="Remove from the view"
+                  onClick={() => session.removeFromView(ref)}
+                >
+                  ×
+                </button>
+              </li>
+            )}
+          </For>
+        </ul>
+        {/* Side by side, the panes' toolbars have no room for them. */}
+        <Show when={session.selection.layout() === 'panes'}>
+          <ViewOptions settings={view.settings} />
+        </Show>
+        <div class="segmented" role="radiogroup" aria-label="Layout">
+          <For each={LAYOUTS}>
+            {(choice) => (
+              <button
+                type="button"
+                role="radio"
+                class="segmented-option"
+                classList={{ 'is-active': session.selection.layout() === choice.value }}
+                aria-checked={session.selection.layout() === choice.value}
+                title={choice.title}
+                onClick={() => session.selection.setLayout(choice.value)}
+              >
+                {choice.label}
+              </button>
+            )}
+          </For>
+        </div>
+      </div>
+      <Switch>
+        <Match when={session.selection.layout() === 'merged'}>
+          <MergedLogs targets={targets()} sources={sources()} />
+        </Match>
+        <Match when={session.selection.layout() === 'panes'}>
+          {/* The panes share one filter and the view settings, set here. */}
+          <div class="log-filters pane-filters">
+            <FilterBox filter={session.filter} error={session.filter.compiled().error} />
+            <StreamToggle stream={session.filter.stream()} onStreamChange={(s) => session.filter.setStream(s)} />
+            <LevelFilter filter={session.filter} />
+          </div>
+          <LogPanes targets={targets()} sources={sources()} />
+        </Match>
+      </Switch>
+    </div>
+  );
+}
