@@ -41,7 +41,7 @@ function daysInMonth(year: number, month: number): number {
  * The last value ordersAsText accepted. The agent compares each line's timestamp with the newest
  * one so far — the previous line's, usually — so one remembered answer spares half the checks.
  */
-let lastOrderedAsText = '';
+let lastOrderedAsText: string | undefined;
 
 /** True when `value` is in Docker's form with every field in range, so that its text orders like the instant it denotes. */
 function ordersAsText(value: string): boolean {

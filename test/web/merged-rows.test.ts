@@ -265,4 +265,34 @@ describe('the merged rows of several containers', () => {
     b.addLive([line(3, at(6, 0)), line(4, at(7, 0))], 9);
     expect(shape(merge([source(A, a), source(B, b)]).rows)).toEqual(['A:2', 'B:2', 'A:3', 'B:3', 'B:4']);
   });
+
+  it('merges a container that holds only markers (a reset with nothing since) beside one still loading, and loses none of the other’s rows after', () => {
+    const a = new LineBuffer();
+    const b = new LineBuffer();
+    const merge = createRowMerger();
+    a.addLive([line(1, at(1, 0)), line(2, at(2, 0))], 7);
+    b.beginHistory();
+    merge([source(A, a), source(B, b)]);
+    a.restart(8, 'reset');
+    a.addHistory([], true, 8);
+    merge([source(A, a), source(B, b)]);
+    b.addHistory([line(1, at(3, 0)), line(2, at(4, 0))], true, 9);
+    merge([source(A, a), source(B, b)]);
+    a.addLive([line(1, at(5, 0))], 8);
+    b.addLive([line(3, at(6, 0))], 9);
+
+    // The marker goes with A's first line after it, as a container's rows without a time do.
+    expect(shape(merge([source(A, a), source(B, b)]).rows)).toEqual(['B:1', 'B:2', 'A:restart', 'A:1', 'B:3']);
+  });
+
+  it('merges a container whose only row is the marker of a lost batch', () => {
+    const a = new LineBuffer();
+    const b = new LineBuffer();
+    const merge = createRowMerger();
+    a.addLive([], 7, [{ fromSeq: 1, toSeq: 3 }]);
+    merge([source(A, a), source(B, b)]);
+    b.addLive([line(1, at(1, 0))], 9);
+
+    expect(shape(merge([source(A, a), source(B, b)]).rows)).toEqual([`A:${a.rows[0]!.kind}`, 'B:1']);
+  });
 });

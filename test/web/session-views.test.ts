@@ -11,7 +11,9 @@ import type { SocketFactory, SocketHandlers } from '../../web/src/api/socket';
 import { createSession, type Session, type SessionOptions } from '../../web/src/session/create-session';
 import { RESUBSCRIBE_FIRST_MS } from '../../web/src/session/subscribe-retry';
 import { TAIL_CHECK_FIRST_MS } from '../../web/src/session/tail-check';
+import { MAX_SUBSCRIPTIONS_PER_CONNECTION } from '../../protocol';
 import { LINGER_MS, MAX_LINGERING } from '../../web/src/session/watch-policy';
+import { MAX_SHOWN } from '../../web/src/state/selection-store';
 import { container, host } from './host-fixtures';
 
 const web = { agentId: 'agent-1', containerId: 'web' };
@@ -245,6 +247,73 @@ describe('a dashboard session showing several containers', () => {
 
       // Shown: the last; waiting: the MAX_LINGERING before it; released at once: the first.
       expect(sent.filter((m) => m.action === 'log.unsubscribe').map((m) => m.containerId)).toEqual(['c0']);
+    });
+
+    it('subscribes a container brought back just as it was released afresh, for its whole history', async () => {
+      start();
+      session.select(web);
+      await history(web, 1, 2);
+      session.select(db);
+      await history(db, 1);
+      // A batch of db is still being read (inflated) when the release comes due.
+      handlers.onMessage(JSON.stringify({ action: 'log.batch', ...db, epoch: 7, ...compressLines(lines(2)) }));
+      vi.advanceTimersByTime(LINGER_MS);
+
+      session.select(web);
+      const again = sent.filter((m) => m.action === 'log.subscribe' && m.containerId === 'web').at(-1);
+      await session.settled();
+
+      expect(again).not.toHaveProperty('afterSeq');
+      await history(web, 1, 2, 3);
+      expect(session.logs.view(web).rows.map((row) => (row.kind === 'line' ? row.seq : row.kind))).toEqual([1, 2, 3]);
+    });
+
+    it('checks no tail of a container out of view after a reconnect either', async () => {
+      const sockets: SocketHandlers[] = [];
+      const openSocket: SocketFactory = (_url, socketHandlers) => {
+        sockets.push(socketHandlers);
+        handlers = socketHandlers;
+        return { send: (text) => sent.push(JSON.parse(text) as Record<string, unknown>), close: () => {} };
+      };
+      session = createSession({ url: 'ws://test', openSocket, tailCheck: { firstMs: TAIL_CHECK_FIRST_MS } });
+      handlers.onOpen();
+      session.select(web);
+      await history(web, 1);
+      session.select(db);
+      await receive({ action: 'log.history', ...db, epoch: 3, batches: batches(1), done: true });
+
+      sockets[0]!.onClose(1006, '');
+      vi.advanceTimersByTime(1_000);
+      sockets[1]!.onOpen();
+      await receive({ action: 'log.history', ...db, epoch: 3, batches: [], done: true });
+      await receive({ action: 'log.history', ...web, epoch: 7, batches: [], done: true });
+      sent = [];
+      vi.advanceTimersByTime(TAIL_CHECK_FIRST_MS);
+
+      expect(sent.filter((m) => m.action === 'log.fetch').map((m) => m.containerId)).not.toContain('web');
+    });
+  });
+
+  describe('bounded by what the cloud allows', () => {
+    it('shows no more containers than a connection may subscribe to, those waiting out of view included', () => {
+      start();
+      const refs = Array.from({ length: 500 }, (_, i) => ({ agentId: 'agent-1', containerId: `c${i}` }));
+
+      session.show(refs);
+
+      expect(session.selection.watched()).toHaveLength(MAX_SHOWN);
+      expect(subscriptions()).toHaveLength(MAX_SHOWN);
+      expect(MAX_SHOWN + MAX_LINGERING).toBeLessThanOrEqual(MAX_SUBSCRIPTIONS_PER_CONNECTION);
+    });
+
+    it('adds no container past that bound', () => {
+      start();
+      session.show(Array.from({ length: MAX_SHOWN }, (_, i) => ({ agentId: 'agent-1', containerId: `c${i}` })));
+
+      session.addToView(web);
+
+      expect(session.selection.watched()).toHaveLength(MAX_SHOWN);
+      expect(subscriptions()).not.toContain('subscribe web');
     });
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createFilterStore } from '../../web/src/state/filter-store';
 import { createJumpStore } from '../../web/src/state/jump-store';
+import { MAX_SHOWN } from '../../web/src/state/selection-store';
 import { EMPTY_VIEW_LINK, formatViewLink, parseViewLink, type ViewLink } from '../../web/src/state/view-link';
 import { applyViewLink, viewLinkOf } from '../../web/src/state/view-link-sync';
 import type { ContainerRef } from '../../protocol';
@@ -68,8 +69,17 @@ describe('a view as an address', () => {
     ['a time that is not RFC 3339', '#at=yesterday', {}],
     ['a host without a container', '#host=h', {}],
     ['a pair with an empty host', '#host=&container=c&host=h&container=d', { containers: [{ agentId: 'h', containerId: 'd' }] }],
+    ['a container id no container can have (markup)', '#host=h&container=%3Cimg%20src%3Dx%3E&host=h&container=d', { containers: [{ agentId: 'h', containerId: 'd' }] }],
+    ['a host id no host can have', `#host=${'x'.repeat(300)}&container=c&host=h&container=d`, { containers: [{ agentId: 'h', containerId: 'd' }] }],
+    ['the same container twice', '#host=h&container=d&host=h&container=d', { containers: [{ agentId: 'h', containerId: 'd' }] }],
   ])('leaves out %s and applies the rest', (_, hash, expected) => {
     expect(parseViewLink(`${hash}&q=kept`)).toEqual({ ...EMPTY_VIEW_LINK, query: 'kept', ...expected });
+  });
+
+  it('names no more containers than a view shows', () => {
+    const hash = Array.from({ length: 500 }, (_, i) => `host=h&container=c${i}`).join('&');
+
+    expect(parseViewLink(`#${hash}`).containers).toHaveLength(MAX_SHOWN);
   });
 
   it('prefers the line when a link names both a line and a moment', () => {

@@ -5,6 +5,7 @@ import { uptimeText } from '../format/container-uptime';
 import { useSession } from '../session/session-context';
 import { displayName } from '../state/inventory-order';
 import type { HostView } from '../state/inventory-store';
+import { MAX_SHOWN } from '../state/selection-store';
 import { ContainerStateDot } from './ContainerStateDot';
 
 export interface ContainerItemProps {
@@ -70,7 +71,14 @@ export function ContainerItem(props: ContainerItemProps) {
           class="view-toggle"
           // Not named for the container: its name is the row's own button's.
           aria-label={shown() ? 'Remove from the view' : 'Add to the view'}
-          title={shown() ? 'Remove from the view' : 'Add to the view (or shift-click the container)'}
+          title={
+            shown()
+              ? 'Remove from the view'
+              : session.selection.full()
+                ? `A view shows at most ${MAX_SHOWN} containers: remove one first`
+                : 'Add to the view (or shift-click the container)'
+          }
+          disabled={!shown() && session.selection.full()}
           onClick={() => session.toggleInView(target())}
         >
           {shown() ? '−' : '+'}

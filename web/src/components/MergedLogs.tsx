@@ -5,7 +5,7 @@ import { useSession } from '../session/session-context';
 import type { LineRow } from '../state/line-buffer';
 import { mergedLogs } from '../state/merged-logs';
 import { streamNotice } from '../state/stream-notice';
-import { createRowMerger, type MergedRow } from '../state/merged-rows';
+import { createRowMerger, MERGED_CAPACITY, type MergedRow } from '../state/merged-rows';
 import { LogReader } from './LogReader';
 
 export interface MergedLogsProps {
@@ -49,6 +49,8 @@ export function MergedLogs(props: MergedLogsProps) {
       name={names().join('+')}
       notice={notice()}
       onTopReached={() => {
+        // At the cap, older lines would be let go of at the front as they came: none are asked for.
+        if (merged().rows.length >= MERGED_CAPACITY) return;
         for (const ref of props.targets) session.logs.loadOlder(ref);
       }}
       sourceOf={sourceOf}

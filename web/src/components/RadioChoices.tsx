@@ -3,6 +3,8 @@ import { For } from 'solid-js';
 export interface RadioChoice<T extends string> {
   readonly value: T;
   readonly label: string;
+  /** What the choice means, as a tooltip. */
+  readonly title?: string;
 }
 
 export interface RadioChoicesProps<T extends string> {
@@ -50,6 +52,7 @@ export function RadioChoices<T extends string>(props: RadioChoicesProps<T>) {
             class={props.optionClass}
             classList={{ 'is-active': props.value === choice.value, ...props.optionClasses?.(choice.value) }}
             aria-checked={props.value === choice.value}
+            title={choice.title}
             tabIndex={props.value === choice.value ? 0 : -1}
             onClick={() => props.onChange(choice.value)}
             onKeyDown={(event) => onKeyDown(event, index())}

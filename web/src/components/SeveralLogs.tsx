@@ -9,6 +9,7 @@ import { FilterBox } from './FilterBox';
 import { LevelFilter } from './LevelFilter';
 import { LogPanes } from './LogPanes';
 import { MergedLogs } from './MergedLogs';
+import { RadioChoices } from './RadioChoices';
 import { StreamToggle } from './StreamToggle';
 import { ViewOptions } from './ViewOptions';
 import './several-logs.css';
@@ -63,23 +64,14 @@ export function SeveralLogs() {
         <Show when={session.selection.layout() === 'panes'}>
           <ViewOptions settings={view.settings} />
         </Show>
-        <div class="segmented" role="radiogroup" aria-label="Layout">
-          <For each={LAYOUTS}>
-            {(choice) => (
-              <button
-                type="button"
-                role="radio"
-                class="segmented-option"
-                classList={{ 'is-active': session.selection.layout() === choice.value }}
-                aria-checked={session.selection.layout() === choice.value}
-                title={choice.title}
-                onClick={() => session.selection.setLayout(choice.value)}
-              >
-                {choice.label}
-              </button>
-            )}
-          </For>
-        </div>
+        <RadioChoices
+          label="Layout"
+          choices={LAYOUTS}
+          value={session.selection.layout()}
+          onChange={(layout) => session.selection.setLayout(layout)}
+          groupClass="segmented"
+          optionClass="segmented-option"
+        />
       </div>
       <Switch>
         <Match when={session.selection.layout() === 'merged'}>

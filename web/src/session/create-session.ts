@@ -6,7 +6,7 @@
  * takes effect in arrival order all the same (arrival-order.ts).
  */
 import type { ContainerRef } from '../../../protocol';
-import { MAX_FETCH_LINES } from '../../../protocol';
+import { containerKey, MAX_FETCH_LINES } from '../../../protocol';
 import type { SocketFactory } from '../api/socket';
 import { ViewerConnection } from '../api/viewer-connection';
 import { createConnectionStore, type ConnectionStore } from '../state/connection-store';
@@ -68,6 +68,8 @@ export function createSession(options: SessionOptions): Session {
     onFetchOlder: (ref, epoch, range) => connection.fetch({ ...ref, epoch, ...range }),
   });
   const reader = createLogBatchReader({ logger: console });
+  /** Containers whose lines are dropped once the messages before the release have taken effect. */
+  const releasing = new Set<string>();
   const inOrder = createArrivalOrder((error) => console.error('sidetail: a message could not be applied', error));
   const selection = createSelectionStore();
   const filter = createFilterStore();
@@ -101,13 +103,15 @@ export function createSession(options: SessionOptions): Session {
   const connection = new ViewerConnection({
     url: options.url,
     openSocket: options.openSocket,
-    afterSeq: (ref) => logs.lastSeq(ref),
-    epoch: (ref) => logs.epoch(ref),
+    // A container being released subscribes afresh: its lines are about to go.
+    afterSeq: (ref) => (releasing.has(containerKey(ref)) ? undefined : logs.lastSeq(ref)),
+    epoch: (ref) => (releasing.has(containerKey(ref)) ? undefined : logs.epoch(ref)),
     onSubscribing: (ref) => {
       // After the messages before it: a live batch still being read belongs to the old subscription.
       inOrder.run(() => logs.beginHistory(ref));
-      // From the subscribe on: a history that never comes (its error lost too) is asked again.
-      tailCheck.watch(ref);
+      // From the subscribe on: a history that never comes (its error lost too) is asked again —
+      // for a container on screen; one out of view (subscribed again after a reconnect) is not checked.
+      if (watch.isShown(ref)) tailCheck.watch(ref);
     },
     onMessage: (message) => inOrder.run(() => router.apply(message)),
     onState: (state) => {
@@ -128,7 +132,12 @@ export function createSession(options: SessionOptions): Session {
       tailCheck.forget(ref);
       subscribeRetry.forget(ref);
       // After the messages before it, which may still add to its lines.
-      inOrder.run(() => logs.release(ref));
+      const key = containerKey(ref);
+      releasing.add(key);
+      inOrder.run(() => {
+        logs.release(ref);
+        releasing.delete(key);
+      });
     },
     onShown: (refs) => memory.remember(refs),
   });

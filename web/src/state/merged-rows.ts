@@ -75,7 +75,16 @@ const tsOf = (row: LogRow): string | undefined => (row.kind === 'line' || row.ki
 
 /** Negative when a goes before b. */
 export function compareMerged(a: MergedRow, b: MergedRow): number {
-  return compareTimestamps(a.order.ts, b.order.ts) || (a.source < b.source ? -1 : a.source > b.source ? 1 : 0) || a.order.ordinal - b.order.ordinal;
+  return compareOrderTimes(a.order.ts, b.order.ts) || (a.source < b.source ? -1 : a.source > b.source ? 1 : 0) || a.order.ordinal - b.order.ordinal;
+}
+
+/**
+ * Times of the merge order. A source's markers that came before any line of any source (a reset
+ * with nothing since, a lost batch) have no time to stand with: '' goes first, before every time.
+ */
+function compareOrderTimes(a: string, b: string): number {
+  if (a === '' || b === '') return a === b ? 0 : a === '' ? -1 : 1;
+  return compareTimestamps(a, b);
 }
 
 export function createRowMerger(options: { readonly capacity?: number } = {}): RowMerger {

@@ -6,6 +6,13 @@
 import { createSignal, type Accessor } from 'solid-js';
 import { containerKey, type ContainerRef } from '../../../protocol';
 
+/**
+ * The most containers one view shows. More is no longer readable, merged or side by side; and
+ * with those waiting out of view (watch-policy.ts, MAX_LINGERING) a view stays within the
+ * subscriptions the cloud allows one connection (MAX_SUBSCRIPTIONS_PER_CONNECTION).
+ */
+export const MAX_SHOWN = 16;
+
 /** Several containers: one list interleaved by timestamp, or a pane each. */
 export type ViewLayout = 'merged' | 'panes';
 
@@ -15,12 +22,14 @@ export interface SelectionStore {
   /** Every container shown, in the order added. */
   readonly watched: Accessor<readonly ContainerRef[]>;
   readonly layout: Accessor<ViewLayout>;
+  /** As many containers are shown as a view may show (MAX_SHOWN): none can be added. */
+  readonly full: Accessor<boolean>;
   isSelected(ref: ContainerRef): boolean;
   /** Shows this container alone (nothing: none). Returns the first shown before. */
   select(ref: ContainerRef | undefined): ContainerRef | undefined;
-  /** Shows exactly these, in this order (repeats dropped). Returns those shown before that are not now. */
+  /** Shows exactly these, in this order (repeats dropped, the first MAX_SHOWN). Returns those shown before that are not now. */
   show(refs: readonly ContainerRef[]): ContainerRef[];
-  /** Adds a container to those shown; false when it was shown already. */
+  /** Adds a container to those shown; false when it was shown already, or the view is full. */
   add(ref: ContainerRef): boolean;
   /** Takes a container out of those shown; false when it was not shown. */
   remove(ref: ContainerRef): boolean;
@@ -35,18 +44,20 @@ export function createSelectionStore(): SelectionStore {
   });
   const [layout, setLayout] = createSignal<ViewLayout>('merged');
   const selected = () => watched()[0];
-  // A handful of containers at most (the connection's cap is 50): a scan is as cheap as a set.
   const watchedKeys = () => new Set(watched().map(containerKey));
 
   const show = (refs: readonly ContainerRef[]): ContainerRef[] => {
     const seen = new Set<string>();
-    const next = refs.filter((ref) => {
-      const key = containerKey(ref);
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    });
-    const gone = watched().filter((ref) => !seen.has(containerKey(ref)));
+    const next = refs
+      .filter((ref) => {
+        const key = containerKey(ref);
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      })
+      .slice(0, MAX_SHOWN);
+    const kept = new Set(next.map(containerKey));
+    const gone = watched().filter((ref) => !kept.has(containerKey(ref)));
     setWatched(next.map(plain));
     return gone;
   };
@@ -55,6 +66,7 @@ export function createSelectionStore(): SelectionStore {
     selected,
     watched,
     layout,
+    full: () => watched().length >= MAX_SHOWN,
     isSelected: (ref) => watched().some((shown) => containerKey(shown) === containerKey(ref)),
     select(ref) {
       const previous = watched()[0];
@@ -63,7 +75,7 @@ export function createSelectionStore(): SelectionStore {
     },
     show,
     add(ref) {
-      if (watchedKeys().has(containerKey(ref))) return false;
+      if (watchedKeys().has(containerKey(ref)) || watched().length >= MAX_SHOWN) return false;
       setWatched([...watched(), plain(ref)]);
       return true;
     },

@@ -10,10 +10,10 @@
  * What cannot be read is left out, never guessed: an unknown level or stream, a seq that is not
  * a positive integer, a time that is not RFC 3339. The rest of the link still applies.
  */
-import { isTimestamp, type ContainerRef } from '../../../protocol';
+import { containerKey, isTimestamp, SafeId, type ContainerRef } from '../../../protocol';
 import { LOG_LEVELS } from '../format/log-level';
 import type { LevelChoice, StreamChoice } from './line-filter';
-import type { ViewLayout } from './selection-store';
+import { MAX_SHOWN, type ViewLayout } from './selection-store';
 
 /** Where in the lines a link points: a line by its seq, or the first line at or after a moment. */
 export type ViewPlace = { readonly seq: number } | { readonly ts: string };
@@ -55,9 +55,16 @@ export function parseViewLink(hash: string): ViewLink {
   const params = paramsOf(hash);
   const hosts = params.getAll('host');
   const containerIds = params.getAll('container');
+  // A link is anyone's text: only ids the cloud could hold are asked for (a forged one would be
+  // refused without naming its container, ending every container's wait), each once, and no more
+  // than a view shows.
   const containers: ContainerRef[] = [];
-  for (let i = 0; i < Math.min(hosts.length, containerIds.length); i += 1) {
-    if (hosts[i] !== '' && containerIds[i] !== '') containers.push({ agentId: hosts[i]!, containerId: containerIds[i]! });
+  const seen = new Set<string>();
+  for (let i = 0; i < Math.min(hosts.length, containerIds.length) && containers.length < MAX_SHOWN; i += 1) {
+    const ref = { agentId: hosts[i]!, containerId: containerIds[i]! };
+    if (!SafeId.safeParse(ref.agentId).success || !SafeId.safeParse(ref.containerId).success || seen.has(containerKey(ref))) continue;
+    seen.add(containerKey(ref));
+    containers.push(ref);
   }
   const flag = (key: string) => params.get(key) === '1';
   const stream = params.get('stream') as StreamChoice | null;
