@@ -52,12 +52,16 @@ function Page() {
     version();
     return rowFilter({ rows: buffer.rows, trimmed: buffer.trimmed, rewrites: buffer.rewrites }, filter.compiled());
   });
+  const dropped = createMemo(() => {
+    version();
+    return buffer.trimmed;
+  });
   const time = createLogTimeFormat({ timeZone: 'UTC' });
   return (
     <ViewStateContext.Provider value={view}>
       <div style={{ display: 'flex', 'flex-direction': 'column', height: '100vh' }}>
         <LineHistogram rows={visible()} filter={filter.compiled()} time={time} onJump={(ts) => view.jump.jumpTo({ ts })} />
-        <LogView rows={visible()} matcher={filter.compiled().matcher} emptyText="" />
+        <LogView rows={visible()} matcher={filter.compiled().matcher} emptyText="" dropped={dropped()} />
       </div>
     </ViewStateContext.Provider>
   );

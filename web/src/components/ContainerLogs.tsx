@@ -166,6 +166,7 @@ export function ContainerLogs(props: ContainerLogsProps) {
         onCopyLine={(row) => void copy(row.plain, 'the line')}
         onLinkLine={linkLine}
         onTopReached={() => session.logs.loadOlder(props.target)}
+        dropped={logs().trimmed}
       />
     </section>
   );
