@@ -41,6 +41,28 @@ describe('the lines over time', () => {
     expect(bucketLines([{ kind: 'restart', key: 'r' }], 4)).toBeUndefined();
   });
 
+  it.each([
+    ['a second', '2026-11-25T12:00:01.000000000Z'],
+    ['over 104 days (past 2^53 ns)', '2027-06-01T12:00:00.000000000Z'],
+  ])('puts lines one nanosecond apart at a bucket edge on their own sides over a span of %s', (_, last) => {
+    const lastNs = timestampNanos(last);
+    const startNs = timestampNanos('2026-11-25T12:00:00Z');
+    const width = (lastNs - startNs + 1n + 2n) / 3n;
+    const edge = startNs + width;
+    const iso = (ns: bigint) => `${new Date(Number(ns / 1_000_000_000n) * 1000).toISOString().slice(0, 19)}.${String(ns % 1_000_000_000n).padStart(9, '0')}Z`;
+    const rows = [at(1, '2026-11-25T12:00:00Z'), at(2, iso(edge - 1n)), at(3, iso(edge)), at(4, last)];
+
+    const histogram = bucketLines(rows, 3)!;
+
+    expect(histogram.widthNs).toBe(width);
+    expect(histogram.buckets.map((b) => [b.startNs, b.total])).toEqual([
+      [startNs, 2],
+      [edge, 1],
+      [edge + width, 1],
+    ]);
+    expect(histogram.toNs).toBe(lastNs);
+  });
+
   it('puts every line of one instant in the first bucket', () => {
     const rows = [at(1, '2026-11-25T12:00:00Z'), at(2, '2026-11-25T12:00:00Z')];
     expect(bucketLines(rows, 3)!.buckets.map((b) => b.total)).toEqual([2, 0, 0]);
