@@ -12,7 +12,18 @@ export interface UiBenchApi {
   /**
    * Appends `rate` lines a second for `seconds`, a frame's share in each animation frame,
    * following. Per frame: the work the append cost (updates, style and layout, forced) and the
-   * time since the frame before.
+   * time since the frame before (requestAnimationFrame's own timestamps: a dropped frame shows).
+   * `appendFrames` frames appended lines; in `shownFrames` of them the newest line was in the DOM,
+   * inside the viewport, once the frame's work was done.
    */
-  append(rate: number, seconds: number): Promise<{ lines: number; elapsedMs: number; work: number[]; gaps: number[] }>;
+  append(rate: number, seconds: number): Promise<AppendRun>;
+}
+
+export interface AppendRun {
+  readonly lines: number;
+  readonly elapsedMs: number;
+  readonly work: number[];
+  readonly gaps: number[];
+  readonly appendFrames: number;
+  readonly shownFrames: number;
 }

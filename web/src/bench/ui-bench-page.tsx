@@ -18,7 +18,7 @@ import { filterRows } from '../state/line-filter';
 import { createRowFilter } from '../state/row-filter';
 import { createViewState, ViewStateContext } from '../state/view-context';
 import '../styles/theme.css';
-import type { UiBenchApi } from './ui-bench-api';
+import type { AppendRun, UiBenchApi } from './ui-bench-api';
 
 const CAPACITY = 100_000;
 const LEVELS = ['INFO', 'INFO', 'INFO', 'DEBUG', 'WARN', 'INFO', 'ERROR', 'INFO'];
@@ -42,6 +42,16 @@ function nextLine(): LogLine {
 
 function lines(count: number): LogLine[] {
   return Array.from({ length: count }, nextLine);
+}
+
+/** The row of this key is in the DOM and inside the list's viewport. */
+function onScreen(key: string): boolean {
+  const scroller = document.querySelector('.log-scroll');
+  const row = document.querySelector(`.log-row[data-key="${key}"]`);
+  if (!scroller || !row) return false;
+  const view = scroller.getBoundingClientRect();
+  const box = row.getBoundingClientRect();
+  return box.height > 0 && box.top >= view.top - 1 && box.bottom <= view.bottom + 1;
 }
 
 const frame = () => new Promise<number>((resolve) => requestAnimationFrame(resolve));
@@ -96,13 +106,16 @@ const bench: UiBenchApi = {
   /**
    * Appends `rate` lines a second for `seconds`, a frame's share in each animation frame (as the
    * logs store flushes once per frame), following. Per frame: the work the append costs (Solid's
-   * updates, style and layout, forced) and the time since the frame before.
+   * updates, style and layout, forced) and the time since the frame before; and whether the newest
+   * line appended is on screen after it (checked after the work is timed, on a layout already done).
    */
-  async append(rate: number, seconds: number): Promise<{ lines: number; elapsedMs: number; work: number[]; gaps: number[] }> {
+  async append(rate: number, seconds: number): Promise<AppendRun> {
     const pending = lines(Math.ceil(rate * seconds * 1.2));
     let used = 0;
     const work: number[] = [];
     const gaps: number[] = [];
+    let appendFrames = 0;
+    let shownFrames = 0;
     let last = await frame();
     const started = last;
     while (last - started < seconds * 1000) {
@@ -116,10 +129,14 @@ const bench: UiBenchApi = {
         void document.body.offsetHeight;
       }
       work.push(performance.now() - begin);
+      if (due > 0) {
+        appendFrames += 1;
+        if (onScreen(`line:${pending[used - 1]!.seq}`)) shownFrames += 1;
+      }
       gaps.push(now - last);
       last = now;
     }
-    return { lines: used, elapsedMs: last - started, work, gaps };
+    return { lines: used, elapsedMs: last - started, work, gaps, appendFrames, shownFrames };
   },
 };
 

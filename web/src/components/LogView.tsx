@@ -1,4 +1,4 @@
-import { batch, createEffect, createMemo, createSignal, For, Match, on, onCleanup, onMount, Show, Switch, untrack } from 'solid-js';
+import { batch, createEffect, createMemo, createSignal, Index, Match, on, onCleanup, onMount, Show, Switch, untrack } from 'solid-js';
 import { createLogTimeFormat, type LogTimeFormat } from '../format/log-time';
 import { countNewLines, decideScroll, leavesEnd, pausePoint, type PausePoint } from '../state/follow-scroll';
 import type { GapRow, LineRow, LogRow, NoticeRow, RestartRow, SkipRow } from '../state/line-buffer';
@@ -151,38 +151,40 @@ export function LogView(props: LogViewProps) {
     return { total, top, lead: leadPx, first: layout.indexAt(top - leadPx - OVERSCAN_PX), last: layout.indexAt(top - leadPx + height + OVERSCAN_PX) };
   });
 
-  /** The rows in view by key, with their index: what each rendered row shows and where. */
-  const inView = createMemo(() => {
+  /**
+   * The rows in view, oldest first. Each position is one element (Index, not For): when a flood
+   * replaces every row in view each frame, the elements stay and take the new rows' text, which
+   * costs a fraction of making and disposing as many; while paused, the rows in view stay in
+   * their positions (the window moves with the reader's row) and nothing re-renders.
+   */
+  const windowRows = createMemo(() => {
     const { first, last } = frame();
-    const rows = layout.rows;
-    const byKey = new Map<string, { row: LogRow; index: number }>();
-    if (first < 0) return byKey;
-    for (let i = first; i <= last; i += 1) byKey.set(rows[i]!.key, { row: rows[i]!, index: i });
-    return byKey;
+    return first < 0 ? [] : layout.rows.slice(first, last + 1);
   });
-  const visibleKeys = createMemo(() => [...inView().keys()]);
 
-  // Rows are measured as they render, and again if they resize; one callback for a frame's rows.
-  const rowKeys = new WeakMap<Element, string>();
+  // Rows are measured as they render, and again if they resize or take another row; one callback for a frame's rows.
+  const slots = new WeakMap<Element, number>();
   const rendered = new Set<Element>();
   const rowSizes = new ResizeObserver((entries) => {
-    const rows = inView();
+    const { first } = frame();
     let changed = false;
     for (const entry of entries) {
-      const found = rows.get(rowKeys.get(entry.target) ?? '');
+      const slot = slots.get(entry.target);
       const box = entry.borderBoxSize?.[0];
       const size = box ? box.blockSize : entry.target.getBoundingClientRect().height;
-      if (found && size > 0 && layout.setSize(found.index, Math.round(size))) changed = true;
+      if (slot !== undefined && size > 0 && layout.setSize(first + slot, Math.round(size))) changed = true;
     }
     if (changed) bump();
   });
+  /** Measure an element again at the next layout (observing anew reports its size once even if it did not change). */
+  const measure = (element: Element) => {
+    rowSizes.unobserve(element);
+    rowSizes.observe(element);
+  };
   /** Sizes measured no longer hold (another width, wrapping toggled): estimates again, and every row on screen measured anew. */
   const remeasure = () => {
     layout.forgetSizes();
-    for (const element of rendered) {
-      rowSizes.unobserve(element);
-      rowSizes.observe(element);
-    }
+    for (const element of rendered) measure(element);
     bump();
   };
   let width = 0;
@@ -316,30 +318,30 @@ export function LogView(props: LogViewProps) {
           <Show when={(props.dropped ?? 0) > 0}>
             <DroppedMarker count={props.dropped ?? 0} />
           </Show>
-          <For each={visibleKeys()}>
-            {(key) => {
+          <Index each={windowRows()}>
+            {(row, slot) => {
               let element!: HTMLDivElement;
-              const item = () => inView().get(key);
-              const row = () => item()?.row;
               onMount(() => {
-                rowKeys.set(element, key);
+                slots.set(element, slot);
                 rendered.add(element);
                 rowSizes.observe(element);
               });
+              // Another row in this element: its size is that row's now.
+              createEffect(on(row, () => measure(element), { defer: true }));
               onCleanup(() => {
                 rendered.delete(element);
                 rowSizes.unobserve(element);
               });
               const top = () => {
-                const current = item();
-                return current === undefined ? 0 : frame().lead + layout.start(current.index);
+                const current = frame();
+                return current.lead + layout.start(current.first + slot);
               };
               return (
                 <div
                   ref={element}
                   class="log-row"
-                  classList={{ 'is-revealed': view.jump.reveal()?.key === key }}
-                  data-index={item()?.index}
+                  classList={{ 'is-revealed': view.jump.reveal()?.key === row().key }}
+                  data-key={row().key}
                   style={{ transform: `translateY(${top()}px)` }}
                 >
                   <Switch>
@@ -364,7 +366,7 @@ export function LogView(props: LogViewProps) {
                 </div>
               );
             }}
-          </For>
+          </Index>
         </div>
       </div>
       <Show when={props.rows.length === 0}>
