@@ -1,9 +1,9 @@
 import { batch, createEffect, createMemo, createSignal, Index, Match, on, onCleanup, onMount, Show, Switch, untrack } from 'solid-js';
 import { createLogTimeFormat, type LogTimeFormat } from '../format/log-time';
-import { countNewLines, decideScroll, leavesEnd, pausePoint, type PausePoint } from '../state/follow-scroll';
+import { countNewLines, decideScroll, leavesEnd, pausePoint, reanchor, type Anchor, type PausePoint } from '../state/follow-scroll';
 import type { GapRow, LineRow, LogRow, NoticeRow, RestartRow, SkipRow } from '../state/line-buffer';
 import type { TextMatcher } from '../state/line-filter';
-import { RowLayout, type LayoutChange } from '../state/row-layout';
+import { RowLayout } from '../state/row-layout';
 import { useViewState } from '../state/view-context';
 import { DroppedMarker } from './DroppedMarker';
 import { GapMarker } from './GapMarker';
@@ -49,13 +49,6 @@ const asRestart = (row: LogRow | undefined): RestartRow | undefined => (row?.kin
 const asNotice = (row: LogRow | undefined): NoticeRow | undefined => (row?.kind === 'notice' ? row : undefined);
 
 const count = new Intl.NumberFormat();
-
-/** The reader's place while paused: a row, and how far into it (px) the viewport's top is. */
-interface Anchor {
-  readonly key: string;
-  readonly index: number;
-  readonly offset: number;
-}
 
 /** What one frame shows: the list's height, where its viewport stands, and the rows in it. */
 interface Frame {
@@ -115,21 +108,6 @@ export function LogView(props: LogViewProps) {
     return row && { key: row.key, index, offset: top - leadPx - layout.start(index) };
   };
 
-  /** The anchor's row after the rows changed: moved up by what was dropped, or found again by key. */
-  const reanchor = (held: Anchor, change: LayoutChange): Anchor | undefined => {
-    if (change.kind === 'same') return held;
-    const rows = layout.rows;
-    if (change.kind === 'shifted') {
-      const index = held.index - change.dropped;
-      // The reader's row was dropped at the cap: hold on to the top of what is left.
-      if (index < 0) return rows[0] && { key: rows[0].key, index: 0, offset: Math.min(0, held.offset) };
-      if (rows[index]?.key === held.key) return { ...held, index };
-    }
-    const index = rows.findIndex((row) => row.key === held.key);
-    // Gone (filtered out, the numbering restarted): nothing sensible to hold on to but the place.
-    return index === -1 ? undefined : { ...held, index };
-  };
-
   const frame = createMemo<Frame>(() => {
     const rows = props.rows;
     moved();
@@ -143,7 +121,7 @@ export function LogView(props: LogViewProps) {
       anchor = undefined;
       top = end;
     } else {
-      anchor = anchor ? reanchor(anchor, change) : undefined;
+      anchor = anchor ? reanchor(anchor, change, layout.rows) : undefined;
       anchor ??= anchorAt(knownTop, leadPx);
       top = anchor ? leadPx + layout.start(anchor.index) + anchor.offset : knownTop;
       top = Math.max(0, Math.min(top, end));
