@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LineRow, LogRow } from '../../web/src/state/line-buffer';
-import { bucketLines, levelBand, timestampNanos } from '../../web/src/state/line-histogram';
+import { bucketLines, createLineBuckets, levelBand, timestampNanos } from '../../web/src/state/line-histogram';
 import { lineRow } from './line-rows';
 
 const at = (seq: number, ts: string, text = `line ${seq}`): LineRow => ({ ...lineRow(seq, text), ts });
@@ -61,6 +61,21 @@ describe('the lines over time', () => {
       [edge + width, 1],
     ]);
     expect(histogram.toNs).toBe(lastNs);
+  });
+
+  it('counts again as lines arrive and the oldest are dropped exactly as it would count afresh', () => {
+    const second = (seq: number) => at(seq, `2026-11-25T12:00:${String(seq % 60).padStart(2, '0')}.000000001Z`, seq % 3 === 0 ? 'ERROR x' : 'INFO y');
+    const count = createLineBuckets();
+    let rows: LogRow[] = [1, 2, 3, 4, 5].map(second);
+    count(rows, 4);
+
+    rows = [...rows.slice(2), { kind: 'restart', key: 'restart:1' }, ...[6, 7, 8].map(second)];
+    const counted = count(rows, 4);
+    rows = [...rows.slice(1), second(9)];
+
+    expect(counted).toEqual(bucketLines([3, 4, 5, 6, 7, 8].map(second), 4));
+    expect(count(rows, 4)).toEqual(bucketLines(rows, 4));
+    expect(count([second(20)], 4)).toEqual(bucketLines([second(20)], 4));
   });
 
   it('puts every line of one instant in the first bucket', () => {
