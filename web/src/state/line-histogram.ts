@@ -6,7 +6,7 @@
  * Pure. A view counts through createLineBuckets, which reads each row's time and level once and
  * keeps them beside the rows, so counting again as lines arrive reads only the new ones.
  */
-import { parseTimestamp } from '../../../protocol';
+import { parseTimestamp, type PreciseTime } from '../../../protocol';
 import type { LineRow, LogRow } from './line-buffer';
 
 /** The histogram's colours: levels grouped as a reader scans them. */
@@ -76,6 +76,18 @@ export function bucketLines(rows: readonly LogRow[], bucketCount: number): Histo
   return createLineBuckets()(rows, bucketCount);
 }
 
+/** Each line's time, parsed once: a filter's rows (and all of them again after it) are read anew, but not parsed anew. */
+const timeCache = new WeakMap<LineRow, PreciseTime>();
+
+function timeOf(row: LineRow): PreciseTime {
+  let time = timeCache.get(row);
+  if (time === undefined) {
+    time = parseTimestamp(row.ts);
+    timeCache.set(row, time);
+  }
+  return time;
+}
+
 /** No level band: the row is a marker, not a line. */
 const NOT_A_LINE = 255;
 const BANDS = LEVEL_BANDS.length;
@@ -119,7 +131,7 @@ export function createLineBuckets(): (rows: readonly LogRow[], bucketCount: numb
         bands[i] = NOT_A_LINE;
         continue;
       }
-      const time = parseTimestamp(row.ts);
+      const time = timeOf(row);
       seconds[i] = time.seconds;
       nanos[i] = time.nanos;
       bands[i] = LEVEL_BANDS.indexOf(levelBand(row.level));
