@@ -15,7 +15,7 @@ import { chromium } from 'playwright-core';
 import { build } from 'vite';
 import { startStaticServer } from '../infra/local/static-server';
 import type { BenchRow } from './bench-table';
-import type { UiBenchApi } from '../web/src/bench/ui-bench-api';
+import type { FilterRun, UiBenchApi } from '../web/src/bench/ui-bench-api';
 
 const LINES = 100_000;
 const GOALS = { filterMs: 50, domRows: 300, appendLinesPerS: 20_000 } as const;
@@ -61,7 +61,7 @@ export async function benchUi(): Promise<BenchRow[]> {
     const call = {
       load: (count: number) => inPage<number>('load', count),
       domRows: () => inPage<number>('domRows'),
-      filter: (query: string) => inPage<{ ms: number; kept: number }>('filter', query),
+      filter: (query: string) => inPage<FilterRun>('filter', query),
       append: (rate: number, seconds: number) => inPage<Awaited<ReturnType<UiBenchApi['append']>>>('append', rate, seconds),
     };
 
@@ -71,8 +71,10 @@ export async function benchUi(): Promise<BenchRow[]> {
 
     const filterRuns: number[] = [];
     for (const query of QUERIES) {
-      const { ms, kept } = await call.filter(query);
-      console.log(`  ui: /${query}/ kept ${kept} of ${LINES} lines in ${ms.toFixed(1)} ms`);
+      const { ms, kept, shown, shownUnmatched } = await call.filter(query);
+      console.log(`  ui: /${query}/ kept ${kept} of ${LINES} lines in ${ms.toFixed(1)} ms; the view showed ${shown} lines`);
+      // A filter that is fast because the view did not change is no filter.
+      if (kept > 0 && (shown === 0 || shownUnmatched > 0)) throw new Error(`/${query}/: the view showed ${shown} lines, ${shownUnmatched} of them not matching`);
       filterRuns.push(ms);
     }
     const filterMs = median(filterRuns);

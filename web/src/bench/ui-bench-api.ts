@@ -7,8 +7,11 @@ export interface UiBenchApi {
   load(count: number): Promise<number>;
   /** Rows of the list in the DOM. */
   domRows(): number;
-  /** Milliseconds from setting a regular expression to its rows laid out, and the lines it kept. */
-  filter(query: string): Promise<{ ms: number; kept: number }>;
+  /**
+   * Milliseconds from setting a regular expression to its rows laid out, the lines it kept, and
+   * what the view showed then: its line rows, and how many of them the expression does not match.
+   */
+  filter(query: string): Promise<FilterRun>;
   /**
    * Appends `rate` lines a second for `seconds`, a frame's share in each animation frame,
    * following. Per frame: the work the append cost (updates, style and layout, forced) and the
@@ -17,6 +20,13 @@ export interface UiBenchApi {
    * inside the viewport, once the frame's work was done.
    */
   append(rate: number, seconds: number): Promise<AppendRun>;
+}
+
+export interface FilterRun {
+  readonly ms: number;
+  readonly kept: number;
+  readonly shown: number;
+  readonly shownUnmatched: number;
 }
 
 export interface AppendRun {
