@@ -126,7 +126,9 @@ export function LogView(props: LogViewProps) {
       top = anchor ? leadPx + layout.start(anchor.index) + anchor.offset : knownTop;
       top = Math.max(0, Math.min(top, end));
     }
-    return { total, top, lead: leadPx, first: layout.indexAt(top - leadPx - OVERSCAN_PX), last: layout.indexAt(top - leadPx + height + OVERSCAN_PX) };
+    // Following, the view sits at the end and only moves down: rows above it would be made for nothing each frame.
+    const above = follow.following() ? 0 : OVERSCAN_PX;
+    return { total, top, lead: leadPx, first: layout.indexAt(top - leadPx - above), last: layout.indexAt(top - leadPx + height + OVERSCAN_PX) };
   });
 
   /**
