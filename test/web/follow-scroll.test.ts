@@ -105,12 +105,12 @@ describe('reanchor: the reader’s row while paused, after the rows changed', ()
   const keyed = (...keys: string[]) => keys.map((key) => ({ key }));
 
   it('moves it up by the rows dropped at the cap, keeping the offset into it', () => {
-    expect(reanchor({ key: 'c', index: 2, offset: 7 }, { kind: 'shifted', dropped: 2 }, keyed('c', 'd', 'e'))).toEqual({ key: 'c', index: 0, offset: 7 });
+    expect(reanchor({ key: 'c', index: 2, offset: 7 }, { kind: 'shifted', dropped: 2, droppedPx: 40 }, keyed('c', 'd', 'e'))).toEqual({ key: 'c', index: 0, offset: 7 });
   });
 
   it('holds on to the top of what is left when the cap dropped the reader’s row itself (the dropped marker above it stays in view)', () => {
-    expect(reanchor({ key: 'a', index: 0, offset: -28 }, { kind: 'shifted', dropped: 3 }, keyed('d', 'e'))).toEqual({ key: 'd', index: 0, offset: -28 });
-    expect(reanchor({ key: 'b', index: 1, offset: 12 }, { kind: 'shifted', dropped: 3 }, keyed('d', 'e'))).toEqual({ key: 'd', index: 0, offset: 0 });
+    expect(reanchor({ key: 'a', index: 0, offset: -28 }, { kind: 'shifted', dropped: 3, droppedPx: 60 }, keyed('d', 'e'))).toEqual({ key: 'd', index: 0, offset: -28 });
+    expect(reanchor({ key: 'b', index: 1, offset: 12 }, { kind: 'shifted', dropped: 3, droppedPx: 60 }, keyed('d', 'e'))).toEqual({ key: 'd', index: 0, offset: 0 });
   });
 
   it('finds the row again by key when the rows changed otherwise (a filter, older lines above)', () => {

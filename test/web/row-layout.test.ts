@@ -43,11 +43,12 @@ describe('RowLayout', () => {
     const list = layout();
     const before = rows(1, 6);
     list.update(before);
+    list.setSize(1, 35);
     list.setSize(3, 50);
 
     const change = list.update([...before.slice(2), ...rows(7, 9)]);
 
-    expect(change).toEqual({ kind: 'shifted', dropped: 2 });
+    expect(change).toEqual({ kind: 'shifted', dropped: 2, droppedPx: 55 });
     expect(list.length).toBe(7);
     expect([list.start(0), list.start(1), list.start(2)]).toEqual([0, 20, 70]);
     expect(list.total).toBe(170);

@@ -37,6 +37,8 @@ const ESTIMATED_MARKER_PX = 24;
 const DROPPED_MARKER_PX = 28;
 /** Rows rendered beyond each edge of the viewport, so a scroll shows rows already there. */
 const OVERSCAN_PX = 4 * ESTIMATED_ROW_PX;
+/** Paused under a flood, the page above the rows grows by what is dropped; past this it is taken away (one scroll write). */
+const MAX_ORIGIN_PX = 4_000_000;
 /** Within this of the top, older lines are asked for (a few rows early, so they are there when reached). */
 const TOP_REACHED_PX = 4 * ESTIMATED_ROW_PX;
 
@@ -56,6 +58,8 @@ interface Frame {
   readonly top: number;
   /** The dropped marker's height above the rows (0 without it). */
   readonly lead: number;
+  /** The page's height above the marker: rows dropped while paused (LogView's `origin`). */
+  readonly origin: number;
   readonly first: number;
   readonly last: number;
 }
@@ -101,11 +105,19 @@ export function LogView(props: LogViewProps) {
 
   const lead = () => ((props.dropped ?? 0) > 0 ? DROPPED_MARKER_PX : 0);
 
-  /** The row at a viewport top, and how far into it. */
-  const anchorAt = (top: number, leadPx: number): Anchor | undefined => {
-    const index = layout.indexAt(top - leadPx);
+  /**
+   * Paused, the height of the rows dropped at the front since (the cap, under a flood): the rows
+   * still held keep their place on the page, so holding the reader's row needs no scroll write — a
+   * write would cut short a smooth scroll (a wheel, Home) the reader is in. Back to 0 when
+   * following, after a relayout, and when the reader reaches it (above the marker is only that).
+   */
+  let origin = 0;
+
+  /** The row at a viewport top, and how far into it; `head` is where row 0 starts on the page. */
+  const anchorAt = (top: number, head: number): Anchor | undefined => {
+    const index = layout.indexAt(top - head);
     const row = layout.rows[index];
-    return row && { key: row.key, index, offset: top - leadPx - layout.start(index) };
+    return row && { key: row.key, index, offset: top - head - layout.start(index) };
   };
 
   const frame = createMemo<Frame>(() => {
@@ -114,21 +126,30 @@ export function LogView(props: LogViewProps) {
     const change = layout.update(rows);
     const leadPx = lead();
     const height = viewportHeight();
-    const total = leadPx + layout.total;
-    const end = Math.max(0, total - height);
-    let top: number;
-    if (follow.following()) {
+    const following = follow.following();
+    let top = 0;
+    if (following) {
       anchor = undefined;
-      top = end;
+      origin = 0;
     } else {
+      if (change.kind === 'shifted') origin += change.droppedPx;
+      else if (change.kind === 'rebuilt') origin = 0;
       anchor = anchor ? reanchor(anchor, change, layout.rows) : undefined;
-      anchor ??= anchorAt(knownTop, leadPx);
-      top = anchor ? leadPx + layout.start(anchor.index) + anchor.offset : knownTop;
-      top = Math.max(0, Math.min(top, end));
+      anchor ??= anchorAt(knownTop, leadPx + origin);
+      const place = () => (anchor ? leadPx + origin + layout.start(anchor.index) + anchor.offset : knownTop);
+      top = place();
+      if (origin > 0 && (top < origin || origin > MAX_ORIGIN_PX)) {
+        origin = 0;
+        top = place();
+      }
     }
+    const head = leadPx + origin;
+    const total = head + layout.total;
+    const end = Math.max(0, total - height);
+    top = following ? end : Math.max(0, Math.min(top, end));
     // Following, the view sits at the end and only moves down: rows above it would be made for nothing each frame.
-    const above = follow.following() ? 0 : OVERSCAN_PX;
-    return { total, top, lead: leadPx, first: layout.indexAt(top - leadPx - above), last: layout.indexAt(top - leadPx + height + OVERSCAN_PX) };
+    const above = following ? 0 : OVERSCAN_PX;
+    return { total, top, lead: leadPx, origin, first: layout.indexAt(top - head - above), last: layout.indexAt(top - head + height + OVERSCAN_PX) };
   });
 
   /**
@@ -218,11 +239,11 @@ export function LogView(props: LogViewProps) {
       else if (decision === 'pause') follow.pause();
       else if (decision === 'stick') bump();
       else if (decision === 'anchor') {
-        anchor = anchorAt(top, current.lead);
+        anchor = anchorAt(top, current.lead + current.origin);
         bump();
       }
     });
-    if (top <= TOP_REACHED_PX) props.onTopReached?.();
+    if (top - current.origin <= TOP_REACHED_PX) props.onTopReached?.();
   };
 
   onMount(() => {
@@ -296,7 +317,7 @@ export function LogView(props: LogViewProps) {
       <div ref={scroller} class="log-scroll" tabindex="0" aria-label="Log lines">
         <div class="log-canvas" style={{ height: `${frame().total}px` }}>
           <Show when={(props.dropped ?? 0) > 0}>
-            <DroppedMarker count={props.dropped ?? 0} />
+            <DroppedMarker count={props.dropped ?? 0} top={frame().origin} />
           </Show>
           <Index each={windowRows()}>
             {(row, slot) => {
@@ -314,7 +335,7 @@ export function LogView(props: LogViewProps) {
               });
               const top = () => {
                 const current = frame();
-                return current.lead + layout.start(current.first + slot);
+                return current.lead + current.origin + layout.start(current.first + slot);
               };
               return (
                 <div

@@ -17,8 +17,14 @@ export interface KeyedRow {
   readonly key: string;
 }
 
-/** What `update` found: rows only added at the end and dropped at the front (`shifted`: how many went), or laid out anew. */
-export type LayoutChange = { readonly kind: 'same' } | { readonly kind: 'shifted'; readonly dropped: number } | { readonly kind: 'rebuilt' };
+/**
+ * What `update` found: rows only added at the end and dropped at the front (`shifted`: how many
+ * went, and how tall they were together), or laid out anew.
+ */
+export type LayoutChange =
+  | { readonly kind: 'same' }
+  | { readonly kind: 'shifted'; readonly dropped: number; readonly droppedPx: number }
+  | { readonly kind: 'rebuilt' };
 
 export class RowLayout<Row extends KeyedRow> {
   readonly #estimate: (row: Row) => number;
@@ -55,12 +61,14 @@ export class RowLayout<Row extends KeyedRow> {
       return { kind: 'rebuilt' };
     }
     if (this.#measured.size > 0) for (let i = 0; i < dropped; i += 1) this.#measured.delete(previous[i]!.key);
+    // Still laid out as the previous rows: the height of the ones going.
+    const droppedPx = this.#heightBefore(dropped);
     this.#base += dropped;
     const kept = previous.length - dropped;
     this.#reserve(rows.length, kept);
     for (let i = kept; i < rows.length; i += 1) this.#sizes[this.#base + i] = this.#estimate(rows[i]!);
     this.#valid = Math.min(this.#valid, this.#base + kept);
-    return { kind: 'shifted', dropped };
+    return { kind: 'shifted', dropped, droppedPx };
   }
 
   /** A row measured on screen. Whether that moved anything. */
@@ -111,6 +119,13 @@ export class RowLayout<Row extends KeyedRow> {
       else high = mid - 1;
     }
     return low;
+  }
+
+  /** The height of the first `count` rows, as laid out now. */
+  #heightBefore(count: number): number {
+    const slot = this.#base + count;
+    this.#sumTo(slot);
+    return this.#tops[slot]! - this.#tops[this.#base]!;
   }
 
   #relayout(): void {
