@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countNewLines, decideScroll, END_THRESHOLD_PX, leavesEnd, pausePoint } from '../../web/src/state/follow-scroll';
+import { countNewLines, decideScroll, END_THRESHOLD_PX, leavesEnd, pausePoint, reanchor } from '../../web/src/state/follow-scroll';
 import { createFollowStore } from '../../web/src/state/follow-store';
 import type { LogRow } from '../../web/src/state/line-buffer';
 import { lineRow } from './line-rows';
@@ -98,5 +98,31 @@ describe('the follow store', () => {
     expect(store.following()).toBe(false);
     store.follow();
     expect(store.following()).toBe(true);
+  });
+});
+
+describe('reanchor: the reader’s row while paused, after the rows changed', () => {
+  const keyed = (...keys: string[]) => keys.map((key) => ({ key }));
+
+  it('moves it up by the rows dropped at the cap, keeping the offset into it', () => {
+    expect(reanchor({ key: 'c', index: 2, offset: 7 }, { kind: 'shifted', dropped: 2, droppedPx: 40 }, keyed('c', 'd', 'e'))).toEqual({ key: 'c', index: 0, offset: 7 });
+  });
+
+  it('holds on to the top of what is left when the cap dropped the reader’s row itself (the dropped marker above it stays in view)', () => {
+    expect(reanchor({ key: 'a', index: 0, offset: -28 }, { kind: 'shifted', dropped: 3, droppedPx: 60 }, keyed('d', 'e'))).toEqual({ key: 'd', index: 0, offset: -28 });
+    expect(reanchor({ key: 'b', index: 1, offset: 12 }, { kind: 'shifted', dropped: 3, droppedPx: 60 }, keyed('d', 'e'))).toEqual({ key: 'd', index: 0, offset: 0 });
+  });
+
+  it('finds the row again by key when the rows changed otherwise (a filter, older lines above)', () => {
+    expect(reanchor({ key: 'c', index: 0, offset: 3 }, { kind: 'rebuilt' }, keyed('a', 'b', 'c'))).toEqual({ key: 'c', index: 2, offset: 3 });
+  });
+
+  it('lets go when the row is gone otherwise (filtered out, the numbering restarted)', () => {
+    expect(reanchor({ key: 'c', index: 0, offset: 3 }, { kind: 'rebuilt' }, keyed('a', 'b'))).toBeUndefined();
+  });
+
+  it('keeps it when nothing changed', () => {
+    const anchor = { key: 'x', index: 5, offset: 1 };
+    expect(reanchor(anchor, { kind: 'same' }, keyed('x'))).toBe(anchor);
   });
 });

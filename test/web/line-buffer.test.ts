@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LogLine } from '../../protocol';
-import { LineBuffer, type LogRow } from '../../web/src/state/line-buffer';
+import { DEFAULT_CAPACITY, LineBuffer, type LogRow } from '../../web/src/state/line-buffer';
 
 function lines(...seqs: number[]): LogLine[] {
   return seqs.map((seq) => ({ seq, ts: `2024-05-06T07:08:${String(seq % 60).padStart(2, '0')}.000000001Z`, stream: 'stdout', text: `line ${seq}` }));
@@ -143,6 +143,30 @@ describe('LineBuffer', () => {
     expect(shape(buffer.rows)).toEqual(['18', '19', '20']);
     expect(buffer.trimmed).toBe(17);
     expect(buffer.lineCount).toBe(3);
+  });
+
+  it('keeps the newest 100,000 rows of a view by default (issue 11: the per-view cap)', () => {
+    const buffer = new LineBuffer();
+
+    for (let from = 1; from <= 120_000; from += 10_000) buffer.addLive(lines(...Array.from({ length: 10_000 }, (_, i) => from + i)));
+
+    expect(DEFAULT_CAPACITY).toBe(100_000);
+    expect(buffer.lineCount).toBe(100_000);
+    expect(buffer.trimmed).toBe(20_000);
+    expect(buffer.oldestSeq).toBe(20_001);
+  });
+
+  it('takes no older lines once it has dropped some at the cap: a scroll-back neither brings them back nor repeats held ones', () => {
+    const buffer = new LineBuffer({ capacity: 3 });
+    buffer.addHistory(lines(10, 11), true, 7);
+    buffer.addLive(lines(12, 13));
+
+    const outcome = buffer.prependOlder(lines(7, 8, 9, 10, 11));
+
+    expect(shape(buffer.rows)).toEqual(['11', '12', '13']);
+    expect(outcome.added).toBe(0);
+    expect(buffer.room).toBe(0);
+    expect(buffer.takeNewGaps()).toEqual([]);
   });
 
   it.each([0, -1, 1.5])('rejects a capacity of %s', (capacity) => {

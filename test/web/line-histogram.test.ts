@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LineRow, LogRow } from '../../web/src/state/line-buffer';
-import { bucketLines, levelBand, timestampNanos } from '../../web/src/state/line-histogram';
+import { bucketLines, createLineBuckets, levelBand, timestampNanos } from '../../web/src/state/line-histogram';
 import { lineRow } from './line-rows';
 
 const at = (seq: number, ts: string, text = `line ${seq}`): LineRow => ({ ...lineRow(seq, text), ts });
@@ -39,6 +39,43 @@ describe('the lines over time', () => {
     const rows: LogRow[] = [{ kind: 'restart', key: 'restart:1' }, at(1, '2026-11-25T12:00:00Z')];
     expect(bucketLines(rows, 4)!.buckets.map((b) => b.total)).toEqual([1, 0, 0, 0]);
     expect(bucketLines([{ kind: 'restart', key: 'r' }], 4)).toBeUndefined();
+  });
+
+  it.each([
+    ['a second', '2026-11-25T12:00:01.000000000Z'],
+    ['over 104 days (past 2^53 ns)', '2027-06-01T12:00:00.000000000Z'],
+  ])('puts lines one nanosecond apart at a bucket edge on their own sides over a span of %s', (_, last) => {
+    const lastNs = timestampNanos(last);
+    const startNs = timestampNanos('2026-11-25T12:00:00Z');
+    const width = (lastNs - startNs + 1n + 2n) / 3n;
+    const edge = startNs + width;
+    const iso = (ns: bigint) => `${new Date(Number(ns / 1_000_000_000n) * 1000).toISOString().slice(0, 19)}.${String(ns % 1_000_000_000n).padStart(9, '0')}Z`;
+    const rows = [at(1, '2026-11-25T12:00:00Z'), at(2, iso(edge - 1n)), at(3, iso(edge)), at(4, last)];
+
+    const histogram = bucketLines(rows, 3)!;
+
+    expect(histogram.widthNs).toBe(width);
+    expect(histogram.buckets.map((b) => [b.startNs, b.total])).toEqual([
+      [startNs, 2],
+      [edge, 1],
+      [edge + width, 1],
+    ]);
+    expect(histogram.toNs).toBe(lastNs);
+  });
+
+  it('counts again as lines arrive and the oldest are dropped exactly as it would count afresh', () => {
+    const second = (seq: number) => at(seq, `2026-11-25T12:00:${String(seq % 60).padStart(2, '0')}.000000001Z`, seq % 3 === 0 ? 'ERROR x' : 'INFO y');
+    const count = createLineBuckets();
+    let rows: LogRow[] = [1, 2, 3, 4, 5].map(second);
+    count(rows, 4);
+
+    rows = [...rows.slice(2), { kind: 'restart', key: 'restart:1' }, ...[6, 7, 8].map(second)];
+    const counted = count(rows, 4);
+    rows = [...rows.slice(1), second(9)];
+
+    expect(counted).toEqual(bucketLines([3, 4, 5, 6, 7, 8].map(second), 4));
+    expect(count(rows, 4)).toEqual(bucketLines(rows, 4));
+    expect(count([second(20)], 4)).toEqual(bucketLines([second(20)], 4));
   });
 
   it('puts every line of one instant in the first bucket', () => {

@@ -18,7 +18,7 @@ import { filterRows } from '../state/line-filter';
 import { createRowFilter } from '../state/row-filter';
 import { createViewState, ViewStateContext } from '../state/view-context';
 import '../styles/theme.css';
-import type { UiBenchApi } from './ui-bench-api';
+import type { AppendRun, FilterRun, UiBenchApi } from './ui-bench-api';
 
 const CAPACITY = 100_000;
 const LEVELS = ['INFO', 'INFO', 'INFO', 'DEBUG', 'WARN', 'INFO', 'ERROR', 'INFO'];
@@ -44,6 +44,16 @@ function lines(count: number): LogLine[] {
   return Array.from({ length: count }, nextLine);
 }
 
+/** The row of this key is in the DOM and inside the list's viewport. */
+function onScreen(key: string): boolean {
+  const scroller = document.querySelector('.log-scroll');
+  const row = document.querySelector(`.log-row[data-key="${key}"]`);
+  if (!scroller || !row) return false;
+  const view = scroller.getBoundingClientRect();
+  const box = row.getBoundingClientRect();
+  return box.height > 0 && box.top >= view.top - 1 && box.bottom <= view.bottom + 1;
+}
+
 const frame = () => new Promise<number>((resolve) => requestAnimationFrame(resolve));
 
 function Page() {
@@ -52,12 +62,16 @@ function Page() {
     version();
     return rowFilter({ rows: buffer.rows, trimmed: buffer.trimmed, rewrites: buffer.rewrites }, filter.compiled());
   });
+  const dropped = createMemo(() => {
+    version();
+    return buffer.trimmed;
+  });
   const time = createLogTimeFormat({ timeZone: 'UTC' });
   return (
     <ViewStateContext.Provider value={view}>
       <div style={{ display: 'flex', 'flex-direction': 'column', height: '100vh' }}>
         <LineHistogram rows={visible()} filter={filter.compiled()} time={time} onJump={(ts) => view.jump.jumpTo({ ts })} />
-        <LogView rows={visible()} matcher={filter.compiled().matcher} emptyText="" />
+        <LogView rows={visible()} matcher={filter.compiled().matcher} emptyText="" dropped={dropped()} />
       </div>
     </ViewStateContext.Provider>
   );
@@ -77,7 +91,7 @@ const bench: UiBenchApi = {
   /** Rows of the list in the DOM. */
   domRows: () => document.querySelectorAll('.log-row').length,
   /** Milliseconds from setting a regular expression to its rows laid out; and how many lines it kept. */
-  async filter(query: string): Promise<{ ms: number; kept: number }> {
+  async filter(query: string): Promise<FilterRun> {
     await frame();
     const start = performance.now();
     filter.setRegex(true);
@@ -85,20 +99,27 @@ const bench: UiBenchApi = {
     void document.body.offsetHeight;
     const ms = performance.now() - start;
     const kept = filterRows(buffer.rows, filter.compiled()).filter((row) => row.kind === 'line').length;
+    // What the reader saw: every line row on screen must match (after the timing, so reading costs it nothing).
+    const pattern = new RegExp(query, 'i');
+    const texts = [...document.querySelectorAll('.log-row .log-text')].map((element) => element.textContent ?? '');
+    const shownUnmatched = texts.filter((text) => !pattern.test(text)).length;
     filter.setQuery('');
     await frame();
-    return { ms, kept };
+    return { ms, kept, shown: texts.length, shownUnmatched };
   },
   /**
    * Appends `rate` lines a second for `seconds`, a frame's share in each animation frame (as the
    * logs store flushes once per frame), following. Per frame: the work the append costs (Solid's
-   * updates, style and layout, forced) and the time since the frame before.
+   * updates, style and layout, forced) and the time since the frame before; and whether the newest
+   * line appended is on screen after it (checked after the work is timed, on a layout already done).
    */
-  async append(rate: number, seconds: number): Promise<{ lines: number; elapsedMs: number; work: number[]; gaps: number[] }> {
+  async append(rate: number, seconds: number): Promise<AppendRun> {
     const pending = lines(Math.ceil(rate * seconds * 1.2));
     let used = 0;
     const work: number[] = [];
     const gaps: number[] = [];
+    let appendFrames = 0;
+    let shownFrames = 0;
     let last = await frame();
     const started = last;
     while (last - started < seconds * 1000) {
@@ -112,10 +133,14 @@ const bench: UiBenchApi = {
         void document.body.offsetHeight;
       }
       work.push(performance.now() - begin);
+      if (due > 0) {
+        appendFrames += 1;
+        if (onScreen(`line:${pending[used - 1]!.seq}`)) shownFrames += 1;
+      }
       gaps.push(now - last);
       last = now;
     }
-    return { lines: used, elapsedMs: last - started, work, gaps };
+    return { lines: used, elapsedMs: last - started, work, gaps, appendFrames, shownFrames };
   },
 };
 

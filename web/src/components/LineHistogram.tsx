@@ -1,7 +1,7 @@
 import { createEffect, createSignal, Index, on, onCleanup, Show } from 'solid-js';
 import type { LogTimeFormat } from '../format/log-time';
 import type { LogRow } from '../state/line-buffer';
-import { bucketLines, LEVEL_BANDS, type Histogram, type HistogramBucket } from '../state/line-histogram';
+import { createLineBuckets, LEVEL_BANDS, type Histogram, type HistogramBucket } from '../state/line-histogram';
 import './line-histogram.css';
 
 export interface LineHistogramProps {
@@ -31,6 +31,7 @@ const count = new Intl.NumberFormat();
  */
 export function LineHistogram(props: LineHistogramProps) {
   const [histogram, setHistogram] = createSignal<Histogram | undefined>(undefined);
+  const bucketLines = createLineBuckets();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let lastDrawn = 0;
   const draw = () => {

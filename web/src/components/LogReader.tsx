@@ -167,6 +167,7 @@ export function LogReader(props: LogReaderProps) {
         onLinkLine={props.compact ? undefined : linkLine}
         onTopReached={() => props.onTopReached()}
         sourceOf={props.sourceOf}
+        dropped={props.logs.trimmed}
       />
     </section>
   );

@@ -1,11 +1,12 @@
-import { createVirtualizer, type VirtualItem } from '@tanstack/solid-virtual';
-import { createEffect, createMemo, createSignal, For, Match, on, onCleanup, onMount, Show, Switch, untrack } from 'solid-js';
+import { batch, createEffect, createMemo, createSignal, Index, Match, on, onCleanup, onMount, Show, Switch, untrack } from 'solid-js';
 import { createLogTimeFormat, type LogTimeFormat } from '../format/log-time';
-import { countNewLines, decideScroll, END_THRESHOLD_PX, leavesEnd, pausePoint, type PausePoint } from '../state/follow-scroll';
+import { countNewLines, decideScroll, leavesEnd, pausePoint, reanchor, type Anchor, type PausePoint } from '../state/follow-scroll';
 import type { LineSource } from '../format/line-source';
 import type { GapRow, LineRow, LogRow, NoticeRow, RestartRow, SkipRow } from '../state/line-buffer';
 import type { TextMatcher } from '../state/line-filter';
+import { RowLayout } from '../state/row-layout';
 import { useViewState } from '../state/view-context';
+import { DroppedMarker } from './DroppedMarker';
 import { GapMarker } from './GapMarker';
 import { LogLine } from './LogLine';
 import { NoticeMarker } from './NoticeMarker';
@@ -27,12 +28,24 @@ export interface LogViewProps {
   onLinkLine?: (row: LineRow) => void;
   /** Lines of several containers: which one a line is from (its name and colour, on the line). */
   sourceOf?: (row: LineRow) => LineSource | undefined;
+  /** Older rows dropped before `rows` by the view's cap (the buffer's `trimmed`): above a non-zero count, a marker says so. */
+  dropped?: number;
 }
 
-/** A one-line row's height before it is measured; wrapped lines are measured as they render. */
+/** A one-line row's height (18 px of text, 1 px above and below) before it is measured; wrapped lines are measured as they render. */
 const ESTIMATED_ROW_PX = 20;
+/** A marker row (a gap, a skip, a restart, a notice), likewise. */
+const ESTIMATED_MARKER_PX = 24;
+/** The dropped-lines marker above the rows: fixed in the stylesheet, so the rows below it need no measuring to place. */
+const DROPPED_MARKER_PX = 28;
+/** Rows rendered beyond each edge of the viewport, so a scroll shows rows already there. */
+const OVERSCAN_PX = 4 * ESTIMATED_ROW_PX;
+/** Paused under a flood, the page above the rows grows by what is dropped; past this it is taken away (one scroll write). */
+const MAX_ORIGIN_PX = 4_000_000;
 /** Within this of the top, older lines are asked for (a few rows early, so they are there when reached). */
 const TOP_REACHED_PX = 4 * ESTIMATED_ROW_PX;
+
+const estimateRow = (row: LogRow) => (row.kind === 'line' ? ESTIMATED_ROW_PX : ESTIMATED_MARKER_PX);
 
 const asLine = (row: LogRow | undefined): LineRow | undefined => (row?.kind === 'line' ? row : undefined);
 const asGap = (row: LogRow | undefined): GapRow | undefined => (row?.kind === 'gap' ? row : undefined);
@@ -42,15 +55,32 @@ const asNotice = (row: LogRow | undefined): NoticeRow | undefined => (row?.kind 
 
 const count = new Intl.NumberFormat();
 
+/** What one frame shows: the list's height, where its viewport stands, and the rows in it. */
+interface Frame {
+  readonly total: number;
+  readonly top: number;
+  /** The dropped marker's height above the rows (0 without it). */
+  readonly lead: number;
+  /** The page's height above the marker: rows dropped while paused (LogView's `origin`). */
+  readonly origin: number;
+  readonly first: number;
+  readonly last: number;
+}
+
 /**
- * The virtual list of log rows. It owns the scroll element and the virtualizer: only the rows
- * on screen exist in the DOM, each measured (wrapped lines and open JSON vary in height) and
- * placed with translateY.
+ * The virtual list of log rows. It owns the scroll element and the virtual list: only the rows
+ * on screen (and a few beyond) exist in the DOM, placed with translateY at the tops RowLayout
+ * keeps (state/row-layout.ts); each is measured by a ResizeObserver when it renders (wrapped
+ * lines and open JSON vary in height), never the rows off screen.
+ *
+ * Each frame is computed from the model, not read back from the DOM: the rows, their sizes, the
+ * viewport's height (observed) and where the view should stand — the end while following, the
+ * reader's row while paused. The DOM is written once after (the rows, the list's height, then
+ * scrollTop), so a flood costs one layout per frame of the rows in view, whatever is loaded.
  *
  * Following lives in the follow store; what the reader's scrolling means is decided in
  * state/follow-scroll.ts. This component measures, applies the decision, and keeps the reader's
- * row in place while paused. Scroll writes happen in effects, after Solid has committed the new
- * rows and height to the DOM.
+ * row in place while paused.
  */
 export function LogView(props: LogViewProps) {
   let scroller!: HTMLDivElement;
@@ -63,79 +93,136 @@ export function LogView(props: LogViewProps) {
     return mode === 'hidden' ? undefined : mode === 'utc' ? utcTime : localTime;
   };
   const wrap = () => view.settings.settings().wrap;
-  let anchor: { key: VirtualItem['key']; offset: number } | undefined;
+  const layout = new RowLayout<LogRow>(estimateRow);
+  /** Bumped when measured sizes moved rows, or the reader moved the view: the frame is computed again. */
+  const [moved, setMoved] = createSignal(0);
+  const bump = () => setMoved((n) => n + 1);
+  const [viewportHeight, setViewportHeight] = createSignal(0);
+  let anchor: Anchor | undefined;
   let pointerDown = false;
+  /** scrollTop as last written here or reported by a scroll event: never read back after a write. */
+  let knownTop = 0;
   /** Where our own last write put scrollTop: scroll events that report it are ours, not the reader's. */
   let lastWritten: number | undefined;
   const [pausedAt, setPausedAt] = createSignal<PausePoint | undefined>(undefined);
 
-  const virtualizer = createVirtualizer<HTMLDivElement, HTMLDivElement>({
-    get count() {
-      return props.rows.length;
-    },
-    // A getter, so the virtualizer sees new keys when rows shift at the cap without the count changing.
-    get getItemKey() {
-      const rows = props.rows;
-      return (index: number) => rows[index]?.key ?? index;
-    },
-    getScrollElement: () => scroller,
-    estimateSize: () => ESTIMATED_ROW_PX,
-    overscan: 12,
-    // Sizes come from the ResizeObserver, which reports every new row of a frame in one batch.
-    // Measuring synchronously instead (the default) forces a layout per row, and a re-render
-    // after each one: the difference between keeping up with a chatty container and not.
-    measureElement: (element, entry, instance) => {
-      const box = entry?.borderBoxSize?.[0];
-      if (box) return Math.round(box.blockSize);
-      if (entry) return element.getBoundingClientRect().height;
-      const key = instance.options.getItemKey(instance.indexFromElement(element));
-      return instance.itemSizeCache.get(key) ?? ESTIMATED_ROW_PX;
-    },
+  const lead = () => ((props.dropped ?? 0) > 0 ? DROPPED_MARKER_PX : 0);
+
+  /**
+   * Paused, the height of the rows dropped at the front since (the cap, under a flood): the rows
+   * still held keep their place on the page, so holding the reader's row needs no scroll write — a
+   * write would cut short a smooth scroll (a wheel, Home) the reader is in. Back to 0 when
+   * following, after a relayout, and when the reader reaches it (above the marker is only that).
+   */
+  let origin = 0;
+
+  /** The row at a viewport top, and how far into it; `head` is where row 0 starts on the page. */
+  const anchorAt = (top: number, head: number): Anchor | undefined => {
+    const index = layout.indexAt(top - head);
+    const row = layout.rows[index];
+    return row && { key: row.key, index, offset: top - head - layout.start(index) };
+  };
+
+  const frame = createMemo<Frame>(() => {
+    const rows = props.rows;
+    moved();
+    const change = layout.update(rows);
+    const leadPx = lead();
+    const height = viewportHeight();
+    const following = follow.following();
+    let top = 0;
+    if (following) {
+      anchor = undefined;
+      origin = 0;
+    } else {
+      if (change.kind === 'shifted') origin += change.droppedPx;
+      else if (change.kind === 'rebuilt') origin = 0;
+      anchor = anchor ? reanchor(anchor, change, layout.rows) : undefined;
+      anchor ??= anchorAt(knownTop, leadPx + origin);
+      const place = () => (anchor ? leadPx + origin + layout.start(anchor.index) + anchor.offset : knownTop);
+      top = place();
+      if (origin > 0 && (top < origin || origin > MAX_ORIGIN_PX)) {
+        origin = 0;
+        top = place();
+      }
+    }
+    const head = leadPx + origin;
+    const total = head + layout.total;
+    const end = Math.max(0, total - height);
+    top = following ? end : Math.max(0, Math.min(top, end));
+    // Following, the view sits at the end and only moves down: rows above it would be made for nothing each frame.
+    const above = following ? 0 : OVERSCAN_PX;
+    return { total, top, lead: leadPx, origin, first: layout.indexAt(top - head - above), last: layout.indexAt(top - head + height + OVERSCAN_PX) };
   });
 
-  // Rows render keyed by row key: a row's element lives exactly as long as the row is on
-  // screen, so it is measured once, when the ResizeObserver first sees it (and again if it resizes).
-  const itemsByKey = createMemo(() => new Map(virtualizer.getVirtualItems().map((item) => [item.key, item])));
-  const visibleKeys = createMemo(() => virtualizer.getVirtualItems().map((item) => item.key));
+  /**
+   * The rows in view, oldest first. Each position is one element (Index, not For): when a flood
+   * replaces every row in view each frame, the elements stay and take the new rows' text, which
+   * costs a fraction of making and disposing as many; while paused, the rows in view stay in
+   * their positions (the window moves with the reader's row) and nothing re-renders.
+   */
+  const windowRows = createMemo(() => {
+    const { first, last } = frame();
+    return first < 0 ? [] : layout.rows.slice(first, last + 1);
+  });
 
-  const distanceFromEnd = () => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight;
-  const scrollable = () => scroller.scrollHeight > scroller.clientHeight;
-
-  // Scroll writes go straight to the element, followed by a scroll event right away: the
-  // virtualizer must compute the rows for the new offset in this frame. Waiting for the
-  // browser's own event (next frame) paints rows for the old offset, and after a jump of
-  // thousands of trimmed rows that is an empty viewport.
-  const scrollTo = (top: number) => {
-    scroller.scrollTop = top;
-    lastWritten = scroller.scrollTop;
-    scroller.dispatchEvent(new Event('scroll'));
+  // Rows are measured as they render, and again if they resize or take another row; one callback for a frame's rows.
+  const slots = new WeakMap<Element, number>();
+  const rendered = new Set<Element>();
+  const rowSizes = new ResizeObserver((entries) => {
+    const { first } = frame();
+    let changed = false;
+    for (const entry of entries) {
+      const slot = slots.get(entry.target);
+      const box = entry.borderBoxSize?.[0];
+      const size = box ? box.blockSize : entry.target.getBoundingClientRect().height;
+      if (slot !== undefined && size > 0 && layout.setSize(first + slot, Math.round(size))) changed = true;
+    }
+    if (changed) bump();
+  });
+  /** Measure an element again at the next layout (observing anew reports its size once even if it did not change). */
+  const measure = (element: Element) => {
+    rowSizes.unobserve(element);
+    rowSizes.observe(element);
   };
-  const scrollToEnd = () => scrollTo(scroller.scrollHeight);
-
-  const rememberAnchor = () => {
-    const item = virtualizer.getVirtualItemForOffset(scroller.scrollTop);
-    anchor = item && { key: item.key, offset: scroller.scrollTop - item.start };
+  /** Sizes measured no longer hold (another width, wrapping toggled): estimates again, and every row on screen measured anew. */
+  const remeasure = () => {
+    layout.forgetSizes();
+    for (const element of rendered) measure(element);
+    bump();
   };
+  let width = 0;
+  const viewportSize = new ResizeObserver((entries) => {
+    const box = entries[entries.length - 1]!.contentRect;
+    setViewportHeight(box.height);
+    if (width !== 0 && Math.abs(box.width - width) >= 1 && untrack(wrap)) remeasure();
+    width = box.width;
+  });
+  onCleanup(() => {
+    rowSizes.disconnect();
+    viewportSize.disconnect();
+  });
+  createEffect(on(wrap, remeasure, { defer: true }));
 
-  const restoreAnchor = (rows: readonly LogRow[]) => {
-    if (!anchor) return;
-    const key = anchor.key;
-    const index = rows.findIndex((row) => row.key === key);
-    const item = index === -1 ? undefined : virtualizer.measurementsCache[index];
-    // The anchor row itself was trimmed or filtered out: nothing sensible to hold on to.
-    if (!item) return;
-    const target = Math.max(0, item.start + anchor.offset);
-    if (Math.abs(target - scroller.scrollTop) >= 1) scrollTo(target);
-  };
+  // The frame's place, written after Solid has put its rows and height in the DOM.
+  createEffect(
+    on(frame, (current) => {
+      if (Math.abs(current.top - knownTop) < 1) return;
+      scroller.scrollTop = current.top;
+      // The write laid the list out already: reading the clamped value back costs nothing more.
+      knownTop = scroller.scrollTop;
+      lastWritten = knownTop;
+    }),
+  );
 
   // Only the reader stops following, so only their input counts (wheel, keys, touch, the
-  // scrollbar): the virtualizer also moves scrollTop when it corrects for measured rows.
+  // scrollbar): the view's own writes of scrollTop report scroll events too.
   const onWheel = (event: WheelEvent) => {
-    if (follow.following() && leavesEnd({ kind: 'wheel', deltaY: event.deltaY }, scrollable())) follow.pause();
+    if (follow.following() && leavesEnd({ kind: 'wheel', deltaY: event.deltaY }, frame().total > viewportHeight())) follow.pause();
   };
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key === 'End') follow.follow();
-    else if (follow.following() && leavesEnd({ kind: 'key', key: event.key }, scrollable())) follow.pause();
+    else if (follow.following() && leavesEnd({ kind: 'key', key: event.key }, frame().total > viewportHeight())) follow.pause();
   };
   const onPointerDown = () => {
     pointerDown = true;
@@ -144,14 +231,22 @@ export function LogView(props: LogViewProps) {
     pointerDown = false;
   };
   const onScroll = () => {
-    const ours = lastWritten !== undefined && Math.abs(scroller.scrollTop - lastWritten) < 1;
+    const top = scroller.scrollTop;
+    const ours = lastWritten !== undefined && Math.abs(top - lastWritten) < 1;
     if (!ours) lastWritten = undefined;
-    const decision = decideScroll(follow.following(), { distanceFromEnd: distanceFromEnd(), ours, pointerDown });
-    if (decision === 'follow') follow.follow();
-    else if (decision === 'pause') follow.pause();
-    else if (decision === 'stick') scrollToEnd();
-    else if (decision === 'anchor') rememberAnchor();
-    if (scroller.scrollTop <= TOP_REACHED_PX) props.onTopReached?.();
+    knownTop = top;
+    const current = untrack(frame);
+    const decision = decideScroll(follow.following(), { distanceFromEnd: current.total - top - viewportHeight(), ours, pointerDown });
+    batch(() => {
+      if (decision === 'follow') follow.follow();
+      else if (decision === 'pause') follow.pause();
+      else if (decision === 'stick') bump();
+      else if (decision === 'anchor') {
+        anchor = anchorAt(top, current.lead + current.origin);
+        bump();
+      }
+    });
+    if (top - current.origin <= TOP_REACHED_PX) props.onTopReached?.();
   };
 
   onMount(() => {
@@ -170,8 +265,10 @@ export function LogView(props: LogViewProps) {
       window.removeEventListener('pointerup', onPointerUp);
       window.removeEventListener('touchend', onPointerUp);
     });
-    if (follow.following()) scrollToEnd();
-    else setPausedAt(pausePoint(props.rows));
+    width = scroller.clientWidth;
+    setViewportHeight(scroller.clientHeight);
+    viewportSize.observe(scroller);
+    if (!follow.following()) setPausedAt(pausePoint(props.rows));
     // Keys work at once (PageUp, Home, End) without clicking into the lines first.
     scroller.focus({ preventScroll: true });
   });
@@ -185,32 +282,9 @@ export function LogView(props: LogViewProps) {
           setPausedAt(undefined);
           // Following again lets go of a place jumped to: the view is the newest lines now.
           view.jump.clear();
-          scrollToEnd();
         } else {
           setPausedAt(pausePoint(untrack(() => props.rows)));
-          rememberAnchor();
         }
-      },
-      { defer: true },
-    ),
-  );
-  // New rows (appended, trimmed, filtered): stay at the end, or keep the reader's row in place.
-  createEffect(
-    on(
-      () => props.rows,
-      (rows) => {
-        if (untrack(follow.following)) scrollToEnd();
-        else restoreAnchor(rows);
-      },
-      { defer: true },
-    ),
-  );
-  // Rows measured taller than estimated grow the list after the fact: keep up while following.
-  createEffect(
-    on(
-      () => virtualizer.getTotalSize(),
-      () => {
-        if (untrack(follow.following) && distanceFromEnd() > END_THRESHOLD_PX) scrollToEnd();
       },
       { defer: true },
     ),
@@ -220,12 +294,14 @@ export function LogView(props: LogViewProps) {
   createEffect(
     on(view.jump.reveal, (reveal) => {
       if (!reveal) return;
-      const index = untrack(() => props.rows).findIndex((row) => row.key === reveal.key);
+      untrack(frame);
+      const index = layout.rows.findIndex((row) => row.key === reveal.key);
       if (index === -1) return;
-      // Written directly (like every scroll here), then paused: the pause anchors this place.
-      const offset = virtualizer.getOffsetForIndex(index, 'center');
-      if (offset) scrollTo(offset[0]);
-      follow.pause();
+      batch(() => {
+        anchor = { key: reveal.key, index, offset: -Math.max(0, (untrack(viewportHeight) - layout.size(index)) / 2) };
+        follow.pause();
+        bump();
+      });
     }),
   );
 
@@ -236,30 +312,41 @@ export function LogView(props: LogViewProps) {
 
   const jumpToLatest = () => {
     follow.follow();
-    scrollToEnd();
     scroller.focus({ preventScroll: true });
   };
 
   return (
     <div class="log-view" classList={{ 'is-nowrap': !wrap() }}>
       <div ref={scroller} class="log-scroll" tabindex="0" aria-label="Log lines">
-        <div class="log-canvas" style={{ height: `${virtualizer.getTotalSize()}px` }}>
-          <For each={visibleKeys()}>
-            {(key) => {
+        <div class="log-canvas" style={{ height: `${frame().total}px` }}>
+          <Show when={(props.dropped ?? 0) > 0}>
+            <DroppedMarker count={props.dropped ?? 0} top={frame().origin} />
+          </Show>
+          <Index each={windowRows()}>
+            {(row, slot) => {
               let element!: HTMLDivElement;
-              const item = () => itemsByKey().get(key);
-              const row = () => {
-                const current = item();
-                return current && props.rows[current.index];
+              onMount(() => {
+                slots.set(element, slot);
+                rendered.add(element);
+                rowSizes.observe(element);
+              });
+              // Another row in this element: its size is that row's now.
+              createEffect(on(row, () => measure(element), { defer: true }));
+              onCleanup(() => {
+                rendered.delete(element);
+                rowSizes.unobserve(element);
+              });
+              const top = () => {
+                const current = frame();
+                return current.lead + current.origin + layout.start(current.first + slot);
               };
-              onMount(() => virtualizer.measureElement(element));
               return (
                 <div
                   ref={element}
                   class="log-row"
-                  classList={{ 'is-revealed': view.jump.reveal()?.key === key }}
-                  data-index={item()?.index}
-                  style={{ transform: `translateY(${item()?.start ?? 0}px)` }}
+                  classList={{ 'is-revealed': view.jump.reveal()?.key === row().key }}
+                  data-key={row().key}
+                  style={{ transform: `translateY(${top()}px)` }}
                 >
                   <Switch>
                     <Match when={asLine(row())}>
@@ -284,7 +371,7 @@ export function LogView(props: LogViewProps) {
                 </div>
               );
             }}
-          </For>
+          </Index>
         </div>
       </div>
       <Show when={props.rows.length === 0}>

@@ -10,6 +10,7 @@
  * that row stays where it was, and the lines that arrived since the pause are counted.
  */
 import type { LogRow } from './line-buffer';
+import type { LayoutChange } from './row-layout';
 
 /** "At the bottom" tolerates a few pixels of sub-pixel rounding. */
 export const END_THRESHOLD_PX = 4;
@@ -88,4 +89,28 @@ export function countNewLines(rows: readonly LogRow[], since: PausePoint): numbe
     count += 1;
   }
   return count;
+}
+
+/** The reader's place while paused: a row (its key, and its index when last placed), and how far into it the viewport's top is (px). */
+export interface Anchor {
+  readonly key: string;
+  readonly index: number;
+  readonly offset: number;
+}
+
+/**
+ * The anchor's row after the rows changed (`change`, as RowLayout.update saw it): moved up by the
+ * rows dropped at the front, or found again by key. When the cap dropped the reader's row itself,
+ * the view holds on to the top of what is left (the dropped marker shows above it); when the row
+ * is gone otherwise (filtered out, the numbering restarted), undefined: the view keeps its offset.
+ */
+export function reanchor(anchor: Anchor, change: LayoutChange, rows: readonly { readonly key: string }[]): Anchor | undefined {
+  if (change.kind === 'same') return anchor;
+  if (change.kind === 'shifted') {
+    const index = anchor.index - change.dropped;
+    if (index < 0) return rows[0] && { key: rows[0].key, index: 0, offset: Math.min(0, anchor.offset) };
+    if (rows[index]?.key === anchor.key) return { ...anchor, index };
+  }
+  const index = rows.findIndex((row) => row.key === anchor.key);
+  return index === -1 ? undefined : { ...anchor, index };
 }

@@ -26,7 +26,8 @@ import type { LogLine, LogStream, SkippedLines } from '../../../protocol';
 import { stripAnsi } from '../format/ansi';
 import { detectLevel, type LogLevel } from '../format/log-level';
 
-export const DEFAULT_CAPACITY = 50_000;
+/** The per-view cap (issue 11): beyond it the oldest rows are dropped, and the view says how many (LogView's `dropped`). */
+export const DEFAULT_CAPACITY = 100_000;
 
 export interface LineRow {
   readonly kind: 'line';

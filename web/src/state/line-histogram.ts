@@ -3,10 +3,10 @@
  * the earliest line to the latest, each counted by level. Timestamps are compared as exact
  * nanoseconds (protocol/timestamp.ts parses them; a BigInt holds them, since nanoseconds since
  * 1970 pass 2^53): two lines a nanosecond apart at a bucket's edge fall on their own sides.
- * Pure; each row's time is parsed once and kept (a WeakMap keyed by the row, which the buffer
- * never changes), so counting again as lines arrive parses only the new ones.
+ * Pure. A view counts through createLineBuckets, which reads each row's time and level once and
+ * keeps them beside the rows, so counting again as lines arrive reads only the new ones.
  */
-import { parseTimestamp } from '../../../protocol';
+import { parseTimestamp, type PreciseTime } from '../../../protocol';
 import type { LineRow, LogRow } from './line-buffer';
 
 /** The histogram's colours: levels grouped as a reader scans them. */
@@ -73,11 +73,155 @@ export function levelBand(level: LineRow['level']): LevelBand {
  * wide, the latest line in the last one.
  */
 export function bucketLines(rows: readonly LogRow[], bucketCount: number): Histogram | undefined {
-  if (!Number.isInteger(bucketCount) || bucketCount < 1) throw new RangeError(`bucketCount must be a positive integer, got ${bucketCount}`);
+  return createLineBuckets()(rows, bucketCount);
+}
+
+/** Each line's time, parsed once: a filter's rows (and all of them again after it) are read anew, but not parsed anew. */
+const timeCache = new WeakMap<LineRow, PreciseTime>();
+
+function timeOf(row: LineRow): PreciseTime {
+  let time = timeCache.get(row);
+  if (time === undefined) {
+    time = parseTimestamp(row.ts);
+    timeCache.set(row, time);
+  }
+  return time;
+}
+
+/** No level band: the row is a marker, not a line. */
+const NOT_A_LINE = 255;
+const BANDS = LEVEL_BANDS.length;
+
+/**
+ * bucketLines for a view whose rows change as lines arrive: each row's time and level band are
+ * read once and kept in typed arrays beside the rows. When the rows only grew at the end and lost
+ * some at the front (recognised by identity: the first row is an old one, the old last row is where
+ * it should be), only the new rows are read; counting 100,000 lines again then touches no row
+ * object but the buckets' earliest. Anything else reads every row again.
+ */
+export function createLineBuckets(): (rows: readonly LogRow[], bucketCount: number) => Histogram | undefined {
+  let held: readonly LogRow[] = [];
+  let seconds = new Float64Array(0);
+  let nanos = new Float64Array(0);
+  let bands = new Uint8Array(0);
+  let lines = 0;
+
+  const read = (rows: readonly LogRow[]) => {
+    const dropped = droppedAtFront(held, rows);
+    let from = 0;
+    if (dropped !== undefined && seconds.length >= rows.length) {
+      const kept = held.length - dropped;
+      seconds.copyWithin(0, dropped, held.length);
+      nanos.copyWithin(0, dropped, held.length);
+      bands.copyWithin(0, dropped, held.length);
+      for (let i = 0; i < dropped; i += 1) if (held[i]!.kind === 'line') lines -= 1;
+      from = kept;
+    } else {
+      if (seconds.length < rows.length) {
+        const size = Math.max(1024, rows.length * 2);
+        seconds = new Float64Array(size);
+        nanos = new Float64Array(size);
+        bands = new Uint8Array(size);
+      }
+      lines = 0;
+    }
+    for (let i = from; i < rows.length; i += 1) {
+      const row = rows[i]!;
+      if (row.kind !== 'line') {
+        bands[i] = NOT_A_LINE;
+        continue;
+      }
+      const time = timeOf(row);
+      seconds[i] = time.seconds;
+      nanos[i] = time.nanos;
+      bands[i] = LEVEL_BANDS.indexOf(levelBand(row.level));
+      lines += 1;
+    }
+    held = rows;
+  };
+
+  return (rows, bucketCount) => {
+    if (!Number.isInteger(bucketCount) || bucketCount < 1) throw new RangeError(`bucketCount must be a positive integer, got ${bucketCount}`);
+    read(rows);
+    if (lines === 0) return undefined;
+    return bucketByNumbers(rows, bucketCount) ?? bucketByBigInts(rows.filter((row): row is LineRow => row.kind === 'line'), bucketCount);
+  };
+
+  /**
+   * Without a BigInt per line (100,000 of them each redraw cost a frame and fed the collector):
+   * each line's nanoseconds after the earliest as a Number, exact while the span stays under 2^53
+   * ns (104 days). Undefined for a longer span.
+   */
+  function bucketByNumbers(rows: readonly LogRow[], bucketCount: number): Histogram | undefined {
+    const count = rows.length;
+    let first = -1;
+    let last = -1;
+    for (let i = 0; i < count; i += 1) {
+      if (bands[i] === NOT_A_LINE) continue;
+      if (first === -1 || seconds[i]! < seconds[first]! || (seconds[i] === seconds[first] && nanos[i]! < nanos[first]!)) first = i;
+      if (last === -1 || seconds[i]! > seconds[last]! || (seconds[i] === seconds[last] && nanos[i]! > nanos[last]!)) last = i;
+    }
+    const fromS = seconds[first]!;
+    const fromN = nanos[first]!;
+    if ((seconds[last]! - fromS + 1) * NS >= MAX_EXACT) return undefined;
+    const span = (seconds[last]! - fromS) * NS + (nanos[last]! - fromN) + 1;
+    // Rounded up, so that count buckets always reach the latest line.
+    const width = divide(span + bucketCount - 1, bucketCount);
+    const totals = new Array<number>(bucketCount).fill(0);
+    const counts = new Int32Array(bucketCount * BANDS);
+    const earliest = new Array<number>(bucketCount).fill(-1);
+    const earliestAt = new Float64Array(bucketCount);
+    for (let i = 0; i < count; i += 1) {
+      const band = bands[i]!;
+      if (band === NOT_A_LINE) continue;
+      const offset = (seconds[i]! - fromS) * NS + (nanos[i]! - fromN);
+      const index = divide(offset, width);
+      totals[index]! += 1;
+      counts[index * BANDS + band]! += 1;
+      if (earliest[index] === -1 || offset < earliestAt[index]!) {
+        earliest[index] = i;
+        earliestAt[index] = offset;
+      }
+    }
+    const fromNs = BigInt(fromS) * NS_PER_SECOND + BigInt(fromN);
+    const widthNs = BigInt(width);
+    const buckets = totals.map((total, i) => ({
+      startNs: fromNs + BigInt(i) * widthNs,
+      ...(earliest[i] !== -1 ? { firstTs: (rows[earliest[i]!] as LineRow).ts } : {}),
+      total,
+      counts: Object.fromEntries(LEVEL_BANDS.map((band, b) => [band, counts[i * BANDS + b]!])) as Record<LevelBand, number>,
+    }));
+    return { fromNs, toNs: BigInt(seconds[last]!) * NS_PER_SECOND + BigInt(nanos[last]!), widthNs, buckets, max: Math.max(...totals) };
+  }
+}
+
+/**
+ * How many rows of `previous` were dropped at the front when `next` is `previous` minus those plus
+ * rows appended at the end (checked by identity at the first row and the old last row); else undefined.
+ */
+function droppedAtFront(previous: readonly LogRow[], next: readonly LogRow[]): number | undefined {
+  if (previous.length === 0 || next.length === 0) return undefined;
+  const first = next[0];
+  let dropped = 0;
+  while (dropped < previous.length && previous[dropped] !== first) dropped += 1;
+  const kept = previous.length - dropped;
+  if (kept === 0 || kept > next.length) return undefined;
+  return next[kept - 1] === previous[previous.length - 1] ? dropped : undefined;
+}
+
+const MAX_EXACT = Number.MAX_SAFE_INTEGER;
+const NS = 1_000_000_000;
+
+/** floor(a / b) for safe non-negative integers, exact (the float quotient can round up across an integer). */
+function divide(a: number, b: number): number {
+  let q = Math.floor(a / b);
+  if (q * b > a) q -= 1;
+  else if ((q + 1) * b <= a) q += 1;
+  return q;
+}
+
+function bucketByBigInts(lines: readonly LineRow[], bucketCount: number): Histogram {
   // Each line's nanosecond once, side by side with the rows (int64 holds them until 2262).
-  const lines: LineRow[] = [];
-  for (const row of rows) if (row.kind === 'line') lines.push(row);
-  if (lines.length === 0) return undefined;
   const times = new BigInt64Array(lines.length);
   let from = nanosOf(lines[0]!);
   let to = from;
