@@ -162,6 +162,16 @@ describe('compileFilter with a hostile regular expression', () => {
     expect(filterRows(rows, compiled).map((row) => row.key)).toEqual(['line:2']);
   });
 
+  it.each(['.*.*x', 'a*a*a*x', '(.*)(.*)x', '\\w+\\w+=', 'id=\\d+\\d*\\d+x$'])(
+    'refuses %j, whose repeats side by side make the work grow with a power of the line’s length',
+    (query) => {
+      const compiled = compileFilter({ query, stream: 'stderr', regex: true });
+
+      expect(compiled.error).toMatch(/too long on some lines: repeats next to each other/);
+      expect(filterRows(rows, compiled).map((row) => row.key)).toEqual(['line:2']);
+    },
+  );
+
   it('says which part of the pattern is the problem', () => {
     expect(compileFilter({ query: 'id=(\\d+)+ done', stream: 'all', regex: true }).error).toContain('(\\d+)+');
   });
@@ -180,6 +190,12 @@ describe('compileFilter with a hostile regular expression', () => {
     '[^"]*"(\\\\.|[^"\\\\])*"',
     '(?:GET|POST) /api/\\w+',
     '\\b(error|warn(ing)?)\\b',
+    '.*x',
+    '^.*.*x',
+    '.*error.*',
+    'GET.*500.*ms',
+    '\\d+\\.\\d+',
+    '\\d+\\s*\\d+',
   ])('accepts the ordinary pattern %j', (query) => {
     expect(compileFilter({ query, stream: 'all', regex: true }).error).toBeUndefined();
   });

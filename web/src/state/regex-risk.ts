@@ -18,7 +18,7 @@ type CharTest = (code: number) => boolean;
 
 type Node =
   | { readonly kind: 'chars'; readonly test: CharTest }
-  | { readonly kind: 'empty' } // assertions (^ $ \b lookarounds' outside): match no character
+  | { readonly kind: 'empty'; readonly start?: true } // assertions (^ $ \b): match no character
   | { readonly kind: 'backref' }
   | { readonly kind: 'group'; readonly body: Alternation }
   | { readonly kind: 'look'; readonly body: Alternation }
@@ -45,9 +45,69 @@ export function regexRisk(source: string, ignoreCase: boolean): string | undefin
     return undefined; // not read here; RegExp accepted it, and the worker bounds its time
   }
   const found = check(tree, NOTHING, undefined);
-  if (!found) return undefined;
-  const shown = source.slice(found.at.start, found.at.end);
-  return `This pattern can take exponential time on some lines: ${found.why} (${shown.length > 40 ? `${shown.slice(0, 40)}…` : shown}). Rewrite it so each character can be matched only one way.`;
+  if (found) return `This pattern can take exponential time on some lines: ${found.why} (${excerpt(source, found.at)}). Rewrite it so each character can be matched only one way.`;
+  const chain = longestChain(tree);
+  // An unanchored search tries every start: one more power of the line's length.
+  const degree = chain.length + (anchored(tree) ? 0 : 1);
+  if (degree >= MAX_DEGREE) {
+    const at = { start: chain[0]!.start, end: chain.at(-1)!.end };
+    return `This pattern can take too long on some lines: repeats next to each other can share the same characters (${excerpt(source, at)}). Join them into one, or put something between them that only one can match.`;
+  }
+  return undefined;
+}
+
+/**
+ * Work growing with the line's length to this power is refused: a 1,000-character line costs
+ * about a second at the third power (`.*.*x`), and much longer at the fourth (`a*a*a*x`).
+ */
+const MAX_DEGREE = 3;
+
+const excerpt = (source: string, at: { start: number; end: number }) => {
+  const shown = source.slice(at.start, at.end);
+  return shown.length > 40 ? `${shown.slice(0, 40)}…` : shown;
+};
+
+type Repeat = Extract<Node, { kind: 'repeat' }>;
+
+/**
+ * The longest run of unbounded repeats one after another, with nothing but optional parts
+ * between them, each able to take characters the one before takes (`.*.*`, `\d+\s*\d+`): a run
+ * of k of them can split a stretch of text in about n^(k-1) ways before the rest fails.
+ */
+function longestChain(alt: Alternation): Repeat[] {
+  let longest: Repeat[] = [];
+  const consider = (chain: Repeat[]) => {
+    if (chain.length > longest.length) longest = chain;
+  };
+  const visit = (alternation: Alternation) => {
+    for (const sequence of alternation.alternatives) {
+      let chain: Repeat[] = [];
+      for (const node of flatten(sequence)) {
+        if (node.kind === 'repeat' && node.max > MANY && canMatchSomething(node.item)) {
+          const last = chain.at(-1);
+          // They can trade characters where the first ends and the next begins.
+          chain = last && overlaps(lasts(last.item), firsts(node.item)) ? [...chain, node] : [node];
+          consider(chain);
+        } else if (!nullable(node)) chain = [];
+        if (node.kind === 'repeat' && node.item.kind === 'group') visit(node.item.body);
+        if (node.kind === 'group' || node.kind === 'look') visit(node.body);
+      }
+    }
+  };
+  visit(alt);
+  return longest;
+}
+
+/** A sequence with its plain groups of one alternative opened in place: `(.*)(.*)` is `.*.*`. */
+function flatten(sequence: readonly Node[]): Node[] {
+  return sequence.flatMap((node) => (node.kind === 'group' && node.body.alternatives.length === 1 ? flatten(node.body.alternatives[0]!) : [node]));
+}
+
+function anchored(alt: Alternation): boolean {
+  return alt.alternatives.every((sequence) => {
+    const first = flatten(sequence)[0];
+    return first?.kind === 'empty' && first.start === true;
+  });
 }
 
 const NOTHING: CharTest = () => false;
@@ -106,11 +166,11 @@ function checkNode(node: Node, follow: CharTest, outer: Outer): Found | undefine
   }
 }
 
-function followOf(sequence: readonly Node[], from: number, follow: CharTest): CharTest {
+function followOf(sequence: readonly Node[], from: number, follow: CharTest, edge: (node: Node) => CharTest = firsts): CharTest {
   let set = NOTHING;
   for (let i = from; i < sequence.length; i += 1) {
     const node = sequence[i]!;
-    set = union(set, firsts(node));
+    set = union(set, edge(node));
     if (!nullable(node)) return set;
   }
   return union(set, follow);
@@ -129,6 +189,23 @@ function firsts(node: Node): CharTest {
       return node.body.alternatives.map(firstsOfSequence).reduce(union, NOTHING);
     case 'repeat':
       return node.max === 0 ? NOTHING : firsts(node.item);
+  }
+}
+
+/** The characters a match of the node can end with (firsts, read backwards). */
+function lasts(node: Node): CharTest {
+  switch (node.kind) {
+    case 'chars':
+      return node.test;
+    case 'empty':
+    case 'look':
+      return NOTHING;
+    case 'backref':
+      return () => true;
+    case 'group':
+      return node.body.alternatives.map((sequence) => followOf([...sequence].reverse(), 0, NOTHING, lasts)).reduce(union, NOTHING);
+    case 'repeat':
+      return node.max === 0 ? NOTHING : lasts(node.item);
   }
 }
 
@@ -228,7 +305,8 @@ class Reader {
     if (c === '(') return this.group();
     if (c === '[') return { kind: 'chars', test: this.caseless(this.characterClass()) };
     if (c === '.') return { kind: 'chars', test: (x) => !isLineEnd(x) };
-    if (c === '^' || c === '$') return { kind: 'empty' };
+    if (c === '^') return { kind: 'empty', start: true };
+    if (c === '$') return { kind: 'empty' };
     if (c === '\\') return this.escape();
     return { kind: 'chars', test: this.caseless(this.literal(code(c))) };
   }
