@@ -60,6 +60,24 @@ describe('the filter store', () => {
   });
 });
 
+describe('the filter store with a pattern slow over many short lines', () => {
+  it('turns the filter off with a message once a pass runs past the budget, until the query changes', async () => {
+    let clock = 0;
+    const store = createFilterStore({ now: () => (clock += 50) });
+    store.setRegex(true);
+    store.setQuery('.*x');
+    const many = Array.from({ length: 128 * 40 }, (_, i) => lineRow(i, `line ${i}`));
+
+    expect(filterRows(many, store.compiled())).toHaveLength(0);
+    await Promise.resolve();
+
+    expect(store.compiled().error).toMatch(/takes too long \(over 1 s over the loaded lines\); the filter is off until it changes/);
+    expect(filterRows(many, store.compiled())).toBe(many);
+    store.setQuery('line 1$');
+    expect(store.compiled().error).toBeUndefined();
+  });
+});
+
 describe('the filter store with lines too long for the main thread', () => {
   /** A worker answering each pass on a later task, or hanging as on a catastrophic pattern. */
   const fakeWorkers = (hangs: (request: RegexPassRequest) => boolean) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileFilter, filterRows, findMatches, isFiltering, MAIN_THREAD_LINE_CHARS, MAX_HIGHLIGHTS, type LongLineMatcher } from '../../web/src/state/line-filter';
+import { compileFilter, filterRows, findMatches, isFiltering, MAIN_THREAD_LINE_CHARS, MAIN_THREAD_PASS_MS, MAX_HIGHLIGHTS, type LongLineMatcher } from '../../web/src/state/line-filter';
 import type { LogRow } from '../../web/src/state/line-buffer';
 import { lineRow } from './line-rows';
 
@@ -254,6 +254,32 @@ describe('compileFilter on lines too long for the main thread', () => {
 
   it('still searches a long line for a substring (linear, so safe)', () => {
     expect(filterRows([long, short], compileFilter({ query: 'error', stream: 'all' })).map((row) => row.key)).toEqual(['line:1', 'line:2']);
+  });
+
+  it('gives up on a pass over short lines that runs past its budget, saying so, and tests no more lines in it', () => {
+    let clock = 0;
+    const slow: string[] = [];
+    // The clock is read once per 128 lines; here each read finds 5 ms more gone.
+    const compiled = compileFilter({ query: 'line', stream: 'all', regex: true }, { now: () => (clock += 5), onSlow: (message) => slow.push(message) });
+    const many = Array.from({ length: 128 * 400 }, (_, i) => line(i, `line ${i}`));
+
+    const kept = filterRows(many, compiled);
+
+    expect(slow).toEqual([`This pattern takes too long (over ${MAIN_THREAD_PASS_MS / 1000} s over the loaded lines); the filter is off until it changes.`]);
+    expect(kept.length).toBe(128 * (MAIN_THREAD_PASS_MS / 5 + 1));
+  });
+
+  it('measures each pass on its own: passes under the budget, one after another, are not given up on', async () => {
+    let clock = 0;
+    const slow: string[] = [];
+    const compiled = compileFilter({ query: 'line', stream: 'all', regex: true }, { now: () => (clock += 5), onSlow: (message) => slow.push(message) });
+    const some = Array.from({ length: 128 * 100 }, (_, i) => line(i, `line ${i}`));
+
+    for (let pass = 0; pass < 5; pass += 1) {
+      expect(filterRows(some, compiled)).toHaveLength(some.length);
+      await Promise.resolve();
+    }
+    expect(slow).toEqual([]);
   });
 
   it('shows why a pattern was stopped, and filters by stream and level only', () => {

@@ -37,6 +37,8 @@ export interface FilterStoreOptions {
    * Worker where there is one; without, long lines never match a regular expression.
    */
   readonly regexRunner?: RegexRunner;
+  /** The clock a pass over short lines is timed with (line-filter.ts). @default performance.now */
+  readonly now?: () => number;
 }
 
 export function createFilterStore(options: FilterStoreOptions = {}): FilterStore {
@@ -63,6 +65,13 @@ export function createFilterStore(options: FilterStoreOptions = {}): FilterStore
   const compile = (current: LineFilter): CompiledFilter =>
     compileFilter(current, {
       stopped,
+      ...(options.now ? { now: options.now } : {}),
+      onSlow: (message) => {
+        if (last && !sameFilter(last.filter, current)) return; // a pass of a filter since replaced
+        stopped = message;
+        // Called in the middle of a pass (inside a computation): compile again after it.
+        queueMicrotask(() => setAnswers((n) => n + 1));
+      },
       longLines: runner
         ? (re) =>
             (longLines ??= createLongLineMatcher(runner, re, {

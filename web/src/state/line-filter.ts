@@ -17,7 +17,8 @@
  *   256 KB line), which no static check can refuse without refusing ordinary patterns. So only
  *   lines up to MAIN_THREAD_LINE_CHARS are tested here (fast: the common case, and the bench);
  *   longer ones go to a worker with a watchdog (`longLines`, from the filter store), which stops
- *   a pass that takes too long and turns the filter off with a message.
+ *   a pass that takes too long and turns the filter off with a message. A pass over many short
+ *   lines that runs past MAIN_THREAD_PASS_MS gives up the same way (`onSlow`).
  * Running every line in the worker instead would bound everything, but would copy all 100,000
  * lines to it on each change and make every filter asynchronous — slower than the 50 ms goal.
  */
@@ -71,7 +72,21 @@ export interface CompileOptions {
   readonly longLines?: (re: RegExp) => LongLineMatcher;
   /** Why the query is no longer used though it is valid (it took too long), shown as its error. */
   readonly stopped?: string;
+  /**
+   * Called (once) when a pass over short lines ran past MAIN_THREAD_PASS_MS: the lines left in
+   * that pass are not tested (not kept), and the caller should compile again with `stopped`.
+   */
+  readonly onSlow?: (message: string) => void;
+  /** The clock the pass budget is measured with. @default performance.now */
+  readonly now?: () => number;
 }
+
+/**
+ * The longest one synchronous pass over short lines may test them on the main thread. Each line
+ * is cheap (see MAIN_THREAD_LINE_CHARS), but 100,000 of them with a quadratic pattern (`.*x`)
+ * still take seconds: past this, the pattern is given up on rather than the page frozen.
+ */
+export const MAIN_THREAD_PASS_MS = 1_000;
 
 export interface CompiledFilter {
   /** Whether anything is filtered at all (the rows are passed through untouched when not). */
@@ -130,14 +145,43 @@ function compileQuery(filter: LineFilter, options: CompileOptions): CompiledQuer
     if (risk !== undefined) return { error: risk };
     const global = new RegExp(re.source, `${re.flags}g`);
     const long = options.longLines?.(re);
+    const overBudget = passBudget(options);
     return {
-      test: (row) => (row.plain.length <= MAIN_THREAD_LINE_CHARS ? re.test(row.plain) : long?.test(row)),
+      test: (row) => (row.plain.length > MAIN_THREAD_LINE_CHARS ? long?.test(row) : overBudget() ? undefined : re.test(row.plain)),
       matcher: (text) => (text.length <= MAIN_THREAD_LINE_CHARS ? regexMatches(text, global) : (long?.ranges(text) ?? [])),
     };
   }
   if (caseSensitive) return { test: (row) => row.plain.includes(query), matcher: (text) => substringMatches(text, query, true) };
   const needle = query.toLowerCase();
   return { test: (row) => row.searchText.includes(needle), matcher: (text) => substringMatches(text, query, false) };
+}
+
+/**
+ * Whether the synchronous pass under way has run past MAIN_THREAD_PASS_MS. The clock is read once
+ * per 128 lines (the bench's 100,000 lines cost 800 reads); a pass ends with its task, so the
+ * start is forgotten on the next microtask.
+ */
+function passBudget(options: CompileOptions): () => boolean {
+  const now = options.now ?? (() => performance.now());
+  let tests = 0;
+  let start: number | undefined;
+  let over = false;
+  return () => {
+    if (over) return true;
+    if ((tests++ & 127) !== 0) return false;
+    const at = now();
+    if (start === undefined) {
+      start = at;
+      queueMicrotask(() => {
+        start = undefined;
+      });
+      return false;
+    }
+    if (at - start <= MAIN_THREAD_PASS_MS) return false;
+    over = true;
+    options.onSlow?.(`This pattern takes too long (over ${MAIN_THREAD_PASS_MS / 1000} s over the loaded lines); the filter is off until it changes.`);
+    return true;
+  };
 }
 
 /**
