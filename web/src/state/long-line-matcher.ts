@@ -11,8 +11,8 @@ import type { RegexRunner } from './regex-runner';
 
 /** Text sent in one pass, at most: a pass over a few MB of text is far inside the budget for a sane pattern. */
 const PASS_CHARS = 4 * 1024 * 1024;
-/** Highlights kept per pattern (those of the lines on screen are asked again when dropped). */
-const KEPT_HIGHLIGHTS = 500;
+/** Text whose highlights are kept per pattern (those of the lines on screen are asked again when dropped). */
+const KEPT_HIGHLIGHT_CHARS = 8 * 1024 * 1024;
 
 export interface LongLineMatcherHandle extends LongLineMatcher {
   /** The pattern is no longer used: its pass in flight is stopped, answers are ignored. */
@@ -29,6 +29,7 @@ export function createLongLineMatcher(runner: RegexRunner, re: RegExp, events: L
   const asked = new WeakSet<LineRow>();
   let tests: LineRow[] = [];
   const ranges = new Map<string, MatchRange[]>();
+  let rangesChars = 0;
   const rangesAsked = new Set<string>();
   let highlights: string[] = [];
   let scheduled = false;
@@ -74,7 +75,12 @@ export function createLongLineMatcher(runner: RegexRunner, re: RegExp, events: L
       return;
     }
     rows.forEach((row, i) => verdicts.set(row, outcome.reply.matched[i] === true));
-    if (ranges.size + texts.length > KEPT_HIGHLIGHTS) ranges.clear();
+    const arriving = texts.reduce((n, text) => n + text.length, 0);
+    if (rangesChars + arriving > KEPT_HIGHLIGHT_CHARS) {
+      ranges.clear();
+      rangesChars = 0;
+    }
+    rangesChars += arriving;
     texts.forEach((text, i) => {
       ranges.set(text, [...(outcome.reply.ranges[i] ?? [])]);
       rangesAsked.delete(text);
