@@ -201,6 +201,8 @@ export class DashboardSite extends Construct {
 /**
  * Everything from this origin, nothing inline, one WebSocket. `img-src data:` is the inline SVG
  * favicon; styles are files too (Solid sets element styles through the CSSOM, which CSP allows).
+ * The filter's regex worker is a bundled file of this origin too: with no worker-src, workers
+ * fall back to script-src 'self' (a blob: worker would be refused).
  */
 export function contentSecurityPolicy(webSocketUrl: string): string {
   return [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileFilter, filterRows, findMatches, isFiltering, MAX_HIGHLIGHTS } from '../../web/src/state/line-filter';
+import { compileFilter, filterRows, findMatches, isFiltering, MAIN_THREAD_LINE_CHARS, MAIN_THREAD_PASS_MS, MAX_HIGHLIGHTS, type LongLineMatcher } from '../../web/src/state/line-filter';
 import type { LogRow } from '../../web/src/state/line-buffer';
 import { lineRow } from './line-rows';
 
@@ -134,6 +134,159 @@ describe('compileFilter', () => {
   });
 
   it('bounds the highlights of one line', () => {
-    expect(compileFilter({ query: 'a', stream: 'all', regex: true }).matcher!('a'.repeat(10_000))).toHaveLength(MAX_HIGHLIGHTS);
+    expect(compileFilter({ query: 'a', stream: 'all', regex: true }).matcher!('a'.repeat(MAIN_THREAD_LINE_CHARS))).toHaveLength(MAX_HIGHLIGHTS);
+  });
+});
+
+describe('compileFilter with a hostile regular expression', () => {
+  const rows: LogRow[] = [line(1, 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!'), line(2, 'error', 'stderr')];
+
+  it.each([
+    '(a+)+$',
+    '(a*)*b',
+    '(a|a)*$',
+    '(.*)*x',
+    '(\\w+\\s?)*$',
+    '(x+x+)+y',
+    '(?:a+){2,}$',
+    '(a+){1,50}$',
+    '^(([a-z])+.)+[A-Z]([a-z])+$',
+    '(\\d|\\w)+$',
+    '(a)\\1*$',
+    '(?<w>a)(?:b\\k<w>)+$',
+  ])('refuses %j with a message, and filters by stream and level only, testing no line with it', (query) => {
+    const compiled = compileFilter({ query, stream: 'stderr', regex: true });
+
+    expect(compiled.error).toMatch(/exponential time/);
+    expect(compiled.matcher).toBeUndefined();
+    expect(filterRows(rows, compiled).map((row) => row.key)).toEqual(['line:2']);
+  });
+
+  it.each(['.*.*x', 'a*a*a*x', '(.*)(.*)x', '\\w+\\w+=', 'id=\\d+\\d*\\d+x$'])(
+    'refuses %j, whose repeats side by side make the work grow with a power of the line’s length',
+    (query) => {
+      const compiled = compileFilter({ query, stream: 'stderr', regex: true });
+
+      expect(compiled.error).toMatch(/too long on some lines: repeats next to each other/);
+      expect(filterRows(rows, compiled).map((row) => row.key)).toEqual(['line:2']);
+    },
+  );
+
+  it('says which part of the pattern is the problem', () => {
+    expect(compileFilter({ query: 'id=(\\d+)+ done', stream: 'all', regex: true }).error).toContain('(\\d+)+');
+  });
+
+  it.each([
+    'status=500',
+    'user=\\d*42 ',
+    '^(WARN|ERROR) .*took=9\\dms',
+    'orders status=\\d+ user=1\\d{4} ',
+    'took=(1|2)\\dms req=\\w*z',
+    '(\\d+,)*\\d+',
+    '(\\w+\\.)+com',
+    '(ab+)+',
+    '(\\d{1,3}\\.){3}\\d{1,3}',
+    'a.*b',
+    '[^"]*"(\\\\.|[^"\\\\])*"',
+    '(?:GET|POST) /api/\\w+',
+    '\\b(error|warn(ing)?)\\b',
+    '.*x',
+    '^.*.*x',
+    '.*error.*',
+    'GET.*500.*ms',
+    '\\d+\\.\\d+',
+    '\\d+\\s*\\d+',
+  ])('accepts the ordinary pattern %j', (query) => {
+    expect(compileFilter({ query, stream: 'all', regex: true }).error).toBeUndefined();
+  });
+
+  it('tests a case-insensitive pattern case-insensitively for overlaps too', () => {
+    expect(compileFilter({ query: '(a|A)+$', stream: 'all', regex: true }).error).toMatch(/exponential/);
+    expect(compileFilter({ query: '(a|A)+$', stream: 'all', regex: true, caseSensitive: true }).error).toBeUndefined();
+  });
+});
+
+describe('compileFilter on lines too long for the main thread', () => {
+  const long = line(1, `${'a'.repeat(MAIN_THREAD_LINE_CHARS)} error`);
+  const short = line(2, 'a short error');
+
+  /** A long-line matcher answering from a table once asked, as the worker would later. */
+  const fakeLongLines = () => {
+    const asked: string[] = [];
+    const answers = new Map<string, boolean>();
+    const matcher: LongLineMatcher = {
+      test: (row) => {
+        asked.push(row.plain);
+        return answers.get(row.plain);
+      },
+      ranges: (text) => (answers.get(text) ? [[text.length - 5, text.length]] : undefined),
+    };
+    return { asked, answers, matcher };
+  };
+
+  it('asks the long-line matcher about a long line, and hides it until answered', () => {
+    const fake = fakeLongLines();
+    const compiled = compileFilter({ query: '.*error', stream: 'all', regex: true }, { longLines: () => fake.matcher });
+
+    expect(filterRows([long, short], compiled).map((row) => row.key)).toEqual(['line:2']);
+    expect(fake.asked).toEqual([long.plain]);
+
+    fake.answers.set(long.plain, true);
+    expect(filterRows([long, short], compiled).map((row) => row.key)).toEqual(['line:1', 'line:2']);
+    expect(compiled.matcher!(long.plain)).toEqual([[long.plain.length - 5, long.plain.length]]);
+  });
+
+  it('hides an unanswered long line when inverted too, and keeps it once known not to match', () => {
+    const fake = fakeLongLines();
+    const compiled = compileFilter({ query: 'nothing', stream: 'all', regex: true, invert: true }, { longLines: () => fake.matcher });
+
+    expect(filterRows([long, short], compiled).map((row) => row.key)).toEqual(['line:2']);
+    fake.answers.set(long.plain, false);
+    expect(filterRows([long, short], compiled).map((row) => row.key)).toEqual(['line:1', 'line:2']);
+  });
+
+  it('never runs a regular expression over a long line itself: without a long-line matcher, no long line matches', () => {
+    const compiled = compileFilter({ query: 'error', stream: 'all', regex: true });
+
+    expect(filterRows([long, short], compiled).map((row) => row.key)).toEqual(['line:2']);
+    expect(compiled.matcher!(long.plain)).toEqual([]);
+  });
+
+  it('still searches a long line for a substring (linear, so safe)', () => {
+    expect(filterRows([long, short], compileFilter({ query: 'error', stream: 'all' })).map((row) => row.key)).toEqual(['line:1', 'line:2']);
+  });
+
+  it('gives up on a pass over short lines that runs past its budget, saying so, and tests no more lines in it', () => {
+    let clock = 0;
+    const slow: string[] = [];
+    // The clock is read once per 128 lines; here each read finds 5 ms more gone.
+    const compiled = compileFilter({ query: 'line', stream: 'all', regex: true }, { now: () => (clock += 5), onSlow: (message) => slow.push(message) });
+    const many = Array.from({ length: 128 * 400 }, (_, i) => line(i, `line ${i}`));
+
+    const kept = filterRows(many, compiled);
+
+    expect(slow).toEqual([`This pattern takes too long (over ${MAIN_THREAD_PASS_MS / 1000} s over the loaded lines); the filter is off until it changes.`]);
+    expect(kept.length).toBe(128 * (MAIN_THREAD_PASS_MS / 5 + 1));
+  });
+
+  it('measures each pass on its own: passes under the budget, one after another, are not given up on', async () => {
+    let clock = 0;
+    const slow: string[] = [];
+    const compiled = compileFilter({ query: 'line', stream: 'all', regex: true }, { now: () => (clock += 5), onSlow: (message) => slow.push(message) });
+    const some = Array.from({ length: 128 * 100 }, (_, i) => line(i, `line ${i}`));
+
+    for (let pass = 0; pass < 5; pass += 1) {
+      expect(filterRows(some, compiled)).toHaveLength(some.length);
+      await Promise.resolve();
+    }
+    expect(slow).toEqual([]);
+  });
+
+  it('shows why a pattern was stopped, and filters by stream and level only', () => {
+    const compiled = compileFilter({ query: '.*x', stream: 'stderr', regex: true }, { stopped: 'This pattern takes too long' });
+
+    expect(compiled.error).toBe('This pattern takes too long');
+    expect(compiled.matcher).toBeUndefined();
+    expect(filterRows([line(1, 'x'), line(2, 'y', 'stderr')], compiled).map((row) => row.key)).toEqual(['line:2']);
   });
 });

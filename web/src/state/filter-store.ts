@@ -1,10 +1,13 @@
 /**
  * The log filter (state/line-filter.ts): the query and how it is read (substring or regular
  * expression, case, inverted), the stream, and the hidden levels. `compiled` compiles it once per
- * change, however many components read it.
+ * change, however many components read it — and again when the regex worker answers about long
+ * lines (state/long-line-matcher.ts), or stops a pattern that takes too long.
  */
 import { createSignal, type Accessor } from 'solid-js';
 import { compileFilter, type CompiledFilter, type LevelChoice, type LineFilter, type StreamChoice } from './line-filter';
+import { createLongLineMatcher, type LongLineMatcherHandle } from './long-line-matcher';
+import { browserRegexRunner, type RegexRunner } from './regex-runner';
 
 export interface FilterStore {
   readonly query: Accessor<string>;
@@ -28,7 +31,20 @@ export interface FilterStore {
   showAllLevels(): void;
 }
 
-export function createFilterStore(): FilterStore {
+export interface FilterStoreOptions {
+  /**
+   * Where a regular expression is run over lines too long for the main thread. Default: a Web
+   * Worker where there is one; without, long lines never match a regular expression.
+   */
+  readonly regexRunner?: RegexRunner;
+  /** The clock a pass over short lines is timed with (line-filter.ts). @default performance.now */
+  readonly now?: () => number;
+}
+
+export function createFilterStore(options: FilterStoreOptions = {}): FilterStore {
+  const runner = options.regexRunner ?? browserRegexRunner();
+  // Bumped when the worker answered (or gave up): the same filter, compiled again with what is known.
+  const [answers, setAnswers] = createSignal(0);
   const [query, setQuery] = createSignal('');
   const [stream, setStream] = createSignal<StreamChoice>('all');
   const [regex, setRegex] = createSignal(false);
@@ -43,7 +59,30 @@ export function createFilterStore(): FilterStore {
     invert: invert(),
     hiddenLevels: hiddenLevels(),
   });
-  let last: { filter: LineFilter; compiled: CompiledFilter } | undefined;
+  let last: { filter: LineFilter; answers: number; compiled: CompiledFilter } | undefined;
+  let longLines: LongLineMatcherHandle | undefined;
+  let stopped: string | undefined;
+  const compile = (current: LineFilter): CompiledFilter =>
+    compileFilter(current, {
+      stopped,
+      ...(options.now ? { now: options.now } : {}),
+      onSlow: (message) => {
+        if (last && !sameFilter(last.filter, current)) return; // a pass of a filter since replaced
+        stopped = message;
+        // Called in the middle of a pass (inside a computation): compile again after it.
+        queueMicrotask(() => setAnswers((n) => n + 1));
+      },
+      longLines: runner
+        ? (re) =>
+            (longLines ??= createLongLineMatcher(runner, re, {
+              onChange: () => setAnswers((n) => n + 1),
+              onStopped: (message) => {
+                stopped = message;
+                setAnswers((n) => n + 1);
+              },
+            }))
+        : undefined,
+    });
   return {
     query,
     stream,
@@ -54,8 +93,16 @@ export function createFilterStore(): FilterStore {
     filter,
     compiled() {
       const current = filter();
-      if (last && sameFilter(last.filter, current)) return last.compiled;
-      last = { filter: current, compiled: compileFilter(current) };
+      const answered = answers();
+      if (last && sameFilter(last.filter, current)) {
+        if (last.answers === answered) return last.compiled;
+      } else {
+        // Another filter: the worker's answers (and its giving up) were about the one before.
+        longLines?.dispose();
+        longLines = undefined;
+        stopped = undefined;
+      }
+      last = { filter: current, answers: answered, compiled: compile(current) };
       return last.compiled;
     },
     setQuery: (q) => setQuery(q),
