@@ -1,6 +1,6 @@
 /**
  * The loaded lines of every container the viewer has opened, one LineBuffer each. Buffers are
- * plain objects (50 000 rows in a Solid store would be 50 000 proxies); a version signal per
+ * plain objects (100,000 rows in a Solid store would be 100,000 proxies); a version signal per
  * container tells Solid when its rows changed. Data lands in the buffer at once (so `lastSeq`
  * is always current), but views are told at most once per animation frame: a burst of history
  * messages or a chatty container costs one re-render per frame, not one per message.
