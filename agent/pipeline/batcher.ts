@@ -57,7 +57,7 @@ export interface LogBatcherOptions {
   readonly idle?: () => boolean;
   /** Calls `listener` once when the container has no batch waiting for its ack; returns a cancel. */
   readonly onceIdle?: (listener: () => void) => () => void;
-  /** Whether the container is near its memory bound: what is batched goes now (asked every TIGHT_CHECK_BYTES of lines). */
+  /** Whether what is batched must go now for the memory bound (asked every TIGHT_CHECK_BYTES of lines): delivery says when its queue cannot pause the stream. */
   readonly tight?: () => boolean;
 }
 
