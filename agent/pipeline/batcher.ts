@@ -64,14 +64,17 @@ export interface LogBatcherOptions {
 export const DEFAULT_BATCH_DELAY_MS = 5;
 
 /**
- * A flood's window: a batch that already holds FLOOD_LINES when it could go (its linger over, or
- * the ack of the batch ahead) waits until it is full or its first line is this old. Without it the
- * batch is whatever came in one round trip — short when the cloud answers fast — and each batch
- * costs an invocation, a stored item or object and its messages (docs/cost.md). A trickle never
- * gathers FLOOD_LINES, so it still goes at once.
+ * A flood's window: a batch that already holds FLOOD_LINES or FLOOD_BYTES when it could go (its
+ * linger over, or the ack of the batch ahead) waits until it is full or its first line is this
+ * old. Without it the batch is whatever came in one round trip — short when the cloud answers
+ * fast — and each batch costs an invocation, a stored item or object and its messages
+ * (docs/cost.md), whether its lines are many short ones or a few long ones. A trickle (a burst
+ * such as a stack trace included) gathers neither, so it still goes at once.
  */
 export const FLOOD_WINDOW_MS = 50;
 const FLOOD_LINES = 100;
+/** In sizeOf (text characters): 100 lines of 160. */
+const FLOOD_BYTES = 16 * 1024;
 
 /** A batch closes when its estimated message reaches this share of the bound: room for the estimate's error. */
 const FILL = 0.9;
@@ -180,7 +183,7 @@ export class LogBatcher {
   /** Goes now — unless a flood's batch, not full yet, may wait out its window to fill up. */
   private goOrFillUp(): void {
     const waited = this.now() - this.firstAt;
-    if (this.lines.length >= FLOOD_LINES && waited < FLOOD_WINDOW_MS) {
+    if ((this.lines.length >= FLOOD_LINES || this.sizeTotal >= FLOOD_BYTES) && waited < FLOOD_WINDOW_MS) {
       this.timer = this.timers.setTimeout(() => {
         this.timer = undefined;
         this.close();

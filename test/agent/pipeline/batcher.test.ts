@@ -145,6 +145,36 @@ describe('LogBatcher', () => {
       ]);
     });
 
+    it('lets a flood of long lines wait out its window too: 16 KB gathered when it could go makes a flood, however few lines hold it', () => {
+      batcher.add(line(1));
+      vi.advanceTimersByTime(5);
+      // 40 lines of 500 characters: 20 KB, far from full, in fewer than 100 lines.
+      for (let seq = 2; seq <= 41; seq++) batcher.add(line(seq, `${seq} ${'a'.repeat(500)}`));
+      vi.advanceTimersByTime(10);
+
+      acked();
+      for (let seq = 42; seq <= 81; seq++) batcher.add(line(seq, `${seq} ${'a'.repeat(500)}`));
+      vi.advanceTimersByTime(39);
+      expect(sent).toHaveLength(1);
+
+      vi.advanceTimersByTime(1);
+
+      expect(sent.map((b) => [b.lines[0]!.seq, b.lines.at(-1)!.seq])).toEqual([
+        [1, 1],
+        [2, 81],
+      ]);
+    });
+
+    it('still sends a short burst of long lines (a stack trace, under 16 KB) 5 ms after its first line', () => {
+      for (let seq = 1; seq <= 30; seq++) batcher.add(line(seq, `\tat com.acme.orders.OrderService.placeOrder(OrderService.java:${seq}) ${'x'.repeat(300)}`));
+      vi.advanceTimersByTime(4);
+      expect(sent).toEqual([]);
+
+      vi.advanceTimersByTime(1);
+
+      expect(sent.map((b) => b.lines.length)).toEqual([30]);
+    });
+
     it('sends nothing when there is nothing to send', () => {
       batcher.flush();
       acked();
