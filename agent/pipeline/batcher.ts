@@ -76,8 +76,14 @@ const FLOOD_LINES = 100;
 /** In sizeOf (text characters): 100 lines of 160. */
 const FLOOD_BYTES = 16 * 1024;
 
-/** A batch closes when its estimated message reaches this share of the bound: room for the estimate's error. */
-const FILL = 0.9;
+/**
+ * A batch closes when its estimated message reaches this share of the bound: room for the
+ * estimate's error (on realistic logs its messages land within 2–3 % of the estimate; one that
+ * passes the bound is split in halves, which costs a batch) and for the `agentId` its broadcast
+ * adds. Every 32 KB started is a billed unit, so what a message leaves empty of its 3 is paid for:
+ * 0.96 sends 7 % fewer batches per GB than 0.9 did.
+ */
+const FILL = 0.96;
 /** The ratio assumed before any batch was measured: plain log text compresses to well under half. */
 const INITIAL_RATIO = 0.5;
 /** What a line adds to the packed body beside its text, roughly: its timestamp delta, quotes and commas, its stream. */
