@@ -64,17 +64,25 @@ export interface LogBatcherOptions {
 export const DEFAULT_BATCH_DELAY_MS = 5;
 
 /**
- * A flood's window: a batch that already holds FLOOD_LINES or FLOOD_BYTES when it could go (its
- * linger over, or the ack of the batch ahead) waits until it is full or its first line is this
- * old. Without it the batch is whatever came in one round trip — short when the cloud answers
- * fast — and each batch costs an invocation, a stored item or object and its messages
- * (docs/cost.md), whether its lines are many short ones or a few long ones. A trickle (a burst
- * such as a stack trace included) gathers neither, so it still goes at once.
+ * A flood's window: a flood's batch not full when it could go (its linger over, or the ack of the
+ * batch ahead) waits until it is full or its first line is this old. Without it the batch is
+ * whatever came in one round trip — short when the cloud answers fast — and each batch costs an
+ * invocation, a stored item or object and its messages (docs/cost.md), whether its lines are many
+ * short ones or a few long ones. A quarter second fills a batch at ~1.3 MB/s (50 ms let a steady
+ * 1.1 MB/s stream cost $0.13 per GB with one viewer; 250 ms, $0.045), and a flood is unreadable as
+ * it scrolls: its latency is the price of its cost. A trickle still goes at once.
+ *
+ * A batch is a flood's when it holds FLOOD_LINES or FLOOD_BYTES when it could go, or when its lines
+ * come at FLOOD_BYTES_PER_MS and so did the batch before, which went less than a window ago: with
+ * a fast cloud the lines gathered in one round trip are few however fast they come. A burst (a
+ * stack trace) after a quiet spell is neither, and goes 5 ms after its first line.
  */
-export const FLOOD_WINDOW_MS = 50;
+export const FLOOD_WINDOW_MS = 250;
 const FLOOD_LINES = 100;
 /** In sizeOf (text characters): 100 lines of 160. */
 const FLOOD_BYTES = 16 * 1024;
+/** 128 KB/s of text (in sizeOf per ms): some 800 lines a second. */
+const FLOOD_BYTES_PER_MS = 128 * 1.024;
 
 /**
  * A batch closes when its estimated message reaches this share of the bound: room for the
@@ -131,6 +139,9 @@ export class LogBatcher {
   private readonly now: () => number;
   /** When the first line of the batch being gathered came. */
   private firstAt = 0;
+  /** When the last batch went, and how fast its lines had come (sizeOf per ms). */
+  private lastClosedAt = Number.NEGATIVE_INFINITY;
+  private lastRate = 0;
 
   constructor(private readonly options: LogBatcherOptions) {
     this.delayMs = options.delayMs ?? DEFAULT_BATCH_DELAY_MS;
@@ -188,8 +199,13 @@ export class LogBatcher {
 
   /** Goes now — unless a flood's batch, not full yet, may wait out its window to fill up. */
   private goOrFillUp(): void {
-    const waited = this.now() - this.firstAt;
-    if ((this.lines.length >= FLOOD_LINES || this.sizeTotal >= FLOOD_BYTES) && waited < FLOOD_WINDOW_MS) {
+    const now = this.now();
+    const waited = now - this.firstAt;
+    const flood =
+      this.lines.length >= FLOOD_LINES ||
+      this.sizeTotal >= FLOOD_BYTES ||
+      (now - this.lastClosedAt < FLOOD_WINDOW_MS && this.lastRate >= FLOOD_BYTES_PER_MS && this.rateSinceFirst(now) >= FLOOD_BYTES_PER_MS);
+    if (flood && waited < FLOOD_WINDOW_MS) {
       this.timer = this.timers.setTimeout(() => {
         this.timer = undefined;
         this.close();
@@ -215,6 +231,11 @@ export class LogBatcher {
     this.cancelIdleWait = undefined;
   }
 
+  /** How fast the batch being gathered filled: sizeOf per ms since its first line. */
+  private rateSinceFirst(now: number): number {
+    return this.sizeTotal / Math.max(1, now - this.firstAt);
+  }
+
   private isTight(): boolean {
     if (this.sizeTotal < this.nextTightCheck) return false;
     this.nextTightCheck = this.sizeTotal + TIGHT_CHECK_BYTES;
@@ -224,6 +245,9 @@ export class LogBatcher {
   private close(): void {
     this.cancelWaits();
     if (this.lines.length === 0) return;
+    const now = this.now();
+    this.lastRate = this.rateSinceFirst(now);
+    this.lastClosedAt = now;
     const lines = this.lines;
     const sizes = this.sizes;
     this.lines = [];

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { LogBatcher } from '../../../agent/pipeline/batcher';
+import { FLOOD_WINDOW_MS, LogBatcher } from '../../../agent/pipeline/batcher';
 import type { LineBatch } from '../../../agent/pipeline/line-batch';
 import {
   AgentLogBatch,
@@ -132,7 +132,7 @@ describe('LogBatcher', () => {
       ]);
     });
 
-    it('lets a flood’s batch that is not full at the ack wait out its window, 50 ms from its first line, to fill up', () => {
+    it(`lets a flood’s batch that is not full at the ack wait out its window, ${FLOOD_WINDOW_MS} ms from its first line, to fill up`, () => {
       batcher.add(line(1));
       vi.advanceTimersByTime(5);
       for (let seq = 2; seq <= 150; seq++) batcher.add(line(seq));
@@ -140,7 +140,7 @@ describe('LogBatcher', () => {
 
       acked();
       for (let seq = 151; seq <= 300; seq++) batcher.add(line(seq));
-      vi.advanceTimersByTime(39);
+      vi.advanceTimersByTime(FLOOD_WINDOW_MS - 11);
       expect(sent).toHaveLength(1);
 
       vi.advanceTimersByTime(1);
@@ -149,6 +149,47 @@ describe('LogBatcher', () => {
         [1, 1],
         [2, 300],
       ]);
+    });
+
+    it('sends a steady flood that the cloud acks at once in batches of a quarter second, not one per round trip (a 50 ms window made a 1.1 MB/s stream cost $0.13 per GB)', () => {
+      // ~1 MB/s of varied lines for 2 s, each batch acked 2 ms after it went.
+      let seq = 0;
+      let ackAt = -1;
+      const sentAt: number[] = [];
+      for (let ms = 0; ms < 2000; ms++) {
+        for (let i = 0; i < 6; i++) batcher.add(variedLine(++seq));
+        const before = sent.length;
+        vi.advanceTimersByTime(1);
+        if (sent.length > before) {
+          sentAt.push(ms);
+          ackAt = ms + 2;
+        }
+        if (ms === ackAt) acked();
+      }
+
+      // The first batch goes after its linger; the others a window after their first line.
+      const gaps = sentAt.slice(1).map((at, i) => at - sentAt[i]!);
+      expect(sentAt.length).toBeLessThanOrEqual(2000 / FLOOD_WINDOW_MS + 2);
+      for (const gap of gaps.slice(1)) expect(gap).toBeGreaterThanOrEqual(FLOOD_WINDOW_MS - 5);
+      expect(FLOOD_WINDOW_MS).toBeGreaterThanOrEqual(250);
+    });
+
+    it('still sends a lone line that follows a flood 5 ms after it came: it does not come at a flood’s rate', () => {
+      let seq = 0;
+      for (let ms = 0; ms < 600; ms++) {
+        for (let i = 0; i < 6; i++) batcher.add(variedLine(++seq));
+        vi.advanceTimersByTime(1);
+        if (inFlight) acked();
+      }
+      vi.advanceTimersByTime(FLOOD_WINDOW_MS);
+      if (inFlight) acked();
+      const before = sent.length;
+
+      vi.advanceTimersByTime(20);
+      batcher.add(variedLine(++seq));
+      vi.advanceTimersByTime(5);
+
+      expect(sent.slice(before).map((b) => b.lines.map((l) => l.seq))).toEqual([[seq]]);
     });
 
     it('lets a flood of long lines wait out its window too: 16 KB gathered when it could go makes a flood, however few lines hold it', () => {
@@ -160,7 +201,7 @@ describe('LogBatcher', () => {
 
       acked();
       for (let seq = 42; seq <= 81; seq++) batcher.add(line(seq, `${seq} ${'a'.repeat(500)}`));
-      vi.advanceTimersByTime(39);
+      vi.advanceTimersByTime(FLOOD_WINDOW_MS - 11);
       expect(sent).toHaveLength(1);
 
       vi.advanceTimersByTime(1);
