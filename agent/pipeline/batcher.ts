@@ -74,8 +74,10 @@ export const DEFAULT_BATCH_DELAY_MS = 5;
  *
  * A batch is a flood's when it holds FLOOD_LINES or FLOOD_BYTES when it could go, or when its lines
  * come at FLOOD_BYTES_PER_MS and so did the batch before, which went less than a window ago: with
- * a fast cloud the lines gathered in one round trip are few however fast they come. A burst (a
- * stack trace) after a quiet spell is neither, and goes 5 ms after its first line.
+ * a fast cloud the lines gathered in one round trip are few however fast they come. The rate
+ * counts the time since the batch before went, so bursts with quiet spells between them (20 lines
+ * every 100 ms) are no flood, nor a burst (a stack trace) after a quiet spell: each goes 5 ms after
+ * its first line.
  */
 export const FLOOD_WINDOW_MS = 250;
 const FLOOD_LINES = 100;
@@ -139,7 +141,7 @@ export class LogBatcher {
   private readonly now: () => number;
   /** When the first line of the batch being gathered came. */
   private firstAt = 0;
-  /** When the last batch went, and how fast its lines had come (sizeOf per ms). */
+  /** When the last batch went, and how fast its lines had come (sizeOf per ms, rateSinceFirst). */
   private lastClosedAt = Number.NEGATIVE_INFINITY;
   private lastRate = 0;
 
@@ -231,9 +233,13 @@ export class LogBatcher {
     this.cancelIdleWait = undefined;
   }
 
-  /** How fast the batch being gathered filled: sizeOf per ms since its first line. */
+  /**
+   * How fast the lines of the batch being gathered came: sizeOf per ms since the batch before it
+   * went (quiet spells between bursts count), or since its first line after a long quiet.
+   */
   private rateSinceFirst(now: number): number {
-    return this.sizeTotal / Math.max(1, now - this.firstAt);
+    const since = now - this.lastClosedAt < FLOOD_WINDOW_MS ? this.lastClosedAt : this.firstAt;
+    return this.sizeTotal / Math.max(1, now - since);
   }
 
   private isTight(): boolean {

@@ -192,6 +192,20 @@ describe('LogBatcher', () => {
       expect(sent.slice(before).map((b) => b.lines.map((l) => l.seq))).toEqual([[seq]]);
     });
 
+    it('sends each burst of a container that writes in bursts (20 lines every 100 ms, 200 a second) 5 ms after its first line: its rate is no flood’s', () => {
+      let seq = 0;
+      const sentAt: number[] = [];
+      for (let ms = 0; ms < 1000; ms++) {
+        if (ms % 100 === 0) for (let i = 0; i < 20; i++) batcher.add(variedLine(++seq));
+        const before = sent.length;
+        vi.advanceTimersByTime(1);
+        if (sent.length > before) sentAt.push(ms + 1);
+        if (inFlight) acked();
+      }
+
+      expect(sentAt).toEqual(Array.from({ length: 10 }, (_, i) => i * 100 + 5));
+    });
+
     it('lets a flood of long lines wait out its window too: 16 KB gathered when it could go makes a flood, however few lines hold it', () => {
       batcher.add(line(1));
       vi.advanceTimersByTime(5);
