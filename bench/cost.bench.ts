@@ -6,7 +6,10 @@
  * minutes, invocations and their duration, DynamoDB capacity as ReturnConsumedCapacity reports it,
  * S3 requests for large batches' bytes) and aws-prices.ts prices it. Per GB means per GB (10^9 bytes) of the lines' text, UTF-8, newlines
  * not counted. The window opens when the container starts printing — its viewers subscribed before
- * — and closes once every line reached every viewer and the last batch was acked.
+ * — and closes once every line reached every viewer and the last batch was acked. The container
+ * prints its log as fast as Docker takes it (a burst: the agent reads faster than one viewer's
+ * cloud takes batches, so a queue builds and batches fill), and once more at a steady ~1.3 MB/s
+ * to one viewer (`_steady`: no queue; how full batches are is the batcher's window's doing).
  *
  * Then a watched container-hour: a container printing one line a second, watched by one viewer
  * for a minute (the agent's heartbeat and status report fall in it), scaled to an hour, plus the
@@ -23,17 +26,22 @@ import { DEFAULT_BUFFER_LINES } from '../protocol';
 import { HEARTBEAT_MS } from '../web/src/api/viewer-connection';
 import { priceReading } from './aws-prices';
 import type { BenchRow } from './bench-table';
-import { logContainer, tickingContainer } from './log-container';
+import { logContainer, pacedLogContainer, tickingContainer } from './log-container';
 import { withPrivateDocker } from './private-docker';
 import { generateLogs } from './realistic-logs';
 import { sleep, startWholeStack, watchedByViewers, type WholeStack } from './whole-stack';
 
 const MB = 1_000_000;
 /** Viewers, and the text streamed to them (env overrides, e.g. for a quick run). */
-const RUNS: readonly { viewers: number; bytes: number }[] = [
+const RUNS: readonly { viewers: number; bytes: number; steady?: true }[] = [
   { viewers: 1, bytes: Number(process.env.SIDETAIL_BENCH_COST_MB_1 ?? 50) * MB },
   { viewers: 10, bytes: Number(process.env.SIDETAIL_BENCH_COST_MB_10 ?? 20) * MB },
+  // A service writing steadily, not a burst that Docker's log takes as fast as it can.
+  { viewers: 1, bytes: Number(process.env.SIDETAIL_BENCH_COST_MB_STEADY ?? 20) * MB, steady: true },
 ];
+/** The steady run's rate: 32 KB every 25 ms, about 1.3 MB/s (less what the shell's loop takes). */
+const STEADY_CHUNK_BYTES = 32 * 1024;
+const STEADY_PAUSE_US = 25_000;
 const WATCH_WINDOW_MS = Number(process.env.SIDETAIL_BENCH_WATCH_SECONDS ?? 60) * 1000;
 /** The issue's goal, and what the alternatives charge (CloudWatch Logs ingestion; Live Tail per hour). */
 const GOAL_USD_PER_GB = 0.05;
@@ -48,7 +56,7 @@ export async function benchCost(): Promise<BenchRow[]> {
     const stack = await startWholeStack(engine, { agentId: 'bench-cost', meter });
     try {
       const rows: BenchRow[] = [];
-      for (const run of RUNS) rows.push(await usdPerGb(stack, meter, run.viewers, run.bytes));
+      for (const run of RUNS) rows.push(await usdPerGb(stack, meter, run.viewers, run.bytes, run.steady ?? false));
       rows.push(await usdPerWatchedHour(stack, meter));
       return rows;
     } catch (error) {
@@ -60,10 +68,12 @@ export async function benchCost(): Promise<BenchRow[]> {
   });
 }
 
-async function usdPerGb(stack: WholeStack, meter: LocalMeter, viewerCount: number, bytes: number): Promise<BenchRow> {
-  const name = `usd_per_gb_${viewerCount}_viewer${viewerCount > 1 ? 's' : ''}`;
+async function usdPerGb(stack: WholeStack, meter: LocalMeter, viewerCount: number, bytes: number, steady: boolean): Promise<BenchRow> {
+  const name = `usd_per_gb_${viewerCount}_viewer${viewerCount > 1 ? 's' : ''}${steady ? '_steady' : ''}`;
   const logs = generateLogs({ seed: SEED, targetBytes: bytes });
-  const container = await logContainer(stack.engine, logs.output, `bench-cost-${viewerCount}`);
+  const container = steady
+    ? await pacedLogContainer(stack.engine, logs.output, `bench-cost-${viewerCount}-steady`, STEADY_CHUNK_BYTES, STEADY_PAUSE_US)
+    : await logContainer(stack.engine, logs.output, `bench-cost-${viewerCount}`);
   try {
     const viewers = await watchedByViewers(stack, container, viewerCount, logs.lines);
     try {
@@ -88,7 +98,7 @@ async function usdPerGb(stack: WholeStack, meter: LocalMeter, viewerCount: numbe
       console.log(`BENCH ${name}_lines ${logs.lines} lines`);
       console.log(`BENCH ${name}_text_mb ${(logs.textBytes / MB).toFixed(1)} MB`);
       console.log(`BENCH ${name}_mb_per_s ${(logs.textBytes / MB / (streamedMs / 1000)).toFixed(2)} MB/s`);
-      return { bench: `cost through the local stack, ${(logs.textBytes / MB).toFixed(0)} MB of realistic logs, ${viewerCount} viewer(s) (baseline: the goal)`, measure: 'usd per GB of log text', subject: usd.total / gb, baseline: GOAL_USD_PER_GB };
+      return { bench: `cost through the local stack, ${(logs.textBytes / MB).toFixed(0)} MB of realistic logs${steady ? ' written steadily' : ''}, ${viewerCount} viewer(s) (baseline: the goal)`, measure: 'usd per GB of log text', subject: usd.total / gb, baseline: GOAL_USD_PER_GB };
     } finally {
       await Promise.all(viewers.map((viewer) => viewer.close()));
     }

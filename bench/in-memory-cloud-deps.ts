@@ -5,8 +5,9 @@
  * adapter does, and keeps only a byte count.
  */
 import { containerKey, encode, type ContainerRef } from '../protocol';
-import type { AgentRecord, ConnectionRecord, Credential, Deps, HeldPart, LogBuffer, NewBatch, NewestBounds, PartedBatch, StoreOutcome, StoredBatch } from '../lambdas/domain/ports';
+import type { AgentRecord, ConnectionRecord, Credential, Deps, HeldPart, LogBuffer, NewBatch, NewestBounds, PartedBatch, RangeRead, StoreOutcome, StoredBatch } from '../lambdas/domain/ports';
 import { newestOfEpoch } from '../lambdas/domain/newest-of-epoch';
+import { oldestWithinBytes } from '../lambdas/domain/oldest-within-bytes';
 
 export const AGENT_CONNECTION_ID = 'agent-conn';
 export const AGENT_ID = 'bench-host';
@@ -102,10 +103,11 @@ class InMemoryLogBuffer implements LogBuffer {
     return newestOfEpoch(this.sorted(container).slice(0, bounds.batches), bounds.lines);
   }
 
-  async range(container: ContainerRef, epoch: number, afterSeq: number, toSeq: number): Promise<StoredBatch[]> {
-    return this.sorted(container)
+  async range(container: ContainerRef, epoch: number, afterSeq: number, toSeq: number, maxBytes: number): Promise<RangeRead> {
+    const found = this.sorted(container)
       .filter((b) => b.epoch === epoch && b.lastSeq > afterSeq && b.firstSeq <= toSeq)
       .reverse();
+    return oldestWithinBytes(found, maxBytes, (b) => b.data.length);
   }
 
   async holdPart(container: ContainerRef, part: HeldPart): Promise<void> {

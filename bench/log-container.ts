@@ -22,6 +22,28 @@ export async function logContainer(engine: PrivateDocker, output: Buffer, name: 
 }
 
 /**
+ * Like logContainer, but the file is printed at a steady rate, as a busy service writes — not as
+ * fast as Docker takes it: `chunkBytes` every `pauseUs` (dd cuts lines; Docker joins a line's
+ * pieces until its newline).
+ */
+export async function pacedLogContainer(engine: PrivateDocker, output: Buffer, name: string, chunkBytes: number, pauseUs: number): Promise<Docker.Container> {
+  const chunks = Math.ceil(output.length / chunkBytes);
+  const container = await engine.docker.createContainer({
+    name,
+    Image: engine.busyboxImage,
+    Cmd: [
+      'sh',
+      '-c',
+      `trap 'go=1' USR1; echo ready; while [ -z "$go" ]; do usleep 20000; done; i=0; while [ $i -lt ${chunks} ]; do dd if=${LOG_PATH} bs=${chunkBytes} skip=$i count=1 2>/dev/null; i=$((i+1)); usleep ${pauseUs}; done`,
+    ],
+    HostConfig: { NetworkMode: 'none' },
+  });
+  await container.putArchive(tarOfOne(LOG_PATH.split('/').pop()!, output), { path: '/tmp' });
+  await container.start();
+  return container;
+}
+
+/**
  * A container that, on SIGUSR1, prints `warmUp` numbered lines ("warm-up N seq=N") `warmUpPauseUs`
  * apart and then one a second ("tick N seq=N"), for the watched-hour bench: the warm-up fills the
  * cloud's buffer with batches like the ticks' own (one line each, when the pause is longer than

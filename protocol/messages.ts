@@ -451,19 +451,32 @@ export const ViewerLogBatch = z
 /**
  * The answer to log.fetch: the buffered lines of the range, oldest first, in as many messages as
  * it takes to stay under MAX_MESSAGE_BYTES; the last has done: true. A seq of the range that none
- * of them carries is no longer in the buffer (trimmed, expired, or of another epoch).
+ * of them carries is no longer in the buffer (trimmed, expired, or of another epoch) — up to
+ * `readToSeq` when the answer has one.
  */
-export const LogFetched = z.object({
-  action: z.literal('log.fetched'),
-  agentId: SafeId,
-  containerId: SafeId,
-  epoch: Epoch,
-  afterSeq: z.int().check(z.nonnegative()),
-  toSeq: Seq,
-  /** The stored batches (or parts) holding seqs of the range, oldest first; they may hold seqs beyond it. */
-  batches: z.array(PackedBatch),
-  done: z.boolean(),
-});
+export const LogFetched = z
+  .object({
+    action: z.literal('log.fetched'),
+    agentId: SafeId,
+    containerId: SafeId,
+    epoch: Epoch,
+    afterSeq: z.int().check(z.nonnegative()),
+    toSeq: Seq,
+    /**
+     * Present (on every message of the answer) when the cloud's read stopped at its byte bound: the
+     * answer covers afterSeq < seq ≤ readToSeq only; the seqs after it were not read (ask again).
+     */
+    readToSeq: z.optional(Seq),
+    /** The stored batches (or parts) holding seqs of the range, oldest first; they may hold seqs beyond it. */
+    batches: z.array(PackedBatch),
+    done: z.boolean(),
+  })
+  .check(
+    z.refine((m) => m.readToSeq === undefined || (m.readToSeq > m.afterSeq && m.readToSeq < m.toSeq), {
+      message: 'readToSeq must be above afterSeq and below toSeq',
+      path: ['readToSeq'],
+    }),
+  );
 
 // ── cloud → any client ──────────────────────────────────────────────────────────────────────
 

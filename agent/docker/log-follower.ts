@@ -58,7 +58,7 @@ export interface BatchSink {
   idle?(): boolean;
   /** Calls `listener` once when no batch waits for its ack any more; the returned function cancels that. */
   onceIdle?(listener: () => void): () => void;
-  /** Whether the container is near its memory bound: the batcher sends what it holds instead of gathering more. */
+  /** Whether what the batcher holds must go now for the memory bound (near it, with nothing queued that a pause could wait on). */
   tight?(): boolean;
 }
 

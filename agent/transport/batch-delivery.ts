@@ -166,10 +166,14 @@ export class BatchDelivery {
       send: (batch) => this.submit(outbox, batch),
       isCongested: () => (outbox.queue.length > 0 && this.budget.isOver(containerId)) || this.options.channel.isCongested(),
       onceDrained: (listener) => this.onceDrained(outbox, listener),
-      // Lines gather while a batch waits for its ack, unless memory is tight: then they go to the
-      // queue, whose acks the pause of the Docker stream waits for.
-      idle: () => outbox.queue.length === 0 || this.budget.isOver(containerId, true),
-      tight: () => this.budget.isOver(containerId, true),
+      // Lines gather while a batch waits for its ack, near the bound too: the Docker stream's pause
+      // (isCongested, asked before every slice) bounds them, and a flood that fills the queue is
+      // when batches should be full — cut small there, each would cost an invocation, an item and
+      // its messages for a few KB (issue 9: one viewer paid for 8 KB batches).
+      idle: () => outbox.queue.length === 0,
+      // With nothing queued the stream is never paused (no ack would wake it): a batch gathered
+      // near the bound then goes to the queue, and from there the pause bounds what follows.
+      tight: () => outbox.queue.length === 0 && this.budget.isOver(containerId, true),
       onceIdle: (listener) => {
         outbox.idleListeners.add(listener);
         return () => outbox.idleListeners.delete(listener);

@@ -26,6 +26,13 @@ export interface LocalCloudOptions {
   readonly host?: string;
   /** BUFFER_LINES for the handlers; their default (1000) when absent. */
   readonly bufferLines?: number;
+  /**
+   * BUFFER_TTL_SECONDS for the handlers (their default, 24 h, when absent); the batch bucket's
+   * objects then live twice as long, as on AWS (2 days for 24 h): an item expires before its bytes.
+   */
+  readonly bufferTtlSeconds?: number;
+  /** The local S3 stand-in holds at most this many bytes of batch objects, the oldest going first. Default: no bound, as S3. */
+  readonly maxBatchObjectBytes?: number;
   /** The default agent credential's agent id. Default "local-agent". */
   readonly agentId?: string;
   /** The default agent credential's token (`<credentialId>.<secret>`). Default: freshly minted. */
@@ -107,10 +114,16 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     viewerToken = await mint({ role: 'viewer', ...(options.viewerToken ? { token: options.viewerToken } : {}) });
     gateway = await startLocalGateway(gatewayOptions(options.gatewayPort ?? 0));
     if (options.meter) capacityProxy = await startCapacityProxy(store.endpoint, options.meter);
-    objects = await startLocalObjectStore({ buckets: [LOCAL_BATCH_BUCKET], ...(options.meter ? { meter: options.meter } : {}) });
+    objects = await startLocalObjectStore({
+      buckets: [LOCAL_BATCH_BUCKET],
+      ...(options.meter ? { meter: options.meter } : {}),
+      ...(options.bufferTtlSeconds === undefined ? {} : { lifecycle: { expireAfterMs: 2 * options.bufferTtlSeconds * 1000 } }),
+      ...(options.maxBatchObjectBytes === undefined ? {} : { maxStoredBytes: options.maxBatchObjectBytes }),
+    });
     routes = await loadHandlers({
       TABLE_NAME: store.tableName,
       ...(options.bufferLines === undefined ? {} : { BUFFER_LINES: String(options.bufferLines) }),
+      ...(options.bufferTtlSeconds === undefined ? {} : { BUFFER_TTL_SECONDS: String(options.bufferTtlSeconds) }),
       DYNAMODB_ENDPOINT: capacityProxy?.endpoint ?? store.endpoint,
       CONNECTIONS_ENDPOINT: gateway.connectionsEndpoint,
       BATCH_BUCKET: LOCAL_BATCH_BUCKET,

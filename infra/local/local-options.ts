@@ -5,6 +5,8 @@
  *   --gateway-port N  SIDETAIL_GATEWAY_PORT  WebSocket API port (default 4510)
  *   --host H          SIDETAIL_HOST          address both bind to (default 127.0.0.1)
  *   --invocation-delay-ms N  SIDETAIL_INVOCATION_DELAY_MS  a fixed delay before every Lambda invocation (default 0)
+ *   --buffer-ttl-minutes N   SIDETAIL_BUFFER_TTL_MINUTES   how long a stored batch lives (default 60)
+ *   --max-batch-store-mb N   SIDETAIL_MAX_BATCH_STORE_MB   MB of large batches' bytes kept at most (default 256)
  *                     SIDETAIL_AGENT_TOKEN   the local agent's token, <credentialId>.<secret> (default: minted per run)
  *                     SIDETAIL_VIEWER_TOKEN  the viewer token, <credentialId>.<secret> (default: minted per run)
  *                     SIDETAIL_AGENT_ID      the local agent's id, its credential's (default: from the host name)
@@ -22,7 +24,19 @@ export interface LocalStartOptions {
   readonly dockerHost?: string;
   /** A fixed delay before every Lambda invocation: AWS's round trip, to try the product as it feels there. */
   readonly invocationDelayMs?: number;
+  /** How long a stored batch lives (the handlers' BUFFER_TTL_SECONDS): parsed options always say; absent, AWS's 24 h. */
+  readonly bufferTtlSeconds?: number;
+  /** The bytes of large batches the local S3 stand-in keeps at most, the oldest going first: parsed options always say; absent, no bound. */
+  readonly maxBatchObjectBytes?: number;
 }
+
+/**
+ * What `npm start` keeps, in memory: dynalite and the local S3 stand-in hold everything in the
+ * process, so a laptop's hour rather than AWS's 24 h (and its 2 days of objects); a flood of a few
+ * MB/s would otherwise hold GBs.
+ */
+export const DEFAULT_LOCAL_BUFFER_TTL_MINUTES = 60;
+export const DEFAULT_LOCAL_MAX_BATCH_STORE_MB = 256;
 
 export const DEFAULT_DASHBOARD_PORT = 8080;
 export const DEFAULT_GATEWAY_PORT = 4510;
@@ -38,13 +52,23 @@ export const USAGE = `Usage: npm start -- [--port N] [--gateway-port N] [--host 
   --host ADDRESS    address to listen on (SIDETAIL_HOST, default 127.0.0.1)
   --invocation-delay-ms N  delay every Lambda invocation by N ms, as AWS's round trip does
                     (SIDETAIL_INVOCATION_DELAY_MS, default 0)
+  --buffer-ttl-minutes N   how long stored batches live (SIDETAIL_BUFFER_TTL_MINUTES, default ${DEFAULT_LOCAL_BUFFER_TTL_MINUTES})
+  --max-batch-store-mb N   MB of large batches' bytes kept at most, the oldest going first
+                    (SIDETAIL_MAX_BATCH_STORE_MB, default ${DEFAULT_LOCAL_MAX_BATCH_STORE_MB})
 
 Environment: SIDETAIL_AGENT_TOKEN, SIDETAIL_VIEWER_TOKEN (<credentialId>.<secret>, the same on every
 run; default: minted per run), SIDETAIL_AGENT_ID, DOCKER_HOST (default unix:///var/run/docker.sock).`;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-const FLAGS = { '--port': 'port', '--gateway-port': 'gatewayPort', '--host': 'host', '--invocation-delay-ms': 'invocationDelayMs' } as const;
+const FLAGS = {
+  '--port': 'port',
+  '--gateway-port': 'gatewayPort',
+  '--host': 'host',
+  '--invocation-delay-ms': 'invocationDelayMs',
+  '--buffer-ttl-minutes': 'bufferTtlMinutes',
+  '--max-batch-store-mb': 'maxBatchStoreMb',
+} as const;
 
 /** 'help' when --help was asked for; throws UsageError on anything it cannot use. */
 export function parseLocalOptions(argv: readonly string[], env: Env): LocalStartOptions | 'help' {
@@ -78,7 +102,18 @@ export function parseLocalOptions(argv: readonly string[], env: Env): LocalStart
     ...optional('agentId', nonEmpty(env.SIDETAIL_AGENT_ID)),
     ...optional('dockerHost', nonEmpty(env.DOCKER_HOST)),
     ...invocationDelay(flags.invocationDelayMs ?? env.SIDETAIL_INVOCATION_DELAY_MS, flags.invocationDelayMs ? '--invocation-delay-ms' : 'SIDETAIL_INVOCATION_DELAY_MS'),
+    bufferTtlSeconds:
+      60 * positiveWhole(flags.bufferTtlMinutes ?? env.SIDETAIL_BUFFER_TTL_MINUTES, flags.bufferTtlMinutes ? '--buffer-ttl-minutes' : 'SIDETAIL_BUFFER_TTL_MINUTES', DEFAULT_LOCAL_BUFFER_TTL_MINUTES),
+    maxBatchObjectBytes:
+      1024 * 1024 * positiveWhole(flags.maxBatchStoreMb ?? env.SIDETAIL_MAX_BATCH_STORE_MB, flags.maxBatchStoreMb ? '--max-batch-store-mb' : 'SIDETAIL_MAX_BATCH_STORE_MB', DEFAULT_LOCAL_MAX_BATCH_STORE_MB),
   };
+}
+
+function positiveWhole(raw: string | undefined, source: string, fallback: number): number {
+  const value = raw?.trim();
+  if (!value) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) throw new UsageError(`${source}=${value} is not a positive whole number`);
+  return Number(value);
 }
 
 function invocationDelay(raw: string | undefined, source: string): { invocationDelayMs?: number } {

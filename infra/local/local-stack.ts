@@ -60,6 +60,8 @@ export async function startLocalStack(options: LocalStartOptions, deps: LocalSta
       agentToken: options.agentToken,
       viewerToken: options.viewerToken,
       ...(options.invocationDelayMs === undefined ? {} : { gateway: { invocationDelayMs: options.invocationDelayMs } }),
+      ...(options.bufferTtlSeconds === undefined ? {} : { bufferTtlSeconds: options.bufferTtlSeconds }),
+      ...(options.maxBatchObjectBytes === undefined ? {} : { maxBatchObjectBytes: options.maxBatchObjectBytes }),
       logger: deps.logger ?? quietConsoleLogger,
     });
   } catch (err) {

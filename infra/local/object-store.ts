@@ -11,7 +11,9 @@
  *     so the SDK throws the errors it throws on AWS;
  *   - strong read-after-write: an answered PUT is what every later GET sees;
  *   - a lifecycle rule: objects older than `expireAfterMs` are deleted by a sweep (free, as S3's
- *     expiry actions are), so `npm start`'s memory stays bounded.
+ *     expiry actions are), so `npm start`'s memory stays bounded; and, where a bound on bytes is
+ *     given (`maxStoredBytes`, npm start's), the oldest objects go early when a PUT would pass it
+ *     — as if their lifecycle had come: a buffer item whose object is gone is served as expired.
  * Signatures are not checked (like dynalite's); anything else is refused with 501 NotImplemented
  * rather than half done. Every request is counted by operation when a meter is given.
  */
@@ -41,6 +43,8 @@ export interface LocalObjectStoreOptions {
   readonly meter?: ObjectRequestMeter;
   /** A PutObject body larger than this is refused (EntityTooLarge). Default 64 MB: memory, not S3's 5 GB. */
   readonly maxObjectBytes?: number;
+  /** The bytes held across buckets at most: a PUT that would pass it first deletes the oldest objects. Default: no bound, as S3. */
+  readonly maxStoredBytes?: number;
 }
 
 export interface LocalObjectStore {
@@ -98,9 +102,31 @@ export async function startLocalObjectStore(options: LocalObjectStoreOptions): P
   if (lifecycle && !(Number.isFinite(expireAfterMs) && expireAfterMs > 0)) throw new InvalidObjectStoreOptionsError(`the lifecycle's expireAfterMs must be a positive number, got ${expireAfterMs}`);
   if (lifecycle && !(Number.isFinite(intervalMs) && intervalMs > 0)) throw new InvalidObjectStoreOptionsError(`the lifecycle's intervalMs must be a positive number, got ${intervalMs}`);
   if (!(Number.isSafeInteger(maxObjectBytes) && maxObjectBytes > 0)) throw new InvalidObjectStoreOptionsError(`maxObjectBytes must be a positive integer, got ${maxObjectBytes}`);
+  const maxStoredBytes = options.maxStoredBytes ?? Number.POSITIVE_INFINITY;
+  if (!(maxStoredBytes > 0)) throw new InvalidObjectStoreOptionsError(`maxStoredBytes must be a positive number, got ${maxStoredBytes}`);
   const clock = lifecycle?.clock ?? Date;
 
+  // Each bucket's objects in the order they were written (a rewrite moves its key to the end): the oldest first.
   const buckets = new Map<string, Map<string, StoredObject>>(options.buckets.map((name) => [name, new Map()]));
+  let storedBytes = 0;
+  const remove = (bucket: Map<string, StoredObject>, key: string): void => {
+    const object = bucket.get(key);
+    if (!object) return;
+    bucket.delete(key);
+    storedBytes -= object.body.length;
+  };
+  /** Deletes the oldest objects, of any bucket, until `incoming` more bytes fit the bound. */
+  const makeRoom = (incoming: number): void => {
+    while (storedBytes + incoming > maxStoredBytes) {
+      let oldest: { bucket: Map<string, StoredObject>; key: string; at: number } | undefined;
+      for (const bucket of buckets.values()) {
+        const first = bucket.entries().next();
+        if (!first.done && (!oldest || first.value[1].lastModified < oldest.at)) oldest = { bucket, key: first.value[0], at: first.value[1].lastModified };
+      }
+      if (!oldest) return;
+      remove(oldest.bucket, oldest.key);
+    }
+  };
 
   const server = createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
@@ -130,7 +156,7 @@ export async function startLocalObjectStore(options: LocalObjectStoreOptions): P
         case 'HeadObject':
           return getObject(req, res, bucket, key, operation === 'HeadObject');
         case 'DeleteObject':
-          bucket.delete(key);
+          remove(bucket, key);
           res.writeHead(204, { 'x-amz-request-id': randomUUID() }).end();
           return;
       }
@@ -197,7 +223,10 @@ export async function startLocalObjectStore(options: LocalObjectStoreOptions): P
       checksums,
       metadata: Object.fromEntries(Object.entries(lowerHeaders(req)).filter(([name]) => name.startsWith('x-amz-meta-')) as [string, string][]),
     };
+    remove(bucket, key);
+    makeRoom(body.length);
     bucket.set(key, stored);
+    storedBytes += body.length;
     res.writeHead(200, { 'x-amz-request-id': randomUUID(), etag: stored.etag, ...checksumHeaders(stored), 'content-length': '0' }).end();
   }
 
@@ -226,7 +255,7 @@ export async function startLocalObjectStore(options: LocalObjectStoreOptions): P
     for (const bucket of buckets.values()) {
       for (const [key, object] of bucket) {
         if (object.lastModified <= cutoff) {
-          bucket.delete(key);
+          remove(bucket, key);
           deleted += 1;
         }
       }

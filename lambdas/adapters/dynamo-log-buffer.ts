@@ -22,14 +22,16 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { MAX_PACKED_BYTES, type ContainerRef } from '../../protocol';
 import { forEachBounded } from '../domain/for-each-bounded';
-import type { HeldPart, LogBuffer, Logger, NewBatch, NewestBounds, PartedBatch, StoreOutcome, StoredBatch } from '../domain/ports';
+import type { HeldPart, LogBuffer, Logger, NewBatch, NewestBounds, PartedBatch, RangeRead, StoreOutcome, StoredBatch } from '../domain/ports';
+import { MAX_READ_BYTES } from '../domain/read-bound';
 import { isConditionFailure } from './condition-failure';
 import { expiresAt, isExpired } from './expiry';
 import { batchKey, batchSk, logPk, partedBatchSkPrefix, partKey, partsPk } from './keys';
-import { queryAll } from './query-pages';
+import { queryAll, queryPages } from './query-pages';
 import { batchObjectKey, INLINE_BATCH_MAX_BYTES, type BatchBodies } from './s3-batch-bodies';
 import type { Table } from './table';
 import { newestOfEpoch } from '../domain/newest-of-epoch';
+import { oldestWithinBytes } from '../domain/oldest-within-bytes';
 
 /** Held parts wait this long for the rest of their batch: the agent sends each next part on the ack of the one before. */
 export const PART_TTL_SECONDS = 3600;
@@ -37,12 +39,15 @@ export const PART_TTL_SECONDS = 3600;
 /** One Query page at most: DynamoDB stops a page at 1 MB whatever its Limit. */
 const MAX_QUERY_LIMIT = 10_000;
 
+export { MAX_READ_BYTES };
+
 /**
- * The compressed bytes a history takes at most: bytes in S3 no longer end a DynamoDB page, and a
- * container of long incompressible lines (one 300 KB batch each) would otherwise pull hundreds of
- * MB into one invocation. At least one batch is always taken; older lines stay reachable by log.fetch.
+ * A history's first page, in items: a full batch holds more lines than a history, so one item,
+ * or two, is often all it needs. The next pages are sized by the lines the items so far held.
  */
-export const MAX_READ_BYTES = 8 * 1024 * 1024;
+const FIRST_PAGE_ITEMS = 2;
+/** The next page reads this much more than the lines per item so far say it needs: one more page costs a round trip. */
+const PAGE_MARGIN = 1.25;
 
 /** S3 GETs of one read at a time: a history of many large batches must not open a socket each. */
 export const BODY_READS_IN_FLIGHT = 8;
@@ -132,26 +137,54 @@ export class DynamoLogBuffer implements LogBuffer {
 
   async newest(container: ContainerRef, bounds: NewestBounds): Promise<StoredBatch[]> {
     const now = this.table.clock.now();
-    // One page, newest first: every batch holds at least one line, so `lines` batches always
-    // reach `lines` lines; DynamoDB ends the page at 1 MB in any case.
-    const output = await this.table.client.send(
-      new QueryCommand({
-        TableName: this.table.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :batch)',
-        ExpressionAttributeValues: { ':pk': logPk(container), ':batch': 'B#' },
-        ScanIndexForward: false,
-        // A batch stored just before a subscription must be in its history (see subscribe).
-        ConsistentRead: true,
-        Limit: Math.max(1, Math.min(bounds.batches, MAX_QUERY_LIMIT)),
-      }),
-    );
-    const unexpired = ((output.Items ?? []) as Item[]).flatMap((item) => itemBatchOf(item, now) ?? []);
-    return this.withBodies(container, newestOfEpoch(unexpired, bounds.lines, MAX_READ_BYTES, (batch) => batch.bytes));
+    // Newest first, page by page, reading only what the bounds need: a page of `bounds.batches`
+    // items would read 1,000 items (up to 1 MB of capacity) where one full batch holds the lines.
+    const read: ItemBatch[] = [];
+    let items = 0;
+    let startKey: Record<string, unknown> | undefined;
+    let limit = Math.min(bounds.batches, FIRST_PAGE_ITEMS);
+    for (;;) {
+      const output = await this.table.client.send(
+        new QueryCommand({
+          TableName: this.table.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :batch)',
+          ExpressionAttributeValues: { ':pk': logPk(container), ':batch': 'B#' },
+          ScanIndexForward: false,
+          // A batch stored just before a subscription must be in its history (see subscribe).
+          ConsistentRead: true,
+          Limit: Math.max(1, Math.min(limit, MAX_QUERY_LIMIT)),
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      const page = (output.Items ?? []) as Item[];
+      items += page.length;
+      for (const item of page) {
+        const batch = itemBatchOf(item, now);
+        if (batch) read.push(batch);
+      }
+      startKey = output.LastEvaluatedKey;
+      const held = newestEpochHolds(read);
+      if (!startKey || items >= bounds.batches || held.done || held.lines >= bounds.lines || held.bytes > MAX_READ_BYTES) break;
+      const linesPerItem = held.lines / Math.max(1, held.batches);
+      const wanted = held.lines > 0 ? Math.ceil(((bounds.lines - held.lines) / linesPerItem) * PAGE_MARGIN) + 1 : limit * 4;
+      limit = Math.min(wanted, bounds.batches - items);
+    }
+    return this.withBodies(container, newestOfEpoch(read, bounds.lines, MAX_READ_BYTES, (batch) => batch.bytes));
   }
 
-  async range(container: ContainerRef, epoch: number, afterSeq: number, toSeq: number): Promise<StoredBatch[]> {
-    if (toSeq <= afterSeq) return [];
+  async range(container: ContainerRef, epoch: number, afterSeq: number, toSeq: number, maxBytes: number): Promise<RangeRead> {
+    if (toSeq <= afterSeq) return { batches: [] };
     const now = this.table.clock.now();
+    const found: ItemBatch[] = [];
+    let bytes = 0;
+    const collect = (items: readonly Item[]) => {
+      for (const item of items) {
+        const batch = itemBatchOf(item, now);
+        if (!batch || batch.lastSeq <= afterSeq || batch.firstSeq > toSeq) continue;
+        found.push(batch);
+        bytes += batch.bytes;
+      }
+    };
     // The one batch that can hold afterSeq + 1 while starting before it (batches of an epoch never overlap)…
     const before = await this.table.client.send(
       new QueryCommand({
@@ -163,20 +196,24 @@ export class DynamoLogBuffer implements LogBuffer {
         ConsistentRead: true,
       }),
     );
-    // …and every batch starting inside the range: each holds a seq of it, so there are at most toSeq − afterSeq − 1.
-    const inside =
-      toSeq > afterSeq + 1
-        ? await queryAll(this.table.client, {
-            TableName: this.table.tableName,
-            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-            ExpressionAttributeValues: { ':pk': logPk(container), ':from': batchSk(epoch, afterSeq + 2), ':to': batchSk(epoch, toSeq) },
-            ConsistentRead: true,
-          })
-        : [];
-    const batches = [...((before.Items ?? []) as Item[]), ...inside]
-      .map((item) => itemBatchOf(item, now))
-      .filter((batch): batch is ItemBatch => batch !== undefined && batch.lastSeq > afterSeq && batch.firstSeq <= toSeq);
-    return this.withBodies(container, batches);
+    collect((before.Items ?? []) as Item[]);
+    // …and the batches starting inside the range (each holds a seq of it, so there are at most
+    // toSeq − afterSeq − 1), page by page until what was found passes the bound.
+    if (toSeq > afterSeq + 1) {
+      const inside = queryPages(this.table.client, {
+        TableName: this.table.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': logPk(container), ':from': batchSk(epoch, afterSeq + 2), ':to': batchSk(epoch, toSeq) },
+        ConsistentRead: true,
+      });
+      for await (const page of inside) {
+        collect(page);
+        if (bytes > maxBytes) break;
+      }
+    }
+    const { batches, readToSeq } = oldestWithinBytes(found, maxBytes, (batch) => batch.bytes);
+    const served = await this.withBodies(container, batches);
+    return readToSeq === undefined ? { batches: served } : { batches: served, readToSeq };
   }
 
   async holdPart(container: ContainerRef, part: HeldPart): Promise<void> {
@@ -245,6 +282,20 @@ export class DynamoLogBuffer implements LogBuffer {
 
 function conflict(stored: BatchBounds): StoreOutcome {
   return { kind: 'conflict', firstSeq: stored.firstSeq, lastSeq: stored.lastSeq };
+}
+
+/** What the newest epoch's batches read so far hold, newest first; `done` once a batch of an older epoch came (nothing after it counts). */
+function newestEpochHolds(newestFirst: readonly ItemBatch[]): { batches: number; lines: number; bytes: number; done: boolean } {
+  let batches = 0;
+  let lines = 0;
+  let bytes = 0;
+  for (const batch of newestFirst) {
+    if (batch.epoch !== newestFirst[0]!.epoch) return { batches, lines, bytes, done: true };
+    batches += 1;
+    lines += batch.lineCount;
+    bytes += batch.bytes;
+  }
+  return { batches, lines, bytes, done: false };
 }
 
 /**

@@ -197,6 +197,12 @@ export interface NewestBounds {
   readonly batches: number;
 }
 
+/** What a range read found; `readToSeq` when its byte bound stopped it before toSeq: the last seq it covers. */
+export interface RangeRead {
+  readonly batches: StoredBatch[];
+  readonly readToSeq?: number;
+}
+
 export interface LogBuffer {
   /** Stores one batch, unless it conflicts with a stored one (see StoreOutcome). Nothing is ever deleted: batches expire. */
   put(container: ContainerRef, batch: NewBatch): Promise<StoreOutcome>;
@@ -205,8 +211,11 @@ export interface LogBuffer {
    * lines reach `bounds.lines`, reading at most `bounds.batches` stored batches.
    */
   newest(container: ContainerRef, bounds: NewestBounds): Promise<StoredBatch[]>;
-  /** The unexpired stored batches of `epoch` holding seqs afterSeq < seq ≤ toSeq, oldest first. */
-  range(container: ContainerRef, epoch: number, afterSeq: number, toSeq: number): Promise<StoredBatch[]>;
+  /**
+   * The unexpired stored batches of `epoch` holding seqs afterSeq < seq ≤ toSeq, oldest first —
+   * only until the next would pass `maxBytes` of compressed bytes (the first is always taken).
+   */
+  range(container: ContainerRef, epoch: number, afterSeq: number, toSeq: number, maxBytes: number): Promise<RangeRead>;
   /** Holds one part (not the last) of a batch sent in parts; the same part again replaces it. */
   holdPart(container: ContainerRef, part: HeldPart): Promise<void>;
   /** The held, unexpired parts of the batch, any order (a consistent read: each was acked after it was held). */

@@ -118,6 +118,25 @@ describe('log.fetch', () => {
   });
 });
 
+describe('log.fetched', () => {
+  const fetched = (extra: Record<string, unknown>) =>
+    JSON.stringify({ action: 'log.fetched', agentId: 'h', containerId: 'c', epoch: 7, afterSeq: 100, toSeq: 1100, batches: [], done: true, ...extra });
+
+  it('accepts an answer the byte bound stopped, saying the seq it read to: the viewer asks for the rest', () => {
+    const result = decode(CloudToViewer, fetched({ readToSeq: 640 }));
+
+    expect(result.ok && result.value).toMatchObject({ action: 'log.fetched', readToSeq: 640 });
+  });
+
+  it.each([
+    ['at afterSeq', 100],
+    ['at toSeq (the whole range was read: no readToSeq)', 1100],
+    ['beyond toSeq', 1200],
+  ])('refuses a readToSeq %s as malformed', (_name, readToSeq) => {
+    expect(decode(CloudToViewer, fetched({ readToSeq })).ok).toBe(false);
+  });
+});
+
 describe('readAction', () => {
   it.each([
     ['{"action":"log.subscribe"}', 'log.subscribe'],

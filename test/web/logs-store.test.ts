@@ -123,6 +123,18 @@ describe('logs store', () => {
       expect(gap).toMatchObject({ fromSeq: 3, toSeq: 3, state: 'missing' });
     });
 
+    it('takes an answer the cloud’s byte bound stopped (readToSeq) for what it read: fills that part, marks nothing after it missing, and asks for the rest', () => {
+      const { store, asked } = fetchingStore();
+      store.applyBatch(live(ref, [1, 2, 900], 7));
+      asked.length = 0;
+
+      store.applyFetched(fetched(ref, 7, 2, 899, [3, 4, 5], { readToSeq: 5 }));
+
+      expect(seqsOf(store, ref)).toEqual([1, 2, 3, 4, 5, -1, 900]);
+      expect(store.view(ref).rows.find((row) => row.kind === 'gap')).toMatchObject({ fromSeq: 6, toSeq: 899, state: 'fetching' });
+      expect(asked).toEqual([{ ref, epoch: 7, gap: { fromSeq: 6, toSeq: 899 } }]);
+    });
+
     it('ignores an answer for an epoch it no longer holds', () => {
       const { store } = fetchingStore();
       store.applyBatch(live(ref, [1, 2, 6], 7));
@@ -284,6 +296,20 @@ describe('logs store', () => {
       expect(store.view(ref).olderStatus).toBe('idle');
       store.loadOlder(ref);
       expect(asked[1]).toMatchObject({ afterSeq: 0, toSeq: 1000 });
+    });
+
+    it('merges a scroll-back answer the byte bound stopped, and fetches the seqs it did not reach as a gap below the held lines', () => {
+      const asked: GapRange[] = [];
+      const store = createLogsStore({ scheduleFrame: () => {}, onGap: (_target, _epoch, gap) => asked.push(gap), onFetchOlder: () => {} });
+      store.applyHistory(history(ref, [2001, 2002], { epoch: 7 }));
+      store.loadOlder(ref);
+
+      store.applyFetched(fetched(ref, 7, 1000, 2000, [1001, 1002], { readToSeq: 1002 }));
+
+      expect(seqsOf(store, ref)).toEqual([1001, 1002, -1, 2001, 2002]);
+      expect(store.view(ref).rows.find((row) => row.kind === 'gap')).toMatchObject({ fromSeq: 1003, toSeq: 2000, state: 'fetching' });
+      expect(asked).toEqual([{ fromSeq: 1003, toSeq: 2000 }]);
+      expect(store.view(ref).olderStatus).toBe('idle');
     });
 
     it('keeps lines of the answer from before the range asked (a stored batch reaching back)', () => {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { LogBatcher } from '../../../agent/pipeline/batcher';
+import { FLOOD_WINDOW_MS, LogBatcher } from '../../../agent/pipeline/batcher';
 import type { LineBatch } from '../../../agent/pipeline/line-batch';
 import {
   AgentLogBatch,
@@ -26,6 +26,12 @@ function line(seq: number, text = `line ${seq}`): LogLine {
 /** An access log line: repetitive, as most logs are. */
 function accessLine(seq: number): LogLine {
   return line(seq, `10.0.${seq % 7}.${seq % 13} - - "GET /api/items/${seq % 101} HTTP/1.1" 200 ${seq % 997} "-" "curl/8.${seq % 5}"`);
+}
+
+/** Access-log-like lines with varied numbers, as real ones are: they compress about 4–5×. */
+function variedLine(seq: number): LogLine {
+  const r = (n: number) => ((seq * 2654435761 + n * 40503) >>> 0) % 100_000;
+  return line(seq, `10.${r(1) % 250}.${r(2) % 250}.${r(3) % 250} - - "GET /api/v1/users/${r(4)}/orders?limit=${r(5) % 50} HTTP/1.1" ${200 + (r(6) % 5)} ${r(7)} rt=0.${r(8)} req=${r(9).toString(16)}${r(10).toString(16)}`);
 }
 
 /** Random printable ASCII: text that deflate can hardly shrink. */
@@ -126,7 +132,7 @@ describe('LogBatcher', () => {
       ]);
     });
 
-    it('lets a flood’s batch that is not full at the ack wait out its window, 50 ms from its first line, to fill up', () => {
+    it(`lets a flood’s batch that is not full at the ack wait out its window, ${FLOOD_WINDOW_MS} ms from its first line, to fill up`, () => {
       batcher.add(line(1));
       vi.advanceTimersByTime(5);
       for (let seq = 2; seq <= 150; seq++) batcher.add(line(seq));
@@ -134,7 +140,7 @@ describe('LogBatcher', () => {
 
       acked();
       for (let seq = 151; seq <= 300; seq++) batcher.add(line(seq));
-      vi.advanceTimersByTime(39);
+      vi.advanceTimersByTime(FLOOD_WINDOW_MS - 11);
       expect(sent).toHaveLength(1);
 
       vi.advanceTimersByTime(1);
@@ -143,6 +149,91 @@ describe('LogBatcher', () => {
         [1, 1],
         [2, 300],
       ]);
+    });
+
+    it('sends a steady flood that the cloud acks at once in batches of a quarter second, not one per round trip (a 50 ms window made a 1.1 MB/s stream cost $0.13 per GB)', () => {
+      // ~1 MB/s of varied lines for 2 s, each batch acked 2 ms after it went.
+      let seq = 0;
+      let ackAt = -1;
+      const sentAt: number[] = [];
+      for (let ms = 0; ms < 2000; ms++) {
+        for (let i = 0; i < 6; i++) batcher.add(variedLine(++seq));
+        const before = sent.length;
+        vi.advanceTimersByTime(1);
+        if (sent.length > before) {
+          sentAt.push(ms);
+          ackAt = ms + 2;
+        }
+        if (ms === ackAt) acked();
+      }
+
+      // The first batch goes after its linger; the others a window after their first line.
+      const gaps = sentAt.slice(1).map((at, i) => at - sentAt[i]!);
+      expect(sentAt.length).toBeLessThanOrEqual(2000 / FLOOD_WINDOW_MS + 2);
+      for (const gap of gaps.slice(1)) expect(gap).toBeGreaterThanOrEqual(FLOOD_WINDOW_MS - 5);
+      expect(FLOOD_WINDOW_MS).toBeGreaterThanOrEqual(250);
+    });
+
+    it('still sends a lone line that follows a flood 5 ms after it came: it does not come at a flood’s rate', () => {
+      let seq = 0;
+      for (let ms = 0; ms < 600; ms++) {
+        for (let i = 0; i < 6; i++) batcher.add(variedLine(++seq));
+        vi.advanceTimersByTime(1);
+        if (inFlight) acked();
+      }
+      vi.advanceTimersByTime(FLOOD_WINDOW_MS);
+      if (inFlight) acked();
+      const before = sent.length;
+
+      vi.advanceTimersByTime(20);
+      batcher.add(variedLine(++seq));
+      vi.advanceTimersByTime(5);
+
+      expect(sent.slice(before).map((b) => b.lines.map((l) => l.seq))).toEqual([[seq]]);
+    });
+
+    it('sends each burst of a container that writes in bursts (20 lines every 100 ms, 200 a second) 5 ms after its first line: its rate is no flood’s', () => {
+      let seq = 0;
+      const sentAt: number[] = [];
+      for (let ms = 0; ms < 1000; ms++) {
+        if (ms % 100 === 0) for (let i = 0; i < 20; i++) batcher.add(variedLine(++seq));
+        const before = sent.length;
+        vi.advanceTimersByTime(1);
+        if (sent.length > before) sentAt.push(ms + 1);
+        if (inFlight) acked();
+      }
+
+      expect(sentAt).toEqual(Array.from({ length: 10 }, (_, i) => i * 100 + 5));
+    });
+
+    it('lets a flood of long lines wait out its window too: 16 KB gathered when it could go makes a flood, however few lines hold it', () => {
+      batcher.add(line(1));
+      vi.advanceTimersByTime(5);
+      // 40 lines of 500 characters: 20 KB, far from full, in fewer than 100 lines.
+      for (let seq = 2; seq <= 41; seq++) batcher.add(line(seq, `${seq} ${'a'.repeat(500)}`));
+      vi.advanceTimersByTime(10);
+
+      acked();
+      for (let seq = 42; seq <= 81; seq++) batcher.add(line(seq, `${seq} ${'a'.repeat(500)}`));
+      vi.advanceTimersByTime(FLOOD_WINDOW_MS - 11);
+      expect(sent).toHaveLength(1);
+
+      vi.advanceTimersByTime(1);
+
+      expect(sent.map((b) => [b.lines[0]!.seq, b.lines.at(-1)!.seq])).toEqual([
+        [1, 1],
+        [2, 81],
+      ]);
+    });
+
+    it('still sends a short burst of long lines (a stack trace, under 16 KB) 5 ms after its first line', () => {
+      for (let seq = 1; seq <= 30; seq++) batcher.add(line(seq, `\tat com.acme.orders.OrderService.placeOrder(OrderService.java:${seq}) ${'x'.repeat(300)}`));
+      vi.advanceTimersByTime(4);
+      expect(sent).toEqual([]);
+
+      vi.advanceTimersByTime(1);
+
+      expect(sent.map((b) => b.lines.length)).toEqual([30]);
     });
 
     it('sends nothing when there is nothing to send', () => {
@@ -228,6 +319,19 @@ describe('LogBatcher', () => {
       for (const batch of sent) expect(batch.wire!.messages).toHaveLength(1);
       expect(sent.flatMap((b) => onWire(b).lines)).toEqual(Array.from({ length: 30_000 }, (_, i) => accessLine(i + 1)));
       expect(batcher.compressionRatio).toBeLessThan(0.3);
+    });
+
+    it('fills each message of a flood of varied lines to within 6 % of the bound once the ratio is learned: API Gateway bills 3 units of 32 KB for it, full or not', () => {
+      inFlight = true;
+      for (let seq = 1; seq <= 30_000; seq++) batcher.add(variedLine(seq));
+      batcher.flush();
+
+      const learned = sent.slice(2, -1);
+      expect(learned.length).toBeGreaterThan(5);
+      for (const batch of learned) {
+        expect(batch.wire!.messages).toHaveLength(1);
+        expect(byteLength(batch.wire!.messages[0]!.json)).toBeGreaterThan(0.94 * MAX_BATCH_BYTES);
+      }
     });
 
     it('splits a batch whose packed message would pass the bound (lines that compress badly), so that none goes in parts', () => {

@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BatchDelivery, heldBytesOf, type DeliveryChannel } from '../../../agent/transport/batch-delivery';
 import { MemoryBudget } from '../../../agent/transport/memory-budget';
+import { LogBatcher } from '../../../agent/pipeline/batcher';
 import type { LineBatch } from '../../../agent/pipeline/line-batch';
-import type { AgentToCloud } from '../../../protocol';
+import type { AgentToCloud, LogLine } from '../../../protocol';
 import { ts } from '../support/docker-bytes';
 import { RecordingLogger } from '../support/recording-logger';
 
@@ -140,5 +141,50 @@ describe('BatchDelivery counting what a pipeline holds', () => {
     expect(delivery.heldBytes).toBe(heldBytesOf(batchOf('c1', 1, 1000)));
     delivery.stop();
     vi.useRealTimers();
+  });
+});
+
+describe('a flood that fills the queue toward the memory bound (issue 9: one viewer paid for 8 KB batches)', () => {
+  afterEach(() => vi.useRealTimers());
+
+  /** Access-log-like lines, varied as real ones are (they compress about 4–5×), seeded. */
+  function floodLine(seq: number): LogLine {
+    const r = (n: number) => ((seq * 2654435761 + n * 40503) >>> 0) % 100_000;
+    return { seq, ts: ts(seq), stream: 'stdout', text: `10.${r(1) % 250}.${r(2) % 250}.${r(3) % 250} - - "GET /api/v1/users/${r(4)}/orders?limit=${r(5) % 50} HTTP/1.1" ${200 + (r(6) % 5)} ${r(7)} rt=0.${r(8)} req=${r(9).toString(16)}${r(10).toString(16)}` };
+  }
+
+  it('keeps filling whole batches behind the unacknowledged one though its container passes three quarters of its bound: pausing the stream bounds memory, small batches would only cost more', () => {
+    vi.useFakeTimers();
+    const delivery = new BatchDelivery({ channel: new StalledChannel(), logger: new RecordingLogger(), budget: new MemoryBudget({ maxBytes: 8 * 1024 * 1024 }) });
+    const sink = delivery.sinkFor('c1');
+    const batches: LineBatch[] = [];
+    const batcher = new LogBatcher({
+      containerId: 'c1',
+      epoch: 1,
+      send: (batch) => {
+        batches.push(batch);
+        sink.send(batch);
+      },
+      idle: () => sink.idle!(),
+      onceIdle: (listener) => sink.onceIdle!(listener),
+      tight: () => sink.tight!(),
+    });
+
+    // About 10,000 lines a second, read until the follower would pause its stream.
+    let seq = 0;
+    while (!sink.isCongested()) {
+      batcher.add(floodLine(++seq));
+      if (seq % 10 === 0) vi.advanceTimersByTime(1);
+    }
+    batcher.flush();
+
+    expect(delivery.heldBytes).toBeGreaterThan(0.75 * 8 * 1024 * 1024);
+    // The first went after its linger, the second filled up to a guessed compression ratio, the
+    // last was flushed; each other one fills its message, as it did before the bound came near.
+    const middle = batches.slice(2, -1);
+    expect(middle.length).toBeGreaterThan(8);
+    const messageBytes = middle.map((batch) => batch.wire!.messages[0]!.json.length);
+    expect(Math.min(...messageBytes)).toBeGreaterThan(64 * 1024);
+    delivery.stop();
   });
 });

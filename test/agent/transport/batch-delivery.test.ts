@@ -111,14 +111,16 @@ describe('BatchDelivery', () => {
     expect(sink.idle?.()).toBe(true);
   });
 
-  it('tells the batcher not to hold lines back while its container is near the memory bound: they go to the queue, whose acks a paused stream waits for', () => {
+  it('tells the batcher that memory is tight only while nothing of its container is queued: with a batch queued, the paused stream bounds what gathers', () => {
     const sink = delivery.sinkFor('c1');
+    sink.holding?.(900);
+    expect(sink.tight?.()).toBe(true);
+
     sink.send(batch('c1', 1));
+
+    expect(sink.tight?.()).toBe(false);
     expect(sink.idle?.()).toBe(false);
-
-    sink.holding?.(700);
-
-    expect(sink.idle?.()).toBe(true);
+    expect(sink.isCongested()).toBe(true);
   });
 
   it('lets each container have its own batch in flight', () => {

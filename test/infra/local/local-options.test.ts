@@ -3,6 +3,8 @@ import { parseLocalOptions, UsageError } from '../../../infra/local/local-option
 
 const AGENT_TOKEN = `local-agent.${'a'.repeat(32)}`;
 const VIEWER_TOKEN = `local-viewer.${'v'.repeat(32)}`;
+/** npm start's defaults for what the local cloud keeps: a laptop's, not AWS's 24 h and 2 days. */
+const LAPTOP_BUFFER = { bufferTtlSeconds: 3600, maxBatchObjectBytes: 256 * 1024 * 1024 };
 
 describe('npm start options', () => {
   it.each(['SIDETAIL_AGENT_TOKEN', 'SIDETAIL_VIEWER_TOKEN'])('refuses a %s that is not <credentialId>.<secret>', (name) => {
@@ -10,8 +12,24 @@ describe('npm start options', () => {
     expect(() => parseLocalOptions([], { [name]: 'agent-secret' })).toThrow(`${name} must look like <credentialId>.<secret>`);
   });
 
-  it('defaults to the dashboard on 8080 and the WebSocket API on 4510, on 127.0.0.1', () => {
-    expect(parseLocalOptions([], {})).toEqual({ port: 8080, gatewayPort: 4510, host: '127.0.0.1' });
+  it('defaults to the dashboard on 8080 and the WebSocket API on 4510, on 127.0.0.1, keeping an hour of batches and 256 MB of batch objects', () => {
+    expect(parseLocalOptions([], {})).toEqual({ port: 8080, gatewayPort: 4510, host: '127.0.0.1', ...LAPTOP_BUFFER });
+  });
+
+  it.each([
+    [['--buffer-ttl-minutes', '10', '--max-batch-store-mb', '64'], {}],
+    [['--buffer-ttl-minutes=10', '--max-batch-store-mb=64'], {}],
+    [[], { SIDETAIL_BUFFER_TTL_MINUTES: '10', SIDETAIL_MAX_BATCH_STORE_MB: '64' }],
+  ])('takes how long batches live locally and how many MB of batch objects it keeps from %j %j', (argv, env) => {
+    expect(parseLocalOptions(argv, env)).toMatchObject({ bufferTtlSeconds: 600, maxBatchObjectBytes: 64 * 1024 * 1024 });
+  });
+
+  it.each([
+    [['--buffer-ttl-minutes', '0'], '--buffer-ttl-minutes=0 is not a positive whole number'],
+    [['--buffer-ttl-minutes', '1.5'], '--buffer-ttl-minutes=1.5 is not a positive whole number'],
+    [['--max-batch-store-mb', 'lots'], '--max-batch-store-mb=lots is not a positive whole number'],
+  ])('refuses %j', (argv, message) => {
+    expect(() => parseLocalOptions(argv, {})).toThrow(message);
   });
 
   it('reads the environment', () => {
@@ -33,6 +51,7 @@ describe('npm start options', () => {
       viewerToken: VIEWER_TOKEN,
       agentId: 'my-host',
       dockerHost: 'tcp://127.0.0.1:2375',
+      ...LAPTOP_BUFFER,
     });
   });
 
@@ -58,7 +77,7 @@ describe('npm start options', () => {
   });
 
   it('ignores empty variables', () => {
-    expect(parseLocalOptions([], { SIDETAIL_PORT: ' ', SIDETAIL_AGENT_TOKEN: '' })).toEqual({ port: 8080, gatewayPort: 4510, host: '127.0.0.1' });
+    expect(parseLocalOptions([], { SIDETAIL_PORT: ' ', SIDETAIL_AGENT_TOKEN: '' })).toEqual({ port: 8080, gatewayPort: 4510, host: '127.0.0.1', ...LAPTOP_BUFFER });
   });
 
   it.each([['--help'], ['-h']])('answers "help" for %s', (flag) => {

@@ -189,6 +189,24 @@ describe('the local object store, through the real S3 client', () => {
     expect(store.usage(BUCKET)).toEqual({ objects: 0, bytes: 0 });
   });
 
+  it('holds at most maxStoredBytes: a put that would pass it first deletes the oldest objects, as if their lifecycle had come', async () => {
+    const { store, s3 } = await start({ buckets: [BUCKET, 'other'], maxStoredBytes: 3_400 });
+    for (let i = 0; i < 3; i++) await s3.send(new PutObjectCommand({ Bucket: i === 1 ? 'other' : BUCKET, Key: `k${i}`, Body: new Uint8Array(1000).fill(i) }));
+
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'k3', Body: new Uint8Array(1000).fill(3) }));
+
+    expect(await failure(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'k0' })))).toEqual({ name: 'NotFound', status: 404 });
+    expect(await bytesOf(s3, 'k2')).toEqual(new Uint8Array(1000).fill(2));
+    expect(store.usage(BUCKET)).toEqual({ objects: 2, bytes: 2_000 });
+    expect(store.usage('other')).toEqual({ objects: 1, bytes: 1_000 });
+
+    // A rewrite of a key replaces its bytes in the count, and counts as its newest write.
+    await s3.send(new PutObjectCommand({ Bucket: 'other', Key: 'k1', Body: new Uint8Array(500) }));
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'k4', Body: new Uint8Array(1000) }));
+    expect(store.usage(BUCKET)).toEqual({ objects: 2, bytes: 2_000 });
+    expect(store.usage('other')).toEqual({ objects: 1, bytes: 500 });
+  });
+
   it('counts every request by operation for the meter, refused ones too (S3 bills them)', async () => {
     const meter = new LocalMeter();
     const { s3 } = await start({ meter });

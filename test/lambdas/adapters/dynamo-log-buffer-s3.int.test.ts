@@ -106,7 +106,7 @@ describe('DynamoLogBuffer with large batches’ bytes in S3 (dynalite + the loca
     const all = stored.flat();
 
     const history = await readHistory(buffer, container, { maxLines: 1000 });
-    const fetched = await buffer.range(container, EPOCH, 40, 90);
+    const { batches: fetched } = await buffer.range(container, EPOCH, 40, 90, MAX_READ_BYTES);
     const resume = await findResumePoint(buffer, container);
 
     expect(linesOf(history.batches)).toEqual(all);
@@ -171,6 +171,23 @@ describe('DynamoLogBuffer with large batches’ bytes in S3 (dynalite + the loca
     expect(newest.length).toBeGreaterThan(0);
     expect(newest.length).toBeLessThan(count);
     expect(newest[0]!.lastSeq).toBe(count);
+  });
+
+  it('takes a fetch (range) of long incompressible lines only up to MAX_READ_BYTES, the oldest first, getting only their objects, and says the seq it read to', async () => {
+    const buffer = new DynamoLogBuffer(table, DAY, { bodies, logger });
+    const container = freshContainer();
+    const long = (seq: number): LogLine => ({ seq, ts: new Date(T0 + seq * 1000).toISOString(), stream: 'stdout', text: randomBytes(150 * 1024).toString('base64') });
+    const count = Math.ceil(MAX_READ_BYTES / (150 * 1024)) + 4;
+    for (let seq = 1; seq <= count; seq++) await buffer.put(container, batchOf([long(seq)]));
+    const getsBefore = meter.read().objectRequests.GetObject ?? 0;
+
+    const { batches, readToSeq } = await buffer.range(container, EPOCH, 0, count, MAX_READ_BYTES);
+
+    expect(batches.reduce((sum, batch) => sum + batch.data.length, 0)).toBeLessThanOrEqual(MAX_READ_BYTES);
+    expect(batches.map((b) => b.firstSeq)).toEqual(Array.from({ length: batches.length }, (_, i) => i + 1));
+    expect(batches.length).toBeLessThan(count);
+    expect(readToSeq).toBe(batches.length);
+    expect((meter.read().objectRequests.GetObject ?? 0) - getsBefore).toBe(batches.length);
   });
 
   it('serves a batch whose object is gone as if it had expired — a gap, not a failed read — and says so', async () => {

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerRef, LogLine } from '../../../protocol';
 import { compressLines, packedBytes } from '../../../protocol/packed-zlib';
-import { DynamoLogBuffer, PART_TTL_SECONDS } from '../../../lambdas/adapters/dynamo-log-buffer';
+import { DynamoLogBuffer, MAX_READ_BYTES, PART_TTL_SECONDS } from '../../../lambdas/adapters/dynamo-log-buffer';
 import { batchKey, logPk, partsPk } from '../../../lambdas/adapters/keys';
 import { checkPackedBatch } from '../../../lambdas/domain/check-packed-batch';
 import { findResumePoint } from '../../../lambdas/domain/find-resume-point';
@@ -93,7 +93,7 @@ describe('DynamoLogBuffer on dynalite', () => {
     await buffer.put(container, batchOf(lines(4, 6)));
 
     expect(seqsOf(await buffer.newest(container, everything))).toEqual([4, 5, 6]);
-    expect(seqsOf(await buffer.range(container, EPOCH, 0, 10))).toEqual([4, 5, 6]);
+    expect(seqsOf((await buffer.range(container, EPOCH, 0, 10, MAX_READ_BYTES)).batches)).toEqual([4, 5, 6]);
   });
 
   it('does not serve items of the layout before packed batches (lines as JSON), which expire within a day', async () => {
@@ -118,7 +118,7 @@ describe('DynamoLogBuffer on dynalite', () => {
     expect(await findResumePoint(buffer, container)).toBeUndefined();
   });
 
-  it('serves the newest lines as history with one Query of at most N items, and the resume point with one more', async () => {
+  it('serves the newest lines as history with a small Query and one sized by what it held, and the resume point with one more', async () => {
     const buffer = new DynamoLogBuffer(table, DAY);
     const container = freshContainer();
     for (let first = 1; first <= 300; first += 3) await buffer.put(container, batchOf(lines(first, first + 2)));
@@ -130,8 +130,41 @@ describe('DynamoLogBuffer on dynalite', () => {
     // Whole batches: 84 of 3 lines reach 250, the oldest starting at 49.
     expect(seqsOf(history.batches)).toEqual(Array.from({ length: 252 }, (_, i) => 49 + i));
     expect(history).toMatchObject({ epoch: EPOCH, newestSeq: 300 });
-    expect(table.commands).toEqual(['QueryCommand', 'QueryCommand']);
+    expect(table.commands).toEqual(['QueryCommand', 'QueryCommand', 'QueryCommand']);
     expect(resume).toEqual({ epoch: EPOCH, resume: { seq: 300, ts: lines(300, 300)[0]!.ts, textsAtTs: ['line 300'] } });
+  });
+
+  describe('how much a history reads', () => {
+    /** Text that compresses about 2×: each batch of 1,000 lines is an item of ~18 KB. */
+    const noisy = (seq: number) => `line ${seq} ${createHash('sha256').update(String(seq)).digest('base64').slice(0, 16)}`;
+
+    it('reads only the items the newest N lines need, not a page of N items: full batches cost one small page', async () => {
+      const buffer = new DynamoLogBuffer(table, DAY);
+      const container = freshContainer();
+      for (let first = 1; first <= 20_000; first += 1000) await buffer.put(container, batchOf(lines(first, first + 999, noisy)));
+      const partitionBytes = (await table.partition(logPk(container))).reduce((sum, item) => sum + (item.data as Uint8Array).length, 0);
+      const meter = meterCapacity(table);
+
+      const history = await readHistory(buffer, container, { maxLines: 1000 });
+      const reads = meter.readUnits();
+      meter.stop();
+
+      expect(history.batches.map((b) => b.firstSeq)).toEqual([19_001]);
+      // The one item needed and the one after it, not the 20 (4 KB a unit, read consistently).
+      expect(reads).toBeLessThan(partitionBytes / 4096 / 5);
+    });
+
+    it('pages on, sized by the lines the items read so far held, until it has the N lines', async () => {
+      const buffer = new DynamoLogBuffer(table, DAY);
+      const container = freshContainer();
+      for (let first = 1; first <= 3000; first += 10) await buffer.put(container, batchOf(lines(first, first + 9)));
+      table.commands.length = 0;
+
+      const history = await readHistory(buffer, container, { maxLines: 1000 });
+
+      expect(seqsOf(history.batches)).toEqual(lines(2001, 3000).map((l) => l.seq));
+      expect(table.commands.length).toBeLessThanOrEqual(3);
+    });
   });
 
   describe('range (log.fetch, "load older")', () => {
@@ -142,7 +175,7 @@ describe('DynamoLogBuffer on dynalite', () => {
       const meter = meterCapacity(table);
       table.commands.length = 0;
 
-      const found = await buffer.range(container, EPOCH, 995, 1995);
+      const { batches: found } = await buffer.range(container, EPOCH, 995, 1995, MAX_READ_BYTES);
       const reads = meter.readUnits();
       meter.stop();
 
@@ -152,15 +185,33 @@ describe('DynamoLogBuffer on dynalite', () => {
       expect(reads).toBeLessThan(10);
     });
 
+    it('takes whole batches, oldest first, only up to maxBytes of compressed bytes (at least one), and says the seq it read to', async () => {
+      const buffer = new DynamoLogBuffer(table, DAY);
+      const container = freshContainer();
+      for (let first = 1; first <= 100; first += 10) await buffer.put(container, batchOf(lines(first, first + 9)));
+      const sizes = (await table.partition(logPk(container))).map((item) => (item.data as Uint8Array).length);
+
+      const bounded = await buffer.range(container, EPOCH, 5, 95, sizes[0]! + sizes[1]! + sizes[2]!);
+      const one = await buffer.range(container, EPOCH, 5, 95, 1);
+      const all = await buffer.range(container, EPOCH, 5, 95, 1_000_000);
+
+      expect(bounded.batches.map((b) => b.firstSeq)).toEqual([1, 11, 21]);
+      expect(bounded.readToSeq).toBe(30);
+      expect(one.batches.map((b) => b.firstSeq)).toEqual([1]);
+      expect(one.readToSeq).toBe(10);
+      expect(all.batches).toHaveLength(10);
+      expect(all.readToSeq).toBeUndefined();
+    });
+
     it('leaves out batches of other epochs and those ending at afterSeq', async () => {
       const buffer = new DynamoLogBuffer(table, DAY);
       const container = freshContainer();
       for (let first = 1; first <= 30; first += 10) await buffer.put(container, batchOf(lines(first, first + 9)));
       await buffer.put(container, batchOf(lines(1, 40, other), EPOCH + 1));
 
-      expect(seqsOf(await buffer.range(container, EPOCH, 10, 20))).toEqual(lines(11, 20).map((l) => l.seq));
-      expect(linesOf(await buffer.range(container, EPOCH + 1, 10, 20))).toEqual(lines(1, 40, other));
-      expect(await buffer.range(container, EPOCH, 30, 1030)).toEqual([]);
+      expect(seqsOf((await buffer.range(container, EPOCH, 10, 20, MAX_READ_BYTES)).batches)).toEqual(lines(11, 20).map((l) => l.seq));
+      expect(linesOf((await buffer.range(container, EPOCH + 1, 10, 20, MAX_READ_BYTES)).batches)).toEqual(lines(1, 40, other));
+      expect(await buffer.range(container, EPOCH, 30, 1030, MAX_READ_BYTES)).toEqual({ batches: [] });
     });
   });
 

@@ -58,6 +58,31 @@ describe('fetchLines (log.fetch)', () => {
     expect(world.buffer.reads).toEqual([MAX_FETCH_LINES / 10]);
   });
 
+  it('answers a range whose batches pass the read bound with its oldest part, whole batches up to the bound, and says the seq it read to: the viewer asks for the rest, and marks nothing missing', async () => {
+    const bytesOf = (first: number) => world.buffer.batches.get('host-1/c1')!.find((b) => b.firstSeq === first)!.data.length;
+    const bound = bytesOf(1) + bytesOf(11) + 1;
+
+    await fetchLines(world, viewer, fetch(0, 30), undefined, bound);
+
+    const answers = world.messenger.to('viewer-1') as LogFetched[];
+    expect(answers.map((a) => [a.readToSeq, a.done])).toEqual([[20, true]]);
+    expect(fetchedLines(world)).toEqual(lines(1, 20));
+    expect(world.buffer.reads).toEqual([2]);
+  });
+
+  it('always answers at least the first batch of the range, however large it is', async () => {
+    await fetchLines(world, viewer, fetch(0, 30), undefined, 1);
+
+    expect((world.messenger.to('viewer-1') as LogFetched[]).map((a) => a.readToSeq)).toEqual([10]);
+    expect(fetchedLines(world)).toEqual(lines(1, 10));
+  });
+
+  it('says no readToSeq when the whole range fits the bound, even when its end is not buffered', async () => {
+    await fetchLines(world, viewer, fetch(20, 40));
+
+    expect((world.messenger.to('viewer-1') as LogFetched[]).map((a) => 'readToSeq' in a)).toEqual([false]);
+  });
+
   it('splits a large range into several messages under the size limit, done on the last', async () => {
     await fetchLines(world, viewer, fetch(0, 30), 500);
 

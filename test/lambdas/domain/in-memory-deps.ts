@@ -33,6 +33,7 @@ import type {
   NewestBounds,
   Outgoing,
   PartedBatch,
+  RangeRead,
   StoreOutcome,
   StoredBatch,
   RequestOrder,
@@ -43,6 +44,7 @@ import { compareOrder } from '../../../lambdas/domain/request-order';
 import { compressLines, packedBytes } from '../../../protocol/packed-zlib';
 import { unpacked } from '../../support/packed-batches';
 import { newestOfEpoch } from '../../../lambdas/domain/newest-of-epoch';
+import { oldestWithinBytes } from '../../../lambdas/domain/oldest-within-bytes';
 
 export const NOW = Date.parse('2026-11-25T12:00:00.000Z');
 /** The epoch of lines the specs store without naming one: minted an hour before NOW. */
@@ -307,13 +309,14 @@ export class FakeLogBuffer implements LogBuffer {
     this.reads.push(read.length);
     return newestOfEpoch(read, bounds.lines).map(storedOf);
   }
-  async range(container: ContainerRef, epoch: number, afterSeq: number, toSeq: number): Promise<StoredBatch[]> {
+  async range(container: ContainerRef, epoch: number, afterSeq: number, toSeq: number, maxBytes: number): Promise<RangeRead> {
     this.journal.push(`buffer.read ${containerKey(container)}`);
     const found = this.newestFirst(container)
       .filter((b) => b.epoch === epoch && b.lastSeq > afterSeq && b.firstSeq <= toSeq)
       .reverse();
-    this.reads.push(found.length);
-    return found.map(storedOf);
+    const { batches, readToSeq } = oldestWithinBytes(found, maxBytes, (b) => b.data.length);
+    this.reads.push(batches.length);
+    return { batches: batches.map(storedOf), ...(readToSeq === undefined ? {} : { readToSeq }) };
   }
   async holdPart(container: ContainerRef, part: HeldPart) {
     const held = (this.parts.get(containerKey(container)) ?? []).filter((p) => !samePart(p, part) || p.index !== part.index);

@@ -267,7 +267,13 @@ export function createLogsStore(options: LogsStoreOptions = {}): LogsStore {
       const last = e.buffer.lastSeq ?? 0;
       const inGaps = rest.filter((line) => line.seq <= last);
       const after = rest.filter((line) => line.seq > last);
-      if (!forOlder && message.afterSeq < last) e.buffer.fillGap(message.afterSeq, Math.min(message.toSeq, last), inGaps, message.done, message.lost);
+      if (!forOlder && message.afterSeq < last) {
+        // A read the cloud's byte bound stopped covers the seqs up to readToSeq only: the gap's
+        // rest is asked for next, not marked missing.
+        const stopped = message.readToSeq;
+        e.buffer.fillGap(message.afterSeq, Math.min(message.toSeq, last), inGaps, message.done && stopped === undefined, message.lost);
+        if (message.done && stopped !== undefined) fetchGaps(e, e.buffer.fetchingGaps().filter((gap) => gap.fromSeq > message.afterSeq && gap.fromSeq <= stopped + 1 && gap.toSeq > stopped));
+      }
       if (after.length > 0) e.buffer.addLive(after, message.epoch);
       fetchGaps(e);
       markChanged(e);
