@@ -166,6 +166,16 @@ export function LogView(props: LogViewProps) {
     return first < 0 ? [] : layout.rows.slice(first, last + 1);
   });
 
+  /**
+   * Where the first row in view starts. The rows follow it in the page's flow, one transform for
+   * them all: rows placed one by one would each be a layer of their own to update and paint, and
+   * a flood moves every one of them each frame. Measured sizes keep the model's tops equal to theirs.
+   */
+  const windowTop = () => {
+    const current = frame();
+    return current.first < 0 ? 0 : current.lead + current.origin + layout.start(current.first);
+  };
+
   // Rows are measured as they render, and again if they resize or take another row; one callback for a frame's rows.
   const slots = new WeakMap<Element, number>();
   const rendered = new Set<Element>();
@@ -322,6 +332,7 @@ export function LogView(props: LogViewProps) {
           <Show when={(props.dropped ?? 0) > 0}>
             <DroppedMarker count={props.dropped ?? 0} top={frame().origin} />
           </Show>
+          <div class="log-window" style={{ transform: `translateY(${windowTop()}px)` }}>
           <Index each={windowRows()}>
             {(row, slot) => {
               let element!: HTMLDivElement;
@@ -336,17 +347,12 @@ export function LogView(props: LogViewProps) {
                 rendered.delete(element);
                 rowSizes.unobserve(element);
               });
-              const top = () => {
-                const current = frame();
-                return current.lead + current.origin + layout.start(current.first + slot);
-              };
               return (
                 <div
                   ref={element}
                   class="log-row"
                   classList={{ 'is-revealed': view.jump.reveal()?.key === row().key }}
                   data-key={row().key}
-                  style={{ transform: `translateY(${top()}px)` }}
                 >
                   <Switch>
                     <Match when={asLine(row())}>
@@ -372,6 +378,7 @@ export function LogView(props: LogViewProps) {
               );
             }}
           </Index>
+          </div>
         </div>
       </div>
       <Show when={props.rows.length === 0}>
