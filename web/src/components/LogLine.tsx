@@ -62,10 +62,7 @@ export function LogLine(props: LogLineProps) {
   const segments = createMemo(() => renderedSegments(props.row, props.matcher));
   const json = createMemo(() => looksLikeJson(props.row.plain));
   return (
-    <div
-      class="log-line"
-      classList={{ 'is-stderr': props.row.stream === 'stderr', [`level-${props.row.level ?? 'none'}`]: true, 'is-expanded': props.expanded }}
-    >
+    <div class={lineClass(props.row, props.expanded)}>
       <Show when={props.time}>
         {(time) => (
           <time class="log-time" dateTime={props.row.ts} title={`${props.row.ts} · ${props.row.stream} · seq ${props.row.seq}`}>
@@ -112,6 +109,7 @@ export function LogLine(props: LogLineProps) {
           <JsonTree text={props.row.plain} />
         </Show>
       </div>
+      <Show when={props.onLink || props.onCopy}>
       <span class="log-row-actions">
         <Show when={props.onLink}>
           {(link) => (
@@ -128,6 +126,12 @@ export function LogLine(props: LogLineProps) {
           )}
         </Show>
       </span>
+      </Show>
     </div>
   );
+}
+
+/** The line's classes as one string: one write when the element takes another row, not a toggle per class. */
+function lineClass(row: LineRow, expanded: boolean): string {
+  return `log-line${row.stream === 'stderr' ? ' is-stderr' : ''} level-${row.level ?? 'none'}${expanded ? ' is-expanded' : ''}`;
 }

@@ -178,6 +178,8 @@ export function LogView(props: LogViewProps) {
 
   // Rows are measured as they render, and again if they resize or take another row; one callback for a frame's rows.
   const slots = new WeakMap<Element, number>();
+  /** Each element's size as last reported (what its row was set to). */
+  const reported = new WeakMap<Element, number>();
   const rendered = new Set<Element>();
   const rowSizes = new ResizeObserver((entries) => {
     const { first } = frame();
@@ -185,8 +187,10 @@ export function LogView(props: LogViewProps) {
     for (const entry of entries) {
       const slot = slots.get(entry.target);
       const box = entry.borderBoxSize?.[0];
-      const size = box ? box.blockSize : entry.target.getBoundingClientRect().height;
-      if (slot !== undefined && size > 0 && layout.setSize(first + slot, Math.round(size))) changed = true;
+      const size = Math.round(box ? box.blockSize : entry.target.getBoundingClientRect().height);
+      if (slot === undefined || size <= 0) continue;
+      reported.set(entry.target, size);
+      if (layout.setSize(first + slot, size)) changed = true;
     }
     if (changed) bump();
   });
@@ -341,8 +345,19 @@ export function LogView(props: LogViewProps) {
                 rendered.add(element);
                 rowSizes.observe(element);
               });
-              // Another row in this element: its size is that row's now.
-              createEffect(on(row, () => measure(element), { defer: true }));
+              // Another row in this element: its size is that row's now. If the element keeps its
+              // size it is reported only when that is not what the row is known to be; one that
+              // changes size is reported anyway (still observed).
+              createEffect(
+                on(
+                  row,
+                  () => {
+                    const known = reported.get(element);
+                    if (known === undefined || known !== layout.size(untrack(frame).first + slot)) measure(element);
+                  },
+                  { defer: true },
+                ),
+              );
               onCleanup(() => {
                 rendered.delete(element);
                 rowSizes.unobserve(element);
