@@ -1,6 +1,6 @@
 import { batch, createEffect, createMemo, createSignal, Index, Match, on, onCleanup, onMount, Show, Switch, untrack } from 'solid-js';
 import { createLogTimeFormat, type LogTimeFormat } from '../format/log-time';
-import { countNewLines, decideScroll, leavesEnd, pausePoint, reanchor, type Anchor, type PausePoint } from '../state/follow-scroll';
+import { decideScroll, leavesEnd, NewLineCounter, pausePoint, reanchor, type Anchor, type PausePoint } from '../state/follow-scroll';
 import type { LineSource } from '../format/line-source';
 import type { GapRow, LineRow, LogRow, NoticeRow, RestartRow, SkipRow } from '../state/line-buffer';
 import type { TextMatcher } from '../state/line-filter';
@@ -319,10 +319,12 @@ export function LogView(props: LogViewProps) {
     }),
   );
 
-  const newLines = createMemo(() => {
+  // Counted as rows come while paused, not over every row each frame (a flood at the cap changes them every frame).
+  const newLineCounter = createMemo(() => {
     const since = pausedAt();
-    return since === undefined ? 0 : countNewLines(props.rows, since);
+    return since && new NewLineCounter(since);
   });
+  const newLines = createMemo(() => newLineCounter()?.count(props.rows) ?? 0);
 
   const jumpToLatest = () => {
     follow.follow();
