@@ -69,9 +69,10 @@ interface Frame {
 
 /**
  * The virtual list of log rows. It owns the scroll element and the virtual list: only the rows
- * on screen (and a few beyond) exist in the DOM, placed with translateY at the tops RowLayout
- * keeps (state/row-layout.ts); each is measured by a ResizeObserver when it renders (wrapped
- * lines and open JSON vary in height), never the rows off screen.
+ * on screen (and a few beyond) exist in the DOM, in flow under one translateY to the top
+ * RowLayout keeps for the first of them (state/row-layout.ts); each is measured by a
+ * ResizeObserver when it renders (wrapped lines and open JSON vary in height), never the rows
+ * off screen.
  *
  * Each frame is computed from the model, not read back from the DOM: the rows, their sizes, the
  * viewport's height (observed) and where the view should stand — the end while following, the
