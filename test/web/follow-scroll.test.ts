@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countNewLines, decideScroll, END_THRESHOLD_PX, leavesEnd, pausePoint, reanchor } from '../../web/src/state/follow-scroll';
+import { countNewLines, decideScroll, END_THRESHOLD_PX, leavesEnd, NewLineCounter, pausePoint, reanchor } from '../../web/src/state/follow-scroll';
 import { createFollowStore } from '../../web/src/state/follow-store';
 import type { LogRow } from '../../web/src/state/line-buffer';
 import { lineRow } from './line-rows';
@@ -87,6 +87,62 @@ describe('countNewLines', () => {
 
   it('counts every line when nothing was held at the pause', () => {
     expect(countNewLines(rows(1, 2), pausePoint([]))).toBe(2);
+  });
+});
+
+describe('NewLineCounter', () => {
+  const rows = (...seqs: number[]) => seqs.map((seq) => lineRow(seq, `line ${seq}`));
+
+  it('counts as countNewLines does while lines are appended and the oldest dropped, past the pause point', () => {
+    const held = rows(1, 2, 3);
+    const counter = new NewLineCounter(pausePoint(held));
+    let current: LogRow[] = held;
+    const counts: number[] = [];
+    for (let seq = 4; seq <= 12; seq += 2) {
+      // Two lines in, the oldest out (a view at its cap of 3).
+      current = [...current, ...rows(seq, seq + 1)].slice(-3);
+      counts.push(counter.count(current));
+      expect(counts.at(-1)).toBe(countNewLines(current, pausePoint(held)));
+    }
+    expect(counts).toEqual([2, 3, 3, 3, 3]);
+  });
+
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])('always gives countNewLines’ count, over seeded runs of appends, drops, restarts, gaps, old lines and rewrites (seed %i)', (seed) => {
+    let state = seed * 7919;
+    const random = () => {
+      state = (state * 48271) % 2147483647;
+      return state / 2147483647;
+    };
+    let seq = 0;
+    let restarts = 0;
+    const next = (): LogRow => {
+      const pick = random();
+      if (pick < 0.03) {
+        restarts += 1;
+        seq = 0;
+        return restart(restarts);
+      }
+      if (pick < 0.08) return gap(seq + 1, seq + 2);
+      // Now and then a line of an older seq (a fetched gap's line placed at the end).
+      if (pick < 0.12) return lineRow(Math.max(1, seq - 3), 'late');
+      seq += 1;
+      return lineRow(seq, `line ${seq}`);
+    };
+    let current: LogRow[] = Array.from({ length: 20 }, next);
+    for (let pause = 0; pause < 4; pause += 1) {
+      const since = pausePoint(current);
+      const counter = new NewLineCounter(since);
+      for (let step = 0; step < 60; step += 1) {
+        const change = random();
+        if (change < 0.1) current = current.filter((_, i) => i % 3 !== 0);
+        else {
+          const added = Array.from({ length: Math.floor(random() * 6) }, next);
+          const dropped = Math.floor(random() * 5);
+          current = [...current, ...added].slice(dropped);
+        }
+        expect(counter.count(current)).toBe(countNewLines(current, since));
+      }
+    }
   });
 });
 

@@ -1,7 +1,7 @@
-import { createMemo, For, Show } from 'solid-js';
+import { createMemo, Index, Show } from 'solid-js';
 import { ansiClasses, ansiInlineStyle } from '../format/ansi-css';
 import { looksLikeJson } from '../format/json-line';
-import { lineSegments } from '../format/line-segments';
+import { lineSegments, type LineSegment } from '../format/line-segments';
 import type { LineSource } from '../format/line-source';
 import type { LogTimeFormat } from '../format/log-time';
 import type { LineRow } from '../state/line-buffer';
@@ -26,15 +26,43 @@ export interface LogLineProps {
   source?: LineSource;
 }
 
-/** One log line. Its text is untrusted: it only ever becomes text nodes, never markup. */
+/** A segment as LogLine renders it: its classes as one string, its inline colours if any. */
+interface RenderedSegment {
+  readonly text: string;
+  readonly class: string | undefined;
+  readonly style: Record<string, string> | undefined;
+}
+
+const toRendered = (segment: LineSegment): RenderedSegment => {
+  const classes = Object.keys(ansiClasses(segment.style));
+  if (segment.match) classes.push('log-match');
+  return { text: segment.text, class: classes.length > 0 ? classes.join(' ') : undefined, style: ansiInlineStyle(segment.style) };
+};
+
+/**
+ * A row's segments, worked out once per row and highlight: a row scrolled back into view, or
+ * kept in view while others arrive, is not parsed again. Rows are immutable, so the row is the key.
+ */
+const segmentCache = new WeakMap<LineRow, { readonly matcher: TextMatcher | undefined; readonly segments: readonly RenderedSegment[] }>();
+
+function renderedSegments(row: LineRow, matcher: TextMatcher | undefined): readonly RenderedSegment[] {
+  const cached = segmentCache.get(row);
+  if (cached && cached.matcher === matcher) return cached.segments;
+  const segments = lineSegments(row.text, matcher).map(toRendered);
+  segmentCache.set(row, { matcher, segments });
+  return segments;
+}
+
+/**
+ * One log line. Its text is untrusted: it only ever becomes text nodes, never markup.
+ * LogView keeps each element and hands it the next row under a flood, so the segments are kept
+ * by position (Index): their spans stay and take the new text and classes, nothing is made anew.
+ */
 export function LogLine(props: LogLineProps) {
-  const segments = createMemo(() => lineSegments(props.row.text, props.matcher));
+  const segments = createMemo(() => renderedSegments(props.row, props.matcher));
   const json = createMemo(() => looksLikeJson(props.row.plain));
   return (
-    <div
-      class="log-line"
-      classList={{ 'is-stderr': props.row.stream === 'stderr', [`level-${props.row.level ?? 'none'}`]: true, 'is-expanded': props.expanded }}
-    >
+    <div class={lineClass(props.row, props.expanded)}>
       <Show when={props.time}>
         {(time) => (
           <time class="log-time" dateTime={props.row.ts} title={`${props.row.ts} · ${props.row.stream} · seq ${props.row.seq}`}>
@@ -64,13 +92,13 @@ export function LogLine(props: LogLineProps) {
               {props.expanded ? '▾' : '▸'}
             </button>
           </Show>
-          <For each={segments()}>
+          <Index each={segments()}>
             {(segment) => (
-              <span classList={{ ...ansiClasses(segment.style), 'log-match': segment.match }} style={ansiInlineStyle(segment.style)}>
-                {segment.text}
+              <span class={segment().class} style={segment().style}>
+                {segment().text}
               </span>
             )}
-          </For>
+          </Index>
           <Show when={props.row.truncated}>
             <span class="log-truncated" title={truncatedText(props.row.originalBytes).title}>
               {truncatedText(props.row.originalBytes).label}
@@ -81,6 +109,7 @@ export function LogLine(props: LogLineProps) {
           <JsonTree text={props.row.plain} />
         </Show>
       </div>
+      <Show when={props.onLink || props.onCopy}>
       <span class="log-row-actions">
         <Show when={props.onLink}>
           {(link) => (
@@ -97,6 +126,12 @@ export function LogLine(props: LogLineProps) {
           )}
         </Show>
       </span>
+      </Show>
     </div>
   );
+}
+
+/** The line's classes as one string: one write when the element takes another row, not a toggle per class. */
+function lineClass(row: LineRow, expanded: boolean): string {
+  return `log-line${row.stream === 'stderr' ? ' is-stderr' : ''} level-${row.level ?? 'none'}${expanded ? ' is-expanded' : ''}`;
 }

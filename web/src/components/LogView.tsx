@@ -1,6 +1,6 @@
 import { batch, createEffect, createMemo, createSignal, Index, Match, on, onCleanup, onMount, Show, Switch, untrack } from 'solid-js';
 import { createLogTimeFormat, type LogTimeFormat } from '../format/log-time';
-import { countNewLines, decideScroll, leavesEnd, pausePoint, reanchor, type Anchor, type PausePoint } from '../state/follow-scroll';
+import { decideScroll, leavesEnd, NewLineCounter, pausePoint, reanchor, type Anchor, type PausePoint } from '../state/follow-scroll';
 import type { LineSource } from '../format/line-source';
 import type { GapRow, LineRow, LogRow, NoticeRow, RestartRow, SkipRow } from '../state/line-buffer';
 import type { TextMatcher } from '../state/line-filter';
@@ -69,9 +69,10 @@ interface Frame {
 
 /**
  * The virtual list of log rows. It owns the scroll element and the virtual list: only the rows
- * on screen (and a few beyond) exist in the DOM, placed with translateY at the tops RowLayout
- * keeps (state/row-layout.ts); each is measured by a ResizeObserver when it renders (wrapped
- * lines and open JSON vary in height), never the rows off screen.
+ * on screen (and a few beyond) exist in the DOM, in flow under one translateY to the top
+ * RowLayout keeps for the first of them (state/row-layout.ts); each is measured by a
+ * ResizeObserver when it renders (wrapped lines and open JSON vary in height), never the rows
+ * off screen.
  *
  * Each frame is computed from the model, not read back from the DOM: the rows, their sizes, the
  * viewport's height (observed) and where the view should stand — the end while following, the
@@ -166,8 +167,20 @@ export function LogView(props: LogViewProps) {
     return first < 0 ? [] : layout.rows.slice(first, last + 1);
   });
 
+  /**
+   * Where the first row in view starts. The rows follow it in the page's flow, one transform for
+   * them all: rows placed one by one would each be a layer of their own to update and paint, and
+   * a flood moves every one of them each frame. Measured sizes keep the model's tops equal to theirs.
+   */
+  const windowTop = () => {
+    const current = frame();
+    return current.first < 0 ? 0 : current.lead + current.origin + layout.start(current.first);
+  };
+
   // Rows are measured as they render, and again if they resize or take another row; one callback for a frame's rows.
   const slots = new WeakMap<Element, number>();
+  /** Each element's size as last reported (what its row was set to). */
+  const reported = new WeakMap<Element, number>();
   const rendered = new Set<Element>();
   const rowSizes = new ResizeObserver((entries) => {
     const { first } = frame();
@@ -175,8 +188,10 @@ export function LogView(props: LogViewProps) {
     for (const entry of entries) {
       const slot = slots.get(entry.target);
       const box = entry.borderBoxSize?.[0];
-      const size = box ? box.blockSize : entry.target.getBoundingClientRect().height;
-      if (slot !== undefined && size > 0 && layout.setSize(first + slot, Math.round(size))) changed = true;
+      const size = Math.round(box ? box.blockSize : entry.target.getBoundingClientRect().height);
+      if (slot === undefined || size <= 0) continue;
+      reported.set(entry.target, size);
+      if (layout.setSize(first + slot, size)) changed = true;
     }
     if (changed) bump();
   });
@@ -305,10 +320,12 @@ export function LogView(props: LogViewProps) {
     }),
   );
 
-  const newLines = createMemo(() => {
+  // Counted as rows come while paused, not over every row each frame (a flood at the cap changes them every frame).
+  const newLineCounter = createMemo(() => {
     const since = pausedAt();
-    return since === undefined ? 0 : countNewLines(props.rows, since);
+    return since && new NewLineCounter(since);
   });
+  const newLines = createMemo(() => newLineCounter()?.count(props.rows) ?? 0);
 
   const jumpToLatest = () => {
     follow.follow();
@@ -322,6 +339,7 @@ export function LogView(props: LogViewProps) {
           <Show when={(props.dropped ?? 0) > 0}>
             <DroppedMarker count={props.dropped ?? 0} top={frame().origin} />
           </Show>
+          <div class="log-window" style={{ transform: `translateY(${windowTop()}px)` }}>
           <Index each={windowRows()}>
             {(row, slot) => {
               let element!: HTMLDivElement;
@@ -330,23 +348,29 @@ export function LogView(props: LogViewProps) {
                 rendered.add(element);
                 rowSizes.observe(element);
               });
-              // Another row in this element: its size is that row's now.
-              createEffect(on(row, () => measure(element), { defer: true }));
+              // Another row in this element: its size is that row's now. If the element keeps its
+              // size it is reported only when that is not what the row is known to be; one that
+              // changes size is reported anyway (still observed).
+              createEffect(
+                on(
+                  row,
+                  () => {
+                    const known = reported.get(element);
+                    if (known === undefined || known !== layout.size(untrack(frame).first + slot)) measure(element);
+                  },
+                  { defer: true },
+                ),
+              );
               onCleanup(() => {
                 rendered.delete(element);
                 rowSizes.unobserve(element);
               });
-              const top = () => {
-                const current = frame();
-                return current.lead + current.origin + layout.start(current.first + slot);
-              };
               return (
                 <div
                   ref={element}
                   class="log-row"
                   classList={{ 'is-revealed': view.jump.reveal()?.key === row().key }}
                   data-key={row().key}
-                  style={{ transform: `translateY(${top()}px)` }}
                 >
                   <Switch>
                     <Match when={asLine(row())}>
@@ -372,6 +396,7 @@ export function LogView(props: LogViewProps) {
               );
             }}
           </Index>
+          </div>
         </div>
       </div>
       <Show when={props.rows.length === 0}>

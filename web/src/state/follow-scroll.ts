@@ -10,7 +10,7 @@
  * that row stays where it was, and the lines that arrived since the pause are counted.
  */
 import type { LogRow } from './line-buffer';
-import type { LayoutChange } from './row-layout';
+import { droppedAtFront, type LayoutChange } from './row-layout';
 
 /** "At the bottom" tolerates a few pixels of sub-pixel rounding. */
 export const END_THRESHOLD_PX = 4;
@@ -89,6 +89,91 @@ export function countNewLines(rows: readonly LogRow[], since: PausePoint): numbe
     count += 1;
   }
   return count;
+}
+
+/** What countNewLines found, and where its count stops: rows after `boundary` are counted (-1: from the first). */
+interface NewLineScan {
+  readonly rows: readonly LogRow[];
+  readonly restarts: number;
+  readonly count: number;
+  readonly boundary: number;
+}
+
+/**
+ * countNewLines kept up to date while paused: under a flood at the cap the rows change every
+ * frame, rows appended at the end and the oldest dropped at the front, and counting them all
+ * again each frame costs a pass over as many as 100,000. Such a change costs the rows added and
+ * dropped; any other (a restart among them, a filter, older lines above) counts everything again.
+ * Always the same count as countNewLines.
+ */
+export class NewLineCounter {
+  readonly #since: PausePoint;
+  #last: NewLineScan | undefined;
+
+  constructor(since: PausePoint) {
+    this.#since = since;
+  }
+
+  count(rows: readonly LogRow[]): number {
+    const last = this.#last;
+    if (last?.rows === rows) return last.count;
+    this.#last = (last && this.#shifted(last, rows)) ?? scanNewLines(rows, this.#since);
+    return this.#last.count;
+  }
+
+  #shifted(last: NewLineScan, rows: readonly LogRow[]): NewLineScan | undefined {
+    const dropped = droppedAtFront(last.rows, rows);
+    if (dropped === undefined) return undefined;
+    const kept = last.rows.length - dropped;
+    // A restart going or coming changes which numbering is new: counted again (rare).
+    for (let i = 0; i < dropped; i += 1) if (last.rows[i]!.kind === 'restart') return undefined;
+    for (let i = kept; i < rows.length; i += 1) if (rows[i]!.kind === 'restart') return undefined;
+    let { count, boundary } = last;
+    // The counted rows that went: those after the boundary among the dropped.
+    if (boundary < dropped) {
+      for (let i = boundary + 1; i < dropped; i += 1) if (last.rows[i]!.kind === 'line') count -= 1;
+      boundary = -1;
+    } else boundary -= dropped;
+    const newRestarts = last.restarts - this.#since.restarts;
+    const lastSeq = this.#since.lastSeq;
+    for (let i = kept; i < rows.length; i += 1) {
+      const row = rows[i]!;
+      if (row.kind !== 'line') continue;
+      // Within the pause's numbering, a line not above its last seq is where the count starts again.
+      if (newRestarts <= 0 && lastSeq !== undefined && row.seq <= lastSeq) {
+        count = 0;
+        boundary = i;
+      } else count += 1;
+    }
+    return { rows, restarts: last.restarts, count, boundary };
+  }
+}
+
+function scanNewLines(rows: readonly LogRow[], since: PausePoint): NewLineScan {
+  let restarts = 0;
+  for (const row of rows) if (row.kind === 'restart') restarts += 1;
+  const newRestarts = restarts - since.restarts;
+  let count = 0;
+  let restartsSeen = 0;
+  let boundary = -1;
+  for (let i = rows.length - 1; i >= 0; i -= 1) {
+    const row = rows[i]!;
+    if (row.kind === 'restart') {
+      restartsSeen += 1;
+      if (restartsSeen >= newRestarts) {
+        boundary = i;
+        break;
+      }
+      continue;
+    }
+    if (row.kind !== 'line') continue;
+    if (newRestarts <= 0 && since.lastSeq !== undefined && row.seq <= since.lastSeq) {
+      boundary = i;
+      break;
+    }
+    count += 1;
+  }
+  return { rows, restarts, count, boundary };
 }
 
 /** The reader's place while paused: a row (its key, and its index when last placed), and how far into it the viewport's top is (px). */

@@ -178,7 +178,7 @@ export class RowLayout<Row extends KeyedRow> {
  * rows appended at the end — checked by identity at the first row and at the old last row; else
  * undefined (the rows changed otherwise, or none of the old ones is left).
  */
-function droppedAtFront<Row>(previous: readonly Row[], next: readonly Row[]): number | undefined {
+export function droppedAtFront<Row>(previous: readonly Row[], next: readonly Row[]): number | undefined {
   if (previous.length === 0 || next.length === 0) return undefined;
   const first = next[0];
   let dropped = 0;
