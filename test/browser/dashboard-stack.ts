@@ -82,3 +82,20 @@ export async function startDashboardStack(options: { dockerHost: string; agentId
 export async function screenshotDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'sidetail-screens-'));
 }
+
+/** Screenshots into a fresh directory (screenshotDir), each path printed to be looked at. */
+export async function screenshots(): Promise<(page: Page, name: string) => Promise<void>> {
+  const dir = await screenshotDir();
+  return async (page, name) => {
+    const path = join(dir, `${name}.png`);
+    await page.screenshot({ path });
+    console.log(`[screenshot] ${path}`);
+  };
+}
+
+/** A started container of the run's busybox image running a shell script, with no network. */
+export async function startScriptContainer(docker: Dockerode, options: { name: string; image: string; script: string }): Promise<Dockerode.Container> {
+  const container = await docker.createContainer({ name: options.name, Image: options.image, Cmd: ['sh', '-c', options.script], HostConfig: { NetworkMode: 'none' } });
+  await container.start();
+  return container;
+}

@@ -5,11 +5,10 @@
  * every line once — those written during the outage included — and say that it reconnected.
  */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { screenshotDir, startDashboardStack, type DashboardStack } from './dashboard-stack';
+import { screenshots, startDashboardStack, startScriptContainer, type DashboardStack } from './dashboard-stack';
 
 const AGENT_ID = 'restart-host';
 const SCRIPT = 'i=1; while true; do echo "tick $i"; i=$((i+1)); usleep 50000; done';
@@ -18,13 +17,9 @@ describe('the dashboard through a gateway restart', () => {
   let stack: DashboardStack;
   let container: Dockerode.Container;
   let page: Page;
-  let shots: string;
+  let takeShot: Awaited<ReturnType<typeof screenshots>>;
   const pageErrors: string[] = [];
-  const shot = async (name: string) => {
-    const path = join(shots, `${name}.png`);
-    await page.screenshot({ path });
-    console.log(`[screenshot] ${path}`);
-  };
+  const shot = (name: string) => takeShot(page, name);
   const ticksOnScreen = async () =>
     (await page.locator('.log-line .log-text').allInnerTexts()).flatMap((text) => (text.startsWith('tick ') ? [Number(text.slice(5))] : []));
   const downloadedTicks = async () => {
@@ -37,15 +32,9 @@ describe('the dashboard through a gateway restart', () => {
   };
 
   beforeAll(async () => {
-    shots = await screenshotDir();
+    takeShot = await screenshots();
     stack = await startDashboardStack({ dockerHost: inject('dockerHost'), agentId: AGENT_ID });
-    container = await stack.docker.createContainer({
-      name: 'restart-demo',
-      Image: inject('busyboxImage'),
-      Cmd: ['sh', '-c', SCRIPT],
-      HostConfig: { NetworkMode: 'none' },
-    });
-    await container.start();
+    container = await startScriptContainer(stack.docker, { name: 'restart-demo', image: inject('busyboxImage'), script: SCRIPT });
     page = await stack.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
   }, 180_000);

@@ -10,7 +10,7 @@ import type Dockerode from 'dockerode';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { contentSecurityPolicy } from '../../infra/constructs/dashboard-site';
-import { screenshotDir, startDashboardStack, type DashboardStack } from './dashboard-stack';
+import { screenshots, startDashboardStack, startScriptContainer, type DashboardStack } from './dashboard-stack';
 
 const AGENT_ID = 'hostile-regex-host';
 const LONG_LINE_CHARS = 255 * 1024;
@@ -28,15 +28,11 @@ describe('a hostile regular expression in Chromium, on the real stack', () => {
   let stack: DashboardStack;
   let container: Dockerode.Container;
   let page: Page;
-  let shots: string;
+  let takeShot: Awaited<ReturnType<typeof screenshots>>;
   const pageErrors: string[] = [];
   const filterInput = (): Locator => page.getByRole('searchbox', { name: /filter/i });
   const shownLineTexts = () => page.locator('.log-line .log-text').allInnerTexts();
-  const shot = async (name: string) => {
-    const path = join(shots, `${name}.png`);
-    await page.screenshot({ path });
-    console.log(`[screenshot] ${path}`);
-  };
+  const shot = (name: string) => takeShot(page, name);
   /** The longest the page's main thread went without running a 50 ms timer, since the last call. */
   const longestStall = () =>
     page.evaluate(() => {
@@ -47,15 +43,9 @@ describe('a hostile regular expression in Chromium, on the real stack', () => {
     });
 
   beforeAll(async () => {
-    shots = await screenshotDir();
+    takeShot = await screenshots();
     stack = await startDashboardStack({ dockerHost: inject('dockerHost'), agentId: AGENT_ID });
-    container = await stack.docker.createContainer({
-      name: 'hostile-regex',
-      Image: inject('busyboxImage'),
-      Cmd: ['sh', '-c', SCRIPT],
-      HostConfig: { NetworkMode: 'none' },
-    });
-    await container.start();
+    container = await startScriptContainer(stack.docker, { name: 'hostile-regex', image: inject('busyboxImage'), script: SCRIPT });
     page = await stack.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
     // The deployed policy (infra/constructs/dashboard-site.ts), as CloudFront sends it; the local

@@ -4,14 +4,13 @@
  * sequences), then live lines on a signal. Screenshots land in a tmp directory (printed) to be
  * looked at.
  */
-import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { ApiGatewayManagementApiClient, DeleteConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import type { Locator, Page } from 'playwright-core';
 import { createDocumentClient } from '../../lambdas/adapters/document-client';
 import { DynamoSubscriptions } from '../../lambdas/adapters/dynamo-subscriptions';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { screenshotDir, startDashboardStack, type DashboardStack } from './dashboard-stack';
+import { screenshots, startDashboardStack, startScriptContainer, type DashboardStack } from './dashboard-stack';
 
 const AGENT_ID = 'browser-host';
 const HISTORY_LINES = 120;
@@ -38,27 +37,17 @@ describe('the log viewer in Chromium, on the real stack', () => {
   let stack: DashboardStack;
   let container: Dockerode.Container;
   let page: Page;
-  let shots: string;
-  const shot = async (name: string) => {
-    const path = join(shots, `${name}.png`);
-    await page.screenshot({ path });
-    console.log(`[screenshot] ${path}`);
-  };
+  let takeShot: Awaited<ReturnType<typeof screenshots>>;
+  const shot = (name: string) => takeShot(page, name);
   const rowTexts = () => page.locator('.log-row').allInnerTexts();
   const pageErrors: string[] = [];
   const filterInput = (): Locator => page.getByRole('searchbox', { name: /filter/i });
   const shownLineTexts = () => page.locator('.log-line .log-text').allInnerTexts();
 
   beforeAll(async () => {
-    shots = await screenshotDir();
+    takeShot = await screenshots();
     stack = await startDashboardStack({ dockerHost: inject('dockerHost'), agentId: AGENT_ID });
-    container = await stack.docker.createContainer({
-      name: 'browser-demo',
-      Image: inject('busyboxImage'),
-      Cmd: ['sh', '-c', SCRIPT],
-      HostConfig: { NetworkMode: 'none' },
-    });
-    await container.start();
+    container = await startScriptContainer(stack.docker, { name: 'browser-demo', image: inject('busyboxImage'), script: SCRIPT });
     page = await stack.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.addInitScript(() => {

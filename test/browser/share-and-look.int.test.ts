@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { screenshotDir, startDashboardStack, type DashboardStack } from './dashboard-stack';
+import { screenshots, startDashboardStack, startScriptContainer, type DashboardStack } from './dashboard-stack';
 
 const AGENT_ID = 'share-host';
 // Run in the page (this project's node typings have no DOM).
@@ -34,13 +34,9 @@ describe('sharing a view and taking lines away, in Chromium', () => {
   let container: Dockerode.Container;
   let context: BrowserContext;
   let page: Page;
-  let shots: string;
+  let takeShot: Awaited<ReturnType<typeof screenshots>>;
   const pageErrors: string[] = [];
-  const shot = async (target: Page, name: string) => {
-    const path = join(shots, `${name}.png`);
-    await target.screenshot({ path });
-    console.log(`[screenshot] ${path}`);
-  };
+  const shot = (target: Page, name: string) => takeShot(target, name);
   const shownLineTexts = (target: Page) => target.locator('.log-line .log-text').allInnerTexts();
   const filterInput = (target: Page) => target.getByRole('searchbox', { name: /filter/i });
   const open = async (target: Page, url: string) => {
@@ -49,15 +45,9 @@ describe('sharing a view and taking lines away, in Chromium', () => {
   };
 
   beforeAll(async () => {
-    shots = await screenshotDir();
+    takeShot = await screenshots();
     stack = await startDashboardStack({ dockerHost: inject('dockerHost'), agentId: AGENT_ID });
-    container = await stack.docker.createContainer({
-      name: 'share-demo',
-      Image: inject('busyboxImage'),
-      Cmd: ['sh', '-c', SCRIPT],
-      HostConfig: { NetworkMode: 'none' },
-    });
-    await container.start();
+    container = await startScriptContainer(stack.docker, { name: 'share-demo', image: inject('busyboxImage'), script: SCRIPT });
     context = await stack.browser.newContext({ timezoneId: 'UTC', viewport: { width: 1280, height: 720 }, permissions: ['clipboard-read', 'clipboard-write'] });
     page = await context.newPage();
     await open(page, stack.dashboardUrl);
