@@ -72,12 +72,12 @@ export const DEFAULT_BATCH_DELAY_MS = 5;
  * 1.1 MB/s stream cost $0.13 per GB with one viewer; 250 ms, $0.045), and a flood is unreadable as
  * it scrolls: its latency is the price of its cost. A trickle still goes at once.
  *
- * A batch is a flood's when it holds FLOOD_LINES or FLOOD_BYTES when it could go, or when its lines
+ * A batch is a flood's when it gathered FLOOD_LINES or FLOOD_BYTES behind a batch in flight, or when its lines
  * come at FLOOD_BYTES_PER_MS and so did the batch before, which went less than a window ago: with
  * a fast cloud the lines gathered in one round trip are few however fast they come. The rate
  * counts the time since the batch before went, so bursts with quiet spells between them (20 lines
- * every 100 ms) are no flood, nor a burst (a stack trace) after a quiet spell: each goes 5 ms after
- * its first line.
+ * every 100 ms) are no flood, nor a burst (a stack trace) or one long line after a quiet spell:
+ * each goes 5 ms after its first line.
  */
 export const FLOOD_WINDOW_MS = 250;
 const FLOOD_LINES = 100;
@@ -187,25 +187,28 @@ export class LogBatcher {
   private lingered(): void {
     this.timer = undefined;
     if (this.options.idle?.() ?? true) {
-      this.goOrFillUp();
+      this.goOrFillUp(false);
       return;
     }
     // A batch is in flight: gather until its ack, then go as one.
     const onceIdle = this.options.onceIdle;
-    if (!onceIdle) return this.goOrFillUp();
+    if (!onceIdle) return this.goOrFillUp(true);
     this.cancelIdleWait = onceIdle(() => {
       this.cancelIdleWait = undefined;
-      this.goOrFillUp();
+      this.goOrFillUp(true);
     });
   }
 
-  /** Goes now — unless a flood's batch, not full yet, may wait out its window to fill up. */
-  private goOrFillUp(): void {
+  /**
+   * Goes now — unless a flood's batch, not full yet, may wait out its window to fill up. Many lines
+   * or bytes make a flood only when they gathered behind a batch in flight (`gathered`): a long
+   * line or a burst that found nothing in flight is a trickle's, and goes.
+   */
+  private goOrFillUp(gathered: boolean): void {
     const now = this.now();
     const waited = now - this.firstAt;
     const flood =
-      this.lines.length >= FLOOD_LINES ||
-      this.sizeTotal >= FLOOD_BYTES ||
+      (gathered && (this.lines.length >= FLOOD_LINES || this.sizeTotal >= FLOOD_BYTES)) ||
       (now - this.lastClosedAt < FLOOD_WINDOW_MS && this.lastRate >= FLOOD_BYTES_PER_MS && this.rateSinceFirst(now) >= FLOOD_BYTES_PER_MS);
     if (flood && waited < FLOOD_WINDOW_MS) {
       this.timer = this.timers.setTimeout(() => {

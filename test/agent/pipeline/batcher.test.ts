@@ -206,6 +206,25 @@ describe('LogBatcher', () => {
       expect(sentAt).toEqual(Array.from({ length: 10 }, (_, i) => i * 100 + 5));
     });
 
+    it('sends one long line that finds nothing in flight (a 20 KB JSON dump) 5 ms after it came: a lone line is a trickle, however long', () => {
+      vi.advanceTimersByTime(60_000);
+
+      batcher.add(line(1, `{"payload":"${'x'.repeat(20_000)}"}`));
+      vi.advanceTimersByTime(5);
+
+      expect(sent).toHaveLength(1);
+    });
+
+    it('sends a 120-line stack trace that finds nothing in flight 5 ms after its first line: a burst after a quiet spell is a trickle', () => {
+      vi.advanceTimersByTime(60_000);
+
+      batcher.add(line(1, 'java.lang.IllegalStateException: boom'));
+      for (let seq = 2; seq <= 120; seq++) batcher.add(line(seq, `\tat com.acme.orders.OrderService.step${seq}(OrderService.java:${seq})`));
+      vi.advanceTimersByTime(5);
+
+      expect(sent.map((b) => b.lines.length)).toEqual([120]);
+    });
+
     it('lets a flood of long lines wait out its window too: 16 KB gathered when it could go makes a flood, however few lines hold it', () => {
       batcher.add(line(1));
       vi.advanceTimersByTime(5);
