@@ -72,7 +72,10 @@ type Repeat = Extract<Node, { kind: 'repeat' }>;
 /**
  * The longest run of unbounded repeats one after another, with nothing but optional parts
  * between them, each able to take characters the one before takes (`.*.*`, `\d+\s*\d+`): a run
- * of k of them can split a stretch of text in about n^(k-1) ways before the rest fails.
+ * of k of them can split a stretch of text in about n^(k-1) ways before the rest fails. One
+ * character between two that the repeat before it takes too (`.*a.*a`) keeps the run going: on
+ * a line full of it, it is no boundary. A longer word between them (`.*error.*`) ends the run —
+ * text rarely holds it at every place.
  */
 function longestChain(alt: Alternation): Repeat[] {
   let longest: Repeat[] = [];
@@ -82,13 +85,20 @@ function longestChain(alt: Alternation): Repeat[] {
   const visit = (alternation: Alternation) => {
     for (const sequence of alternation.alternatives) {
       let chain: Repeat[] = [];
+      let bridged = 0;
       for (const node of flatten(sequence)) {
         if (node.kind === 'repeat' && node.max > MANY && canMatchSomething(node.item)) {
           const last = chain.at(-1);
           // They can trade characters where the first ends and the next begins.
           chain = last && overlaps(lasts(last.item), firsts(node.item)) ? [...chain, node] : [node];
+          bridged = 0;
           consider(chain);
-        } else if (!nullable(node)) chain = [];
+        } else if (!nullable(node)) {
+          const last = chain.at(-1);
+          const bridge = last !== undefined && bridged === 0 && node.kind === 'chars' && within(firsts(node), lasts(last.item));
+          if (bridge) bridged += 1;
+          else chain = [];
+        }
         if (node.kind === 'repeat' && node.item.kind === 'group') visit(node.item.body);
         if (node.kind === 'group' || node.kind === 'look') visit(node.body);
       }
@@ -112,6 +122,8 @@ function anchored(alt: Alternation): boolean {
 
 const NOTHING: CharTest = () => false;
 const union = (a: CharTest, b: CharTest): CharTest => (a === NOTHING ? b : b === NOTHING ? a : (c) => a(c) || b(c));
+/** Every character `a` takes, `b` takes too (over the sample). */
+const within = (a: CharTest, b: CharTest): boolean => a !== NOTHING && b !== NOTHING && SAMPLE.every((c) => !a(c) || b(c));
 const overlaps = (a: CharTest, b: CharTest): boolean => a !== NOTHING && b !== NOTHING && SAMPLE.some((c) => a(c) && b(c));
 
 type Found = { why: string; at: { start: number; end: number } };
@@ -161,7 +173,8 @@ function checkNode(node: Node, follow: CharTest, outer: Outer): Found | undefine
       }
       // Repeated, the item can be followed by its own start, as well as by what follows the repeat.
       const inner = node.max > 1 ? union(firsts(node.item), follow) : follow;
-      return checkNode(node.item, inner, unbounded && canMatchSomething(node.item) ? (outer ?? node) : outer);
+      // A bounded repeat around one (`(\S+\s?){6}`) multiplies the ways as an unbounded one does.
+      return checkNode(node.item, inner, node.max > 1 && canMatchSomething(node.item) ? (outer ?? node) : outer);
     }
   }
 }
