@@ -11,8 +11,13 @@ import type { RegexRunner } from './regex-runner';
 
 /** Text sent in one pass, at most: a pass over a few MB of text is far inside the budget for a sane pattern. */
 const PASS_CHARS = 4 * 1024 * 1024;
-/** Text whose highlights are kept per pattern (those of the lines on screen are asked again when dropped). */
-const KEPT_HIGHLIGHT_CHARS = 8 * 1024 * 1024;
+/**
+ * Text whose highlights are kept per pattern, the oldest let go of first. The texts are the rows'
+ * own strings (kept here, not copied), so the bound is on what outlives its rows; it holds more
+ * than a screen of the longest lines (~40 rows of 256 KB without wrapping): were the lines on
+ * screen to pass it, each answer would drop highlights they ask for again, without end.
+ */
+const KEPT_HIGHLIGHT_CHARS = 64 * 1024 * 1024;
 
 export interface LongLineMatcherHandle extends LongLineMatcher {
   /** The pattern is no longer used: its pass in flight is stopped, answers are ignored. */
@@ -75,16 +80,16 @@ export function createLongLineMatcher(runner: RegexRunner, re: RegExp, events: L
       return;
     }
     rows.forEach((row, i) => verdicts.set(row, outcome.reply.matched[i] === true));
-    const arriving = texts.reduce((n, text) => n + text.length, 0);
-    if (rangesChars + arriving > KEPT_HIGHLIGHT_CHARS) {
-      ranges.clear();
-      rangesChars = 0;
-    }
-    rangesChars += arriving;
     texts.forEach((text, i) => {
+      if (!ranges.has(text)) rangesChars += text.length;
       ranges.set(text, [...(outcome.reply.ranges[i] ?? [])]);
       rangesAsked.delete(text);
     });
+    for (const [text] of ranges) {
+      if (rangesChars <= KEPT_HIGHLIGHT_CHARS) break;
+      ranges.delete(text);
+      rangesChars -= text.length;
+    }
     events.onChange();
     schedule();
   }
