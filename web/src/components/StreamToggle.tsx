@@ -20,8 +20,8 @@ export function StreamToggle(props: StreamToggleProps) {
       choices={CHOICES}
       value={props.stream}
       onChange={(stream) => props.onStreamChange(stream)}
-      groupClass="stream-toggle"
-      optionClass="stream-option"
+      groupClass="segmented stream-toggle"
+      optionClass="segmented-option stream-option"
       optionClasses={(stream) => ({ [`is-${stream}`]: true })}
     />
   );
