@@ -30,9 +30,9 @@ export interface Session {
   readonly selection: SelectionStore;
   readonly filter: FilterStore;
   readonly errors: ErrorsStore;
-  /** Shows a container's logs alone: unsubscribes the others shown, subscribes this one. */
+  /** Shows a container's logs alone: subscribes it; the others leave the view (released a while later: watch-policy.ts). */
   select(ref: ContainerRef): void;
-  /** Shows exactly these containers (a link): each subscribed, the others shown before unsubscribed. */
+  /** Shows exactly these containers (a link): each subscribed; the others shown before leave the view (released a while later). */
   show(refs: readonly ContainerRef[]): void;
   /** Adds a container to the view (subscribed on its own). */
   addToView(ref: ContainerRef): void;
