@@ -8,6 +8,7 @@
  */
 import { parseTimestamp, type PreciseTime } from '../../../protocol';
 import type { LineRow, LogRow } from './line-buffer';
+import { droppedAtFront } from './row-layout';
 
 /** The histogram's colours: levels grouped as a reader scans them. */
 export type LevelBand = 'error' | 'warn' | 'info' | 'debug' | 'other';
@@ -193,20 +194,6 @@ export function createLineBuckets(): (rows: readonly LogRow[], bucketCount: numb
     }));
     return { fromNs, toNs: BigInt(seconds[last]!) * NS_PER_SECOND + BigInt(nanos[last]!), widthNs, buckets, max: Math.max(...totals) };
   }
-}
-
-/**
- * How many rows of `previous` were dropped at the front when `next` is `previous` minus those plus
- * rows appended at the end (checked by identity at the first row and the old last row); else undefined.
- */
-function droppedAtFront(previous: readonly LogRow[], next: readonly LogRow[]): number | undefined {
-  if (previous.length === 0 || next.length === 0) return undefined;
-  const first = next[0];
-  let dropped = 0;
-  while (dropped < previous.length && previous[dropped] !== first) dropped += 1;
-  const kept = previous.length - dropped;
-  if (kept === 0 || kept > next.length) return undefined;
-  return next[kept - 1] === previous[previous.length - 1] ? dropped : undefined;
 }
 
 const MAX_EXACT = Number.MAX_SAFE_INTEGER;
