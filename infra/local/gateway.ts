@@ -111,6 +111,12 @@ export interface LocalGateway {
    * answered, nothing acked) until the returned function is called; then they run, in arrival order.
    */
   stall(routeKey: string): () => void;
+  /**
+   * Resolves once no handler invocation is running, those started while it waits included (held
+   * by a stall is not running): what the store holds then is what the cloud settled on, not a
+   * moment between two writes of a handler.
+   */
+  idle(): Promise<void>;
   /** Closes every connection (1001, with $disconnect), waits for running handlers, stops listening. */
   stop(): Promise<void>;
 }
@@ -448,6 +454,9 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
       authorizer = next;
     },
     connectionCount: () => connections.size,
+    async idle() {
+      while (running.size > 0) await Promise.allSettled([...running]);
+    },
     stall(routeKey) {
       const waiting: (() => void)[] = [];
       stalls.set(routeKey, waiting);
