@@ -14,6 +14,7 @@ import { dockerFromHost } from '../../agent/docker/docker-client';
 import { startLocalCloud, type LocalCloud } from '../../infra/local/cloud';
 import { MAX_LINE_BYTES } from '../../protocol';
 import { ViewerClient } from '../support/viewer-client';
+import { dockerLogTexts } from '../support/docker-log-texts';
 import { expectEveryLineOnceOrMarked, linesOf, listedRunning, uniqueBySeq } from './counted-lines';
 
 const AGENT_ID = 'output-host';
@@ -177,15 +178,3 @@ while true; do n=$((n+1)); echo $n > /n; echo "line $n"; usleep 2000; done`, { f
     expectEveryLineOnceOrMarked(uniqueBySeq(linesOf(viewer, container.id)), written);
   }, 120_000);
 });
-
-/** A stopped container's whole log as Docker holds it, line by line (its multiplexed frames read here, not by the agent's code). */
-async function dockerLogTexts(container: Dockerode.Container): Promise<string[]> {
-  const bytes = (await container.logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
-  const payloads: Buffer[] = [];
-  for (let at = 0; at + 8 <= bytes.length; ) {
-    const length = bytes.readUInt32BE(at + 4);
-    payloads.push(bytes.subarray(at + 8, at + 8 + length));
-    at += 8 + length;
-  }
-  return Buffer.concat(payloads).toString('utf8').split('\n').slice(0, -1);
-}

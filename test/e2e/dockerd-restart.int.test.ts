@@ -4,10 +4,15 @@
  * real parts: a private dockerd of this file's own (restarting the run's shared one would disturb
  * the other files' tests), the real agent, the local gateway emulator running the real handlers,
  * dynalite, and a viewer counting numbered lines (issue 8).
+ *
+ * What Docker's own log holds is the truth compared with: dockerd itself can lose a line or a few
+ * at its restart — the line its log copier held when it stopped — so that `docker logs` lacks them
+ * too (seen here: "line 721" of 2,000, missing from Docker's log and so from the viewer's).
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type Dockerode from 'dockerode';
 import { ensureBusyboxImage } from '../support/busybox-image';
+import { dockerLogTexts } from '../support/docker-log-texts';
 import { startDockerEngine, type DockerEngine } from '../support/docker-engine';
 import { allShown, conflictingRepeats, expectedTexts, shownLines, watchAndGo } from './numbered-lines';
 import { listedContainer, startLifecycleStack, type LifecycleStack } from './lifecycle-stack';
@@ -15,6 +20,8 @@ import { listedContainer, startLifecycleStack, type LifecycleStack } from './lif
 const AGENT_ID = 'restarted-engine-host';
 const LINES = 2_000;
 const PAUSE_US = 3_000;
+/** At most this many lines lost by dockerd at its restart (absent from its own log). */
+const LOST_BY_DOCKER_AT_MOST = 5;
 
 describe('dockerd restarted mid-follow', () => {
   let engine: DockerEngine | undefined;
@@ -38,14 +45,28 @@ describe('dockerd restarted mid-follow', () => {
     const pidBefore = engine.pid;
     await engine.restart();
     const shownAtRestart = shownLines(stack.viewer, container.id).length;
-    await allShown(stack.viewer, container.id, LINES + 1, 120_000);
+    const written = await loggedThrough(container, `line ${LINES}`, 60_000);
+    await allShown(stack.viewer, container.id, written.length, 120_000);
     await new Promise((resolve) => setTimeout(resolve, 500));
 
     expect(engine.pid).not.toBe(pidBefore);
     expect(shownAtRestart).toBeLessThan(LINES);
     const shown = shownLines(stack.viewer, container.id);
-    expect(shown.map((l) => l.text)).toEqual(expectedTexts(LINES));
-    expect(shown.map((l) => l.seq)).toEqual(expectedTexts(LINES).map((_, i) => i + 1));
+    expect(shown.map((l) => l.text)).toEqual(written);
+    expect(shown.map((l) => l.seq)).toEqual(written.map((_, i) => i + 1));
+    const lostByDocker = expectedTexts(LINES).filter((text) => !written.includes(text));
+    expect(lostByDocker.length, `lines absent from Docker's own log: ${lostByDocker.join(', ')}`).toBeLessThanOrEqual(LOST_BY_DOCKER_AT_MOST);
     expect(conflictingRepeats(stack.viewer, container.id)).toEqual([]);
   }, 240_000);
 });
+
+/** Docker's log of the container once it holds `last`, line by line. */
+async function loggedThrough(container: Dockerode.Container, last: string, timeoutMs: number): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const texts = await dockerLogTexts(container);
+    if (texts.includes(last)) return texts;
+    if (Date.now() > deadline) throw new Error(`Docker's log never held ${JSON.stringify(last)} (it has ${texts.length} lines)`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
