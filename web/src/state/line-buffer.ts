@@ -267,7 +267,9 @@ export class LineBuffer {
    * The answer (or one part of it) to a fetch of the seqs after `afterSeq` through `toSeq`:
    * its lines take the place of the gap they fall in. Seqs of the gap before the first line
    * received, or between two received lines, are not in the cloud's buffer (answers come oldest
-   * first): they stay as `missing` gaps; so does the rest once the answer is `done`.
+   * first): they stay as `missing` gaps; so does the rest up to `toSeq` once the answer is `done`.
+   * Seqs of the gap after `toSeq` (a read the byte bound stopped covers up to its `readToSeq`
+   * only) stay `fetching`.
    */
   fillGap(afterSeq: number, toSeq: number, lines: readonly LogLine[], done: boolean, lost: readonly GapRange[] = []): void {
     const index = this.#store.findIndex(
@@ -290,7 +292,10 @@ export class LineBuffer {
       rows.push(gapRow(next, firstAsked - 1, 'missing'));
       next = firstAsked;
     }
-    if (next <= gap.toSeq) rows.push(gapRow(next, gap.toSeq, done ? 'missing' : 'fetching'));
+    const covered = Math.min(gap.toSeq, toSeq);
+    if (next <= covered) rows.push(gapRow(next, covered, done ? 'missing' : 'fetching'));
+    next = Math.max(next, covered + 1);
+    if (next <= gap.toSeq) rows.push(gapRow(next, gap.toSeq, 'fetching'));
     this.#replace(index, 1, this.#askAgainForLost(rows, lost));
     this.#lineCount += rows.filter((row) => row.kind === 'line').length;
     this.#snapshot = undefined;
@@ -336,6 +341,25 @@ export class LineBuffer {
     this.#insertAtTop(rows);
     this.#newGaps.push(...gaps);
     return { added: rows.filter((row) => row.kind !== 'gap').length, duplicates, gaps: gaps.length, held: 0 };
+  }
+
+  /**
+   * A scroll-back read of the seqs after `afterSeq` that the byte bound stopped at `readToSeq`
+   * and that carried no line (its batches' objects were gone): the seqs it covered are `missing`,
+   * and those after it, up to the oldest held, a gap to fetch. Both go before the oldest row
+   * held, as far as the capacity has room (the newer first).
+   */
+  prependUnread(afterSeq: number, readToSeq: number): void {
+    const oldest = this.oldestSeq;
+    if (oldest === undefined || readToSeq >= oldest || afterSeq >= readToSeq) return;
+    const rows: GapRow[] = [gapRow(afterSeq + 1, readToSeq, 'missing')];
+    if (readToSeq + 1 < oldest) rows.push(gapRow(readToSeq + 1, oldest - 1, 'fetching'));
+    const kept = rows.slice(Math.max(0, rows.length - this.room));
+    if (kept.length === 0) return;
+    this.#trimmed += rows.length - kept.length;
+    this.#insertAtTop(kept);
+    const fetching = kept.find((row) => row.state === 'fetching');
+    if (fetching) this.#newGaps.push({ fromSeq: fetching.fromSeq, toSeq: fetching.toSeq });
   }
 
   /** A subscription was (re)sent: hold live lines until its history is complete. */
