@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { countNewLines, decideScroll, END_THRESHOLD_PX, leavesEnd, NewLineCounter, pausePoint, reanchor } from '../../web/src/state/follow-scroll';
 import { createFollowStore } from '../../web/src/state/follow-store';
 import { LineBuffer, type LogRow } from '../../web/src/state/line-buffer';
+import { RowLayout } from '../../web/src/state/row-layout';
 import { lineRow } from './line-rows';
 
 const restart = (n: number): LogRow => ({ kind: 'restart', key: `restart:${n}` });
@@ -186,6 +187,19 @@ describe('the follow store', () => {
 });
 
 describe('reanchor: the reader’s row while paused, after the rows changed', () => {
+  it('lets go of the reader’s line when the numbering restarts (a new epoch), not taking the new run’s line of the same seq for it', () => {
+    const buffer = new LineBuffer();
+    const line = (seq: number, run: string) => ({ seq, ts: `2026-12-01T18:00:00.${String(seq).padStart(9, '0')}Z`, stream: 'stdout' as const, text: `${run} run ${seq}` });
+    buffer.addLive(Array.from({ length: 50 }, (_, i) => line(i + 1, 'old')), 1);
+    const layout = new RowLayout<LogRow>(() => 20);
+    layout.update(buffer);
+    const anchor = { key: buffer.rows[29]!.key, index: 29, offset: 0 };
+
+    buffer.addLive(Array.from({ length: 40 }, (_, i) => line(i + 1, 'new')), 2);
+
+    expect(reanchor(anchor, layout.update(buffer), layout.rows)).toBeUndefined();
+  });
+
   const keyed = (...keys: string[]) => keys.map((key) => ({ key }));
 
   it('moves it up by the rows dropped at the cap, keeping the offset into it', () => {
