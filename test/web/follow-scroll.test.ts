@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { countNewLines, decideScroll, END_THRESHOLD_PX, leavesEnd, NewLineCounter, pausePoint, reanchor } from '../../web/src/state/follow-scroll';
 import { createFollowStore } from '../../web/src/state/follow-store';
-import type { LogRow } from '../../web/src/state/line-buffer';
+import { LineBuffer, type LogRow } from '../../web/src/state/line-buffer';
+import { RowLayout } from '../../web/src/state/row-layout';
 import { lineRow } from './line-rows';
 
 const restart = (n: number): LogRow => ({ kind: 'restart', key: `restart:${n}` });
@@ -101,10 +102,26 @@ describe('NewLineCounter', () => {
     for (let seq = 4; seq <= 12; seq += 2) {
       // Two lines in, the oldest out (a view at its cap of 3).
       current = [...current, ...rows(seq, seq + 1)].slice(-3);
-      counts.push(counter.count(current));
+      counts.push(counter.count({ rows: current, rewrites: 0 }));
       expect(counts.at(-1)).toBe(countNewLines(current, pausePoint(held)));
     }
     expect(counts).toEqual([2, 3, 3, 3, 3]);
+  });
+
+  it('counts a line that filled a gap in place after the pause (the rows as many as before) as countNewLines does', () => {
+    const buffer = new LineBuffer();
+    const line = (seq: number) => ({ seq, ts: `2026-12-01T18:00:00.${String(seq).padStart(9, '0')}Z`, stream: 'stdout' as const, text: `line ${seq}` });
+    buffer.addLive([1, 2, 3].map(line), 1);
+    const since = pausePoint(buffer.rows);
+    // Seq 5's batch was lost: a gap among the new lines.
+    buffer.addLive([4, 6, 7].map(line), 1);
+    const counter = new NewLineCounter(since);
+    expect(counter.count(buffer)).toBe(3);
+
+    buffer.fillGap(4, 5, [line(5)], true);
+
+    expect(countNewLines(buffer.rows, since)).toBe(4);
+    expect(counter.count(buffer)).toBe(4);
   });
 
   it.each([1, 2, 3, 4, 5, 6, 7, 8])('always gives countNewLines’ count, over seeded runs of appends, drops, restarts, gaps, old lines and rewrites (seed %i)', (seed) => {
@@ -129,18 +146,30 @@ describe('NewLineCounter', () => {
       return lineRow(seq, `line ${seq}`);
     };
     let current: LogRow[] = Array.from({ length: 20 }, next);
+    // Changes other than appends and front drops, counted as a buffer counts them.
+    let rewrites = 0;
     for (let pause = 0; pause < 4; pause += 1) {
       const since = pausePoint(current);
       const counter = new NewLineCounter(since);
       for (let step = 0; step < 60; step += 1) {
         const change = random();
-        if (change < 0.1) current = current.filter((_, i) => i % 3 !== 0);
-        else {
+        if (change < 0.1) {
+          current = current.filter((_, i) => i % 3 !== 0);
+          rewrites += 1;
+        } else if (change < 0.15) {
+          // A gap filled in place by a line: the same length, both ends the same rows.
+          const at = current.findIndex((row, i) => row.kind === 'gap' && i > 0 && i < current.length - 1);
+          if (at !== -1) {
+            const filled = current[at] as Extract<LogRow, { kind: 'gap' }>;
+            current = current.with(at, lineRow(filled.fromSeq, 'filled'));
+            rewrites += 1;
+          }
+        } else {
           const added = Array.from({ length: Math.floor(random() * 6) }, next);
           const dropped = Math.floor(random() * 5);
           current = [...current, ...added].slice(dropped);
         }
-        expect(counter.count(current)).toBe(countNewLines(current, since));
+        expect(counter.count({ rows: current, rewrites })).toBe(countNewLines(current, since));
       }
     }
   });
@@ -158,6 +187,19 @@ describe('the follow store', () => {
 });
 
 describe('reanchor: the reader’s row while paused, after the rows changed', () => {
+  it('lets go of the reader’s line when the numbering restarts (a new epoch), not taking the new run’s line of the same seq for it', () => {
+    const buffer = new LineBuffer();
+    const line = (seq: number, run: string) => ({ seq, ts: `2026-12-01T18:00:00.${String(seq).padStart(9, '0')}Z`, stream: 'stdout' as const, text: `${run} run ${seq}` });
+    buffer.addLive(Array.from({ length: 50 }, (_, i) => line(i + 1, 'old')), 1);
+    const layout = new RowLayout<LogRow>(() => 20);
+    layout.update(buffer);
+    const anchor = { key: buffer.rows[29]!.key, index: 29, offset: 0 };
+
+    buffer.addLive(Array.from({ length: 40 }, (_, i) => line(i + 1, 'new')), 2);
+
+    expect(reanchor(anchor, layout.update(buffer), layout.rows)).toBeUndefined();
+  });
+
   const keyed = (...keys: string[]) => keys.map((key) => ({ key }));
 
   it('moves it up by the rows dropped at the cap, keeping the offset into it', () => {

@@ -359,6 +359,36 @@ describe('LineBuffer', () => {
     });
   });
 
+  describe('row keys: what a view holds a row by (the reader’s place, a row measured, a JSON line opened)', () => {
+    it('keeps a row’s key across appends, trims and fills', () => {
+      const buffer = new LineBuffer({ capacity: 5 });
+      buffer.addLive(lines(1, 2, 5), 100);
+      const key = buffer.rows[1]!.key;
+
+      buffer.fillGap(2, 4, lines(3, 4), true);
+      buffer.addLive(lines(6), 100);
+
+      expect(shape(buffer.rows)).toEqual(['2', '3', '4', '5', '6']);
+      expect(buffer.rows[0]!.key).toBe(key);
+    });
+
+    it.each([
+      ['a newer epoch', (buffer: LineBuffer) => buffer.addLive(renumbered(1, 2, 3), 200)],
+      ['a reset history', (buffer: LineBuffer) => (buffer.restart(200, 'reset'), buffer.addHistory(renumbered(1, 2, 3), true, 200))],
+    ])('gives the rows after the numbering restarted (%s) keys no row before it had, though their seqs repeat', (_, restart) => {
+      const buffer = new LineBuffer();
+      buffer.addLive(lines(1, 2, 3, 4), 100);
+      buffer.addLive([], 100, [{ fromSeq: 5, toSeq: 6 }]);
+      const before = new Set(buffer.rows.map((row) => row.key));
+
+      restart(buffer);
+      buffer.addLive([], 200, [{ fromSeq: 4, toSeq: 5 }]);
+
+      expect(shape(buffer.rows)).toEqual(['restart', '1', '2', '3', 'gap 4-5']);
+      expect(buffer.rows.filter((row) => before.has(row.key))).toEqual([]);
+    });
+  });
+
   describe('gaps are fetched from the cloud and filled in place', () => {
     it('reports each new gap once, as a range to fetch', () => {
       const buffer = new LineBuffer();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LineRow, LogRow } from '../../web/src/state/line-buffer';
+import { LineBuffer, type LineRow, type LogRow } from '../../web/src/state/line-buffer';
 import { bucketLines, createLineBuckets, levelBand, timestampNanos } from '../../web/src/state/line-histogram';
 import { lineRow } from './line-rows';
 
@@ -67,15 +67,28 @@ describe('the lines over time', () => {
     const second = (seq: number) => at(seq, `2026-11-25T12:00:${String(seq % 60).padStart(2, '0')}.000000001Z`, seq % 3 === 0 ? 'ERROR x' : 'INFO y');
     const count = createLineBuckets();
     let rows: LogRow[] = [1, 2, 3, 4, 5].map(second);
-    count(rows, 4);
+    count({ rows, rewrites: 0 }, 4);
 
     rows = [...rows.slice(2), { kind: 'restart', key: 'restart:1' }, ...[6, 7, 8].map(second)];
-    const counted = count(rows, 4);
+    const counted = count({ rows, rewrites: 0 }, 4);
     rows = [...rows.slice(1), second(9)];
 
     expect(counted).toEqual(bucketLines([3, 4, 5, 6, 7, 8].map(second), 4));
-    expect(count(rows, 4)).toEqual(bucketLines(rows, 4));
-    expect(count([second(20)], 4)).toEqual(bucketLines([second(20)], 4));
+    expect(count({ rows, rewrites: 0 }, 4)).toEqual(bucketLines(rows, 4));
+    expect(count({ rows: [second(20)], rewrites: 0 }, 4)).toEqual(bucketLines([second(20)], 4));
+  });
+
+  it('counts a line that filled a gap in place (the rows as many as before, both ends the same) as it would count afresh', () => {
+    const buffer = new LineBuffer();
+    const line = (seq: number) => ({ seq, ts: `2026-11-25T12:00:0${seq}Z`, stream: 'stdout' as const, text: `ERROR ${seq}` });
+    buffer.addLive([1, 2, 4, 5].map(line), 1);
+    const count = createLineBuckets();
+    count(buffer, 4);
+
+    buffer.fillGap(2, 3, [line(3)], true);
+
+    expect(count(buffer, 4)).toEqual(bucketLines(buffer.rows, 4));
+    expect(count(buffer, 4)!.buckets.reduce((sum, bucket) => sum + bucket.total, 0)).toBe(5);
   });
 
   it('puts every line of one instant in the first bucket', () => {

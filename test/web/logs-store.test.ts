@@ -135,6 +135,22 @@ describe('logs store', () => {
       expect(asked).toEqual([{ ref, epoch: 7, gap: { fromSeq: 6, toSeq: 899 } }]);
     });
 
+    it('takes a stopped answer that carries no line for the seqs it covered: marks those missing and asks for those after readToSeq', () => {
+      // Every batch it read was served as expired (the object gone, its item still there): nothing but readToSeq.
+      const { store, asked } = fetchingStore();
+      store.applyBatch(live(ref, [1, 2, 900], 7));
+      asked.length = 0;
+
+      store.applyFetched(fetched(ref, 7, 2, 899, [], { readToSeq: 400 }));
+
+      const gaps = store.view(ref).rows.filter((row) => row.kind === 'gap');
+      expect(gaps).toMatchObject([
+        { fromSeq: 3, toSeq: 400, state: 'missing' },
+        { fromSeq: 401, toSeq: 899, state: 'fetching' },
+      ]);
+      expect(asked).toEqual([{ ref, epoch: 7, gap: { fromSeq: 401, toSeq: 899 } }]);
+    });
+
     it('ignores an answer for an epoch it no longer holds', () => {
       const { store } = fetchingStore();
       store.applyBatch(live(ref, [1, 2, 6], 7));
@@ -310,6 +326,22 @@ describe('logs store', () => {
       expect(store.view(ref).rows.find((row) => row.kind === 'gap')).toMatchObject({ fromSeq: 1003, toSeq: 2000, state: 'fetching' });
       expect(asked).toEqual([{ fromSeq: 1003, toSeq: 2000 }]);
       expect(store.view(ref).olderStatus).toBe('idle');
+    });
+
+    it('takes a stopped scroll-back answer that carries no line for what it covered, not for the start of the buffer: those seqs missing, the rest fetched as a gap', () => {
+      const asked: GapRange[] = [];
+      const store = createLogsStore({ scheduleFrame: () => {}, onGap: (_target, _epoch, gap) => asked.push(gap), onFetchOlder: () => {} });
+      store.applyHistory(history(ref, [2001, 2002], { epoch: 7 }));
+      store.loadOlder(ref);
+
+      store.applyFetched(fetched(ref, 7, 1000, 2000, [], { readToSeq: 1400 }));
+
+      expect(store.view(ref).olderStatus).toBe('idle');
+      expect(store.view(ref).rows.filter((row) => row.kind === 'gap')).toMatchObject([
+        { fromSeq: 1001, toSeq: 1400, state: 'missing' },
+        { fromSeq: 1401, toSeq: 2000, state: 'fetching' },
+      ]);
+      expect(asked).toEqual([{ fromSeq: 1401, toSeq: 2000 }]);
     });
 
     it('keeps lines of the answer from before the range asked (a stored batch reaching back)', () => {

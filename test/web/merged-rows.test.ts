@@ -216,7 +216,7 @@ describe('the merged rows of several containers', () => {
       buffer.addLive(Array.from({ length: count }, () => line(next[id]!++, stamp())), 7);
       result = merge([source(A, a), source(B, b)]);
       // The filter after it follows incrementally too, and agrees with filtering everything.
-      expect(filter(result, compiled)).toEqual(filterRows(result.rows, compiled));
+      expect(filter(result, compiled).rows).toEqual(filterRows(result.rows, compiled));
     }
 
     // Every line both buffers hold, sorted by exact time (bigints), container and seq.

@@ -7,10 +7,12 @@ import { createSignal } from 'solid-js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LineHistogram } from '../../../web/src/components/LineHistogram';
 import { createLogTimeFormat } from '../../../web/src/format/log-time';
-import { LineBuffer, type LogRow } from '../../../web/src/state/line-buffer';
-import { compileFilter, filterRows } from '../../../web/src/state/line-filter';
+import { LineBuffer } from '../../../web/src/state/line-buffer';
+import { compileFilter, type CompiledFilter } from '../../../web/src/state/line-filter';
+import { createRowFilter } from '../../../web/src/state/row-filter';
 import { logLine } from './rows';
 
+const unfiltered = compileFilter({ query: '', stream: 'all' });
 const utc = createLogTimeFormat({ timeZone: 'UTC', now: () => new Date('2026-11-25T12:00:00Z') });
 
 describe('LineHistogram', () => {
@@ -30,13 +32,16 @@ describe('LineHistogram', () => {
   afterEach(() => vi.useRealTimers());
 
   function renderHistogram() {
-    const [rows, setRows] = createSignal<readonly LogRow[]>(buffer.rows);
+    // The rows in view as the reader's view has them: through the row filter.
+    const rowFilter = createRowFilter();
+    const [shown, setShown] = createSignal(rowFilter(buffer, unfiltered));
     const [filter, setFilter] = createSignal<unknown>(undefined);
     const onJump = vi.fn<(ts: string) => void>();
-    const result = render(() => <LineHistogram rows={rows()} time={utc} filter={filter()} onJump={onJump} />);
+    const result = render(() => <LineHistogram rows={shown().rows} rewrites={shown().rewrites} time={utc} filter={filter()} onJump={onJump} />);
     const bars = () => result.queryAllByRole('button');
     const labels = () => bars().map((bar) => bar.getAttribute('aria-label'));
-    return { ...result, onJump, bars, labels, setRows, setFilter };
+    const showRows = (through: CompiledFilter) => setShown(rowFilter(buffer, through));
+    return { ...result, onJump, bars, labels, showRows, setFilter };
   }
 
   it('makes a button of each span with lines, saying when it starts and how many lines it holds', () => {
@@ -74,17 +79,17 @@ describe('LineHistogram', () => {
   });
 
   it('counts lines streaming in a moment later, not on every one, and a new filter’s at once', () => {
-    const { labels, setRows, setFilter } = renderHistogram();
+    const { labels, showRows, setFilter } = renderHistogram();
 
     buffer.addLive([logLine(5, 'ERROR again', { ts: '2026-11-25T12:02:00Z' })]);
-    setRows(buffer.rows);
+    showRows(unfiltered);
     expect(labels().at(-1)).toBe('Jump to 12:02:00.000: 1 line');
     vi.advanceTimersByTime(250);
     expect(labels().at(-1)).toBe('Jump to 12:02:00.000: 2 lines');
 
     // The reader filters: the rows in view are the matching ones.
     const errors = compileFilter({ query: 'error', stream: 'all' });
-    setRows(filterRows(buffer.rows, errors));
+    showRows(errors);
     setFilter(errors);
     expect(labels()).toEqual(['Jump to 12:00:00.000: 1 line', 'Jump to 12:02:00.000: 1 line']);
   });

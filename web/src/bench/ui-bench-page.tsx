@@ -60,7 +60,7 @@ function Page() {
   const rowFilter = createRowFilter();
   const visible = createMemo(() => {
     version();
-    return rowFilter({ rows: buffer.rows, trimmed: buffer.trimmed, rewrites: buffer.rewrites }, filter.compiled());
+    return rowFilter({ rows: buffer.rows, rewrites: buffer.rewrites }, filter.compiled());
   });
   const dropped = createMemo(() => {
     version();
@@ -70,8 +70,8 @@ function Page() {
   return (
     <ViewStateContext.Provider value={view}>
       <div style={{ display: 'flex', 'flex-direction': 'column', height: '100vh' }}>
-        <LineHistogram rows={visible()} filter={filter.compiled()} time={time} onJump={(ts) => view.jump.jumpTo({ ts })} />
-        <LogView rows={visible()} matcher={filter.compiled().matcher} emptyText="" dropped={dropped()} />
+        <LineHistogram rows={visible().rows} rewrites={visible().rewrites} filter={filter.compiled()} time={time} onJump={(ts) => view.jump.jumpTo({ ts })} />
+        <LogView rows={visible().rows} rewrites={visible().rewrites} matcher={filter.compiled().matcher} emptyText="" dropped={dropped()} />
       </div>
     </ViewStateContext.Provider>
   );

@@ -7,6 +7,8 @@ import './line-histogram.css';
 export interface LineHistogramProps {
   /** The rows in view (filtered as shown). */
   rows: readonly LogRow[];
+  /** The changes to `rows` other than appends at the end and drops at the front (the row filter's `rewrites`). */
+  rewrites: number;
   time: LogTimeFormat;
   /** A bucket was clicked: show the lines from its earliest one. */
   onJump(ts: string): void;
@@ -37,7 +39,7 @@ export function LineHistogram(props: LineHistogramProps) {
   const draw = () => {
     timer = undefined;
     lastDrawn = performance.now();
-    setHistogram(bucketLines(props.rows, BUCKETS));
+    setHistogram(bucketLines({ rows: props.rows, rewrites: props.rewrites }, BUCKETS));
   };
   createEffect(
     on(

@@ -57,7 +57,8 @@ export function LogReader(props: LogReaderProps) {
   const filtering = () => compiled().active;
   // Lines arriving are tested alone; the rows held are filtered again only when the filter changes.
   const rowFilter = createRowFilter();
-  const visible = createMemo(() => rowFilter(props.logs, compiled()));
+  const shown = createMemo(() => rowFilter(props.logs, compiled()));
+  const visible = () => shown().rows;
   // A place asked for (a link, the histogram) is found among the rows shown once they hold it.
   createEffect(() => {
     const place = view.jump.place();
@@ -156,10 +157,11 @@ export function LogReader(props: LogReaderProps) {
         )}
       </Show>
       <Show when={!props.compact}>
-        <LineHistogram rows={visible()} filter={compiled()} time={histogramTime()} onJump={(ts) => view.jump.jumpTo({ ts })} />
+        <LineHistogram rows={visible()} rewrites={shown().rewrites} filter={compiled()} time={histogramTime()} onJump={(ts) => view.jump.jumpTo({ ts })} />
       </Show>
       <LogView
         rows={visible()}
+        rewrites={shown().rewrites}
         matcher={compiled().matcher}
         emptyText={emptyText()}
         onCopyLine={(row) => void copy(row.plain, 'the line')}

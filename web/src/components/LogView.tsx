@@ -17,6 +17,11 @@ import './log-view.css';
 export interface LogViewProps {
   /** Oldest first; keys stay stable as rows are appended and the oldest trimmed. */
   rows: readonly LogRow[];
+  /**
+   * The changes to `rows` so far that were not appends at the end or drops at the front (the row
+   * filter's `rewrites`): a gap filled in place leaves the rows as many, and their ends the same.
+   */
+  rewrites: number;
   /** Highlights the filter's matches; absent when nothing is highlighted. */
   matcher: TextMatcher | undefined;
   /** Shown instead of the list while there are no rows. */
@@ -125,9 +130,9 @@ export function LogView(props: LogViewProps) {
   };
 
   const frame = createMemo<Frame>(() => {
-    const rows = props.rows;
+    const shown = { rows: props.rows, rewrites: props.rewrites };
     moved();
-    const change = layout.update(rows);
+    const change = layout.update(shown);
     const leadPx = lead();
     const height = viewportHeight();
     const following = follow.following();
@@ -325,7 +330,7 @@ export function LogView(props: LogViewProps) {
     const since = pausedAt();
     return since && new NewLineCounter(since);
   });
-  const newLines = createMemo(() => newLineCounter()?.count(props.rows) ?? 0);
+  const newLines = createMemo(() => newLineCounter()?.count({ rows: props.rows, rewrites: props.rewrites }) ?? 0);
 
   const jumpToLatest = () => {
     follow.follow();

@@ -10,7 +10,7 @@
  * that row stays where it was, and the lines that arrived since the pause are counted.
  */
 import type { LogRow } from './line-buffer';
-import { droppedAtFront, type LayoutChange } from './row-layout';
+import { droppedAtFront, type ChangingRows, type LayoutChange } from './row-layout';
 
 /** "At the bottom" tolerates a few pixels of sub-pixel rounding. */
 export const END_THRESHOLD_PX = 4;
@@ -94,6 +94,7 @@ export function countNewLines(rows: readonly LogRow[], since: PausePoint): numbe
 /** What countNewLines found, and where its count stops: rows after `boundary` are counted (-1: from the first). */
 interface NewLineScan {
   readonly rows: readonly LogRow[];
+  readonly rewrites: number;
   readonly restarts: number;
   readonly count: number;
   readonly boundary: number;
@@ -103,8 +104,8 @@ interface NewLineScan {
  * countNewLines kept up to date while paused: under a flood at the cap the rows change every
  * frame, rows appended at the end and the oldest dropped at the front, and counting them all
  * again each frame costs a pass over as many as 100,000. Such a change costs the rows added and
- * dropped; any other (a restart among them, a filter, older lines above) counts everything again.
- * Always the same count as countNewLines.
+ * dropped; any other (a restart among them, a filter, a gap filled in place, older lines above)
+ * counts everything again. Always the same count as countNewLines.
  */
 export class NewLineCounter {
   readonly #since: PausePoint;
@@ -114,15 +115,16 @@ export class NewLineCounter {
     this.#since = since;
   }
 
-  count(rows: readonly LogRow[]): number {
+  count(shown: ChangingRows<LogRow>): number {
     const last = this.#last;
-    if (last?.rows === rows) return last.count;
-    this.#last = (last && this.#shifted(last, rows)) ?? scanNewLines(rows, this.#since);
+    if (last?.rows === shown.rows) return last.count;
+    this.#last = (last && this.#shifted(last, shown)) ?? scanNewLines(shown, this.#since);
     return this.#last.count;
   }
 
-  #shifted(last: NewLineScan, rows: readonly LogRow[]): NewLineScan | undefined {
-    const dropped = droppedAtFront(last.rows, rows);
+  #shifted(last: NewLineScan, shown: ChangingRows<LogRow>): NewLineScan | undefined {
+    const { rows } = shown;
+    const dropped = droppedAtFront(last, shown);
     if (dropped === undefined) return undefined;
     const kept = last.rows.length - dropped;
     // A restart going or coming changes which numbering is new: counted again (rare).
@@ -145,11 +147,12 @@ export class NewLineCounter {
         boundary = i;
       } else count += 1;
     }
-    return { rows, restarts: last.restarts, count, boundary };
+    return { rows, rewrites: shown.rewrites, restarts: last.restarts, count, boundary };
   }
 }
 
-function scanNewLines(rows: readonly LogRow[], since: PausePoint): NewLineScan {
+function scanNewLines(shown: ChangingRows<LogRow>, since: PausePoint): NewLineScan {
+  const { rows } = shown;
   let restarts = 0;
   for (const row of rows) if (row.kind === 'restart') restarts += 1;
   const newRestarts = restarts - since.restarts;
@@ -173,7 +176,7 @@ function scanNewLines(rows: readonly LogRow[], since: PausePoint): NewLineScan {
     }
     count += 1;
   }
-  return { rows, restarts, count, boundary };
+  return { rows, rewrites: shown.rewrites, restarts, count, boundary };
 }
 
 /** The reader's place while paused: a row (its key, and its index when last placed), and how far into it the viewport's top is (px). */

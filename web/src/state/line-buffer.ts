@@ -31,7 +31,11 @@ export const DEFAULT_CAPACITY = 100_000;
 
 export interface LineRow {
   readonly kind: 'line';
-  /** Stable across appends and trims: the virtual list anchors the reader's position by it. */
+  /**
+   * Stable across appends and trims: the virtual list anchors the reader's position by it. Unique
+   * across numberings too (seqs repeat after a restart): `line:<seq>`, then `line:<seq>@<n>` in the
+   * buffer's n-th numbering since (see LineBuffer.reset).
+   */
   readonly key: string;
   readonly seq: number;
   readonly ts: string;
@@ -138,6 +142,9 @@ export class LineBuffer {
   /** Spans a fetch answer brought but could not read, already asked for again once (`${from}-${to}`). */
   #lostRetried = new Set<string>();
   #restarts = 0;
+  /** How often the numbering started over: line and gap keys carry it (`@n`), so no key of the rows dropped comes back. */
+  #numbering = 0;
+  #keyTag = '';
   #notices = 0;
   #rewrites = 0;
 
@@ -267,7 +274,9 @@ export class LineBuffer {
    * The answer (or one part of it) to a fetch of the seqs after `afterSeq` through `toSeq`:
    * its lines take the place of the gap they fall in. Seqs of the gap before the first line
    * received, or between two received lines, are not in the cloud's buffer (answers come oldest
-   * first): they stay as `missing` gaps; so does the rest once the answer is `done`.
+   * first): they stay as `missing` gaps; so does the rest up to `toSeq` once the answer is `done`.
+   * Seqs of the gap after `toSeq` (a read the byte bound stopped covers up to its `readToSeq`
+   * only) stay `fetching`.
    */
   fillGap(afterSeq: number, toSeq: number, lines: readonly LogLine[], done: boolean, lost: readonly GapRange[] = []): void {
     const index = this.#store.findIndex(
@@ -280,17 +289,20 @@ export class LineBuffer {
     // Stored batches come whole, so lines before the range asked may come too: they fill the gap as well.
     for (const line of [...lines].sort((a, b) => a.seq - b.seq)) {
       if (line.seq < next || line.seq > gap.toSeq) continue;
-      if (line.seq > next) rows.push(gapRow(next, line.seq - 1, 'missing'));
-      rows.push(toRow(line));
+      if (line.seq > next) rows.push(gapRow(next, line.seq - 1, 'missing', this.#keyTag));
+      rows.push(toRow(line, this.#keyTag));
       next = line.seq + 1;
     }
     // A gap longer than one fetch was asked for its newest part only: the rest will not come.
     const firstAsked = Math.max(gap.fromSeq, afterSeq + 1);
     if (next < firstAsked) {
-      rows.push(gapRow(next, firstAsked - 1, 'missing'));
+      rows.push(gapRow(next, firstAsked - 1, 'missing', this.#keyTag));
       next = firstAsked;
     }
-    if (next <= gap.toSeq) rows.push(gapRow(next, gap.toSeq, done ? 'missing' : 'fetching'));
+    const covered = Math.min(gap.toSeq, toSeq);
+    if (next <= covered) rows.push(gapRow(next, covered, done ? 'missing' : 'fetching', this.#keyTag));
+    next = Math.max(next, covered + 1);
+    if (next <= gap.toSeq) rows.push(gapRow(next, gap.toSeq, 'fetching', this.#keyTag));
     this.#replace(index, 1, this.#askAgainForLost(rows, lost));
     this.#lineCount += rows.filter((row) => row.kind === 'line').length;
     this.#snapshot = undefined;
@@ -312,14 +324,14 @@ export class LineBuffer {
     for (const line of older) {
       if (previous !== undefined && line.seq <= previous) continue;
       if (previous !== undefined && line.seq > previous + 1) {
-        rows.push(gapRow(previous + 1, line.seq - 1, 'fetching'));
+        rows.push(gapRow(previous + 1, line.seq - 1, 'fetching', this.#keyTag));
         gaps.push({ fromSeq: previous + 1, toSeq: line.seq - 1 });
       }
-      rows.push(toRow(line));
+      rows.push(toRow(line, this.#keyTag));
       previous = line.seq;
     }
     if (previous !== undefined && previous + 1 < oldest) {
-      rows.push(gapRow(previous + 1, oldest - 1, 'fetching'));
+      rows.push(gapRow(previous + 1, oldest - 1, 'fetching', this.#keyTag));
       gaps.push({ fromSeq: previous + 1, toSeq: oldest - 1 });
     }
     const uniqueLines = rows.filter((row) => row.kind !== 'gap').length;
@@ -338,6 +350,25 @@ export class LineBuffer {
     return { added: rows.filter((row) => row.kind !== 'gap').length, duplicates, gaps: gaps.length, held: 0 };
   }
 
+  /**
+   * A scroll-back read of the seqs after `afterSeq` that the byte bound stopped at `readToSeq`
+   * and that carried no line (its batches' objects were gone): the seqs it covered are `missing`,
+   * and those after it, up to the oldest held, a gap to fetch. Both go before the oldest row
+   * held, as far as the capacity has room (the newer first).
+   */
+  prependUnread(afterSeq: number, readToSeq: number): void {
+    const oldest = this.oldestSeq;
+    if (oldest === undefined || readToSeq >= oldest || afterSeq >= readToSeq) return;
+    const rows: GapRow[] = [gapRow(afterSeq + 1, readToSeq, 'missing', this.#keyTag)];
+    if (readToSeq + 1 < oldest) rows.push(gapRow(readToSeq + 1, oldest - 1, 'fetching', this.#keyTag));
+    const kept = rows.slice(Math.max(0, rows.length - this.room));
+    if (kept.length === 0) return;
+    this.#trimmed += rows.length - kept.length;
+    this.#insertAtTop(kept);
+    const fetching = kept.find((row) => row.state === 'fetching');
+    if (fetching) this.#newGaps.push({ fromSeq: fetching.fromSeq, toSeq: fetching.toSeq });
+  }
+
   /** A subscription was (re)sent: hold live lines until its history is complete. */
   beginHistory(): void {
     this.#loadingHistory = true;
@@ -345,11 +376,15 @@ export class LineBuffer {
 
   /**
    * The container's numbering started over (a `log.history` marked `reset`): forget every row and
-   * the last seen seq, so the new, smaller seqs are neither duplicates nor a gap. Held live lines
-   * stay held: they arrived for the new subscription, so they already carry the new numbering.
+   * the last seen seq, so the new, smaller seqs are neither duplicates nor a gap, and give the new
+   * rows keys of their own (a view holding the reader's place by key must not find it among them).
+   * Held live lines stay held: they arrived for the new subscription, so they already carry the new
+   * numbering.
    */
   reset(): void {
     this.#rewrites += 1;
+    this.#numbering += 1;
+    this.#keyTag = `@${this.#numbering}`;
     this.#store = [];
     this.#head = 0;
     this.#snapshot = undefined;
@@ -413,7 +448,7 @@ export class LineBuffer {
     const last = this.#lastSeq;
     if (last === undefined || span.toSeq > last) {
       const fromSeq = last === undefined ? span.fromSeq : last + 1;
-      this.#store.push(gapRow(fromSeq, span.toSeq, 'fetching'));
+      this.#store.push(gapRow(fromSeq, span.toSeq, 'fetching', this.#keyTag));
       this.#newGaps.push({ fromSeq, toSeq: span.toSeq });
       this.#lastSeq = span.toSeq;
       this.#snapshot = undefined;
@@ -422,7 +457,7 @@ export class LineBuffer {
     }
     const oldest = this.oldestSeq;
     if (oldest === undefined || span.fromSeq >= oldest || this.room === 0) return NOTHING;
-    this.#insertAtTop([gapRow(span.fromSeq, oldest - 1, 'fetching')]);
+    this.#insertAtTop([gapRow(span.fromSeq, oldest - 1, 'fetching', this.#keyTag)]);
     this.#newGaps.push({ fromSeq: span.fromSeq, toSeq: oldest - 1 });
     return { ...NOTHING, gaps: 1 };
   }
@@ -443,12 +478,12 @@ export class LineBuffer {
         const id = `${a}-${b}`;
         if (a > b || this.#lostRetried.has(id)) continue;
         this.#lostRetried.add(id);
-        if (a > from) pieces.push(gapRow(from, a - 1, 'missing'));
-        pieces.push(gapRow(a, b, 'fetching'));
+        if (a > from) pieces.push(gapRow(from, a - 1, 'missing', this.#keyTag));
+        pieces.push(gapRow(a, b, 'fetching', this.#keyTag));
         this.#newGaps.push({ fromSeq: a, toSeq: b });
         from = b + 1;
       }
-      if (from <= row.toSeq) pieces.push(gapRow(from, row.toSeq, 'missing'));
+      if (from <= row.toSeq) pieces.push(gapRow(from, row.toSeq, 'missing', this.#keyTag));
       return pieces;
     });
   }
@@ -474,11 +509,11 @@ export class LineBuffer {
         continue;
       }
       if (last !== undefined && line.seq > last + 1) {
-        this.#store.push(gapRow(last + 1, line.seq - 1, 'fetching'));
+        this.#store.push(gapRow(last + 1, line.seq - 1, 'fetching', this.#keyTag));
         this.#newGaps.push({ fromSeq: last + 1, toSeq: line.seq - 1 });
         gaps += 1;
       }
-      this.#pushLine(toRow(line));
+      this.#pushLine(toRow(line, this.#keyTag));
       this.#lastSeq = line.seq;
       added += 1;
       if (line.skipped) markers += 1;
@@ -546,16 +581,17 @@ function writtenAfter(row: LogRow, iso: string): boolean {
   return (row.kind === 'line' || row.kind === 'skipped') && row.ts > iso;
 }
 
-function gapRow(fromSeq: number, toSeq: number, state: GapRow['state']): GapRow {
-  return { kind: 'gap', key: `gap:${fromSeq}`, fromSeq, toSeq, state };
+/** `tag`: the numbering's part of the key ('' in the first, see LineBuffer.reset). */
+function gapRow(fromSeq: number, toSeq: number, state: GapRow['state'], tag: string): GapRow {
+  return { kind: 'gap', key: `gap:${fromSeq}${tag}`, fromSeq, toSeq, state };
 }
 
-function toRow(line: LogLine): LineRow | SkipRow {
-  if (line.skipped) return { kind: 'skipped', key: `line:${line.seq}`, seq: line.seq, ts: line.ts, skipped: line.skipped, text: line.text };
+function toRow(line: LogLine, tag: string): LineRow | SkipRow {
+  if (line.skipped) return { kind: 'skipped', key: `line:${line.seq}${tag}`, seq: line.seq, ts: line.ts, skipped: line.skipped, text: line.text };
   const plain = stripAnsi(line.text);
   return {
     kind: 'line',
-    key: `line:${line.seq}`,
+    key: `line:${line.seq}${tag}`,
     seq: line.seq,
     ts: line.ts,
     stream: line.stream,

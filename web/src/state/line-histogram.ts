@@ -8,7 +8,7 @@
  */
 import { parseTimestamp, type PreciseTime } from '../../../protocol';
 import type { LineRow, LogRow } from './line-buffer';
-import { droppedAtFront } from './row-layout';
+import { droppedAtFront, type ChangingRows } from './row-layout';
 
 /** The histogram's colours: levels grouped as a reader scans them. */
 export type LevelBand = 'error' | 'warn' | 'info' | 'debug' | 'other';
@@ -74,7 +74,7 @@ export function levelBand(level: LineRow['level']): LevelBand {
  * wide, the latest line in the last one.
  */
 export function bucketLines(rows: readonly LogRow[], bucketCount: number): Histogram | undefined {
-  return createLineBuckets()(rows, bucketCount);
+  return createLineBuckets()({ rows, rewrites: 0 }, bucketCount);
 }
 
 /** Each line's time, parsed once: a filter's rows (and all of them again after it) are read anew, but not parsed anew. */
@@ -96,26 +96,29 @@ const BANDS = LEVEL_BANDS.length;
 /**
  * bucketLines for a view whose rows change as lines arrive: each row's time and level band are
  * read once and kept in typed arrays beside the rows. When the rows only grew at the end and lost
- * some at the front (recognised by identity: the first row is an old one, the old last row is where
- * it should be), only the new rows are read; counting 100,000 lines again then touches no row
- * object but the buckets' earliest. Anything else reads every row again.
+ * some at the front (recognised as row-layout's droppedAtFront does: no other change counted, the
+ * first row an old one, the old last row where it should be), only the new rows are read; counting
+ * 100,000 lines again then touches no row object but the buckets' earliest. Anything else (a gap
+ * filled in place among them) reads every row again.
  */
-export function createLineBuckets(): (rows: readonly LogRow[], bucketCount: number) => Histogram | undefined {
-  let held: readonly LogRow[] = [];
+export function createLineBuckets(): (shown: ChangingRows<LogRow>, bucketCount: number) => Histogram | undefined {
+  let held: ChangingRows<LogRow> = { rows: [], rewrites: 0 };
   let seconds = new Float64Array(0);
   let nanos = new Float64Array(0);
   let bands = new Uint8Array(0);
   let lines = 0;
 
-  const read = (rows: readonly LogRow[]) => {
-    const dropped = droppedAtFront(held, rows);
+  const read = (shown: ChangingRows<LogRow>) => {
+    const { rows } = shown;
+    const dropped = droppedAtFront(held, shown);
+    const before = held.rows;
     let from = 0;
     if (dropped !== undefined && seconds.length >= rows.length) {
-      const kept = held.length - dropped;
-      seconds.copyWithin(0, dropped, held.length);
-      nanos.copyWithin(0, dropped, held.length);
-      bands.copyWithin(0, dropped, held.length);
-      for (let i = 0; i < dropped; i += 1) if (held[i]!.kind === 'line') lines -= 1;
+      const kept = before.length - dropped;
+      seconds.copyWithin(0, dropped, before.length);
+      nanos.copyWithin(0, dropped, before.length);
+      bands.copyWithin(0, dropped, before.length);
+      for (let i = 0; i < dropped; i += 1) if (before[i]!.kind === 'line') lines -= 1;
       from = kept;
     } else {
       if (seconds.length < rows.length) {
@@ -138,12 +141,13 @@ export function createLineBuckets(): (rows: readonly LogRow[], bucketCount: numb
       bands[i] = LEVEL_BANDS.indexOf(levelBand(row.level));
       lines += 1;
     }
-    held = rows;
+    held = { rows, rewrites: shown.rewrites };
   };
 
-  return (rows, bucketCount) => {
+  return (shown, bucketCount) => {
     if (!Number.isInteger(bucketCount) || bucketCount < 1) throw new RangeError(`bucketCount must be a positive integer, got ${bucketCount}`);
-    read(rows);
+    read(shown);
+    const { rows } = shown;
     if (lines === 0) return undefined;
     return bucketByNumbers(rows, bucketCount) ?? bucketByBigInts(rows.filter((row): row is LineRow => row.kind === 'line'), bucketCount);
   };

@@ -10,7 +10,8 @@
  *
  * Scrolling back: `loadOlder` asks the cloud's buffer for the MAX_FETCH_LINES seqs before the
  * oldest held (log.fetch), merges the answer before the held lines once it is complete, and is
- * ready to ask again; an answer with nothing older marks the start of the buffer ('exhausted').
+ * ready to ask again; an answer with nothing older marks the start of the buffer ('exhausted'),
+ * unless the cloud's byte bound stopped it (readToSeq: the rest is fetched as a gap).
  */
 import { batch, createSignal, type Accessor, type Setter } from 'solid-js';
 import { containerKey, MAX_FETCH_LINES, type ContainerRef, type LogFetched, type LogHistory, type LogLine, type ViewerLogBatch } from '../../../protocol';
@@ -190,14 +191,19 @@ export function createLogsStore(options: LogsStoreOptions = {}): LogsStore {
     if (older.request && older.epoch !== undefined) options.onFetchOlder?.(e.ref, older.epoch, older.request);
   };
 
-  /** The scroll-back's answer is complete: merge it; nothing older in it means the start of the buffer. */
-  const finishOlder = (e: Entry, older: Older): void => {
+  /**
+   * The scroll-back's answer is complete: merge it; nothing older in it means the start of the
+   * buffer — unless the byte bound stopped the read (`readToSeq`): then the seqs it covered are
+   * gone, and those after it are a gap to fetch.
+   */
+  const finishOlder = (e: Entry, older: Older, readToSeq: number | undefined): void => {
     const toSeq = older.request?.toSeq ?? 0;
     const found = older.lines.some((line) => line.seq <= toSeq) || older.lost.some((span) => span.fromSeq <= toSeq);
     e.buffer.prependOlder(older.lines);
     // Older batches that could not be read: a gap at the top, fetched like any gap.
     if (older.lost.length > 0) e.buffer.addLive([], older.epoch, older.lost);
-    e.older = { ...IDLE, status: found ? 'idle' : 'exhausted', epoch: older.epoch };
+    if (!found && readToSeq !== undefined && older.request) e.buffer.prependUnread(older.request.afterSeq, readToSeq);
+    e.older = { ...IDLE, status: found || readToSeq !== undefined ? 'idle' : 'exhausted', epoch: older.epoch };
   };
 
   return {
@@ -260,7 +266,7 @@ export function createLogsStore(options: LogsStoreOptions = {}): LogsStore {
         // Merged once complete: a part alone would leave the seqs still to come looking like a gap.
         for (const line of below) older.lines.push(line);
         older.lost.push(...message.lost);
-        if (message.done) finishOlder(e, older);
+        if (message.done) finishOlder(e, older, message.readToSeq);
       } else if (below.length > 0) {
         e.buffer.prependOlder(below);
       }
@@ -268,10 +274,10 @@ export function createLogsStore(options: LogsStoreOptions = {}): LogsStore {
       const inGaps = rest.filter((line) => line.seq <= last);
       const after = rest.filter((line) => line.seq > last);
       if (!forOlder && message.afterSeq < last) {
-        // A read the cloud's byte bound stopped covers the seqs up to readToSeq only: the gap's
-        // rest is asked for next, not marked missing.
+        // A read the cloud's byte bound stopped covers the seqs up to readToSeq only: what it
+        // lacks there is missing, the gap's rest is asked for next.
         const stopped = message.readToSeq;
-        e.buffer.fillGap(message.afterSeq, Math.min(message.toSeq, last), inGaps, message.done && stopped === undefined, message.lost);
+        e.buffer.fillGap(message.afterSeq, Math.min(stopped ?? message.toSeq, last), inGaps, message.done, message.lost);
         if (message.done && stopped !== undefined) fetchGaps(e, e.buffer.fetchingGaps().filter((gap) => gap.fromSeq > message.afterSeq && gap.fromSeq <= stopped + 1 && gap.toSeq > stopped));
       }
       if (after.length > 0) e.buffer.addLive(after, message.epoch);

@@ -6,15 +6,28 @@
  * with tops summed lazily from the first changed row, so the list's height and the row at an
  * offset cost nothing per row that did not change.
  *
- * The rows arrive as a new array after every change. The common change — rows appended at the end
- * and the oldest dropped at the front (a live container at the cap) — is recognised by identity
- * (the first row is an old one, the old last row is where it should be) and costs what was added
- * and dropped. Anything else (a filter, a row placed among others, older lines above) lays every
- * row out again, from the sizes measured so far, remembered by key.
+ * The rows arrive as a new array after every change, with the count of changes that were not
+ * appends or front drops (`rewrites`). The common change — rows appended at the end and the oldest
+ * dropped at the front (a live container at the cap) — is recognised by that count staying the
+ * same and by identity (the first row is an old one, the old last row is where it should be), and
+ * costs what was added and dropped. Anything else (a filter, a gap filled in place, a row placed
+ * among others, older lines above) lays every row out again, from the sizes measured so far,
+ * remembered by key.
  */
 
 export interface KeyedRow {
   readonly key: string;
+}
+
+/**
+ * A view's rows as they change: a new array after every change, and how many changes so far were
+ * not rows appended at the end or dropped at the front (LineBuffer.rewrites, or the count of
+ * whatever derived the rows). A row replaced in place — a gap filled by its line — leaves both
+ * ends and the length as they were: only the count tells it from an append.
+ */
+export interface ChangingRows<Row> {
+  readonly rows: readonly Row[];
+  readonly rewrites: number;
 }
 
 /**
@@ -29,6 +42,7 @@ export type LayoutChange =
 export class RowLayout<Row extends KeyedRow> {
   readonly #estimate: (row: Row) => number;
   #rows: readonly Row[] = [];
+  #rewrites = 0;
   // Physical slots: row i is slot #base + i; dropping rows at the front moves #base.
   #sizes = new Float64Array(1024);
   /** #tops[s] is the top of slot s counted from slot 0; valid for s <= #valid. */
@@ -51,11 +65,13 @@ export class RowLayout<Row extends KeyedRow> {
   }
 
   /** The rows' new array: shifts what is known, or lays everything out again. */
-  update(rows: readonly Row[]): LayoutChange {
+  update(next: ChangingRows<Row>): LayoutChange {
     const previous = this.#rows;
+    const { rows } = next;
     if (rows === previous) return { kind: 'same' };
-    const dropped = droppedAtFront(previous, rows);
+    const dropped = droppedAtFront({ rows: previous, rewrites: this.#rewrites }, next);
     this.#rows = rows;
+    this.#rewrites = next.rewrites;
     if (dropped === undefined) {
       this.#relayout();
       return { kind: 'rebuilt' };
@@ -175,15 +191,18 @@ export class RowLayout<Row extends KeyedRow> {
 
 /**
  * How many rows of `previous` were dropped at the front when `next` is `previous` minus those plus
- * rows appended at the end — checked by identity at the first row and at the old last row; else
- * undefined (the rows changed otherwise, or none of the old ones is left).
+ * rows appended at the end — no change of another kind counted between them (`rewrites`), and
+ * checked by identity at the first row and at the old last row; else undefined (the rows changed
+ * otherwise, or none of the old ones is left).
  */
-export function droppedAtFront<Row>(previous: readonly Row[], next: readonly Row[]): number | undefined {
-  if (previous.length === 0 || next.length === 0) return undefined;
-  const first = next[0];
+export function droppedAtFront<Row>(previous: ChangingRows<Row>, next: ChangingRows<Row>): number | undefined {
+  const before = previous.rows;
+  const after = next.rows;
+  if (previous.rewrites !== next.rewrites || before.length === 0 || after.length === 0) return undefined;
+  const first = after[0];
   let dropped = 0;
-  while (dropped < previous.length && previous[dropped] !== first) dropped += 1;
-  const kept = previous.length - dropped;
-  if (kept === 0 || kept > next.length) return undefined;
-  return next[kept - 1] === previous[previous.length - 1] ? dropped : undefined;
+  while (dropped < before.length && before[dropped] !== first) dropped += 1;
+  const kept = before.length - dropped;
+  if (kept === 0 || kept > after.length) return undefined;
+  return after[kept - 1] === before[before.length - 1] ? dropped : undefined;
 }
