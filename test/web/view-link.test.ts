@@ -107,11 +107,13 @@ describe('a link opened, and the view written back', () => {
     expect([...filter.hiddenLevels()]).toEqual(['warn']);
   });
 
-  it('shows no container and jumps nowhere when the link names neither', () => {
+  it('shows no container, lays none out and jumps nowhere when the link names neither', () => {
     const jump = createJumpStore();
     let selects = 0;
-    applyViewLink(parseViewLink('#q=x'), { show: () => (selects += 1), setLayout: () => {}, filter: createFilterStore(), jump });
+    const layouts: string[] = [];
+    applyViewLink(parseViewLink('#q=x&layout=panes'), { show: () => (selects += 1), setLayout: (layout) => layouts.push(layout), filter: createFilterStore(), jump });
     expect(selects).toBe(0);
+    expect(layouts).toEqual([]);
     expect(jump.place()).toBeUndefined();
   });
 

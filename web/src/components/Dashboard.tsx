@@ -32,7 +32,7 @@ export function Dashboard(props: DashboardProps) {
   // address follows every change after (replaced, not pushed: no history entry per keystroke).
   applyViewLink(parseViewLink(window.location.hash), {
     show: (refs) => session.show(refs),
-    setLayout: (layout) => session.selection.setLayout(layout),
+    setLayout: (layout) => session.setLayout(layout),
     filter: session.filter,
     jump: view.jump,
   });

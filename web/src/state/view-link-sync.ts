@@ -30,8 +30,11 @@ export function applyViewLink(link: ViewLink, targets: LinkTargets): void {
   filter.setStream(link.stream);
   filter.showAllLevels();
   for (const level of link.hiddenLevels) filter.toggleLevel(level);
-  if (link.containers.length > 0) targets.show(link.containers);
-  targets.setLayout(link.layout);
+  // A layout is the layout of the containers named; without them, the one remembered stays.
+  if (link.containers.length > 0) {
+    targets.show(link.containers);
+    targets.setLayout(link.layout);
+  }
   if (link.place) targets.jump.jumpTo(link.place);
 }
 

@@ -1,0 +1,96 @@
+/**
+ * The view the whole dashboard shows, in jsdom (the browser's fetch and WebSocket are the only
+ * stand-ins): remembered across reloads, layout included, with a link winning over what is
+ * remembered.
+ */
+import { fireEvent, render, waitFor, within } from '@solidjs/testing-library';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { CloudToViewer } from '../../../protocol';
+import { App } from '../../../web/src/components/App';
+import { TOKEN_STORAGE_KEY } from '../../../web/src/config/viewer-token';
+import { container, host } from '../host-fixtures';
+import { FakeWebSocket } from './fake-web-socket';
+
+const inventory: CloudToViewer = {
+  action: 'inventory',
+  hosts: [
+    host('agent-1', '2026-11-25T12:00:00Z', { containers: [container('web', { name: '/web' }), container('db', { name: '/db' })] }),
+    host('agent-2', '2026-11-25T12:00:00Z', { containers: [container('cache', { name: '/cache' })] }),
+  ],
+  done: true,
+};
+
+class NoLayoutObserver {
+  observe(): void {}
+  unobserve(): void {}
+  disconnect(): void {}
+}
+
+const latestSocket = () => FakeWebSocket.opened.at(-1)!;
+/** The subscriptions sent on the latest socket, as `subscribe <container>`. */
+const subscriptions = () =>
+  latestSocket()
+    .sent.map((text) => JSON.parse(text) as Record<string, unknown>)
+    .filter((m) => m.action === 'log.subscribe' || m.action === 'log.unsubscribe')
+    .map((m) => `${String(m.action).slice(4)} ${String(m.containerId)}`);
+
+describe('the view the dashboard shows', () => {
+  beforeEach(() => {
+    FakeWebSocket.opened = [];
+    window.localStorage.clear();
+    window.localStorage.setItem(TOKEN_STORAGE_KEY, 'cred1234.right');
+    window.history.replaceState(null, '', '/');
+    vi.stubGlobal('WebSocket', FakeWebSocket);
+    // jsdom lays nothing out: the log view's sizes stay unmeasured, which these specs do not read.
+    vi.stubGlobal('ResizeObserver', NoLayoutObserver);
+    vi.stubGlobal('fetch', async () => ({ ok: true, status: 200, json: async () => ({ wsUrl: 'ws://sidetail.test/live' }) }));
+  });
+
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  /** Opens the dashboard at this address, connected, the inventory listed. */
+  const open = async (address: string) => {
+    window.history.replaceState(null, '', address);
+    const before = FakeWebSocket.opened.length;
+    const app = render(() => <App />);
+    await waitFor(() => expect(FakeWebSocket.opened.length).toBe(before + 1));
+    latestSocket().onopen?.();
+    latestSocket().receive(inventory);
+    return app;
+  };
+  const shownNames = (app: ReturnType<typeof render>) =>
+    within(app.getByRole('list', { name: 'Containers shown' }))
+      .getAllByRole('listitem')
+      .map((item) => item.textContent?.replace('×', '').trim());
+  const layoutChosen = (app: ReturnType<typeof render>) =>
+    within(app.getByRole('radiogroup', { name: 'Layout' }))
+      .getAllByRole('radio')
+      .find((option) => option.getAttribute('aria-checked') === 'true')?.textContent;
+
+  describe('across reloads', () => {
+    it('lays the containers shown last time out as they were, side by side', async () => {
+      const first = await open('/#host=agent-1&container=web&host=agent-1&container=db');
+      await waitFor(() => expect(layoutChosen(first)).toBe('Merged'));
+      fireEvent.click(within(first.getByRole('radiogroup', { name: 'Layout' })).getByRole('radio', { name: 'Side by side' }));
+      first.unmount();
+
+      const next = await open('/');
+
+      await waitFor(() => expect(shownNames(next)).toEqual(['web', 'db']));
+      expect(layoutChosen(next)).toBe('Side by side');
+    });
+
+    it('lays out a link’s containers as the link says, whatever was remembered', async () => {
+      const first = await open('/#host=agent-1&container=web&host=agent-1&container=db&layout=panes');
+      await waitFor(() => expect(layoutChosen(first)).toBe('Side by side'));
+      first.unmount();
+
+      const next = await open('/#host=agent-2&container=cache&host=agent-1&container=web');
+
+      await waitFor(() => expect(shownNames(next)).toEqual(['cache', 'web']));
+      expect(layoutChosen(next)).toBe('Merged');
+    });
+  });
+});
