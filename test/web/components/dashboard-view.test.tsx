@@ -1,7 +1,8 @@
 /**
  * The view the whole dashboard shows, in jsdom (the browser's fetch and WebSocket are the only
  * stand-ins): remembered across reloads, layout included, with a link winning over what is
- * remembered.
+ * remembered; and named by the address, whose change in an open tab (another link pasted, back
+ * or forward) shows the view it names as a load of it would.
  */
 import { fireEvent, render, waitFor, within } from '@solidjs/testing-library';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -64,6 +65,7 @@ describe('the view the dashboard shows', () => {
     within(app.getByRole('list', { name: 'Containers shown' }))
       .getAllByRole('listitem')
       .map((item) => item.textContent?.replace('×', '').trim());
+  const filterText = (app: ReturnType<typeof render>) => (app.getByRole('searchbox', { name: 'Filter loaded lines' }) as HTMLInputElement).value;
   const layoutChosen = (app: ReturnType<typeof render>) =>
     within(app.getByRole('radiogroup', { name: 'Layout' }))
       .getAllByRole('radio')
@@ -91,6 +93,67 @@ describe('the view the dashboard shows', () => {
 
       await waitFor(() => expect(shownNames(next)).toEqual(['cache', 'web']));
       expect(layoutChosen(next)).toBe('Merged');
+    });
+  });
+
+  describe('when only the address changes in an open tab', () => {
+    const navigate = (hash: string) => {
+      window.location.hash = hash;
+    };
+
+    it('shows the containers, layout, filter and moment the new link names, subscribing those it adds', async () => {
+      const app = await open('/#host=agent-1&container=web');
+      await waitFor(() => expect(subscriptions()).toEqual(['subscribe web']));
+
+      navigate('#host=agent-1&container=db&host=agent-2&container=cache&layout=panes&q=timeout&case=1&at=2026-11-25T12:00:00Z');
+
+      await waitFor(() => expect(shownNames(app)).toEqual(['db', 'cache']));
+      expect(window.location.hash).toBe('#host=agent-1&container=db&host=agent-2&container=cache&layout=panes&q=timeout&case=1&at=2026-11-25T12%3A00%3A00Z');
+      expect(layoutChosen(app)).toBe('Side by side');
+      expect(filterText(app)).toBe('timeout');
+      expect(app.getByRole('button', { name: 'Match case' }).getAttribute('aria-pressed')).toBe('true');
+      expect(subscriptions()).toEqual(['subscribe web', 'subscribe db', 'subscribe cache']);
+    });
+
+    it('goes back to the view of the link before, as it was named', async () => {
+      const app = await open('/#host=agent-1&container=web&q=error');
+      await waitFor(() => expect(subscriptions()).toEqual(['subscribe web']));
+      navigate('#host=agent-1&container=db&host=agent-2&container=cache&layout=panes');
+      await waitFor(() => expect(shownNames(app)).toEqual(['db', 'cache']));
+
+      window.history.back();
+
+      await waitFor(() => expect(filterText(app)).toBe('error'));
+      expect(app.queryByRole('list', { name: 'Containers shown' })).toBeNull();
+      expect(window.location.hash).toBe('#host=agent-1&container=web&q=error');
+    });
+
+    it('applies what a malformed link still says, as a load of it does, and writes the address of the view shown', async () => {
+      const app = await open('/#host=agent-1&container=web&host=agent-1&container=db');
+      await waitFor(() => expect(shownNames(app)).toEqual(['web', 'db']));
+
+      navigate('#host=agent-1&container=%3Cimg%3E&host=agent-2&container=cache&stream=both&q=kept');
+
+      await waitFor(() => expect(window.location.hash).toBe('#host=agent-2&container=cache&q=kept'));
+      expect(filterText(app)).toBe('kept');
+      expect(app.queryByRole('list', { name: 'Containers shown' })).toBeNull();
+    });
+
+    it('keeps the reader’s changes on the entry of the link: back goes to the link before, not to a keystroke', async () => {
+      const app = await open('/#host=agent-1&container=web');
+      await waitFor(() => expect(subscriptions()).toEqual(['subscribe web']));
+      navigate('#host=agent-1&container=db');
+      await waitFor(() => expect(subscriptions()).toEqual(['subscribe web', 'subscribe db']));
+
+      fireEvent.input(app.getByRole('searchbox', { name: 'Filter loaded lines' }), { target: { value: 'slow' } });
+      await waitFor(() => expect(window.location.hash).toBe('#host=agent-1&container=db&q=slow'));
+      expect(filterText(app)).toBe('slow');
+      window.history.back();
+
+      await waitFor(() => expect(window.location.hash).toBe('#host=agent-1&container=web'));
+      await waitFor(() => expect(filterText(app)).toBe(''));
+      // web waited out of view, still subscribed: shown again at once.
+      expect(subscriptions()).toEqual(['subscribe web', 'subscribe db']);
     });
   });
 });
