@@ -155,5 +155,31 @@ describe('the view the dashboard shows', () => {
       // web waited out of view, still subscribed: shown again at once.
       expect(subscriptions()).toEqual(['subscribe web', 'subscribe db']);
     });
+
+    it('takes the token of a link pasted into the tab out of the address, and connects with it when it is another', async () => {
+      await open('/#host=agent-1&container=web');
+      await waitFor(() => expect(subscriptions()).toEqual(['subscribe web']));
+
+      navigate('#token=cred1234.another&host=agent-1&container=db');
+
+      await waitFor(() => expect(latestSocket().token).toBe('cred1234.another'));
+      expect(window.location.hash).toBe('#host=agent-1&container=db');
+      expect(window.localStorage.getItem(TOKEN_STORAGE_KEY)).toBe('cred1234.another');
+      expect(FakeWebSocket.opened[0]!.closed).toBe(true);
+      latestSocket().onopen?.();
+      latestSocket().receive(inventory);
+      await waitFor(() => expect(subscriptions()).toEqual(['subscribe db']));
+    });
+
+    it('takes the token the dashboard holds already out of a pasted link, and shows the link’s view on the same connection', async () => {
+      await open('/#host=agent-1&container=web');
+      await waitFor(() => expect(subscriptions()).toEqual(['subscribe web']));
+
+      navigate('#token=cred1234.right&host=agent-1&container=db');
+
+      await waitFor(() => expect(subscriptions()).toEqual(['subscribe web', 'subscribe db']));
+      expect(window.location.hash).toBe('#host=agent-1&container=db');
+      expect(FakeWebSocket.opened).toHaveLength(1);
+    });
   });
 });
