@@ -93,8 +93,9 @@ describe('a link opened, and the view written back', () => {
     const layouts: string[] = [];
     const filter = createFilterStore();
     const jump = createJumpStore();
-    applyViewLink({ ...full, layout: 'panes' }, { show: (refs) => shown.push(refs), setLayout: (layout) => layouts.push(layout), filter, jump });
-    expect(shown).toEqual([full.containers]);
+    const two = [...full.containers, { agentId: 'host-2', containerId: 'db' }];
+    applyViewLink({ ...full, containers: two, layout: 'panes' }, { show: (refs) => shown.push(refs), setLayout: (layout) => layouts.push(layout), filter, jump });
+    expect(shown).toEqual([two]);
     expect(layouts).toEqual(['panes']);
     expect(filter.filter()).toEqual({ query: full.query, regex: true, caseSensitive: true, invert: true, stream: 'stderr', hiddenLevels: new Set(['debug', 'none']) });
     expect(jump.place()).toEqual({ seq: 4211 });
@@ -105,6 +106,12 @@ describe('a link opened, and the view written back', () => {
     filter.toggleLevel('info');
     applyViewLink({ ...EMPTY_VIEW_LINK, hiddenLevels: new Set(['warn']) }, { show: () => {}, setLayout: () => {}, filter, jump: createJumpStore() });
     expect([...filter.hiddenLevels()]).toEqual(['warn']);
+  });
+
+  it('leaves the layout as it is when the link names one container (its address names no layout)', () => {
+    const layouts: string[] = [];
+    applyViewLink(parseViewLink('#host=h&container=a&layout=merged'), { show: () => {}, setLayout: (layout) => layouts.push(layout), filter: createFilterStore(), jump: createJumpStore() });
+    expect(layouts).toEqual([]);
   });
 
   it('shows no container, lays none out and jumps nowhere when the link names neither', () => {

@@ -94,6 +94,19 @@ describe('the view the dashboard shows', () => {
       await waitFor(() => expect(shownNames(next)).toEqual(['cache', 'web']));
       expect(layoutChosen(next)).toBe('Merged');
     });
+
+    it('keeps the layout remembered under a link to one container, which names no layout', async () => {
+      const first = await open('/#host=agent-1&container=web&host=agent-1&container=db&layout=panes');
+      await waitFor(() => expect(layoutChosen(first)).toBe('Side by side'));
+      first.unmount();
+
+      // The address of the view once db is taken out again.
+      const next = await open('/#host=agent-1&container=web');
+      fireEvent.click(await next.findByText('db', { selector: '.container-name' }), { shiftKey: true });
+
+      await waitFor(() => expect(shownNames(next)).toEqual(['web', 'db']));
+      expect(layoutChosen(next)).toBe('Side by side');
+    });
   });
 
   describe('when only the address changes in an open tab', () => {

@@ -22,8 +22,9 @@ export interface LinkTargets {
 }
 
 /**
- * Applies a link as a load of it shows it: its filter, its place (none: none); its containers and
- * their layout when it names any — else those shown stay, as a load shows those remembered.
+ * Applies a link as a load of it shows it: its filter, its place (none: none); its containers when
+ * it names any — else those shown stay, as a load shows those remembered — and their layout when it
+ * names several (the address names a layout only then: one container's keeps the one remembered).
  */
 export function applyViewLink(link: ViewLink, targets: LinkTargets): void {
   const { filter } = targets;
@@ -34,11 +35,8 @@ export function applyViewLink(link: ViewLink, targets: LinkTargets): void {
   filter.setStream(link.stream);
   filter.showAllLevels();
   for (const level of link.hiddenLevels) filter.toggleLevel(level);
-  // A layout is the layout of the containers named; without them, the one remembered stays.
-  if (link.containers.length > 0) {
-    targets.show(link.containers);
-    targets.setLayout(link.layout);
-  }
+  if (link.containers.length > 0) targets.show(link.containers);
+  if (link.containers.length > 1) targets.setLayout(link.layout);
   if (link.place) targets.jump.jumpTo(link.place);
   else targets.jump.clear();
 }
