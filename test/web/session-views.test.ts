@@ -87,6 +87,17 @@ describe('a dashboard session showing several containers', () => {
     expect(subscriptions()).toEqual(['subscribe web', 'subscribe db', 'subscribe cache', 'unsubscribe web', 'unsubscribe db']);
   });
 
+  it('shows exactly the containers of another link: those it adds subscribed, those it leaves out released a while later', () => {
+    start();
+    session.show([web, db]);
+
+    session.show([db, cache]);
+    vi.advanceTimersByTime(LINGER_MS);
+
+    expect(session.selection.watched()).toEqual([db, cache]);
+    expect(subscriptions()).toEqual(['subscribe web', 'subscribe db', 'subscribe cache', 'unsubscribe web']);
+  });
+
   it('adds with a toggle, takes out with it, and never takes out the last container shown', () => {
     start();
     session.select(web);
