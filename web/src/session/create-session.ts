@@ -78,7 +78,7 @@ export function createSession(options: SessionOptions): Session {
   const filter = createFilterStore();
   const errors = createErrorsStore();
   const memory = createViewMemory(options.storage);
-  // Laid out as last time from the start; a link opened lays its containers out as it says.
+  // Laid out as last time from the start; a link to several containers lays them out as it says.
   const rememberedLayout = memory.recallLayout();
   if (rememberedLayout) selection.setLayout(rememberedLayout);
   const subscribeRetry = createSubscribeRetry({
