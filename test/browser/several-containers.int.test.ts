@@ -2,7 +2,8 @@
  * Several containers at once, in Chromium against the real stack (test/browser/dashboard-stack.ts):
  * two real containers on the private dockerd write lines at the same time; the dashboard shows
  * them merged — in timestamp order, each line with its container's name in its colour — then
- * side by side, and a link to the view opens the same view. Screenshots land in the system's tmp
+ * side by side, and a link to the view opens the same view, in a new tab or pasted into the open
+ * one. Screenshots land in the system's tmp
  * directory as views-*.png (printed), to be looked at.
  */
 import { tmpdir } from 'node:os';
@@ -198,6 +199,38 @@ describe('several containers in Chromium, on the real stack', () => {
 
     await expect.poll(() => page.locator('.view-chip-name').allInnerTexts(), { timeout: 10_000 }).toEqual([...NAMES]);
     await expectMerged(page);
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+
+  it('shows the view of another link pasted into the open tab, and the view before on back, without a reload', async () => {
+    const both = new URLSearchParams(new URL(page.url()).hash.slice(1));
+    const [apiId, dbId] = both.getAll('container');
+    // Gone if the page were loaded again.
+    await page.evaluate(() => Object.assign(globalThis, { sidetailSameDocument: true }));
+
+    await page.goto(`${stack.site.url}#host=${AGENT_ID}&container=${dbId}&q=merge-db+tick`);
+
+    await expect.poll(() => page.locator('.view-chip').count(), { timeout: 10_000 }).toBe(0);
+    expect(await page.locator('.main .log-name').innerText()).toBe('merge-db');
+    expect(await page.getByRole('searchbox', { name: /filter/i }).inputValue()).toBe('merge-db tick');
+    await vi.waitFor(
+      async () => {
+        const lines = await shownLines(page);
+        expect(lines.length).toBeGreaterThan(0);
+        for (const line of lines) expect(line.text.startsWith('merge-db tick')).toBe(true);
+      },
+      { timeout: 10_000 },
+    );
+
+    await page.goto(`${stack.site.url}#host=${AGENT_ID}&container=${apiId}&host=${AGENT_ID}&container=${dbId}&layout=panes`);
+    await expect.poll(() => page.locator('.log-pane').count(), { timeout: 10_000 }).toBe(2);
+    expect(await page.getByRole('searchbox', { name: /filter/i }).inputValue()).toBe('');
+
+    await page.goBack();
+    await expect.poll(() => page.locator('.log-pane').count(), { timeout: 10_000 }).toBe(0);
+    expect(await page.locator('.main .log-name').innerText()).toBe('merge-db');
+    expect(await page.getByRole('searchbox', { name: /filter/i }).inputValue()).toBe('merge-db tick');
+    expect(await page.evaluate(() => (globalThis as { sidetailSameDocument?: boolean }).sidetailSameDocument)).toBe(true);
     expect(pageErrors).toEqual([]);
   }, 60_000);
 });

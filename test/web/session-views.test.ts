@@ -2,7 +2,7 @@
  * Several containers in one view, on an in-memory socket and fake timers: each shown container is
  * subscribed on its own, one taken out is released a while later (unsubscribed, its lines
  * dropped) and only it, a refused subscribe concerns only its container, and the containers shown
- * are remembered across reloads.
+ * and their layout are remembered across reloads.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CloudToViewer, LogLine } from '../../protocol';
@@ -87,6 +87,17 @@ describe('a dashboard session showing several containers', () => {
     expect(subscriptions()).toEqual(['subscribe web', 'subscribe db', 'subscribe cache', 'unsubscribe web', 'unsubscribe db']);
   });
 
+  it('shows exactly the containers of another link: those it adds subscribed, those it leaves out released a while later', () => {
+    start();
+    session.show([web, db]);
+
+    session.show([db, cache]);
+    vi.advanceTimersByTime(LINGER_MS);
+
+    expect(session.selection.watched()).toEqual([db, cache]);
+    expect(subscriptions()).toEqual(['subscribe web', 'subscribe db', 'subscribe cache', 'unsubscribe web']);
+  });
+
   it('adds with a toggle, takes out with it, and never takes out the last container shown', () => {
     start();
     session.select(web);
@@ -152,6 +163,19 @@ describe('a dashboard session showing several containers', () => {
 
     expect(session.selection.watched()).toEqual([db, cache]);
     expect(subscriptions()).toEqual(['subscribe db', 'subscribe cache']);
+  });
+
+  it('lays the containers out as they were last time, from the start', () => {
+    const saved = new Map<string, string>();
+    const storage = { getItem: (key: string) => saved.get(key) ?? null, setItem: (key: string, value: string) => void saved.set(key, value) };
+    start({ storage });
+    session.show([db, cache]);
+    session.setLayout('panes');
+    session.close();
+
+    start({ storage });
+
+    expect(session.selection.layout()).toBe('panes');
   });
 
   describe('releasing the lines of containers no longer shown', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createFilterStore } from '../../web/src/state/filter-store';
 import { createJumpStore } from '../../web/src/state/jump-store';
-import { MAX_SHOWN } from '../../web/src/state/selection-store';
+import { MAX_SHOWN, type ViewLayout } from '../../web/src/state/selection-store';
 import { EMPTY_VIEW_LINK, formatViewLink, parseViewLink, type ViewLink } from '../../web/src/state/view-link';
-import { applyViewLink, viewLinkOf } from '../../web/src/state/view-link-sync';
+import { applyChangedViewLink, applyViewLink, viewLinkOf, type LinkTargets } from '../../web/src/state/view-link-sync';
 import type { ContainerRef } from '../../protocol';
 
 const full: ViewLink = {
@@ -93,8 +93,9 @@ describe('a link opened, and the view written back', () => {
     const layouts: string[] = [];
     const filter = createFilterStore();
     const jump = createJumpStore();
-    applyViewLink({ ...full, layout: 'panes' }, { show: (refs) => shown.push(refs), setLayout: (layout) => layouts.push(layout), filter, jump });
-    expect(shown).toEqual([full.containers]);
+    const two = [...full.containers, { agentId: 'host-2', containerId: 'db' }];
+    applyViewLink({ ...full, containers: two, layout: 'panes' }, { show: (refs) => shown.push(refs), setLayout: (layout) => layouts.push(layout), filter, jump });
+    expect(shown).toEqual([two]);
     expect(layouts).toEqual(['panes']);
     expect(filter.filter()).toEqual({ query: full.query, regex: true, caseSensitive: true, invert: true, stream: 'stderr', hiddenLevels: new Set(['debug', 'none']) });
     expect(jump.place()).toEqual({ seq: 4211 });
@@ -107,11 +108,19 @@ describe('a link opened, and the view written back', () => {
     expect([...filter.hiddenLevels()]).toEqual(['warn']);
   });
 
-  it('shows no container and jumps nowhere when the link names neither', () => {
+  it('leaves the layout as it is when the link names one container (its address names no layout)', () => {
+    const layouts: string[] = [];
+    applyViewLink(parseViewLink('#host=h&container=a&layout=merged'), { show: () => {}, setLayout: (layout) => layouts.push(layout), filter: createFilterStore(), jump: createJumpStore() });
+    expect(layouts).toEqual([]);
+  });
+
+  it('shows no container, lays none out and jumps nowhere when the link names neither', () => {
     const jump = createJumpStore();
     let selects = 0;
-    applyViewLink(parseViewLink('#q=x'), { show: () => (selects += 1), setLayout: () => {}, filter: createFilterStore(), jump });
+    const layouts: string[] = [];
+    applyViewLink(parseViewLink('#q=x&layout=panes'), { show: () => (selects += 1), setLayout: (layout) => layouts.push(layout), filter: createFilterStore(), jump });
     expect(selects).toBe(0);
+    expect(layouts).toEqual([]);
     expect(jump.place()).toBeUndefined();
   });
 
@@ -122,3 +131,77 @@ describe('a link opened, and the view written back', () => {
     expect(viewLinkOf({ watched: full.containers, layout: full.layout, filter: filter.filter(), place: jump.place() })).toEqual(full);
   });
 });
+
+describe('the address changed in an open tab (another link pasted, back or forward)', () => {
+  const web = { agentId: 'host-1', containerId: 'web' };
+  const db = { agentId: 'host-2', containerId: 'db' };
+  /** Targets over real stores, the containers and layout shown kept as a session keeps them. */
+  const screen = () => {
+    let watched: readonly ContainerRef[] = [];
+    let layout: ViewLayout = 'merged';
+    const shown: (readonly ContainerRef[])[] = [];
+    const targets: LinkTargets = {
+      show: (refs) => {
+        shown.push(refs);
+        watched = refs;
+      },
+      setLayout: (next) => {
+        layout = next;
+      },
+      filter: createFilterStore(),
+      jump: createJumpStore(),
+    };
+    const now = () => ({ watched, layout, filter: targets.filter.filter(), place: targets.jump.place() });
+    return { targets, now, shown };
+  };
+
+  it('shows the view the new link names, as a load of it would', () => {
+    const { targets, now } = screen();
+    applyViewLink(parseViewLink('#host=host-1&container=web&q=old&hide=debug'), targets);
+
+    expect(applyChangedViewLink('#host=host-1&container=web&host=host-2&container=db&layout=panes&q=new&regex=1&line=12', now(), targets)).toBe(true);
+
+    expect(now()).toEqual({ watched: [web, db], layout: 'panes', filter: { query: 'new', regex: true, caseSensitive: false, invert: false, stream: 'all', hiddenLevels: new Set() }, place: { seq: 12 } });
+  });
+
+  it('lets go of the place of the link before when the new one names none, as a load starts with none', () => {
+    const { targets, now } = screen();
+    applyViewLink(parseViewLink('#host=host-1&container=web&line=40'), targets);
+
+    applyChangedViewLink('#host=host-1&container=web&q=x', now(), targets);
+
+    expect(targets.jump.place()).toBeUndefined();
+  });
+
+  it('keeps the containers and layout shown when the new link names no container, as a load shows those remembered', () => {
+    const { targets, now, shown } = screen();
+    applyViewLink(parseViewLink('#host=host-1&container=web&host=host-2&container=db&layout=panes'), targets);
+
+    applyChangedViewLink('#q=timeout', now(), targets);
+
+    expect(shown).toHaveLength(1);
+    expect(now()).toMatchObject({ watched: [web, db], layout: 'panes', filter: { query: 'timeout' } });
+  });
+
+  it('applies nothing when the address names the view on screen (the one the dashboard wrote): a place jumped to is not jumped to again', () => {
+    const { targets, now, shown } = screen();
+    applyViewLink(parseViewLink('#host=host-1&container=web&q=x&line=40'), targets);
+    targets.jump.resolved('line:40');
+    const written = formatViewLink(viewLinkOf(now()), '#other=kept');
+
+    expect(applyChangedViewLink(written, now(), targets)).toBe(false);
+
+    expect(shown).toHaveLength(1);
+    expect(targets.jump.reveal()).toEqual({ key: 'line:40' });
+  });
+
+  it('applies what a malformed address still says, as a load of it does', () => {
+    const { targets, now } = screen();
+    applyViewLink(parseViewLink('#host=host-1&container=web'), targets);
+
+    applyChangedViewLink('#host=host-1&container=%3Cimg%3E&host=host-2&container=db&stream=both&line=-3&q=kept', now(), targets);
+
+    expect(now()).toEqual({ watched: [db], layout: 'merged', filter: { ...createFilterStore().filter(), query: 'kept' }, place: undefined });
+  });
+});
+

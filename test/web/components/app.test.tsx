@@ -6,36 +6,10 @@
  */
 import { fireEvent, render, waitFor } from '@solidjs/testing-library';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { CloudToViewer } from '../../../protocol';
 import { App } from '../../../web/src/components/App';
 import { TOKEN_STORAGE_KEY } from '../../../web/src/config/viewer-token';
 import { container, host } from '../host-fixtures';
-
-/** The browser's WebSocket as the dashboard uses it (api/browser-socket.ts): every one opened is kept. */
-class FakeWebSocket {
-  static opened: FakeWebSocket[] = [];
-  onopen: (() => void) | null = null;
-  onmessage: ((event: { data: unknown }) => void) | null = null;
-  onclose: ((event: { code: number; reason: string }) => void) | null = null;
-  readonly sent: string[] = [];
-  closed = false;
-  constructor(readonly url: string) {
-    FakeWebSocket.opened.push(this);
-  }
-  send(data: string): void {
-    this.sent.push(data);
-  }
-  close(): void {
-    this.closed = true;
-  }
-  /** The token the dashboard connected with. */
-  get token(): string | null {
-    return new URL(this.url).searchParams.get('token');
-  }
-  receive(message: CloudToViewer): void {
-    this.onmessage?.({ data: JSON.stringify(message) });
-  }
-}
+import { FakeWebSocket } from './fake-web-socket';
 
 const latestSocket = () => FakeWebSocket.opened.at(-1);
 

@@ -1,6 +1,6 @@
-import { createResource, createSignal, Match, Show, Switch } from 'solid-js';
+import { createResource, createSignal, Match, onCleanup, Show, Switch } from 'solid-js';
 import { loadRuntimeConfig } from '../config/runtime-config';
-import { forgetViewerToken, resolveViewerToken, saveViewerToken } from '../config/viewer-token';
+import { forgetViewerToken, resolveViewerToken, saveViewerToken, takeTokenFromHash } from '../config/viewer-token';
 import { Dashboard } from './Dashboard';
 import { TokenPrompt } from './TokenPrompt';
 import './app.css';
@@ -8,10 +8,15 @@ import './app.css';
 /** Reads the token once at start-up and takes it out of the address bar (it must not linger in history). */
 function initialToken(): string | undefined {
   const { token, hash } = resolveViewerToken(window.location.hash, window.localStorage);
+  withoutToken(hash);
+  return token;
+}
+
+/** Replaces the address's hash by this one, the token taken out (no history entry). */
+function withoutToken(hash: string): void {
   if (hash !== window.location.hash) {
     window.history.replaceState(window.history.state, '', `${window.location.pathname}${window.location.search}${hash}`);
   }
-  return token;
 }
 
 function describeError(error: unknown): string {
@@ -33,6 +38,16 @@ export function App() {
     setRejected(suspectedInvalid);
     setToken(undefined);
   };
+  // A link with a token pasted into this tab: taken out of the address as at start-up, before the
+  // dashboard reads the rest (this listener was added first). Another token starts the dashboard
+  // anew with it, which then opens the link as a load does.
+  const tokenFromAddress = () => {
+    const taken = takeTokenFromHash(window.location.hash);
+    withoutToken(taken.hash);
+    if (taken.token !== undefined && taken.token !== token()) useToken(taken.token);
+  };
+  window.addEventListener('hashchange', tokenFromAddress);
+  onCleanup(() => window.removeEventListener('hashchange', tokenFromAddress));
 
   return (
     <Switch>

@@ -1,4 +1,4 @@
-import { createEffect, on, onCleanup, Show } from 'solid-js';
+import { createEffect, on, onCleanup, Show, untrack } from 'solid-js';
 import { openBrowserSocket } from '../api/browser-socket';
 import { viewerSocketUrl } from '../config/runtime-config';
 import { markViewerTokenAccepted, viewerTokenAccepted } from '../config/viewer-token';
@@ -7,7 +7,7 @@ import { SessionContext } from '../session/session-context';
 import { connectionProblem } from '../state/connection-problem';
 import { createViewState, ViewStateContext } from '../state/view-context';
 import { formatViewLink, parseViewLink } from '../state/view-link';
-import { applyViewLink, viewLinkOf } from '../state/view-link-sync';
+import { applyChangedViewLink, applyViewLink, viewLinkOf, type LinkTargets, type ViewNow } from '../state/view-link-sync';
 import { ConnectionStatus } from './ConnectionStatus';
 import { ContainerSearch } from './ContainerSearch';
 import { ErrorNotices } from './ErrorNotices';
@@ -30,24 +30,26 @@ export function Dashboard(props: DashboardProps) {
   const view = createViewState(window.localStorage);
   // The address names the view: a link opened shows its containers, filter and place, and the
   // address follows every change after (replaced, not pushed: no history entry per keystroke).
-  applyViewLink(parseViewLink(window.location.hash), {
+  const linkTargets: LinkTargets = {
     show: (refs) => session.show(refs),
-    setLayout: (layout) => session.selection.setLayout(layout),
+    setLayout: (layout) => session.setLayout(layout),
     filter: session.filter,
     jump: view.jump,
+  };
+  const viewNow = (): ViewNow => ({
+    watched: session.selection.watched(),
+    layout: session.selection.layout(),
+    filter: session.filter.filter(),
+    place: view.jump.place(),
   });
+  applyViewLink(parseViewLink(window.location.hash), linkTargets);
   createEffect(() => {
-    const hash = formatViewLink(
-      viewLinkOf({
-        watched: session.selection.watched(),
-        layout: session.selection.layout(),
-        filter: session.filter.filter(),
-        place: view.jump.place(),
-      }),
-      window.location.hash,
-    );
+    const hash = formatViewLink(viewLinkOf(viewNow()), window.location.hash);
     if (hash !== window.location.hash) window.history.replaceState(window.history.state, '', `${window.location.pathname}${window.location.search}${hash}`);
   });
+  // Another link in this tab (pasted, back or forward): its view, as a load of it. The address
+  // written above is replaced, never navigated to, so it fires no hashchange of its own.
+  const followAddress = () => applyChangedViewLink(window.location.hash, untrack(viewNow), linkTargets);
   // Other containers: a place in the lines before means nothing in them.
   createEffect(on(session.selection.watched, () => view.jump.clear(), { defer: true }));
   // Whether the token is refused, as far as the browser can tell (state/connection-problem.ts).
@@ -66,9 +68,11 @@ export function Dashboard(props: DashboardProps) {
     }
   };
   window.addEventListener('online', online);
+  window.addEventListener('hashchange', followAddress);
   document.addEventListener('keydown', findShortcut);
   onCleanup(() => {
     window.removeEventListener('online', online);
+    window.removeEventListener('hashchange', followAddress);
     document.removeEventListener('keydown', findShortcut);
     session.close();
   });

@@ -68,7 +68,7 @@ export function SeveralLogs() {
           label="Layout"
           choices={LAYOUTS}
           value={session.selection.layout()}
-          onChange={(layout) => session.selection.setLayout(layout)}
+          onChange={(layout) => session.setLayout(layout)}
           groupClass="segmented"
           optionClass="segmented-option"
         />

@@ -1,7 +1,8 @@
 /**
  * One signed-in dashboard session: the connection to the cloud plus the stores it feeds. Wiring
  * only: messages flow connection → stores (message-router.ts); which containers are subscribed is
- * the watch policy's (watch-policy.ts); the view remembered across reloads, view-memory.ts.
+ * the watch policy's (watch-policy.ts); the view remembered across reloads (containers and
+ * layout), view-memory.ts.
  * Log messages carry packed batches, read asynchronously (log-batch-reader.ts); every message
  * takes effect in arrival order all the same (arrival-order.ts).
  */
@@ -14,7 +15,7 @@ import { createErrorsStore, type ErrorsStore } from '../state/errors-store';
 import { createFilterStore, type FilterStore } from '../state/filter-store';
 import { createInventoryStore, type InventoryStore } from '../state/inventory-store';
 import { createLogsStore, type LogsStore } from '../state/logs-store';
-import { createSelectionStore, type SelectionStore } from '../state/selection-store';
+import { createSelectionStore, type SelectionStore, type ViewLayout } from '../state/selection-store';
 import { createArrivalOrder } from './arrival-order';
 import { createLogBatchReader } from './log-batch-reader';
 import { createMessageRouter } from './message-router';
@@ -40,6 +41,8 @@ export interface Session {
   removeFromView(ref: ContainerRef): void;
   /** Adds a container to the view, or takes it out when others are shown too (shift/ctrl-click). */
   toggleInView(ref: ContainerRef): void;
+  /** Lays several containers out merged or in panes; remembered across reloads. */
+  setLayout(layout: ViewLayout): void;
   reconnectNow(): void;
   close(): void;
   /** Resolves once every message received so far has taken effect (their batches read). */
@@ -49,7 +52,7 @@ export interface Session {
 export interface SessionOptions {
   readonly url: string;
   readonly openSocket: SocketFactory;
-  /** Remembers the containers shown across reloads (view-memory.ts). */
+  /** Remembers the containers shown and their layout across reloads (view-memory.ts). */
   readonly storage?: ViewStorage;
   /** The tail check's delays (tail-check.ts); shorter in tests. */
   readonly tailCheck?: { readonly firstMs?: number; readonly maxMs?: number };
@@ -75,6 +78,9 @@ export function createSession(options: SessionOptions): Session {
   const filter = createFilterStore();
   const errors = createErrorsStore();
   const memory = createViewMemory(options.storage);
+  // Laid out as last time from the start; a link to several containers lays them out as it says.
+  const rememberedLayout = memory.recallLayout();
+  if (rememberedLayout) selection.setLayout(rememberedLayout);
   const subscribeRetry = createSubscribeRetry({
     resubscribe: (ref) => connection.resubscribe(ref),
     endHistory: (ref) => logs.endHistory(ref),
@@ -174,6 +180,10 @@ export function createSession(options: SessionOptions): Session {
     addToView: (ref) => watch.add(ref),
     removeFromView: (ref) => watch.remove(ref),
     toggleInView: (ref) => watch.toggle(ref),
+    setLayout: (layout) => {
+      selection.setLayout(layout);
+      memory.rememberLayout(layout);
+    },
     reconnectNow: () => connection.reconnectNow(),
     close: () => {
       watch.close();
