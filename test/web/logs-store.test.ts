@@ -23,6 +23,11 @@ function fetched(target: typeof ref | typeof other, epoch: number, afterSeq: num
   return { ...target, epoch, afterSeq, toSeq, lines: lines(...seqs), lost: [], done: true, ...extra };
 }
 
+/** The seqs from `from` to `to`, inclusive. */
+function seqRange(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}
+
 /** Line seqs, with -1 for a gap and 0 for a restart marker. */
 function seqsOf(store: ReturnType<typeof createLogsStore>, target: typeof ref | typeof other): number[] {
   return store.view(target).rows.map((row) => (row.kind === 'line' ? row.seq : row.kind === 'gap' ? -1 : 0));
@@ -149,6 +154,66 @@ describe('logs store', () => {
         { fromSeq: 401, toSeq: 899, state: 'fetching' },
       ]);
       expect(asked).toEqual([{ ref, epoch: 7, gap: { fromSeq: 401, toSeq: 899 } }]);
+    });
+
+    it('asks for the rest after readToSeq once when a stopped answer comes twice (the refetch asked again while the first read was under way)', () => {
+      const { store, asked } = fetchingStore();
+      store.applyBatch(live(ref, [1, 2, 900], 7));
+      store.refetchGaps(); // the answer is slow: asked a second time
+      asked.length = 0;
+
+      store.applyFetched(fetched(ref, 7, 2, 899, seqRange(3, 100), { readToSeq: 100 }));
+      store.applyFetched(fetched(ref, 7, 2, 899, seqRange(3, 100), { readToSeq: 100 }));
+
+      expect(asked.map((a) => a.gap)).toEqual([{ fromSeq: 101, toSeq: 899 }]);
+    });
+
+    it('asks for the rest after readToSeq once when the stopped answer comes in parts, the lines in one that is not the last', () => {
+      const { store, asked } = fetchingStore();
+      store.applyBatch(live(ref, [1, 2, 900], 7));
+      asked.length = 0;
+
+      store.applyFetched(fetched(ref, 7, 2, 899, seqRange(3, 200), { readToSeq: 400, done: false }));
+      store.applyFetched(fetched(ref, 7, 2, 899, seqRange(201, 400), { readToSeq: 400 }));
+      store.applyFetched(fetched(ref, 7, 2, 899, seqRange(3, 400), { readToSeq: 400 })); // a second ask's answer
+
+      expect(asked.map((a) => a.gap)).toEqual([{ fromSeq: 401, toSeq: 899 }]);
+    });
+
+    it('closes a long gap through a chain of stopped reads, asked again at every refetch tick, without giving up as missing seqs the cloud still holds', () => {
+      const asks: { afterSeq: number; toSeq: number }[] = [];
+      const store = createLogsStore({
+        scheduleFrame: () => {},
+        // As the session asks (create-session.ts): the newest MAX_FETCH_LINES of the gap.
+        onGap: (_target, _epoch, gap) => asks.push({ afterSeq: Math.max(gap.fromSeq - 1, gap.toSeq - MAX_FETCH_LINES), toSeq: gap.toSeq }),
+      });
+      store.applyBatch(live(ref, [1, 2, 900], 7));
+      // The cloud holds every seq, in long lines: each read stops after 100 seqs.
+      const answer = ({ afterSeq, toSeq }: { afterSeq: number; toSeq: number }) => {
+        const readTo = afterSeq + 100;
+        if (readTo < toSeq) store.applyFetched(fetched(ref, 7, afterSeq, toSeq, seqRange(afterSeq + 1, readTo), { readToSeq: readTo }));
+        else store.applyFetched(fetched(ref, 7, afterSeq, toSeq, seqRange(afterSeq + 1, toSeq)));
+      };
+      // Each round the asks made so far are answered, then the refetch tick comes.
+      for (let round = 0; round < 4 * MAX_FETCH_ATTEMPTS && asks.length > 0; round += 1) {
+        for (const ask of asks.splice(0)) answer(ask);
+        store.refetchGaps();
+      }
+
+      expect(store.view(ref).rows.filter((row) => row.kind === 'gap')).toEqual([]);
+      expect(seqsOf(store, ref)).toEqual(seqRange(1, 900));
+    });
+
+    it('counts only the asks that went unanswered: a batch its slow answer could not read is asked for again, though the gap had been asked for MAX_FETCH_ATTEMPTS times', () => {
+      const { store, asked } = fetchingStore();
+      store.applyBatch(live(ref, [1, 2, 6], 7));
+      for (let i = 1; i < MAX_FETCH_ATTEMPTS; i += 1) store.refetchGaps();
+      asked.length = 0;
+
+      store.applyFetched(fetched(ref, 7, 2, 5, [], { lost: [{ fromSeq: 3, toSeq: 5 }] }));
+
+      expect(asked.map((a) => a.gap)).toEqual([{ fromSeq: 3, toSeq: 5 }]);
+      expect(store.view(ref).rows.find((row) => row.kind === 'gap')).toMatchObject({ fromSeq: 3, toSeq: 5, state: 'fetching' });
     });
 
     it('ignores an answer for an epoch it no longer holds', () => {

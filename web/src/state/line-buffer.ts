@@ -276,13 +276,14 @@ export class LineBuffer {
    * received, or between two received lines, are not in the cloud's buffer (answers come oldest
    * first): they stay as `missing` gaps; so does the rest up to `toSeq` once the answer is `done`.
    * Seqs of the gap after `toSeq` (a read the byte bound stopped covers up to its `readToSeq`
-   * only) stay `fetching`.
+   * only) stay `fetching`, a new gap to fetch (takeNewGaps) — asked for once, by the answer that
+   * split the gap: a repeated answer finds no gap left to change. Returns the gap it changed.
    */
-  fillGap(afterSeq: number, toSeq: number, lines: readonly LogLine[], done: boolean, lost: readonly GapRange[] = []): void {
+  fillGap(afterSeq: number, toSeq: number, lines: readonly LogLine[], done: boolean, lost: readonly GapRange[] = []): GapRange | undefined {
     const index = this.#store.findIndex(
       (row, i) => i >= this.#head && row.kind === 'gap' && row.state === 'fetching' && row.fromSeq <= toSeq && row.toSeq > afterSeq,
     );
-    if (index < 0) return;
+    if (index < 0) return undefined;
     const gap = this.#store[index] as GapRow;
     const rows: LogRow[] = [];
     let next = gap.fromSeq;
@@ -302,11 +303,15 @@ export class LineBuffer {
     const covered = Math.min(gap.toSeq, toSeq);
     if (next <= covered) rows.push(gapRow(next, covered, done ? 'missing' : 'fetching', this.#keyTag));
     next = Math.max(next, covered + 1);
-    if (next <= gap.toSeq) rows.push(gapRow(next, gap.toSeq, 'fetching', this.#keyTag));
+    if (next <= gap.toSeq) {
+      rows.push(gapRow(next, gap.toSeq, 'fetching', this.#keyTag));
+      this.#newGaps.push({ fromSeq: next, toSeq: gap.toSeq });
+    }
     this.#replace(index, 1, this.#askAgainForLost(rows, lost));
     this.#lineCount += rows.filter((row) => row.kind === 'line').length;
     this.#snapshot = undefined;
     this.#trim();
+    return { fromSeq: gap.fromSeq, toSeq: gap.toSeq };
   }
 
   /**

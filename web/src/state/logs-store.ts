@@ -119,7 +119,7 @@ interface Entry {
   readonly bump: Setter<number>;
   /** Gaps still fetching when the subscription was re-sent: asked again once its history is in. */
   refetch: GapRange[];
-  /** Times each fetching gap (by its first seq) has been asked for. */
+  /** Times each fetching gap (by its first seq) has been asked for since its last answer. */
   readonly asked: Map<number, number>;
   older: Older;
 }
@@ -275,10 +275,10 @@ export function createLogsStore(options: LogsStoreOptions = {}): LogsStore {
       const after = rest.filter((line) => line.seq > last);
       if (!forOlder && message.afterSeq < last) {
         // A read the cloud's byte bound stopped covers the seqs up to readToSeq only: what it
-        // lacks there is missing, the gap's rest is asked for next.
-        const stopped = message.readToSeq;
-        e.buffer.fillGap(message.afterSeq, Math.min(stopped ?? message.toSeq, last), inGaps, message.done, message.lost);
-        if (message.done && stopped !== undefined) fetchGaps(e, e.buffer.fetchingGaps().filter((gap) => gap.fromSeq > message.afterSeq && gap.fromSeq <= stopped + 1 && gap.toSeq > stopped));
+        // lacks there is missing, the gap's rest a new gap (asked for by fetchGaps below).
+        const answered = e.buffer.fillGap(message.afterSeq, Math.min(message.readToSeq ?? message.toSeq, last), inGaps, message.done, message.lost);
+        // Its asks were answered: only those that go unanswered from now on count against it.
+        if (answered) e.asked.delete(answered.fromSeq);
       }
       if (after.length > 0) e.buffer.addLive(after, message.epoch);
       fetchGaps(e);
