@@ -523,6 +523,20 @@ describe('LineBuffer', () => {
 
       expect(shape(buffer.rows)).toEqual(['1']);
     });
+
+    it('asks again once for a batch of a new numbering that could not be read, though one of the old numbering at the same seqs was asked again already', () => {
+      const buffer = new LineBuffer();
+      buffer.addLive(lines(1, 2, 6), 7);
+      buffer.fillGap(2, 5, [], true, [{ fromSeq: 3, toSeq: 5 }]);
+      buffer.fillGap(2, 5, lines(3, 4, 5), true);
+      buffer.addLive(renumbered(1, 2, 6), 8);
+      buffer.takeNewGaps();
+
+      buffer.fillGap(2, 5, [], true, [{ fromSeq: 3, toSeq: 5 }]);
+
+      expect(buffer.takeNewGaps()).toEqual([{ fromSeq: 3, toSeq: 5 }]);
+      expect(gaps(buffer.rows)).toEqual(['gap 3-5 fetching']);
+    });
   });
 
   describe('a fetch answer holding more than was asked (stored batches are whole)', () => {

@@ -88,6 +88,19 @@ describe('logs store', () => {
     expect(store.epoch(ref)).toBe(2);
   });
 
+  it('gives the lines of a container shown again after its release, in a new numbering, keys none of its released rows had (a merged view keeps its open JSON lines by key)', () => {
+    const store = createLogsStore({ scheduleFrame: () => {} });
+    store.applyHistory(history(ref, [1, 2, 3], { epoch: 7 }));
+    const before = new Set(store.view(ref).rows.map((row) => row.key));
+
+    // Taken out of view and released; the container restarted meanwhile; shown again.
+    store.release(ref);
+    store.applyHistory(history(ref, [1, 2, 3], { epoch: 8 }));
+
+    expect(seqsOf(store, ref)).toEqual([1, 2, 3]);
+    expect(store.view(ref).rows.filter((row) => before.has(row.key))).toEqual([]);
+  });
+
   it('drops the lines of a container released, and keeps the others’', () => {
     const store = createLogsStore({ scheduleFrame: () => {} });
     store.applyHistory(history(ref, [1, 2]));
@@ -213,6 +226,19 @@ describe('logs store', () => {
       store.applyFetched(fetched(ref, 7, 2, 5, [], { lost: [{ fromSeq: 3, toSeq: 5 }] }));
 
       expect(asked.map((a) => a.gap)).toEqual([{ fromSeq: 3, toSeq: 5 }]);
+      expect(store.view(ref).rows.find((row) => row.kind === 'gap')).toMatchObject({ fromSeq: 3, toSeq: 5, state: 'fetching' });
+    });
+
+    it('asks for a gap of a new numbering however often the old numbering’s gap at the same first seq was asked for', () => {
+      const { store, asked } = fetchingStore();
+      store.applyBatch(live(ref, [1, 2, 6], 7));
+      for (let i = 1; i < MAX_FETCH_ATTEMPTS; i += 1) store.refetchGaps(); // never answered
+      asked.length = 0;
+
+      // The container restarted: a new numbering, with a batch lost at the same seqs.
+      store.applyBatch(live(ref, [1, 2, 6], 8));
+
+      expect(asked).toEqual([{ ref, epoch: 8, gap: { fromSeq: 3, toSeq: 5 } }]);
       expect(store.view(ref).rows.find((row) => row.kind === 'gap')).toMatchObject({ fromSeq: 3, toSeq: 5, state: 'fetching' });
     });
 

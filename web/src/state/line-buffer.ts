@@ -34,7 +34,8 @@ export interface LineRow {
   /**
    * Stable across appends and trims: the virtual list anchors the reader's position by it. Unique
    * across numberings too (seqs repeat after a restart): `line:<seq>`, then `line:<seq>@<n>` in the
-   * buffer's n-th numbering since (see LineBuffer.reset).
+   * buffer's n-th numbering since (see LineBuffer.reset; a container's buffer made after its
+   * release numbers on from the released one's).
    */
   readonly key: string;
   readonly seq: number;
@@ -148,11 +149,25 @@ export class LineBuffer {
   #notices = 0;
   #rewrites = 0;
 
-  constructor(options: { capacity?: number } = {}) {
+  /**
+   * `numberingAfter`: the numbering a released buffer of the same container had reached — this one
+   * starts a new one after it, so no key of the rows shown before comes back (a view may still
+   * hold one: an opened JSON line).
+   */
+  constructor(options: { capacity?: number; numberingAfter?: number } = {}) {
     this.capacity = options.capacity ?? DEFAULT_CAPACITY;
     if (!Number.isInteger(this.capacity) || this.capacity < 1) {
       throw new RangeError(`capacity must be a positive integer, got ${this.capacity}`);
     }
+    if (options.numberingAfter !== undefined) {
+      this.#numbering = options.numberingAfter + 1;
+      this.#keyTag = `@${this.#numbering}`;
+    }
+  }
+
+  /** Which numbering the rows are of: it moves on at every restart (see reset), never back. */
+  get numbering(): number {
+    return this.#numbering;
   }
 
   /** Oldest first. A new array after every change (made on first read), the same one otherwise. */
@@ -397,6 +412,8 @@ export class LineBuffer {
     this.#lastSeq = undefined;
     this.#trimmed = 0;
     this.#newGaps = [];
+    // Spans are seqs: those of the old numbering say nothing of the new one's.
+    this.#lostRetried.clear();
   }
 
   /**

@@ -72,7 +72,7 @@ export interface LogsStore {
   endAllHistory(): void;
   /** The subscription of this container failed: stop holding its live lines back. */
   endHistory(ref: ContainerRef): void;
-  /** The container is no longer watched: its lines are dropped (a later subscribe starts it afresh). */
+  /** The container is no longer watched: its lines are dropped (a later subscribe starts it afresh, with row keys of its own). */
   release(ref: ContainerRef): void;
   /** The connection to the cloud came back: a notice in every container's lines, where they stood. */
   markReconnected(at: number): void;
@@ -119,8 +119,9 @@ interface Entry {
   readonly bump: Setter<number>;
   /** Gaps still fetching when the subscription was re-sent: asked again once its history is in. */
   refetch: GapRange[];
-  /** Times each fetching gap (by its first seq) has been asked for since its last answer. */
+  /** Times each fetching gap (by its first seq) has been asked for since its last answer, in the buffer's numbering `askedIn`. */
   readonly asked: Map<number, number>;
+  askedIn: number;
   older: Older;
 }
 
@@ -140,6 +141,8 @@ const nextFrame = (callback: () => void): void => {
 export function createLogsStore(options: LogsStoreOptions = {}): LogsStore {
   const scheduleFrame = options.scheduleFrame ?? nextFrame;
   const entries = new Map<string, Entry>();
+  /** The numbering each released container's buffer had reached: the next one's keys go on after it. */
+  const releasedNumbering = new Map<string, number>();
   // Creating or dropping an entry must notify views that read it before.
   const [created, setCreated] = createSignal(0);
   const dirty = new Set<Entry>();
@@ -165,7 +168,8 @@ export function createLogsStore(options: LogsStoreOptions = {}): LogsStore {
     let found = entries.get(key);
     if (!found) {
       const [version, bump] = createSignal(0);
-      found = { ref: { agentId: ref.agentId, containerId: ref.containerId }, buffer: new LineBuffer({ capacity: options.capacity }), version, bump, refetch: [], asked: new Map(), older: IDLE };
+      const buffer = new LineBuffer({ capacity: options.capacity, numberingAfter: releasedNumbering.get(key) });
+      found = { ref: { agentId: ref.agentId, containerId: ref.containerId }, buffer, version, bump, refetch: [], asked: new Map(), askedIn: buffer.numbering, older: IDLE };
       entries.set(key, found);
       setCreated((n) => n + 1);
     }
@@ -175,6 +179,11 @@ export function createLogsStore(options: LogsStoreOptions = {}): LogsStore {
   /** Asks for the gaps the last change made; without an epoch they cannot be asked for, so they are marked missing. */
   const fetchGaps = (e: Entry, gaps: readonly GapRange[] = e.buffer.takeNewGaps()) => {
     const epoch = e.buffer.epoch;
+    // The numbering restarted: counts by seq are of the old one.
+    if (e.askedIn !== e.buffer.numbering) {
+      e.asked.clear();
+      e.askedIn = e.buffer.numbering;
+    }
     for (const gap of gaps) {
       const attempts = (e.asked.get(gap.fromSeq) ?? 0) + 1;
       e.asked.set(gap.fromSeq, attempts);
@@ -307,6 +316,7 @@ export function createLogsStore(options: LogsStoreOptions = {}): LogsStore {
       const e = entries.get(key);
       if (!e) return;
       entries.delete(key);
+      releasedNumbering.set(key, e.buffer.numbering);
       dirty.delete(e);
       batch(() => {
         e.bump((n) => n + 1);
