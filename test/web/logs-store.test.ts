@@ -419,6 +419,39 @@ describe('logs store', () => {
       expect(store.view(ref).olderStatus).toBe('idle');
     });
 
+    it('takes a stopped scroll-back answer whose later batches were gone as it takes a gap’s: what it covered but lacks is missing, only the seqs after readToSeq are asked for', () => {
+      const asked: GapRange[] = [];
+      const store = createLogsStore({ scheduleFrame: () => {}, onGap: (_target, _epoch, gap) => asked.push(gap), onFetchOlder: () => {} });
+      store.applyHistory(history(ref, [2001, 2002], { epoch: 7 }));
+      store.loadOlder(ref);
+
+      // Read up to 1400 (the byte bound); the batch of 1201–1400 was served as expired.
+      store.applyFetched(fetched(ref, 7, 1000, 2000, seqRange(1001, 1200), { readToSeq: 1400 }));
+
+      expect(store.view(ref).rows.filter((row) => row.kind === 'gap')).toMatchObject([
+        { fromSeq: 1201, toSeq: 1400, state: 'missing' },
+        { fromSeq: 1401, toSeq: 2000, state: 'fetching' },
+      ]);
+      expect(asked).toEqual([{ fromSeq: 1401, toSeq: 2000 }]);
+    });
+
+    it('asks again for a batch of a stopped scroll-back answer that could not be read, among the seqs it covered', () => {
+      const asked: GapRange[] = [];
+      const store = createLogsStore({ scheduleFrame: () => {}, onGap: (_target, _epoch, gap) => asked.push(gap), onFetchOlder: () => {} });
+      store.applyHistory(history(ref, [2001, 2002], { epoch: 7 }));
+      store.loadOlder(ref);
+
+      store.applyFetched(fetched(ref, 7, 1000, 2000, [...seqRange(1001, 1100), ...seqRange(1201, 1300)], { readToSeq: 1400, lost: [{ fromSeq: 1101, toSeq: 1200 }] }));
+
+      expect(store.view(ref).rows.filter((row) => row.kind === 'gap')).toMatchObject([
+        { fromSeq: 1101, toSeq: 1200, state: 'fetching' },
+        { fromSeq: 1301, toSeq: 1400, state: 'missing' },
+        { fromSeq: 1401, toSeq: 2000, state: 'fetching' },
+      ]);
+      expect(asked).toEqual(expect.arrayContaining([{ fromSeq: 1101, toSeq: 1200 }, { fromSeq: 1401, toSeq: 2000 }]));
+      expect(asked).toHaveLength(2);
+    });
+
     it('takes a stopped scroll-back answer that carries no line for what it covered, not for the start of the buffer: those seqs missing, the rest fetched as a gap', () => {
       const asked: GapRange[] = [];
       const store = createLogsStore({ scheduleFrame: () => {}, onGap: (_target, _epoch, gap) => asked.push(gap), onFetchOlder: () => {} });

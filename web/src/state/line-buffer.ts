@@ -333,27 +333,37 @@ export class LineBuffer {
    * Older lines (scrolling back, or a fetch answer reaching back): those below the oldest seq held
    * go before it, in seq order, after a restart marker at the top; seqs between them that did not
    * come are gaps to fetch. Only as many rows as the capacity has room for are kept, the newest.
+   *
+   * `read`: the scroll-back read the cloud's byte bound stopped, which covered the seqs after
+   * `afterSeq` up to `readToSeq` only. What it covered but did not bring is `missing` (all of it
+   * when it brought no line) — but for the batches it brought and could not read (`lost`), asked
+   * for again once, as fillGap does; only the seqs after `readToSeq`, up to the oldest held, are a
+   * gap to fetch.
    */
-  prependOlder(lines: readonly LogLine[]): AppendOutcome {
+  prependOlder(lines: readonly LogLine[], read?: { readonly afterSeq: number; readonly readToSeq: number }, lost: readonly GapRange[] = []): AppendOutcome {
     const oldest = this.oldestSeq;
     if (oldest === undefined) return { ...NOTHING, duplicates: lines.length };
     const older = [...lines].filter((line) => line.seq < oldest).sort((a, b) => a.seq - b.seq);
+    const coveredTo = read?.readToSeq ?? 0;
     let rows: LogRow[] = [];
     let gaps: GapRange[] = [];
-    let previous: number | undefined;
+    const hole = (fromSeq: number, toSeq: number): void => {
+      const covered = Math.min(toSeq, coveredTo);
+      if (fromSeq <= covered) rows.push(...this.#askAgainForLost([gapRow(fromSeq, covered, 'missing', this.#keyTag)], lost, gaps));
+      const from = Math.max(fromSeq, covered + 1);
+      if (from > toSeq) return;
+      rows.push(gapRow(from, toSeq, 'fetching', this.#keyTag));
+      gaps.push({ fromSeq: from, toSeq });
+    };
+    // A stopped read starts where it was asked from (unless a stored batch reached further back).
+    let previous = read && (older.length === 0 || older[0]!.seq > read.afterSeq) ? read.afterSeq : undefined;
     for (const line of older) {
       if (previous !== undefined && line.seq <= previous) continue;
-      if (previous !== undefined && line.seq > previous + 1) {
-        rows.push(gapRow(previous + 1, line.seq - 1, 'fetching', this.#keyTag));
-        gaps.push({ fromSeq: previous + 1, toSeq: line.seq - 1 });
-      }
+      if (previous !== undefined && line.seq > previous + 1) hole(previous + 1, line.seq - 1);
       rows.push(toRow(line, this.#keyTag));
       previous = line.seq;
     }
-    if (previous !== undefined && previous + 1 < oldest) {
-      rows.push(gapRow(previous + 1, oldest - 1, 'fetching', this.#keyTag));
-      gaps.push({ fromSeq: previous + 1, toSeq: oldest - 1 });
-    }
+    if (previous !== undefined && previous + 1 < oldest) hole(previous + 1, oldest - 1);
     const uniqueLines = rows.filter((row) => row.kind !== 'gap').length;
     const duplicates = lines.length - uniqueLines;
     const dropped = Math.max(0, rows.length - this.room);
@@ -368,25 +378,6 @@ export class LineBuffer {
     this.#insertAtTop(rows);
     this.#newGaps.push(...gaps);
     return { added: rows.filter((row) => row.kind !== 'gap').length, duplicates, gaps: gaps.length, held: 0 };
-  }
-
-  /**
-   * A scroll-back read of the seqs after `afterSeq` that the byte bound stopped at `readToSeq`
-   * and that carried no line (its batches' objects were gone): the seqs it covered are `missing`,
-   * and those after it, up to the oldest held, a gap to fetch. Both go before the oldest row
-   * held, as far as the capacity has room (the newer first).
-   */
-  prependUnread(afterSeq: number, readToSeq: number): void {
-    const oldest = this.oldestSeq;
-    if (oldest === undefined || readToSeq >= oldest || afterSeq >= readToSeq) return;
-    const rows: GapRow[] = [gapRow(afterSeq + 1, readToSeq, 'missing', this.#keyTag)];
-    if (readToSeq + 1 < oldest) rows.push(gapRow(readToSeq + 1, oldest - 1, 'fetching', this.#keyTag));
-    const kept = rows.slice(Math.max(0, rows.length - this.room));
-    if (kept.length === 0) return;
-    this.#trimmed += rows.length - kept.length;
-    this.#insertAtTop(kept);
-    const fetching = kept.find((row) => row.state === 'fetching');
-    if (fetching) this.#newGaps.push({ fromSeq: fetching.fromSeq, toSeq: fetching.toSeq });
   }
 
   /** A subscription was (re)sent: hold live lines until its history is complete. */
@@ -488,7 +479,7 @@ export class LineBuffer {
    * Seqs the answer's batches held but that could not be read (inflating, parts that stopped
    * coming) are in the buffer still: asked for again once, as a new gap, not marked missing.
    */
-  #askAgainForLost(rows: LogRow[], lost: readonly GapRange[]): LogRow[] {
+  #askAgainForLost(rows: LogRow[], lost: readonly GapRange[], asks: GapRange[] = this.#newGaps): LogRow[] {
     if (lost.length === 0) return rows;
     return rows.flatMap((row): LogRow[] => {
       if (row.kind !== 'gap' || row.state !== 'missing') return [row];
@@ -502,7 +493,7 @@ export class LineBuffer {
         this.#lostRetried.add(id);
         if (a > from) pieces.push(gapRow(from, a - 1, 'missing', this.#keyTag));
         pieces.push(gapRow(a, b, 'fetching', this.#keyTag));
-        this.#newGaps.push({ fromSeq: a, toSeq: b });
+        asks.push({ fromSeq: a, toSeq: b });
         from = b + 1;
       }
       if (from <= row.toSeq) pieces.push(gapRow(from, row.toSeq, 'missing', this.#keyTag));

@@ -202,16 +202,16 @@ export function createLogsStore(options: LogsStoreOptions = {}): LogsStore {
 
   /**
    * The scroll-back's answer is complete: merge it; nothing older in it means the start of the
-   * buffer — unless the byte bound stopped the read (`readToSeq`): then the seqs it covered are
-   * gone, and those after it are a gap to fetch.
+   * buffer — unless the byte bound stopped the read (`readToSeq`): then the seqs it covered but
+   * lacks are gone, and those after it are a gap to fetch (LineBuffer.prependOlder).
    */
   const finishOlder = (e: Entry, older: Older, readToSeq: number | undefined): void => {
     const toSeq = older.request?.toSeq ?? 0;
     const found = older.lines.some((line) => line.seq <= toSeq) || older.lost.some((span) => span.fromSeq <= toSeq);
-    e.buffer.prependOlder(older.lines);
-    // Older batches that could not be read: a gap at the top, fetched like any gap.
+    const stopped = readToSeq !== undefined && older.request ? { afterSeq: older.request.afterSeq, readToSeq } : undefined;
+    e.buffer.prependOlder(older.lines, stopped, older.lost);
+    // Older batches that could not be read, below all that came: a gap at the top, fetched like any gap.
     if (older.lost.length > 0) e.buffer.addLive([], older.epoch, older.lost);
-    if (!found && readToSeq !== undefined && older.request) e.buffer.prependUnread(older.request.afterSeq, readToSeq);
     e.older = { ...IDLE, status: found || readToSeq !== undefined ? 'idle' : 'exhausted', epoch: older.epoch };
   };
 
