@@ -11,12 +11,14 @@
  * a container's order is never broken to honour a clock.
  *
  * Kept up to date incrementally, as row-filter.ts does for one container: when a container's
- * buffer only grew at the end or was trimmed at the front (its `rewrites` did not move), its new
- * rows — with those of every other container that only grew, merged together first — go in from
- * where the first of them belongs: the end, for live lines, however the containers' lines
- * interleave. Anything else (a gap filled, older lines loaded, a restart) takes that container's
- * rows out and merges them in again: one pass, never a sort. The result says how it changed in
- * the same terms (`trimmed`, `rewrites`), so the filter after it can follow incrementally too.
+ * buffer only grew at the end or was trimmed at the front (row-layout's droppedAtFront: its
+ * `rewrites` did not move, its rows are the same objects), its new rows — with those of every
+ * other container that only grew, merged together first — go in from where the first of them
+ * belongs: the end, for live lines, however the containers' lines interleave. Anything else (a gap
+ * filled, older lines loaded, a restart) takes that container's rows out and merges them in again:
+ * one pass, never a sort. The result counts its own changes other than appends and front trims
+ * (`rewrites`), so the filter and the layout after it can follow incrementally too; its `trimmed`
+ * counts the rows taken out at the front, for the view to say so.
  *
  * A container's trim takes the merged front with it: the rows of other containers before the
  * last row it trimmed go too (they are older than everything it still shows), so the merged list
@@ -28,11 +30,13 @@
  */
 import { compareTimestamps } from '../../../protocol';
 import type { LogRow } from './line-buffer';
+import { droppedAtFront } from './row-layout';
 
 export interface MergeSource {
   /** The container's key (protocol containerKey): names the rows' source and breaks ties. */
   readonly id: string;
   readonly rows: readonly LogRow[];
+  /** Rows its buffer dropped at the front (the view's count; the merge follows the rows themselves). */
   readonly trimmed: number;
   readonly rewrites: number;
 }
@@ -62,7 +66,6 @@ export const MERGED_CAPACITY = 100_000;
 
 interface SourceState {
   rows: readonly LogRow[];
-  trimmed: number;
   rewrites: number;
   /** The place in time of its newest row merged, and the ordinal after it. */
   lastTs: string | undefined;
@@ -187,7 +190,7 @@ export function createRowMerger(options: { readonly capacity?: number } = {}): R
 
   const mergeAfresh = (source: MergeSource): void => {
     removeAll(source.id);
-    const state: SourceState = { rows: source.rows, trimmed: source.trimmed, rewrites: source.rewrites, lastTs: undefined, nextOrdinal: 0, cut: 0 };
+    const state: SourceState = { rows: source.rows, rewrites: source.rewrites, lastTs: undefined, nextOrdinal: 0, cut: 0 };
     states.set(source.id, state);
     insertRun(wrap(source.id, state, source.rows));
   };
@@ -195,22 +198,16 @@ export function createRowMerger(options: { readonly capacity?: number } = {}): R
   /** A source's new rows, when it only grew or trimmed; undefined when it was merged afresh. */
   const update = (source: MergeSource, state: SourceState): MergedRow[] | undefined => {
     if (source.rows === state.rows) return [];
-    const dropped = source.trimmed - state.trimmed;
-    const remaining = state.rows.length - dropped;
-    const grewOrTrimmed =
-      source.rewrites === state.rewrites &&
-      dropped >= 0 &&
-      remaining >= 0 &&
-      source.rows.length >= remaining &&
-      (remaining === 0 || (source.rows[0] === state.rows[dropped] && source.rows[remaining - 1] === state.rows[state.rows.length - 1]));
+    // A source that had no rows yet only grew.
+    const dropped = state.rows.length === 0 ? 0 : droppedAtFront(state, source);
     // Rows merged with a stand-in time (markers before any line): merged again, with the line's.
-    if (!grewOrTrimmed || (state.lastTs === undefined && state.rows.length > 0)) {
+    if (dropped === undefined || (state.lastTs === undefined && state.rows.length > 0)) {
       mergeAfresh(source);
       return undefined;
     }
+    const remaining = state.rows.length - dropped;
     trim(source.id, state, dropped);
     state.rows = source.rows;
-    state.trimmed = source.trimmed;
     return wrap(source.id, state, source.rows.slice(remaining));
   };
 
