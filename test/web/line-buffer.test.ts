@@ -409,6 +409,18 @@ describe('LineBuffer', () => {
       expect(buffer.lineCount).toBe(7);
     });
 
+    it('makes the seqs of a gap after what an answer covered (a read stopped at readToSeq) a new gap to fetch, once: the same answer again changes nothing', () => {
+      const buffer = new LineBuffer();
+      buffer.addLive(lines(1, 2, 900));
+      buffer.takeNewGaps();
+
+      buffer.fillGap(2, 5, lines(3, 4, 5), true);
+      buffer.fillGap(2, 5, lines(3, 4, 5), true);
+
+      expect(buffer.takeNewGaps()).toEqual([{ fromSeq: 6, toSeq: 899 }]);
+      expect(gaps(buffer.rows)).toEqual(['gap 6-899 fetching']);
+    });
+
     it('marks as missing only what the buffer no longer had', () => {
       const buffer = new LineBuffer();
       buffer.addLive(lines(1, 10));
