@@ -166,6 +166,7 @@ describe('compileFilter with a hostile regular expression', () => {
     '(a?b?)+$',
     '(a{2,3})*$',
     '((aa|b?){3})+!x',
+    '((a|){3})+x',
   ])('refuses %j with a message, and filters by stream and level only, testing no line with it', (query) => {
     const compiled = compileFilter({ query, stream: 'stderr', regex: true });
 

@@ -188,8 +188,7 @@ function matchAlike(a: readonly Node[], b: readonly Node[], follow: CharTest): b
   const y = singleCharacters(b);
   if (!x || !y) return overlaps(firstsOfSequence(a), firstsOfSequence(b));
   const [shorter, longer] = x.length <= y.length ? [x, y] : [y, x];
-  // An empty alternative ends the repeat's turn (the engine takes no empty turn): never a second way.
-  if (shorter.length === 0) return false;
+  // An empty alternative is `?` spelt out: the turns a bounded repeat must take may be empty (`((a|){3})+`).
   if (shorter.some((test, i) => !overlaps(test, longer[i]!))) return false;
   return shorter.length === longer.length || overlaps(follow, longer[shorter.length]!);
 }
