@@ -39,7 +39,6 @@ import { LineFramer, type FramedLine } from '../pipeline/line-framer';
 import { ResumeFilter } from '../pipeline/resume-filter';
 import { RotationCheck } from '../pipeline/rotation-check';
 import { Sequencer } from '../pipeline/sequencer';
-import { lineObjectBytes } from '../transport/memory-budget';
 import { ReconnectBackoff } from '../transport/reconnect-backoff';
 import { ContainerNotFoundError, type ContainerSource, type FollowFrom, type LogFollow } from './container-source';
 import { DockerStreamFormatError, FrameDemuxer } from './frame-demuxer';
@@ -119,8 +118,6 @@ export class LogFollower {
   private generation = 0;
   private stream: Readable | undefined;
   private framer: LineFramer | undefined;
-  /** The line objects in the batch being collected, as held bytes (its JSON is the batcher's pendingBytes). */
-  private batchingObjectBytes = 0;
   /** The rest of a chunk read when the sink filled up: fed before the stream resumes. */
   private unread: Buffer | undefined;
   private abort: AbortController | undefined;
@@ -152,8 +149,8 @@ export class LogFollower {
       containerId: options.containerId,
       epoch: options.request.epoch,
       send: (batch) => {
-        // The batch leaves the pipeline's count before it joins the sink's: never counted twice.
-        this.batchingObjectBytes = 0;
+        // The batch has left the batcher's count (a line whose add closed it stays counted there):
+        // it leaves the pipeline's before it joins the sink's, never counted twice.
         this.reportHolding();
         options.sink.send(batch);
       },
@@ -326,7 +323,6 @@ export class LogFollower {
           }),
         marker: (marker, skipped) => {
           this.batcher.add({ seq: this.sequencer.next(), ...marker });
-          this.batchingObjectBytes += lineObjectBytes(marker.text);
           if (skipped) this.remember(skipped);
         },
         onReleased: () => {
@@ -463,7 +459,6 @@ export class LogFollower {
     if (marker) {
       this.options.logger.warn(`Docker no longer holds the lines of container ${this.label} after ${marker.skipped.from}: its log was rotated meanwhile; a marker says so.`);
       this.batcher.add({ seq: this.sequencer.next(), ...marker });
-      this.batchingObjectBytes += lineObjectBytes(marker.text);
     }
     if (filter && !filter.accepts(line)) {
       catchUp?.dropped();
@@ -477,7 +472,6 @@ export class LogFollower {
   private send(line: FramedLine): void {
     const seq = this.sequencer.next();
     this.remember(line);
-    this.batchingObjectBytes += lineObjectBytes(line.text);
     this.batcher.add(
       line.truncated
         ? { seq, ts: line.ts, stream: line.stream, text: line.text, truncated: true, originalBytes: line.originalBytes }
@@ -533,7 +527,7 @@ export class LogFollower {
     if (!this.options.sink.holding) return;
     this.options.sink.holding(
       this.batcher.pendingBytes +
-        this.batchingObjectBytes +
+        this.batcher.pendingObjectBytes +
         (this.framer?.pendingBytes ?? 0) +
         (this.catchUp?.heldBytes ?? 0) +
         (this.unread?.length ?? 0) +

@@ -32,6 +32,7 @@ import {
   encode,
   type LogLine,
 } from '../../protocol';
+import { lineObjectBytes } from '../transport/memory-budget';
 import { packBatch, type WireBatch } from '../transport/wire-batch';
 import { fitLine, serializedLineBytes } from './fit-line';
 import type { LineBatch } from './line-batch';
@@ -124,6 +125,8 @@ export class LogBatcher {
   /** sizeOf each line in `lines`. */
   private sizes: number[] = [];
   private sizeTotal = 0;
+  /** What the line objects in `lines` cost to hold: counted as each joins, released as its batch goes. */
+  private objectBytes = 0;
   /** sizeTotal at which the batch being gathered next asks whether memory is tight. */
   private nextTightCheck = TIGHT_CHECK_BYTES;
   private timer: unknown;
@@ -164,6 +167,7 @@ export class LogBatcher {
     this.lines.push(line);
     this.sizes.push(size);
     this.sizeTotal += size;
+    this.objectBytes += lineObjectBytes(line.text);
     if (this.lines.length >= this.maxBatchLines || this.isTight()) this.close();
     else if (this.timer === undefined && this.cancelIdleWait === undefined) this.timer = this.timers.setTimeout(() => this.lingered(), this.delayMs);
   }
@@ -177,6 +181,16 @@ export class LogBatcher {
   /** What the batch being collected will cost once packed: its estimated message. */
   get pendingBytes(): number {
     return this.lines.length === 0 ? 0 : this.estimatedMessageBytes(this.sizeTotal);
+  }
+
+  /**
+   * What the line objects of the batch being collected cost to hold (memory-budget.ts's
+   * lineObjectBytes: their texts and the object around each). A line counts from its add on, in
+   * whichever batch it joins — also when its add closed the full batch before it — and stops
+   * counting as its batch goes, before the batch is sent.
+   */
+  get pendingObjectBytes(): number {
+    return this.objectBytes;
   }
 
   /** Compressed bytes per character of text (and per line's overhead), as learned so far. */
@@ -262,6 +276,7 @@ export class LogBatcher {
     this.lines = [];
     this.sizes = [];
     this.sizeTotal = 0;
+    this.objectBytes = 0;
     this.nextTightCheck = TIGHT_CHECK_BYTES;
     this.emit(lines, sizes);
   }

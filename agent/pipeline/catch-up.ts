@@ -109,6 +109,8 @@ export class CatchUp {
         this.heldTextBytes += lineObjectBytes(line.text);
         return;
       case 'waiting':
+        // Held for as long as its count takes (up to the budget): counted like the lines after it.
+        this.heldTextBytes += lineObjectBytes(line.text);
         this.currentState = 'counting';
         this.settled = this.countAndRelease(line);
         return;
@@ -135,6 +137,8 @@ export class CatchUp {
     }
     if (this.currentState !== 'counting') return;
     this.currentState = 'releasing';
+    // The first line goes now, skipped or on: the batch it joins counts it from here.
+    this.heldTextBytes -= lineObjectBytes(first.text);
     if (count.rotated) {
       this.options.marker(skipMarker({ reason: 'rotated', from: this.options.resumeTs, to: count.first ?? first.ts }), undefined);
     }

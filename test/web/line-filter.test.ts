@@ -157,6 +157,16 @@ describe('compileFilter with a hostile regular expression', () => {
     // A bounded repeat around an unbounded one multiplies the ways as well (found in review).
     '(\\S+\\s?){6}ERROR',
     '(a+){10}b',
+    // A shorter alternative that what may follow it can continue as the longer one does: `aa` is `a` `a` too.
+    '(a|aa)*$',
+    '(a|ab|b)*$',
+    '(ab|abc|c)*x',
+    // An optional part inside a repeat, and a count that varies: `aa` is one turn or two, `aaaaaa` two turns or three.
+    '(a?a?)*x',
+    '(a?b?)+$',
+    '(a{2,3})*$',
+    '((aa|b?){3})+!x',
+    '((a|){3})+x',
   ])('refuses %j with a message, and filters by stream and level only, testing no line with it', (query) => {
     const compiled = compileFilter({ query, stream: 'stderr', regex: true });
 
@@ -165,7 +175,7 @@ describe('compileFilter with a hostile regular expression', () => {
     expect(filterRows(rows, compiled).map((row) => row.key)).toEqual(['line:2']);
   });
 
-  it.each(['.*.*x', 'a*a*a*x', '(.*)(.*)x', '\\w+\\w+=', 'id=\\d+\\d*\\d+x$', '.*a.*a.*a.*a.*ax', '.*=.*=.*x'])(
+  it.each(['.*.*x', 'a*a*a*x', '(.*)(.*)x', 'id=\\d+\\d*\\d+x$', '.*a.*a.*a.*a.*ax', '.*=.*=.*x', '\\w+\\w+\\w+=', '^\\w+\\w+\\w+\\w+=', '\\w+\\w+=.*.*x', '.*\\w+='])(
     'refuses %j, whose repeats side by side make the work grow with a power of the line’s length',
     (query) => {
       const compiled = compileFilter({ query, stream: 'stderr', regex: true });
@@ -199,6 +209,12 @@ describe('compileFilter with a hostile regular expression', () => {
     'GET.*500.*ms',
     '\\d+\\.\\d+',
     '\\d+\\s*\\d+',
+    // Alternatives that start alike, but what follows `a` is never the `b` of `ab`: each text matches one way.
+    '(a|ab)*',
+    '(ab|ac)+x',
+    // Repeats side by side that cannot take a space: their work grows with a word's length, not the line's.
+    '\\w+\\w+=',
+    '^\\w+\\w+\\w+=',
   ])('accepts the ordinary pattern %j', (query) => {
     expect(compileFilter({ query, stream: 'all', regex: true }).error).toBeUndefined();
   });

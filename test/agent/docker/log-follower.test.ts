@@ -4,6 +4,7 @@ import { entry, muxFrame, ts } from '../support/docker-bytes';
 import { FakeContainerSource } from '../support/fake-container-source';
 import { RecordingLogger } from '../support/recording-logger';
 import { RecordingSink } from '../support/recording-sink';
+import { lineObjectBytes } from '../../../agent/transport/memory-budget';
 import { unpacked } from '../../support/packed-batches';
 import { eventually } from '../support/eventually';
 
@@ -271,6 +272,24 @@ describe('LogFollower', () => {
     follower!.stop();
 
     expect(held.at(-1)).toBe(0);
+  });
+
+  it('counts a line whose add closes a full batch from the moment it is held, not once the next batch goes', async () => {
+    const held: number[] = [];
+    sink.holding = (bytes: number) => held.push(bytes);
+    // A batch waits for its ack: lines gather until one closes a full batch and starts the next.
+    sink.idle = () => false;
+    sink.onceIdle = () => () => {};
+    follow({ tail: 100 });
+    await followed(1);
+    const text = 'x'.repeat(10_000);
+
+    source.lastFollow(ID).stream.write(Buffer.concat(Array.from({ length: 15 }, (_, i) => muxFrame('stdout', entry(ts(i + 1), `${text}\n`)))));
+
+    await eventually(() => expect(sink.batches).toHaveLength(1));
+    const waiting = 15 - sink.lines.length;
+    expect(waiting).toBeGreaterThan(0);
+    expect(held.at(-1)).toBeGreaterThanOrEqual(waiting * lineObjectBytes(text));
   });
 
   it('warns once and gives itself up (onGone) when the container does not exist: a 404 on open', async () => {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FLOOD_WINDOW_MS, LogBatcher } from '../../../agent/pipeline/batcher';
 import type { LineBatch } from '../../../agent/pipeline/line-batch';
+import { lineObjectBytes } from '../../../agent/transport/memory-budget';
 import {
   AgentLogBatch,
   MAX_BATCH_BODY_BYTES,
@@ -416,6 +417,36 @@ describe('LogBatcher', () => {
       expect(batcher.pendingBytes).toBeGreaterThan(0);
       batcher.flush();
       expect(batcher.pendingBytes).toBe(0);
+    });
+
+    it('counts each line object from its add until its batch goes, once: also the line whose add closed the full batch before it', () => {
+      const held: number[] = [];
+      const batcher = new LogBatcher({
+        containerId: CONTAINER,
+        epoch: 7,
+        maxBatchLines: 3,
+        send: () => held.push(batcher.pendingObjectBytes),
+        idle: () => false,
+        onceIdle: () => () => {},
+      });
+      const big = 'x'.repeat(80_000);
+
+      batcher.add(line(1, big));
+      expect(batcher.pendingObjectBytes).toBe(lineObjectBytes(big));
+      // Full by bytes: line 2's add sends line 1, and line 2 is held, counted.
+      batcher.add(line(2, big));
+      expect(held).toEqual([0]);
+      expect(batcher.pendingObjectBytes).toBe(lineObjectBytes(big));
+      // Full by lines: line 4's add sends lines 2–4 with it, and nothing is counted any more.
+      batcher.add(line(3, 'a'));
+      batcher.add(line(4, 'b'));
+
+      expect(held).toEqual([0, 0]);
+      expect(batcher.pendingObjectBytes).toBe(0);
+      batcher.add(line(5, 'c'));
+      expect(batcher.pendingObjectBytes).toBe(lineObjectBytes('c'));
+      batcher.flush();
+      expect(batcher.pendingObjectBytes).toBe(0);
     });
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CatchUp, type CatchUpOptions, type SkipCount } from '../../../agent/pipeline/catch-up';
 import type { FramedLine } from '../../../agent/pipeline/line-framer';
+import { lineObjectBytes } from '../../../agent/transport/memory-budget';
 import { ts } from '../support/docker-bytes';
 
 const at = (n: number, text = `l${n}`): FramedLine => ({ ts: ts(n), stream: 'stdout', text });
@@ -142,6 +143,37 @@ describe('CatchUp', () => {
     await gate.released;
 
     expect(out).toEqual([`rotated ${ts(5)} to ${ts(10)}`, 'l10']);
+  });
+
+  describe('counting what it holds against the memory bound', () => {
+    it.each([
+      ['skipped with the lines before it', { before: 7, exact: true, first: ts(6) }],
+      ['sent, nothing lay before it', { before: 0, exact: true }],
+    ] as const)('counts the first line from the moment it is held for the count, and releases it once, before it goes on: %s', async (_, count) => {
+      let heldWhenSent: number | undefined;
+      const { gate, settle } = catchUp(2, { line: () => (heldWhenSent = gate.heldBytes) });
+      const first = at(10, 'x'.repeat(1000));
+      gate.accept(first);
+      expect(gate.heldBytes).toBe(lineObjectBytes(first.text));
+
+      gate.accept(at(11));
+      expect(gate.heldBytes).toBe(lineObjectBytes(first.text) + lineObjectBytes('l11'));
+      settle(count);
+      await gate.released;
+
+      expect(gate.heldBytes).toBe(0);
+      // The last line handed on is no longer counted here: the batch it joins counts it.
+      expect(heldWhenSent).toBe(0);
+    });
+
+    it('holds nothing once cancelled while counting its first line', () => {
+      const { gate } = catchUp();
+      gate.accept(at(10));
+
+      gate.cancel();
+
+      expect(gate.heldBytes).toBe(0);
+    });
   });
 
   describe('releasing the held lines within the memory bound', () => {

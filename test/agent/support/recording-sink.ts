@@ -8,6 +8,9 @@ export class RecordingSink implements BatchSink {
   congested = false;
   /** Set to see what the follower's pipeline holds. */
   holding: ((bytes: number) => void) | undefined;
+  /** Set to play a batch waiting for its ack (false: the batcher gathers lines); absent: always idle. */
+  idle: (() => boolean) | undefined;
+  onceIdle: ((listener: () => void) => () => void) | undefined;
   private readonly listeners = new Set<() => void>();
 
   send(batch: LineBatch): void {

@@ -1,8 +1,10 @@
 /**
  * Refuses regular expressions whose backtracking can take exponential time, before any line is
  * tested with them: a repeat inside a repeat over the same characters (`(a+)+`, `(a*)*`, `(.*)*`,
- * `(\w+\s?)*`), a repeated choice whose alternatives can start alike (`(a|a)*`, `(\w|\d)+`), and a
- * backreference under a repeat. On such a pattern a line of a few dozen characters can already
+ * `(\w+\s?)*`), a repeated choice whose alternatives can match the same text (`(a|a)*`, `(\w|\d)+`,
+ * `(a|aa)*`: `aa` is also `a` twice), and a backreference under a repeat. Alternatives that only
+ * start alike pass when the next character tells them apart (`(a|ab)*`: what follows `a` is never
+ * the `b` of `ab`). On such a pattern a line of a few dozen characters can already
  * hang the tab, so it is refused with a message rather than run (state/line-filter.ts).
  *
  * This is not a proof of safety: patterns that pass can still backtrack polynomially (`.*x` is
@@ -49,7 +51,7 @@ export function regexRisk(source: string, ignoreCase: boolean): string | undefin
   const chain = longestChain(tree);
   // An unanchored search tries every start: one more power of the line's length.
   const degree = chain.length + (anchored(tree) ? 0 : 1);
-  if (degree >= MAX_DEGREE) {
+  if (degree > MAX_DEGREE || (degree === MAX_DEGREE && takesSpaces(chain))) {
     const at = { start: chain[0]!.start, end: chain.at(-1)!.end };
     return `This pattern can take too long on some lines: repeats next to each other can share the same characters (${excerpt(source, at)}). Join them into one, or put something between them that only one can match.`;
   }
@@ -57,8 +59,17 @@ export function regexRisk(source: string, ignoreCase: boolean): string | undefin
 }
 
 /**
- * Work growing with the line's length to this power is refused: a 1,000-character line costs
- * about a second at the third power (`.*.*x`), and much longer at the fourth (`a*a*a*x`).
+ * Work growing with the line's length to a power above this is refused: a 1,024-character line
+ * costs about half a second at the third power (`.*.*x`), and minutes at the fourth (`a*a*a*x`) —
+ * for one line, and `exec` cannot be stopped on the main thread.
+ *
+ * At the third power itself, only repeats that cannot take a space pass (`\w+\w+=`): all they can
+ * split is one word, so on a line they do not match the work grows with the line's length times
+ * the square of its longest word — about linear on log lines, whose words are tens of characters.
+ * Only a line that is one word of MAIN_THREAD_LINE_CHARS (1,024; a base64 blob) reaches the cube,
+ * about half a second, and a pass over many such lines is stopped at MAIN_THREAD_PASS_MS (1 s),
+ * the filter turned off with a message (line-filter.ts). `.*.*x` costs that on every line without
+ * an `x`, so on ordinary logs it would always be stopped: it is refused.
  */
 const MAX_DEGREE = 3;
 
@@ -75,12 +86,13 @@ type Repeat = Extract<Node, { kind: 'repeat' }>;
  * of k of them can split a stretch of text in about n^(k-1) ways before the rest fails. One
  * character between two that the repeat before it takes too (`.*a.*a`) keeps the run going: on
  * a line full of it, it is no boundary. A longer word between them (`.*error.*`) ends the run —
- * text rarely holds it at every place.
+ * text rarely holds it at every place. Of runs as long, one whose repeats can take a space is
+ * the longest (see MAX_DEGREE).
  */
 function longestChain(alt: Alternation): Repeat[] {
   let longest: Repeat[] = [];
   const consider = (chain: Repeat[]) => {
-    if (chain.length > longest.length) longest = chain;
+    if (chain.length > longest.length || (chain.length === longest.length && takesSpaces(chain) && !takesSpaces(longest))) longest = chain;
   };
   const visit = (alternation: Alternation) => {
     for (const sequence of alternation.alternatives) {
@@ -113,6 +125,11 @@ function flatten(sequence: readonly Node[]): Node[] {
   return sequence.flatMap((node) => (node.kind === 'group' && node.body.alternatives.length === 1 ? flatten(node.body.alternatives[0]!) : [node]));
 }
 
+/** Whether a repeat of the run can take a space, and so split more than one word of a line. */
+function takesSpaces(chain: readonly Repeat[]): boolean {
+  return chain.some((repeat) => charsOf(repeat.item, 'any')(SPACE));
+}
+
 function anchored(alt: Alternation): boolean {
   return alt.alternatives.every((sequence) => {
     const first = flatten(sequence)[0];
@@ -121,6 +138,8 @@ function anchored(alt: Alternation): boolean {
 }
 
 const NOTHING: CharTest = () => false;
+const ANYTHING: CharTest = () => true;
+const SPACE = 0x20;
 const union = (a: CharTest, b: CharTest): CharTest => (a === NOTHING ? b : b === NOTHING ? a : (c) => a(c) || b(c));
 /** Every character `a` takes, `b` takes too (over the sample). */
 const within = (a: CharTest, b: CharTest): boolean => a !== NOTHING && b !== NOTHING && SAMPLE.every((c) => !a(c) || b(c));
@@ -132,15 +151,16 @@ type Outer = { start: number; end: number } | undefined;
 /**
  * Walks the pattern knowing what can follow each part (`follow`) and the innermost unbounded
  * repeat around it (`outer`). Inside such a repeat, a part that can match a character in two
- * ways — an unbounded repeat that what follows it can also start with, or alternatives starting
- * alike — lets the engine split a run of characters in exponentially many ways before failing.
+ * ways — a repeat of a varying count (`a+`, `a?`, `a{2,3}`) that what follows it can also start
+ * with, or alternatives that can match alike — lets the engine split a run of characters in
+ * exponentially many ways before failing: `(a?a?)*` and `(a{2,3})*` as surely as `(a+)+`.
  */
 function check(alt: Alternation, follow: CharTest, outer: Outer): Found | undefined {
   if (outer && alt.alternatives.length > 1) {
-    const starts = alt.alternatives.map(firstsOfSequence);
-    for (let i = 0; i < starts.length; i += 1) {
-      for (let j = i + 1; j < starts.length; j += 1) {
-        if (overlaps(starts[i]!, starts[j]!)) return { why: 'a repeated choice whose alternatives can match the same text', at: outer };
+    const { alternatives } = alt;
+    for (let i = 0; i < alternatives.length; i += 1) {
+      for (let j = i + 1; j < alternatives.length; j += 1) {
+        if (matchAlike(alternatives[i]!, alternatives[j]!, follow)) return { why: 'a repeated choice whose alternatives can match the same text', at: outer };
       }
     }
   }
@@ -152,6 +172,35 @@ function check(alt: Alternation, follow: CharTest, outer: Outer): Found | undefi
     }
   }
   return undefined;
+}
+
+/**
+ * Whether two alternatives of a repeated choice may match the same text, so that the repeat can
+ * split a line in two ways at each of its turns. Alternatives of single characters (`a`, `ab`,
+ * `\d\.`) are compared character by character: they can be told apart where their characters
+ * differ, or, when the shorter one is as far as it goes like the start of the longer (`a`, `ab`),
+ * by the next character — `follow`, what may come after either (the choice again, or what follows
+ * the repeat), against the longer one's (`b`): `(a|ab)*` matches any text one way, `(a|aa)*`
+ * (`a` may follow `a`) many. Other alternatives may match alike as soon as they may start alike.
+ */
+function matchAlike(a: readonly Node[], b: readonly Node[], follow: CharTest): boolean {
+  const x = singleCharacters(a);
+  const y = singleCharacters(b);
+  if (!x || !y) return overlaps(firstsOfSequence(a), firstsOfSequence(b));
+  const [shorter, longer] = x.length <= y.length ? [x, y] : [y, x];
+  // An empty alternative is `?` spelt out: the turns a bounded repeat must take may be empty (`((a|){3})+`).
+  if (shorter.some((test, i) => !overlaps(test, longer[i]!))) return false;
+  return shorter.length === longer.length || overlaps(follow, longer[shorter.length]!);
+}
+
+/** The characters of a sequence that matches exactly one character per part (groups of one alternative opened), else undefined. */
+function singleCharacters(sequence: readonly Node[]): CharTest[] | undefined {
+  const tests: CharTest[] = [];
+  for (const node of flatten(sequence)) {
+    if (node.kind !== 'chars') return undefined;
+    tests.push(node.test);
+  }
+  return tests;
 }
 
 function checkNode(node: Node, follow: CharTest, outer: Outer): Found | undefined {
@@ -168,7 +217,7 @@ function checkNode(node: Node, follow: CharTest, outer: Outer): Found | undefine
     case 'repeat': {
       const unbounded = node.max > MANY;
       if (unbounded && node.item.kind === 'backref') return { why: 'a repeated backreference', at: node };
-      if (unbounded && outer && overlaps(firsts(node.item), follow)) {
+      if (node.min < node.max && outer && overlaps(firsts(node.item), follow)) {
         return { why: 'a repeat inside a repeat, over characters that can follow it', at: outer };
       }
       // Repeated, the item can be followed by its own start, as well as by what follows the repeat.
@@ -189,7 +238,11 @@ function followOf(sequence: readonly Node[], from: number, follow: CharTest, edg
   return union(set, follow);
 }
 
-function firsts(node: Node): CharTest {
+/** Where in a match characters are asked about: its first, its last (firsts read backwards), or any. */
+type Place = 'first' | 'last' | 'any';
+
+/** The characters a match of the node can start with, end with, or hold anywhere. */
+function charsOf(node: Node, place: Place): CharTest {
   switch (node.kind) {
     case 'chars':
       return node.test;
@@ -197,34 +250,22 @@ function firsts(node: Node): CharTest {
     case 'look':
       return NOTHING;
     case 'backref':
-      return () => true; // could start with anything the group caught
+      return ANYTHING; // could hold anything the group caught
     case 'group':
-      return node.body.alternatives.map(firstsOfSequence).reduce(union, NOTHING);
+      return node.body.alternatives.map((sequence) => charsOfSequence(sequence, place)).reduce(union, NOTHING);
     case 'repeat':
-      return node.max === 0 ? NOTHING : firsts(node.item);
+      return node.max === 0 ? NOTHING : charsOf(node.item, place);
   }
 }
 
-/** The characters a match of the node can end with (firsts, read backwards). */
-function lasts(node: Node): CharTest {
-  switch (node.kind) {
-    case 'chars':
-      return node.test;
-    case 'empty':
-    case 'look':
-      return NOTHING;
-    case 'backref':
-      return () => true;
-    case 'group':
-      return node.body.alternatives.map((sequence) => followOf([...sequence].reverse(), 0, NOTHING, lasts)).reduce(union, NOTHING);
-    case 'repeat':
-      return node.max === 0 ? NOTHING : lasts(node.item);
-  }
+function charsOfSequence(sequence: readonly Node[], place: Place): CharTest {
+  if (place === 'any') return sequence.map((node) => charsOf(node, 'any')).reduce(union, NOTHING);
+  return followOf(place === 'first' ? sequence : [...sequence].reverse(), 0, NOTHING, (node) => charsOf(node, place));
 }
 
-function firstsOfSequence(sequence: readonly Node[]): CharTest {
-  return followOf(sequence, 0, NOTHING);
-}
+const firsts = (node: Node): CharTest => charsOf(node, 'first');
+const lasts = (node: Node): CharTest => charsOf(node, 'last');
+const firstsOfSequence = (sequence: readonly Node[]): CharTest => charsOfSequence(sequence, 'first');
 
 function nullable(node: Node): boolean {
   switch (node.kind) {
