@@ -101,6 +101,21 @@ describe('logs store', () => {
     expect(store.view(ref).rows.filter((row) => before.has(row.key))).toEqual([]);
   });
 
+  it('gives no row of a container shown again after its release, restart markers and notices included, a key a released row had', () => {
+    const store = createLogsStore({ scheduleFrame: () => {} });
+    store.applyBatch(live(ref, [1], 1));
+    store.markReconnected(1000);
+    store.applyBatch(live(ref, [1], 2)); // a restart marker
+    const before = new Set(store.view(ref).rows.map((row) => row.key));
+
+    store.release(ref);
+    store.applyBatch(live(ref, [1], 2));
+    store.markReconnected(2000);
+    store.applyBatch(live(ref, [1], 3));
+
+    expect(store.view(ref).rows.filter((row) => before.has(row.key))).toEqual([]);
+  });
+
   it('drops the lines of a container released, and keeps the others’', () => {
     const store = createLogsStore({ scheduleFrame: () => {} });
     store.applyHistory(history(ref, [1, 2]));
@@ -548,5 +563,22 @@ describe('logs store', () => {
 
       expect(asked).toEqual([]);
     });
+  });
+});
+
+describe('logs store: a cloud that answers every ask of a gap but never finishes an answer', () => {
+  it('gives the gap up as missing after MAX_FETCH_ATTEMPTS asks (each answer a first part, done: false, filling nothing; the last part never comes)', () => {
+    const asks: GapRange[] = [];
+    const store = createLogsStore({ scheduleFrame: () => {}, onGap: (_ref, _epoch, gap) => asks.push(gap) });
+    store.applyBatch(live(ref, [1, 2], 7));
+    store.applyBatch(live(ref, [6], 7));
+    // The session's refetch timer fires twenty times.
+    for (let tick = 0; tick < 20; tick += 1) {
+      const ask = asks.at(-1)!;
+      store.applyFetched(fetched(ref, 7, ask.fromSeq - 1, ask.toSeq, [], { done: false }));
+      store.refetchGaps();
+    }
+    expect(asks.length).toBeLessThanOrEqual(MAX_FETCH_ATTEMPTS);
+    expect(store.view(ref).rows.find((row) => row.kind === 'gap')).toMatchObject({ fromSeq: 3, toSeq: 5, state: 'missing' });
   });
 });

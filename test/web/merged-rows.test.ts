@@ -296,3 +296,24 @@ describe('the merged rows of several containers', () => {
     expect(shape(merge([source(A, a), source(B, b)]).rows)).toEqual([`A:${a.rows[0]!.kind}`, 'B:1']);
   });
 });
+
+describe('the merged rows: a container with no rows whose numbering restarted', () => {
+  it('follows its later appends incrementally, without merging the rows afresh', () => {
+    const a = new LineBuffer();
+    const b = new LineBuffer();
+    a.addHistory([line(1, at(1, 0))], true, 1);
+    b.addHistory([], true, 1); // subscribed, nothing written yet: an epoch, no rows
+    const merge = createRowMerger();
+    merge([source(A, a), source(B, b)]);
+    b.addLive([line(1, at(2, 0))], 2); // a new numbering before any row was held: no marker
+    const first = merge([source(A, a), source(B, b)]);
+    expect(shape(first.rows)).toEqual(['A:1', 'B:1']);
+
+    b.addLive([line(2, at(3, 0))], 2);
+    const second = merge([source(A, a), source(B, b)]);
+    expect(shape(second.rows)).toEqual(['A:1', 'B:1', 'B:2']);
+    expect(second.rewrites).toBe(first.rewrites);
+    b.addLive([line(3, at(4, 0))], 2);
+    expect(merge([source(A, a), source(B, b)]).rewrites).toBe(first.rewrites);
+  });
+});

@@ -251,7 +251,7 @@ export class LineBuffer {
     this.#epoch = epoch;
     if (held) {
       this.#restarts += 1;
-      this.#store.push({ kind: 'restart', key: `restart:${this.#restarts}`, reason });
+      this.#store.push({ kind: 'restart', key: `restart:${this.#restarts}${this.#keyTag}`, reason });
     }
   }
 
@@ -266,7 +266,7 @@ export class LineBuffer {
   addNotice(notice: Omit<NoticeRow, 'kind' | 'key'>): void {
     if (this.#store.length === this.#head) return;
     this.#notices += 1;
-    const row: NoticeRow = { kind: 'notice', key: `notice:${this.#notices}`, ...notice };
+    const row: NoticeRow = { kind: 'notice', key: `notice:${this.#notices}${this.#keyTag}`, ...notice };
     let at = this.#store.length;
     if (row.notice === 'container') {
       const iso = new Date(row.at).toISOString();

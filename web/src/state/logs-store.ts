@@ -286,8 +286,9 @@ export function createLogsStore(options: LogsStoreOptions = {}): LogsStore {
         // A read the cloud's byte bound stopped covers the seqs up to readToSeq only: what it
         // lacks there is missing, the gap's rest a new gap (asked for by fetchGaps below).
         const answered = e.buffer.fillGap(message.afterSeq, Math.min(message.readToSeq ?? message.toSeq, last), inGaps, message.done, message.lost);
-        // Its asks were answered: only those that go unanswered from now on count against it.
-        if (answered) e.asked.delete(answered.fromSeq);
+        // A whole answer came: only the asks that go unanswered from now on count against the gap.
+        // A first part alone does not reset them: a cloud whose last parts never come is given up.
+        if (answered && message.done) e.asked.delete(answered.fromSeq);
       }
       if (after.length > 0) e.buffer.addLive(after, message.epoch);
       fetchGaps(e);

@@ -208,6 +208,7 @@ export function createRowMerger(options: { readonly capacity?: number } = {}): R
     const remaining = state.rows.length - dropped;
     trim(source.id, state, dropped);
     state.rows = source.rows;
+    state.rewrites = source.rewrites;
     return wrap(source.id, state, source.rows.slice(remaining));
   };
 
