@@ -48,6 +48,7 @@ describe('the view the dashboard shows', () => {
   });
 
   afterEach(() => {
+    vi.restoreAllMocks();
     vi.unstubAllGlobals();
   });
 
@@ -193,6 +194,30 @@ describe('the view the dashboard shows', () => {
       await waitFor(() => expect(subscriptions()).toEqual(['subscribe web', 'subscribe db']));
       expect(window.location.hash).toBe('#host=agent-1&container=db');
       expect(FakeWebSocket.opened).toHaveLength(1);
+    });
+
+    it('connects with the token of a pasted link for this page when the storage refuses to keep it', async () => {
+      await open('/#host=agent-1&container=web');
+      await waitFor(() => expect(subscriptions()).toEqual(['subscribe web']));
+      const thrown: unknown[] = [];
+      const onError = (event: ErrorEvent) => {
+        thrown.push(event.error);
+        event.preventDefault();
+      };
+      window.addEventListener('error', onError);
+      const setItem = Storage.prototype.setItem;
+      vi.spyOn(Storage.prototype, 'setItem').mockImplementation(function (this: Storage, key: string, value: string) {
+        if (key === TOKEN_STORAGE_KEY) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+        setItem.call(this, key, value);
+      });
+
+      navigate('#token=cred1234.another&host=agent-1&container=db');
+
+      await waitFor(() => expect(latestSocket().token).toBe('cred1234.another'));
+      window.removeEventListener('error', onError);
+      expect(thrown, 'thrown from a hashchange listener').toEqual([]);
+      expect(window.location.hash).toBe('#host=agent-1&container=db');
+      expect(window.localStorage.getItem(TOKEN_STORAGE_KEY)).toBe('cred1234.right');
     });
   });
 });
