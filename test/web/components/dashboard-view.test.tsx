@@ -255,6 +255,8 @@ describe('the view the dashboard shows', () => {
       expect(window.location.hash).toBe('#host=agent-1&container=db');
       expect(window.localStorage.getItem(TOKEN_STORAGE_KEY)).toBe('cred1234.another');
       expect(FakeWebSocket.opened[0]!.closed).toBe(true);
+      // The dashboard replaced applied nothing of the link on its way out.
+      expect(FakeWebSocket.opened[0]!.sent.some((text) => text.includes('"containerId":"db"'))).toBe(false);
       latestSocket().onopen?.();
       latestSocket().receive(inventory);
       await waitFor(() => expect(subscriptions()).toEqual(['subscribe db']));

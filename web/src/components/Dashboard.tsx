@@ -18,6 +18,11 @@ import { LogPanel } from './LogPanel';
 export interface DashboardProps {
   wsUrl: string;
   token: string;
+  /**
+   * Calls the listener with the address's hash, the token out of it, each time it changes in this
+   * tab (App.tsx); returns how to stop. On start the dashboard reads the address, token out already.
+   */
+  addressChanges(listener: (hash: string) => void): () => void;
   /** Leave for the token prompt; `suspectedInvalid` when no connection ever opened with this token. */
   onChangeToken(suspectedInvalid: boolean): void;
 }
@@ -55,15 +60,16 @@ export function Dashboard(props: DashboardProps) {
   // Another link in this tab (pasted, back or forward): its view, as a load of it, and then its
   // address — written even when nothing on screen changed (a link naming no container, say). The
   // address written is replaced, never navigated to, so it fires no hashchange of its own.
-  const followAddress = () => {
+  const followAddress = (hash: string) => {
     applying = true;
     try {
-      applyChangedViewLink(window.location.hash, untrack(viewNow), linkTargets);
+      applyChangedViewLink(hash, untrack(viewNow), linkTargets);
     } finally {
       applying = false;
     }
     writeAddress(untrack(viewNow));
   };
+  onCleanup(props.addressChanges(followAddress));
   // Other containers: a place in the lines before means nothing in them.
   createEffect(on(session.selection.watched, () => view.jump.clear(), { defer: true }));
   // Whether the token is refused, as far as the browser can tell (state/connection-problem.ts).
@@ -82,11 +88,9 @@ export function Dashboard(props: DashboardProps) {
     }
   };
   window.addEventListener('online', online);
-  window.addEventListener('hashchange', followAddress);
   document.addEventListener('keydown', findShortcut);
   onCleanup(() => {
     window.removeEventListener('online', online);
-    window.removeEventListener('hashchange', followAddress);
     document.removeEventListener('keydown', findShortcut);
     session.close();
   });

@@ -4,7 +4,7 @@
  * writes the address again (history.replaceState: no history entry per keystroke). An address
  * changed in an open tab (another link pasted, back or forward) applies its view as a load of it
  * does. The halves are pure over the stores, so node tests run them; Dashboard.tsx wires them to
- * the window and an effect.
+ * the address (its changes handed over by App.tsx, the token out of it) and an effect.
  */
 import { batch } from 'solid-js';
 import type { ContainerRef } from '../../../protocol';
