@@ -50,6 +50,21 @@ describe('the filter store', () => {
     expect(store.hiddenLevels().size).toBe(0);
   });
 
+  it('hides the levels given, replacing those hidden; the same levels again, or showing all when none is hidden, is no change', () =>
+    inRoot(() => {
+      const store = createFilterStore();
+      const unfiltered = store.compiled();
+      store.showAllLevels();
+      store.setHiddenLevels(new Set());
+      expect(store.compiled()).toBe(unfiltered);
+      store.toggleLevel('info');
+      store.setHiddenLevels(new Set(['warn', 'debug']));
+      expect([...store.hiddenLevels()].sort()).toEqual(['debug', 'warn']);
+      const hidden = store.compiled();
+      store.setHiddenLevels(new Set(['debug', 'warn']));
+      expect(store.compiled()).toBe(hidden);
+    }));
+
   it('inverts and makes the query case-sensitive', () => {
     const store = createFilterStore();
     store.setQuery('GET');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createFilterStore } from '../../web/src/state/filter-store';
+import { createFollowStore } from '../../web/src/state/follow-store';
 import { createJumpStore } from '../../web/src/state/jump-store';
 import { MAX_SHOWN, type ViewLayout } from '../../web/src/state/selection-store';
 import { EMPTY_VIEW_LINK, formatViewLink, parseViewLink, type ViewLink } from '../../web/src/state/view-link';
@@ -94,7 +95,7 @@ describe('a link opened, and the view written back', () => {
     const filter = createFilterStore();
     const jump = createJumpStore();
     const two = [...full.containers, { agentId: 'host-2', containerId: 'db' }];
-    applyViewLink({ ...full, containers: two, layout: 'panes' }, { show: (refs) => shown.push(refs), setLayout: (layout) => layouts.push(layout), filter, jump });
+    applyViewLink({ ...full, containers: two, layout: 'panes' }, { show: (refs) => shown.push(refs), setLayout: (layout) => layouts.push(layout), filter, jump, follow: createFollowStore() });
     expect(shown).toEqual([two]);
     expect(layouts).toEqual(['panes']);
     expect(filter.filter()).toEqual({ query: full.query, regex: true, caseSensitive: true, invert: true, stream: 'stderr', hiddenLevels: new Set(['debug', 'none']) });
@@ -104,13 +105,13 @@ describe('a link opened, and the view written back', () => {
   it('replaces levels hidden before with the link’s', () => {
     const filter = createFilterStore();
     filter.toggleLevel('info');
-    applyViewLink({ ...EMPTY_VIEW_LINK, hiddenLevels: new Set(['warn']) }, { show: () => {}, setLayout: () => {}, filter, jump: createJumpStore() });
+    applyViewLink({ ...EMPTY_VIEW_LINK, hiddenLevels: new Set(['warn']) }, { show: () => {}, setLayout: () => {}, filter, jump: createJumpStore(), follow: createFollowStore() });
     expect([...filter.hiddenLevels()]).toEqual(['warn']);
   });
 
   it('leaves the layout as it is when the link names one container (its address names no layout)', () => {
     const layouts: string[] = [];
-    applyViewLink(parseViewLink('#host=h&container=a&layout=merged'), { show: () => {}, setLayout: (layout) => layouts.push(layout), filter: createFilterStore(), jump: createJumpStore() });
+    applyViewLink(parseViewLink('#host=h&container=a&layout=merged'), { show: () => {}, setLayout: (layout) => layouts.push(layout), filter: createFilterStore(), jump: createJumpStore(), follow: createFollowStore() });
     expect(layouts).toEqual([]);
   });
 
@@ -118,7 +119,7 @@ describe('a link opened, and the view written back', () => {
     const jump = createJumpStore();
     let selects = 0;
     const layouts: string[] = [];
-    applyViewLink(parseViewLink('#q=x&layout=panes'), { show: () => (selects += 1), setLayout: (layout) => layouts.push(layout), filter: createFilterStore(), jump });
+    applyViewLink(parseViewLink('#q=x&layout=panes'), { show: () => (selects += 1), setLayout: (layout) => layouts.push(layout), filter: createFilterStore(), jump, follow: createFollowStore() });
     expect(selects).toBe(0);
     expect(layouts).toEqual([]);
     expect(jump.place()).toBeUndefined();
@@ -127,7 +128,7 @@ describe('a link opened, and the view written back', () => {
   it('writes the view on screen as the same link', () => {
     const filter = createFilterStore();
     const jump = createJumpStore();
-    applyViewLink(full, { show: () => {}, setLayout: () => {}, filter, jump });
+    applyViewLink(full, { show: () => {}, setLayout: () => {}, filter, jump, follow: createFollowStore() });
     expect(viewLinkOf({ watched: full.containers, layout: full.layout, filter: filter.filter(), place: jump.place() })).toEqual(full);
   });
 });
@@ -150,6 +151,7 @@ describe('the address changed in an open tab (another link pasted, back or forwa
       },
       filter: createFilterStore(),
       jump: createJumpStore(),
+      follow: createFollowStore(),
     };
     const now = () => ({ watched, layout, filter: targets.filter.filter(), place: targets.jump.place() });
     return { targets, now, shown };
@@ -171,6 +173,16 @@ describe('the address changed in an open tab (another link pasted, back or forwa
     applyChangedViewLink('#host=host-1&container=web&q=x', now(), targets);
 
     expect(targets.jump.place()).toBeUndefined();
+  });
+
+  it('follows the newest lines again when the new link names no place, as a load does', () => {
+    const { targets, now } = screen();
+    applyViewLink(parseViewLink('#host=host-1&container=web&line=40'), targets);
+    targets.follow.pause();
+
+    applyChangedViewLink('#host=host-1&container=web', now(), targets);
+
+    expect(targets.follow.following()).toBe(true);
   });
 
   it('keeps the containers and layout shown when the new link names no container, as a load shows those remembered', () => {

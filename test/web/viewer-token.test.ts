@@ -5,6 +5,7 @@ import {
   markViewerTokenAccepted,
   viewerTokenAccepted,
   resolveViewerToken,
+  saveViewerToken,
   takeTokenFromHash,
   TOKEN_STORAGE_KEY,
   type TokenStorage,
@@ -19,6 +20,19 @@ function memoryStorage(initial: Record<string, string> = {}): TokenStorage & { d
     removeItem: (key) => void data.delete(key),
   };
 }
+
+/** A storage that refuses every call (full, or a private mode that refuses writes). */
+const refusingStorage: TokenStorage = {
+  getItem: () => {
+    throw new DOMException('The operation is insecure.', 'SecurityError');
+  },
+  setItem: () => {
+    throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+  },
+  removeItem: () => {
+    throw new DOMException('The operation is insecure.', 'SecurityError');
+  },
+};
 
 describe('takeTokenFromHash', () => {
   it.each([
@@ -72,5 +86,19 @@ describe('the token a connection opened with', () => {
     const storage = memoryStorage({ [TOKEN_STORAGE_KEY]: 'good', [ACCEPTED_TOKEN_KEY]: 'good' });
     forgetViewerToken(storage);
     expect(viewerTokenAccepted(storage, 'good')).toBe(false);
+  });
+});
+
+describe('a storage that refuses', () => {
+  it('still yields the token of the hash, for this page only, and throws nothing', () => {
+    expect(resolveViewerToken('#token=new&q=x', refusingStorage)).toEqual({ token: 'new', hash: '#q=x' });
+    expect(resolveViewerToken('#q=x', refusingStorage)).toEqual({ token: undefined, hash: '#q=x' });
+  });
+
+  it('keeps, forgets and marks nothing, and throws nothing', () => {
+    expect(() => saveViewerToken(refusingStorage, 'new')).not.toThrow();
+    expect(() => forgetViewerToken(refusingStorage)).not.toThrow();
+    expect(() => markViewerTokenAccepted(refusingStorage, 'new')).not.toThrow();
+    expect(viewerTokenAccepted(refusingStorage, 'new')).toBe(false);
   });
 });

@@ -6,11 +6,26 @@
  */
 import { fireEvent, render, waitFor, within } from '@solidjs/testing-library';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { CloudToViewer } from '../../../protocol';
+import type { CloudToViewer, LogLine } from '../../../protocol';
 import { App } from '../../../web/src/components/App';
 import { TOKEN_STORAGE_KEY } from '../../../web/src/config/viewer-token';
+import type { LineFilter } from '../../../web/src/state/line-filter';
 import { container, host } from '../host-fixtures';
 import { FakeWebSocket } from './fake-web-socket';
+import { packedBatch } from './packed-batch';
+
+/** Every filter the log view compiled (and so ran over its lines), in order; compiled as ever. */
+const compiledFilters: LineFilter[] = [];
+vi.mock('../../../web/src/state/line-filter', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../../web/src/state/line-filter')>();
+  return {
+    ...original,
+    compileFilter: (filter: LineFilter, options?: Parameters<typeof original.compileFilter>[1]) => {
+      compiledFilters.push(filter);
+      return original.compileFilter(filter, options);
+    },
+  };
+});
 
 const inventory: CloudToViewer = {
   action: 'inventory',
@@ -28,6 +43,18 @@ class NoLayoutObserver {
 }
 
 const latestSocket = () => FakeWebSocket.opened.at(-1)!;
+const lines = (...seqs: number[]): LogLine[] =>
+  seqs.map((seq) => ({ seq, ts: `2026-11-25T12:00:${String(seq).padStart(2, '0')}.000000000Z`, stream: 'stdout', text: `line ${seq}` }));
+/** Records the hash of every address written (history.replaceState) from now on. */
+const recordAddresses = () => {
+  const written: string[] = [];
+  const replace = window.history.replaceState.bind(window.history);
+  vi.spyOn(window.history, 'replaceState').mockImplementation((state, unused, url) => {
+    written.push(new URL(String(url), 'http://x').hash);
+    replace(state, unused, url);
+  });
+  return written;
+};
 /** The subscriptions sent on the latest socket, as `subscribe <container>`. */
 const subscriptions = () =>
   latestSocket()
@@ -48,6 +75,7 @@ describe('the view the dashboard shows', () => {
   });
 
   afterEach(() => {
+    vi.restoreAllMocks();
     vi.unstubAllGlobals();
   });
 
@@ -128,6 +156,54 @@ describe('the view the dashboard shows', () => {
       expect(subscriptions()).toEqual(['subscribe web', 'subscribe db', 'subscribe cache']);
     });
 
+    it('applies the new link as one change: only its own filter is compiled, and only its address written', async () => {
+      const app = await open('/#host=agent-1&container=web&q=a.c&regex=1');
+      await waitFor(() => expect(compiledFilters.some((f) => f.query === 'a.c')).toBe(true));
+      compiledFilters.length = 0;
+      const written = recordAddresses();
+
+      // A literal "(" (no regex=1), in the same container.
+      navigate('#host=agent-1&container=web&q=%28');
+
+      await waitFor(() => expect(filterText(app)).toBe('('));
+      expect(compiledFilters.map((f) => [f.query, f.regex])).toEqual([['(', false]]);
+      expect(written.filter((hash) => hash !== '#host=agent-1&container=web&q=%28')).toEqual([]);
+      expect(window.location.hash).toBe('#host=agent-1&container=web&q=%28');
+    });
+
+    it('writes no address between the link before and the new one, places and containers changed', async () => {
+      const app = await open('/#host=agent-1&container=web&line=3');
+      await waitFor(() => expect(subscriptions()).toEqual(['subscribe web']));
+      const written = recordAddresses();
+
+      navigate('#host=agent-1&container=db&q=x&line=5');
+
+      await waitFor(() => expect(filterText(app)).toBe('x'));
+      expect(written.filter((hash) => hash !== '#host=agent-1&container=db&q=x&line=5')).toEqual([]);
+      expect(window.location.hash).toBe('#host=agent-1&container=db&q=x&line=5');
+    });
+
+    it('writes the address of the view shown for a link that changes nothing on screen (no container named: those shown stay)', async () => {
+      await open('/#host=agent-1&container=web');
+      await waitFor(() => expect(subscriptions()).toEqual(['subscribe web']));
+
+      navigate('#stream=all');
+
+      await waitFor(() => expect(window.location.hash).toBe('#host=agent-1&container=web'));
+    });
+
+    it('follows the newest lines again for a link that names no place, as opening it does', async () => {
+      const app = await open('/#host=agent-1&container=web&line=3');
+      latestSocket().receive({ action: 'log.history', agentId: 'agent-1', containerId: 'web', epoch: 7, batches: [await packedBatch(lines(1, 2, 3, 4, 5))], done: true });
+      // Paused at line 3, as the link says.
+      await waitFor(() => expect(app.getByRole('button', { name: 'Jump to latest' })).toBeTruthy());
+
+      navigate('#host=agent-1&container=web');
+
+      await waitFor(() => expect(app.queryByRole('button', { name: 'Jump to latest' })).toBeNull());
+      expect(window.location.hash).toBe('#host=agent-1&container=web');
+    });
+
     it('goes back to the view of the link before, as it was named', async () => {
       const app = await open('/#host=agent-1&container=web&q=error');
       await waitFor(() => expect(subscriptions()).toEqual(['subscribe web']));
@@ -179,6 +255,8 @@ describe('the view the dashboard shows', () => {
       expect(window.location.hash).toBe('#host=agent-1&container=db');
       expect(window.localStorage.getItem(TOKEN_STORAGE_KEY)).toBe('cred1234.another');
       expect(FakeWebSocket.opened[0]!.closed).toBe(true);
+      // The dashboard replaced applied nothing of the link on its way out.
+      expect(FakeWebSocket.opened[0]!.sent.some((text) => text.includes('"containerId":"db"'))).toBe(false);
       latestSocket().onopen?.();
       latestSocket().receive(inventory);
       await waitFor(() => expect(subscriptions()).toEqual(['subscribe db']));
@@ -193,6 +271,30 @@ describe('the view the dashboard shows', () => {
       await waitFor(() => expect(subscriptions()).toEqual(['subscribe web', 'subscribe db']));
       expect(window.location.hash).toBe('#host=agent-1&container=db');
       expect(FakeWebSocket.opened).toHaveLength(1);
+    });
+
+    it('connects with the token of a pasted link for this page when the storage refuses to keep it', async () => {
+      await open('/#host=agent-1&container=web');
+      await waitFor(() => expect(subscriptions()).toEqual(['subscribe web']));
+      const thrown: unknown[] = [];
+      const onError = (event: ErrorEvent) => {
+        thrown.push(event.error);
+        event.preventDefault();
+      };
+      window.addEventListener('error', onError);
+      const setItem = Storage.prototype.setItem;
+      vi.spyOn(Storage.prototype, 'setItem').mockImplementation(function (this: Storage, key: string, value: string) {
+        if (key === TOKEN_STORAGE_KEY) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+        setItem.call(this, key, value);
+      });
+
+      navigate('#token=cred1234.another&host=agent-1&container=db');
+
+      await waitFor(() => expect(latestSocket().token).toBe('cred1234.another'));
+      window.removeEventListener('error', onError);
+      expect(thrown, 'thrown from a hashchange listener').toEqual([]);
+      expect(window.location.hash).toBe('#host=agent-1&container=db');
+      expect(window.localStorage.getItem(TOKEN_STORAGE_KEY)).toBe('cred1234.right');
     });
   });
 });

@@ -1,6 +1,7 @@
 import { createResource, createSignal, Match, onCleanup, Show, Switch } from 'solid-js';
 import { loadRuntimeConfig } from '../config/runtime-config';
 import { forgetViewerToken, resolveViewerToken, saveViewerToken, takeTokenFromHash } from '../config/viewer-token';
+import { replaceHash } from '../session/replace-hash';
 import { Dashboard } from './Dashboard';
 import { TokenPrompt } from './TokenPrompt';
 import './app.css';
@@ -8,15 +9,8 @@ import './app.css';
 /** Reads the token once at start-up and takes it out of the address bar (it must not linger in history). */
 function initialToken(): string | undefined {
   const { token, hash } = resolveViewerToken(window.location.hash, window.localStorage);
-  withoutToken(hash);
+  replaceHash(hash);
   return token;
-}
-
-/** Replaces the address's hash by this one, the token taken out (no history entry). */
-function withoutToken(hash: string): void {
-  if (hash !== window.location.hash) {
-    window.history.replaceState(window.history.state, '', `${window.location.pathname}${window.location.search}${hash}`);
-  }
 }
 
 function describeError(error: unknown): string {
@@ -38,16 +32,23 @@ export function App() {
     setRejected(suspectedInvalid);
     setToken(undefined);
   };
-  // A link with a token pasted into this tab: taken out of the address as at start-up, before the
-  // dashboard reads the rest (this listener was added first). Another token starts the dashboard
-  // anew with it, which then opens the link as a load does.
-  const tokenFromAddress = () => {
-    const taken = takeTokenFromHash(window.location.hash);
-    withoutToken(taken.hash);
-    if (taken.token !== undefined && taken.token !== token()) useToken(taken.token);
+  // Another link in this tab (pasted, back or forward): a token in it taken out of the address as
+  // at start-up, and only then the rest handed to the dashboard — the one listener, so nothing
+  // hangs on the order listeners were added in. Another token starts the dashboard anew with it,
+  // which opens the link as a load does (the one it replaces is handed nothing).
+  const addressListeners = new Set<(hash: string) => void>();
+  const addressChanges = (listener: (hash: string) => void) => {
+    addressListeners.add(listener);
+    return () => void addressListeners.delete(listener);
   };
-  window.addEventListener('hashchange', tokenFromAddress);
-  onCleanup(() => window.removeEventListener('hashchange', tokenFromAddress));
+  const addressChanged = () => {
+    const taken = takeTokenFromHash(window.location.hash);
+    replaceHash(taken.hash);
+    if (taken.token !== undefined && taken.token !== token()) useToken(taken.token);
+    else for (const listener of addressListeners) listener(taken.hash);
+  };
+  window.addEventListener('hashchange', addressChanged);
+  onCleanup(() => window.removeEventListener('hashchange', addressChanged));
 
   return (
     <Switch>
@@ -73,7 +74,7 @@ export function App() {
       <Match when={config()}>
         {(loaded) => (
           <Show when={token()} keyed>
-            {(current) => <Dashboard wsUrl={loaded().wsUrl} token={current} onChangeToken={changeToken} />}
+            {(current) => <Dashboard wsUrl={loaded().wsUrl} token={current} addressChanges={addressChanges} onChangeToken={changeToken} />}
           </Show>
         )}
       </Match>

@@ -3,6 +3,7 @@ import { openBrowserSocket } from '../api/browser-socket';
 import { viewerSocketUrl } from '../config/runtime-config';
 import { markViewerTokenAccepted, viewerTokenAccepted } from '../config/viewer-token';
 import { createSession } from '../session/create-session';
+import { replaceHash } from '../session/replace-hash';
 import { SessionContext } from '../session/session-context';
 import { connectionProblem } from '../state/connection-problem';
 import { createViewState, ViewStateContext } from '../state/view-context';
@@ -17,6 +18,11 @@ import { LogPanel } from './LogPanel';
 export interface DashboardProps {
   wsUrl: string;
   token: string;
+  /**
+   * Calls the listener with the address's hash, the token out of it, each time it changes in this
+   * tab (App.tsx); returns how to stop. On start the dashboard reads the address, token out already.
+   */
+  addressChanges(listener: (hash: string) => void): () => void;
   /** Leave for the token prompt; `suspectedInvalid` when no connection ever opened with this token. */
   onChangeToken(suspectedInvalid: boolean): void;
 }
@@ -35,6 +41,7 @@ export function Dashboard(props: DashboardProps) {
     setLayout: (layout) => session.setLayout(layout),
     filter: session.filter,
     jump: view.jump,
+    follow: view.follow,
   };
   const viewNow = (): ViewNow => ({
     watched: session.selection.watched(),
@@ -42,14 +49,27 @@ export function Dashboard(props: DashboardProps) {
     filter: session.filter.filter(),
     place: view.jump.place(),
   });
+  const writeAddress = (now: ViewNow) => replaceHash(formatViewLink(viewLinkOf(now), window.location.hash));
+  // While a link is applied, its steps (the place after the rest) write no address of their own.
+  let applying = false;
   applyViewLink(parseViewLink(window.location.hash), linkTargets);
   createEffect(() => {
-    const hash = formatViewLink(viewLinkOf(viewNow()), window.location.hash);
-    if (hash !== window.location.hash) window.history.replaceState(window.history.state, '', `${window.location.pathname}${window.location.search}${hash}`);
+    const now = viewNow();
+    if (!applying) writeAddress(now);
   });
-  // Another link in this tab (pasted, back or forward): its view, as a load of it. The address
-  // written above is replaced, never navigated to, so it fires no hashchange of its own.
-  const followAddress = () => applyChangedViewLink(window.location.hash, untrack(viewNow), linkTargets);
+  // Another link in this tab (pasted, back or forward): its view, as a load of it, and then its
+  // address — written even when nothing on screen changed (a link naming no container, say). The
+  // address written is replaced, never navigated to, so it fires no hashchange of its own.
+  const followAddress = (hash: string) => {
+    applying = true;
+    try {
+      applyChangedViewLink(hash, untrack(viewNow), linkTargets);
+    } finally {
+      applying = false;
+    }
+    writeAddress(untrack(viewNow));
+  };
+  onCleanup(props.addressChanges(followAddress));
   // Other containers: a place in the lines before means nothing in them.
   createEffect(on(session.selection.watched, () => view.jump.clear(), { defer: true }));
   // Whether the token is refused, as far as the browser can tell (state/connection-problem.ts).
@@ -68,11 +88,9 @@ export function Dashboard(props: DashboardProps) {
     }
   };
   window.addEventListener('online', online);
-  window.addEventListener('hashchange', followAddress);
   document.addEventListener('keydown', findShortcut);
   onCleanup(() => {
     window.removeEventListener('online', online);
-    window.removeEventListener('hashchange', followAddress);
     document.removeEventListener('keydown', findShortcut);
     session.close();
   });

@@ -3,7 +3,7 @@ import { containerKey } from '../../../protocol';
 import { sourceColour, type LineSource } from '../format/line-source';
 import { useSession } from '../session/session-context';
 import { displayName } from '../state/inventory-order';
-import type { ViewLayout } from '../state/selection-store';
+import { VIEW_LAYOUTS, type ViewLayout } from '../state/selection-store';
 import { useViewState } from '../state/view-context';
 import { FilterBox } from './FilterBox';
 import { LevelFilter } from './LevelFilter';
@@ -14,10 +14,11 @@ import { StreamToggle } from './StreamToggle';
 import { ViewOptions } from './ViewOptions';
 import './several-logs.css';
 
-const LAYOUTS: readonly { value: ViewLayout; label: string; title: string }[] = [
-  { value: 'merged', label: 'Merged', title: 'One list, the lines of every container interleaved by time' },
-  { value: 'panes', label: 'Side by side', title: 'A pane for each container' },
-];
+const LAYOUT_NAMES: Record<ViewLayout, { label: string; title: string }> = {
+  merged: { label: 'Merged', title: 'One list, the lines of every container interleaved by time' },
+  panes: { label: 'Side by side', title: 'A pane for each container' },
+};
+const LAYOUTS = VIEW_LAYOUTS.map((value) => ({ value, ...LAYOUT_NAMES[value] }));
 
 /**
  * Several containers shown: which (each in its colour, each to be taken out), merged or side by

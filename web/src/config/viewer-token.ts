@@ -1,6 +1,10 @@
 /**
  * The viewer token: handed over once in the URL hash (`#token=…`, never sent to the server by
  * the browser), then kept in localStorage and removed from the address bar.
+ *
+ * A storage that refuses (private mode, full) throws nothing out of here, as for the view
+ * remembered (session/view-memory.ts): the token handed over still works for this page, and is
+ * asked for again on the next load.
  */
 
 export const TOKEN_STORAGE_KEY = 'sidetail.viewerToken';
@@ -19,6 +23,22 @@ export interface HashToken {
   readonly hash: string;
 }
 
+function read(storage: TokenStorage, key: string): string | null {
+  try {
+    return storage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function write(storage: TokenStorage, change: (storage: TokenStorage) => void): void {
+  try {
+    change(storage);
+  } catch {
+    // Storage full or refused: the token holds for this page only.
+  }
+}
+
 export function takeTokenFromHash(hash: string): HashToken {
   const params = new URLSearchParams(hash.startsWith('#') ? hash.slice(1) : hash);
   const token = params.get('token')?.trim();
@@ -32,20 +52,20 @@ export function takeTokenFromHash(hash: string): HashToken {
 export function resolveViewerToken(hash: string, storage: TokenStorage): HashToken {
   const fromHash = takeTokenFromHash(hash);
   if (fromHash.token !== undefined) {
-    storage.setItem(TOKEN_STORAGE_KEY, fromHash.token);
+    saveViewerToken(storage, fromHash.token);
     return fromHash;
   }
-  const stored = storage.getItem(TOKEN_STORAGE_KEY)?.trim();
+  const stored = read(storage, TOKEN_STORAGE_KEY)?.trim();
   return { token: stored === undefined || stored === '' ? undefined : stored, hash: fromHash.hash };
 }
 
 export function saveViewerToken(storage: TokenStorage, token: string): void {
-  storage.setItem(TOKEN_STORAGE_KEY, token);
+  write(storage, (s) => s.setItem(TOKEN_STORAGE_KEY, token));
 }
 
 export function forgetViewerToken(storage: TokenStorage): void {
-  storage.removeItem(TOKEN_STORAGE_KEY);
-  storage.removeItem(ACCEPTED_TOKEN_KEY);
+  write(storage, (s) => s.removeItem(TOKEN_STORAGE_KEY));
+  write(storage, (s) => s.removeItem(ACCEPTED_TOKEN_KEY));
 }
 
 /**
@@ -57,9 +77,9 @@ export function forgetViewerToken(storage: TokenStorage): void {
 export const ACCEPTED_TOKEN_KEY = 'sidetail.viewerTokenAccepted';
 
 export function markViewerTokenAccepted(storage: TokenStorage, token: string): void {
-  storage.setItem(ACCEPTED_TOKEN_KEY, token);
+  write(storage, (s) => s.setItem(ACCEPTED_TOKEN_KEY, token));
 }
 
 export function viewerTokenAccepted(storage: TokenStorage, token: string): boolean {
-  return storage.getItem(ACCEPTED_TOKEN_KEY) === token;
+  return read(storage, ACCEPTED_TOKEN_KEY) === token;
 }

@@ -12,7 +12,7 @@
  */
 import { containerKey, type ContainerRef } from '../../../protocol';
 import type { HostView } from '../state/inventory-store';
-import type { ViewLayout } from '../state/selection-store';
+import { VIEW_LAYOUTS, type ViewLayout } from '../state/selection-store';
 
 export interface ViewStorage {
   getItem(key: string): string | null;
@@ -21,8 +21,6 @@ export interface ViewStorage {
 
 export const SELECTED_KEY = 'sidetail.selectedContainer';
 export const LAYOUT_KEY = 'sidetail.layout';
-
-const LAYOUTS: readonly ViewLayout[] = ['merged', 'panes'];
 
 export interface ViewMemory {
   /** Remembers the containers shown now (nothing shown: the last ones stay remembered). */
@@ -69,7 +67,7 @@ export function createViewMemory(storage: ViewStorage | undefined): ViewMemory {
     },
     recallLayout() {
       const remembered = read(LAYOUT_KEY);
-      return LAYOUTS.find((layout) => layout === remembered);
+      return VIEW_LAYOUTS.find((layout) => layout === remembered);
     },
   };
 }

@@ -4,7 +4,7 @@
  * change, however many components read it — and again when the regex worker answers about long
  * lines (state/long-line-matcher.ts), or stops a pattern that takes too long.
  */
-import { createSignal, type Accessor } from 'solid-js';
+import { createSignal, untrack, type Accessor } from 'solid-js';
 import { compileFilter, type CompiledFilter, type LevelChoice, type LineFilter, type StreamChoice } from './line-filter';
 import { createLongLineMatcher, type LongLineMatcherHandle } from './long-line-matcher';
 import { browserRegexRunner, type RegexRunner } from './regex-runner';
@@ -29,6 +29,8 @@ export interface FilterStore {
   toggleLevel(level: LevelChoice): void;
   /** Shows every level again. */
   showAllLevels(): void;
+  /** Hides the lines of these levels only (a link's). */
+  setHiddenLevels(levels: ReadonlySet<LevelChoice>): void;
 }
 
 export interface FilterStoreOptions {
@@ -51,6 +53,10 @@ export function createFilterStore(options: FilterStoreOptions = {}): FilterStore
   const [caseSensitive, setCaseSensitive] = createSignal(false);
   const [invert, setInvert] = createSignal(false);
   const [hiddenLevels, setHiddenLevels] = createSignal<ReadonlySet<LevelChoice>>(new Set());
+  // The same levels are no change: the filter stays the one compiled (sameFilter compares the set held).
+  const hideLevels = (levels: ReadonlySet<LevelChoice>) => {
+    if (!sameLevels(levels, untrack(hiddenLevels))) setHiddenLevels(new Set(levels));
+  };
   const filter = (): LineFilter => ({
     query: query(),
     stream: stream(),
@@ -117,8 +123,13 @@ export function createFilterStore(options: FilterStoreOptions = {}): FilterStore
         return next;
       });
     },
-    showAllLevels: () => setHiddenLevels(new Set<LevelChoice>()),
+    showAllLevels: () => hideLevels(new Set<LevelChoice>()),
+    setHiddenLevels: hideLevels,
   };
+}
+
+function sameLevels(a: ReadonlySet<LevelChoice>, b: ReadonlySet<LevelChoice>): boolean {
+  return a.size === b.size && [...a].every((level) => b.has(level));
 }
 
 function sameFilter(a: LineFilter, b: LineFilter): boolean {

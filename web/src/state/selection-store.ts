@@ -13,8 +13,9 @@ import { containerKey, type ContainerRef } from '../../../protocol';
  */
 export const MAX_SHOWN = 16;
 
-/** Several containers: one list interleaved by timestamp, or a pane each. */
-export type ViewLayout = 'merged' | 'panes';
+/** Several containers: one list interleaved by timestamp, or a pane each. The first is the default. */
+export const VIEW_LAYOUTS = ['merged', 'panes'] as const;
+export type ViewLayout = (typeof VIEW_LAYOUTS)[number];
 
 export interface SelectionStore {
   /** The first container shown (the one shown, when only one is). */

@@ -4,10 +4,12 @@
  * writes the address again (history.replaceState: no history entry per keystroke). An address
  * changed in an open tab (another link pasted, back or forward) applies its view as a load of it
  * does. The halves are pure over the stores, so node tests run them; Dashboard.tsx wires them to
- * the window and an effect.
+ * the address (its changes handed over by App.tsx, the token out of it) and an effect.
  */
+import { batch } from 'solid-js';
 import type { ContainerRef } from '../../../protocol';
 import type { FilterStore } from './filter-store';
+import type { FollowStore } from './follow-store';
 import type { JumpStore } from './jump-store';
 import type { LineFilter } from './line-filter';
 import type { ViewLayout } from './selection-store';
@@ -19,26 +21,38 @@ export interface LinkTargets {
   setLayout(layout: ViewLayout): void;
   readonly filter: FilterStore;
   readonly jump: JumpStore;
+  readonly follow: FollowStore;
 }
 
 /**
- * Applies a link as a load of it shows it: its filter, its place (none: none); its containers when
- * it names any — else those shown stay, as a load shows those remembered — and their layout when it
- * names several (the address names a layout only then: one container's keeps the one remembered).
+ * Applies a link as a load of it shows it: its filter, its place (none: the newest lines,
+ * followed); its containers when it names any — else those shown stay, as a load shows those
+ * remembered — and their layout when it names several (the address names a layout only then: one
+ * container's keeps the one remembered).
+ *
+ * The filter, containers and layout change as one (a batch): a view between the old link and the
+ * new — the new query read as the old link's regular expression, say — is never compiled, run
+ * over the lines or written as an address. The place comes after: a change of containers lets go
+ * of the place (Dashboard.tsx) when the batch ends.
  */
 export function applyViewLink(link: ViewLink, targets: LinkTargets): void {
   const { filter } = targets;
-  filter.setQuery(link.query);
-  filter.setRegex(link.regex);
-  filter.setCaseSensitive(link.caseSensitive);
-  filter.setInvert(link.invert);
-  filter.setStream(link.stream);
-  filter.showAllLevels();
-  for (const level of link.hiddenLevels) filter.toggleLevel(level);
-  if (link.containers.length > 0) targets.show(link.containers);
-  if (link.containers.length > 1) targets.setLayout(link.layout);
-  if (link.place) targets.jump.jumpTo(link.place);
-  else targets.jump.clear();
+  batch(() => {
+    filter.setQuery(link.query);
+    filter.setRegex(link.regex);
+    filter.setCaseSensitive(link.caseSensitive);
+    filter.setInvert(link.invert);
+    filter.setStream(link.stream);
+    filter.setHiddenLevels(link.hiddenLevels);
+    if (link.containers.length > 0) targets.show(link.containers);
+    if (link.containers.length > 1) targets.setLayout(link.layout);
+  });
+  if (link.place) {
+    targets.jump.jumpTo(link.place);
+  } else {
+    targets.jump.clear();
+    targets.follow.follow();
+  }
 }
 
 /**

@@ -13,7 +13,7 @@
 import { containerKey, isTimestamp, SafeId, type ContainerRef } from '../../../protocol';
 import { LOG_LEVELS } from '../format/log-level';
 import type { LevelChoice, StreamChoice } from './line-filter';
-import { MAX_SHOWN, type ViewLayout } from './selection-store';
+import { MAX_SHOWN, VIEW_LAYOUTS, type ViewLayout } from './selection-store';
 
 /** Where in the lines a link points: a line by its seq, or the first line at or after a moment. */
 export type ViewPlace = { readonly seq: number } | { readonly ts: string };
@@ -71,6 +71,7 @@ export function parseViewLink(hash: string): ViewLink {
   const hidden = (params.get('hide') ?? '')
     .split(',')
     .filter((level): level is LevelChoice => LEVEL_CHOICES.includes(level as LevelChoice));
+  const layout = params.get('layout');
   const seqText = params.get('line');
   const seq = seqText !== null && /^[1-9]\d{0,15}$/.test(seqText) ? Number(seqText) : undefined;
   const ts = params.get('at');
@@ -78,7 +79,7 @@ export function parseViewLink(hash: string): ViewLink {
     seq !== undefined && Number.isSafeInteger(seq) ? { seq } : ts !== null && isTimestamp(ts) ? { ts } : undefined;
   return {
     containers,
-    layout: params.get('layout') === 'panes' ? 'panes' : 'merged',
+    layout: VIEW_LAYOUTS.find((known) => known === layout) ?? 'merged',
     query: params.get('q') ?? '',
     regex: flag('regex'),
     caseSensitive: flag('case'),
