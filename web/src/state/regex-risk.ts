@@ -12,8 +12,9 @@
  * worker with a time bound (state/regex-runner.ts), where quadratic work can be stopped.
  *
  * The pattern has already compiled with `new RegExp`, so the reader below may be lenient. Sets of
- * characters are compared on a sample alphabet (ASCII and a few others), which is enough to tell
- * `\w` from `\.` or `a` from `b` — the overlaps that make a pattern ambiguous.
+ * characters are compared on a sample alphabet: ASCII, a few others, and every character the
+ * pattern names (its literals and the ends of its ranges, in both cases) — enough to tell `\w`
+ * from `\.` or `a` from `b`, and to see `ü` overlap `ü` — the overlaps that make a pattern ambiguous.
  */
 
 type CharTest = (code: number) => boolean;
@@ -33,25 +34,38 @@ interface Alternation {
 /** A repeat of more than this many times counts as unbounded: `(a+){1,100}` is as bad as `(a+)+`. */
 const MANY = 10;
 
-const SAMPLE: readonly number[] = [
+const BASE_SAMPLE: readonly number[] = [
   ...Array.from({ length: 128 }, (_, i) => i),
   0xa0, 0xe9, 0xc9, 0x130, 0x3b1, 0x4e2d, 0x2028, 0xfeff, 0x1f600,
 ];
 
+/** The sample of the pattern being checked: the base and the characters it names (set per check; checks are synchronous). */
+let SAMPLE: readonly number[] = BASE_SAMPLE;
+
 /** Why the pattern is refused, or undefined when it has none of the exponential forms. */
 export function regexRisk(source: string, ignoreCase: boolean): string | undefined {
   let tree: Alternation;
+  const reader = new Reader(source, ignoreCase);
   try {
-    tree = new Reader(source, ignoreCase).pattern();
+    tree = reader.pattern();
   } catch {
     return undefined; // not read here; RegExp accepted it, and the worker bounds its time
   }
+  SAMPLE = [...BASE_SAMPLE, ...reader.named];
+  try {
+    return riskOf(tree, source);
+  } finally {
+    SAMPLE = BASE_SAMPLE;
+  }
+}
+
+function riskOf(tree: Alternation, source: string): string | undefined {
   const found = check(tree, NOTHING, undefined);
   if (found) return `This pattern can take exponential time on some lines: ${found.why} (${excerpt(source, found.at)}). Rewrite it so each character can be matched only one way.`;
   const chain = longestChain(tree);
   // An unanchored search tries every start: one more power of the line's length.
   const degree = chain.length + (anchored(tree) ? 0 : 1);
-  if (degree > MAX_DEGREE || (degree === MAX_DEGREE && takesSpaces(chain))) {
+  if (degree >= MAX_DEGREE) {
     const at = { start: chain[0]!.start, end: chain.at(-1)!.end };
     return `This pattern can take too long on some lines: repeats next to each other can share the same characters (${excerpt(source, at)}). Join them into one, or put something between them that only one can match.`;
   }
@@ -59,17 +73,10 @@ export function regexRisk(source: string, ignoreCase: boolean): string | undefin
 }
 
 /**
- * Work growing with the line's length to a power above this is refused: a 1,024-character line
- * costs about half a second at the third power (`.*.*x`), and minutes at the fourth (`a*a*a*x`) —
- * for one line, and `exec` cannot be stopped on the main thread.
- *
- * At the third power itself, only repeats that cannot take a space pass (`\w+\w+=`): all they can
- * split is one word, so on a line they do not match the work grows with the line's length times
- * the square of its longest word — about linear on log lines, whose words are tens of characters.
- * Only a line that is one word of MAIN_THREAD_LINE_CHARS (1,024; a base64 blob) reaches the cube,
- * about half a second, and a pass over many such lines is stopped at MAIN_THREAD_PASS_MS (1 s),
- * the filter turned off with a message (line-filter.ts). `.*.*x` costs that on every line without
- * an `x`, so on ordinary logs it would always be stopped: it is refused.
+ * Work growing with the line's length to this power is refused: a 1,024-character line costs
+ * about half a second at the third power (`.*.*x`, and `\w+\w+=` or `\S+\S+=` on a line that is
+ * one long word — a minified JSON line, a blob), and minutes at the fourth (`a*a*a*x`) — for one
+ * line, and `exec` cannot be stopped on the main thread.
  */
 const MAX_DEGREE = 3;
 
@@ -86,19 +93,20 @@ type Repeat = Extract<Node, { kind: 'repeat' }>;
  * of k of them can split a stretch of text in about n^(k-1) ways before the rest fails. One
  * character between two that the repeat before it takes too (`.*a.*a`) keeps the run going: on
  * a line full of it, it is no boundary. A longer word between them (`.*error.*`) ends the run —
- * text rarely holds it at every place. Of runs as long, one whose repeats can take a space is
- * the longest (see MAX_DEGREE).
+ * text rarely holds it at every place. A repeat may sit in an optional group (`(.*)?`) or be one
+ * alternative of a group (`(?:.*|b)`): it still stands side by side with its neighbours.
  */
 function longestChain(alt: Alternation): Repeat[] {
   let longest: Repeat[] = [];
   const consider = (chain: Repeat[]) => {
-    if (chain.length > longest.length || (chain.length === longest.length && takesSpaces(chain) && !takesSpaces(longest))) longest = chain;
+    if (chain.length > longest.length) longest = chain;
   };
   const visit = (alternation: Alternation) => {
     for (const sequence of alternation.alternatives) {
       let chain: Repeat[] = [];
       let bridged = 0;
-      for (const node of flatten(sequence)) {
+      for (const part of chainParts(sequence)) {
+        const node = part.kind === 'group' ? (repeatAlternative(part) ?? part) : part;
         if (node.kind === 'repeat' && node.max > MANY && canMatchSomething(node.item)) {
           const last = chain.at(-1);
           // They can trade characters where the first ends and the next begins.
@@ -112,7 +120,7 @@ function longestChain(alt: Alternation): Repeat[] {
           else chain = [];
         }
         if (node.kind === 'repeat' && node.item.kind === 'group') visit(node.item.body);
-        if (node.kind === 'group' || node.kind === 'look') visit(node.body);
+        if (part.kind === 'group' || part.kind === 'look') visit(part.body);
       }
     }
   };
@@ -125,9 +133,21 @@ function flatten(sequence: readonly Node[]): Node[] {
   return sequence.flatMap((node) => (node.kind === 'group' && node.body.alternatives.length === 1 ? flatten(node.body.alternatives[0]!) : [node]));
 }
 
-/** Whether a repeat of the run can take a space, and so split more than one word of a line. */
-function takesSpaces(chain: readonly Repeat[]): boolean {
-  return chain.some((repeat) => charsOf(repeat.item, 'any')(SPACE));
+/** As flatten, and optional groups of one alternative opened too: `(.*)?(.*)?` is `.*.*` for a run. */
+function chainParts(sequence: readonly Node[]): Node[] {
+  return flatten(sequence).flatMap((node) =>
+    node.kind === 'repeat' && node.max === 1 && node.item.kind === 'group' && node.item.body.alternatives.length === 1 ? chainParts(node.item.body.alternatives[0]!) : [node],
+  );
+}
+
+/** The unbounded repeat that is one whole alternative of a group (`.*` of `(?:.*|b)`), if any. */
+function repeatAlternative(group: Extract<Node, { kind: 'group' }>): Repeat | undefined {
+  for (const sequence of group.body.alternatives) {
+    const parts = chainParts(sequence);
+    const only = parts[0];
+    if (parts.length === 1 && only?.kind === 'repeat' && only.max > MANY) return only;
+  }
+  return undefined;
 }
 
 function anchored(alt: Alternation): boolean {
@@ -139,7 +159,6 @@ function anchored(alt: Alternation): boolean {
 
 const NOTHING: CharTest = () => false;
 const ANYTHING: CharTest = () => true;
-const SPACE = 0x20;
 const union = (a: CharTest, b: CharTest): CharTest => (a === NOTHING ? b : b === NOTHING ? a : (c) => a(c) || b(c));
 /** Every character `a` takes, `b` takes too (over the sample). */
 const within = (a: CharTest, b: CharTest): boolean => a !== NOTHING && b !== NOTHING && SAMPLE.every((c) => !a(c) || b(c));
@@ -197,6 +216,8 @@ function matchAlike(a: readonly Node[], b: readonly Node[], follow: CharTest): b
 function singleCharacters(sequence: readonly Node[]): CharTest[] | undefined {
   const tests: CharTest[] = [];
   for (const node of flatten(sequence)) {
+    // Zero-width parts (`\B`, `(?=a)`) match no character: the alternative is as short without them.
+    if (node.kind === 'empty' || node.kind === 'look') continue;
     if (node.kind !== 'chars') return undefined;
     tests.push(node.test);
   }
@@ -304,6 +325,8 @@ const CONTROL: Record<string, number> = { t: 9, n: 10, v: 11, f: 12, r: 13, '0':
 /** A recursive-descent reader of JavaScript regular-expression syntax (no `u`/`v` flag). */
 class Reader {
   private at = 0;
+  /** Every character the pattern names (literals, ends of ranges), in both cases: for the sample alphabet. */
+  readonly named: number[] = [];
 
   constructor(
     private readonly source: string,
@@ -417,6 +440,8 @@ class Reader {
         this.at += 1;
         const high = this.classAtom();
         if (typeof high === 'number') {
+          this.name(low);
+          this.name(high);
           parts.push((x) => x >= low && x <= high);
           continue;
         }
@@ -441,7 +466,13 @@ class Reader {
   }
 
   private literal(value: number): CharTest {
+    this.name(value);
     return (x) => x === value;
+  }
+
+  private name(value: number): void {
+    const s = String.fromCodePoint(value);
+    this.named.push(value, code(s.toLowerCase()), code(s.toUpperCase()));
   }
 
   private caseless(test: CharTest): CharTest {
