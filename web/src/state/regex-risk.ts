@@ -40,7 +40,7 @@ const BASE_SAMPLE: readonly number[] = [
 ];
 
 /** The sample of the pattern being checked: the base and the characters it names (set per check; checks are synchronous). */
-let SAMPLE: readonly number[] = BASE_SAMPLE;
+let sample: readonly number[] = BASE_SAMPLE;
 
 /** Why the pattern is refused, or undefined when it has none of the exponential forms. */
 export function regexRisk(source: string, ignoreCase: boolean): string | undefined {
@@ -51,11 +51,11 @@ export function regexRisk(source: string, ignoreCase: boolean): string | undefin
   } catch {
     return undefined; // not read here; RegExp accepted it, and the worker bounds its time
   }
-  SAMPLE = [...BASE_SAMPLE, ...reader.named];
+  sample = [...BASE_SAMPLE, ...reader.named];
   try {
     return riskOf(tree, source);
   } finally {
-    SAMPLE = BASE_SAMPLE;
+    sample = BASE_SAMPLE;
   }
 }
 
@@ -161,8 +161,8 @@ const NOTHING: CharTest = () => false;
 const ANYTHING: CharTest = () => true;
 const union = (a: CharTest, b: CharTest): CharTest => (a === NOTHING ? b : b === NOTHING ? a : (c) => a(c) || b(c));
 /** Every character `a` takes, `b` takes too (over the sample). */
-const within = (a: CharTest, b: CharTest): boolean => a !== NOTHING && b !== NOTHING && SAMPLE.every((c) => !a(c) || b(c));
-const overlaps = (a: CharTest, b: CharTest): boolean => a !== NOTHING && b !== NOTHING && SAMPLE.some((c) => a(c) && b(c));
+const within = (a: CharTest, b: CharTest): boolean => a !== NOTHING && b !== NOTHING && sample.every((c) => !a(c) || b(c));
+const overlaps = (a: CharTest, b: CharTest): boolean => a !== NOTHING && b !== NOTHING && sample.some((c) => a(c) && b(c));
 
 type Found = { why: string; at: { start: number; end: number } };
 type Outer = { start: number; end: number } | undefined;
