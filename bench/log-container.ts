@@ -10,15 +10,7 @@ import type { PrivateDocker } from './private-docker';
 const LOG_PATH = '/tmp/sidetail-bench.log';
 
 export async function logContainer(engine: PrivateDocker, output: Buffer, name: string): Promise<Docker.Container> {
-  const container = await engine.docker.createContainer({
-    name,
-    Image: engine.busyboxImage,
-    Cmd: ['sh', '-c', `trap 'go=1' USR1; echo ready; while [ -z "$go" ]; do usleep 20000; done; exec cat ${LOG_PATH}`],
-    HostConfig: { NetworkMode: 'none' },
-  });
-  await container.putArchive(tarOfOne(LOG_PATH.split('/').pop()!, output), { path: '/tmp' });
-  await container.start();
-  return container;
+  return signalledContainer(engine, name, `exec cat ${LOG_PATH}`, output);
 }
 
 /**
@@ -28,19 +20,8 @@ export async function logContainer(engine: PrivateDocker, output: Buffer, name: 
  */
 export async function pacedLogContainer(engine: PrivateDocker, output: Buffer, name: string, chunkBytes: number, pauseUs: number): Promise<Docker.Container> {
   const chunks = Math.ceil(output.length / chunkBytes);
-  const container = await engine.docker.createContainer({
-    name,
-    Image: engine.busyboxImage,
-    Cmd: [
-      'sh',
-      '-c',
-      `trap 'go=1' USR1; echo ready; while [ -z "$go" ]; do usleep 20000; done; i=0; while [ $i -lt ${chunks} ]; do dd if=${LOG_PATH} bs=${chunkBytes} skip=$i count=1 2>/dev/null; i=$((i+1)); usleep ${pauseUs}; done`,
-    ],
-    HostConfig: { NetworkMode: 'none' },
-  });
-  await container.putArchive(tarOfOne(LOG_PATH.split('/').pop()!, output), { path: '/tmp' });
-  await container.start();
-  return container;
+  const script = `i=0; while [ $i -lt ${chunks} ]; do dd if=${LOG_PATH} bs=${chunkBytes} skip=$i count=1 2>/dev/null; i=$((i+1)); usleep ${pauseUs}; done`;
+  return signalledContainer(engine, name, script, output);
 }
 
 /**
@@ -50,16 +31,22 @@ export async function pacedLogContainer(engine: PrivateDocker, output: Buffer, n
  * the agent's batching window), so the ticks cost what they do in a container watched for long.
  */
 export async function tickingContainer(engine: PrivateDocker, name: string, warmUp: number, warmUpPauseUs: number): Promise<Docker.Container> {
+  const script = `i=1; while [ $i -le ${warmUp} ]; do echo "warm-up $i seq=$i"; i=$((i+1)); usleep ${warmUpPauseUs}; done; while true; do echo "tick $i seq=$i"; i=$((i+1)); sleep 1; done`;
+  return signalledContainer(engine, name, script);
+}
+
+/**
+ * A started busybox container that prints "ready", waits for SIGUSR1 (sent once a viewer
+ * watches), then runs `script`; `log`, if given, is copied in at LOG_PATH before it starts.
+ */
+async function signalledContainer(engine: PrivateDocker, name: string, script: string, log?: Buffer): Promise<Docker.Container> {
   const container = await engine.docker.createContainer({
     name,
     Image: engine.busyboxImage,
-    Cmd: [
-      'sh',
-      '-c',
-      `trap 'go=1' USR1; echo ready; while [ -z "$go" ]; do usleep 20000; done; i=1; while [ $i -le ${warmUp} ]; do echo "warm-up $i seq=$i"; i=$((i+1)); usleep ${warmUpPauseUs}; done; while true; do echo "tick $i seq=$i"; i=$((i+1)); sleep 1; done`,
-    ],
+    Cmd: ['sh', '-c', `trap 'go=1' USR1; echo ready; while [ -z "$go" ]; do usleep 20000; done; ${script}`],
     HostConfig: { NetworkMode: 'none' },
   });
+  if (log) await container.putArchive(tarOfOne(LOG_PATH.split('/').pop()!, log), { path: '/tmp' });
   await container.start();
   return container;
 }
