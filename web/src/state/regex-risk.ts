@@ -259,10 +259,10 @@ function followOf(sequence: readonly Node[], from: number, follow: CharTest, edg
   return union(set, follow);
 }
 
-/** Where in a match characters are asked about: its first, its last (firsts read backwards), or any. */
-type Place = 'first' | 'last' | 'any';
+/** Where in a match characters are asked about: its first, or its last (firsts read backwards). */
+type Place = 'first' | 'last';
 
-/** The characters a match of the node can start with, end with, or hold anywhere. */
+/** The characters a match of the node can start or end with. */
 function charsOf(node: Node, place: Place): CharTest {
   switch (node.kind) {
     case 'chars':
@@ -280,7 +280,6 @@ function charsOf(node: Node, place: Place): CharTest {
 }
 
 function charsOfSequence(sequence: readonly Node[], place: Place): CharTest {
-  if (place === 'any') return sequence.map((node) => charsOf(node, 'any')).reduce(union, NOTHING);
   return followOf(place === 'first' ? sequence : [...sequence].reverse(), 0, NOTHING, (node) => charsOf(node, place));
 }
 
